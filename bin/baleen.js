@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { main } from '../dist/cli/main.js';
+
+const code = await main(process.argv);
+process.exitCode = code;
+// Everything baleen opened is closed by now; should a library still hold the event loop open, do not let
+// it turn a finished run into a hung CI job.
+setTimeout(() => process.exit(code), 5000).unref();

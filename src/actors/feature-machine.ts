@@ -1,0 +1,273 @@
+import { assign, fromPromise, setup } from 'xstate';
+import type { RunSpec } from '../domain/run-spec.js';
+import type { CucumberJson, FeatureResult, FeatureState, StreamName } from '../domain/feature-run.js';
+import { CucumberJsonSchema } from '../domain/feature-run.js';
+import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
+import { containerLabels } from '../runtime/labels.js';
+import { messageOf } from '../errors/baleen-error.js';
+import { OutputTailBuffer } from '../util/output-tail.js';
+import { formatDuration } from '../util/text.js';
+import { classifyOutcome } from './classify-outcome.js';
+import { featureScript } from './feature-script.js';
+import type { ReleaseSlot, SlotGate } from './slot-gate.js';
+
+/** How much of each stream a result carries; the whole stream goes to the observer as it arrives. */
+export const OUTPUT_TAIL_BYTES = 256 * 1024;
+/** A Cucumber JSON report larger than this is refused rather than read into memory. */
+export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+export interface FeatureObserver {
+  state(file: string, state: FeatureState): void;
+  output(file: string, stream: StreamName, chunk: Buffer): void;
+}
+
+export interface FeatureInput {
+  file: string;
+  spec: RunSpec;
+  runId: string;
+  serverId: string;
+  /** Who owns the container, for the reaper: see runtime/labels.ts. */
+  owner: string;
+  runtime: ContainerRuntime;
+  gate: SlotGate;
+  observer: FeatureObserver;
+}
+
+interface FeatureContext extends FeatureInput {
+  release?: ReleaseSlot;
+  container?: CreatedContainer;
+  attached?: AttachedContainer;
+  exit?: ContainerExit;
+  report: CucumberJson | null;
+  problem?: string;
+  cancelRequested: boolean;
+  startedAt?: number;
+  stdout: OutputTailBuffer;
+  stderr: OutputTailBuffer;
+}
+
+export type FeatureEvent = { type: 'CANCEL' };
+
+/** The action that records why a step failed, phrased as what baleen was doing. */
+const problem = (doing: string) => ({
+  type: 'recordProblem' as const,
+  params: ({ event }: { event: { error?: unknown } }) => ({ problem: `${doing}: ${messageOf(event.error)}` }),
+});
+
+/**
+ * One feature file's run, following its container: queued → creating → attaching → starting → running →
+ * collecting → removing → done. Whatever happens after the container exists, the machine passes through
+ * `removing`, so no path leaves a container behind. CANCEL during a step that must not be torn in half
+ * (creating, attaching, starting, collecting) is remembered and honoured when that step ends.
+ */
+export const featureMachine = setup({
+  types: {
+    input: {} as FeatureInput,
+    context: {} as FeatureContext,
+    events: {} as FeatureEvent,
+    output: {} as FeatureResult,
+  },
+  actors: {
+    acquireSlot: fromPromise<ReleaseSlot, { gate: SlotGate }>(({ input, signal }) => input.gate.acquire(signal)),
+    createContainer: fromPromise<CreatedContainer, FeatureContext>(({ input }) =>
+      input.runtime.create({
+        image: input.spec.image,
+        script: featureScript({
+          command: input.spec.command,
+          file: input.file,
+          reportPath: input.spec.reportPath,
+          beforeCommand: input.spec.beforeCommand,
+        }),
+        workDir: input.spec.workDir,
+        env: input.spec.env,
+        limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
+        labels: {
+          ...input.spec.labels,
+          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file }),
+        },
+      }),
+    ),
+    attachContainer: fromPromise<AttachedContainer, FeatureContext>(({ input }) =>
+      input.container!.attach({
+        stdout: (chunk) => {
+          input.stdout.push(chunk);
+          input.observer.output(input.file, 'stdout', chunk);
+        },
+        stderr: (chunk) => {
+          input.stderr.push(chunk);
+          input.observer.output(input.file, 'stderr', chunk);
+        },
+      }),
+    ),
+    startContainer: fromPromise<void, FeatureContext>(({ input }) => input.attached!.start()),
+    awaitExit: fromPromise<ContainerExit, FeatureContext>(({ input }) => input.attached!.exited),
+    collectReport: fromPromise<CucumberJson | null, FeatureContext>(async ({ input }) => {
+      const bytes = await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES);
+      return bytes === undefined ? null : parseReport(bytes, input.spec.reportPath);
+    }),
+    stopContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.stop(input.spec.stopGraceSeconds)),
+    removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
+  },
+  actions: {
+    notify: ({ context }, state: FeatureState) => context.observer.state(context.file, state),
+    releaseSlot: ({ context }) => context.release?.(),
+    requestCancel: assign({ cancelRequested: true }),
+    // The first problem is the cause; a later one (say, removal failing after a failed start) must not hide it.
+    recordProblem: assign(({ context }, params: { problem: string }) => ({ problem: context.problem ?? params.problem })),
+  },
+  guards: {
+    cancelRequested: ({ context }) => context.cancelRequested,
+    hasTimeout: ({ context }) => context.spec.timeoutMs !== undefined,
+  },
+  delays: {
+    // setTimeout cannot wait longer than 2^31-1 ms; without a timeout the guard above ignores the timer.
+    featureTimeout: ({ context }) => context.spec.timeoutMs ?? 2 ** 31 - 1,
+  },
+}).createMachine({
+  id: 'feature',
+  context: ({ input }) => ({
+    ...input,
+    report: null,
+    cancelRequested: false,
+    stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
+    stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
+  }),
+  initial: 'queued',
+  states: {
+    queued: {
+      entry: { type: 'notify', params: 'queued' },
+      invoke: {
+        src: 'acquireSlot',
+        input: ({ context }) => ({ gate: context.gate }),
+        onDone: { target: 'creating', actions: assign({ release: ({ event }) => event.output }) },
+        onError: { target: 'done', actions: problem('waiting for a slot') },
+      },
+      on: { CANCEL: { target: 'done', actions: 'requestCancel' } },
+    },
+    creating: {
+      entry: [{ type: 'notify', params: 'creating' }, assign({ startedAt: () => Date.now() })],
+      invoke: {
+        src: 'createContainer',
+        input: ({ context }) => context,
+        onDone: [
+          { guard: 'cancelRequested', target: 'removing', actions: assign({ container: ({ event }) => event.output }) },
+          { target: 'attaching', actions: assign({ container: ({ event }) => event.output }) },
+        ],
+        onError: { target: 'done', actions: problem('could not create the container') },
+      },
+      on: { CANCEL: { actions: 'requestCancel' } },
+    },
+    attaching: {
+      entry: { type: 'notify', params: 'attaching' },
+      invoke: {
+        src: 'attachContainer',
+        input: ({ context }) => context,
+        onDone: [
+          { guard: 'cancelRequested', target: 'removing' },
+          { target: 'starting', actions: assign({ attached: ({ event }) => event.output }) },
+        ],
+        onError: { target: 'removing', actions: problem('could not attach to the container') },
+      },
+      on: { CANCEL: { actions: 'requestCancel' } },
+    },
+    starting: {
+      entry: { type: 'notify', params: 'starting' },
+      invoke: {
+        src: 'startContainer',
+        input: ({ context }) => context,
+        onDone: [{ guard: 'cancelRequested', target: 'removing' }, { target: 'running' }],
+        onError: { target: 'removing', actions: problem('could not start the container') },
+      },
+      on: { CANCEL: { actions: 'requestCancel' } },
+    },
+    running: {
+      entry: { type: 'notify', params: 'running' },
+      invoke: {
+        src: 'awaitExit',
+        input: ({ context }) => context,
+        onDone: { target: 'collecting', actions: assign({ exit: ({ event }) => event.output }) },
+        onError: { target: 'removing', actions: problem('lost the container while it ran') },
+      },
+      after: {
+        featureTimeout: {
+          guard: 'hasTimeout',
+          target: 'stopping',
+          actions: { type: 'recordProblem', params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)}` }) },
+        },
+      },
+      // Removing force-kills the container; there is nothing left to wait for.
+      on: { CANCEL: { target: 'removing', actions: 'requestCancel' } },
+    },
+    stopping: {
+      entry: { type: 'notify', params: 'stopping' },
+      invoke: {
+        src: 'stopContainer',
+        input: ({ context }) => context,
+        onDone: { target: 'removing' },
+        onError: { target: 'removing' },
+      },
+      on: { CANCEL: { target: 'removing', actions: 'requestCancel' } },
+    },
+    collecting: {
+      entry: { type: 'notify', params: 'collecting' },
+      invoke: {
+        src: 'collectReport',
+        input: ({ context }) => context,
+        onDone: { target: 'removing', actions: assign({ report: ({ event }) => event.output }) },
+        onError: { target: 'removing', actions: problem('could not read the Cucumber report') },
+      },
+    },
+    removing: {
+      entry: { type: 'notify', params: 'removing' },
+      invoke: {
+        src: 'removeContainer',
+        input: ({ context }) => context,
+        onDone: { target: 'done' },
+        onError: { target: 'done', actions: problem('could not remove the container') },
+      },
+    },
+    done: {
+      type: 'final',
+      entry: ['releaseSlot', { type: 'notify', params: 'done' }],
+    },
+  },
+  output: ({ context }) => toResult(context),
+});
+
+function toResult(context: FeatureContext): FeatureResult {
+  const stdout = context.stdout.toTail();
+  const stderr = context.stderr.toTail();
+  const outcome = classifyOutcome({
+    exit: context.exit,
+    report: context.report,
+    problem: context.problem,
+    cancelled: context.cancelRequested,
+    stderrTail: stderr.text,
+    reportPath: context.spec.reportPath,
+  });
+  return {
+    file: context.file,
+    status: outcome.status,
+    exitCode: context.exit?.exitCode ?? null,
+    durationMs: context.startedAt === undefined ? 0 : Date.now() - context.startedAt,
+    stdout,
+    stderr,
+    cucumberJson: context.report,
+    ...(outcome.error === undefined ? {} : { error: outcome.error }),
+  };
+}
+
+function parseReport(bytes: Buffer, path: string): CucumberJson | null {
+  const text = bytes.toString('utf8').trim();
+  // cucumber-js creates the file when it starts and writes the JSON at the end: empty means it never finished.
+  if (text === '') return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not valid JSON (${messageOf(error)})`);
+  }
+  const parsed = CucumberJsonSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${path} is not a Cucumber JSON report (expected an array of features)`);
+  return parsed.data;
+}

@@ -1,0 +1,38 @@
+import { shellQuote } from '../util/shell-quote.js';
+
+/** Printed to stderr by the container's shell when --before-command fails, so the server can tell it apart. */
+export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit code';
+
+/** Fills a command template: `{file}` and `{report}` become shell-quoted words. */
+export function fillCommand(template: string, values: { file: string; report: string }): string {
+  return template.replaceAll('{file}', shellQuote(values.file)).replaceAll('{report}', shellQuote(values.report));
+}
+
+/**
+ * The script a feature's container runs through `sh -c`. The before-command runs in the same shell (so what it
+ * exports reaches the command). Should the shell end during it, by a failure or by an `exit` of its own, an
+ * EXIT trap says so on stderr with the code. The report's folder is made first so that a command writing to it
+ * cannot fail for a missing directory.
+ */
+export function featureScript(options: { command: string; file: string; reportPath: string; beforeCommand?: string }): string {
+  const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
+  const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
+  if (options.beforeCommand) {
+    lines.push(
+      `trap 's=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2' EXIT`,
+      `{ ${options.beforeCommand}`,
+      '} || exit $?',
+      'trap - EXIT',
+    );
+  }
+  lines.push(fillCommand(options.command, { file: options.file, report: options.reportPath }));
+  return lines.join('\n');
+}
+
+/** The exit code the before-command failed with, if the container's stderr says it did. */
+export function beforeCommandFailure(stderrTail: string): number | undefined {
+  const index = stderrTail.lastIndexOf(BEFORE_COMMAND_FAILED);
+  if (index < 0) return undefined;
+  const code = Number.parseInt(stderrTail.slice(index + BEFORE_COMMAND_FAILED.length), 10);
+  return Number.isNaN(code) ? undefined : code;
+}

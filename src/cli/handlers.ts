@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { parseEnvOptions } from '../config/env-option.js';
+import { loadProject } from '../config/project-file.js';
+import { DEFAULT_REPORT_DIR, defaultConcurrency, type RunRequest } from '../config/run-request.js';
+import { ExitCode } from '../errors/baleen-error.js';
+import { runSuite } from '../client/run-suite.js';
+import type { Verbosity } from '../reporters/console/console-reporter.js';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
+import { startServer } from '../server/baleen-server.js';
+import { createLogger } from '../server/logger.js';
+import type { ClientFlags, CommandHandlers, ProjectFlags } from './program.js';
+import { abortOnSignals } from './interrupt.js';
+
+function verbosityOf(flags: { quiet?: boolean; verbose?: boolean }): Verbosity {
+  return flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal';
+}
+
+async function runWithSignals(request: RunRequest): Promise<number> {
+  const interrupt = abortOnSignals(() => process.exit(ExitCode.interrupted));
+  try {
+    return await runSuite(request, { cwd: process.cwd(), out: process.stdout, err: process.stderr, signal: interrupt.signal });
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** Flags that both `cucumber` and `project` take, over whatever the project file said. */
+function clientSettings(flags: ClientFlags) {
+  return {
+    ...(flags.server === undefined ? {} : { server: flags.server }),
+    ...(flags.token === undefined ? {} : { token: flags.token }),
+    verbosity: verbosityOf(flags),
+  };
+}
+
+export const commandHandlers: CommandHandlers = {
+  cucumber(flags) {
+    return runWithSignals({
+      image: flags.image,
+      files: flags.files,
+      command: flags.command,
+      workDir: flags.workDir,
+      beforeCommand: flags.beforeCommand,
+      env: parseEnvOptions(flags.env),
+      concurrency: flags.concurrency ?? defaultConcurrency(),
+      reportDir: flags.reportDir ?? DEFAULT_REPORT_DIR,
+      ...clientSettings(flags),
+    });
+  },
+
+  async project(name, flags: ProjectFlags) {
+    const configPath = resolve(flags.config);
+    const project = await loadProject(configPath, name);
+    return runWithSignals({
+      image: project.image,
+      files: project.files,
+      command: project.command,
+      workDir: project.work_dir,
+      beforeCommand: project.before_command,
+      env: project.env ?? {},
+      concurrency: flags.concurrency ?? project.concurrency ?? defaultConcurrency(),
+      reportDir: flags.reportDir ?? project.report_dir ?? DEFAULT_REPORT_DIR,
+      ...clientSettings(flags),
+    });
+  },
+
+  async server(flags) {
+    const logger = createLogger('info');
+    const server = await startServer({
+      host: flags.host,
+      port: flags.port,
+      ...(flags.token ? { token: flags.token } : {}),
+      runtime: new DockerRuntime(),
+      logger,
+    });
+    process.stdout.write(`baleen server listening on ${server.url}\n`);
+    await new Promise<void>((resolveStop) => {
+      const stop = () => resolveStop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    logger.info('shutting down: cancelling runs and removing their containers');
+    await server.close();
+    return ExitCode.passed;
+  },
+};

@@ -1,0 +1,112 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { DEFAULT_COMMAND } from '../domain/run-spec.js';
+import { DEFAULT_REPORT_DIR } from '../config/run-request.js';
+
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+export interface CucumberFlags {
+  image: string;
+  files: string[];
+  command?: string;
+  workDir?: string;
+  beforeCommand?: string;
+  env: string[];
+  concurrency?: number;
+  reportDir?: string;
+  server?: string;
+  token?: string;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+export interface ServerFlags {
+  host: string;
+  port: number;
+  token?: string;
+}
+
+export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'reportDir' | 'server' | 'token' | 'quiet' | 'verbose'>;
+
+export interface ProjectFlags extends ClientFlags {
+  config: string;
+}
+
+export interface CommandHandlers {
+  cucumber(flags: CucumberFlags): Promise<number>;
+  server(flags: ServerFlags): Promise<number>;
+  project(name: string, flags: ProjectFlags): Promise<number>;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function positiveInt(name: string) {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) throw new InvalidArgumentError(`${name} must be a whole number of 1 or more.`);
+    return number;
+  };
+}
+
+function port(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new InvalidArgumentError('--port must be a number from 0 to 65535.');
+  return number;
+}
+
+/** Options shared by every command that runs a suite. */
+function addRunOptions(command: Command): Command {
+  return command
+    .option('--concurrency <n>', 'containers at once (default: the CPU count)', positiveInt('--concurrency'))
+    .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
+    .option('--server <url>', 'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one)')
+    .addOption(new Option('--token <token>', 'the server\'s token').env('BALEEN_TOKEN'))
+    .addOption(new Option('--quiet', 'print only the summary').conflicts('verbose'))
+    .option('--verbose', 'stream every container\'s output and the server log');
+}
+
+/** The command-line surface. Parsing only: what each command does lives with its handler. */
+export function buildProgram(handlers: CommandHandlers): Command {
+  const program = new Command('baleen')
+    .description('Run a Cucumber suite in parallel, one Docker container per feature file.')
+    // Usage errors must exit 2, not commander's 1: throw instead of exiting, and let main() decide.
+    .exitOverride()
+    .version(version, '-V, --version')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .enablePositionalOptions();
+
+  addRunOptions(
+    program
+      .command('cucumber')
+      .description('run feature files, each in its own container, and write the reports')
+      .requiredOption('--image <image>', 'the runner image; it holds the suite under its working directory')
+      .requiredOption('--files <path...>', 'feature files, directories (searched for *.feature) or globs')
+      .option('--command <template>', `what each container runs via sh -c; {file} and {report} are filled in (default: "${DEFAULT_COMMAND}")`)
+      .option('--work-dir <dir>', 'working directory inside the container (default: the image\'s WORKDIR)')
+      .option('--before-command <cmd>', 'runs first in the same shell; if it fails, the feature is an error')
+      .option('--env <KEY=VALUE>', 'an environment variable for the containers (repeatable; KEY alone passes yours)', collect, []),
+  ).action((flags: CucumberFlags) => handlers.cucumber(flags).then(setExitCode));
+
+  program
+    .command('server')
+    .description('run the engine as a long-lived WebSocket server')
+    .option('--host <host>', 'address to listen on (anything but loopback needs --token)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', port, 5533)
+    .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
+    .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
+
+  addRunOptions(
+    program
+      .command('project')
+      .description('run a named project from a YAML project file')
+      .argument('<name>', 'the project, a key under `projects:`')
+      .option('--config <file>', 'the project file', 'baleen.yml'),
+  ).action((name: string, flags: ProjectFlags) => handlers.project(name, flags).then(setExitCode));
+
+  return program;
+}
+
+function setExitCode(code: number): void {
+  process.exitCode = code;
+}

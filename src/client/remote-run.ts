@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { FeatureResult, RunStatus } from '../domain/feature-run.js';
+import type { RunSpec } from '../domain/run-spec.js';
+import type { RunInfo, RunOutcome } from '../domain/run-outcome.js';
+import { BaleenError, type ErrorCode } from '../errors/baleen-error.js';
+import type { ServerErrorCode, ServerMessage } from '../protocol/messages.js';
+import type { Reporter } from '../reporters/reporter.js';
+import type { ServerConnection } from './server-connection.js';
+
+export interface RemoteRunOptions {
+  connection: ServerConnection;
+  spec: RunSpec;
+  reporter: Reporter;
+  reportDir: string;
+  /** Aborting cancels the run on the server; the run still ends normally, as `interrupted`. */
+  signal?: AbortSignal;
+  /** How long to wait for the server to confirm a cancel before giving up on it. */
+  cancelGraceMs?: number;
+}
+
+/** The outcome, plus the error that cut the run short, if one did (the outcome then holds what arrived). */
+export interface RemoteRunResult {
+  outcome?: RunOutcome;
+  error?: BaleenError;
+}
+
+const errorCodeOf: Record<ServerErrorCode, ErrorCode> = {
+  BAD_MESSAGE: 'PROTOCOL',
+  RUN_REJECTED: 'USAGE',
+  DOCKER_UNREACHABLE: 'DOCKER_UNREACHABLE',
+  IMAGE_NOT_FOUND: 'IMAGE_NOT_FOUND',
+  INTERNAL: 'INTERNAL',
+};
+
+/**
+ * Submits a run over a server connection and replays the server's stream into a reporter, rebuilding the
+ * run's results on this side. Whatever happens (finished, cancelled, server gone), reporters get `onEnd`
+ * with what arrived, so no result that reached the client is lost.
+ */
+export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult> {
+  const { connection, spec, reporter } = options;
+  const requestId = randomUUID();
+  const results = new Map<string, FeatureResult>();
+  let info: RunInfo | undefined;
+
+  return new Promise<RemoteRunResult>((resolve) => {
+    let settled = false;
+    const finish = async (status: RunStatus | undefined, durationMs: number, error?: BaleenError) => {
+      if (settled) return;
+      settled = true;
+      if (!info) return resolve({ error: error ?? new BaleenError('INTERNAL', 'the run ended before it began') });
+      const outcome: RunOutcome = {
+        info,
+        status: status ?? 'interrupted',
+        durationMs,
+        results: info.features.flatMap((file) => results.get(file) ?? []),
+        unfinished: info.features.filter((file) => !results.has(file)),
+      };
+      await reporter.onEnd?.(outcome);
+      resolve(error ? { outcome, error } : { outcome });
+    };
+    const elapsed = () => (info ? Date.now() - info.startedAt.getTime() : 0);
+
+    connection.onMessage((message: ServerMessage) => {
+      switch (message.type) {
+        case 'run.accepted':
+          if (message.requestId !== requestId) return;
+          info = {
+            runId: message.runId,
+            image: spec.image,
+            features: message.features,
+            concurrency: message.concurrency,
+            startedAt: new Date(),
+            reportDir: options.reportDir,
+          };
+          reporter.onBegin?.(info);
+          return;
+        case 'feature.state':
+          return reporter.onFeatureState?.({ file: message.file, state: message.state, at: message.at });
+        case 'feature.output':
+          return reporter.onFeatureOutput?.({ file: message.file, stream: message.stream, data: message.data });
+        case 'feature.result':
+          results.set(message.result.file, message.result);
+          return reporter.onFeatureResult?.(message.result);
+        case 'run.finished':
+          return void finish(message.status, message.durationMs);
+        case 'error': {
+          const ours = message.requestId === requestId || (info !== undefined && message.runId === info.runId);
+          if (!ours) return;
+          const error = new BaleenError(errorCodeOf[message.code], message.message, message.hint ? { hint: message.hint } : {});
+          return void finish(undefined, elapsed(), error);
+        }
+      }
+    });
+    void connection.closed.then((error) => {
+      void finish(undefined, elapsed(), error ?? new BaleenError('SERVER_CLOSED', 'the connection closed before the run finished'));
+    });
+
+    options.signal?.addEventListener(
+      'abort',
+      () => {
+        if (settled) return;
+        if (!info) return void finish('interrupted', 0);
+        connection.send({ type: 'run.cancel', runId: info.runId, reason: 'interrupted by the user' });
+        // The server answers a cancel with run.finished once the containers are gone; do not wait forever.
+        setTimeout(() => void finish('interrupted', elapsed()), options.cancelGraceMs ?? 20_000).unref();
+      },
+      { once: true },
+    );
+
+    connection.send({ type: 'run.submit', requestId, spec });
+  });
+}

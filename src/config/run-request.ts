@@ -1,0 +1,24 @@
+import { availableParallelism } from 'node:os';
+import type { Verbosity } from '../reporters/console/console-reporter.js';
+
+/** Everything the client needs to run a suite, whichever way it was asked for (flags or a project file). */
+export interface RunRequest {
+  image: string;
+  files: string[];
+  command?: string;
+  workDir?: string;
+  beforeCommand?: string;
+  env: Record<string, string>;
+  concurrency: number;
+  reportDir: string;
+  /** A running baleen server; without one, an embedded server starts in-process. */
+  server?: string;
+  token?: string;
+  verbosity: Verbosity;
+}
+
+export const DEFAULT_REPORT_DIR = 'baleen-report';
+
+export function defaultConcurrency(): number {
+  return availableParallelism();
+}

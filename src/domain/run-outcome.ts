@@ -1,0 +1,34 @@
+import type { FeatureResult, FeatureState, RunStatus, StreamName } from './feature-run.js';
+
+/** What reporters know when a run begins. */
+export interface RunInfo {
+  runId: string;
+  image: string;
+  features: string[];
+  concurrency: number;
+  startedAt: Date;
+  /** Where the report files go. */
+  reportDir: string;
+}
+
+/** What reporters get at the end: every feature in the order given, with its result if it has one. */
+export interface RunOutcome {
+  info: RunInfo;
+  status: RunStatus;
+  durationMs: number;
+  results: FeatureResult[];
+  /** Features that never produced a result (the run was interrupted or the server went away). */
+  unfinished: string[];
+}
+
+export interface FeatureStateChange {
+  file: string;
+  state: FeatureState;
+  at: number;
+}
+
+export interface FeatureOutputChunk {
+  file: string;
+  stream: StreamName;
+  data: string;
+}

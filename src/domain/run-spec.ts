@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** The default command each container runs; `{file}` and `{report}` are filled in per feature. */
+export const DEFAULT_COMMAND = 'cucumber-js {file} --format json:{report}';
+
+/** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
+export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
+
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
+
+/**
+ * What a client asks a server to run. It carries only names and text, never host paths to mount: the
+ * image holds the suite, and feature paths are relative to the image's working directory.
+ */
+export const RunSpecSchema = z.strictObject({
+  image: z.string().min(1).max(512),
+  features: z.array(z.string().min(1).max(4096)).min(1).max(100_000),
+  command: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
+  reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
+  workDir: z.string().startsWith('/').max(4096).optional(),
+  beforeCommand: z.string().min(1).max(16_384).optional(),
+  env: z.record(envName, z.string().max(65_536)).default({}),
+  concurrency: z.number().int().min(1).max(1024),
+  /** Per feature: past this the container is stopped (grace period, then kill) and the feature is an error. */
+  timeoutMs: z.number().int().positive().max(7 * 24 * 3600_000).optional(),
+  /** Seconds between the stop signal and the kill, for timeouts. */
+  stopGraceSeconds: z.number().int().min(0).max(3600).default(10),
+  /** Container memory limit in bytes (docker run --memory). */
+  memoryBytes: z.number().int().min(6 * 1024 * 1024).optional(),
+  /** CPU limit in billionths of a CPU (docker run --cpus 1.5 = 1_500_000_000). */
+  nanoCpus: z.number().int().positive().optional(),
+  labels: z.record(z.string().max(256), z.string().max(1024)).default({}),
+});
+export type RunSpec = z.infer<typeof RunSpecSchema>;
+export type RunSpecInput = z.input<typeof RunSpecSchema>;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { RunSpecSchema } from '../domain/run-spec.js';
+import {
+  FeatureResultSchema,
+  FeatureStateSchema,
+  RunStatusSchema,
+  StreamNameSchema,
+} from '../domain/feature-run.js';
+
+/**
+ * The WebSocket protocol between a baleen client and server: one JSON object per message, each with the
+ * protocol version `v` and a `type`. Both ends validate every message they receive against these schemas.
+ * See docs/protocol.md.
+ */
+export const PROTOCOL_VERSION = 1;
+
+const base = { v: z.literal(PROTOCOL_VERSION) };
+const runId = z.string().min(1).max(128);
+
+// Client → server
+export const SubmitRunSchema = z.strictObject({
+  ...base,
+  type: z.literal('run.submit'),
+  requestId: z.string().min(1).max(128),
+  spec: RunSpecSchema,
+});
+export const CancelRunSchema = z.strictObject({
+  ...base,
+  type: z.literal('run.cancel'),
+  runId,
+  reason: z.string().max(1024).optional(),
+});
+export const ClientMessageSchema = z.discriminatedUnion('type', [SubmitRunSchema, CancelRunSchema]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+export type ClientMessageInput = z.input<typeof ClientMessageSchema>;
+
+// Server → client
+export const RunAcceptedSchema = z.strictObject({
+  ...base,
+  type: z.literal('run.accepted'),
+  requestId: z.string(),
+  runId,
+  features: z.array(z.string()),
+  concurrency: z.number().int().positive(),
+});
+export const FeatureStateChangedSchema = z.strictObject({
+  ...base,
+  type: z.literal('feature.state'),
+  runId,
+  file: z.string(),
+  state: FeatureStateSchema,
+  at: z.number(),
+});
+export const FeatureOutputSchema = z.strictObject({
+  ...base,
+  type: z.literal('feature.output'),
+  runId,
+  file: z.string(),
+  stream: StreamNameSchema,
+  data: z.string(),
+});
+export const FeatureFinishedSchema = z.strictObject({
+  ...base,
+  type: z.literal('feature.result'),
+  runId,
+  result: FeatureResultSchema,
+});
+export const RunFinishedSchema = z.strictObject({
+  ...base,
+  type: z.literal('run.finished'),
+  runId,
+  status: RunStatusSchema,
+  durationMs: z.number().nonnegative(),
+});
+export const ErrorCodeSchema = z.enum([
+  'BAD_MESSAGE',
+  'RUN_REJECTED',
+  'DOCKER_UNREACHABLE',
+  'IMAGE_NOT_FOUND',
+  'INTERNAL',
+]);
+export const ServerErrorSchema = z.strictObject({
+  ...base,
+  type: z.literal('error'),
+  code: ErrorCodeSchema,
+  message: z.string(),
+  hint: z.string().optional(),
+  requestId: z.string().optional(),
+  runId: runId.optional(),
+});
+export const ServerMessageSchema = z.discriminatedUnion('type', [
+  RunAcceptedSchema,
+  FeatureStateChangedSchema,
+  FeatureOutputSchema,
+  FeatureFinishedSchema,
+  RunFinishedSchema,
+  ServerErrorSchema,
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+export type ServerErrorCode = z.infer<typeof ErrorCodeSchema>;
+
+/** A message without its version field: the sender adds it. */
+export type Unversioned<M> = M extends unknown ? Omit<M, 'v'> : never;

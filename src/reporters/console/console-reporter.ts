@@ -1,0 +1,114 @@
+import pc from 'picocolors';
+import type { FeatureResult, FeatureState } from '../../domain/feature-run.js';
+import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
+import { formatDuration, lastLines, stripAnsi } from '../../util/text.js';
+import { logPath } from '../files/logs-reporter.js';
+import type { Reporter } from '../reporter.js';
+import { summarize } from '../summary.js';
+import { LiveBlock } from './live-block.js';
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export interface ConsoleOptions {
+  out: NodeJS.WriteStream;
+  verbosity: Verbosity;
+  /** A terminal gets a live, redrawn line per active feature; anything else (CI logs) gets plain lines. */
+  live: boolean;
+}
+
+const FAILURE_TAIL_LINES = 20;
+
+const mark: Record<FeatureResult['status'], string> = {
+  passed: pc.green('✓ PASS '),
+  failed: pc.red('✗ FAIL '),
+  error: pc.red('! ERROR'),
+  cancelled: pc.yellow('- CANCEL'),
+};
+
+/** What a person watching the run sees: progress while it runs, then a summary and what went wrong. */
+export class ConsoleReporter implements Reporter {
+  readonly name = 'console';
+  private readonly active = new Map<string, { state: FeatureState; since: number }>();
+  private finished = 0;
+  private total = 0;
+  private readonly live: LiveBlock | undefined;
+
+  constructor(private readonly options: ConsoleOptions) {
+    this.live = options.live && options.verbosity !== 'quiet' ? new LiveBlock(options.out, () => this.liveLines()) : undefined;
+  }
+
+  onBegin(info: RunInfo): void {
+    this.total = info.features.length;
+    this.print(pc.bold(`baleen: ${info.features.length} feature${info.features.length === 1 ? '' : 's'} on ${info.image}, ${info.concurrency} at a time`));
+  }
+
+  onFeatureState(change: FeatureStateChange): void {
+    if (change.state === 'queued' || change.state === 'done') this.active.delete(change.file);
+    else this.active.set(change.file, { state: change.state, since: change.at });
+    this.live?.changed();
+  }
+
+  onFeatureOutput(chunk: FeatureOutputChunk): void {
+    if (this.options.verbosity !== 'verbose') return;
+    const prefix = pc.dim(`[${chunk.file}] `);
+    const text = chunk.data.replace(/\n$/, '').split('\n').map((line) => prefix + line).join('\n');
+    this.print(text);
+  }
+
+  onFeatureResult(result: FeatureResult): void {
+    this.finished++;
+    this.active.delete(result.file);
+    if (this.options.verbosity === 'quiet') return;
+    const detail = result.status === 'passed' ? '' : pc.dim(` — ${result.error ?? result.status}`);
+    this.print(`${mark[result.status]} ${result.file} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
+  }
+
+  onEnd(outcome: RunOutcome): void {
+    this.live?.stop();
+    const failures = outcome.results.filter((r) => r.status !== 'passed');
+    if (failures.length > 0 && this.options.verbosity !== 'quiet') this.printFailures(failures, outcome.info.reportDir);
+    this.printSummary(outcome);
+  }
+
+  private printFailures(failures: FeatureResult[], reportDir: string): void {
+    this.print(`\n${pc.bold(pc.red(`Failures (${failures.length}):`))}`);
+    for (const result of failures) {
+      this.print(`\n${pc.bold(result.file)}: ${result.error ?? result.status}`);
+      const output = stripAnsi(result.stderr.text.trim() ? result.stderr.text : result.stdout.text);
+      if (output.trim()) this.print(pc.dim(indent(lastLines(output, FAILURE_TAIL_LINES))));
+      this.print(pc.dim(`  logs: ${reportDir}/${logPath(result.file, 'stdout')}, ${reportDir}/${logPath(result.file, 'stderr')}`));
+    }
+  }
+
+  private printSummary(outcome: RunOutcome): void {
+    const { totals } = summarize(outcome);
+    const parts = [
+      pc.green(`${totals.passed} passed`),
+      totals.failed ? pc.red(`${totals.failed} failed`) : `${totals.failed} failed`,
+      totals.errors ? pc.red(`${totals.errors} errors`) : undefined,
+      totals.cancelled ? pc.yellow(`${totals.cancelled} cancelled`) : undefined,
+      totals.unfinished ? pc.yellow(`${totals.unfinished} unfinished`) : undefined,
+    ].filter(Boolean);
+    const scenarios = totals.scenarios;
+    const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
+    this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}`);
+    this.print(pc.dim(`report: ${outcome.info.reportDir}/index.html (also cucumber.json, junit.xml, summary.json, logs/)`));
+  }
+
+  private liveLines(): string[] {
+    const now = Date.now();
+    const lines = [...this.active].map(([file, { state, since }]) => `  ${pc.cyan(state.padEnd(10))} ${file} ${pc.dim(formatDuration(now - since))}`);
+    const queued = this.total - this.finished - this.active.size;
+    lines.push(pc.dim(`  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued`));
+    return lines;
+  }
+
+  private print(text: string): void {
+    if (this.live) this.live.print(text);
+    else this.options.out.write(`${text}\n`);
+  }
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `    ${line}`).join('\n');
+}

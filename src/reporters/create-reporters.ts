@@ -1,0 +1,19 @@
+import { ConsoleReporter, type Verbosity } from './console/console-reporter.js';
+import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
+import { JunitReporter } from './files/junit-reporter.js';
+import { LogsReporter } from './files/logs-reporter.js';
+import { SummaryJsonReporter } from './files/summary-json-reporter.js';
+import { HtmlReporter } from './html/html-reporter.js';
+import { ReporterMultiplexer } from './multiplexer.js';
+
+/** The reporters every run gets: files first (so they exist when the console points at them), console last. */
+export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean }): ReporterMultiplexer {
+  return new ReporterMultiplexer([
+    new LogsReporter(),
+    new CucumberJsonReporter(),
+    new SummaryJsonReporter(),
+    new JunitReporter(),
+    new HtmlReporter(),
+    new ConsoleReporter(options),
+  ]);
+}

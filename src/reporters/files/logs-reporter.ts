@@ -1,0 +1,66 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
+import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
+import type { Reporter } from '../reporter.js';
+
+/** Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log */
+export function logPath(file: string, stream: StreamName): string {
+  // The path comes from the run; keep its folders but never let it climb out of logs/.
+  const safe = file
+    .split(/[\\/]+/)
+    .filter((part) => part !== '' && part !== '.' && part !== '..')
+    .join('/');
+  return join('logs', `${safe || 'feature'}.${stream}.log`);
+}
+
+/**
+ * logs/: each feature's whole stdout and stderr, written as they arrive, so that output far larger than
+ * what a result keeps in memory still lands on disk in full.
+ */
+export class LogsReporter implements Reporter {
+  readonly name = 'logs';
+  private reportDir = '.';
+  private readonly open = new Map<string, WriteStream>();
+  private readonly closing: Promise<void>[] = [];
+
+  onBegin(info: RunInfo): void {
+    this.reportDir = info.reportDir;
+  }
+
+  onFeatureOutput(chunk: FeatureOutputChunk): void {
+    this.streamFor(chunk.file, chunk.stream).write(chunk.data);
+  }
+
+  onFeatureResult(result: FeatureResult): void {
+    for (const stream of ['stdout', 'stderr'] as const) {
+      // Opening the stream here too gives every feature its two log files, empty or not.
+      const writer = this.streamFor(result.file, stream);
+      this.open.delete(`${stream}\0${result.file}`);
+      writer.end();
+      this.closing.push(finished(writer));
+    }
+  }
+
+  async onEnd(): Promise<void> {
+    for (const writer of this.open.values()) {
+      writer.end();
+      this.closing.push(finished(writer));
+    }
+    this.open.clear();
+    await Promise.all(this.closing);
+  }
+
+  private streamFor(file: string, stream: StreamName): WriteStream {
+    const key = `${stream}\0${file}`;
+    let writer = this.open.get(key);
+    if (!writer) {
+      const path = join(this.reportDir, logPath(file, stream));
+      mkdirSync(dirname(path), { recursive: true });
+      writer = createWriteStream(path);
+      this.open.set(key, writer);
+    }
+    return writer;
+  }
+}

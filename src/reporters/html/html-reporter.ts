@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunOutcome } from '../../domain/run-outcome.js';
+import { formatDuration } from '../../util/text.js';
+import { mergeCucumberJson } from '../cucumber/scenarios.js';
+import type { Reporter } from '../reporter.js';
+import { summarize } from '../summary.js';
+import { writeHtmlReport } from './write-html-report.js';
+
+/** index.html: the merged report for people, self-contained so it opens anywhere, offline included. */
+export class HtmlReporter implements Reporter {
+  readonly name = 'index.html';
+
+  async onEnd(outcome: RunOutcome): Promise<void> {
+    // cucumber-html-reporter reads a file; give it a private one so it cannot touch the report dir's JSON.
+    const scratch = await mkdtemp(join(tmpdir(), 'baleen-html-'));
+    try {
+      const cucumberJsonFile = join(scratch, 'cucumber.json');
+      await writeFile(cucumberJsonFile, JSON.stringify(mergeCucumberJson(outcome.results)));
+      await writeHtmlReport({
+        cucumberJsonFile,
+        outputFile: join(outcome.info.reportDir, 'index.html'),
+        title: `baleen: ${outcome.info.image}`,
+        metadata: metadataOf(outcome),
+      });
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+}
+
+function metadataOf(outcome: RunOutcome): Record<string, string> {
+  const { totals, features } = summarize(outcome);
+  const metadata: Record<string, string> = {
+    'Run status': outcome.status,
+    Image: outcome.info.image,
+    Started: outcome.info.startedAt.toISOString(),
+    Duration: formatDuration(outcome.durationMs),
+    Features: `${totals.passed} passed, ${totals.failed} failed, ${totals.errors} errors of ${totals.features}`,
+    Concurrency: String(outcome.info.concurrency),
+  };
+  // Features without a Cucumber report (parse errors, crashes) have no scenarios to show: name them here.
+  for (const feature of features) {
+    if (feature.status !== 'passed' && !outcome.results.find((r) => r.file === feature.file)?.cucumberJson) {
+      metadata[`✗ ${feature.file}`] = `${feature.status}: ${feature.error ?? ''}`.trim();
+    }
+  }
+  return metadata;
+}

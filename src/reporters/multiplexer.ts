@@ -1,0 +1,40 @@
+import type { Reporter } from './reporter.js';
+import type { RunOutcome } from '../domain/run-outcome.js';
+import { messageOf } from '../errors/baleen-error.js';
+
+/**
+ * Fans every event out to each reporter. One reporter's failure is reported and does not stop the others:
+ * a broken HTML template must not cost the user their JUnit file.
+ */
+export class ReporterMultiplexer implements Required<Reporter> {
+  readonly errors: string[] = [];
+
+  constructor(
+    private readonly reporters: readonly (Reporter & { readonly name: string })[],
+  ) {}
+
+  onBegin: Required<Reporter>['onBegin'] = (info) => this.each('onBegin', (r) => r.onBegin?.(info));
+  onFeatureState: Required<Reporter>['onFeatureState'] = (change) => this.each('onFeatureState', (r) => r.onFeatureState?.(change));
+  onFeatureOutput: Required<Reporter>['onFeatureOutput'] = (chunk) => this.each('onFeatureOutput', (r) => r.onFeatureOutput?.(chunk));
+  onFeatureResult: Required<Reporter>['onFeatureResult'] = (result) => this.each('onFeatureResult', (r) => r.onFeatureResult?.(result));
+
+  async onEnd(outcome: RunOutcome): Promise<void> {
+    for (const reporter of this.reporters) {
+      try {
+        await reporter.onEnd?.(outcome);
+      } catch (error) {
+        this.errors.push(`${reporter.name} reporter: ${messageOf(error)}`);
+      }
+    }
+  }
+
+  private each(hook: string, call: (reporter: Reporter) => void): void {
+    for (const reporter of this.reporters) {
+      try {
+        call(reporter);
+      } catch (error) {
+        this.errors.push(`${reporter.name} reporter (${hook}): ${messageOf(error)}`);
+      }
+    }
+  }
+}

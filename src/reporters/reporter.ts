@@ -1,0 +1,15 @@
+import type { FeatureResult } from '../domain/feature-run.js';
+import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../domain/run-outcome.js';
+
+/**
+ * The one interface every report speaks. All hooks are optional; a reporter implements what it needs.
+ * Hooks during the run are synchronous and must be cheap (they run while containers run); `onEnd` may do
+ * the heavy writing.
+ */
+export interface Reporter {
+  onBegin?(info: RunInfo): void;
+  onFeatureState?(change: FeatureStateChange): void;
+  onFeatureOutput?(chunk: FeatureOutputChunk): void;
+  onFeatureResult?(result: FeatureResult): void;
+  onEnd?(outcome: RunOutcome): Promise<void> | void;
+}

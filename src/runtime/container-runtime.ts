@@ -1,0 +1,64 @@
+/**
+ * The one seam between baleen and a container engine. Actors speak only this interface, so a second engine
+ * (Docker Swarm, later Kubernetes) goes behind it without touching them. No engine library's types appear
+ * here on purpose.
+ */
+export interface ContainerSpec {
+  image: string;
+  /** Run through `sh -c`. */
+  script: string;
+  workDir?: string;
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  limits: { memoryBytes?: number; nanoCpus?: number };
+}
+
+export interface OutputSinks {
+  stdout(chunk: Buffer): void;
+  stderr(chunk: Buffer): void;
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  /** The engine killed the container for exceeding its memory limit. */
+  oomKilled: boolean;
+}
+
+/** A container that exists on the engine; whoever holds one must `remove()` it. */
+export interface CreatedContainer {
+  readonly id: string;
+  /**
+   * Connects the output streams and registers for the exit, both before start so that nothing a fast
+   * container prints is lost. Resolves once attached.
+   */
+  attach(sinks: OutputSinks): Promise<AttachedContainer>;
+  /** Reads one file out of the (stopped) container, or undefined if it does not exist. */
+  readFile(path: string, maxBytes: number): Promise<Buffer | undefined>;
+  /** Asks the container's process to stop (SIGTERM), killing it after `graceSeconds`. */
+  stop(graceSeconds: number): Promise<void>;
+  /** Removes the container, killing it if it still runs. Safe to call more than once. */
+  remove(): Promise<void>;
+}
+
+export interface AttachedContainer {
+  start(): Promise<void>;
+  /** Resolves once the container exited and every byte of its output reached the sinks. */
+  readonly exited: Promise<ContainerExit>;
+}
+
+export interface LabelledContainer {
+  id: string;
+  labels: Record<string, string>;
+}
+
+export interface ContainerRuntime {
+  readonly name: string;
+  /** Fails with a BaleenError naming the cause when the engine cannot be used. */
+  ping(): Promise<void>;
+  /** Fails with a BaleenError when the image is not on the engine (baleen never pulls behind your back). */
+  checkImage(image: string): Promise<void>;
+  create(spec: ContainerSpec): Promise<CreatedContainer>;
+  /** Containers carrying every one of these labels, running or not. */
+  listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]>;
+  removeById(id: string): Promise<void>;
+}

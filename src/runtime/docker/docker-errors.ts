@@ -1,0 +1,52 @@
+import { BaleenError } from '../../errors/baleen-error.js';
+
+interface EngineError {
+  statusCode?: number;
+  code?: string;
+  json?: { message?: string } | null;
+  message?: string;
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
+
+export function statusOf(error: unknown): number | undefined {
+  return (error as EngineError | null)?.statusCode;
+}
+
+export function engineMessage(error: unknown): string {
+  const e = error as EngineError | null;
+  return (e?.json?.message ?? e?.message ?? String(error)).trim();
+}
+
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as EngineError | null)?.code;
+  return code !== undefined && UNREACHABLE_CODES.has(code);
+}
+
+export function dockerHostDescription(): string {
+  return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+}
+
+export function unreachableError(error: unknown): BaleenError {
+  return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${dockerHostDescription()} (${engineMessage(error)})`, {
+    hint: 'start Docker (on Debian: `bash docker/ensure-docker.sh`) or point DOCKER_HOST at a running engine',
+    cause: error,
+  });
+}
+
+export function imageNotFoundError(image: string, cause?: unknown): BaleenError {
+  return new BaleenError('IMAGE_NOT_FOUND', `image "${image}" is not on the Docker engine`, {
+    hint: `build or load it first (e.g. \`docker build -t ${image} .\`; the example image: \`npm run docker:images\`)`,
+    cause,
+  });
+}
+
+/** Turns an engine failure into the BaleenError a person can act on, keeping the original as the cause. */
+export function toBaleenError(error: unknown, doing: string): BaleenError {
+  if (error instanceof BaleenError) return error;
+  if (isUnreachable(error)) return unreachableError(error);
+  return new BaleenError('CONTAINER_FAILED', `Docker failed while ${doing}: ${engineMessage(error)}`, {
+    hint: 'check `docker info` and the engine log',
+    cause: error,
+  });
+}

@@ -1,0 +1,180 @@
+import Docker from 'dockerode';
+import { PassThrough, Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type {
+  AttachedContainer,
+  ContainerExit,
+  ContainerRuntime,
+  ContainerSpec,
+  CreatedContainer,
+  LabelledContainer,
+  OutputSinks,
+} from '../container-runtime.js';
+import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreachable } from './docker-errors.js';
+import { readFirstFileFromTar } from './read-file-from-archive.js';
+
+/** The local (or DOCKER_HOST) Docker engine, through dockerode. */
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker';
+  private readonly docker: Docker;
+
+  constructor(docker: Docker = new Docker()) {
+    this.docker = docker;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw isUnreachable(error) ? unreachableError(error) : toBaleenError(error, 'answering a ping');
+    }
+  }
+
+  async checkImage(image: string): Promise<void> {
+    try {
+      await this.docker.getImage(image).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) throw imageNotFoundError(image, error);
+      throw toBaleenError(error, `inspecting image ${image}`);
+    }
+  }
+
+  async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    try {
+      const container = await this.docker.createContainer({
+        Image: spec.image,
+        Cmd: ['sh', '-c', spec.script],
+        Entrypoint: [],
+        WorkingDir: spec.workDir,
+        Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+        Labels: spec.labels,
+        Tty: false,
+        OpenStdin: false,
+        AttachStdout: true,
+        AttachStderr: true,
+        // No AutoRemove: the stopped container must still exist to copy the report out; we remove it.
+        HostConfig: {
+          AutoRemove: false,
+          Privileged: false,
+          ...(spec.limits.memoryBytes === undefined ? {} : { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }),
+          ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
+        },
+      });
+      return new DockerContainer(container);
+    } catch (error) {
+      if (statusOf(error) === 404) throw imageNotFoundError(spec.image, error);
+      throw toBaleenError(error, 'creating a container');
+    }
+  }
+
+  async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
+    try {
+      const found = await this.docker.listContainers({
+        all: true,
+        filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
+      });
+      return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {} }));
+    } catch (error) {
+      throw toBaleenError(error, 'listing containers');
+    }
+  }
+
+  async removeById(id: string): Promise<void> {
+    await removeContainer(this.docker.getContainer(id));
+  }
+}
+
+async function removeContainer(container: Docker.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (error) {
+    // 404: already gone; 409: the engine is removing it already. Both mean the job is done.
+    const status = statusOf(error);
+    if (status === 404 || status === 409) return;
+    throw toBaleenError(error, `removing container ${container.id.slice(0, 12)}`);
+  }
+}
+
+class DockerContainer implements CreatedContainer {
+  constructor(private readonly container: Docker.Container) {}
+
+  get id(): string {
+    return this.container.id;
+  }
+
+  async attach(sinks: OutputSinks): Promise<AttachedContainer> {
+    let stream: NodeJS.ReadWriteStream;
+    try {
+      stream = await this.container.attach({ stream: true, stdout: true, stderr: true, logs: true });
+    } catch (error) {
+      throw toBaleenError(error, 'attaching to a container');
+    }
+    const stdout = sinkStream(sinks.stdout);
+    const stderr = sinkStream(sinks.stderr);
+    this.container.modem.demuxStream(stream, stdout, stderr);
+    // demuxStream never ends its targets: end them when the attach stream ends.
+    const outputDone = finished(stream as unknown as PassThrough, { readable: true, writable: false }).finally(() => {
+      stdout.end();
+      stderr.end();
+    });
+    const container = this.container;
+    return {
+      start: async () => {
+        try {
+          await container.start();
+        } catch (error) {
+          throw toBaleenError(error, 'starting a container');
+        }
+      },
+      // The attach stream ends when the container's output closes, which is after the process exits. Only then
+      // do we ask for the exit: 'not-running' returns at once for a stopped container, so unlike 'next-exit'
+      // there is no race with a container that finishes before the wait request reaches the engine.
+      exited: outputDone.then(() => waitForExit(container)),
+    };
+  }
+
+  async readFile(path: string, maxBytes: number): Promise<Buffer | undefined> {
+    let archive: NodeJS.ReadableStream;
+    try {
+      archive = await this.container.getArchive({ path });
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw toBaleenError(error, `copying ${path} out of a container`);
+    }
+    return readFirstFileFromTar(archive as unknown as PassThrough, maxBytes);
+  }
+
+  async stop(graceSeconds: number): Promise<void> {
+    try {
+      await this.container.stop({ t: graceSeconds });
+    } catch (error) {
+      // 304: already stopped; 404: already gone.
+      const status = statusOf(error);
+      if (status === 304 || status === 404) return;
+      throw toBaleenError(error, `stopping container ${this.container.id.slice(0, 12)}`);
+    }
+  }
+
+  remove(): Promise<void> {
+    return removeContainer(this.container);
+  }
+}
+
+async function waitForExit(container: Docker.Container): Promise<ContainerExit> {
+  try {
+    const waited = (await container.wait({ condition: 'not-running' })) as { StatusCode: number };
+    const info = await container.inspect();
+    return { exitCode: waited.StatusCode, oomKilled: info.State.OOMKilled === true };
+  } catch (error) {
+    throw toBaleenError(error, 'waiting for a container to exit');
+  }
+}
+
+function sinkStream(sink: (chunk: Buffer) => void): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      sink(chunk);
+      callback();
+    },
+  });
+}

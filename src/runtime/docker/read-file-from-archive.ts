@@ -1,0 +1,27 @@
+import { extract } from 'tar-stream';
+import type { Readable } from 'node:stream';
+
+/**
+ * The engine hands files out of a container as a tar archive. Returns the first regular file's bytes,
+ * refusing more than `maxBytes` so that a runaway report cannot exhaust memory.
+ */
+export async function readFirstFileFromTar(archive: Readable, maxBytes: number): Promise<Buffer | undefined> {
+  const tar = extract();
+  archive.pipe(tar);
+  let found: Buffer | undefined;
+  for await (const entry of tar) {
+    if (found === undefined && entry.header.type === 'file') {
+      if ((entry.header.size ?? 0) > maxBytes) {
+        entry.resume();
+        archive.destroy();
+        throw new Error(`report is ${entry.header.size} bytes, over the limit of ${maxBytes}`);
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      found = Buffer.concat(chunks);
+    } else {
+      entry.resume();
+    }
+  }
+  return found;
+}

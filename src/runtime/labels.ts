@@ -1,0 +1,24 @@
+/** Labels on every container baleen creates, so that a crashed run's containers can be found and removed. */
+export const LABEL_PREFIX = 'io.baleen';
+export const Labels = {
+  managed: `${LABEL_PREFIX}.managed`,
+  runId: `${LABEL_PREFIX}.run-id`,
+  serverId: `${LABEL_PREFIX}.server-id`,
+  feature: `${LABEL_PREFIX}.feature`,
+  /** `<hostname>/<pid>` of the server process that owns the container, to tell later whether it still lives. */
+  owner: `${LABEL_PREFIX}.owner`,
+} as const;
+
+export function ownerLabel(hostname: string, pid: number): string {
+  return `${hostname}/${pid}`;
+}
+
+export function containerLabels(ids: { runId: string; serverId: string; feature: string; owner: string }): Record<string, string> {
+  return {
+    [Labels.managed]: 'true',
+    [Labels.runId]: ids.runId,
+    [Labels.serverId]: ids.serverId,
+    [Labels.owner]: ids.owner,
+    [Labels.feature]: ids.feature,
+  };
+}

@@ -1,0 +1,126 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { randomUUID } from 'node:crypto';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { BaleenError } from '../errors/baleen-error.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import type { Logger } from './logger.js';
+import { reapOrphans } from '../runtime/reaper.js';
+import { RunEngine } from './run-engine.js';
+import { Session } from './session.js';
+import { checkUpgrade, isLoopback } from './upgrade-guard.js';
+
+/** Largest message a client may send: a run of 100 000 features with long paths fits. */
+export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
+const HEARTBEAT_MS = 30_000;
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  token?: string;
+  runtime: ContainerRuntime;
+  logger: Logger;
+}
+
+export interface RunningServer {
+  /** ws://host:port of the listening server. */
+  readonly url: string;
+  readonly engine: RunEngine;
+  /** Stops accepting, cancels every run, waits for their containers to be removed, then closes. */
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  if (!isLoopback(options.host) && !options.token) {
+    throw new BaleenError('USAGE', `refusing to listen on ${options.host} without a token`, {
+      hint: 'pass --token (or set BALEEN_TOKEN), or listen on 127.0.0.1',
+    });
+  }
+  const engine = new RunEngine(options.runtime, randomUUID());
+  const log = options.logger.child({ serverId: engine.serverId });
+  await reapOrphansAtStart(options.runtime, log);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  const http = createServer((_request, response) => {
+    response.writeHead(426, { 'content-type': 'text/plain' }).end('baleen server: connect with a WebSocket client\n');
+  });
+  http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const verdict = checkUpgrade(request, options.token);
+    if (!verdict.ok) {
+      log.warn({ remote: request.socket.remoteAddress, reason: verdict.reason }, 'connection refused');
+      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+  wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
+    log.info({ remote: request.socket.remoteAddress }, 'client connected');
+    trackLiveness(ws);
+    new Session(ws, engine, log);
+  });
+  const heartbeat = setInterval(() => sweepDeadClients(wss), HEARTBEAT_MS);
+  heartbeat.unref();
+
+  await listen(http, options.host, options.port);
+  const address = http.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `ws://${host}:${address.port}`;
+  log.info({ url }, 'baleen server listening');
+
+  return {
+    url,
+    engine,
+    async close() {
+      clearInterval(heartbeat);
+      http.close();
+      await engine.shutdown();
+      for (const client of wss.clients) client.close(1001, 'server shutting down');
+      wss.close();
+      http.closeAllConnections();
+    },
+  };
+}
+
+/** A server that crashed left containers behind: remove them before starting new ones. */
+async function reapOrphansAtStart(runtime: ContainerRuntime, log: Logger): Promise<void> {
+  try {
+    const { removed } = await reapOrphans(runtime);
+    if (removed.length > 0) log.warn({ removed: removed.map((id) => id.slice(0, 12)) }, 'removed containers left by a baleen server that is gone');
+  } catch (error) {
+    // No engine yet is not fatal for a server: each run checks the engine again and reports it to its client.
+    log.warn({ err: error }, 'could not look for orphaned containers');
+  }
+}
+
+function listen(http: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    http.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new BaleenError('USAGE', `cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
+          hint: error.code === 'EADDRINUSE' ? 'choose another --port or stop the process using it' : 'check --host and --port',
+          cause: error,
+        }),
+      );
+    });
+    http.listen(port, host, () => resolve());
+  });
+}
+
+const alive = new WeakSet<WebSocket>();
+
+function trackLiveness(ws: WebSocket): void {
+  alive.add(ws);
+  ws.on('pong', () => alive.add(ws));
+}
+
+/** A client that did not answer the last ping is gone (its runs get cancelled by its session). */
+function sweepDeadClients(wss: WebSocketServer): void {
+  for (const ws of wss.clients) {
+    if (!alive.has(ws)) {
+      ws.terminate();
+      continue;
+    }
+    alive.delete(ws);
+    ws.ping();
+  }
+}

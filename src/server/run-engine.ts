@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { createActor, toPromise } from 'xstate';
+import type { RunSpec } from '../domain/run-spec.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { thisOwner } from '../runtime/reaper.js';
+import { runMachine, type RunObserver, type RunOutput } from '../actors/run-machine.js';
+
+export interface PreparedRun {
+  readonly runId: string;
+  /** Spawns the run's actors; observer callbacks begin at once (every feature reports `queued`). */
+  start(observer: RunObserver): StartedRun;
+}
+
+export interface StartedRun {
+  readonly runId: string;
+  cancel(): void;
+  /** Settles once every feature finished and every container of the run is gone. */
+  readonly finished: Promise<RunOutput>;
+}
+
+/**
+ * Starts runs on one container runtime. It checks what would make every feature fail the same way (no
+ * engine, no image) before accepting a run, so the client gets one clear error instead of N.
+ */
+export class RunEngine {
+  private readonly live = new Map<string, StartedRun>();
+
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    readonly serverId: string,
+  ) {}
+
+  /** Checks the engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
+  async prepare(spec: RunSpec): Promise<PreparedRun> {
+    await this.runtime.ping();
+    await this.runtime.checkImage(spec.image);
+    const runId = randomUUID();
+    return { runId, start: (observer) => this.launch(runId, spec, observer) };
+  }
+
+  private launch(runId: string, spec: RunSpec, observer: RunObserver): StartedRun {
+    const actor = createActor(runMachine, {
+      input: { runId, serverId: this.serverId, owner: thisOwner(), spec, runtime: this.runtime, observer },
+    });
+    const finished = toPromise(actor).finally(() => this.live.delete(runId));
+    const run: StartedRun = { runId, cancel: () => actor.send({ type: 'CANCEL' }), finished };
+    this.live.set(runId, run);
+    actor.start();
+    return run;
+  }
+
+  get liveRuns(): number {
+    return this.live.size;
+  }
+
+  /** Cancels every live run and waits until their containers are removed. */
+  async shutdown(): Promise<void> {
+    const runs = [...this.live.values()];
+    for (const run of runs) run.cancel();
+    await Promise.allSettled(runs.map((run) => run.finished));
+  }
+}

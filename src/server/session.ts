@@ -1,0 +1,132 @@
+import { StringDecoder } from 'node:string_decoder';
+import type { WebSocket } from 'ws';
+import type { StreamName } from '../domain/feature-run.js';
+import { BaleenError, messageOf } from '../errors/baleen-error.js';
+import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
+import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
+import type { RunObserver } from '../actors/run-machine.js';
+import type { Logger } from './logger.js';
+import type { RunEngine, StartedRun } from './run-engine.js';
+
+/** A client that stops reading is cut off once this much is waiting to be sent to it. */
+export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * One client connection. It owns the runs the client submitted: when the connection goes, they are
+ * cancelled, so a vanished client never leaves containers running.
+ */
+export class Session {
+  private readonly runs = new Map<string, StartedRun>();
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly engine: RunEngine,
+    private readonly log: Logger,
+  ) {
+    socket.on('message', (data, isBinary) => {
+      if (isBinary) return this.sendError('BAD_MESSAGE', 'binary messages are not part of the protocol');
+      void this.receive(data.toString());
+    });
+    socket.on('close', () => this.cancelAll('client disconnected'));
+    socket.on('error', (error) => this.log.warn({ err: error }, 'connection error'));
+  }
+
+  private async receive(raw: string): Promise<void> {
+    const decoded = decodeClientMessage(raw);
+    if (!decoded.ok) return this.sendError('BAD_MESSAGE', decoded.error);
+    await this.handle(decoded.message);
+  }
+
+  private async handle(message: ClientMessage): Promise<void> {
+    switch (message.type) {
+      case 'run.submit':
+        return this.submit(message);
+      case 'run.cancel': {
+        const run = this.runs.get(message.runId);
+        if (!run) return this.sendError('BAD_MESSAGE', `no run ${message.runId} on this connection`, { runId: message.runId });
+        this.log.info({ runId: message.runId, reason: message.reason }, 'run cancelled by client');
+        return run.cancel();
+      }
+    }
+  }
+
+  private async submit(message: Extract<ClientMessage, { type: 'run.submit' }>): Promise<void> {
+    const { requestId, spec } = message;
+    let prepared;
+    try {
+      prepared = await this.engine.prepare(spec);
+    } catch (error) {
+      const code: ServerErrorCode =
+        error instanceof BaleenError && (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND') ? error.code : 'RUN_REJECTED';
+      const hint = error instanceof BaleenError ? error.hint : undefined;
+      return this.sendError(code, messageOf(error), { requestId, ...(hint ? { hint } : {}) });
+    }
+    if (!this.isOpen()) return;
+    const { runId } = prepared;
+    this.log.info({ runId, image: spec.image, features: spec.features.length, concurrency: spec.concurrency }, 'run accepted');
+    this.send({ type: 'run.accepted', requestId, runId, features: spec.features, concurrency: spec.concurrency });
+    const run = prepared.start(this.observerFor(runId));
+    this.runs.set(runId, run);
+    try {
+      const outcome = await run.finished;
+      this.log.info({ runId, ...outcome }, 'run finished');
+      this.send({ type: 'run.finished', runId, status: outcome.status, durationMs: outcome.durationMs });
+    } catch (error) {
+      this.log.error({ runId, err: error }, 'run crashed');
+      this.sendError('INTERNAL', `run crashed: ${messageOf(error)}`, { runId });
+    } finally {
+      this.runs.delete(runId);
+    }
+  }
+
+  private observerFor(runId: string): RunObserver {
+    const decoders = new Map<string, StringDecoder>();
+    const decoderFor = (file: string, stream: StreamName) => {
+      const key = `${stream}\0${file}`;
+      let decoder = decoders.get(key);
+      if (!decoder) decoders.set(key, (decoder = new StringDecoder('utf8')));
+      return decoder;
+    };
+    return {
+      state: (file, state) => this.send({ type: 'feature.state', runId, file, state, at: Date.now() }),
+      output: (file, stream, chunk) => {
+        // A chunk may end inside a multi-byte character: the decoder holds those bytes for the next chunk.
+        const data = decoderFor(file, stream).write(chunk);
+        if (data !== '') this.send({ type: 'feature.output', runId, file, stream, data });
+      },
+      result: (result) => {
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const rest = decoderFor(result.file, stream).end();
+          if (rest !== '') this.send({ type: 'feature.output', runId, file: result.file, stream, data: rest });
+          decoders.delete(`${stream}\0${result.file}`);
+        }
+        this.send({ type: 'feature.result', runId, result });
+      },
+    };
+  }
+
+  private cancelAll(reason: string): void {
+    for (const [runId, run] of this.runs) {
+      this.log.info({ runId, reason }, 'cancelling run');
+      run.cancel();
+    }
+  }
+
+  private isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  private send(message: Unversioned<ServerMessage>): void {
+    if (!this.isOpen()) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.log.warn({ buffered: this.socket.bufferedAmount }, 'client is not reading; closing its connection');
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(encodeMessage(message));
+  }
+
+  private sendError(code: ServerErrorCode, message: string, extra: { requestId?: string; runId?: string; hint?: string } = {}): void {
+    this.send({ type: 'error', code, message, ...extra });
+  }
+}

@@ -1,0 +1,131 @@
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { XMLParser } from 'fast-xml-parser';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'baleen-e2e-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+afterEach(() => {
+  expect(baleenContainers()).toEqual([]);
+});
+
+let runs = 0;
+async function baleen(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult & { reportDir: string }> {
+  const reportDir = join(scratch, `report-${++runs}`);
+  const result = await runCli([...args, '--report-dir', reportDir], { cwd: FIXTURE_SUITE, ...(env ? { env } : {}) });
+  return { ...result, reportDir };
+}
+
+const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8')) as T;
+
+describe('baleen cucumber on a real Docker engine', () => {
+  it('runs passing, failing, unparsable and oddly named features, one container each, with correct reports', async () => {
+    const files = ['features/pass.feature', 'features/fail.feature', 'features/parse-error.feature', 'features/with space.feature', 'features/café ünïcode.feature'];
+    const result = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '3']);
+    expect(result.code, result.stderr).toBe(1);
+
+    const summary = await readJson<RunSummary>(join(result.reportDir, 'summary.json'));
+    const statusOf = Object.fromEntries(summary.features.map((f) => [f.file, f.status]));
+    expect(statusOf).toEqual({
+      'features/café ünïcode.feature': 'passed',
+      'features/fail.feature': 'failed',
+      'features/parse-error.feature': 'failed',
+      'features/pass.feature': 'passed',
+      'features/with space.feature': 'passed',
+    });
+    expect(summary.totals).toMatchObject({ features: 5, passed: 3, failed: 2, errors: 0 });
+    expect(summary.totals.scenarios.failed).toBe(1);
+    expect(summary.totals.scenarios.passed).toBeGreaterThanOrEqual(5);
+    const parseError = summary.features.find((f) => f.file === 'features/parse-error.feature')!;
+    expect(parseError.exitCode).not.toBe(0);
+    expect(parseError.error).toContain('without writing a Cucumber report');
+
+    // The merged Cucumber JSON holds every feature that produced one, under its path.
+    const merged = await readJson<{ uri: string }[]>(join(result.reportDir, 'cucumber.json'));
+    expect(merged.map((f) => f.uri).sort()).toEqual(files.filter((f) => f !== 'features/parse-error.feature').sort());
+
+    // JUnit: a testcase per scenario, the failure carrying the assertion; the unparsable feature is a failure too.
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(result.reportDir, 'junit.xml'), 'utf8'));
+    const suites = [junit.testsuites.testsuite].flat() as { file: string; testcase: unknown }[];
+    expect(suites).toHaveLength(5);
+    const cases = suites.flatMap((s) => [s.testcase].flat()) as { name: string; failure?: { message: string } }[];
+    const failures = cases.filter((c) => c.failure);
+    expect(failures).toHaveLength(2);
+    expect(junit.testsuites.failures).toBe('2');
+    expect(failures.map((f) => f.failure!.message).join('\n')).toMatch(/without writing a Cucumber report/);
+
+    // Each feature's output is kept in logs/, the parse error's stderr included.
+    const parseStderr = await readFile(join(result.reportDir, 'logs/features/parse-error.feature.stderr.log'), 'utf8');
+    expect(parseStderr.length).toBeGreaterThan(0);
+    const logs = await readdir(join(result.reportDir, 'logs/features'));
+    expect(logs).toContain('café ünïcode.feature.stdout.log');
+    expect(logs).toContain('with space.feature.stdout.log');
+
+    const html = await readFile(join(result.reportDir, 'index.html'), 'utf8');
+    expect(html).toContain('fail.feature');
+
+    // CI output: one plain line per finished feature, then the summary and the failure's output.
+    expect(result.stdout).toMatch(/✓ PASS\s+features\/pass\.feature/);
+    expect(result.stdout).toMatch(/✗ FAIL\s+features\/fail\.feature/);
+    expect(result.stdout).toMatch(/FAILED features: 3 passed, 2 failed of 5/);
+  });
+
+  it('passes --env values and runs --before-command in the same shell first', async () => {
+    const result = await baleen([
+      'cucumber', '--image', TEST_IMAGE, '--files', 'features/env.feature', 'features/before.feature',
+      '--env', 'BALEEN_GREETING=hello world', '--before-command', 'touch /tmp/baleen-before-marker',
+    ]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const summary = await readJson<RunSummary>(join(result.reportDir, 'summary.json'));
+    expect(summary.totals).toMatchObject({ features: 2, passed: 2 });
+  });
+
+  it('makes a failing --before-command an error for the feature and exits 1', async () => {
+    const result = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--before-command', 'echo preparing; exit 4']);
+    expect(result.code).toBe(1);
+    const summary = await readJson<RunSummary>(join(result.reportDir, 'summary.json'));
+    expect(summary.features[0]).toMatchObject({ status: 'error', exitCode: 4, error: '--before-command failed with exit code 4' });
+  });
+
+  it('runs a named project from a project file', async () => {
+    const config = join(scratch, 'baleen.yml');
+    await writeFile(config, ['projects:', '  smoke:', `    image: ${TEST_IMAGE}`, '    files: [features/pass.feature, features/env.feature]', '    env:', '      BALEEN_GREETING: hello world', '    concurrency: 2', ''].join('\n'));
+    const result = await baleen(['project', 'smoke', '--config', config]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect((await readJson<RunSummary>(join(result.reportDir, 'summary.json'))).totals).toMatchObject({ features: 2, passed: 2 });
+  });
+});
+
+describe('bad input and infrastructure errors', () => {
+  it.each([
+    [['cucumber', '--image', TEST_IMAGE, '--files', 'features/', '--bogus'], 2, /unknown option '--bogus'/],
+    [['cucumber', '--files', 'features/'], 2, /required option '--image <image>' not specified/],
+    [['cucumber', '--image', TEST_IMAGE, '--files', 'nothing-here/'], 2, /no feature file matched --files nothing-here\//],
+    [['cucumber', '--image', TEST_IMAGE, '--files', 'features/', '--env', 'no-equals-sign!'], 2, /--env "no-equals-sign!" is not KEY=VALUE/],
+    [['cucumber', '--image', TEST_IMAGE, '--files', 'features/', '--concurrency', '0'], 2, /--concurrency must be a whole number/],
+    [['cucumber', '--image', 'baleen-no-such-image', '--files', 'features/pass.feature'], 3, /image "baleen-no-such-image" is not on the Docker engine: build or load it first/],
+    [['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--server', 'ws://127.0.0.1:1'], 3, /cannot reach a baleen server at ws:\/\/127\.0\.0\.1:1/],
+    [['project', 'nope', '--config', '/nonexistent.yml'], 2, /cannot read project file \/nonexistent\.yml/],
+  ])('baleen %j exits %i with a one-line reason', async (args, code, message) => {
+    const result = await baleen(args);
+    expect(result.code).toBe(code);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('prints help and version with exit 0', async () => {
+    const help = await runCli(['cucumber', '--help'], { cwd: FIXTURE_SUITE });
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--before-command');
+    const version = await runCli(['--version'], { cwd: FIXTURE_SUITE });
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});

@@ -1,0 +1,82 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { collect, runCli, startCli, waitForLine } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+
+let scratch: string;
+let server: ChildProcess;
+let url: string;
+const token = 'test-token-0123456789';
+
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'baleen-server-'));
+  server = startCli(['server', '--port', '0'], { cwd: scratch, env: { BALEEN_TOKEN: token } });
+  url = (await waitForLine(server, /listening on (ws:\/\/\S+)/))[1]!;
+});
+afterAll(async () => {
+  if (server.exitCode === null) {
+    const exited = collect(server);
+    server.kill('SIGTERM');
+    await exited;
+  }
+  await rm(scratch, { recursive: true, force: true });
+});
+afterEach(() => {
+  expect(baleenContainers()).toEqual([]);
+});
+
+/** The HTTP status a WebSocket upgrade gets, or 101 if it was accepted. */
+function upgradeStatus(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    socket.once('error', reject);
+  });
+}
+
+describe('baleen server as its own process', () => {
+  it('runs a client\'s suite sent over WebSocket and streams back the results', async () => {
+    const reportDir = join(scratch, 'report');
+    const result = await runCli(
+      ['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', reportDir],
+      { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
+    );
+    expect(result.code, result.stderr).toBe(1);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.features.map((f) => [f.file, f.status])).toEqual([
+      ['features/fail.feature', 'failed'],
+      ['features/pass.feature', 'passed'],
+    ]);
+  });
+
+  it('refuses a missing or wrong token with 401 and any browser origin with 403, before reading a message', async () => {
+    expect(await upgradeStatus({})).toBe(401);
+    expect(await upgradeStatus({ authorization: 'Bearer wrong' })).toBe(401);
+    expect(await upgradeStatus({ authorization: `Bearer ${token}`, origin: 'https://example.com' })).toBe(403);
+    expect(await upgradeStatus({ authorization: `Bearer ${token}` })).toBe(101);
+  });
+
+  it('tells a client without the token how to fix it (exit 3)', async () => {
+    const result = await runCli(['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', join(scratch, 'r2')], {
+      cwd: FIXTURE_SUITE,
+      env: { BALEEN_TOKEN: '' },
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/refused the connection \(HTTP 401\): pass the server's token/);
+  });
+
+  it('refuses to listen beyond loopback without a token', async () => {
+    const result = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], { cwd: scratch, env: { BALEEN_TOKEN: '' } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
+  });
+});

@@ -1,0 +1,88 @@
+import type {
+  AttachedContainer,
+  ContainerExit,
+  ContainerRuntime,
+  ContainerSpec,
+  CreatedContainer,
+  LabelledContainer,
+  OutputSinks,
+} from '../../src/runtime/container-runtime.js';
+
+/** What a fake container does; unit tests of the state machines script it. Real behaviour is e2e-tested. */
+export interface FakeBehaviour {
+  exitCode?: number;
+  stdout?: string;
+  stderr?: string;
+  report?: string;
+  failCreate?: Error;
+  failStart?: Error;
+  /** The container runs until removed (for cancellation tests). */
+  hang?: boolean;
+}
+
+export class FakeRuntime implements ContainerRuntime {
+  readonly name = 'fake';
+  readonly created: ContainerSpec[] = [];
+  readonly removed: string[] = [];
+  private next = 0;
+  running = 0;
+  maxRunning = 0;
+
+  constructor(private readonly behaviourOf: (spec: ContainerSpec) => FakeBehaviour = () => ({})) {}
+
+  async ping(): Promise<void> {}
+  async checkImage(): Promise<void> {}
+  async listByLabels(): Promise<LabelledContainer[]> {
+    return [];
+  }
+  async removeById(id: string): Promise<void> {
+    this.removed.push(id);
+  }
+
+  async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    const behaviour = this.behaviourOf(spec);
+    if (behaviour.failCreate) throw behaviour.failCreate;
+    this.created.push(spec);
+    const id = `fake-${++this.next}`;
+    let kill: (() => void) | undefined;
+    const runtime = this;
+    return {
+      id,
+      async attach(sinks: OutputSinks): Promise<AttachedContainer> {
+        let finish!: (exit: ContainerExit) => void;
+        const exited = new Promise<ContainerExit>((resolve) => (finish = resolve));
+        return {
+          exited,
+          async start() {
+            if (behaviour.failStart) throw behaviour.failStart;
+            runtime.running++;
+            runtime.maxRunning = Math.max(runtime.maxRunning, runtime.running);
+            const done = (exitCode: number) => {
+              runtime.running--;
+              finish({ exitCode, oomKilled: false });
+            };
+            if (behaviour.hang) {
+              kill = () => done(137);
+              return;
+            }
+            setImmediate(() => {
+              if (behaviour.stdout) sinks.stdout(Buffer.from(behaviour.stdout));
+              if (behaviour.stderr) sinks.stderr(Buffer.from(behaviour.stderr));
+              done(behaviour.exitCode ?? 0);
+            });
+          },
+        };
+      },
+      async readFile() {
+        return behaviour.report === undefined ? undefined : Buffer.from(behaviour.report);
+      },
+      async stop() {
+        kill?.();
+      },
+      async remove() {
+        kill?.();
+        runtime.removed.push(id);
+      },
+    };
+  }
+}

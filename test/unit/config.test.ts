@@ -1,0 +1,96 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseEnvOptions } from '../../src/config/env-option.js';
+import { loadProject } from '../../src/config/project-file.js';
+import { resolveFeatures } from '../../src/config/resolve-features.js';
+import { BaleenError } from '../../src/errors/baleen-error.js';
+
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+async function tree(files: Record<string, string>): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'baleen-config-'));
+  roots.push(root);
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(join(root, path, '..'), { recursive: true });
+    await writeFile(join(root, path), content);
+  }
+  return root;
+}
+
+async function failure(promise: Promise<unknown>): Promise<BaleenError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(BaleenError);
+  return error as BaleenError;
+}
+
+describe('resolveFeatures', () => {
+  it('expands directories recursively, accepts files and globs, sorts and de-duplicates', async () => {
+    const root = await tree({
+      'features/b.feature': '',
+      'features/a.feature': '',
+      'features/deep/c d.feature': '',
+      'features/deep/café.feature': '',
+      'features/notes.txt': '',
+      'other/x.feature': '',
+    });
+    const found = await resolveFeatures(['features/', 'features/a.feature', 'other/*.feature'], root);
+    expect(found).toEqual(['features/a.feature', 'features/b.feature', 'features/deep/c d.feature', 'features/deep/café.feature', 'other/x.feature']);
+  });
+
+  it('is a usage error when a pattern matches nothing', async () => {
+    const root = await tree({ 'features/a.feature': '' });
+    const error = await failure(resolveFeatures(['specs/'], root));
+    expect(error.code).toBe('NO_FEATURES');
+    expect(error.exitCode).toBe(2);
+    expect(error.toLine()).toContain('no feature file matched --files specs/');
+  });
+
+  it('refuses files outside the current directory', async () => {
+    const root = await tree({ 'suite/features/a.feature': '', 'elsewhere/b.feature': '' });
+    const error = await failure(resolveFeatures(['../elsewhere/b.feature'], join(root, 'suite')));
+    expect(error.message).toContain('outside the current directory');
+  });
+});
+
+describe('parseEnvOptions', () => {
+  it('parses KEY=VALUE, keeps = in values, and passes bare KEY through', () => {
+    expect(parseEnvOptions(['A=1', 'B=x=y', 'C='], {})).toEqual({ A: '1', B: 'x=y', C: '' });
+    expect(parseEnvOptions(['HOME_DIR'], { HOME_DIR: '/root' })).toEqual({ HOME_DIR: '/root' });
+  });
+
+  it('rejects malformed names and unset bare keys with a usage error', () => {
+    expect(() => parseEnvOptions(['=x'], {})).toThrow(/--env "=x" is not KEY=VALUE/);
+    expect(() => parseEnvOptions(['1A=x'], {})).toThrow(BaleenError);
+    expect(() => parseEnvOptions(['MISSING'], {})).toThrow(/not set here/);
+  });
+});
+
+describe('loadProject', () => {
+  it('reads a project and normalises files and env', async () => {
+    const root = await tree({
+      'baleen.yml': 'projects:\n  web:\n    image: runner\n    files: features/\n    env:\n      PORT: 8080\n    concurrency: 3\n',
+    });
+    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toEqual({ image: 'runner', files: ['features/'], env: { PORT: '8080' }, concurrency: 3 });
+  });
+
+  it.each([
+    ['an unknown key', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    imagee: x\n', /projects\.web: unknown key "imagee"/],
+    ['a wrong type', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    concurrency: many\n', /projects\.web\.concurrency/],
+    ['bad YAML', 'web', 'projects:\n  web: [unclosed\n', /is not valid YAML/],
+    ['a missing project', 'api', 'projects:\n  web:\n    image: r\n    files: f\n', /has no project "api".*choose one of: web/],
+  ])('rejects %s with a config error naming it', async (_what, name, yaml, message) => {
+    const root = await tree({ 'baleen.yml': yaml });
+    const error = await failure(loadProject(join(root, 'baleen.yml'), name));
+    expect(error.code).toBe('CONFIG');
+    expect(error.exitCode).toBe(2);
+    expect(error.toLine()).toMatch(message);
+  });
+
+  it('says which file is missing', async () => {
+    const error = await failure(loadProject('/nonexistent/baleen.yml', 'web'));
+    expect(error.toLine()).toContain('cannot read project file /nonexistent/baleen.yml');
+  });
+});

@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { beforeCommandFailure, featureScript, fillCommand } from '../../src/actors/feature-script.js';
+import { shellQuote } from '../../src/util/shell-quote.js';
+
+const sh = (script: string) => {
+  try {
+    return { code: 0, out: execFileSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (error) {
+    const e = error as { status: number; stdout: string; stderr: string };
+    return { code: e.status, out: e.stdout, err: e.stderr };
+  }
+};
+
+describe('shellQuote', () => {
+  it.each(['plain.feature', 'with space.feature', 'café ünïcode.feature', "it's.feature", '$(rm -rf /).feature', 'a"b`c'])(
+    'passes %s through sh as one word',
+    (value) => {
+      expect(sh(`printf '%s' ${shellQuote(value)}`).out).toBe(value);
+    },
+  );
+});
+
+describe('fillCommand', () => {
+  it('fills {file} and {report} quoted, every time they occur', () => {
+    expect(fillCommand('run {file} --out {report} # {file}', { file: 'a b.feature', report: '/tmp/r.json' })).toBe(
+      "run 'a b.feature' --out /tmp/r.json # 'a b.feature'",
+    );
+  });
+});
+
+describe('featureScript', () => {
+  it('runs the before-command in the same shell as the command', () => {
+    const script = featureScript({ command: 'echo "$GREETING" {file}', file: 'x.feature', reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'export GREETING=hi' });
+    expect(sh(script)).toMatchObject({ code: 0, out: 'hi x.feature\n' });
+  });
+
+  it('reports a failing before-command with its exit code and does not run the command', () => {
+    const script = featureScript({ command: 'echo ran', file: 'x.feature', reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'exit 7' });
+    const result = sh(script);
+    expect(result.code).toBe(7);
+    expect(result.out).toBe('');
+    expect(beforeCommandFailure(result.err ?? '')).toBe(7);
+  });
+
+  it('reports a before-command that exits the shell, even with 0', () => {
+    const result = sh(featureScript({ command: 'echo ran', file: 'x', reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'false' }));
+    expect(result.code).toBe(1);
+    expect(beforeCommandFailure(result.err ?? '')).toBe(1);
+    const exited = sh(featureScript({ command: 'echo ran', file: 'x', reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'exit 0' }));
+    expect(exited.out).toBe('');
+  });
+
+  it('passes the command exit code through', () => {
+    expect(sh(featureScript({ command: 'exit 3', file: 'x', reportPath: '/tmp/baleen-test/r.json' })).code).toBe(3);
+  });
+});

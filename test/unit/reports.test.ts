@@ -1,0 +1,87 @@
+import { XMLParser } from 'fast-xml-parser';
+import { describe, expect, it } from 'vitest';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
+import type { RunOutcome } from '../../src/domain/run-outcome.js';
+import { countScenarios, mergeCucumberJson, scenariosOf } from '../../src/reporters/cucumber/scenarios.js';
+import { junitXml } from '../../src/reporters/files/junit-xml.js';
+import { logPath } from '../../src/reporters/files/logs-reporter.js';
+import { summarize } from '../../src/reporters/summary.js';
+
+const step = (status: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, result: { status, duration: 2_000_000_000, ...extra } });
+const report = [
+  {
+    name: 'Basket',
+    uri: 'features/basket.feature',
+    elements: [
+      { type: 'background', name: '', steps: [step('passed')] },
+      { type: 'scenario', name: 'adds', line: 5, steps: [step('passed')] },
+      { type: 'scenario', name: 'breaks <&>', line: 9, steps: [step('passed'), step('failed', { error_message: 'AssertionError: 1 !== 2\n    at x' }), step('skipped')] },
+      { type: 'scenario', name: 'undefined', line: 12, steps: [step('undefined')] },
+    ],
+  },
+];
+const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
+const result = (over: Partial<FeatureResult>): FeatureResult => ({
+  file: 'features/basket.feature', status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), stderr: tail(''), cucumberJson: report, ...over,
+});
+const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcome => ({
+  info: { runId: 'r', image: 'img', features: [...results.map((r) => r.file), ...unfinished], concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/x' },
+  status: 'failed', durationMs: 2000, results, unfinished,
+});
+
+describe('reading Cucumber JSON', () => {
+  it('counts scenarios, not backgrounds, and treats undefined steps as failures', () => {
+    expect(scenariosOf(report).map((s) => [s.name, s.status])).toEqual([['adds', 'passed'], ['breaks <&>', 'failed'], ['undefined', 'failed']]);
+    expect(scenariosOf(report)[1]).toMatchObject({ durationSeconds: 6, failure: { step: 'Given a failed step', message: 'AssertionError: 1 !== 2\n    at x' } });
+    expect(countScenarios([result({})])).toEqual({ passed: 1, failed: 2, skipped: 0 });
+  });
+
+  it('merges features in run order, skipping features without a report', () => {
+    const other = { ...report[0], uri: 'features/other.feature' };
+    expect(mergeCucumberJson([result({}), result({ file: 'x', cucumberJson: null }), result({ cucumberJson: [other] })]).map((f) => f.uri)).toEqual([
+      'features/basket.feature', 'features/other.feature',
+    ]);
+  });
+});
+
+describe('junit.xml', () => {
+  const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
+
+  it('has a testcase per scenario with escaped names and the failing step in the failure', () => {
+    const xml = junitXml(outcome([result({})]));
+    expect(xml).not.toContain('\x1b');
+    const suite = parse(xml).testsuites.testsuite;
+    expect(suite).toMatchObject({ name: 'Basket', file: 'features/basket.feature', tests: '3', failures: '2', errors: '0' });
+    expect(suite.testcase[1].name).toBe('breaks <&>');
+    expect(suite.testcase[1].failure.message).toBe('Given a failed step: AssertionError: 1 !== 2');
+    expect(suite['system-out']).toBe('out red');
+  });
+
+  it('turns a feature without a report into one failed or errored testcase carrying stderr', () => {
+    const parsed = parse(junitXml(outcome([
+      result({ file: 'features/broken.feature', cucumberJson: null, error: 'exited with code 1 without writing a Cucumber report', stderr: tail('Parse error at line 3') }),
+      result({ file: 'features/down.feature', status: 'error', exitCode: null, cucumberJson: null, error: 'could not create the container' }),
+    ], ['features/never.feature'])));
+    const [broken, down, never] = parsed.testsuites.testsuite;
+    expect(broken.testcase.failure).toMatchObject({ message: 'exited with code 1 without writing a Cucumber report', '#text': 'Parse error at line 3' });
+    expect(down.testcase.error.message).toBe('could not create the container');
+    expect(never.testcase.skipped).toBeDefined();
+    expect(parsed.testsuites).toMatchObject({ tests: '3', failures: '1', errors: '1', skipped: '1' });
+  });
+});
+
+describe('summary', () => {
+  it('lists every feature and totals them', () => {
+    const summary = summarize(outcome([result({}), result({ file: 'features/ok.feature', status: 'passed', exitCode: 0, cucumberJson: null })], ['features/never.feature']));
+    expect(summary.features.map((f) => [f.file, f.status])).toEqual([['features/basket.feature', 'failed'], ['features/ok.feature', 'passed'], ['features/never.feature', 'unfinished']]);
+    expect(summary.totals).toEqual({ features: 3, passed: 1, failed: 1, errors: 0, cancelled: 0, unfinished: 1, scenarios: { passed: 1, failed: 2, skipped: 0 } });
+  });
+});
+
+describe('logPath', () => {
+  it('keeps the feature tree but never climbs out of logs/', () => {
+    expect(logPath('features/a b/café.feature', 'stdout')).toBe('logs/features/a b/café.feature.stdout.log');
+    expect(logPath('../../etc/passwd', 'stderr')).toBe('logs/etc/passwd.stderr.log');
+    expect(logPath('/abs/x.feature', 'stdout')).toBe('logs/abs/x.feature.stdout.log');
+  });
+});

@@ -1,0 +1,84 @@
+import { createActor, toPromise } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { runMachine, type RunObserver } from '../../src/actors/run-machine.js';
+import { RunSpecSchema } from '../../src/domain/run-spec.js';
+import type { FeatureResult, FeatureState } from '../../src/domain/feature-run.js';
+import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
+
+// State-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
+function run(features: string[], behaviour: (file: string) => FakeBehaviour, concurrency = 2) {
+  const runtime = new FakeRuntime((spec) => behaviour(spec.labels['io.baleen.feature']!));
+  const states = new Map<string, FeatureState[]>();
+  const results: FeatureResult[] = [];
+  const observer: RunObserver = {
+    state: (file, state) => states.set(file, [...(states.get(file) ?? []), state]),
+    output: () => {},
+    result: (result) => results.push(result),
+  };
+  const spec = RunSpecSchema.parse({ image: 'img', features, concurrency });
+  const actor = createActor(runMachine, { input: { runId: 'r1', serverId: 's1', owner: 'host/1', spec, runtime, observer } });
+  const done = toPromise(actor);
+  actor.start();
+  return { actor, done, runtime, states, results };
+}
+
+const report = JSON.stringify([{ name: 'F', elements: [{ name: 'S', steps: [{ result: { status: 'passed' } }] }] }]);
+
+describe('run machine', () => {
+  it('takes every feature through the container states in order and removes every container', async () => {
+    const { done, runtime, states, results } = run(['a.feature', 'b.feature', 'c.feature'], () => ({ report }));
+    expect(await done).toMatchObject({ status: 'passed' });
+    for (const file of ['a.feature', 'b.feature', 'c.feature']) {
+      expect(states.get(file)).toEqual(['queued', 'creating', 'attaching', 'starting', 'running', 'collecting', 'removing', 'done']);
+    }
+    expect(results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
+    expect(runtime.removed).toHaveLength(3);
+  });
+
+  it('never runs more containers at once than the concurrency', async () => {
+    const files = Array.from({ length: 12 }, (_, i) => `f${i}.feature`);
+    const { done, runtime } = run(files, () => ({ report }), 3);
+    await done;
+    expect(runtime.maxRunning).toBe(3);
+    expect(runtime.removed).toHaveLength(12);
+  });
+
+  it('marks the run failed when one feature fails, keeping its stderr', async () => {
+    const { done, results } = run(['ok.feature', 'bad.feature'], (file) =>
+      file === 'bad.feature' ? { exitCode: 1, stderr: 'Parse error in bad.feature' } : { report },
+    );
+    expect(await done).toMatchObject({ status: 'failed' });
+    const bad = results.find((r) => r.file === 'bad.feature')!;
+    expect(bad.status).toBe('failed');
+    expect(bad.stderr.text).toContain('Parse error');
+  });
+
+  it('makes a create failure an error and has nothing to remove', async () => {
+    const { done, results, runtime, states } = run(['a.feature'], () => ({ failCreate: new Error('no space left') }));
+    await done;
+    expect(results[0]).toMatchObject({ status: 'error', error: 'could not create the container: no space left' });
+    expect(runtime.removed).toHaveLength(0);
+    expect(states.get('a.feature')).toEqual(['queued', 'creating', 'done']);
+  });
+
+  it('removes the container when start fails', async () => {
+    const { done, results, runtime } = run(['a.feature'], () => ({ failStart: new Error('port in use') }));
+    await done;
+    expect(results[0]).toMatchObject({ status: 'error', error: 'could not start the container: port in use' });
+    expect(runtime.removed).toHaveLength(1);
+  });
+
+  it('on CANCEL removes running containers, never starts queued ones, and ends interrupted', async () => {
+    const { actor, done, results, runtime, states } = run(['a.feature', 'b.feature', 'c.feature'], () => ({ hang: true }), 2);
+    await new Promise<void>((resolve) => {
+      const check = () => (runtime.running === 2 ? resolve() : setImmediate(check));
+      check();
+    });
+    actor.send({ type: 'CANCEL' });
+    expect(await done).toMatchObject({ status: 'interrupted' });
+    expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(runtime.created).toHaveLength(2);
+    expect(runtime.removed).toHaveLength(2);
+    expect(states.get('c.feature')).toEqual(['queued', 'done']);
+  });
+});
