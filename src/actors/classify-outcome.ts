@@ -1,4 +1,4 @@
-import type { CucumberJson, FeatureStatus } from '../domain/feature-run.js';
+import type { CucumberJson, FeatureStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
 import { beforeCommandFailure } from './feature-script.js';
 
@@ -7,7 +7,7 @@ export interface FeatureEvidence {
   report: CucumberJson | null;
   /** What went wrong on baleen's side (engine error, unreadable report), if anything. */
   problem?: string;
-  cancelled: boolean;
+  stopReason?: StopReason;
   stderrTail: string;
   reportPath: string;
 }
@@ -24,7 +24,8 @@ export interface Outcome {
  */
 export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   const { exit, report } = evidence;
-  if (evidence.cancelled) return { status: 'cancelled', error: 'cancelled before it finished' };
+  if (evidence.stopReason === 'interrupt') return { status: 'cancelled', error: 'the run was interrupted before it finished' };
+  if (evidence.stopReason === 'fail-fast') return { status: 'skipped', error: 'skipped: --fail-fast stopped the run after a failure' };
   if (evidence.problem !== undefined && exit === undefined) return { status: 'error', error: evidence.problem };
   if (exit === undefined) return { status: 'error', error: 'the container never exited' };
   if (exit.oomKilled) return { status: 'error', error: `out of memory (OOMKilled), exit code ${exit.exitCode}` };

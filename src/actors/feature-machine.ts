@@ -1,6 +1,6 @@
 import { assign, fromPromise, setup } from 'xstate';
 import type { RunSpec } from '../domain/run-spec.js';
-import type { CucumberJson, FeatureResult, FeatureState, StreamName } from '../domain/feature-run.js';
+import type { CucumberJson, FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
 import { CucumberJsonSchema } from '../domain/feature-run.js';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
 import { containerLabels } from '../runtime/labels.js';
@@ -17,12 +17,13 @@ export const OUTPUT_TAIL_BYTES = 256 * 1024;
 export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
 
 export interface FeatureObserver {
-  state(file: string, state: FeatureState): void;
-  output(file: string, stream: StreamName, chunk: Buffer): void;
+  state(file: string, attempt: number, state: FeatureState): void;
+  output(file: string, attempt: number, stream: StreamName, chunk: Buffer): void;
 }
 
 export interface FeatureInput {
   file: string;
+  attempt: number;
   spec: RunSpec;
   runId: string;
   serverId: string;
@@ -40,13 +41,14 @@ interface FeatureContext extends FeatureInput {
   exit?: ContainerExit;
   report: CucumberJson | null;
   problem?: string;
-  cancelRequested: boolean;
+  /** Set when the run asked this feature to stop; honoured as soon as the current step allows. */
+  stopReason?: StopReason;
   startedAt?: number;
   stdout: OutputTailBuffer;
   stderr: OutputTailBuffer;
 }
 
-export type FeatureEvent = { type: 'CANCEL' };
+export type FeatureEvent = { type: 'CANCEL'; reason: StopReason };
 
 /** The action that records why a step failed, phrased as what baleen was doing. */
 const problem = (doing: string) => ({
@@ -83,7 +85,7 @@ export const featureMachine = setup({
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
         labels: {
           ...input.spec.labels,
-          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file }),
+          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file, attempt: input.attempt }),
         },
       }),
     ),
@@ -91,11 +93,11 @@ export const featureMachine = setup({
       input.container!.attach({
         stdout: (chunk) => {
           input.stdout.push(chunk);
-          input.observer.output(input.file, 'stdout', chunk);
+          input.observer.output(input.file, input.attempt, 'stdout', chunk);
         },
         stderr: (chunk) => {
           input.stderr.push(chunk);
-          input.observer.output(input.file, 'stderr', chunk);
+          input.observer.output(input.file, input.attempt, 'stderr', chunk);
         },
       }),
     ),
@@ -109,14 +111,15 @@ export const featureMachine = setup({
     removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
   },
   actions: {
-    notify: ({ context }, state: FeatureState) => context.observer.state(context.file, state),
+    notify: ({ context }, state: FeatureState) => context.observer.state(context.file, context.attempt, state),
     releaseSlot: ({ context }) => context.release?.(),
-    requestCancel: assign({ cancelRequested: true }),
+    // The first reason stands: an interrupt after fail-fast does not make skipped features cancelled ones.
+    requestCancel: assign({ stopReason: ({ context, event }) => context.stopReason ?? event.reason }),
     // The first problem is the cause; a later one (say, removal failing after a failed start) must not hide it.
     recordProblem: assign(({ context }, params: { problem: string }) => ({ problem: context.problem ?? params.problem })),
   },
   guards: {
-    cancelRequested: ({ context }) => context.cancelRequested,
+    cancelRequested: ({ context }) => context.stopReason !== undefined,
     hasTimeout: ({ context }) => context.spec.timeoutMs !== undefined,
   },
   delays: {
@@ -128,7 +131,6 @@ export const featureMachine = setup({
   context: ({ input }) => ({
     ...input,
     report: null,
-    cancelRequested: false,
     stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
   }),
@@ -241,13 +243,16 @@ function toResult(context: FeatureContext): FeatureResult {
     exit: context.exit,
     report: context.report,
     problem: context.problem,
-    cancelled: context.cancelRequested,
+    stopReason: context.stopReason,
     stderrTail: stderr.text,
     reportPath: context.spec.reportPath,
   });
   return {
     file: context.file,
+    attempt: context.attempt,
     status: outcome.status,
+    flaky: false,
+    previousAttempts: [],
     exitCode: context.exit?.exitCode ?? null,
     durationMs: context.startedAt === undefined ? 0 : Date.now() - context.startedAt,
     stdout,

@@ -27,6 +27,11 @@ async function runWithSignals(request: RunRequest): Promise<number> {
 /** Flags that both `cucumber` and `project` take, over whatever the project file said. */
 function clientSettings(flags: ClientFlags) {
   return {
+    ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
+    ...(flags.retries === undefined ? {} : { retries: flags.retries }),
+    ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
+    ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
+    ...(flags.cpus === undefined ? {} : { nanoCpus: flags.cpus }),
     ...(flags.server === undefined ? {} : { server: flags.server }),
     ...(flags.token === undefined ? {} : { token: flags.token }),
     verbosity: verbosityOf(flags),
@@ -59,6 +64,11 @@ export const commandHandlers: CommandHandlers = {
       beforeCommand: project.before_command,
       env: project.env ?? {},
       concurrency: flags.concurrency ?? project.concurrency ?? defaultConcurrency(),
+      timeoutMs: project.timeout,
+      retries: project.retries,
+      failFast: project.fail_fast,
+      memoryBytes: project.memory,
+      nanoCpus: project.cpus,
       reportDir: flags.reportDir ?? project.report_dir ?? DEFAULT_REPORT_DIR,
       ...clientSettings(flags),
     });

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { DEFAULT_COMMAND } from '../domain/run-spec.js';
 import { DEFAULT_REPORT_DIR } from '../config/run-request.js';
+import { parseCpus, parseDuration, parseMemory } from '../config/units.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -13,6 +14,11 @@ export interface CucumberFlags {
   beforeCommand?: string;
   env: string[];
   concurrency?: number;
+  timeout?: number;
+  retries?: number;
+  failFast?: boolean;
+  memory?: number;
+  cpus?: number;
   reportDir?: string;
   server?: string;
   token?: string;
@@ -26,7 +32,7 @@ export interface ServerFlags {
   token?: string;
 }
 
-export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'reportDir' | 'server' | 'token' | 'quiet' | 'verbose'>;
+export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'reportDir' | 'server' | 'token' | 'quiet' | 'verbose'>;
 
 export interface ProjectFlags extends ClientFlags {
   config: string;
@@ -48,6 +54,23 @@ function positiveInt(name: string) {
   };
 }
 
+/** A commander parser from one of config/units' readers, with the option's own message on failure. */
+function unit(read: (text: string) => number | undefined, expected: string) {
+  return (value: string) => {
+    const parsed = read(value);
+    if (parsed === undefined) throw new InvalidArgumentError(`expected ${expected}.`);
+    return parsed;
+  };
+}
+
+function nonNegativeInt(name: string) {
+  return (value: string) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError(`${name} must be a whole number of 0 or more.`);
+    return number;
+  };
+}
+
 function port(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 0 || number > 65535) throw new InvalidArgumentError('--port must be a number from 0 to 65535.');
@@ -58,6 +81,11 @@ function port(value: string): number {
 function addRunOptions(command: Command): Command {
   return command
     .option('--concurrency <n>', 'containers at once (default: the CPU count)', positiveInt('--concurrency'))
+    .option('--timeout <duration>', 'per feature, e.g. 90s, 5m or seconds; then the container is stopped and the feature is an error', unit(parseDuration, 'a duration such as 90s, 5m or 120'))
+    .option('--retries <n>', 'run a failed or errored feature again, in a fresh container, up to n more times', nonNegativeInt('--retries'))
+    .option('--fail-fast', 'after the first failure start no new container, stop the running ones and skip the rest')
+    .option('--memory <size>', 'memory limit per container, e.g. 512m or 2g', unit(parseMemory, 'a size such as 512m or 2g'))
+    .option('--cpus <n>', 'CPU limit per container, e.g. 1.5', unit(parseCpus, 'a number of CPUs such as 1.5'))
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
     .option('--server <url>', 'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one)')
     .addOption(new Option('--token <token>', 'the server\'s token').env('BALEEN_TOKEN'))

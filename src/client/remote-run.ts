@@ -76,10 +76,11 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
           reporter.onBegin?.(info);
           return;
         case 'feature.state':
-          return reporter.onFeatureState?.({ file: message.file, state: message.state, at: message.at });
+          return reporter.onFeatureState?.({ file: message.file, attempt: message.attempt, state: message.state, at: message.at });
         case 'feature.output':
-          return reporter.onFeatureOutput?.({ file: message.file, stream: message.stream, data: message.data });
+          return reporter.onFeatureOutput?.({ file: message.file, attempt: message.attempt, stream: message.stream, data: message.data });
         case 'feature.result':
+          if (!message.final) return reporter.onFeatureRetry?.(message.result);
           results.set(message.result.file, message.result);
           return reporter.onFeatureResult?.(message.result);
         case 'run.finished':

@@ -54,6 +54,11 @@ function buildSpec(request: RunRequest, features: string[]): RunSpec {
     beforeCommand: request.beforeCommand,
     env: request.env,
     concurrency: request.concurrency,
+    timeoutMs: request.timeoutMs,
+    retries: request.retries,
+    failFast: request.failFast,
+    memoryBytes: request.memoryBytes,
+    nanoCpus: request.nanoCpus,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -2,8 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
+import { parseCpus, parseDuration, parseMemory } from './units.js';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** A YAML value read like the command line's option: `timeout: 90s`, `memory: 512m`, `cpus: 1.5`. */
+function unitField(read: (text: string) => number | undefined, expected: string) {
+  return z
+    .union([z.string(), z.number()])
+    .transform((value, context) => {
+      const parsed = read(String(value));
+      if (parsed === undefined) context.addIssue({ code: 'custom', message: `expected ${expected}` });
+      return parsed ?? 0;
+    })
+    .optional();
+}
 
 /** One project of baleen.yml. Keys are snake_case as in the original baleen's project file. */
 export const ProjectSchema = z.strictObject({
@@ -16,6 +29,11 @@ export const ProjectSchema = z.strictObject({
     .record(z.string().regex(envName, 'must be an environment variable name'), z.union([z.string(), z.number(), z.boolean()]).transform(String))
     .optional(),
   concurrency: z.number().int().min(1).max(1024).optional(),
+  retries: z.number().int().min(0).max(100).optional(),
+  fail_fast: z.boolean().optional(),
+  timeout: unitField(parseDuration, 'a duration such as 90s, 5m or 120'),
+  memory: unitField(parseMemory, 'a size such as 512m or 2g'),
+  cpus: unitField(parseCpus, 'a number of CPUs such as 1.5'),
   report_dir: z.string().min(1).optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
@@ -48,7 +66,7 @@ export async function loadProject(path: string, name: string): Promise<Project> 
     const where = issue.path.join('.') || '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
     throw new BaleenError('CONFIG', `${path}: ${where}: ${what}`, {
-      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, report_dir under `projects:`',
+      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, retries, fail_fast, timeout, memory, cpus, report_dir under `projects:`',
     });
   }
   const project = parsed.data.projects[name];

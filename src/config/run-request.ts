@@ -10,6 +10,11 @@ export interface RunRequest {
   beforeCommand?: string;
   env: Record<string, string>;
   concurrency: number;
+  timeoutMs?: number;
+  retries?: number;
+  failFast?: boolean;
+  memoryBytes?: number;
+  nanoCpus?: number;
   reportDir: string;
   /** A running baleen server; without one, an embedded server starts in-process. */
   server?: string;

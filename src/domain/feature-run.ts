@@ -21,9 +21,14 @@ export type FeatureState = z.infer<typeof FeatureStateSchema>;
 /**
  * passed: the command exited 0. failed: the command ran and failed (failed scenarios, a parse error, a
  * crash). error: baleen could not run it to the end (container could not be created, before-command failed,
- * killed). cancelled: the run was interrupted before the feature finished.
+ * timed out, out of memory). cancelled: the run was interrupted before the feature finished. skipped:
+ * --fail-fast stopped the run before the feature finished.
  */
-export const FeatureStatusSchema = z.enum(['passed', 'failed', 'error', 'cancelled']);
+export const FeatureStatusSchema = z.enum(['passed', 'failed', 'error', 'cancelled', 'skipped']);
+
+/** Why a feature was stopped from outside: the user interrupted the run, or another feature failed. */
+export const StopReasonSchema = z.enum(['interrupt', 'fail-fast']);
+export type StopReason = z.infer<typeof StopReasonSchema>;
 export type FeatureStatus = z.infer<typeof FeatureStatusSchema>;
 
 export const StreamNameSchema = z.enum(['stdout', 'stderr']);
@@ -41,10 +46,26 @@ export type OutputTail = z.infer<typeof OutputTailSchema>;
 export const CucumberJsonSchema = z.array(z.looseObject({}));
 export type CucumberJson = z.infer<typeof CucumberJsonSchema>;
 
-/** The future each feature resolves to. */
+/** An earlier attempt of a retried feature, in brief (its logs are kept in full). */
+export const AttemptSummarySchema = z.strictObject({
+  attempt: z.number().int().positive(),
+  status: FeatureStatusSchema,
+  exitCode: z.number().int().nullable(),
+  durationMs: z.number().nonnegative(),
+  error: z.string().optional(),
+});
+export type AttemptSummary = z.infer<typeof AttemptSummarySchema>;
+
+/** The future each feature (each attempt of it) resolves to. */
 export const FeatureResultSchema = z.strictObject({
   file: z.string(),
+  /** 1 for the first run, 2 for the first retry, … */
+  attempt: z.number().int().positive(),
   status: FeatureStatusSchema,
+  /** Passed, but only after failing: on a retry. */
+  flaky: z.boolean(),
+  /** The attempts before this one. */
+  previousAttempts: z.array(AttemptSummarySchema),
   exitCode: z.number().int().nullable(),
   durationMs: z.number().nonnegative(),
   stdout: OutputTailSchema,

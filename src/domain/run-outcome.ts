@@ -23,12 +23,14 @@ export interface RunOutcome {
 
 export interface FeatureStateChange {
   file: string;
+  attempt: number;
   state: FeatureState;
   at: number;
 }
 
 export interface FeatureOutputChunk {
   file: string;
+  attempt: number;
   stream: StreamName;
   data: string;
 }

@@ -21,6 +21,10 @@ export const RunSpecSchema = z.strictObject({
   beforeCommand: z.string().min(1).max(16_384).optional(),
   env: z.record(envName, z.string().max(65_536)).default({}),
   concurrency: z.number().int().min(1).max(1024),
+  /** A failed or errored feature runs again in a fresh container, up to this many more times. */
+  retries: z.number().int().min(0).max(100).default(0),
+  /** After the first feature that fails for good, start nothing new and stop what runs. */
+  failFast: z.boolean().default(false),
   /** Per feature: past this the container is stopped (grace period, then kill) and the feature is an error. */
   timeoutMs: z.number().int().positive().max(7 * 24 * 3600_000).optional(),
   /** Seconds between the stop signal and the kill, for timeouts. */

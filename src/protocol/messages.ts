@@ -48,6 +48,7 @@ export const FeatureStateChangedSchema = z.strictObject({
   type: z.literal('feature.state'),
   runId,
   file: z.string(),
+  attempt: z.number().int().positive(),
   state: FeatureStateSchema,
   at: z.number(),
 });
@@ -56,6 +57,7 @@ export const FeatureOutputSchema = z.strictObject({
   type: z.literal('feature.output'),
   runId,
   file: z.string(),
+  attempt: z.number().int().positive(),
   stream: StreamNameSchema,
   data: z.string(),
 });
@@ -64,6 +66,8 @@ export const FeatureFinishedSchema = z.strictObject({
   type: z.literal('feature.result'),
   runId,
   result: FeatureResultSchema,
+  /** False for an attempt that failed and will be retried; the feature's last result is final. */
+  final: z.boolean(),
 });
 export const RunFinishedSchema = z.strictObject({
   ...base,

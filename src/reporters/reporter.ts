@@ -10,6 +10,9 @@ export interface Reporter {
   onBegin?(info: RunInfo): void;
   onFeatureState?(change: FeatureStateChange): void;
   onFeatureOutput?(chunk: FeatureOutputChunk): void;
+  /** An attempt that failed and is about to run again in a fresh container. */
+  onFeatureRetry?(result: FeatureResult): void;
+  /** A feature's final result (after its retries, if any). */
   onFeatureResult?(result: FeatureResult): void;
   onEnd?(outcome: RunOutcome): Promise<void> | void;
 }

@@ -1,4 +1,4 @@
-import type { FeatureStatus } from '../domain/feature-run.js';
+import type { AttemptSummary, FeatureStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { countScenarios, type ScenarioTotals } from './cucumber/scenarios.js';
 
@@ -8,6 +8,11 @@ export interface FeatureSummary {
   exitCode: number | null;
   durationMs: number;
   error?: string;
+  /** Passed on a retry after failing. */
+  flaky: boolean;
+  /** How many times it ran (1 without retries). */
+  attempts: number;
+  previousAttempts?: AttemptSummary[];
 }
 
 export interface RunSummary {
@@ -23,7 +28,9 @@ export interface RunSummary {
     failed: number;
     errors: number;
     cancelled: number;
+    skipped: number;
     unfinished: number;
+    flaky: number;
     scenarios: ScenarioTotals;
   };
 }
@@ -36,8 +43,11 @@ export function summarize(outcome: RunOutcome): RunSummary {
     exitCode: result.exitCode,
     durationMs: result.durationMs,
     ...(result.error === undefined ? {} : { error: result.error }),
+    flaky: result.flaky,
+    attempts: result.attempt,
+    ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
   }));
-  for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0 });
+  for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });
   const count = (status: FeatureSummary['status']) => features.filter((f) => f.status === status).length;
   return {
     runId: outcome.info.runId,
@@ -52,7 +62,9 @@ export function summarize(outcome: RunOutcome): RunSummary {
       failed: count('failed'),
       errors: count('error'),
       cancelled: count('cancelled'),
+      skipped: count('skipped'),
       unfinished: count('unfinished'),
+      flaky: features.filter((f) => f.flaky).length,
       scenarios: countScenarios(outcome.results),
     },
   };

@@ -5,6 +5,7 @@ export const Labels = {
   runId: `${LABEL_PREFIX}.run-id`,
   serverId: `${LABEL_PREFIX}.server-id`,
   feature: `${LABEL_PREFIX}.feature`,
+  attempt: `${LABEL_PREFIX}.attempt`,
   /** `<hostname>/<pid>` of the server process that owns the container, to tell later whether it still lives. */
   owner: `${LABEL_PREFIX}.owner`,
 } as const;
@@ -13,12 +14,13 @@ export function ownerLabel(hostname: string, pid: number): string {
   return `${hostname}/${pid}`;
 }
 
-export function containerLabels(ids: { runId: string; serverId: string; feature: string; owner: string }): Record<string, string> {
+export function containerLabels(ids: { runId: string; serverId: string; feature: string; attempt: number; owner: string }): Record<string, string> {
   return {
     [Labels.managed]: 'true',
     [Labels.runId]: ids.runId,
     [Labels.serverId]: ids.serverId,
     [Labels.owner]: ids.owner,
     [Labels.feature]: ids.feature,
+    [Labels.attempt]: String(ids.attempt),
   };
 }

@@ -81,26 +81,28 @@ export class Session {
 
   private observerFor(runId: string): RunObserver {
     const decoders = new Map<string, StringDecoder>();
-    const decoderFor = (file: string, stream: StreamName) => {
-      const key = `${stream}\0${file}`;
+    const keyOf = (file: string, attempt: number, stream: StreamName) => `${stream}\0${attempt}\0${file}`;
+    const decoderFor = (key: string) => {
       let decoder = decoders.get(key);
       if (!decoder) decoders.set(key, (decoder = new StringDecoder('utf8')));
       return decoder;
     };
     return {
-      state: (file, state) => this.send({ type: 'feature.state', runId, file, state, at: Date.now() }),
-      output: (file, stream, chunk) => {
+      state: (file, attempt, state) => this.send({ type: 'feature.state', runId, file, attempt, state, at: Date.now() }),
+      output: (file, attempt, stream, chunk) => {
         // A chunk may end inside a multi-byte character: the decoder holds those bytes for the next chunk.
-        const data = decoderFor(file, stream).write(chunk);
-        if (data !== '') this.send({ type: 'feature.output', runId, file, stream, data });
+        const data = decoderFor(keyOf(file, attempt, stream)).write(chunk);
+        if (data !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data });
       },
-      result: (result) => {
+      result: (result, final) => {
+        const { file, attempt } = result;
         for (const stream of ['stdout', 'stderr'] as const) {
-          const rest = decoderFor(result.file, stream).end();
-          if (rest !== '') this.send({ type: 'feature.output', runId, file: result.file, stream, data: rest });
-          decoders.delete(`${stream}\0${result.file}`);
+          const key = keyOf(file, attempt, stream);
+          const rest = decoderFor(key).end();
+          if (rest !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data: rest });
+          decoders.delete(key);
         }
-        this.send({ type: 'feature.result', runId, result });
+        this.send({ type: 'feature.result', runId, result, final });
       },
     };
   }

@@ -9,7 +9,7 @@ const failedReport = [
   },
 ];
 const passedReport = [{ name: 'F', elements: [{ name: 'S', steps: [{ keyword: 'Given ', name: 'x', result: { status: 'passed' } }] }] }];
-const base = { report: null, cancelled: false, stderrTail: '', reportPath: '/tmp/r.json' };
+const base = { report: null, stderrTail: '', reportPath: '/tmp/r.json' };
 
 describe('classifyOutcome', () => {
   it('passes on exit 0 with a clean report', () => {
@@ -42,6 +42,7 @@ describe('classifyOutcome', () => {
 
   it('makes an engine problem before exit an error, and cancellation wins over everything', () => {
     expect(classifyOutcome({ ...base, problem: 'could not create the container: boom' })).toEqual({ status: 'error', error: 'could not create the container: boom' });
-    expect(classifyOutcome({ ...base, cancelled: true, exit: { exitCode: 0, oomKilled: false } }).status).toBe('cancelled');
+    expect(classifyOutcome({ ...base, stopReason: 'interrupt', exit: { exitCode: 0, oomKilled: false } }).status).toBe('cancelled');
+    expect(classifyOutcome({ ...base, stopReason: 'fail-fast', exit: { exitCode: 1, oomKilled: false } }).status).toBe('skipped');
   });
 });

@@ -24,8 +24,8 @@ describe('protocol codec', () => {
   });
 
   it('validates server messages too', () => {
-    expect(decodeServerMessage(JSON.stringify({ v: 1, type: 'feature.state', runId: 'x', file: 'a', state: 'flying', at: 1 })).ok).toBe(false);
-    expect(decodeServerMessage(JSON.stringify({ v: 1, type: 'feature.state', runId: 'x', file: 'a', state: 'running', at: 1 })).ok).toBe(true);
+    expect(decodeServerMessage(JSON.stringify({ v: 1, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'flying', at: 1 })).ok).toBe(false);
+    expect(decodeServerMessage(JSON.stringify({ v: 1, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'running', at: 1 })).ok).toBe(true);
   });
 });
 

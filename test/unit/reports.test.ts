@@ -22,7 +22,7 @@ const report = [
 ];
 const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
 const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/basket.feature', status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), stderr: tail(''), cucumberJson: report, ...over,
+  file: 'features/basket.feature', attempt: 1, flaky: false, previousAttempts: [], status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), stderr: tail(''), cucumberJson: report, ...over,
 });
 const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcome => ({
   info: { runId: 'r', image: 'img', features: [...results.map((r) => r.file), ...unfinished], concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/x' },
@@ -74,14 +74,14 @@ describe('summary', () => {
   it('lists every feature and totals them', () => {
     const summary = summarize(outcome([result({}), result({ file: 'features/ok.feature', status: 'passed', exitCode: 0, cucumberJson: null })], ['features/never.feature']));
     expect(summary.features.map((f) => [f.file, f.status])).toEqual([['features/basket.feature', 'failed'], ['features/ok.feature', 'passed'], ['features/never.feature', 'unfinished']]);
-    expect(summary.totals).toEqual({ features: 3, passed: 1, failed: 1, errors: 0, cancelled: 0, unfinished: 1, scenarios: { passed: 1, failed: 2, skipped: 0 } });
+    expect(summary.totals).toEqual({ features: 3, passed: 1, failed: 1, errors: 0, cancelled: 0, skipped: 0, unfinished: 1, flaky: 0, scenarios: { passed: 1, failed: 2, skipped: 0 } });
   });
 });
 
 describe('logPath', () => {
   it('keeps the feature tree but never climbs out of logs/', () => {
-    expect(logPath('features/a b/café.feature', 'stdout')).toBe('logs/features/a b/café.feature.stdout.log');
-    expect(logPath('../../etc/passwd', 'stderr')).toBe('logs/etc/passwd.stderr.log');
-    expect(logPath('/abs/x.feature', 'stdout')).toBe('logs/abs/x.feature.stdout.log');
+    expect(logPath('features/a b/café.feature', 1, 'stdout')).toBe('logs/features/a b/café.feature.stdout.log');
+    expect(logPath('../../etc/passwd', 1, 'stderr')).toBe('logs/etc/passwd.stderr.log');
+    expect(logPath('/abs/x.feature', 3, 'stdout')).toBe('logs/abs/x.feature.attempt-3.stdout.log');
   });
 });

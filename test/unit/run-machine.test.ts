@@ -2,24 +2,33 @@ import { createActor, toPromise } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { runMachine, type RunObserver } from '../../src/actors/run-machine.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
-import type { FeatureResult, FeatureState } from '../../src/domain/feature-run.js';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
 // State-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
-function run(features: string[], behaviour: (file: string) => FakeBehaviour, concurrency = 2) {
-  const runtime = new FakeRuntime((spec) => behaviour(spec.labels['io.baleen.feature']!));
-  const states = new Map<string, FeatureState[]>();
+function run(features: string[], behaviour: (file: string, attempt: number) => FakeBehaviour, concurrency = 2, options: { retries?: number; failFast?: boolean } = {}) {
+  const attempts = new Map<string, number>();
+  const runtime = new FakeRuntime((spec) => {
+    const file = spec.labels['io.baleen.feature']!;
+    attempts.set(file, (attempts.get(file) ?? 0) + 1);
+    return behaviour(file, attempts.get(file)!);
+  });
+  const states = new Map<string, string[]>();
   const results: FeatureResult[] = [];
+  const retried: FeatureResult[] = [];
   const observer: RunObserver = {
-    state: (file, state) => states.set(file, [...(states.get(file) ?? []), state]),
+    state: (file, attempt, state) => states.set(file, [...(states.get(file) ?? []), attempt > 1 ? `${state}#${attempt}` : state]),
     output: () => {},
-    result: (result) => results.push(result),
+    result: (result, final) => {
+      if (final) results.push(result);
+      else retried.push(result);
+    },
   };
-  const spec = RunSpecSchema.parse({ image: 'img', features, concurrency });
+  const spec = RunSpecSchema.parse({ image: 'img', features, concurrency, ...options });
   const actor = createActor(runMachine, { input: { runId: 'r1', serverId: 's1', owner: 'host/1', spec, runtime, observer } });
   const done = toPromise(actor);
   actor.start();
-  return { actor, done, runtime, states, results };
+  return { actor, done, runtime, states, results, retried };
 }
 
 const report = JSON.stringify([{ name: 'F', elements: [{ name: 'S', steps: [{ result: { status: 'passed' } }] }] }]);
@@ -75,10 +84,42 @@ describe('run machine', () => {
       check();
     });
     actor.send({ type: 'CANCEL' });
+    actor.send({ type: 'CANCEL' });
     expect(await done).toMatchObject({ status: 'interrupted' });
     expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(runtime.created).toHaveLength(2);
     expect(runtime.removed).toHaveLength(2);
     expect(states.get('c.feature')).toEqual(['queued', 'done']);
+  });
+
+  it('retries a failed feature in a fresh container and reports it passed and flaky', async () => {
+    const { done, results, retried, runtime, states } = run(['flaky.feature'], (_file, attempt) => (attempt === 1 ? { exitCode: 1 } : { report }), 1, { retries: 2 });
+    expect(await done).toMatchObject({ status: 'passed' });
+    expect(retried).toHaveLength(1);
+    expect(retried[0]).toMatchObject({ attempt: 1, status: 'failed' });
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({ attempt: 2, status: 'passed', flaky: true, previousAttempts: [{ attempt: 1, status: 'failed', exitCode: 1 }] });
+    expect(runtime.created).toHaveLength(2);
+    expect(runtime.removed).toHaveLength(2);
+    expect(states.get('flaky.feature')).toContain('running#2');
+  });
+
+  it('gives up after the last retry with the last attempt as the result', async () => {
+    const { done, results, retried } = run(['bad.feature'], () => ({ exitCode: 1 }), 1, { retries: 2 });
+    expect(await done).toMatchObject({ status: 'failed' });
+    expect(retried.map((r) => r.attempt)).toEqual([1, 2]);
+    expect(results[0]).toMatchObject({ attempt: 3, status: 'failed', flaky: false });
+    expect(results[0]!.previousAttempts).toHaveLength(2);
+  });
+
+  it('with fail-fast, stops running features and skips queued ones after the first failure', async () => {
+    const files = ['a-fails.feature', 'b-hangs.feature', 'c.feature', 'd.feature'];
+    const { done, results, runtime } = run(files, (file) => (file === 'a-fails.feature' ? { exitCode: 1 } : { hang: true }), 2, { failFast: true });
+    expect(await done).toMatchObject({ status: 'failed' });
+    const statusOf = Object.fromEntries(results.map((r) => [r.file, r.status]));
+    expect(statusOf).toEqual({ 'a-fails.feature': 'failed', 'b-hangs.feature': 'skipped', 'c.feature': 'skipped', 'd.feature': 'skipped' });
+    // c started after a's slot freed, before the failure was known, or not at all; every container is removed.
+    expect(runtime.removed).toHaveLength(runtime.created.length);
+    expect(runtime.running).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { FeatureResult, FeatureState } from '../../domain/feature-run.js';
+import type { FeatureResult } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
 import { formatDuration, lastLines, stripAnsi } from '../../util/text.js';
 import { logPath } from '../files/logs-reporter.js';
@@ -23,12 +23,13 @@ const mark: Record<FeatureResult['status'], string> = {
   failed: pc.red('✗ FAIL '),
   error: pc.red('! ERROR'),
   cancelled: pc.yellow('- CANCEL'),
+  skipped: pc.yellow('- SKIP '),
 };
 
 /** What a person watching the run sees: progress while it runs, then a summary and what went wrong. */
 export class ConsoleReporter implements Reporter {
   readonly name = 'console';
-  private readonly active = new Map<string, { state: FeatureState; since: number }>();
+  private readonly active = new Map<string, { state: string; since: number }>();
   private finished = 0;
   private total = 0;
   private readonly live: LiveBlock | undefined;
@@ -44,6 +45,7 @@ export class ConsoleReporter implements Reporter {
 
   onFeatureState(change: FeatureStateChange): void {
     if (change.state === 'queued' || change.state === 'done') this.active.delete(change.file);
+    else if (change.attempt > 1) this.active.set(change.file, { state: `${change.state} (attempt ${change.attempt})`, since: change.at });
     else this.active.set(change.file, { state: change.state, since: change.at });
     this.live?.changed();
   }
@@ -55,17 +57,27 @@ export class ConsoleReporter implements Reporter {
     this.print(text);
   }
 
+  onFeatureRetry(result: FeatureResult): void {
+    if (this.options.verbosity === 'quiet') return;
+    this.print(`${pc.yellow('↻ RETRY')} ${result.file} ${pc.dim(`(attempt ${result.attempt} ${result.status}: ${result.error ?? result.status})`)}`);
+  }
+
   onFeatureResult(result: FeatureResult): void {
     this.finished++;
     this.active.delete(result.file);
     if (this.options.verbosity === 'quiet') return;
-    const detail = result.status === 'passed' ? '' : pc.dim(` — ${result.error ?? result.status}`);
+    const detail = result.flaky
+      ? pc.yellow(` flaky: passed on attempt ${result.attempt}`)
+      : result.status === 'passed'
+        ? ''
+        : pc.dim(` — ${result.error ?? result.status}`);
     this.print(`${mark[result.status]} ${result.file} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
   }
 
   onEnd(outcome: RunOutcome): void {
     this.live?.stop();
-    const failures = outcome.results.filter((r) => r.status !== 'passed');
+    // Skipped and cancelled features did not fail on their own: their output says nothing about the failure.
+    const failures = outcome.results.filter((r) => r.status === 'failed' || r.status === 'error');
     if (failures.length > 0 && this.options.verbosity !== 'quiet') this.printFailures(failures, outcome.info.reportDir);
     this.printSummary(outcome);
   }
@@ -76,7 +88,7 @@ export class ConsoleReporter implements Reporter {
       this.print(`\n${pc.bold(result.file)}: ${result.error ?? result.status}`);
       const output = stripAnsi(result.stderr.text.trim() ? result.stderr.text : result.stdout.text);
       if (output.trim()) this.print(pc.dim(indent(lastLines(output, FAILURE_TAIL_LINES))));
-      this.print(pc.dim(`  logs: ${reportDir}/${logPath(result.file, 'stdout')}, ${reportDir}/${logPath(result.file, 'stderr')}`));
+      this.print(pc.dim(`  logs: ${reportDir}/${logPath(result.file, result.attempt, 'stdout')}, ${reportDir}/${logPath(result.file, result.attempt, 'stderr')}`));
     }
   }
 
@@ -87,6 +99,8 @@ export class ConsoleReporter implements Reporter {
       totals.failed ? pc.red(`${totals.failed} failed`) : `${totals.failed} failed`,
       totals.errors ? pc.red(`${totals.errors} errors`) : undefined,
       totals.cancelled ? pc.yellow(`${totals.cancelled} cancelled`) : undefined,
+      totals.skipped ? pc.yellow(`${totals.skipped} skipped`) : undefined,
+      totals.flaky ? pc.yellow(`${totals.flaky} flaky`) : undefined,
       totals.unfinished ? pc.yellow(`${totals.unfinished} unfinished`) : undefined,
     ].filter(Boolean);
     const scenarios = totals.scenarios;

@@ -35,6 +35,15 @@ function addSuite(root: XMLBuilder, result: FeatureResult, startedAt: Date) {
   const name = featureName(result) ?? result.file;
   const suite = root.ele('testsuite', { name, file: result.file, timestamp: startedAt.toISOString() });
   const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  if (result.attempt > 1) {
+    // Flakiness is the feature's (it ran again in a fresh container), so it is told on the suite.
+    const properties = suite.ele('properties');
+    properties.ele('property', { name: 'baleen.attempts', value: String(result.attempt) });
+    properties.ele('property', { name: 'baleen.flaky', value: String(result.flaky) });
+    for (const earlier of result.previousAttempts) {
+      properties.ele('property', { name: `baleen.attempt-${earlier.attempt}`, value: xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim()) });
+    }
+  }
   for (const scenario of scenarios) {
     addScenario(suite, result.file, scenario);
     counts.tests++;
@@ -44,11 +53,18 @@ function addSuite(root: XMLBuilder, result: FeatureResult, startedAt: Date) {
   // The feature as a whole went wrong without a failing scenario to show for it: make that a testcase too.
   if (result.status !== 'passed' && counts.failures === 0) {
     const testcase = suite.ele('testcase', { classname: result.file, name: `${name} (feature run)`, file: result.file, time: seconds(result.durationMs / 1000) });
-    const kind = result.status === 'failed' ? 'failure' : 'error';
-    testcase.ele(kind, { message: xmlSafe(result.error ?? result.status), type: result.status }).txt(xmlSafe(result.stderr.text));
+    const message = xmlSafe(result.error ?? result.status);
     counts.tests++;
-    if (kind === 'failure') counts.failures++;
-    else counts.errors++;
+    if (result.status === 'skipped' || result.status === 'cancelled') {
+      testcase.ele('skipped', { message });
+      counts.skipped++;
+    } else if (result.status === 'failed') {
+      testcase.ele('failure', { message, type: result.status }).txt(xmlSafe(result.stderr.text));
+      counts.failures++;
+    } else {
+      testcase.ele('error', { message, type: result.status }).txt(xmlSafe(result.stderr.text));
+      counts.errors++;
+    }
   }
   suite.att({ ...stringify(counts), time: seconds(result.durationMs / 1000) });
   if (result.stdout.text) suite.ele('system-out').txt(xmlSafe(result.stdout.text));

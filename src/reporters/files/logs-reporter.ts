@@ -5,14 +5,18 @@ import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
 
-/** Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log */
-export function logPath(file: string, stream: StreamName): string {
+/**
+ * Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log for the
+ * first attempt, logs/<feature path>.attempt-<n>.<stream>.log for retries.
+ */
+export function logPath(file: string, attempt: number, stream: StreamName): string {
   // The path comes from the run; keep its folders but never let it climb out of logs/.
   const safe = file
     .split(/[\\/]+/)
     .filter((part) => part !== '' && part !== '.' && part !== '..')
     .join('/');
-  return join('logs', `${safe || 'feature'}.${stream}.log`);
+  const suffix = attempt > 1 ? `.attempt-${attempt}` : '';
+  return join('logs', `${safe || 'feature'}${suffix}.${stream}.log`);
 }
 
 /**
@@ -30,14 +34,22 @@ export class LogsReporter implements Reporter {
   }
 
   onFeatureOutput(chunk: FeatureOutputChunk): void {
-    this.streamFor(chunk.file, chunk.stream).write(chunk.data);
+    this.streamFor(chunk.file, chunk.attempt, chunk.stream).write(chunk.data);
+  }
+
+  onFeatureRetry(result: FeatureResult): void {
+    this.closeAttempt(result);
   }
 
   onFeatureResult(result: FeatureResult): void {
+    this.closeAttempt(result);
+  }
+
+  private closeAttempt({ file, attempt }: FeatureResult): void {
     for (const stream of ['stdout', 'stderr'] as const) {
-      // Opening the stream here too gives every feature its two log files, empty or not.
-      const writer = this.streamFor(result.file, stream);
-      this.open.delete(`${stream}\0${result.file}`);
+      // Opening the stream here too gives every attempt its two log files, empty or not.
+      const writer = this.streamFor(file, attempt, stream);
+      this.open.delete(logPath(file, attempt, stream));
       writer.end();
       this.closing.push(finished(writer));
     }
@@ -52,11 +64,11 @@ export class LogsReporter implements Reporter {
     await Promise.all(this.closing);
   }
 
-  private streamFor(file: string, stream: StreamName): WriteStream {
-    const key = `${stream}\0${file}`;
+  private streamFor(file: string, attempt: number, stream: StreamName): WriteStream {
+    const key = logPath(file, attempt, stream);
     let writer = this.open.get(key);
     if (!writer) {
-      const path = join(this.reportDir, logPath(file, stream));
+      const path = join(this.reportDir, key);
       mkdirSync(dirname(path), { recursive: true });
       writer = createWriteStream(path);
       this.open.set(key, writer);

@@ -37,9 +37,11 @@ function metadataOf(outcome: RunOutcome): Record<string, string> {
     Image: outcome.info.image,
     Started: outcome.info.startedAt.toISOString(),
     Duration: formatDuration(outcome.durationMs),
-    Features: `${totals.passed} passed, ${totals.failed} failed, ${totals.errors} errors of ${totals.features}`,
+    Features: `${totals.passed} passed (${totals.flaky} flaky), ${totals.failed} failed, ${totals.errors} errors, ${totals.skipped + totals.cancelled + totals.unfinished} not run, of ${totals.features}`,
     Concurrency: String(outcome.info.concurrency),
   };
+  const flaky = features.filter((f) => f.flaky).map((f) => `${f.file} (passed on attempt ${f.attempts})`);
+  if (flaky.length > 0) metadata.Flaky = flaky.join(', ');
   // Features without a Cucumber report (parse errors, crashes) have no scenarios to show: name them here.
   for (const feature of features) {
     if (feature.status !== 'passed' && !outcome.results.find((r) => r.file === feature.file)?.cucumberJson) {

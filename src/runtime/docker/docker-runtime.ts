@@ -12,6 +12,7 @@ import type {
 } from '../container-runtime.js';
 import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreachable } from './docker-errors.js';
 import { readFirstFileFromTar } from './read-file-from-archive.js';
+import { withEngineRetry } from './transient-retry.js';
 
 /** The local (or DOCKER_HOST) Docker engine, through dockerode. */
 export class DockerRuntime implements ContainerRuntime {
@@ -40,8 +41,13 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    // A create whose answer was lost may still have made a container: find it by its labels and remove it
+    // before trying again, so a retry never leaves a twin behind.
+    const removeTwins = async () => {
+      for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
+    };
     try {
-      const container = await this.docker.createContainer({
+      const container = await withEngineRetry(() => this.docker.createContainer({
         Image: spec.image,
         Cmd: ['sh', '-c', spec.script],
         Entrypoint: [],
@@ -59,7 +65,7 @@ export class DockerRuntime implements ContainerRuntime {
           ...(spec.limits.memoryBytes === undefined ? {} : { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }),
           ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
         },
-      });
+      }), { beforeRetry: removeTwins });
       return new DockerContainer(container);
     } catch (error) {
       if (statusOf(error) === 404) throw imageNotFoundError(spec.image, error);
@@ -69,10 +75,10 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
     try {
-      const found = await this.docker.listContainers({
+      const found = await withEngineRetry(() => this.docker.listContainers({
         all: true,
         filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
-      });
+      }));
       return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {} }));
     } catch (error) {
       throw toBaleenError(error, 'listing containers');
@@ -86,7 +92,7 @@ export class DockerRuntime implements ContainerRuntime {
 
 async function removeContainer(container: Docker.Container): Promise<void> {
   try {
-    await container.remove({ force: true, v: true });
+    await withEngineRetry(() => container.remove({ force: true, v: true }));
   } catch (error) {
     // 404: already gone; 409: the engine is removing it already. Both mean the job is done.
     const status = statusOf(error);
@@ -121,7 +127,7 @@ class DockerContainer implements CreatedContainer {
     return {
       start: async () => {
         try {
-          await container.start();
+          await withEngineRetry(() => container.start());
         } catch (error) {
           throw toBaleenError(error, 'starting a container');
         }
@@ -136,7 +142,7 @@ class DockerContainer implements CreatedContainer {
   async readFile(path: string, maxBytes: number): Promise<Buffer | undefined> {
     let archive: NodeJS.ReadableStream;
     try {
-      archive = await this.container.getArchive({ path });
+      archive = await withEngineRetry(() => this.container.getArchive({ path }));
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw toBaleenError(error, `copying ${path} out of a container`);
