@@ -80,6 +80,7 @@ export const commandHandlers: CommandHandlers = {
       host: flags.host,
       port: flags.port,
       ...(flags.token ? { token: flags.token } : {}),
+      allowImages: flags.allowImage,
       runtime: new DockerRuntime(),
       logger,
     });

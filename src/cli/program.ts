@@ -30,6 +30,7 @@ export interface ServerFlags {
   host: string;
   port: number;
   token?: string;
+  allowImage: string[];
 }
 
 export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'reportDir' | 'server' | 'token' | 'quiet' | 'verbose'>;
@@ -122,6 +123,7 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .option('--host <host>', 'address to listen on (anything but loopback needs --token)', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 5533)
     .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
+    .option('--allow-image <pattern>', 'only run images matching this pattern (* is a wildcard; repeatable)', collect, [])
     .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
 
   addRunOptions(

@@ -19,6 +19,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   token?: string;
+  /** Image patterns clients may run (`*` wildcards); empty allows every image. */
+  allowImages?: string[];
   runtime: ContainerRuntime;
   logger: Logger;
 }
@@ -37,7 +39,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       hint: 'pass --token (or set BALEEN_TOKEN), or listen on 127.0.0.1',
     });
   }
-  const engine = new RunEngine(options.runtime, randomUUID());
+  const engine = new RunEngine(options.runtime, randomUUID(), options.allowImages ?? []);
   const log = options.logger.child({ serverId: engine.serverId });
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });

@@ -3,6 +3,8 @@ import { createActor, toPromise } from 'xstate';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { thisOwner } from '../runtime/reaper.js';
+import { BaleenError } from '../errors/baleen-error.js';
+import { imageAllowed } from './image-policy.js';
 import { runMachine, type RunObserver, type RunOutput } from '../actors/run-machine.js';
 
 export interface PreparedRun {
@@ -28,10 +30,16 @@ export class RunEngine {
   constructor(
     private readonly runtime: ContainerRuntime,
     readonly serverId: string,
+    private readonly allowedImages: readonly string[] = [],
   ) {}
 
   /** Checks the engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
   async prepare(spec: RunSpec): Promise<PreparedRun> {
+    if (!imageAllowed(spec.image, this.allowedImages)) {
+      throw new BaleenError('USAGE', `image "${spec.image}" is not allowed on this server`, {
+        hint: `it accepts only ${this.allowedImages.join(', ')} (its --allow-image)`,
+      });
+    }
     await this.runtime.ping();
     await this.runtime.checkImage(spec.image);
     const runId = randomUUID();

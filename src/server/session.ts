@@ -7,9 +7,15 @@ import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from 
 import type { RunObserver } from '../actors/run-machine.js';
 import type { Logger } from './logger.js';
 import type { RunEngine, StartedRun } from './run-engine.js';
+import { TokenBucket } from './rate-limit.js';
 
 /** A client that stops reading is cut off once this much is waiting to be sent to it. */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
+/** Runs one connection may have going at once. */
+export const MAX_RUNS_PER_CONNECTION = 16;
+/** Messages a client may send: a burst, then this many a second (a real client sends a handful per run). */
+const MESSAGES_PER_SECOND = 50;
+const MESSAGE_BURST = 200;
 
 /**
  * One client connection. It owns the runs the client submitted: when the connection goes, they are
@@ -17,6 +23,8 @@ export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
  */
 export class Session {
   private readonly runs = new Map<string, StartedRun>();
+  private readonly budget = new TokenBucket(MESSAGES_PER_SECOND, MESSAGE_BURST);
+  private submitting = 0;
 
   constructor(
     private readonly socket: WebSocket,
@@ -24,6 +32,10 @@ export class Session {
     private readonly log: Logger,
   ) {
     socket.on('message', (data, isBinary) => {
+      if (!this.budget.take()) {
+        this.log.warn('client is flooding; closing its connection');
+        return socket.close(1008, 'too many messages');
+      }
       if (isBinary) return this.sendError('BAD_MESSAGE', 'binary messages are not part of the protocol');
       void this.receive(data.toString());
     });
@@ -52,7 +64,11 @@ export class Session {
 
   private async submit(message: Extract<ClientMessage, { type: 'run.submit' }>): Promise<void> {
     const { requestId, spec } = message;
+    if (this.runs.size + this.submitting >= MAX_RUNS_PER_CONNECTION) {
+      return this.sendError('RUN_REJECTED', `this connection already has ${MAX_RUNS_PER_CONNECTION} runs going`, { requestId });
+    }
     let prepared;
+    this.submitting++;
     try {
       prepared = await this.engine.prepare(spec);
     } catch (error) {
@@ -60,6 +76,8 @@ export class Session {
         error instanceof BaleenError && (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND') ? error.code : 'RUN_REJECTED';
       const hint = error instanceof BaleenError ? error.hint : undefined;
       return this.sendError(code, messageOf(error), { requestId, ...(hint ? { hint } : {}) });
+    } finally {
+      this.submitting--;
     }
     if (!this.isOpen()) return;
     const { runId } = prepared;
