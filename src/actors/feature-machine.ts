@@ -81,7 +81,8 @@ export const featureMachine = setup({
           beforeCommand: input.spec.beforeCommand,
         }),
         workDir: input.spec.workDir,
-        env: input.spec.env,
+        // The feature and attempt are told to the container too: a command may label its output with them.
+        env: { ...input.spec.env, BALEEN_FEATURE: input.file, BALEEN_ATTEMPT: String(input.attempt) },
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
         labels: {
           ...input.spec.labels,

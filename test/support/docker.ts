@@ -8,3 +8,12 @@ export function baleenContainers(): string[] {
   const out = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.baleen.managed=true'], { encoding: 'utf8' });
   return out.split('\n').filter(Boolean);
 }
+
+/** Waits until no baleen container exists: polls the engine for the condition, failing after the deadline. */
+export async function waitForNoBaleenContainers(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (baleenContainers().length > 0) {
+    if (Date.now() > deadline) throw new Error(`containers still there after ${timeoutMs} ms: ${baleenContainers().join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

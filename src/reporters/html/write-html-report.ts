@@ -1,0 +1,111 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BaleenError, messageOf } from '../../errors/baleen-error.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { inlineCdnAssets } from './inline-assets.js';
+
+export interface HtmlReportOptions {
+  /** Merged Cucumber JSON (an array of features) on disk. */
+  cucumberJsonFile: string;
+  /** Where the report goes, e.g. `<reportDir>/index.html`. Nothing else is written beside it. */
+  outputFile: string;
+  /** The report's name, shown in the page and its tab. */
+  title: string;
+  /** Shown in the report's metadata panel; the panel is left out when this is empty. */
+  metadata: Record<string, string>;
+}
+
+/**
+ * The part of cucumber-html-reporter 7.2 used here. Its own index.d.ts makes options required that are
+ * not, and types generate() as void although it returns false (without a callback) on a bad file.
+ */
+interface CucumberHtmlReporter {
+  generate(options: GenerateOptions, callback: (error?: string) => void): boolean | undefined;
+}
+interface GenerateOptions {
+  theme: 'bootstrap';
+  jsonFile: string;
+  output: string;
+  name: string;
+  launchReport: false;
+  metadata?: Record<string, string>;
+}
+
+/** Writes a self-contained HTML report (no network needed to view it) from a merged Cucumber JSON file. */
+export async function writeHtmlReport(options: HtmlReportOptions): Promise<void> {
+  await assertCucumberJson(options.cucumberJsonFile);
+  // The reporter writes next to its output (with some options, screenshots and a .json copy that a later
+  // jsonDir run would merge again): let it write into a private directory and copy out only the page.
+  const scratch = await mkdtemp(join(tmpdir(), 'baleen-html-report-'));
+  try {
+    const generated = join(scratch, 'index.html');
+    generate({
+      theme: 'bootstrap',
+      jsonFile: options.cucumberJsonFile,
+      output: generated,
+      // The template interpolates the name and metadata unescaped (lodash `<%= %>`).
+      name: escapeHtml(options.title),
+      metadata: Object.keys(options.metadata).length > 0 ? escapeEntries(options.metadata) : undefined,
+      // true would open the report in the user's browser.
+      launchReport: false,
+    });
+    const html = (await readFile(generated, 'utf8')).replace(
+      '<title>Cucumber Feature Report</title>',
+      () => `<title>${escapeHtml(options.title)}</title>`,
+    );
+    await writeFileAtomic(options.outputFile, await inlineCdnAssets(html));
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Fails with a message that names the file and the problem, before the reporter gets a chance to log one. */
+async function assertCucumberJson(file: string): Promise<void> {
+  const problem = (what: string, cause?: unknown) =>
+    new BaleenError('INTERNAL', `Cannot write the HTML report: Cucumber JSON file ${file} ${what}`, { cause });
+  const info = await stat(file).catch((error: unknown) => {
+    throw problem((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${messageOf(error)})`, error);
+  });
+  if (!info.isFile()) throw problem('is not a file');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw problem(`is not valid JSON (${messageOf(error)})`, error);
+  }
+  if (!Array.isArray(parsed)) throw problem(`is not a Cucumber JSON report: expected an array of features, found ${parsed === null ? 'null' : typeof parsed}`);
+}
+
+function generate(options: GenerateOptions): void {
+  // Loaded on first use: it pulls in lodash, fs-extra and more, which runs that never write HTML don't need.
+  const reporter = createRequire(import.meta.url)('cucumber-html-reporter') as CucumberHtmlReporter;
+  let failure: string | undefined;
+  let succeeded = false;
+  // It announces success (and failure) with console.log, which would land in the middle of baleen's own
+  // output and name a scratch path; generate() is synchronous, so muting exactly that call is safe.
+  const log = console.log;
+  console.log = () => {};
+  try {
+    reporter.generate(options, (error) => {
+      if (error === undefined) succeeded = true;
+      else failure = error;
+    });
+  } catch (error) {
+    throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${messageOf(error)}`, { cause: error });
+  } finally {
+    console.log = log;
+  }
+  if (!succeeded) {
+    throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${failure ?? 'it gave no reason'}`);
+  }
+}
+
+function escapeEntries(record: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [escapeHtml(key), escapeHtml(value)]));
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,167 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { collect, runCli, startCli, waitForLine, type CliResult } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, waitForNoBaleenContainers } from '../support/docker.js';
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'baleen-faults-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+afterEach(() => {
+  expect(baleenContainers()).toEqual([]);
+});
+
+let runs = 0;
+const reportDir = () => join(scratch, `report-${++runs}`);
+const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((f) => [f.file, f.status]));
+
+const TWO = ['features/pass.feature', 'features/with space.feature'];
+// A command that says it started (so the test knows the container runs) and then never ends by itself.
+const HANG = 'echo "started $BALEEN_FEATURE"; exec sleep 600';
+
+/** Starts a run whose containers hang, and resolves once every one of them has printed that it started. */
+async function startHangingRun(extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; dir: string }> {
+  const dir = reportDir();
+  const child = startCli(['cucumber', '--image', TEST_IMAGE, '--files', ...TWO, '--command', HANG, '--verbose', '--report-dir', dir, ...extra], {
+    cwd: FIXTURE_SUITE,
+    ...(env ? { env } : {}),
+  });
+  for (const file of TWO) await waitForLine(child, new RegExp(`started ${file.replace('.', '\\.')}`));
+  return { child, dir };
+}
+
+async function interrupted(child: ChildProcess, signal: NodeJS.Signals): Promise<CliResult & { ms: number }> {
+  const started = Date.now();
+  const done = collect(child);
+  child.kill(signal);
+  const result = await done;
+  return { ...result, ms: Date.now() - started };
+}
+
+describe('interruption', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s removes every container within 10 s, keeps partial reports and exits 130', async (signal) => {
+    const { child, dir } = await startHangingRun();
+    expect(baleenContainers()).toHaveLength(2);
+    const result = await interrupted(child, signal);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.ms).toBeLessThan(10_000);
+    expect(baleenContainers()).toEqual([]);
+    const summary = await summaryOf(dir);
+    expect(summary.status).toBe('interrupted');
+    expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
+  });
+});
+
+describe('per-feature limits', () => {
+  it('--timeout stops and removes the container and makes the feature an error', async () => {
+    const dir = reportDir();
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', HANG, '--timeout', '2s', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    expect(result.code).toBe(1);
+    expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error', error: 'timed out after 2.0s' });
+  });
+
+  it('--memory: a container killed for memory is "out of memory (OOMKilled)"', async () => {
+    const dir = reportDir();
+    const hog = 'node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"';
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', hog, '--memory', '64m', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    expect(result.code).toBe(1);
+    expect((await summaryOf(dir)).features[0]!.error).toMatch(/^out of memory \(OOMKilled\)/);
+  });
+});
+
+describe('retries and fail-fast', () => {
+  it('--retries runs a failed feature again in a fresh container; passing later makes it flaky, every attempt logged', async () => {
+    const dir = reportDir();
+    const flaky = 'echo "attempt $BALEEN_ATTEMPT"; [ "$BALEEN_ATTEMPT" -ge 2 ] && cucumber-js {file} --format json:{report}';
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', flaky, '--retries', '2', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    expect(result.code, result.stdout).toBe(0);
+    expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'passed', flaky: true, attempts: 2 });
+    expect(result.stdout).toMatch(/↻ RETRY features\/pass\.feature/);
+    expect(result.stdout).toMatch(/flaky: passed on attempt 2/);
+    expect(await readFile(join(dir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toContain('attempt 1');
+    expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain('attempt 2');
+    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('name="baleen.flaky" value="true"');
+  });
+
+  it('--fail-fast starts nothing after the first failure and reports the rest skipped', async () => {
+    const dir = reportDir();
+    const files = ['features/fail.feature', 'features/pass.feature', 'features/with space.feature'];
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '1', '--fail-fast', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    expect(result.code).toBe(1);
+    expect(statusesOf(await summaryOf(dir))).toEqual({
+      'features/fail.feature': 'failed',
+      'features/pass.feature': 'skipped',
+      'features/with space.feature': 'skipped',
+    });
+  });
+});
+
+describe('huge output', () => {
+  it('streams hundreds of megabytes to the log file and keeps only a bounded tail in the result', async () => {
+    const dir = reportDir();
+    const bytes = 200 * 1024 * 1024;
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', `yes baleen-output-line | head -c ${bytes}`, '--report-dir', dir], {
+      cwd: FIXTURE_SUITE,
+    });
+    expect(result.code).toBe(0);
+    expect((await stat(join(dir, 'logs/features/pass.feature.stdout.log'))).size).toBe(bytes);
+    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+    expect(junit.length).toBeLessThan(1024 * 1024);
+  });
+});
+
+describe('a server that dies', () => {
+  it('gives its client a clear error (exit 3), and the next server removes the orphaned containers', async () => {
+    const server = startCli(['server', '--port', '0'], { cwd: scratch });
+    const url = (await waitForLine(server, /listening on (ws:\/\/\S+)/))[1]!;
+    const { child } = await startHangingRun(['--server', url]);
+    const client = collect(child);
+    const serverGone = collect(server);
+    server.kill('SIGKILL');
+    await serverGone;
+    const result = await client;
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/baleen server at ws:\/\/.* closed the connection/);
+    expect(baleenContainers()).toHaveLength(2);
+
+    const next = startCli(['server', '--port', '0'], { cwd: scratch });
+    await waitForLine(next, /listening on/);
+    expect(baleenContainers()).toEqual([]);
+    const stopped = collect(next);
+    next.kill('SIGTERM');
+    expect((await stopped).code).toBe(0);
+  });
+
+  it('cancels the run of a client that vanishes, removing its containers', async () => {
+    const server = startCli(['server', '--port', '0'], { cwd: scratch });
+    const url = (await waitForLine(server, /listening on (ws:\/\/\S+)/))[1]!;
+    const { child } = await startHangingRun(['--server', url]);
+    const gone = collect(child);
+    child.kill('SIGKILL');
+    await gone;
+    await waitForNoBaleenContainers(10_000);
+    const stopped = collect(server);
+    server.kill('SIGTERM');
+    expect((await stopped).code).toBe(0);
+  });
+});
+
+describe('Docker problems', () => {
+  it('an unreachable engine is a one-line error with the fix, exit 3', async () => {
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', reportDir()], {
+      cwd: FIXTURE_SUITE,
+      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock .*: start Docker/);
+  });
+});

@@ -1,0 +1,103 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import { startServer, type RunningServer } from '../../src/server/baleen-server.js';
+import { createLogger } from '../../src/server/logger.js';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { runCli } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+
+let server: RunningServer;
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'baleen-fuzz-'));
+  server = await startServer({ host: '127.0.0.1', port: 0, runtime: new DockerRuntime(), logger: createLogger('silent') });
+});
+afterAll(async () => {
+  await server.close();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+// A deterministic generator, so a failure can be replayed.
+function random(seed: number) {
+  return () => {
+    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+}
+
+const validSubmit = { v: 1, type: 'run.submit', requestId: 'fuzz', spec: { image: 'baleen-fuzz-no-such-image', features: ['a.feature'], concurrency: 1 } };
+
+function mutate(rand: () => number): string | Buffer {
+  const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)]!;
+  const junk = () => pick<unknown>([null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(rand() * 5000)), [], {}, true, { v: 1 }, ['a'], '\u0000\uffff']);
+  const message = structuredClone(validSubmit) as Record<string, unknown> & { spec: Record<string, unknown> };
+  switch (Math.floor(rand() * 9)) {
+    case 0: return Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)));
+    case 1: return JSON.stringify(junk());
+    case 2: message[pick(['v', 'type', 'requestId', 'spec'])] = junk(); break;
+    case 3: message.spec[pick(['image', 'features', 'concurrency', 'command', 'env', 'reportPath', 'workDir'])] = junk(); break;
+    case 4: delete message[pick(['v', 'type', 'requestId', 'spec'])]; break;
+    case 5: message.type = pick(['run.cancel', 'run.explode', 'feature.result', 'error', '']); message.runId = junk(); break;
+    case 6: return JSON.stringify(message).slice(0, Math.floor(rand() * 80));
+    case 7: message.spec.privileged = true; message.spec.binds = ['/:/host']; break;
+    default: message.spec.features = Array.from({ length: Math.floor(rand() * 50) }, () => junk()); break;
+  }
+  return JSON.stringify(message);
+}
+
+function connect(): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(server.url);
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+const closed = (socket: WebSocket) => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+
+describe('the server under hostile input', () => {
+  it('answers thousands of random and mutated messages with errors, cuts off floods and giant frames, then runs a real job', async () => {
+    const rand = random(20261123);
+    let errors = 0;
+    // Paced clients: each sends what it may (under the per-connection budget) and reads every answer.
+    for (let client = 0; client < 20; client++) {
+      const socket = await connect();
+      // Every message is answered, exactly once: wait for all 150 answers before the next client.
+      const answered = new Promise<void>((resolve) => {
+        let replies = 0;
+        socket.on('message', (data) => {
+          const reply = JSON.parse(data.toString()) as { type: string };
+          if (reply.type === 'error') errors++;
+          if (++replies === 150) resolve();
+        });
+      });
+      for (let i = 0; i < 150; i++) socket.send(mutate(rand));
+      await answered;
+      socket.close();
+      await closed(socket);
+    }
+    expect(errors).toBe(3000);
+
+    // A flood is cut off with 1008; a frame over the limit with 1009.
+    const flooder = await connect();
+    const floodClosed = closed(flooder);
+    for (let i = 0; i < 2000 && flooder.readyState === WebSocket.OPEN; i++) flooder.send('{}');
+    expect(await floodClosed).toBe(1008);
+    const giant = await connect();
+    const giantClosed = closed(giant);
+    giant.send('x'.repeat(17 * 1024 * 1024));
+    expect(await giantClosed).toBe(1009);
+
+    expect(baleenContainers()).toEqual([]);
+    const dir = join(scratch, 'after-fuzz');
+    const result = await runCli(['cucumber', '--server', server.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    expect(result.code, result.stderr).toBe(1);
+    const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.totals).toMatchObject({ features: 2, passed: 1, failed: 1 });
+    expect(baleenContainers()).toEqual([]);
+  });
+});
