@@ -117,7 +117,8 @@ export const googleChartsShim = `(function () {
     var inner = svg('svg', { width: '100%', height: height, viewBox: '0 0 ' + width + ' ' + height, role: 'img',
       'aria-label': options.title || 'Pie chart', 'font-family': fontFamily, 'font-size': fontSize });
     outer.appendChild(document.createElement('div')).appendChild(inner);
-    svg('rect', { x: 0, y: 0, width: width, height: height, fill: '#ffffff' }, inner);
+    // The grey of the template's own rule for Google's background rect (div.chart div div svg rect).
+    svg('rect', { x: 0, y: 0, width: width, height: height, fill: '#f5f5f5' }, inner);
     if (options.title) {
       text(inner, 10, fontSize + 6, options.title, { 'font-weight': 'bold', fill: titleStyle.color || '#000000',
         'font-size': Number(titleStyle.fontSize) || fontSize });
@@ -145,7 +146,9 @@ export const googleChartsShim = `(function () {
       svg('title', {}, group).textContent = data.labels[index] + ': ' + value + ' (' + percent + ')';
       // Google leaves the percentage out of slices too thin to hold it.
       if (value / total >= 0.05) {
-        var at = point(cx, cy, radius * (hole > 0 ? (1 + hole) / 2 : 0.6), shown.length === 1 ? Math.PI : middle);
+        // A whole pie has no bisector to sit on: its label goes in the middle (of the ring, for a donut).
+        var at = shown.length === 1 && hole === 0 ? [cx, cy]
+          : point(cx, cy, radius * (hole > 0 ? (1 + hole) / 2 : 0.6), shown.length === 1 ? Math.PI : middle);
         text(group, at[0], at[1], percent, { fill: '#ffffff', 'text-anchor': 'middle', 'dominant-baseline': 'middle' });
       }
 
