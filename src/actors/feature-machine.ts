@@ -4,7 +4,7 @@ import type { CucumberJson, FeatureResult, FeatureState, StopReason, StreamName 
 import { CucumberJsonSchema } from '../domain/feature-run.js';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
 import { containerLabels } from '../runtime/labels.js';
-import { messageOf } from '../errors/baleen-error.js';
+import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
 import { formatDuration } from '../util/text.js';
 import { classifyOutcome } from './classify-outcome.js';
@@ -43,6 +43,7 @@ interface FeatureContext extends FeatureInput {
   problem?: string;
   /** Set when the run asked this feature to stop; honoured as soon as the current step allows. */
   stopReason?: StopReason;
+  engineFailure: boolean;
   startedAt?: number;
   stdout: OutputTailBuffer;
   stderr: OutputTailBuffer;
@@ -50,11 +51,18 @@ interface FeatureContext extends FeatureInput {
 
 export type FeatureEvent = { type: 'CANCEL'; reason: StopReason };
 
-/** The action that records why a step failed, phrased as what baleen was doing. */
-const problem = (doing: string) => ({
+/**
+ * The action that records why a step failed, phrased as what baleen was doing. `engine` marks failures of
+ * the container engine itself, which make the run an infrastructure error (exit 3) rather than a test failure.
+ */
+const problem = (doing: string, engine = true) => ({
   type: 'recordProblem' as const,
-  params: ({ event }: { event: { error?: unknown } }) => ({ problem: `${doing}: ${messageOf(event.error)}` }),
+  params: ({ event }: { event: { error?: unknown } }) => ({ problem: `${doing}: ${describe(event.error)}`, engine }),
 });
+
+function describe(error: unknown): string {
+  return error instanceof BaleenError ? error.toLine() : messageOf(error);
+}
 
 /**
  * One feature file's run, following its container: queued → creating → attaching → starting → running →
@@ -117,7 +125,9 @@ export const featureMachine = setup({
     // The first reason stands: an interrupt after fail-fast does not make skipped features cancelled ones.
     requestCancel: assign({ stopReason: ({ context, event }) => context.stopReason ?? event.reason }),
     // The first problem is the cause; a later one (say, removal failing after a failed start) must not hide it.
-    recordProblem: assign(({ context }, params: { problem: string }) => ({ problem: context.problem ?? params.problem })),
+    recordProblem: assign(({ context }, params: { problem: string; engine: boolean }) =>
+      context.problem === undefined ? { problem: params.problem, engineFailure: params.engine } : {},
+    ),
   },
   guards: {
     cancelRequested: ({ context }) => context.stopReason !== undefined,
@@ -132,6 +142,7 @@ export const featureMachine = setup({
   context: ({ input }) => ({
     ...input,
     report: null,
+    engineFailure: false,
     stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
   }),
@@ -143,7 +154,7 @@ export const featureMachine = setup({
         src: 'acquireSlot',
         input: ({ context }) => ({ gate: context.gate }),
         onDone: { target: 'creating', actions: assign({ release: ({ event }) => event.output }) },
-        onError: { target: 'done', actions: problem('waiting for a slot') },
+        onError: { target: 'done', actions: problem('waiting for a slot', false) },
       },
       on: { CANCEL: { target: 'done', actions: 'requestCancel' } },
     },
@@ -195,7 +206,7 @@ export const featureMachine = setup({
         featureTimeout: {
           guard: 'hasTimeout',
           target: 'stopping',
-          actions: { type: 'recordProblem', params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)}` }) },
+          actions: { type: 'recordProblem', params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)}`, engine: false }) },
         },
       },
       // Removing force-kills the container; there is nothing left to wait for.
@@ -217,7 +228,7 @@ export const featureMachine = setup({
         src: 'collectReport',
         input: ({ context }) => context,
         onDone: { target: 'removing', actions: assign({ report: ({ event }) => event.output }) },
-        onError: { target: 'removing', actions: problem('could not read the Cucumber report') },
+        onError: { target: 'removing', actions: problem('could not read the Cucumber report', false) },
       },
     },
     removing: {
@@ -260,6 +271,8 @@ function toResult(context: FeatureContext): FeatureResult {
     stderr,
     cucumberJson: context.report,
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
+    // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
+    engineFailure: context.engineFailure && outcome.status === 'error',
   };
 }
 

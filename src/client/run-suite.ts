@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { RunRequest } from '../config/run-request.js';
+import type { RunOutcome } from '../domain/run-outcome.js';
 import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
 import { createReporters } from '../reporters/create-reporters.js';
@@ -37,12 +38,26 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     connection.close();
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     if (error) throw error;
-    const code = outcome!.status === 'passed' ? ExitCode.passed : outcome!.status === 'failed' ? ExitCode.failed : ExitCode.interrupted;
-    // A run that passed but whose reports could not be written is not something CI should trust.
-    return code === ExitCode.passed && reporter.errors.length > 0 ? ExitCode.infrastructure : code;
+    return exitCodeOf(outcome!, reporter.errors.length > 0, io.err);
   } finally {
     await embedded?.close();
   }
+}
+
+/**
+ * Interrupted wins (the user asked); then the engine's own failures (exit 3: the tests said nothing, the
+ * infrastructure failed); then test failures. A run that passed but whose reports could not be written is
+ * not something CI should trust either.
+ */
+function exitCodeOf(outcome: RunOutcome, reportsFailed: boolean, err: NodeJS.WriteStream): ExitCode {
+  if (outcome.status === 'interrupted') return ExitCode.interrupted;
+  const engineFailures = outcome.results.filter((result) => result.engineFailure);
+  if (engineFailures.length > 0) {
+    err.write(`baleen: ${engineFailures.length} feature(s) could not run because of the container engine; first: ${engineFailures[0]!.file}: ${engineFailures[0]!.error}\n`);
+    return ExitCode.infrastructure;
+  }
+  if (outcome.status === 'failed') return ExitCode.failed;
+  return reportsFailed ? ExitCode.infrastructure : ExitCode.passed;
 }
 
 function buildSpec(request: RunRequest, features: string[]): RunSpec {

@@ -72,6 +72,8 @@ export const FeatureResultSchema = z.strictObject({
   stderr: OutputTailSchema,
   cucumberJson: CucumberJsonSchema.nullable(),
   error: z.string().optional(),
+  /** The error came from the container engine (could not create, start, follow or remove the container). */
+  engineFailure: z.boolean(),
 });
 export type FeatureResult = z.infer<typeof FeatureResultSchema>;
 

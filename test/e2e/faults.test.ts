@@ -155,6 +155,14 @@ describe('a server that dies', () => {
 });
 
 describe('Docker problems', () => {
+  it('a container the engine refuses to create is an infrastructure error: the cause in one line, exit 3', async () => {
+    const dir = reportDir();
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--cpus', '512', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/could not run because of the container engine; first: features\/pass\.feature: could not create the container: .*CPU/i);
+    expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error' });
+  });
+
   it('an unreachable engine is a one-line error with the fix, exit 3', async () => {
     const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', reportDir()], {
       cwd: FIXTURE_SUITE,

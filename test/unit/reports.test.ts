@@ -22,7 +22,7 @@ const report = [
 ];
 const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
 const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/basket.feature', attempt: 1, flaky: false, previousAttempts: [], status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), stderr: tail(''), cucumberJson: report, ...over,
+  file: 'features/basket.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), stderr: tail(''), cucumberJson: report, ...over,
 });
 const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcome => ({
   info: { runId: 'r', image: 'img', features: [...results.map((r) => r.file), ...unfinished], concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/x' },
