@@ -65,11 +65,22 @@ export function firstFailedStep(report: CucumberJson): string | undefined {
     for (const element of (feature.elements ?? []) as ElementLike[]) {
       for (const step of element.steps ?? []) {
         if (step.result?.status === 'failed') {
-          const message = (step.result.error_message ?? 'failed').split('\n')[0];
+          const message = headline(step.result.error_message ?? 'failed');
           return `${element.name ?? 'scenario'} › ${(step.keyword ?? '').trim()} ${step.name ?? ''}: ${message}`.trim();
         }
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The gist of an error message on one line: its first lines up to the stack trace, so that an assertion
+ * library's "Expected values to be strictly equal:" keeps the values that follow it.
+ */
+export function headline(message: string, maxLength = 240): string {
+  const lines = message.split('\n').map((line) => line.trim());
+  const stack = lines.findIndex((line) => line.startsWith('at '));
+  const gist = (stack < 0 ? lines : lines.slice(0, stack)).filter(Boolean).slice(0, 4).join(' ');
+  return gist.length > maxLength ? `${gist.slice(0, maxLength - 1)}…` : gist;
 }

@@ -5,7 +5,7 @@ import { BEFORE_COMMAND_FAILED } from '../../src/actors/feature-script.js';
 const failedReport = [
   {
     name: 'F',
-    elements: [{ name: 'S', steps: [{ keyword: 'Then ', name: 'it works', result: { status: 'failed', error_message: 'Expected 1\nstack' } }] }],
+    elements: [{ name: 'S', steps: [{ keyword: 'Then ', name: 'it works', result: { status: 'failed', error_message: 'Expected 1\n    at x (y.js:1:1)' } }] }],
   },
 ];
 const passedReport = [{ name: 'F', elements: [{ name: 'S', steps: [{ keyword: 'Given ', name: 'x', result: { status: 'passed' } }] }] }];
