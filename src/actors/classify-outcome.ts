@@ -81,6 +81,6 @@ export function firstFailedStep(report: CucumberJson): string | undefined {
 export function headline(message: string, maxLength = 240): string {
   const lines = message.split('\n').map((line) => line.trim());
   const stack = lines.findIndex((line) => line.startsWith('at '));
-  const gist = (stack < 0 ? lines : lines.slice(0, stack)).filter(Boolean).slice(0, 4).join(' ');
+  const gist = (stack < 0 ? lines : lines.slice(0, stack)).filter(Boolean).slice(0, 2).join(' ');
   return gist.length > maxLength ? `${gist.slice(0, maxLength - 1)}…` : gist;
 }
