@@ -1,33 +1,67 @@
 #!/usr/bin/env bash
-# Makes sure a Docker engine answers. On a machine without one (a fresh CI box), installs Debian's docker.io
-# and starts dockerd in the background. Quiet when all is well; one clear line and exit 3 when it cannot.
+# Makes sure a Docker engine answers `docker info`. On a machine without one (a fresh Debian CI box), installs
+# Debian's docker.io and starts dockerd in the background, detached so that it outlives this script.
+# Idempotent; silent when the engine already answers; one clear line and exit 3 when it cannot make it answer.
+#   BALEEN_DOCKERD_LOG   where dockerd logs          (default /var/log/baleen-dockerd.log)
+#   BALEEN_DOCKERD_ARGS  extra dockerd arguments     (e.g. "--storage-driver=vfs" inside another container)
+#   BALEEN_DOCKER_WAIT   seconds to wait for it      (default 60)
 set -euo pipefail
 
 log=${BALEEN_DOCKERD_LOG:-/var/log/baleen-dockerd.log}
+wait_s=${BALEEN_DOCKER_WAIT:-60}
 fail() { echo "ensure-docker: $*" >&2; exit 3; }
+is_root() { [ "$(id -u)" = 0 ]; }
 
 docker info >/dev/null 2>&1 && exit 0
 
+# DOCKER_HOST naming another engine (tcp://, ssh://): starting a local one would not help.
+case ${DOCKER_HOST:-unix://} in
+  unix://*) ;;
+  *) fail "the Docker engine at DOCKER_HOST=$DOCKER_HOST does not answer: $(docker info 2>&1 >/dev/null | tail -n 1)" ;;
+esac
+
 if ! command -v dockerd >/dev/null 2>&1; then
-  [ "$(id -u)" = 0 ] || fail "no Docker engine here; install one (Debian: sudo apt-get install docker.io) and start it"
-  command -v apt-get >/dev/null 2>&1 || fail "no Docker engine and no apt-get to install one; install Docker and start it"
+  is_root || fail "no Docker engine here: install one (Debian: sudo apt-get install docker.io), start it (sudo dockerd &), then retry"
+  command -v apt-get >/dev/null 2>&1 || fail "no Docker engine and no apt-get to install one: install Docker, start it, then retry"
   echo "ensure-docker: installing docker.io" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq docker.io >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq docker.io >/dev/null; }
+  # apt-get update only when the package lists do not know docker.io yet (a fresh machine).
+  if ! apt-cache show docker.io >/dev/null 2>&1 || ! apt-get install -y -qq docker.io >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null || fail "apt-get update failed"
+    apt-get install -y -qq docker.io >/dev/null || fail "apt-get install docker.io failed"
+  fi
+  # Installing may have started the engine already (invoke-rc.d on a machine with an init system).
+  docker info >/dev/null 2>&1 && exit 0
 fi
-command -v docker >/dev/null 2>&1 || fail "dockerd is installed but the docker client is not; install docker.io"
+command -v docker >/dev/null 2>&1 || fail "dockerd is installed but the docker client is not: install docker.io (or docker-ce-cli)"
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
-  [ "$(id -u)" = 0 ] || fail "the Docker engine is not running; start it (sudo systemctl start docker, or sudo dockerd &)"
+# Running already? The pid file first (no procps on a minimal machine), pgrep when there is one.
+dockerd_running() {
+  local pid
+  pid=$(cat /var/run/docker.pid 2>/dev/null || true)
+  if [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ]; then return 0; fi
+  command -v pgrep >/dev/null 2>&1 && pgrep -x dockerd >/dev/null 2>&1
+}
+
+started=0
+if ! dockerd_running; then
+  is_root || fail "the Docker engine is not running: start it (sudo systemctl start docker, or sudo dockerd &), then retry"
   echo "ensure-docker: starting dockerd (log: $log)" >&2
   mkdir -p "$(dirname "$log")"
-  # setsid + nohup: the engine outlives this script and the shell that ran it.
-  setsid nohup dockerd >"$log" 2>&1 </dev/null &
+  # setsid + nohup, stdin from /dev/null: the engine outlives this script and the shell that ran it.
+  # shellcheck disable=SC2086 # BALEEN_DOCKERD_ARGS is a list of words
+  setsid nohup dockerd ${BALEEN_DOCKERD_ARGS:-} >>"$log" 2>&1 </dev/null &
+  started=1
+elif [[ $(docker info 2>&1 >/dev/null || true) == *"permission denied"* ]]; then
+  fail "the Docker engine runs but $(id -un) may not use its socket: run as root, or join the docker group (sudo usermod -aG docker $(id -un), then log in again)"
 fi
 
-for _ in $(seq 1 120); do
+deadline=$((SECONDS + wait_s))
+while [ $SECONDS -lt $deadline ]; do
   docker info >/dev/null 2>&1 && exit 0
   sleep 0.5
 done
-tail -n 20 "$log" >&2 2>/dev/null || true
-fail "dockerd did not become ready within 60 s (log above, full log: $log)"
+
+if [ $started = 1 ] || [ -s "$log" ]; then tail -n 15 "$log" >&2 2>/dev/null || true; fi
+reason=$(docker info 2>&1 >/dev/null | tail -n 1 || true)
+fail "the Docker engine did not answer within ${wait_s} s (${reason:-no reason given}); dockerd log: $log"

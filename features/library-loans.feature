@@ -19,5 +19,5 @@ Feature: Library loans
     Given the library owns "Dune"
     And "ada" is a member
     And "ada" borrows "Dune"
-    When "ada" returns "Dune"
+    When "ada" returns "Dune" at the kiosk
     Then "Dune" is available

@@ -1,12 +1,13 @@
 const assert = require('node:assert/strict');
 const { Given, When, Then } = require('@cucumber/cucumber');
+const { printCard } = require('../support/domain');
 
 Given('a card with the message:', function (message) {
   this.message = message;
 });
 
-When('the card is printed', function () {
-  this.printout = this.message.split('\n');
+When('the card is printed', async function () {
+  this.printout = await printCard(this.message);
 });
 
 Then('the printout has {int} lines', function (count) {

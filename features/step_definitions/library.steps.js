@@ -26,8 +26,8 @@ When('{string} tries to borrow {string}', function (member, title) {
   }
 });
 
-When('{string} returns {string}', function (member, title) {
-  this.library.giveBack(member, title);
+When('{string} returns {string} at the kiosk', async function (member, title) {
+  await this.library.returnAtKiosk(member, title);
 });
 
 Then('{string} is on loan to {string}', function (title, member) {

@@ -52,6 +52,11 @@ class Library {
   holder(title) {
     return this.books.get(title);
   }
+  /** The self-service returns kiosk scans the book first, which takes a moment. */
+  async returnAtKiosk(member, title) {
+    await sleep(250);
+    this.giveBack(member, title);
+  }
 }
 
 function addNumbers(input) {
@@ -59,9 +64,18 @@ function addNumbers(input) {
   return input.split(/[,\n]/).reduce((sum, part) => sum + Number(part), 0);
 }
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** A payment provider that answers after a delay, like a real one over the network. */
-function pay(approve, delayMs) {
-  return new Promise((resolve) => setTimeout(() => resolve(approve), delayMs));
+async function pay(approve, delayMs) {
+  await sleep(delayMs);
+  return approve;
 }
 
-module.exports = { Basket, operations, Library, addNumbers, pay };
+/** A card printer: it takes its time and hands back the printed lines. */
+async function printCard(message) {
+  await sleep(300);
+  return message.split('\n');
+}
+
+module.exports = { Basket, operations, Library, addNumbers, pay, printCard };

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft } from '../support/docker.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 afterEach(() => {
-  expect(baleenContainers()).toEqual([]);
+  expect(expectNoContainersLeft()).toEqual([]);
 });
 
 let runs = 0;
@@ -71,7 +71,8 @@ describe('baleen cucumber on a real Docker engine', () => {
     expect(logs).toContain('with space.feature.stdout.log');
 
     const html = await readFile(join(result.reportDir, 'index.html'), 'utf8');
-    expect(html).toContain('fail.feature');
+    expect(html).toContain('a wrong sum');
+    expect(html).toContain('features/parse-error.feature');
 
     // CI output: one plain line per finished feature, then the summary and the failure's output.
     expect(result.stdout).toMatch(/✓ PASS\s+features\/pass\.feature/);

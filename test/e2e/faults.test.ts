@@ -1,11 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { collect, runCli, startCli, waitForLine, type CliResult } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, waitForNoBaleenContainers } from '../support/docker.js';
+import { CliProcess, runCli, startServerProcess } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft, waitForNoBaleenContainers } from '../support/docker.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -15,7 +14,7 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 afterEach(() => {
-  expect(baleenContainers()).toEqual([]);
+  expect(expectNoContainersLeft()).toEqual([]);
 });
 
 let runs = 0;
@@ -28,31 +27,21 @@ const TWO = ['features/pass.feature', 'features/with space.feature'];
 const HANG = 'echo "started $BALEEN_FEATURE"; exec sleep 600';
 
 /** Starts a run whose containers hang, and resolves once every one of them has printed that it started. */
-async function startHangingRun(extra: string[] = [], env?: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; dir: string }> {
+async function startHangingRun(extra: string[] = []): Promise<{ client: CliProcess; dir: string }> {
   const dir = reportDir();
-  const child = startCli(['cucumber', '--image', TEST_IMAGE, '--files', ...TWO, '--command', HANG, '--verbose', '--report-dir', dir, ...extra], {
-    cwd: FIXTURE_SUITE,
-    ...(env ? { env } : {}),
-  });
-  for (const file of TWO) await waitForLine(child, new RegExp(`started ${file.replace('.', '\\.')}`));
-  return { child, dir };
-}
-
-async function interrupted(child: ChildProcess, signal: NodeJS.Signals): Promise<CliResult & { ms: number }> {
-  const started = Date.now();
-  const done = collect(child);
-  child.kill(signal);
-  const result = await done;
-  return { ...result, ms: Date.now() - started };
+  const client = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...TWO, '--command', HANG, '--verbose', '--report-dir', dir, ...extra], { cwd: FIXTURE_SUITE });
+  for (const file of TWO) await client.waitFor(new RegExp(`started ${file.replace('.', '\\.')}`));
+  return { client, dir };
 }
 
 describe('interruption', () => {
   it.each(['SIGINT', 'SIGTERM'] as const)('%s removes every container within 10 s, keeps partial reports and exits 130', async (signal) => {
-    const { child, dir } = await startHangingRun();
+    const { client, dir } = await startHangingRun();
     expect(baleenContainers()).toHaveLength(2);
-    const result = await interrupted(child, signal);
+    const started = Date.now();
+    const result = await client.stop(signal);
     expect(result.code, result.stderr).toBe(130);
-    expect(result.ms).toBeLessThan(10_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(baleenContainers()).toEqual([]);
     const summary = await summaryOf(dir);
     expect(summary.status).toBe('interrupted');
@@ -120,37 +109,25 @@ describe('huge output', () => {
 
 describe('a server that dies', () => {
   it('gives its client a clear error (exit 3), and the next server removes the orphaned containers', async () => {
-    const server = startCli(['server', '--port', '0'], { cwd: scratch });
-    const url = (await waitForLine(server, /listening on (ws:\/\/\S+)/))[1]!;
-    const { child } = await startHangingRun(['--server', url]);
-    const client = collect(child);
-    const serverGone = collect(server);
-    server.kill('SIGKILL');
-    await serverGone;
-    const result = await client;
+    const server = await startServerProcess({ cwd: scratch });
+    const { client } = await startHangingRun(['--server', server.url]);
+    await server.process.stop('SIGKILL');
+    const result = await client.done;
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/baleen server at ws:\/\/.* closed the connection/);
     expect(baleenContainers()).toHaveLength(2);
 
-    const next = startCli(['server', '--port', '0'], { cwd: scratch });
-    await waitForLine(next, /listening on/);
+    const next = await startServerProcess({ cwd: scratch });
     expect(baleenContainers()).toEqual([]);
-    const stopped = collect(next);
-    next.kill('SIGTERM');
-    expect((await stopped).code).toBe(0);
+    expect((await next.process.stop('SIGTERM')).code).toBe(0);
   });
 
   it('cancels the run of a client that vanishes, removing its containers', async () => {
-    const server = startCli(['server', '--port', '0'], { cwd: scratch });
-    const url = (await waitForLine(server, /listening on (ws:\/\/\S+)/))[1]!;
-    const { child } = await startHangingRun(['--server', url]);
-    const gone = collect(child);
-    child.kill('SIGKILL');
-    await gone;
+    const server = await startServerProcess({ cwd: scratch });
+    const { client } = await startHangingRun(['--server', server.url]);
+    await client.stop('SIGKILL');
     await waitForNoBaleenContainers(10_000);
-    const stopped = collect(server);
-    server.kill('SIGTERM');
-    expect((await stopped).code).toBe(0);
+    expect((await server.process.stop('SIGTERM')).code).toBe(0);
   });
 });
 

@@ -1,33 +1,27 @@
-import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { collect, runCli, startCli, waitForLine } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+import { runCli, startServerProcess, type CliProcess } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft } from '../support/docker.js';
 
 let scratch: string;
-let server: ChildProcess;
+let server: CliProcess;
 let url: string;
 const token = 'test-token-0123456789';
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'baleen-server-'));
-  server = startCli(['server', '--port', '0'], { cwd: scratch, env: { BALEEN_TOKEN: token } });
-  url = (await waitForLine(server, /listening on (ws:\/\/\S+)/))[1]!;
+  ({ process: server, url } = await startServerProcess({ cwd: scratch, env: { BALEEN_TOKEN: token } }));
 });
 afterAll(async () => {
-  if (server.exitCode === null) {
-    const exited = collect(server);
-    server.kill('SIGTERM');
-    await exited;
-  }
+  expect((await server.stop('SIGTERM')).code).toBe(0);
   await rm(scratch, { recursive: true, force: true });
 });
 afterEach(() => {
-  expect(baleenContainers()).toEqual([]);
+  expect(expectNoContainersLeft()).toEqual([]);
 });
 
 /** The HTTP status a WebSocket upgrade gets, or 101 if it was accepted. */

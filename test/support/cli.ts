@@ -10,43 +10,73 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI as a child process, the way a user or CI does. */
+/**
+ * The real CLI as a child process, the way a user or CI runs it. Output is recorded from the start, so a
+ * test can wait for a line whenever it likes without missing one that arrived earlier.
+ */
+export class CliProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  /** Settles when the process has exited and its output is closed. */
+  readonly done: Promise<CliResult>;
+  private readonly waiters: (() => void)[] = [];
+
+  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+    this.child = spawn(process.execPath, [BALEEN_BIN, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const notify = () => this.waiters.forEach((waiter) => waiter());
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      this.stdout += chunk.toString();
+      notify();
+    });
+    this.child.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+      notify();
+    });
+    this.done = new Promise((resolve, reject) => {
+      this.child.on('error', reject);
+      this.child.on('close', (code, signal) => {
+        notify();
+        resolve({ code, signal, stdout: this.stdout, stderr: this.stderr });
+      });
+    });
+  }
+
+  /** Resolves with the first match of the pattern in stdout, past or future; rejects if the process ends first. */
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this.stdout.match(pattern);
+        if (match) {
+          this.waiters.splice(this.waiters.indexOf(check), 1);
+          resolve(match);
+        } else if (this.child.exitCode !== null || this.child.signalCode !== null) {
+          reject(new Error(`process ended before printing ${pattern}\nstdout: ${this.stdout}\nstderr: ${this.stderr}`));
+        }
+      };
+      this.waiters.push(check);
+      check();
+    });
+  }
+
+  /** Sends a signal and waits for the exit. */
+  async stop(signal: NodeJS.Signals): Promise<CliResult> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.done;
+  }
+}
+
 export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
-  return collect(startCli(args, options));
+  return new CliProcess(args, options).done;
 }
 
-export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): ChildProcess {
-  return spawn(process.execPath, [BALEEN_BIN, ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-export function collect(child: ChildProcess): Promise<CliResult> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
-
-/** Resolves with the first line of the child's stdout that matches. */
-export function waitForLine(child: ChildProcess, pattern: RegExp): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    const onData = (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = buffer.match(pattern);
-      if (match) {
-        child.stdout!.off('data', onData);
-        resolve(match);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.once('close', (code) => reject(new Error(`process exited (${code}) before printing ${pattern}; stdout: ${buffer}`)));
-  });
+/** A `baleen server` on a free loopback port; resolves once it listens. */
+export async function startServerProcess(options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<{ process: CliProcess; url: string }> {
+  const server = new CliProcess(['server', '--port', '0', ...(options.args ?? [])], options);
+  const url = (await server.waitFor(/listening on (ws:\/\/\S+)/))[1]!;
+  return { process: server, url };
 }

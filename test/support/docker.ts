@@ -17,3 +17,13 @@ export async function waitForNoBaleenContainers(timeoutMs: number): Promise<void
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
+
+/**
+ * The after-each check: no container of baleen's may be left. Leftovers are removed before the assertion
+ * fails, so one leaking test is reported once and does not fail every test after it.
+ */
+export function expectNoContainersLeft(): string[] {
+  const left = baleenContainers();
+  if (left.length > 0) execFileSync('docker', ['rm', '-f', ...left], { stdio: 'ignore' });
+  return left;
+}
