@@ -72,10 +72,13 @@ if [ $force = 1 ] || [ -z "$old" ] || [ "$(label_of $base io.baleen.node-version
   # ldd succeeds on a dynamic busybox, useless in an image without its libraries: busybox-static is needed.
   if [ ! -x /bin/busybox ] || ldd /bin/busybox >/dev/null 2>&1; then
     [ "$(id -u)" = 0 ] || fail "needs busybox-static: sudo apt-get install busybox-static"
+    command -v apt-get >/dev/null 2>&1 || fail "needs busybox-static at /bin/busybox (a statically linked busybox)"
+    echo "build-images: installing busybox-static" >&2
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-cache show busybox-static >/dev/null 2>&1 || ! apt-get install -y -qq busybox-static >/dev/null 2>&1; then
-      apt-get update -qq >/dev/null || fail "apt-get update failed"
-      apt-get install -y -qq busybox-static >/dev/null || fail "apt-get install busybox-static failed"
+    # apt-get update only when needed (lists that do not offer it, or stale ones); apt's output on failure.
+    if ! { apt-cache show busybox-static >/dev/null 2>&1 && apt-get install -y -qq busybox-static >"$scratch/apt.log" 2>&1; }; then
+      { apt-get update -qq && apt-get install -y -qq busybox-static; } >"$scratch/apt.log" 2>&1 ||
+        { tail -n 20 "$scratch/apt.log" >&2; fail "apt-get install busybox-static failed"; }
     fi
   fi
   bash "$here/base/make-rootfs.sh" "$scratch/rootfs"
@@ -104,7 +107,7 @@ if [ $force = 1 ] || [ -z "$old" ] || [ "$(label_of $runner io.baleen.runner-rec
   ctx=$scratch/runner
   mkdir -p "$ctx"
   cp "$src/package.json" "$src/package-lock.json" "$src/Dockerfile" "$ctx/"
-  (cd "$ctx" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null) ||
+  (cd "$ctx" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier --loglevel=error >/dev/null) ||
     fail "npm ci in $src failed"
   # Node on the host and in the image is the same binary, but an addon could need libraries the image lacks.
   addons=$(find "$ctx/node_modules" \( -name '*.node' -o -name binding.gyp \) -print | head -n 3)

@@ -6,11 +6,25 @@
 #   BALEEN_DOCKERD_ARGS  extra dockerd arguments     (e.g. "--storage-driver=vfs" inside another container)
 #   BALEEN_DOCKER_WAIT   seconds to wait for it      (default 60)
 set -euo pipefail
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" # dockerd lives in sbin, which a non-root PATH may lack
 
 log=${BALEEN_DOCKERD_LOG:-/var/log/baleen-dockerd.log}
 wait_s=${BALEEN_DOCKER_WAIT:-60}
 fail() { echo "ensure-docker: $*" >&2; exit 3; }
 is_root() { [ "$(id -u)" = 0 ]; }
+# apt_install PKG: `apt-get update` only when needed (lists that do not offer PKG, or stale ones); apt's
+# output only when it fails.
+apt_install() {
+  local out rc=0
+  out=$(mktemp)
+  export DEBIAN_FRONTEND=noninteractive
+  if ! { apt-cache show "$1" >/dev/null 2>&1 && apt-get install -y -qq "$1" >"$out" 2>&1; }; then
+    { apt-get update -qq && apt-get install -y -qq "$1"; } >"$out" 2>&1 || rc=$?
+  fi
+  [ $rc = 0 ] || tail -n 20 "$out" >&2
+  rm -f "$out"
+  return $rc
+}
 
 docker info >/dev/null 2>&1 && exit 0
 
@@ -24,12 +38,7 @@ if ! command -v dockerd >/dev/null 2>&1; then
   is_root || fail "no Docker engine here: install one (Debian: sudo apt-get install docker.io), start it (sudo dockerd &), then retry"
   command -v apt-get >/dev/null 2>&1 || fail "no Docker engine and no apt-get to install one: install Docker, start it, then retry"
   echo "ensure-docker: installing docker.io" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  # apt-get update only when the package lists do not know docker.io yet (a fresh machine).
-  if ! apt-cache show docker.io >/dev/null 2>&1 || ! apt-get install -y -qq docker.io >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null || fail "apt-get update failed"
-    apt-get install -y -qq docker.io >/dev/null || fail "apt-get install docker.io failed"
-  fi
+  apt_install docker.io || fail "apt-get install docker.io failed (its output above)"
   # Installing may have started the engine already (invoke-rc.d on a machine with an init system).
   docker info >/dev/null 2>&1 && exit 0
 fi

@@ -4,12 +4,14 @@ import { loadProject } from '../config/project-file.js';
 import { DEFAULT_REPORT_DIR, defaultConcurrency, type RunRequest } from '../config/run-request.js';
 import { ExitCode } from '../errors/baleen-error.js';
 import { runSuite } from '../client/run-suite.js';
+import { mergeReports } from '../client/merge-reports.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { startServer } from '../server/baleen-server.js';
 import { createLogger } from '../server/logger.js';
 import type { ClientFlags, CommandHandlers, ProjectFlags } from './program.js';
 import { abortOnSignals } from './interrupt.js';
+import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 
 function verbosityOf(flags: { quiet?: boolean; verbose?: boolean }): Verbosity {
   return flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal';
@@ -30,6 +32,8 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
+    ...(flags.shard === undefined ? {} : { shard: flags.shard }),
+    timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
     ...(flags.cpus === undefined ? {} : { nanoCpus: flags.cpus }),
     ...(flags.server === undefined ? {} : { server: flags.server }),
@@ -39,6 +43,10 @@ function clientSettings(flags: ClientFlags) {
 }
 
 export const commandHandlers: CommandHandlers = {
+  merge(dirs, flags) {
+    return mergeReports(dirs, flags.reportDir, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
+  },
+
   cucumber(flags) {
     return runWithSignals({
       image: flags.image,

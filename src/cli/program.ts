@@ -3,6 +3,8 @@ import { createRequire } from 'node:module';
 import { DEFAULT_COMMAND } from '../domain/run-spec.js';
 import { DEFAULT_REPORT_DIR } from '../config/run-request.js';
 import { parseCpus, parseDuration, parseMemory } from '../config/units.js';
+import { parseShard } from '../scheduling/shard.js';
+import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -20,6 +22,8 @@ export interface CucumberFlags {
   memory?: number;
   cpus?: number;
   reportDir?: string;
+  timings?: string;
+  shard?: { index: number; total: number };
   server?: string;
   token?: string;
   quiet?: boolean;
@@ -33,13 +37,18 @@ export interface ServerFlags {
   allowImage: string[];
 }
 
-export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'reportDir' | 'server' | 'token' | 'quiet' | 'verbose'>;
+export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose'>;
 
 export interface ProjectFlags extends ClientFlags {
   config: string;
 }
 
+export interface MergeFlags {
+  reportDir: string;
+}
+
 export interface CommandHandlers {
+  merge(dirs: string[], flags: MergeFlags): Promise<number>;
   cucumber(flags: CucumberFlags): Promise<number>;
   server(flags: ServerFlags): Promise<number>;
   project(name: string, flags: ProjectFlags): Promise<number>;
@@ -56,7 +65,7 @@ function positiveInt(name: string) {
 }
 
 /** A commander parser from one of config/units' readers, with the option's own message on failure. */
-function unit(read: (text: string) => number | undefined, expected: string) {
+function unit<T>(read: (text: string) => T | undefined, expected: string) {
   return (value: string) => {
     const parsed = read(value);
     if (parsed === undefined) throw new InvalidArgumentError(`expected ${expected}.`);
@@ -88,6 +97,8 @@ function addRunOptions(command: Command): Command {
     .option('--memory <size>', 'memory limit per container, e.g. 512m or 2g', unit(parseMemory, 'a size such as 512m or 2g'))
     .option('--cpus <n>', 'CPU limit per container, e.g. 1.5', unit(parseCpus, 'a number of CPUs such as 1.5'))
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
+    .option('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`)
+    .option('--shard <i/n>', 'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)', unit(parseShard, 'INDEX/TOTAL such as 2/4'))
     .option('--server <url>', 'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one)')
     .addOption(new Option('--token <token>', 'the server\'s token').env('BALEEN_TOKEN'))
     .addOption(new Option('--quiet', 'print only the summary').conflicts('verbose'))
@@ -133,6 +144,13 @@ export function buildProgram(handlers: CommandHandlers): Command {
       .argument('<name>', 'the project, a key under `projects:`')
       .option('--config <file>', 'the project file', 'baleen.yml'),
   ).action((name: string, flags: ProjectFlags) => handlers.project(name, flags).then(setExitCode));
+
+  program
+    .command('merge')
+    .description('merge report dirs (e.g. of --shard runs) into one report')
+    .argument('<dirs...>', 'report dirs written by baleen')
+    .option('--report-dir <dir>', 'where the merged report goes', DEFAULT_REPORT_DIR)
+    .action((dirs: string[], flags: MergeFlags) => handlers.merge(dirs, flags).then(setExitCode));
 
   return program;
 }

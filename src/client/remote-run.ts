@@ -12,6 +12,8 @@ export interface RemoteRunOptions {
   spec: RunSpec;
   reporter: Reporter;
   reportDir: string;
+  /** What the client knows of the run beyond what the server says (prediction, shard). */
+  extraInfo?: Pick<RunInfo, 'expectedMs' | 'shard'>;
   /** Aborting cancels the run on the server; the run still ends normally, as `interrupted`. */
   signal?: AbortSignal;
   /** How long to wait for the server to confirm a cancel before giving up on it. */
@@ -49,12 +51,14 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
       if (settled) return;
       settled = true;
       if (!info) return resolve({ error: error ?? new BaleenError('INTERNAL', 'the run ended before it began') });
+      // Reports list features by name: the run order is the scheduler's business, not the reader's.
+      const byName = [...info.features].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
       const outcome: RunOutcome = {
         info,
         status: status ?? 'interrupted',
         durationMs,
-        results: info.features.flatMap((file) => results.get(file) ?? []),
-        unfinished: info.features.filter((file) => !results.has(file)),
+        results: byName.flatMap((file) => results.get(file) ?? []),
+        unfinished: byName.filter((file) => !results.has(file)),
       };
       await reporter.onEnd?.(outcome);
       resolve(error ? { outcome, error } : { outcome });
@@ -72,6 +76,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
             concurrency: message.concurrency,
             startedAt: new Date(),
             reportDir: options.reportDir,
+            ...options.extraInfo,
           };
           reporter.onBegin?.(info);
           return;

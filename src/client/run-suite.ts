@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { RunRequest } from '../config/run-request.js';
-import type { RunOutcome } from '../domain/run-outcome.js';
+import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
-import { BaleenError, ExitCode } from '../errors/baleen-error.js';
+import { BaleenError, ExitCode, messageOf } from '../errors/baleen-error.js';
+import { expectedWallTime, longestFirst } from '../scheduling/schedule.js';
+import { featuresOfShard } from '../scheduling/shard.js';
+import { TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { startEmbeddedServer } from './embedded-server.js';
 import { prepareReportDir } from './report-dir.js';
@@ -24,8 +27,19 @@ export interface SuiteIo {
  * short, with what arrived.
  */
 export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCode> {
-  const features = await resolveFeatures(request.files, io.cwd);
-  const spec = buildSpec(request, features);
+  const timingsFile = resolve(io.cwd, request.timingsFile);
+  const history = await TimingHistory.load(timingsFile, (message) => io.err.write(`baleen: ${message}\n`));
+  let features = await resolveFeatures(request.files, io.cwd);
+  if (request.shard) {
+    features = featuresOfShard(features, request.shard, history);
+    if (features.length === 0) {
+      io.out.write(`baleen: shard ${request.shard.index}/${request.shard.total} has no features (more shards than features); nothing to run\n`);
+      return ExitCode.passed;
+    }
+  }
+  const order = longestFirst(features, history);
+  const expectedMs = expectedWallTime(order, request.concurrency, history);
+  const spec = buildSpec(request, order);
   const reportDir = resolve(io.cwd, request.reportDir);
   await prepareReportDir(reportDir);
 
@@ -34,30 +48,19 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     if (!request.server) embedded = await startEmbeddedServer(request.verbosity === 'verbose');
     const connection = await connectToServer(request.server ?? embedded!.url, request.token);
     const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true });
-    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir, signal: io.signal });
+    const extraInfo = { ...(expectedMs === undefined ? {} : { expectedMs }), ...(request.shard ? { shard: request.shard } : {}) };
+    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir, extraInfo, signal: io.signal });
     connection.close();
+    if (outcome) {
+      history.record(outcome.results);
+      await history.save(timingsFile).catch((problem: unknown) => io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`));
+    }
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     if (error) throw error;
     return exitCodeOf(outcome!, reporter.errors.length > 0, io.err);
   } finally {
     await embedded?.close();
   }
-}
-
-/**
- * Interrupted wins (the user asked); then the engine's own failures (exit 3: the tests said nothing, the
- * infrastructure failed); then test failures. A run that passed but whose reports could not be written is
- * not something CI should trust either.
- */
-function exitCodeOf(outcome: RunOutcome, reportsFailed: boolean, err: NodeJS.WriteStream): ExitCode {
-  if (outcome.status === 'interrupted') return ExitCode.interrupted;
-  const engineFailures = outcome.results.filter((result) => result.engineFailure);
-  if (engineFailures.length > 0) {
-    err.write(`baleen: ${engineFailures.length} feature(s) could not run because of the container engine; first: ${engineFailures[0]!.file}: ${engineFailures[0]!.error}\n`);
-    return ExitCode.infrastructure;
-  }
-  if (outcome.status === 'failed') return ExitCode.failed;
-  return reportsFailed ? ExitCode.infrastructure : ExitCode.passed;
 }
 
 function buildSpec(request: RunRequest, features: string[]): RunSpec {

@@ -16,6 +16,9 @@ export interface RunRequest {
   memoryBytes?: number;
   nanoCpus?: number;
   reportDir: string;
+  /** The timing history file (default .baleen/timings.json). */
+  timingsFile: string;
+  shard?: { index: number; total: number };
   /** A running baleen server; without one, an embedded server starts in-process. */
   server?: string;
   token?: string;

@@ -9,6 +9,10 @@ export interface RunInfo {
   startedAt: Date;
   /** Where the report files go. */
   reportDir: string;
+  /** The wall time the timing history predicts for this run, if it knows any of its features. */
+  expectedMs?: number;
+  /** This run is one shard of a suite split across machines. */
+  shard?: { index: number; total: number };
 }
 
 /** What reporters get at the end: every feature in the order given, with its result if it has one. */

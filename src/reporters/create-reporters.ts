@@ -2,14 +2,17 @@ import { ConsoleReporter, type Verbosity } from './console/console-reporter.js';
 import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
 import { JunitReporter } from './files/junit-reporter.js';
 import { LogsReporter } from './files/logs-reporter.js';
+import { ResultsJsonReporter } from './files/results-json.js';
 import { SummaryJsonReporter } from './files/summary-json-reporter.js';
 import { HtmlReporter } from './html/html-reporter.js';
 import { ReporterMultiplexer } from './multiplexer.js';
 
 /** The reporters every run gets: files first (so they exist when the console points at them), console last. */
-export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean }): ReporterMultiplexer {
+export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean }): ReporterMultiplexer {
   return new ReporterMultiplexer([
-    new LogsReporter(),
+    // Merging copies logs/ as they are: there is no output stream to write.
+    ...(options.logs === false ? [] : [new LogsReporter()]),
+    new ResultsJsonReporter(),
     new CucumberJsonReporter(),
     new SummaryJsonReporter(),
     new JunitReporter(),

@@ -21,6 +21,9 @@ export interface RunSummary {
   image: string;
   startedAt: string;
   durationMs: number;
+  /** What the timing history predicted, when it knew any feature. */
+  expectedDurationMs?: number;
+  shard?: { index: number; total: number };
   features: FeatureSummary[];
   totals: {
     features: number;
@@ -55,6 +58,8 @@ export function summarize(outcome: RunOutcome): RunSummary {
     image: outcome.info.image,
     startedAt: outcome.info.startedAt.toISOString(),
     durationMs: outcome.durationMs,
+    ...(outcome.info.expectedMs === undefined ? {} : { expectedDurationMs: outcome.info.expectedMs }),
+    ...(outcome.info.shard ? { shard: outcome.info.shard } : {}),
     features,
     totals: {
       features: features.length,

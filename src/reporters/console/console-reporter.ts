@@ -105,7 +105,7 @@ export class ConsoleReporter implements Reporter {
     ].filter(Boolean);
     const scenarios = totals.scenarios;
     const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
-    this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}`);
+    this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
     this.print(pc.dim(`report: ${outcome.info.reportDir}/index.html (also cucumber.json, junit.xml, summary.json, logs/)`));
   }
 
@@ -121,6 +121,15 @@ export class ConsoleReporter implements Reporter {
     if (this.live) this.live.print(text);
     else this.options.out.write(`${text}\n`);
   }
+}
+
+function expected(outcome: RunOutcome): string {
+  const { expectedMs, shard } = outcome.info;
+  const parts = [
+    expectedMs === undefined ? undefined : `expected ${formatDuration(expectedMs)} from the timing history`,
+    shard ? `shard ${shard.index}/${shard.total}` : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? pc.dim(` (${parts.join(', ')})`) : '';
 }
 
 function indent(text: string): string {

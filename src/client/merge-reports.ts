@@ -1,0 +1,57 @@
+import { cp, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { RunStatus } from '../domain/feature-run.js';
+import type { RunOutcome } from '../domain/run-outcome.js';
+import { createReporters } from '../reporters/create-reporters.js';
+import { readResults } from '../reporters/files/results-json.js';
+import { BaleenError, type ExitCode } from '../errors/baleen-error.js';
+import { exitCodeOf } from './exit-code.js';
+import { prepareReportDir } from './report-dir.js';
+import type { SuiteIo } from './run-suite.js';
+
+/**
+ * `baleen merge DIR...`: the reports of shards (or of separate runs) as one report. The shards ran side by
+ * side, so the merged run took as long as the longest one, and it is only as good as its worst shard.
+ */
+export async function mergeReports(dirs: readonly string[], reportDir: string, io: Omit<SuiteIo, 'signal'>): Promise<ExitCode> {
+  const target = resolve(io.cwd, reportDir);
+  if (dirs.some((dir) => resolve(io.cwd, dir) === target)) {
+    throw new BaleenError('USAGE', `--report-dir ${reportDir} is one of the report dirs being merged`, { hint: 'merge into a new folder' });
+  }
+  const outcomes = await Promise.all(dirs.map((dir) => readResults(resolve(io.cwd, dir), target)));
+  await prepareReportDir(target);
+  for (const dir of dirs) {
+    const logs = join(resolve(io.cwd, dir), 'logs');
+    if (await stat(logs).then(() => true, () => false)) await cp(logs, join(target, 'logs'), { recursive: true });
+  }
+  const merged = combine(outcomes, target);
+  const reporter = createReporters({ out: io.out, verbosity: 'normal', live: false, logs: false });
+  reporter.onBegin(merged.info);
+  await reporter.onEnd(merged);
+  for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
+  return exitCodeOf(merged, reporter.errors.length > 0, io.err);
+}
+
+function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
+  const byFile = new Map(outcomes.flatMap((outcome) => outcome.results.map((result) => [result.file, result] as const)));
+  const files = [...new Set(outcomes.flatMap((outcome) => outcome.info.features))].sort();
+  return {
+    info: {
+      runId: outcomes.map((outcome) => outcome.info.runId).join('+'),
+      image: [...new Set(outcomes.map((outcome) => outcome.info.image))].join(', '),
+      features: files,
+      concurrency: outcomes.reduce((sum, outcome) => sum + outcome.info.concurrency, 0),
+      startedAt: new Date(Math.min(...outcomes.map((outcome) => outcome.info.startedAt.getTime()))),
+      reportDir,
+    },
+    status: worst(outcomes.map((outcome) => outcome.status)),
+    durationMs: Math.max(...outcomes.map((outcome) => outcome.durationMs)),
+    results: files.flatMap((file) => byFile.get(file) ?? []),
+    unfinished: files.filter((file) => !byFile.has(file)),
+  };
+}
+
+function worst(statuses: RunStatus[]): RunStatus {
+  if (statuses.includes('interrupted')) return 'interrupted';
+  return statuses.includes('failed') ? 'failed' : 'passed';
+}

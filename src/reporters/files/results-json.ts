@@ -1,0 +1,54 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FeatureResultSchema, RunStatusSchema } from '../../domain/feature-run.js';
+import type { RunOutcome } from '../../domain/run-outcome.js';
+import { BaleenError } from '../../errors/baleen-error.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import type { Reporter } from '../reporter.js';
+
+export const RESULTS_JSON_FILE = 'results.json';
+
+/** The whole outcome as data, so that another process (`baleen merge`) can rebuild every report from it. */
+const ResultsFileSchema = z.strictObject({
+  version: z.literal(1),
+  info: z.strictObject({
+    runId: z.string(),
+    image: z.string(),
+    features: z.array(z.string()),
+    concurrency: z.number(),
+    startedAt: z.iso.datetime(),
+    expectedMs: z.number().optional(),
+    shard: z.strictObject({ index: z.number(), total: z.number() }).optional(),
+  }),
+  status: RunStatusSchema,
+  durationMs: z.number(),
+  results: z.array(FeatureResultSchema),
+  unfinished: z.array(z.string()),
+});
+
+/** results.json: every feature's full result (tails of its output, its Cucumber JSON), for tools and merging. */
+export class ResultsJsonReporter implements Reporter {
+  readonly name = RESULTS_JSON_FILE;
+
+  async onEnd(outcome: RunOutcome): Promise<void> {
+    const { reportDir: _local, ...info } = outcome.info;
+    const file = { version: 1, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
+    await writeFileAtomic(join(outcome.info.reportDir, RESULTS_JSON_FILE), JSON.stringify(file));
+  }
+}
+
+/** Reads a report dir's results.json back into an outcome whose reports go to `reportDir`. */
+export async function readResults(dir: string, reportDir: string): Promise<RunOutcome> {
+  const path = join(dir, RESULTS_JSON_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new BaleenError('USAGE', `${dir} has no ${RESULTS_JSON_FILE}`, { hint: 'name report dirs written by baleen 0.1 or later (--report-dir)' });
+  }
+  const parsed = ResultsFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new BaleenError('USAGE', `${path} is not a baleen results file`, { hint: 'was it written by another baleen version?' });
+  const { version: _version, info, ...rest } = parsed.data;
+  return { ...rest, info: { ...info, startedAt: new Date(info.startedAt), reportDir } };
+}

@@ -1,0 +1,84 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
+import { expectedWallTime, longestFirst } from '../../src/scheduling/schedule.js';
+import { featuresOfShard, parseShard } from '../../src/scheduling/shard.js';
+import { TimingHistory } from '../../src/scheduling/timing-history.js';
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+const tail = { text: '', totalBytes: 0, truncatedBytes: 0 };
+const result = (file: string, durationMs: number, status: FeatureResult['status'] = 'passed'): FeatureResult => ({
+  file, durationMs, status, attempt: 1, flaky: false, previousAttempts: [], exitCode: 0, stdout: tail, stderr: tail, cucumberJson: null, engineFailure: false,
+});
+
+function historyOf(durations: Record<string, number>): TimingHistory {
+  const history = TimingHistory.empty();
+  history.record(Object.entries(durations).map(([file, ms]) => result(file, ms)));
+  return history;
+}
+
+describe('TimingHistory', () => {
+  it('predicts the median of the last five durations, ignoring errors and interruptions', () => {
+    const history = TimingHistory.empty();
+    for (const ms of [100, 900, 200, 300, 5000, 250]) history.record([result('a', ms)]);
+    history.record([result('a', 99_999, 'error'), result('b', 10, 'cancelled')]);
+    expect(history.predict('a')).toBe(300); // of 900, 200, 300, 5000, 250
+    expect(history.predict('b')).toBeUndefined();
+  });
+
+  it('round-trips through its file and treats a corrupt file as empty, with a warning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baleen-timings-'));
+    dirs.push(dir);
+    const path = join(dir, '.baleen/timings.json');
+    await historyOf({ 'a.feature': 1234 }).save(path);
+    expect((await TimingHistory.load(path)).predict('a.feature')).toBe(1234);
+    await writeFile(path, '{ not json');
+    const warnings: string[] = [];
+    expect((await TimingHistory.load(path, (w) => warnings.push(w))).predict('a.feature')).toBeUndefined();
+    expect(warnings[0]).toContain('not a baleen timings file');
+  });
+});
+
+describe('longestFirst', () => {
+  it('starts unknown features first, then the longest known', () => {
+    const history = historyOf({ short: 100, long: 9000, mid: 2000 });
+    expect(longestFirst(['long', 'mid', 'new-b', 'short', 'new-a'], history)).toEqual(['new-b', 'new-a', 'long', 'mid', 'short']);
+  });
+
+  it('beats name order on a skewed suite, by the simulated wall time', () => {
+    const durations = { a: 1000, b: 1000, c: 1000, d: 1000, z: 4000 };
+    const history = historyOf(durations);
+    const byName = Object.keys(durations);
+    expect(expectedWallTime(byName, 2, history)).toBe(6000);
+    expect(expectedWallTime(longestFirst(byName, history), 2, history)).toBe(4000);
+    expect(expectedWallTime(byName, 2, TimingHistory.empty())).toBeUndefined();
+  });
+});
+
+describe('shards', () => {
+  it('parses INDEX/TOTAL', () => {
+    expect(parseShard('2/4')).toEqual({ index: 2, total: 4 });
+    expect(parseShard('0/4')).toBeUndefined();
+    expect(parseShard('5/4')).toBeUndefined();
+    expect(parseShard('two')).toBeUndefined();
+  });
+
+  it('puts every feature in exactly one shard, balanced by predicted time, the same way every time', () => {
+    const features = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}.feature`);
+    const durations = Object.fromEntries(features.map((f, i) => [f, i % 7 === 0 ? 10_000 : 500 + i * 10]));
+    const history = historyOf(durations);
+    const shards = [1, 2, 3].map((index) => featuresOfShard(features, { index, total: 3 }, history));
+    expect(shards.flat().sort()).toEqual(features);
+    const loads = shards.map((shard) => shard.reduce((sum, f) => sum + durations[f]!, 0));
+    expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(Math.max(...Object.values(durations)));
+    expect(featuresOfShard([...features].reverse(), { index: 2, total: 3 }, history)).toEqual(shards[1]);
+  });
+
+  it('gives empty shards when there are more shards than features', () => {
+    expect(featuresOfShard(['a', 'b'], { index: 3, total: 3 }, TimingHistory.empty())).toEqual([]);
+  });
+});
