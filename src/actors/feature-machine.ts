@@ -67,7 +67,8 @@ function describe(error: unknown): string {
 /**
  * One feature file's run, following its container: queued → creating → attaching → starting → running →
  * collecting → removing → done. Whatever happens after the container exists, the machine passes through
- * `removing`, so no path leaves a container behind. CANCEL during a step that must not be torn in half
+ * `removing`, so no path leaves a container behind. A slot of the gate is held from `creating` until the
+ * container stops running (`collecting`, or `removing` or `done` on paths that cut it short). CANCEL during a step that must not be torn in half
  * (creating, attaching, starting, collecting) is remembered and honoured when that step ends.
  */
 export const featureMachine = setup({
@@ -223,7 +224,9 @@ export const featureMachine = setup({
       on: { CANCEL: { target: 'removing', actions: 'requestCancel' } },
     },
     collecting: {
-      entry: { type: 'notify', params: 'collecting' },
+      // The container has exited: its slot can go to the next feature while the report is copied out and the
+      // container removed. --concurrency bounds running containers, not engine bookkeeping.
+      entry: ['releaseSlot', { type: 'notify', params: 'collecting' }],
       invoke: {
         src: 'collectReport',
         input: ({ context }) => context,
@@ -232,7 +235,7 @@ export const featureMachine = setup({
       },
     },
     removing: {
-      entry: { type: 'notify', params: 'removing' },
+      entry: ['releaseSlot', { type: 'notify', params: 'removing' }],
       invoke: {
         src: 'removeContainer',
         input: ({ context }) => context,

@@ -83,10 +83,12 @@ function generate(options: GenerateOptions): void {
   const reporter = createRequire(import.meta.url)('cucumber-html-reporter') as CucumberHtmlReporter;
   let failure: string | undefined;
   let succeeded = false;
-  // It announces success (and failure) with console.log, which would land in the middle of baleen's own
-  // output and name a scratch path; generate() is synchronous, so muting exactly that call is safe.
-  const log = console.log;
+  // It announces success (and failure) with console.log, and warns with console.warn when the current folder
+  // has no package.json (its name goes nowhere we show): both would land in the middle of baleen's own output.
+  // generate() is synchronous, so muting exactly that call is safe.
+  const { log, warn } = console;
   console.log = () => {};
+  console.warn = () => {};
   try {
     reporter.generate(options, (error) => {
       if (error === undefined) succeeded = true;
@@ -96,6 +98,7 @@ function generate(options: GenerateOptions): void {
     throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${messageOf(error)}`, { cause: error });
   } finally {
     console.log = log;
+    console.warn = warn;
   }
   if (!succeeded) {
     throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${failure ?? 'it gave no reason'}`);

@@ -132,9 +132,9 @@ class DockerContainer implements CreatedContainer {
           throw toBaleenError(error, 'starting a container');
         }
       },
-      // The attach stream ends when the container's output closes, which is after the process exits. Only then
-      // do we ask for the exit: 'not-running' returns at once for a stopped container, so unlike 'next-exit'
-      // there is no race with a container that finishes before the wait request reaches the engine.
+      // The attach stream ends when the container's output closes, at the process's exit. Only then do we ask
+      // for the exit: unlike a 'next-exit' wait sent before start, there is no race with a container that
+      // finishes before the wait request reaches the engine, and no output can be missed.
       exited: outputDone.then(() => waitForExit(container)),
     };
   }
@@ -166,11 +166,19 @@ class DockerContainer implements CreatedContainer {
   }
 }
 
+/**
+ * The exit of a container whose output has ended. Usually the process is gone by then and one inspect tells
+ * both the exit code and whether memory killed it; should the output have closed before the process exited,
+ * wait for it first.
+ */
 async function waitForExit(container: Docker.Container): Promise<ContainerExit> {
   try {
-    const waited = (await container.wait({ condition: 'not-running' })) as { StatusCode: number };
-    const info = await container.inspect();
-    return { exitCode: waited.StatusCode, oomKilled: info.State.OOMKilled === true };
+    let state = (await container.inspect()).State;
+    if (state.Running) {
+      await container.wait({ condition: 'not-running' });
+      state = (await container.inspect()).State;
+    }
+    return { exitCode: state.ExitCode, oomKilled: state.OOMKilled === true };
   } catch (error) {
     throw toBaleenError(error, 'waiting for a container to exit');
   }

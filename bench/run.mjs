@@ -1,0 +1,73 @@
+// npm run bench: baleen against the baselines on the same suites, the same engine, in one process.
+// Prints wall times, ratios against each baseline, containers a second and baleen's peak memory.
+//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large]
+import { execFileSync } from 'node:child_process';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baleen, cucumberParallel, dockerodeLoop, xargsDockerRun } from './runners.mjs';
+import { suites, writeSuite } from './suites.mjs';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const concurrency = Number(args[args.indexOf('--concurrency') + 1]) || 4;
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const repo = new URL('..', import.meta.url).pathname;
+
+const scratch = await mkdtemp(join(tmpdir(), 'baleen-bench-'));
+try {
+  console.log(`baleen benchmark: concurrency ${concurrency}${quick ? ', quick' : ''}; setting up…`);
+  // cucumber-js 12 on the host too, for the no-isolation baseline: the same lock file as the runner image.
+  await cp(join(repo, 'docker/cucumber-runner/package.json'), join(scratch, 'package.json'));
+  await cp(join(repo, 'docker/cucumber-runner/package-lock.json'), join(scratch, 'package-lock.json'));
+  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, stdio: 'ignore' });
+  const cucumberBin = join(scratch, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
+
+  const rows = [];
+  for (const suite of suites({ quick }).filter((s) => !only || s.name === only)) {
+    const { dir, files } = await writeSuite(scratch, suite);
+    const image = `baleen-bench-${suite.name}`;
+    execFileSync('bash', [join(repo, 'docker/build-images.sh'), '--suite', dir, '--tag', image], { stdio: 'ignore' });
+    const context = { image, files, concurrency, cwd: dir, cucumberBin, timings: join(scratch, `${suite.name}-timings.json`) };
+    const runners = suite.large
+      ? { dockerode: dockerodeLoop }
+      : { xargs: xargsDockerRun, dockerode: dockerodeLoop, 'cucumber --parallel': cucumberParallel };
+    const times = {};
+    for (const [name, runner] of Object.entries(runners)) times[name] = (await timed(() => runner(context))).ms;
+    // First baleen run without history (name order), then with the history it recorded (longest first).
+    const cold = await timed(() => baleen({ ...context, reportDir: join(scratch, `${suite.name}-cold`) }));
+    const warm = await timed(() => baleen({ ...context, reportDir: join(scratch, `${suite.name}-warm`) }));
+    rows.push({ suite, files: files.length, times, cold, warm });
+    console.log(`  ${suite.name}: done`);
+  }
+  const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.baleen.managed=true'], { encoding: 'utf8' }).trim();
+  if (left) console.log(`WARNING: containers left behind: ${left.split('\n').length}`);
+  print(rows);
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
+
+async function timed(fn) {
+  const started = process.hrtime.bigint();
+  const result = await fn();
+  return { ms: Number(process.hrtime.bigint() - started) / 1e6, ...result };
+}
+
+function print(rows) {
+  const s = (ms) => `${(ms / 1000).toFixed(1)}s`;
+  const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : '–');
+  console.log('\n| suite | runner | wall | baleen ÷ it | containers/s | peak MB server / client |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const { suite, files, times, cold, warm } of rows) {
+    for (const [name, ms] of Object.entries(times)) {
+      const perSecond = name === 'cucumber --parallel' ? '–' : (files / (ms / 1000)).toFixed(1);
+      console.log(`| ${suite.name} | ${name} | ${s(ms)} | ${ratio(warm.ms, ms)} | ${perSecond} | |`);
+    }
+    for (const [name, run] of [['baleen, no history', cold], ['baleen, with history', warm]]) {
+      const expected = run.expectedMs ? ` (expected ${s(run.expectedMs)})` : '';
+      console.log(`| ${suite.name} | ${name} | ${s(run.ms)}${expected} | | ${(files / (run.ms / 1000)).toFixed(1)} | ${run.serverMb} / ${run.clientMb} |`);
+    }
+  }
+  console.log('\nSuites:', rows.map(({ suite }) => `${suite.name}: ${suite.note}`).join('; '));
+  console.log('"baleen ÷ it" is baleen with history divided by that baseline: below 1.00× baleen is faster.');
+}

@@ -1,0 +1,95 @@
+// The four ways to run a suite that the benchmark compares, each timed the same way.
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import Docker from 'dockerode';
+import pLimit from 'p-limit';
+
+const BALEEN = new URL('../bin/baleen.js', import.meta.url).pathname;
+
+/** 1. What a user writes by hand: xargs -P N docker run --rm. */
+export async function xargsDockerRun({ image, files, concurrency, cwd }) {
+  const list = files.map((f) => `${f}\0`).join('');
+  await run('sh', ['-c', `xargs -0 -P ${concurrency} -I{} docker run --rm ${image} cucumber-js {} --format json:/tmp/r.json >/dev/null 2>&1`], { cwd, input: list, okCodes: [0, 123] });
+  return {};
+}
+
+/** 2. The engine's own ceiling: create, attach, start, wait, remove with p-limit N, nothing else. */
+export async function dockerodeLoop({ image, files, concurrency }) {
+  const docker = new Docker();
+  const limit = pLimit(concurrency);
+  await Promise.all(
+    files.map((file) =>
+      limit(async () => {
+        const container = await docker.createContainer({ Image: image, Cmd: ['sh', '-c', `cucumber-js '${file}' --format json:/tmp/r.json`] });
+        const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+        stream.resume();
+        const ended = new Promise((resolve) => stream.on('end', resolve));
+        await container.start();
+        await ended;
+        await container.wait();
+        await container.remove({ force: true });
+      }),
+    ),
+  );
+  return {};
+}
+
+/** 3. No isolation: cucumber-js --parallel N on the host. */
+export async function cucumberParallel({ files, concurrency, cwd, cucumberBin }) {
+  await run(process.execPath, [cucumberBin, '--parallel', String(concurrency), ...files], { cwd, okCodes: [0, 1] });
+  return {};
+}
+
+/** 4. baleen, through a separate server process so that the server's and client's memory are measured apart. */
+export async function baleen({ image, files, concurrency, cwd, timings, reportDir }) {
+  const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /listening on (ws:\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    server.on('exit', () => reject(new Error('baleen server exited')));
+  });
+  const serverPeak = watchPeakMemory(server.pid);
+  const args = ['cucumber', '--server', url, '--image', image, '--files', ...files, '--concurrency', String(concurrency), '--quiet', '--timings', timings, '--report-dir', reportDir];
+  const client = spawn(process.execPath, [BALEEN, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
+  const clientPeak = watchPeakMemory(client.pid);
+  const code = await new Promise((resolve) => client.on('exit', resolve));
+  if (code !== 0 && code !== 1) throw new Error(`baleen exited ${code}`);
+  const serverMb = serverPeak.stop();
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.on('exit', resolve));
+  const summary = JSON.parse(await readFile(`${reportDir}/summary.json`, 'utf8'));
+  return { serverMb, clientMb: clientPeak.stop(), expectedMs: summary.expectedDurationMs };
+}
+
+/** A process's peak resident memory (VmHWM, which only grows), read until it exits. */
+function watchPeakMemory(pid) {
+  let peakKb = 0;
+  const read = async () => {
+    try {
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // exited
+    }
+  };
+  const timer = setInterval(read, 50);
+  void read();
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.round(peakKb / 1024);
+    },
+  };
+}
+
+function run(command, args, { cwd, input, okCodes = [0] }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, stdio: [input ? 'pipe' : 'ignore', 'ignore', 'inherit'] });
+    if (input) child.stdin.end(input);
+    child.on('exit', (code) => (okCodes.includes(code) ? resolve() : reject(new Error(`${command} exited ${code}`))));
+  });
+}

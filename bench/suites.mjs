@@ -1,0 +1,36 @@
+// The suites the benchmark runs, written into a scratch folder and baked into images (no registry needed).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const STEPS = `const { Given } = require('@cucumber/cucumber');
+Given('a step that takes {int} ms', (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+`;
+
+const feature = (name, ms) => `Feature: ${name}\n  Scenario: work\n    Given a step that takes ${ms} ms\n`;
+
+/** Each suite: a name and, per feature file, how long its one step takes. */
+export function suites({ quick }) {
+  const trivial = quick ? 40 : 120;
+  const large = quick ? 120 : 500;
+  return [
+    { name: 'trivial', note: `${trivial} features of one instant step`, features: range(trivial, (i) => [`t${pad(i)}.feature`, 0]) },
+    {
+      // The long features sort last by name: in name order they start last and run alone at the end.
+      name: 'skewed',
+      note: '30 features of 100 ms and 2 of 10 s',
+      features: [...range(30, (i) => [`a${pad(i)}.feature`, 100]), ...range(2, (i) => [`z-long${i}.feature`, 10_000])],
+    },
+    { name: 'large', note: `${large} features of one instant step`, features: range(large, (i) => [`l${pad(i)}.feature`, 0]), large: true },
+  ];
+}
+
+export async function writeSuite(root, suite) {
+  const dir = join(root, suite.name);
+  await mkdir(join(dir, 'features/step_definitions'), { recursive: true });
+  await writeFile(join(dir, 'features/step_definitions/steps.js'), STEPS);
+  await Promise.all(suite.features.map(([file, ms]) => writeFile(join(dir, 'features', file), feature(file, ms))));
+  return { dir, files: suite.features.map(([file]) => `features/${file}`) };
+}
+
+const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
+const pad = (i) => String(i).padStart(3, '0');
