@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BALEEN_BIN = fileURLToPath(new URL('../../bin/baleen.js', import.meta.url));
@@ -23,7 +25,10 @@ export class CliProcess {
   private readonly waiters: (() => void)[] = [];
 
   constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
-    this.child = spawn(process.execPath, [BALEEN_BIN, ...args], {
+    // A run records a timing history where it runs; tests keep theirs out of the fixture suite.
+    const runs = (args[0] === 'cucumber' || args[0] === 'project') && !args.includes('--timings');
+    const timings = runs ? ['--timings', join(tmpdir(), `baleen-test-timings-${process.pid}.json`)] : [];
+    this.child = spawn(process.execPath, [BALEEN_BIN, ...args, ...timings], {
       cwd: options.cwd,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
