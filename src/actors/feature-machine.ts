@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { assign, fromPromise, setup } from 'xstate';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { CucumberJson, FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
@@ -9,6 +10,7 @@ import { OutputTailBuffer } from '../util/output-tail.js';
 import { formatDuration } from '../util/text.js';
 import { classifyOutcome } from './classify-outcome.js';
 import { featureScript } from './feature-script.js';
+import { createReportChannel, type ReportChannel } from './report-channel.js';
 import type { ReleaseSlot, SlotGate } from './slot-gate.js';
 
 /** How much of each stream a result carries; the whole stream goes to the observer as it arrives. */
@@ -47,6 +49,7 @@ interface FeatureContext extends FeatureInput {
   startedAt?: number;
   stdout: OutputTailBuffer;
   stderr: OutputTailBuffer;
+  reportChannel: ReportChannel;
 }
 
 export type FeatureEvent = { type: 'CANCEL'; reason: StopReason };
@@ -88,6 +91,7 @@ export const featureMachine = setup({
           file: input.file,
           reportPath: input.spec.reportPath,
           beforeCommand: input.spec.beforeCommand,
+          trailer: input.reportChannel.trailer(input.spec.reportPath),
         }),
         workDir: input.spec.workDir,
         // The feature and attempt are told to the container too: a command may label its output with them.
@@ -105,16 +109,18 @@ export const featureMachine = setup({
           input.stdout.push(chunk);
           input.observer.output(input.file, input.attempt, 'stdout', chunk);
         },
-        stderr: (chunk) => {
-          input.stderr.push(chunk);
-          input.observer.output(input.file, input.attempt, 'stderr', chunk);
-        },
+        stderr: (chunk) => stderrOf(input, input.reportChannel.filter(chunk)),
+        end: () => stderrOf(input, input.reportChannel.flush()),
       }),
     ),
     startContainer: fromPromise<void, FeatureContext>(({ input }) => input.attached!.start()),
     awaitExit: fromPromise<ContainerExit, FeatureContext>(({ input }) => input.attached!.exited),
     collectReport: fromPromise<CucumberJson | null, FeatureContext>(async ({ input }) => {
-      const bytes = await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES);
+      const channel = input.reportChannel;
+      if (channel.overflow) throw new Error(`the report is over the limit of ${MAX_REPORT_BYTES} bytes`);
+      // The report came with the output; only a command that never returned to the shell (an `exec`), or
+      // wrote no report at all, makes us look in the container.
+      const bytes = channel.report() ?? (await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES));
       return bytes === undefined ? null : parseReport(bytes, input.spec.reportPath);
     }),
     stopContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.stop(input.spec.stopGraceSeconds)),
@@ -146,6 +152,7 @@ export const featureMachine = setup({
     engineFailure: false,
     stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
+    reportChannel: createReportChannel(randomBytes(12).toString('hex'), MAX_REPORT_BYTES),
   }),
   initial: 'queued',
   states: {
@@ -250,6 +257,13 @@ export const featureMachine = setup({
   },
   output: ({ context }) => toResult(context),
 });
+
+/** The user's part of the container's stderr, once the report channel has taken its own out. */
+function stderrOf(context: FeatureContext, visible: Buffer): void {
+  if (visible.length === 0) return;
+  context.stderr.push(visible);
+  context.observer.output(context.file, context.attempt, 'stderr', visible);
+}
 
 function toResult(context: FeatureContext): FeatureResult {
   const stdout = context.stdout.toTail();

@@ -14,7 +14,7 @@ export function fillCommand(template: string, values: { file: string; report: st
  * EXIT trap says so on stderr with the code. The report's folder is made first so that a command writing to it
  * cannot fail for a missing directory.
  */
-export function featureScript(options: { command: string; file: string; reportPath: string; beforeCommand?: string }): string {
+export function featureScript(options: { command: string; file: string; reportPath: string; beforeCommand?: string; trailer?: string }): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
   if (options.beforeCommand) {
@@ -26,6 +26,7 @@ export function featureScript(options: { command: string; file: string; reportPa
     );
   }
   lines.push(fillCommand(options.command, { file: options.file, report: options.reportPath }));
+  if (options.trailer) lines.push(options.trailer);
   return lines.join('\n');
 }
 

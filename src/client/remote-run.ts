@@ -106,7 +106,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
       'abort',
       () => {
         if (settled) return;
-        if (!info) return void finish('interrupted', 0);
+        if (!info) return void finish('interrupted', 0, new BaleenError('INTERRUPTED', 'interrupted before the server accepted the run'));
         connection.send({ type: 'run.cancel', runId: info.runId, reason: 'interrupted by the user' });
         // The server answers a cancel with run.finished once the containers are gone; do not wait forever.
         setTimeout(() => void finish('interrupted', elapsed()), options.cancelGraceMs ?? 20_000).unref();

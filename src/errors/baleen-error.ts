@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'SERVER_UNREACHABLE'
   | 'SERVER_CLOSED'
   | 'PROTOCOL'
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 const exitCodeOf: Record<ErrorCode, ExitCode> = {
@@ -33,6 +34,7 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   SERVER_UNREACHABLE: ExitCode.infrastructure,
   SERVER_CLOSED: ExitCode.infrastructure,
   PROTOCOL: ExitCode.infrastructure,
+  INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.infrastructure,
 };
 

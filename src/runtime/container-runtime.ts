@@ -16,6 +16,8 @@ export interface ContainerSpec {
 export interface OutputSinks {
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
+  /** Both streams ended: nothing more will arrive. */
+  end?(): void;
 }
 
 export interface ContainerExit {

@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../../src/server/baleen-server.
 import { createLogger } from '../../src/server/logger.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, waitForNoBaleenContainers } from '../support/docker.js';
 
 let server: RunningServer;
 let scratch: string;
@@ -99,5 +99,17 @@ describe('the server under hostile input', () => {
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.totals).toMatchObject({ features: 2, passed: 1, failed: 1 });
     expect(baleenContainers()).toEqual([]);
+  });
+
+  it('cuts off a client that never reads, cancelling its run, and keeps serving', async () => {
+    const socket = await connect();
+    // Stop reading at the TCP level: the server's sends pile up in its buffer for this connection.
+    (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const endless = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'yes baleen-endless-output' };
+    socket.send(JSON.stringify({ v: 1, type: 'run.submit', requestId: 'never-reads', spec: endless }));
+    // The container prints forever; only the server dropping this client (and so cancelling its run) ends it.
+    await waitForNoBaleenContainers(120_000, { afterAtLeastOne: true });
+    socket.terminate();
+    expect(server.engine.liveRuns).toBe(0);
   });
 });

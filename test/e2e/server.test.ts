@@ -52,6 +52,21 @@ describe('baleen server as its own process', () => {
     ]);
   });
 
+  it('keeps --env values out of its log and the reports', async () => {
+    const secret = 's3cret-value-that-must-not-leak';
+    const reportDir = join(scratch, 'secret-report');
+    const result = await runCli(
+      ['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--env', `API_KEY=${secret}`, '--report-dir', reportDir],
+      { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
+    );
+    expect(result.code).toBe(0);
+    expect(server.stderr + server.stdout).toContain('run accepted');
+    expect(server.stderr + server.stdout).not.toContain(secret);
+    for (const file of ['summary.json', 'results.json', 'junit.xml', 'index.html']) {
+      expect(await readFile(join(reportDir, file), 'utf8')).not.toContain(secret);
+    }
+  });
+
   it('refuses a missing or wrong token with 401 and any browser origin with 403, before reading a message', async () => {
     expect(await upgradeStatus({})).toBe(401);
     expect(await upgradeStatus({ authorization: 'Bearer wrong' })).toBe(401);

@@ -9,13 +9,20 @@ export function baleenContainers(): string[] {
   return out.split('\n').filter(Boolean);
 }
 
-/** Waits until no baleen container exists: polls the engine for the condition, failing after the deadline. */
-export async function waitForNoBaleenContainers(timeoutMs: number): Promise<void> {
+/**
+ * Waits until no baleen container exists: polls the engine for the condition, failing after the deadline.
+ * With `afterAtLeastOne`, first waits for one to appear (for a run that is only just starting).
+ */
+export async function waitForNoBaleenContainers(timeoutMs: number, options: { afterAtLeastOne?: boolean } = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (baleenContainers().length > 0) {
-    if (Date.now() > deadline) throw new Error(`containers still there after ${timeoutMs} ms: ${baleenContainers().join(', ')}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const poll = async (done: () => boolean, what: string) => {
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(`${what} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  if (options.afterAtLeastOne) await poll(() => baleenContainers().length > 0, 'no container appeared');
+  await poll(() => baleenContainers().length === 0, 'containers still there');
 }
 
 /**

@@ -68,6 +68,7 @@ export class FakeRuntime implements ContainerRuntime {
             setImmediate(() => {
               if (behaviour.stdout) sinks.stdout(Buffer.from(behaviour.stdout));
               if (behaviour.stderr) sinks.stderr(Buffer.from(behaviour.stderr));
+              sinks.end?.();
               done(behaviour.exitCode ?? 0);
             });
           },

@@ -122,6 +122,7 @@ class DockerContainer implements CreatedContainer {
     const outputDone = finished(stream as unknown as PassThrough, { readable: true, writable: false }).finally(() => {
       stdout.end();
       stderr.end();
+      sinks.end?.();
     });
     const container = this.container;
     return {

@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BALEEN_BIN } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, expectNoContainersLeft } from '../support/docker.js';
+import { shellQuote } from '../../src/util/shell-quote.js';
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'baleen-tty-'));
+});
+afterAll(() => rm(scratch, { recursive: true, force: true }));
+
+describe('the console on a terminal', () => {
+  it('redraws a live line per active feature, then prints the results and the summary', async () => {
+    // util-linux `script` gives the CLI a real pseudo-terminal, as a developer's shell would.
+    const command = [process.execPath, BALEEN_BIN, 'cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/with space.feature',
+      '--command', 'sleep 1; cucumber-js {file} --format json:{report}', '--report-dir', join(scratch, 'r'), '--timings', join(scratch, 't.json')]
+      .map(shellQuote)
+      .join(' ');
+    const { stdout } = await promisify(execFile)('script', ['-qefc', command, '/dev/null'], { cwd: FIXTURE_SUITE, env: { ...process.env, COLUMNS: '120' } });
+    expect(stdout).toMatch(/\x1b\[\d+A\x1b\[0J/); // the live block moved up and cleared to redraw
+    expect(stdout).toMatch(/running\s+features\/pass\.feature/);
+    expect(stdout).toMatch(/\d+\/2 done, \d+ active, \d+ queued/);
+    expect(stdout).toMatch(/PASSED/);
+    expect(expectNoContainersLeft()).toEqual([]);
+  });
+});
