@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BALEEN_BIN } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, expectNoContainersLeft } from '../support/docker.js';
 import { shellQuote } from '../../src/util/shell-quote.js';
+import { stripAnsi } from '../../src/util/text.js';
 
 let scratch: string;
 beforeAll(async () => {
@@ -23,9 +24,11 @@ describe('the console on a terminal', () => {
       .join(' ');
     const { stdout } = await promisify(execFile)('script', ['-qefc', command, '/dev/null'], { cwd: FIXTURE_SUITE, env: { ...process.env, COLUMNS: '120' } });
     expect(stdout).toMatch(/\x1b\[\d+A\x1b\[0J/); // the live block moved up and cleared to redraw
-    expect(stdout).toMatch(/running\s+features\/pass\.feature/);
-    expect(stdout).toMatch(/\d+\/2 done, \d+ active, \d+ queued/);
-    expect(stdout).toMatch(/PASSED/);
+    const text = stripAnsi(stdout);
+    expect(text).toMatch(/running\s+features\/pass\.feature/);
+    expect(text).toMatch(/0\/2 done, 2 active, 0 queued/);
+    expect(text).toMatch(/✓ PASS\s+features\/with space\.feature/);
+    expect(text).toMatch(/PASSED features: 2 passed/);
     expect(expectNoContainersLeft()).toEqual([]);
   });
 });

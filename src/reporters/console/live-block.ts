@@ -35,7 +35,8 @@ export class LiveBlock {
   private redraw(): void {
     if (!this.dirty) return;
     this.clear();
-    const columns = this.out.columns ?? 120;
+    // A pseudo-terminal may report 0 columns (no size set): treat that as unknown.
+    const columns = this.out.columns || 120;
     const lines = this.render().map((line) => truncateVisible(line, columns - 1));
     if (lines.length > 0) this.out.write(`${lines.join('\n')}\n`);
     this.drawnLines = lines.length;
