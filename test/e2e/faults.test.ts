@@ -47,6 +47,16 @@ describe('interruption', () => {
     expect(summary.status).toBe('interrupted');
     expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
   });
+
+  it('SIGINT on a client of a separate server cancels the run there: containers removed, exit 130', async () => {
+    const server = await startServerProcess({ cwd: scratch });
+    const { client, dir } = await startHangingRun(['--server', server.url]);
+    const result = await client.stop('SIGINT');
+    expect(result.code, result.stderr).toBe(130);
+    expect(baleenContainers()).toEqual([]);
+    expect((await summaryOf(dir)).status).toBe('interrupted');
+    expect((await server.process.stop('SIGTERM')).code).toBe(0);
+  });
 });
 
 describe('per-feature limits', () => {
@@ -78,6 +88,7 @@ describe('retries and fail-fast', () => {
     expect(await readFile(join(dir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toContain('attempt 1');
     expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain('attempt 2');
     expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('name="baleen.flaky" value="true"');
+    expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain('features/pass.feature (passed on attempt 2)');
   });
 
   it('--fail-fast starts nothing after the first failure and reports the rest skipped', async () => {
@@ -104,6 +115,9 @@ describe('huge output', () => {
     expect((await stat(join(dir, 'logs/features/pass.feature.stdout.log'))).size).toBe(bytes);
     const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
     expect(junit.length).toBeLessThan(1024 * 1024);
+    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: { stdout: { totalBytes: number; truncatedBytes: number } }[] };
+    expect(results.results[0]!.stdout).toMatchObject({ totalBytes: bytes });
+    expect(results.results[0]!.stdout.truncatedBytes).toBeGreaterThan(bytes - 300 * 1024);
   });
 });
 

@@ -83,6 +83,16 @@ describe('baleen server as its own process', () => {
     expect(result.stderr).toMatch(/refused the connection \(HTTP 401\): pass the server's token/);
   });
 
+  it('runs only the images its --allow-image patterns allow (exit 2 for the others)', async () => {
+    const strict = await startServerProcess({ cwd: scratch, args: ['--allow-image', 'registry.example/*'] });
+    const result = await runCli(['cucumber', '--server', strict.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', join(scratch, 'r3')], {
+      cwd: FIXTURE_SUITE,
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/image "baleen-test-runner" is not allowed on this server: it accepts only registry\.example\/\*/);
+    expect((await strict.process.stop('SIGTERM')).code).toBe(0);
+  });
+
   it('refuses to listen beyond loopback without a token', async () => {
     const result = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], { cwd: scratch, env: { BALEEN_TOKEN: '' } });
     expect(result.code).toBe(2);

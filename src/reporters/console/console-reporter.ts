@@ -86,8 +86,10 @@ export class ConsoleReporter implements Reporter {
     this.print(`\n${pc.bold(pc.red(`Failures (${failures.length}):`))}`);
     for (const result of failures) {
       this.print(`\n${pc.bold(result.file)}: ${result.error ?? result.status}`);
-      const output = stripAnsi(result.stderr.text.trim() ? result.stderr.text : result.stdout.text);
+      const stream = result.stderr.text.trim() ? result.stderr : result.stdout;
+      const output = stripAnsi(stream.text);
       if (output.trim()) this.print(pc.dim(indent(lastLines(output, FAILURE_TAIL_LINES))));
+      if (stream.truncatedBytes > 0) this.print(pc.dim(`  (${stream.truncatedBytes} earlier bytes are only in the log file)`));
       this.print(pc.dim(`  logs: ${reportDir}/${logPath(result.file, result.attempt, 'stdout')}, ${reportDir}/${logPath(result.file, result.attempt, 'stderr')}`));
     }
   }
