@@ -71,8 +71,10 @@ function describe(error: unknown): string {
  * One feature file's run, following its container: queued → creating → attaching → starting → running →
  * collecting → removing → done. Whatever happens after the container exists, the machine passes through
  * `removing`, so no path leaves a container behind. A slot of the gate is held from `creating` until the
- * container stops running (`collecting`, or `removing` or `done` on paths that cut it short). CANCEL during a step that must not be torn in half
- * (creating, attaching, starting, collecting) is remembered and honoured when that step ends.
+ * container stops running (`collecting`, or `removing` or `done` on paths that cut it short).
+ * CANCEL during a step that must not be torn in half (creating, attaching, starting) is remembered and
+ * honoured when that step ends; in collecting and removing the container has exited already, and the
+ * feature keeps its real outcome.
  */
 export const featureMachine = setup({
   types: {
@@ -98,7 +100,6 @@ export const featureMachine = setup({
         env: { ...input.spec.env, BALEEN_FEATURE: input.file, BALEEN_ATTEMPT: String(input.attempt) },
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
         labels: {
-          ...input.spec.labels,
           ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file, attempt: input.attempt }),
         },
       }),

@@ -1,4 +1,4 @@
-import { enqueueActions, setup, type DoneActorEvent } from 'xstate';
+import { enqueueActions, setup, type AnyActorRef, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { AttemptSummary, FeatureResult, RunStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
@@ -28,6 +28,8 @@ interface RunContext extends RunInput {
   stopReason?: StopReason;
   /** Earlier attempts of features being retried. */
   earlier: Record<string, AttemptSummary[]>;
+  /** Which feature and attempt each live child runs. */
+  children: Record<string, { file: string; attempt: number }>;
   startedAt: number;
 }
 
@@ -36,7 +38,7 @@ export interface RunOutput {
   durationMs: number;
 }
 
-type RunEvent = { type: 'CANCEL' } | DoneActorEvent<FeatureResult, string>;
+type RunEvent = { type: 'CANCEL' } | DoneActorEvent<FeatureResult, string> | ErrorActorEvent<unknown, string>;
 
 const isUnsuccessful = (result: FeatureResult) => result.status === 'failed' || result.status === 'error';
 
@@ -74,6 +76,7 @@ export const runMachine = setup({
     remaining: input.spec.features.length,
     anyUnsuccessful: false,
     earlier: {},
+    children: Object.fromEntries(input.spec.features.map((file, index) => [`feature-${index}`, { file, attempt: 1 }])),
     startedAt: Date.now(),
   }),
   initial: 'running',
@@ -88,32 +91,18 @@ export const runMachine = setup({
       always: { guard: 'allDone', target: 'finished' },
       on: {
         'xstate.done.actor.*': {
-          actions: enqueueActions(({ context, event, enqueue, self }) => {
-            const done = event as DoneActorEvent<FeatureResult, string>;
-            const result = done.output;
-            enqueue.stopChild(done.actorId);
-            const earlier = context.earlier[result.file] ?? [];
-
-            if (isUnsuccessful(result) && context.stopReason === undefined && result.attempt <= context.spec.retries) {
-              context.observer.result(result, false);
-              enqueue.spawnChild('feature', { id: `feature-${context.spawned}`, input: featureInput(context, result.file, result.attempt + 1) });
-              enqueue.assign({ spawned: context.spawned + 1, earlier: { ...context.earlier, [result.file]: [...earlier, summaryOf(result)] } });
-              return;
-            }
-
-            context.observer.result({ ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 }, true);
-            const { [result.file]: _finished, ...stillRetrying } = context.earlier;
-            enqueue.assign({
-              remaining: context.remaining - 1,
-              anyUnsuccessful: context.anyUnsuccessful || result.status !== 'passed',
-              earlier: stillRetrying,
-            });
-            if (isUnsuccessful(result) && context.spec.failFast && context.stopReason === undefined) {
-              enqueue.assign({ stopReason: 'fail-fast' });
-              for (const [id, child] of Object.entries(self.getSnapshot().children)) {
-                if (id !== done.actorId && child) enqueue.sendTo(child, { type: 'CANCEL', reason: 'fail-fast' });
-              }
-            }
+          actions: enqueueActions((args) => {
+            const done = args.event as DoneActorEvent<FeatureResult, string>;
+            settle(args, done.actorId, done.output);
+          }),
+        },
+        // A feature actor that crashed (a bug, not a test failure) still settles its feature, as an error,
+        // so the run ends and its other features are not left without an owner.
+        'xstate.error.actor.*': {
+          actions: enqueueActions((args) => {
+            const failed = args.event as ErrorActorEvent<unknown, string>;
+            const child = args.context.children[failed.actorId];
+            if (child) settle(args, failed.actorId, crashResult(child.file, child.attempt, failed.error));
           }),
         },
         CANCEL: {
@@ -135,6 +124,64 @@ export const runMachine = setup({
     durationMs: Date.now() - context.startedAt,
   }),
 });
+
+/** What `settle` needs of an enqueueActions call: the run's context, its children and the actions it queues. */
+interface SettleArgs {
+  context: RunContext;
+  self: { getSnapshot(): { children: Record<string, AnyActorRef | undefined> } };
+  enqueue: {
+    stopChild(id: string): void;
+    spawnChild(src: 'feature', options: { id: string; input: FeatureInput }): void;
+    assign(values: Partial<RunContext>): void;
+    sendTo(actor: AnyActorRef, event: { type: 'CANCEL'; reason: StopReason }): void;
+  };
+}
+
+/**
+ * One attempt of a feature ended: retry it in a fresh container if it failed and has retries left, else pass
+ * on its final result; with --fail-fast, the first final failure stops every other feature.
+ */
+function settle({ context, self, enqueue }: SettleArgs, actorId: string, result: FeatureResult): void {
+  enqueue.stopChild(actorId);
+  const { [actorId]: _settled, ...children } = context.children;
+  const earlier = context.earlier[result.file] ?? [];
+
+  if (isUnsuccessful(result) && context.stopReason === undefined && result.attempt <= context.spec.retries) {
+    context.observer.result(result, false);
+    const id = `feature-${context.spawned}`;
+    enqueue.spawnChild('feature', { id, input: featureInput(context, result.file, result.attempt + 1) });
+    enqueue.assign({
+      spawned: context.spawned + 1,
+      earlier: { ...context.earlier, [result.file]: [...earlier, summaryOf(result)] },
+      children: { ...children, [id]: { file: result.file, attempt: result.attempt + 1 } },
+    });
+    return;
+  }
+
+  context.observer.result({ ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 }, true);
+  const { [result.file]: _finished, ...stillRetrying } = context.earlier;
+  enqueue.assign({
+    remaining: context.remaining - 1,
+    anyUnsuccessful: context.anyUnsuccessful || result.status !== 'passed',
+    earlier: stillRetrying,
+    children,
+  });
+  if (isUnsuccessful(result) && context.spec.failFast && context.stopReason === undefined) {
+    enqueue.assign({ stopReason: 'fail-fast' });
+    for (const [id, child] of Object.entries(self.getSnapshot().children)) {
+      if (id !== actorId && child) enqueue.sendTo(child, { type: 'CANCEL', reason: 'fail-fast' });
+    }
+  }
+}
+
+function crashResult(file: string, attempt: number, error: unknown): FeatureResult {
+  const empty = { text: '', totalBytes: 0, truncatedBytes: 0 };
+  return {
+    file, attempt, status: 'error', flaky: false, previousAttempts: [], exitCode: null, durationMs: 0,
+    stdout: empty, stderr: empty, cucumberJson: null, engineFailure: false,
+    error: `baleen failed while running this feature: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}
 
 function featureInput(context: RunContext, file: string, attempt: number): FeatureInput {
   return {

@@ -2,9 +2,8 @@ import type { RunOutcome } from '../domain/run-outcome.js';
 import { ExitCode } from '../errors/baleen-error.js';
 
 /**
- * Interrupted wins (the user asked); then the engine's own failures (exit 3: the tests said nothing, the
- * infrastructure failed); then test failures. A run that passed but whose reports could not be written is
- * not something CI should trust either.
+ * Interrupted wins (the user asked); then the infrastructure's failures, exit 3: the engine's (the tests said
+ * nothing) or a report that could not be written (CI would read a missing or stale file); then test failures.
  */
 export function exitCodeOf(outcome: RunOutcome, reportsFailed: boolean, err: NodeJS.WritableStream): ExitCode {
   if (outcome.status === 'interrupted') return ExitCode.interrupted;
@@ -14,6 +13,6 @@ export function exitCodeOf(outcome: RunOutcome, reportsFailed: boolean, err: Nod
     err.write(`baleen: ${engineFailures.length} feature(s) could not run because of the container engine; first: ${first.file}: ${first.error}\n`);
     return ExitCode.infrastructure;
   }
-  if (outcome.status === 'failed') return ExitCode.failed;
-  return reportsFailed ? ExitCode.infrastructure : ExitCode.passed;
+  if (reportsFailed) return ExitCode.infrastructure;
+  return outcome.status === 'failed' ? ExitCode.failed : ExitCode.passed;
 }

@@ -6,6 +6,7 @@ import { BaleenError, type ErrorCode } from '../errors/baleen-error.js';
 import type { ServerErrorCode, ServerMessage } from '../protocol/messages.js';
 import type { Reporter } from '../reporters/reporter.js';
 import type { ServerConnection } from './server-connection.js';
+import { compareNames } from '../util/order.js';
 
 export interface RemoteRunOptions {
   connection: ServerConnection;
@@ -52,7 +53,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
       settled = true;
       if (!info) return resolve({ error: error ?? new BaleenError('INTERNAL', 'the run ended before it began') });
       // Reports list features by name: the run order is the scheduler's business, not the reader's.
-      const byName = [...info.features].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      const byName = [...info.features].sort(compareNames);
       const outcome: RunOutcome = {
         info,
         status: status ?? 'interrupted',

@@ -2,6 +2,7 @@ import fg from 'fast-glob';
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { BaleenError } from '../errors/baleen-error.js';
+import { compareNames } from '../util/order.js';
 
 /**
  * Turns --files arguments into feature paths relative to `cwd`: a directory means every *.feature below it,
@@ -19,7 +20,7 @@ export async function resolveFeatures(patterns: readonly string[], cwd: string):
     }
     for (const match of matches) found.add(toRelative(match, cwd, pattern));
   }
-  return [...found].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [...found].sort(compareNames);
 }
 
 async function resolveOne(pattern: string, cwd: string): Promise<string[]> {

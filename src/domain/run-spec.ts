@@ -33,7 +33,6 @@ export const RunSpecSchema = z.strictObject({
   memoryBytes: z.number().int().min(6 * 1024 * 1024).optional(),
   /** CPU limit in billionths of a CPU (docker run --cpus 1.5 = 1_500_000_000). */
   nanoCpus: z.number().int().positive().optional(),
-  labels: z.record(z.string().max(256), z.string().max(1024)).default({}),
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
 export type RunSpecInput = z.input<typeof RunSpecSchema>;

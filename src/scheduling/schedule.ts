@@ -1,3 +1,4 @@
+import { compareNames, median } from '../util/order.js';
 import type { TimingHistory } from './timing-history.js';
 
 /**
@@ -10,7 +11,7 @@ export function longestFirst(features: readonly string[], history: TimingHistory
   const unknown = features.filter((file) => history.predict(file) === undefined);
   const known = features
     .filter((file) => history.predict(file) !== undefined)
-    .sort((a, b) => history.predict(b)! - history.predict(a)! || compare(a, b));
+    .sort((a, b) => history.predict(b)! - history.predict(a)! || compareNames(a, b));
   return [...unknown, ...known];
 }
 
@@ -20,17 +21,12 @@ export function longestFirst(features: readonly string[], history: TimingHistory
  * Features without history count as the median of the known ones.
  */
 export function expectedWallTime(order: readonly string[], slots: number, history: TimingHistory): number | undefined {
-  const known = order.map((file) => history.predict(file)).filter((d): d is number => d !== undefined);
-  if (known.length === 0) return undefined;
-  const fallback = [...known].sort((a, b) => a - b)[Math.floor(known.length / 2)]!;
+  const fallback = median(order.map((file) => history.predict(file)).filter((d): d is number => d !== undefined));
+  if (fallback === undefined) return undefined;
   const free = new Array<number>(Math.min(slots, order.length)).fill(0);
   for (const file of order) {
     const slot = free.indexOf(Math.min(...free));
     free[slot]! += history.predict(file) ?? fallback;
   }
   return Math.max(...free);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

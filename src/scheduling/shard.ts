@@ -1,3 +1,4 @@
+import { compareNames, median } from '../util/order.js';
 import type { TimingHistory } from './timing-history.js';
 
 export interface Shard {
@@ -21,10 +22,9 @@ export function parseShard(text: string): Shard | undefined {
  * With more shards than features, some shards are empty: that is not an error (see runSuite).
  */
 export function featuresOfShard(features: readonly string[], shard: Shard, history: TimingHistory): string[] {
-  const known = features.map((file) => history.predict(file)).filter((d): d is number => d !== undefined);
-  const fallback = known.length > 0 ? [...known].sort((a, b) => a - b)[Math.floor(known.length / 2)]! : 1;
+  const fallback = median(features.map((file) => history.predict(file)).filter((d): d is number => d !== undefined)) ?? 1;
   const cost = (file: string) => history.predict(file) ?? fallback;
-  const byCost = [...features].sort((a, b) => cost(b) - cost(a) || (a < b ? -1 : a > b ? 1 : 0));
+  const byCost = [...features].sort((a, b) => cost(b) - cost(a) || compareNames(a, b));
   const loads = new Array<number>(shard.total).fill(0);
   const mine: string[] = [];
   for (const file of byCost) {
@@ -32,5 +32,5 @@ export function featuresOfShard(features: readonly string[], shard: Shard, histo
     loads[target]! += cost(file);
     if (target === shard.index - 1) mine.push(file);
   }
-  return mine.sort();
+  return mine.sort(compareNames);
 }

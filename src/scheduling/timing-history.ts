@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FeatureResult } from '../domain/feature-run.js';
+import { median } from '../util/order.js';
 
 /** How many past durations are kept per feature; the prediction is their median. */
 const KEPT_DURATIONS = 5;
@@ -43,10 +44,7 @@ export class TimingHistory {
 
   /** The expected duration of a feature, or undefined if it never ran. */
   predict(file: string): number | undefined {
-    const durations = this.data.features[file]?.durationsMs;
-    if (!durations || durations.length === 0) return undefined;
-    const sorted = [...durations].sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)];
+    return median(this.data.features[file]?.durationsMs ?? []);
   }
 
   /** Records the durations of features that ran to the end (errors and interruptions say nothing of speed). */

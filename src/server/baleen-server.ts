@@ -47,6 +47,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     response.writeHead(426, { 'content-type': 'text/plain' }).end('baleen server: connect with a WebSocket client\n');
   });
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A client may reset the connection at any moment; without a listener that error would end the server.
+    socket.on('error', () => socket.destroy());
     const verdict = checkUpgrade(request, options.token);
     if (!verdict.ok) {
       log.warn({ remote: request.socket.remoteAddress, reason: verdict.reason }, 'connection refused');

@@ -26,6 +26,7 @@ export interface StartedRun {
  */
 export class RunEngine {
   private readonly live = new Map<string, StartedRun>();
+  private closing = false;
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -35,6 +36,7 @@ export class RunEngine {
 
   /** Checks the engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
   async prepare(spec: RunSpec): Promise<PreparedRun> {
+    this.refuseWhenClosing();
     if (!imageAllowed(spec.image, this.allowedImages)) {
       throw new BaleenError('USAGE', `image "${spec.image}" is not allowed on this server`, {
         hint: `it accepts only ${this.allowedImages.join(', ')} (its --allow-image)`,
@@ -47,6 +49,8 @@ export class RunEngine {
   }
 
   private launch(runId: string, spec: RunSpec, observer: RunObserver): StartedRun {
+    // A prepare that was under way when shutdown began must not start containers nobody will cancel.
+    this.refuseWhenClosing();
     const actor = createActor(runMachine, {
       input: { runId, serverId: this.serverId, owner: thisOwner(), spec, runtime: this.runtime, observer },
     });
@@ -57,12 +61,17 @@ export class RunEngine {
     return run;
   }
 
+  private refuseWhenClosing(): void {
+    if (this.closing) throw new BaleenError('SERVER_CLOSED', 'the server is shutting down', { hint: 'run again once it is back' });
+  }
+
   get liveRuns(): number {
     return this.live.size;
   }
 
   /** Cancels every live run and waits until their containers are removed. */
   async shutdown(): Promise<void> {
+    this.closing = true;
     const runs = [...this.live.values()];
     for (const run of runs) run.cancel();
     await Promise.allSettled(runs.map((run) => run.finished));

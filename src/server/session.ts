@@ -83,7 +83,12 @@ export class Session {
     const { runId } = prepared;
     this.log.info({ runId, image: spec.image, features: spec.features.length, concurrency: spec.concurrency }, 'run accepted');
     this.send({ type: 'run.accepted', requestId, runId, features: spec.features, concurrency: spec.concurrency });
-    const run = prepared.start(this.observerFor(runId));
+    let run: StartedRun;
+    try {
+      run = prepared.start(this.observerFor(runId));
+    } catch (error) {
+      return this.sendError('INTERNAL', messageOf(error), { runId });
+    }
     this.runs.set(runId, run);
     try {
       const outcome = await run.finished;

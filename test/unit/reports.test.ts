@@ -1,6 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { FeatureResult } from '../../src/domain/feature-run.js';
+import { CucumberJsonSchema, type FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { countScenarios, mergeCucumberJson, scenariosOf } from '../../src/reporters/cucumber/scenarios.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
@@ -30,6 +30,14 @@ const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcom
 });
 
 describe('reading Cucumber JSON', () => {
+  it('refuses reports of the wrong shape and drops fields of the wrong type', () => {
+    expect(CucumberJsonSchema.safeParse([{ elements: 1 }]).success).toBe(false);
+    expect(CucumberJsonSchema.safeParse([{ elements: [null] }]).success).toBe(false);
+    const parsed = CucumberJsonSchema.parse([{ name: 3, extra: 'kept', elements: [{ steps: [{ keyword: 5, result: { status: 'failed', error_message: 7 } }] }] }]);
+    expect(parsed[0]).toMatchObject({ name: undefined, extra: 'kept' });
+    expect(scenariosOf(parsed)[0]).toMatchObject({ status: 'failed', failure: { step: 'hook', message: 'failed' } });
+  });
+
   it('counts scenarios, not backgrounds, and treats undefined steps as failures', () => {
     expect(scenariosOf(report).map((s) => [s.name, s.status])).toEqual([['adds', 'passed'], ['breaks <&>', 'failed'], ['undefined', 'failed']]);
     expect(scenariosOf(report)[1]).toMatchObject({ durationSeconds: 6, failure: { step: 'Given a failed step', message: 'AssertionError: 1 !== 2\n    at x' } });

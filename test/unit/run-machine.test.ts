@@ -122,4 +122,23 @@ describe('run machine', () => {
     expect(runtime.removed).toHaveLength(runtime.created.length);
     expect(runtime.running).toBe(0);
   });
+
+  it('settles a feature whose actor crashes as an error, and still finishes the run', async () => {
+    const runtime = new FakeRuntime(() => ({ report }));
+    const results: FeatureResult[] = [];
+    const observer: RunObserver = {
+      state: (file, _attempt, state) => {
+        if (file === 'boom.feature' && state === 'creating') throw new Error('observer bug');
+      },
+      output: () => {},
+      result: (result, final) => final && results.push(result),
+    };
+    const spec = RunSpecSchema.parse({ image: 'img', features: ['boom.feature', 'ok.feature'], concurrency: 2 });
+    const actor = createActor(runMachine, { input: { runId: 'r', serverId: 's', owner: 'h/1', spec, runtime, observer } });
+    const done = toPromise(actor);
+    actor.start();
+    expect(await done).toMatchObject({ status: 'failed' });
+    expect(results.map((r) => [r.file, r.status])).toEqual(expect.arrayContaining([['boom.feature', 'error'], ['ok.feature', 'passed']]));
+    expect(results.find((r) => r.file === 'boom.feature')!.error).toContain('observer bug');
+  });
 });

@@ -28,6 +28,8 @@ export class LogsReporter implements Reporter {
   private reportDir = '.';
   private readonly open = new Map<string, WriteStream>();
   private readonly closing: Promise<void>[] = [];
+  /** The first write failure (a full disk, a name too long): reported at the end, never a crash mid-run. */
+  private failure: Error | undefined;
 
   onBegin(info: RunInfo): void {
     this.reportDir = info.reportDir;
@@ -51,17 +53,18 @@ export class LogsReporter implements Reporter {
       const writer = this.streamFor(file, attempt, stream);
       this.open.delete(logPath(file, attempt, stream));
       writer.end();
-      this.closing.push(finished(writer));
+      this.closing.push(finished(writer).catch(() => undefined));
     }
   }
 
   async onEnd(): Promise<void> {
     for (const writer of this.open.values()) {
       writer.end();
-      this.closing.push(finished(writer));
+      this.closing.push(finished(writer).catch(() => undefined));
     }
     this.open.clear();
     await Promise.all(this.closing);
+    if (this.failure) throw new Error(`could not write logs/: ${this.failure.message}`);
   }
 
   private streamFor(file: string, attempt: number, stream: StreamName): WriteStream {
@@ -71,6 +74,7 @@ export class LogsReporter implements Reporter {
       const path = join(this.reportDir, key);
       mkdirSync(dirname(path), { recursive: true });
       writer = createWriteStream(path);
+      writer.on('error', (error) => (this.failure ??= error));
       this.open.set(key, writer);
     }
     return writer;

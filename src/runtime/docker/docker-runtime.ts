@@ -12,7 +12,7 @@ import type {
 } from '../container-runtime.js';
 import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreachable } from './docker-errors.js';
 import { readFirstFileFromTar } from './read-file-from-archive.js';
-import { withEngineRetry } from './transient-retry.js';
+import { isTransient, withEngineRetry } from './transient-retry.js';
 
 /** The local (or DOCKER_HOST) Docker engine, through dockerode. */
 export class DockerRuntime implements ContainerRuntime {
@@ -68,6 +68,8 @@ export class DockerRuntime implements ContainerRuntime {
       }), { beforeRetry: removeTwins });
       return new DockerContainer(container);
     } catch (error) {
+      // The last try may have made a container whose answer was lost, too.
+      if (isTransient(error)) await removeTwins().catch(() => undefined);
       if (statusOf(error) === 404) throw imageNotFoundError(spec.image, error);
       throw toBaleenError(error, 'creating a container');
     }
@@ -125,6 +127,10 @@ class DockerContainer implements CreatedContainer {
       sinks.end?.();
     });
     const container = this.container;
+    // The exit may never be awaited (start failed, or the run was cancelled first, and the container removed):
+    // its rejection must not become an unhandled one, which would end the process.
+    const exited = outputDone.then(() => waitForExit(container));
+    exited.catch(() => undefined);
     return {
       start: async () => {
         try {
@@ -136,7 +142,7 @@ class DockerContainer implements CreatedContainer {
       // The attach stream ends when the container's output closes, at the process's exit. Only then do we ask
       // for the exit: unlike a 'next-exit' wait sent before start, there is no race with a container that
       // finishes before the wait request reaches the engine, and no output can be missed.
-      exited: outputDone.then(() => waitForExit(container)),
+      exited,
     };
   }
 

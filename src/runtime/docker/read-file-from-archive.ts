@@ -7,6 +7,8 @@ import type { Readable } from 'node:stream';
  */
 export async function readFirstFileFromTar(archive: Readable, maxBytes: number): Promise<Buffer | undefined> {
   const tar = extract();
+  // pipe() would not pass a broken connection on to the extractor: the loop below would hang or crash.
+  archive.on('error', (error) => tar.destroy(error));
   archive.pipe(tar);
   let found: Buffer | undefined;
   for await (const entry of tar) {
