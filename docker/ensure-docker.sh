@@ -44,24 +44,35 @@ if ! command -v dockerd >/dev/null 2>&1; then
 fi
 command -v docker >/dev/null 2>&1 || fail "dockerd is installed but the docker client is not: install docker.io (or docker-ce-cli)"
 
-# Running already? The pid file first (no procps on a minimal machine), pgrep when there is one. A killed
-# engine can linger as a zombie (state Z) until something reaps it: that one is not running.
-dockerd_running() {
-  local pid state
-  for pid in $(cat /var/run/docker.pid 2>/dev/null || true) $(pgrep -x dockerd 2>/dev/null || true); do
-    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] || continue
+# live NAME PID...: one of the pids is a running NAME. A killed process can linger as a zombie (state Z)
+# until something reaps it; dockerd takes a zombie for a live engine (or containerd), so we must not.
+live() {
+  local name=$1 pid state
+  shift
+  for pid in "$@"; do
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$name" ] || continue
     state=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null || true)
     [ -n "$state" ] && [ "$state" != Z ] && return 0
   done
   return 1
+}
+# Running already? The pid file first (no procps on a minimal machine), pgrep when there is one.
+dockerd_running() {
+  live dockerd $(cat /var/run/docker.pid 2>/dev/null || true) $(pgrep -x dockerd 2>/dev/null || true)
+}
+# Pid files of a killed engine and of its containerd would make a new dockerd refuse to start, or wait for
+# the dead containerd's socket.
+remove_stale_pid_files() {
+  local file=/var/run/docker/containerd/containerd.pid
+  live containerd $(cat "$file" 2>/dev/null || true) || rm -f "$file"
+  rm -f /var/run/docker.pid
 }
 
 started=0
 if ! dockerd_running; then
   is_root || fail "the Docker engine is not running: start it (sudo systemctl start docker, or sudo dockerd &), then retry"
   echo "ensure-docker: starting dockerd (log: $log)" >&2
-  # A pid file left by a killed engine (gone, or a zombie) would make dockerd refuse to start.
-  rm -f /var/run/docker.pid
+  remove_stale_pid_files
   mkdir -p "$(dirname "$log")"
   # setsid + nohup, stdin from /dev/null: the engine outlives this script and the shell that ran it.
   # shellcheck disable=SC2086 # BALEEN_DOCKERD_ARGS is a list of words
