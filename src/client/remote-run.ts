@@ -107,7 +107,12 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
       'abort',
       () => {
         if (settled) return;
-        if (!info) return void finish('interrupted', 0, new BaleenError('INTERRUPTED', 'interrupted before the server accepted the run'));
+        if (!info) {
+          // Nothing ran yet; the reports still say so (every feature unfinished), as for any interrupted run.
+          info = { runId: 'none', image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: options.reportDir, ...options.extraInfo };
+          reporter.onBegin?.(info);
+          return void finish('interrupted', 0, new BaleenError('INTERRUPTED', 'interrupted before the server accepted the run'));
+        }
         connection.send({ type: 'run.cancel', runId: info.runId, reason: 'interrupted by the user' });
         // The server answers a cancel with run.finished once the containers are gone; do not wait forever.
         setTimeout(() => void finish('interrupted', elapsed()), options.cancelGraceMs ?? 20_000).unref();
