@@ -2,6 +2,7 @@ import { enqueueActions, setup, type AnyActorRef, type DoneActorEvent, type Erro
 import type { RunSpec } from '../domain/run-spec.js';
 import type { AttemptSummary, FeatureResult, RunStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { Labels } from '../runtime/labels.js';
 import { featureMachine, type FeatureInput, type FeatureObserver } from './feature-machine.js';
 import { createSlotGate, type SlotGate } from './slot-gate.js';
 
@@ -102,7 +103,11 @@ export const runMachine = setup({
           actions: enqueueActions((args) => {
             const failed = args.event as ErrorActorEvent<unknown, string>;
             const child = args.context.children[failed.actorId];
-            if (child) settle(args, failed.actorId, crashResult(child.file, child.attempt, failed.error));
+            if (!child) return;
+            // The crashed actor can no longer remove its container: find it by its labels and remove it here.
+            const { runtime, runId } = args.context;
+            args.enqueue(() => void removeByLabels(runtime, containerLabelsOf(runId, child.file, child.attempt)));
+            settle(args, failed.actorId, crashResult(child.file, child.attempt, failed.error));
           }),
         },
         CANCEL: {
@@ -171,6 +176,18 @@ function settle({ context, self, enqueue }: SettleArgs, actorId: string, result:
     for (const [id, child] of Object.entries(self.getSnapshot().children)) {
       if (id !== actorId && child) enqueue.sendTo(child, { type: 'CANCEL', reason: 'fail-fast' });
     }
+  }
+}
+
+function containerLabelsOf(runId: string, file: string, attempt: number): Record<string, string> {
+  return { [Labels.runId]: runId, [Labels.feature]: file, [Labels.attempt]: String(attempt) };
+}
+
+async function removeByLabels(runtime: ContainerRuntime, labels: Record<string, string>): Promise<void> {
+  try {
+    for (const container of await runtime.listByLabels(labels)) await runtime.removeById(container.id);
+  } catch {
+    // The engine is not answering either: the next server start removes the container by its labels.
   }
 }
 

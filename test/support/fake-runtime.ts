@@ -32,8 +32,10 @@ export class FakeRuntime implements ContainerRuntime {
 
   async ping(): Promise<void> {}
   async checkImage(): Promise<void> {}
-  async listByLabels(): Promise<LabelledContainer[]> {
-    return [];
+  async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
+    return this.created
+      .map((spec, index) => ({ id: `fake-${index + 1}`, labels: spec.labels }))
+      .filter(({ id, labels: own }) => !this.removed.includes(id) && Object.entries(labels).every(([key, value]) => own[key] === value));
   }
   async removeById(id: string): Promise<void> {
     this.removed.push(id);

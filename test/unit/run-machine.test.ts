@@ -1,5 +1,5 @@
 import { createActor, toPromise } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runMachine, type RunObserver } from '../../src/actors/run-machine.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
@@ -128,7 +128,7 @@ describe('run machine', () => {
     const results: FeatureResult[] = [];
     const observer: RunObserver = {
       state: (file, _attempt, state) => {
-        if (file === 'boom.feature' && state === 'creating') throw new Error('observer bug');
+        if (file === 'boom.feature' && state === 'running') throw new Error('observer bug');
       },
       output: () => {},
       result: (result, final) => final && results.push(result),
@@ -140,5 +140,7 @@ describe('run machine', () => {
     expect(await done).toMatchObject({ status: 'failed' });
     expect(results.map((r) => [r.file, r.status])).toEqual(expect.arrayContaining([['boom.feature', 'error'], ['ok.feature', 'passed']]));
     expect(results.find((r) => r.file === 'boom.feature')!.error).toContain('observer bug');
+    // Its container outlived the crashed actor; the run removes it by its labels.
+    await vi.waitFor(() => expect(runtime.removed).toHaveLength(2));
   });
 });
