@@ -97,6 +97,12 @@ describe('baleen cucumber on a real Docker engine', () => {
     expect(summary.features[0]).toMatchObject({ status: 'error', exitCode: 4, error: '--before-command failed with exit code 4' });
   });
 
+  it('runs the command in --work-dir instead of the image\'s WORKDIR', async () => {
+    const result = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--work-dir', '/tmp', '--command', 'echo "in $(pwd)"; test "$(pwd)" = /tmp']);
+    expect(result.code, result.stdout).toBe(0);
+    expect(await readFile(join(result.reportDir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toBe('in /tmp\n');
+  });
+
   it('runs a named project from a project file', async () => {
     const config = join(scratch, 'baleen.yml');
     await writeFile(config, ['projects:', '  smoke:', `    image: ${TEST_IMAGE}`, '    files: [features/pass.feature, features/env.feature]', '    env:', '      BALEEN_GREETING: hello world', '    concurrency: 2', ''].join('\n'));
