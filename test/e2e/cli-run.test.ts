@@ -1,26 +1,16 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft } from '../support/docker.js';
+import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'baleen-e2e-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-afterEach(() => {
-  expect(expectNoContainersLeft()).toEqual([]);
-});
+const scratch = useScratch('baleen-e2e-');
 
-let runs = 0;
 async function baleen(args: string[], env?: NodeJS.ProcessEnv): Promise<CliResult & { reportDir: string }> {
-  const reportDir = join(scratch, `report-${++runs}`);
+  const reportDir = scratch.reportDir();
   const result = await runCli([...args, '--report-dir', reportDir], { cwd: FIXTURE_SUITE, ...(env ? { env } : {}) });
   return { ...result, reportDir };
 }
@@ -104,7 +94,7 @@ describe('baleen cucumber on a real Docker engine', () => {
   });
 
   it('runs a named project from a project file', async () => {
-    const config = join(scratch, 'baleen.yml');
+    const config = scratch.path('baleen.yml');
     await writeFile(config, ['projects:', '  smoke:', `    image: ${TEST_IMAGE}`, '    files: [features/pass.feature, features/env.feature]', '    env:', '      BALEEN_GREETING: hello world', '    concurrency: 2', ''].join('\n'));
     const result = await baleen(['project', 'smoke', '--config', config]);
     expect(result.code, result.stdout + result.stderr).toBe(0);

@@ -1,25 +1,19 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BALEEN_BIN } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, expectNoContainersLeft } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
 import { shellQuote } from '../../src/util/shell-quote.js';
 import { stripAnsi } from '../../src/util/text.js';
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'baleen-tty-'));
-});
-afterAll(() => rm(scratch, { recursive: true, force: true }));
+const scratch = useScratch('baleen-tty-');
 
 describe('the console on a terminal', () => {
   it('redraws a live line per active feature, then prints the results and the summary', async () => {
     // util-linux `script` gives the CLI a real pseudo-terminal, as a developer's shell would.
     const command = [process.execPath, BALEEN_BIN, 'cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/with space.feature',
-      '--command', 'sleep 1; cucumber-js {file} --format json:{report}', '--report-dir', join(scratch, 'r'), '--timings', join(scratch, 't.json')]
+      '--command', 'sleep 1; cucumber-js {file} --format json:{report}', '--report-dir', scratch.path('r'), '--timings', scratch.path('t.json')]
       .map(shellQuote)
       .join(' ');
     const { stdout } = await promisify(execFile)('script', ['-qefc', command, '/dev/null'], { cwd: FIXTURE_SUITE, env: { ...process.env, COLUMNS: '120' } });

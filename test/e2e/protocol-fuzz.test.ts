@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,16 +8,15 @@ import { createLogger } from '../../src/server/logger.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, waitForNoBaleenContainers } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
 
+const scratch = useScratch('baleen-fuzz-');
 let server: RunningServer;
-let scratch: string;
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'baleen-fuzz-'));
   server = await startServer({ host: '127.0.0.1', port: 0, runtime: new DockerRuntime(), logger: createLogger('silent') });
 });
 afterAll(async () => {
   await server.close();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 // A deterministic generator, so a failure can be replayed.
@@ -93,7 +91,7 @@ describe('the server under hostile input', () => {
     expect(await giantClosed).toBe(1009);
 
     expect(baleenContainers()).toEqual([]);
-    const dir = join(scratch, 'after-fuzz');
+    const dir = scratch.path('after-fuzz');
     const result = await runCli(['cucumber', '--server', server.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', dir], { cwd: FIXTURE_SUITE });
     expect(result.code, result.stderr).toBe(1);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;

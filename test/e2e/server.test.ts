@@ -1,27 +1,22 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli, startServerProcess, type CliProcess } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft } from '../support/docker.js';
+import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
 
-let scratch: string;
+const scratch = useScratch('baleen-server-');
 let server: CliProcess;
 let url: string;
 const token = 'test-token-0123456789';
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'baleen-server-'));
-  ({ process: server, url } = await startServerProcess({ cwd: scratch, env: { BALEEN_TOKEN: token } }));
+  ({ process: server, url } = await startServerProcess({ cwd: scratch.dir, env: { BALEEN_TOKEN: token } }));
 });
 afterAll(async () => {
   expect((await server.stop('SIGTERM')).code).toBe(0);
-  await rm(scratch, { recursive: true, force: true });
-});
-afterEach(() => {
-  expect(expectNoContainersLeft()).toEqual([]);
 });
 
 /** The HTTP status a WebSocket upgrade gets, or 101 if it was accepted. */
@@ -39,7 +34,7 @@ function upgradeStatus(headers: Record<string, string>): Promise<number> {
 
 describe('baleen server as its own process', () => {
   it('runs a client\'s suite sent over WebSocket and streams back the results', async () => {
-    const reportDir = join(scratch, 'report');
+    const reportDir = scratch.path('report');
     const result = await runCli(
       ['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', reportDir],
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
@@ -54,7 +49,7 @@ describe('baleen server as its own process', () => {
 
   it('keeps --env values out of its log and the reports', async () => {
     const secret = 's3cret-value-that-must-not-leak';
-    const reportDir = join(scratch, 'secret-report');
+    const reportDir = scratch.path('secret-report');
     const result = await runCli(
       ['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--env', `API_KEY=${secret}`, '--report-dir', reportDir],
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
@@ -75,7 +70,7 @@ describe('baleen server as its own process', () => {
   });
 
   it('tells a client without the token how to fix it (exit 3)', async () => {
-    const result = await runCli(['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', join(scratch, 'r2')], {
+    const result = await runCli(['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.path('r2')], {
       cwd: FIXTURE_SUITE,
       env: { BALEEN_TOKEN: '' },
     });
@@ -84,8 +79,8 @@ describe('baleen server as its own process', () => {
   });
 
   it('runs only the images its --allow-image patterns allow (exit 2 for the others)', async () => {
-    const strict = await startServerProcess({ cwd: scratch, args: ['--allow-image', 'registry.example/*'] });
-    const result = await runCli(['cucumber', '--server', strict.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', join(scratch, 'r3')], {
+    const strict = await startServerProcess({ cwd: scratch.dir, args: ['--allow-image', 'registry.example/*'] });
+    const result = await runCli(['cucumber', '--server', strict.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.path('r3')], {
       cwd: FIXTURE_SUITE,
     });
     expect(result.code).toBe(2);
@@ -94,7 +89,7 @@ describe('baleen server as its own process', () => {
   });
 
   it('refuses to listen beyond loopback without a token', async () => {
-    const result = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], { cwd: scratch, env: { BALEEN_TOKEN: '' } });
+    const result = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], { cwd: scratch.dir, env: { BALEEN_TOKEN: '' } });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
   });

@@ -1,19 +1,12 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, expectNoContainersLeft } from '../support/docker.js';
+import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'baleen-shard-'));
-});
-afterAll(() => rm(scratch, { recursive: true, force: true }));
-afterEach(() => {
-  expect(expectNoContainersLeft()).toEqual([]);
-});
+const scratch = useScratch('baleen-shard-');
 
 const FILES = ['features/pass.feature', 'features/fail.feature', 'features/with space.feature', 'features/café ünïcode.feature'];
 const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
@@ -21,27 +14,27 @@ const baleen = (args: string[]) => runCli(args, { cwd: FIXTURE_SUITE });
 
 describe('timing history, sharding and merging', () => {
   it('records durations, and starts the feature the history says is longest first', async () => {
-    const timings = join(scratch, 'timings.json');
-    const first = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--report-dir', join(scratch, 'r0')]);
+    const timings = scratch.path('timings.json');
+    const first = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--report-dir', scratch.path('r0')]);
     expect(first.code).toBe(1);
     const recorded = JSON.parse(await readFile(timings, 'utf8')) as { features: Record<string, { durationsMs: number[] }> };
     expect(Object.keys(recorded.features).sort()).toEqual([...FILES].sort());
 
     recorded.features['features/with space.feature'] = { durationsMs: [60_000] };
     await writeFile(timings, JSON.stringify(recorded));
-    const second = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--concurrency', '1', '--report-dir', join(scratch, 'r1')]);
+    const second = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--concurrency', '1', '--report-dir', scratch.path('r1')]);
     // One slot: features finish in the order they start.
     const finished = [...second.stdout.matchAll(/(?:PASS|FAIL)\s+(features\/.+?\.feature)/g)].map((m) => m[1]);
     expect(finished[0]).toBe('features/with space.feature');
     expect(second.stdout).toMatch(/expected \d.*from the timing history/);
-    expect((await summaryOf(join(scratch, 'r1'))).expectedDurationMs).toBeGreaterThan(60_000);
+    expect((await summaryOf(scratch.path('r1'))).expectedDurationMs).toBeGreaterThan(60_000);
   });
 
   it('splits a suite into disjoint shards and merges their reports into one', async () => {
     // Every CI machine starts from the same history (here: none), as shards run side by side.
-    const shardDirs = [join(scratch, 'shard-1'), join(scratch, 'shard-2')];
+    const shardDirs = [scratch.path('shard-1'), scratch.path('shard-2')];
     for (const [i, dir] of shardDirs.entries()) {
-      const timings = join(scratch, `shard-${i + 1}-timings.json`);
+      const timings = scratch.path(`shard-${i + 1}-timings.json`);
       await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--shard', `${i + 1}/2`, '--report-dir', dir]);
     }
     const shards = await Promise.all(shardDirs.map(async (dir) => (await summaryOf(dir)).features.map((f) => f.file)));
@@ -49,7 +42,7 @@ describe('timing history, sharding and merging', () => {
     expect(shards[1]!.length).toBeGreaterThan(0);
     expect([...shards[0]!, ...shards[1]!].sort()).toEqual([...FILES].sort());
 
-    const mergedDir = join(scratch, 'merged');
+    const mergedDir = scratch.path('merged');
     const merged = await baleen(['merge', ...shardDirs, '--report-dir', mergedDir]);
     expect(merged.code).toBe(1);
     const summary = await summaryOf(mergedDir);
@@ -60,7 +53,7 @@ describe('timing history, sharding and merging', () => {
   });
 
   it('refuses to merge a folder that is not a report', async () => {
-    const result = await baleen(['merge', scratch, '--report-dir', join(scratch, 'm2')]);
+    const result = await baleen(['merge', scratch.dir, '--report-dir', scratch.path('m2')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/has no results\.json/);
   });
