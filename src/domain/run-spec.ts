@@ -35,4 +35,3 @@ export const RunSpecSchema = z.strictObject({
   nanoCpus: z.number().int().positive().optional(),
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
-export type RunSpecInput = z.input<typeof RunSpecSchema>;

@@ -32,7 +32,6 @@ export const CancelRunSchema = z.strictObject({
 });
 export const ClientMessageSchema = z.discriminatedUnion('type', [SubmitRunSchema, CancelRunSchema]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
-export type ClientMessageInput = z.input<typeof ClientMessageSchema>;
 
 // Server → client
 export const RunAcceptedSchema = z.strictObject({

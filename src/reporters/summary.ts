@@ -38,8 +38,20 @@ export interface RunSummary {
   };
 }
 
-/** The machine-readable digest of a run: what summary.json holds and what the console summary prints. */
+const digests = new WeakMap<RunOutcome, RunSummary>();
+
+/**
+ * The machine-readable digest of a run: what summary.json holds and what the console and HTML summaries
+ * print. Several reporters ask for it at the end of a run, and counting scenarios reads every feature's
+ * Cucumber JSON, so it is computed once per outcome.
+ */
 export function summarize(outcome: RunOutcome): RunSummary {
+  let summary = digests.get(outcome);
+  if (!summary) digests.set(outcome, (summary = digest(outcome)));
+  return summary;
+}
+
+function digest(outcome: RunOutcome): RunSummary {
   const features: FeatureSummary[] = outcome.results.map((result) => ({
     file: result.file,
     status: result.status,

@@ -1,24 +1,14 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { CliProcess, runCli, startServerProcess } from '../support/cli.js';
-import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft, waitForNoBaleenContainers } from '../support/docker.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, waitForNoBaleenContainers } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
 
-let scratch: string;
-beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'baleen-faults-'));
-});
-afterAll(async () => {
-  await rm(scratch, { recursive: true, force: true });
-});
-afterEach(() => {
-  expect(expectNoContainersLeft()).toEqual([]);
-});
+const scratch = useScratch('baleen-faults-');
 
-let runs = 0;
-const reportDir = () => join(scratch, `report-${++runs}`);
+const reportDir = () => scratch.reportDir();
 const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
 const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((f) => [f.file, f.status]));
 
@@ -48,8 +38,18 @@ describe('interruption', () => {
     expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('a second Ctrl-C quits at once; the next server start removes whatever was left', async () => {
+    const { client } = await startHangingRun();
+    client.child.kill('SIGINT');
+    const result = await client.stop('SIGINT');
+    expect(result.code).toBe(130);
+    const next = await startServerProcess({ cwd: scratch.dir });
+    expect(baleenContainers()).toEqual([]);
+    expect((await next.process.stop('SIGTERM')).code).toBe(0);
+  });
+
   it('SIGINT on a client of a separate server cancels the run there: containers removed, exit 130', async () => {
-    const server = await startServerProcess({ cwd: scratch });
+    const server = await startServerProcess({ cwd: scratch.dir });
     const { client, dir } = await startHangingRun(['--server', server.url]);
     const result = await client.stop('SIGINT');
     expect(result.code, result.stderr).toBe(130);
@@ -123,7 +123,7 @@ describe('huge output', () => {
 
 describe('a server that dies', () => {
   it('gives its client a clear error (exit 3), and the next server removes the orphaned containers', async () => {
-    const server = await startServerProcess({ cwd: scratch });
+    const server = await startServerProcess({ cwd: scratch.dir });
     const { client } = await startHangingRun(['--server', server.url]);
     await server.process.stop('SIGKILL');
     const result = await client.done;
@@ -131,13 +131,13 @@ describe('a server that dies', () => {
     expect(result.stderr).toMatch(/baleen server at ws:\/\/.* closed the connection/);
     expect(baleenContainers()).toHaveLength(2);
 
-    const next = await startServerProcess({ cwd: scratch });
+    const next = await startServerProcess({ cwd: scratch.dir });
     expect(baleenContainers()).toEqual([]);
     expect((await next.process.stop('SIGTERM')).code).toBe(0);
   });
 
   it('cancels the run of a client that vanishes, removing its containers', async () => {
-    const server = await startServerProcess({ cwd: scratch });
+    const server = await startServerProcess({ cwd: scratch.dir });
     const { client } = await startHangingRun(['--server', server.url]);
     await client.stop('SIGKILL');
     await waitForNoBaleenContainers(10_000);

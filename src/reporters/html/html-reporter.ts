@@ -43,10 +43,11 @@ function metadataOf(outcome: RunOutcome): Record<string, string> {
   const flaky = features.filter((f) => f.flaky).map((f) => `${f.file} (passed on attempt ${f.attempts})`);
   if (flaky.length > 0) metadata.Flaky = flaky.join(', ');
   // Features without a Cucumber report (parse errors, crashes) have no scenarios to show: name them here.
-  for (const feature of features) {
-    if (feature.status !== 'passed' && !outcome.results.find((r) => r.file === feature.file)?.cucumberJson) {
-      metadata[`✗ ${feature.file}`] = `${feature.status}: ${feature.error ?? ''}`.trim();
+  for (const result of outcome.results) {
+    if (result.status !== 'passed' && !result.cucumberJson) {
+      metadata[`✗ ${result.file}`] = `${result.status}: ${result.error ?? ''}`.trim();
     }
   }
+  for (const file of outcome.unfinished) metadata[`✗ ${file}`] = 'unfinished';
   return metadata;
 }
