@@ -1,6 +1,7 @@
 // npm run bench: baleen against the baselines on the same suites, the same engine, in one process.
 // Prints wall times, ratios against each baseline, containers a second and baleen's peak memory.
-//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large]
+//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large] [--swarm]
+// --swarm also runs baleen on a one-node swarm of the same engine (made for the bench, left afterwards).
 import { execFileSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +13,11 @@ const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const concurrency = Number(args[args.indexOf('--concurrency') + 1]) || 4;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const withSwarm = args.includes('--swarm');
 const repo = new URL('..', import.meta.url).pathname;
 
 const scratch = await mkdtemp(join(tmpdir(), 'baleen-bench-'));
+const leaveSwarm = withSwarm ? joinSwarm() : () => undefined;
 try {
   console.log(`baleen benchmark: concurrency ${concurrency}${quick ? ', quick' : ''}; setting up…`);
   // cucumber-js 12 on the host too, for the no-isolation baseline: the same lock file as the runner image.
@@ -37,14 +40,25 @@ try {
     // First baleen run without history (name order), then with the history it recorded (longest first).
     const cold = await timed(() => baleen({ ...context, reportDir: join(scratch, `${suite.name}-cold`) }));
     const warm = await timed(() => baleen({ ...context, reportDir: join(scratch, `${suite.name}-warm`) }));
-    rows.push({ suite, files: files.length, times, cold, warm });
+    // On the swarm with the same history, so that it differs from the last run only by the runtime.
+    const swarm = withSwarm ? await timed(() => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${suite.name}-swarm`) })) : undefined;
+    rows.push({ suite, files: files.length, times, cold, warm, swarm });
     console.log(`  ${suite.name}: done`);
   }
   const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.baleen.managed=true'], { encoding: 'utf8' }).trim();
   if (left) console.log(`WARNING: containers left behind: ${left.split('\n').length}`);
   print(rows);
 } finally {
+  leaveSwarm();
   await rm(scratch, { recursive: true, force: true });
+}
+
+/** Makes the engine a one-node swarm unless it is in one; returns what puts it back. */
+function joinSwarm() {
+  const state = execFileSync('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'], { encoding: 'utf8' }).trim();
+  if (state === 'active') return () => undefined;
+  execFileSync('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1'], { stdio: 'ignore' });
+  return () => execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore' });
 }
 
 async function timed(fn) {
@@ -58,7 +72,7 @@ function print(rows) {
   const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : '–');
   console.log('\n| suite | runner | wall | baleen ÷ it | containers/s | peak MB server / client |');
   console.log('| --- | --- | --- | --- | --- | --- |');
-  for (const { suite, files, times, cold, warm } of rows) {
+  for (const { suite, files, times, cold, warm, swarm } of rows) {
     for (const [name, ms] of Object.entries(times)) {
       const perSecond = name === 'cucumber --parallel' ? '–' : (files / (ms / 1000)).toFixed(1);
       console.log(`| ${suite.name} | ${name} | ${s(ms)} | ${ratio(warm.ms, ms)} | ${perSecond} | |`);
@@ -66,6 +80,9 @@ function print(rows) {
     for (const [name, run] of [['baleen, no history', cold], ['baleen, with history', warm]]) {
       const expected = run.expectedMs ? ` (expected ${s(run.expectedMs)})` : '';
       console.log(`| ${suite.name} | ${name} | ${s(run.ms)}${expected} | | ${(files / (run.ms / 1000)).toFixed(1)} | ${run.serverMb} / ${run.clientMb} |`);
+    }
+    if (swarm) {
+      console.log(`| ${suite.name} | baleen on a one-node swarm | ${s(swarm.ms)} | ${ratio(swarm.ms, warm.ms)} of baleen on the engine | ${(files / (swarm.ms / 1000)).toFixed(1)} | ${swarm.serverMb} / ${swarm.clientMb} |`);
     }
   }
   console.log('\nSuites:', rows.map(({ suite }) => `${suite.name}: ${suite.note}`).join('; '));

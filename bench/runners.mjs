@@ -40,9 +40,12 @@ export async function cucumberParallel({ files, concurrency, cwd, cucumberBin })
   return {};
 }
 
-/** 4. baleen, through a separate server process so that the server's and client's memory are measured apart. */
-export async function baleen({ image, files, concurrency, cwd, timings, reportDir }) {
-  const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0'], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+/**
+ * 4. baleen, through a separate server process so that the server's and client's memory are measured apart;
+ * `runtime: 'swarm'` runs the same on the engine's swarm.
+ */
+export async function baleen({ image, files, concurrency, cwd, timings, reportDir, runtime = 'docker' }) {
+  const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0', '--runtime', runtime], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {

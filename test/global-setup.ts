@@ -3,19 +3,24 @@ import { readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSingleNodeSwarm } from './support/swarm.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Before any end-to-end test: compile the CLI that the tests run as a child process, make sure a Docker
- * engine runs, and build the runner images (fast when they are current). After them: remove the timing
- * histories the test runs wrote (see support/cli.ts).
+ * engine runs, build the runner images (fast when they are current) and make the engine a one-node swarm.
+ * After them: put the swarm back as it was, and remove the timing histories the test runs wrote (see
+ * support/cli.ts).
  */
 export default function setup(): () => Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   execFileSync('bash', ['docker/build-images.sh'], { cwd: root, stdio: 'inherit' });
   execFileSync('bash', ['docker/build-images.sh', '--suite', 'test/fixtures/suite', '--tag', 'baleen-test-runner'], { cwd: root, stdio: 'inherit' });
+  // The swarm runtime's tests need the engine to be a swarm manager; a swarm made here is left afterwards.
+  const restoreSwarm = ensureSingleNodeSwarm();
   return async () => {
+    restoreSwarm();
     const leftovers = (await readdir(tmpdir())).filter((name) => name.startsWith('baleen-test-timings-'));
     await Promise.all(leftovers.map((name) => rm(join(tmpdir(), name), { force: true })));
   };

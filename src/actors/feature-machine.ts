@@ -72,7 +72,7 @@ function describe(error: unknown): string {
  * collecting → removing → done. Whatever happens after the container exists, the machine passes through
  * `removing`, so no path leaves a container behind. A slot of the gate is held from `creating` until the
  * container stops running (`collecting`, or `removing` or `done` on paths that cut it short).
- * CANCEL during a step that must not be torn in half (creating, attaching, starting) is remembered and
+ * CANCEL during a step that must not be torn in half (creating, attaching) is remembered and
  * honoured when that step ends; in collecting and removing the container has exited already, and the
  * feature keeps its real outcome.
  */
@@ -99,6 +99,8 @@ export const featureMachine = setup({
         // The feature and attempt are told to the container too: a command may label its output with them.
         env: { ...input.spec.env, BALEEN_FEATURE: input.file, BALEEN_ATTEMPT: String(input.attempt) },
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
+        stopGraceSeconds: input.spec.stopGraceSeconds,
+        constraints: input.spec.constraints,
         labels: {
           ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file, attempt: input.attempt }),
         },
@@ -114,7 +116,7 @@ export const featureMachine = setup({
         end: () => stderrOf(input, input.reportChannel.flush()),
       }),
     ),
-    startContainer: fromPromise<void, FeatureContext>(({ input }) => input.attached!.start()),
+    startContainer: fromPromise<void, FeatureContext>(({ input, signal }) => input.attached!.start(signal)),
     awaitExit: fromPromise<ContainerExit, FeatureContext>(({ input }) => input.attached!.exited),
     collectReport: fromPromise<CucumberJson | null, FeatureContext>(async ({ input }) => {
       const channel = input.reportChannel;
@@ -201,7 +203,9 @@ export const featureMachine = setup({
         onDone: [{ guard: 'cancelRequested', target: 'removing' }, { target: 'running' }],
         onError: { target: 'removing', actions: problem('could not start the container') },
       },
-      on: { CANCEL: { actions: 'requestCancel' } },
+      // The container exists and removing it is safe at any point of its start; on a cluster the start may
+      // wait long for a free node, which a cancellation must not sit out.
+      on: { CANCEL: { target: 'removing', actions: 'requestCancel' } },
     },
     running: {
       entry: { type: 'notify', params: 'running' },

@@ -2,14 +2,14 @@ import { resolve } from 'node:path';
 import { parseEnvOptions } from '../config/env-option.js';
 import { loadProject } from '../config/project-file.js';
 import { DEFAULT_REPORT_DIR, defaultConcurrency, type RunRequest } from '../config/run-request.js';
-import { ExitCode } from '../errors/baleen-error.js';
+import { BaleenError, ExitCode } from '../errors/baleen-error.js';
 import { runSuite } from '../client/run-suite.js';
 import { mergeReports } from '../client/merge-reports.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
-import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { startServer } from '../server/baleen-server.js';
 import { createLogger } from '../server/logger.js';
-import type { ClientFlags, CommandHandlers, ProjectFlags } from './program.js';
+import type { ClientFlags, CommandHandlers, EngineFlags, ProjectFlags } from './program.js';
+import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 
@@ -24,6 +24,22 @@ async function runWithSignals(request: RunRequest): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/**
+ * The engine of the embedded server. A `--server` has chosen its own engine when it started; a client that
+ * also names one would be silently ignored, so it is told instead.
+ */
+function engineOf(flags: EngineFlags & { server?: string }, projectRuntime?: RuntimeKind): EngineChoice {
+  if (flags.server !== undefined && (flags.runtime !== undefined || flags.dockerHost !== undefined)) {
+    throw new BaleenError('USAGE', '--runtime and --docker-host choose the embedded server\'s engine, and --server names a running server with its own', {
+      hint: 'start that server with them (baleen server --runtime swarm), or drop --server',
+    });
+  }
+  return {
+    runtime: flags.runtime ?? projectRuntime ?? DEFAULT_ENGINE.runtime,
+    ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
+  };
 }
 
 /** Flags that both `cucumber` and `project` take, over whatever the project file said. */
@@ -56,7 +72,9 @@ export const commandHandlers: CommandHandlers = {
       beforeCommand: flags.beforeCommand,
       env: parseEnvOptions(flags.env),
       concurrency: flags.concurrency ?? defaultConcurrency(),
+      constraints: flags.constraint,
       reportDir: flags.reportDir ?? DEFAULT_REPORT_DIR,
+      engine: engineOf(flags),
       ...clientSettings(flags),
     });
   },
@@ -77,7 +95,10 @@ export const commandHandlers: CommandHandlers = {
       failFast: project.fail_fast,
       memoryBytes: project.memory,
       nanoCpus: project.cpus,
+      // Constraints add up: the project's say where its suite may run, the command line narrows that.
+      constraints: [...(project.constraints ?? []), ...flags.constraint],
       reportDir: flags.reportDir ?? project.report_dir ?? DEFAULT_REPORT_DIR,
+      engine: engineOf(flags, project.runtime),
       ...clientSettings(flags),
     });
   },
@@ -89,7 +110,7 @@ export const commandHandlers: CommandHandlers = {
       port: flags.port,
       ...(flags.token ? { token: flags.token } : {}),
       allowImages: flags.allowImage,
-      runtime: new DockerRuntime(),
+      runtime: createRuntime(engineOf(flags)),
       logger,
     });
     process.stdout.write(`baleen server listening on ${server.url}\n`);

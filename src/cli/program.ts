@@ -4,11 +4,12 @@ import { DEFAULT_COMMAND } from '../domain/run-spec.js';
 import { DEFAULT_REPORT_DIR } from '../config/run-request.js';
 import { parseCpus, parseDuration, parseMemory } from '../config/units.js';
 import { parseShard } from '../scheduling/shard.js';
+import { RUNTIME_KINDS, type RuntimeKind } from '../runtime/create-runtime.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-export interface CucumberFlags {
+export interface CucumberFlags extends EngineFlags {
   image: string;
   files: string[];
   command?: string;
@@ -21,6 +22,7 @@ export interface CucumberFlags {
   failFast?: boolean;
   memory?: number;
   cpus?: number;
+  constraint: string[];
   reportDir?: string;
   timings?: string;
   shard?: { index: number; total: number };
@@ -30,14 +32,23 @@ export interface CucumberFlags {
   verbose?: boolean;
 }
 
-export interface ServerFlags {
+/** How a process reaches its container engine: the embedded server's, or `baleen server`'s. */
+export interface EngineFlags {
+  runtime?: RuntimeKind;
+  dockerHost?: string;
+}
+
+export interface ServerFlags extends EngineFlags {
   host: string;
   port: number;
   token?: string;
   allowImage: string[];
 }
 
-export type ClientFlags = Pick<CucumberFlags, 'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose'>;
+export type ClientFlags = Pick<
+  CucumberFlags,
+  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'constraint' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
+>;
 
 export interface ProjectFlags extends ClientFlags {
   config: string;
@@ -87,19 +98,27 @@ function port(value: string): number {
   return number;
 }
 
+/** How to reach the engine: for `baleen server`, and for the server a client embeds. */
+function addEngineOptions(command: Command, whose: string): Command {
+  return command
+    .addOption(new Option('--runtime <kind>', `where ${whose} containers run: one Docker engine, or a Docker Swarm through a manager (default: docker)`).choices(RUNTIME_KINDS).env('BALEEN_RUNTIME'))
+    .option('--docker-host <url>', 'the Docker engine (or swarm manager): unix://, tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// (default: DOCKER_HOST, then the local socket)');
+}
+
 /** Options shared by every command that runs a suite. */
 function addRunOptions(command: Command): Command {
-  return command
+  return addEngineOptions(command, 'the embedded server\'s')
     .option('--concurrency <n>', 'containers at once (default: the CPU count)', positiveInt('--concurrency'))
     .option('--timeout <duration>', 'per feature, e.g. 90s, 5m or seconds; then the container is stopped and the feature is an error', unit(parseDuration, 'a duration such as 90s, 5m or 120'))
     .option('--retries <n>', 'run a failed or errored feature again, in a fresh container, up to n more times', nonNegativeInt('--retries'))
     .option('--fail-fast', 'after the first failure start no new container, stop the running ones and skip the rest')
-    .option('--memory <size>', 'memory limit per container, e.g. 512m or 2g', unit(parseMemory, 'a size such as 512m or 2g'))
-    .option('--cpus <n>', 'CPU limit per container, e.g. 1.5', unit(parseCpus, 'a number of CPUs such as 1.5'))
+    .option('--memory <size>', 'memory limit per container, e.g. 512m or 2g (on a swarm also reserved)', unit(parseMemory, 'a size such as 512m or 2g'))
+    .option('--cpus <n>', 'CPU limit per container, e.g. 1.5 (on a swarm also reserved)', unit(parseCpus, 'a number of CPUs such as 1.5'))
+    .option('--constraint <expr>', 'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)', collect, [])
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
     .option('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`)
     .option('--shard <i/n>', 'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)', unit(parseShard, 'INDEX/TOTAL such as 2/4'))
-    .option('--server <url>', 'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one)')
+    .option('--server <url>', 'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one, on --runtime)')
     .addOption(new Option('--token <token>', 'the server\'s token').env('BALEEN_TOKEN'))
     .addOption(new Option('--quiet', 'print only the summary').conflicts('verbose'))
     .option('--verbose', 'stream every container\'s output and the server log');
@@ -128,8 +147,7 @@ export function buildProgram(handlers: CommandHandlers): Command {
       .option('--env <KEY=VALUE>', 'an environment variable for the containers (repeatable; KEY alone passes yours)', collect, []),
   ).action((flags: CucumberFlags) => handlers.cucumber(flags).then(setExitCode));
 
-  program
-    .command('server')
+  addEngineOptions(program.command('server'), 'the server\'s')
     .description('run the engine as a long-lived WebSocket server')
     .option('--host <host>', 'address to listen on (anything but loopback needs --token)', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 5533)

@@ -1,4 +1,4 @@
-import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
+import { createRuntime, type EngineChoice } from '../runtime/create-runtime.js';
 import { createLogger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/baleen-server.js';
 
@@ -6,11 +6,11 @@ import { startServer, type RunningServer } from '../server/baleen-server.js';
  * Without --server, the client starts the same server in-process on a free loopback port and talks to it
  * over the same WebSocket protocol, so there is one code path whether the server is local or shared.
  */
-export function startEmbeddedServer(verbose: boolean): Promise<RunningServer> {
+export function startEmbeddedServer(engine: EngineChoice, verbose: boolean): Promise<RunningServer> {
   return startServer({
     host: '127.0.0.1',
     port: 0,
-    runtime: new DockerRuntime(),
+    runtime: createRuntime(engine),
     logger: createLogger(verbose ? 'info' : 'error'),
   });
 }

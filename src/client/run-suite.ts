@@ -45,7 +45,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
 
   let embedded: RunningServer | undefined;
   try {
-    if (!request.server) embedded = await startEmbeddedServer(request.verbosity === 'verbose');
+    if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose');
     const connection = await connectToServer(request.server ?? embedded!.url, request.token);
     const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true });
     const extraInfo = { ...(expectedMs === undefined ? {} : { expectedMs }), ...(request.shard ? { shard: request.shard } : {}) };
@@ -77,6 +77,7 @@ function buildSpec(request: RunRequest, features: string[]): RunSpec {
     failFast: request.failFast,
     memoryBytes: request.memoryBytes,
     nanoCpus: request.nanoCpus,
+    constraints: request.constraints,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

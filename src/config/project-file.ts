@@ -3,6 +3,8 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
 import { parseCpus, parseDuration, parseMemory } from './units.js';
+import { PlacementConstraintSchema } from '../domain/run-spec.js';
+import { RUNTIME_KINDS } from '../runtime/create-runtime.js';
 
 const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -35,6 +37,8 @@ export const ProjectSchema = z.strictObject({
   memory: unitField(parseMemory, 'a size such as 512m or 2g'),
   cpus: unitField(parseCpus, 'a number of CPUs such as 1.5'),
   report_dir: z.string().min(1).optional(),
+  runtime: z.enum(RUNTIME_KINDS).optional(),
+  constraints: z.array(PlacementConstraintSchema).optional(),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
@@ -66,7 +70,7 @@ export async function loadProject(path: string, name: string): Promise<Project> 
     const where = issue.path.join('.') || '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
     throw new BaleenError('CONFIG', `${path}: ${where}: ${what}`, {
-      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, retries, fail_fast, timeout, memory, cpus, report_dir under `projects:`',
+      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, retries, fail_fast, timeout, memory, cpus, report_dir, runtime, constraints under `projects:`',
     });
   }
   const project = parsed.data.projects[name];

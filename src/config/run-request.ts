@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
+import type { EngineChoice } from '../runtime/create-runtime.js';
 
 /** Everything the client needs to run a suite, whichever way it was asked for (flags or a project file). */
 export interface RunRequest {
@@ -15,12 +16,15 @@ export interface RunRequest {
   failFast?: boolean;
   memoryBytes?: number;
   nanoCpus?: number;
+  /** Swarm placement constraints for every feature's container. */
+  constraints: string[];
   reportDir: string;
   /** The timing history file (default .baleen/timings.json). */
   timingsFile: string;
   shard?: { index: number; total: number };
-  /** A running baleen server; without one, an embedded server starts in-process. */
+  /** A running baleen server; without one, an embedded server starts in-process, on `engine`. */
   server?: string;
+  engine: EngineChoice;
   token?: string;
   verbosity: Verbosity;
 }

@@ -6,6 +6,12 @@ export const DEFAULT_COMMAND = 'cucumber-js {file} --format json:{report}';
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
 
+/** `node.labels.pool==ci`, `node.role!=manager`: a dotted attribute, == or !=, a value. */
+export const PlacementConstraintSchema = z
+  .string()
+  .max(1024)
+  .regex(/^\s*[A-Za-z0-9_.-]+\s*(==|!=)\s*\S.*$/, 'a placement constraint such as node.labels.pool==ci');
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 /**
@@ -33,5 +39,7 @@ export const RunSpecSchema = z.strictObject({
   memoryBytes: z.number().int().min(6 * 1024 * 1024).optional(),
   /** CPU limit in billionths of a CPU (docker run --cpus 1.5 = 1_500_000_000). */
   nanoCpus: z.number().int().positive().optional(),
+  /** Swarm placement constraints, as `docker service create --constraint` takes them. */
+  constraints: z.array(PlacementConstraintSchema).max(64).default([]),
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;

@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'DOCKER_UNREACHABLE'
   | 'IMAGE_NOT_FOUND'
   | 'CONTAINER_FAILED'
+  | 'NOT_SWARM_MANAGER'
+  | 'UNSCHEDULABLE'
   | 'SERVER_UNREACHABLE'
   | 'SERVER_CLOSED'
   | 'PROTOCOL'
@@ -31,6 +33,8 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   DOCKER_UNREACHABLE: ExitCode.infrastructure,
   IMAGE_NOT_FOUND: ExitCode.infrastructure,
   CONTAINER_FAILED: ExitCode.infrastructure,
+  NOT_SWARM_MANAGER: ExitCode.infrastructure,
+  UNSCHEDULABLE: ExitCode.infrastructure,
   SERVER_UNREACHABLE: ExitCode.infrastructure,
   SERVER_CLOSED: ExitCode.infrastructure,
   PROTOCOL: ExitCode.infrastructure,

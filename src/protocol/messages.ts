@@ -80,6 +80,9 @@ export const ErrorCodeSchema = z.enum([
   'RUN_REJECTED',
   'DOCKER_UNREACHABLE',
   'IMAGE_NOT_FOUND',
+  'NOT_SWARM_MANAGER',
+  /** Any other failure of the container engine while checking a run. */
+  'ENGINE_FAILED',
   'INTERNAL',
 ]);
 export const ServerErrorSchema = z.strictObject({

@@ -11,6 +11,13 @@ export interface ContainerSpec {
   env: Record<string, string>;
   labels: Record<string, string>;
   limits: { memoryBytes?: number; nanoCpus?: number };
+  /** Seconds between the stop signal and the kill, whenever the engine stops the container. */
+  stopGraceSeconds: number;
+  /**
+   * Where the container may run, as Swarm placement constraints (`node.labels.pool==ci`). Only runtimes whose
+   * `placement` is true accept any; a run asking for placement elsewhere is refused before it starts.
+   */
+  constraints: readonly string[];
 }
 
 export interface OutputSinks {
@@ -43,7 +50,11 @@ export interface CreatedContainer {
 }
 
 export interface AttachedContainer {
-  start(): Promise<void>;
+  /**
+   * Starts the container and resolves once it runs (or already ended). On a cluster this includes waiting for
+   * a node; `signal` aborts that wait when the run is cancelled.
+   */
+  start(signal?: AbortSignal): Promise<void>;
   /** Resolves once the container exited and every byte of its output reached the sinks. */
   readonly exited: Promise<ContainerExit>;
 }
@@ -55,12 +66,17 @@ export interface LabelledContainer {
 
 export interface ContainerRuntime {
   readonly name: string;
+  /** Whether `ContainerSpec.constraints` means anything here (a cluster), or must stay empty (one engine). */
+  readonly placement: boolean;
   /** Fails with a BaleenError naming the cause when the engine cannot be used. */
   ping(): Promise<void>;
   /** Fails with a BaleenError when the image is not on the engine (baleen never pulls behind your back). */
   checkImage(image: string): Promise<void>;
   create(spec: ContainerSpec): Promise<CreatedContainer>;
-  /** Containers carrying every one of these labels, running or not. */
+  /**
+   * Containers carrying every one of these labels, running or not. On a cluster the unit is whatever `create`
+   * made (a Swarm service), so that `removeById` removes it whole.
+   */
   listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]>;
   removeById(id: string): Promise<void>;
 }

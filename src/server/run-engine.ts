@@ -42,6 +42,11 @@ export class RunEngine {
         hint: `it accepts only ${this.allowedImages.join(', ')} (its --allow-image)`,
       });
     }
+    if (spec.constraints.length > 0 && !this.runtime.placement) {
+      throw new BaleenError('USAGE', `placement constraints need a cluster, and this server runs containers on one ${this.runtime.name} engine`, {
+        hint: 'use --runtime swarm, or drop --constraint',
+      });
+    }
     await this.runtime.ping();
     await this.runtime.checkImage(spec.image);
     const runId = randomUUID();

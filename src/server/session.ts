@@ -1,7 +1,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { WebSocket } from 'ws';
 import type { StreamName } from '../domain/feature-run.js';
-import { BaleenError, messageOf } from '../errors/baleen-error.js';
+import { BaleenError, ExitCode, messageOf } from '../errors/baleen-error.js';
 import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
 import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
 import type { RunObserver } from '../actors/run-machine.js';
@@ -72,8 +72,7 @@ export class Session {
     try {
       prepared = await this.engine.prepare(spec);
     } catch (error) {
-      const code: ServerErrorCode =
-        error instanceof BaleenError && (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND') ? error.code : 'RUN_REJECTED';
+      const code = rejectionCode(error);
       const hint = error instanceof BaleenError ? error.hint : undefined;
       return this.sendError(code, messageOf(error), { requestId, ...(hint ? { hint } : {}) });
     } finally {
@@ -154,4 +153,11 @@ export class Session {
   private sendError(code: ServerErrorCode, message: string, extra: { requestId?: string; runId?: string; hint?: string } = {}): void {
     this.send({ type: 'error', code, message, ...extra });
   }
+}
+
+/** The protocol's name for why a run was refused: the engine's fault (exit 3 on the client) or the run's (2). */
+function rejectionCode(error: unknown): ServerErrorCode {
+  if (!(error instanceof BaleenError)) return 'RUN_REJECTED';
+  if (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND' || error.code === 'NOT_SWARM_MANAGER') return error.code;
+  return error.exitCode === ExitCode.infrastructure ? 'ENGINE_FAILED' : 'RUN_REJECTED';
 }

@@ -13,135 +13,144 @@ const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'su
 const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((f) => [f.file, f.status]));
 
 const TWO = ['features/pass.feature', 'features/with space.feature'];
+/** Every promise below holds on one engine and on a swarm alike (the global set-up makes the engine a swarm). */
+const RUNTIMES = ['docker', 'swarm'] as const;
 // A command that says it started (so the test knows the container runs) and then never ends by itself.
 const HANG = 'echo "started $BALEEN_FEATURE"; exec sleep 600';
 
 /** Starts a run whose containers hang, and resolves once every one of them has printed that it started. */
-async function startHangingRun(extra: string[] = []): Promise<{ client: CliProcess; dir: string }> {
+async function startHangingRun(extra: string[]): Promise<{ client: CliProcess; dir: string }> {
   const dir = reportDir();
   const client = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...TWO, '--command', HANG, '--verbose', '--report-dir', dir, ...extra], { cwd: FIXTURE_SUITE });
   for (const file of TWO) await client.waitFor(new RegExp(`started ${file.replace('.', '\\.')}`));
   return { client, dir };
 }
 
-describe('interruption', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s removes every container within 10 s, keeps partial reports and exits 130', async (signal) => {
-    const { client, dir } = await startHangingRun();
-    expect(baleenContainers()).toHaveLength(2);
-    const started = Date.now();
-    const result = await client.stop(signal);
-    expect(result.code, result.stderr).toBe(130);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(baleenContainers()).toEqual([]);
-    const summary = await summaryOf(dir);
-    expect(summary.status).toBe('interrupted');
-    expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
-  });
+describe.each(RUNTIMES)('on %s', (runtime) => {
+  /** Selects the runtime of the embedded server, or of a separate one (a client with --server names none). */
+  const onRuntime = ['--runtime', runtime];
 
-  it('a second Ctrl-C quits at once; the next server start removes whatever was left', async () => {
-    const { client } = await startHangingRun();
-    client.child.kill('SIGINT');
-    const result = await client.stop('SIGINT');
-    expect(result.code).toBe(130);
-    const next = await startServerProcess({ cwd: scratch.dir });
-    expect(baleenContainers()).toEqual([]);
-    expect((await next.process.stop('SIGTERM')).code).toBe(0);
-  });
+  describe('interruption', () => {
+    it.each(['SIGINT', 'SIGTERM'] as const)('%s removes every container within 10 s, keeps partial reports and exits 130', async (signal) => {
+      const { client, dir } = await startHangingRun(onRuntime);
+      expect(baleenContainers()).toHaveLength(2);
+      const started = Date.now();
+      const result = await client.stop(signal);
+      expect(result.code, result.stderr).toBe(130);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(baleenContainers()).toEqual([]);
+      const summary = await summaryOf(dir);
+      expect(summary.status).toBe('interrupted');
+      expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
+    });
 
-  it('SIGINT on a client of a separate server cancels the run there: containers removed, exit 130', async () => {
-    const server = await startServerProcess({ cwd: scratch.dir });
-    const { client, dir } = await startHangingRun(['--server', server.url]);
-    const result = await client.stop('SIGINT');
-    expect(result.code, result.stderr).toBe(130);
-    expect(baleenContainers()).toEqual([]);
-    expect((await summaryOf(dir)).status).toBe('interrupted');
-    expect((await server.process.stop('SIGTERM')).code).toBe(0);
-  });
-});
+    it('a second Ctrl-C quits at once; the next server start removes whatever was left', async () => {
+      const { client } = await startHangingRun(onRuntime);
+      client.child.kill('SIGINT');
+      const result = await client.stop('SIGINT');
+      expect(result.code).toBe(130);
+      const next = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
+      expect(baleenContainers()).toEqual([]);
+      expect((await next.process.stop('SIGTERM')).code).toBe(0);
+    });
 
-describe('per-feature limits', () => {
-  it('--timeout stops and removes the container and makes the feature an error', async () => {
-    const dir = reportDir();
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', HANG, '--timeout', '2s', '--report-dir', dir], { cwd: FIXTURE_SUITE });
-    expect(result.code).toBe(1);
-    expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error', error: 'timed out after 2.0s' });
-  });
-
-  it('--memory: a container killed for memory is "out of memory (OOMKilled)"', async () => {
-    const dir = reportDir();
-    const hog = 'node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"';
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', hog, '--memory', '64m', '--report-dir', dir], { cwd: FIXTURE_SUITE });
-    expect(result.code).toBe(1);
-    expect((await summaryOf(dir)).features[0]!.error).toMatch(/^out of memory \(OOMKilled\)/);
-  });
-});
-
-describe('retries and fail-fast', () => {
-  it('--retries runs a failed feature again in a fresh container; passing later makes it flaky, every attempt logged', async () => {
-    const dir = reportDir();
-    const flaky = 'echo "attempt $BALEEN_ATTEMPT"; [ "$BALEEN_ATTEMPT" -ge 2 ] && cucumber-js {file} --format json:{report}';
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', flaky, '--retries', '2', '--report-dir', dir], { cwd: FIXTURE_SUITE });
-    expect(result.code, result.stdout).toBe(0);
-    expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'passed', flaky: true, attempts: 2 });
-    expect(result.stdout).toMatch(/↻ RETRY features\/pass\.feature/);
-    expect(result.stdout).toMatch(/flaky: passed on attempt 2/);
-    expect(await readFile(join(dir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toContain('attempt 1');
-    expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain('attempt 2');
-    expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('name="baleen.flaky" value="true"');
-    expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain('features/pass.feature (passed on attempt 2)');
-  });
-
-  it('--fail-fast starts nothing after the first failure and reports the rest skipped', async () => {
-    const dir = reportDir();
-    const files = ['features/fail.feature', 'features/pass.feature', 'features/with space.feature'];
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '1', '--fail-fast', '--report-dir', dir], { cwd: FIXTURE_SUITE });
-    expect(result.code).toBe(1);
-    expect(statusesOf(await summaryOf(dir))).toEqual({
-      'features/fail.feature': 'failed',
-      'features/pass.feature': 'skipped',
-      'features/with space.feature': 'skipped',
+    it('SIGINT on a client of a separate server cancels the run there: containers removed, exit 130', async () => {
+      const server = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
+      const { client, dir } = await startHangingRun(['--server', server.url]);
+      const result = await client.stop('SIGINT');
+      expect(result.code, result.stderr).toBe(130);
+      expect(baleenContainers()).toEqual([]);
+      expect((await summaryOf(dir)).status).toBe('interrupted');
+      expect((await server.process.stop('SIGTERM')).code).toBe(0);
     });
   });
-});
 
-describe('huge output', () => {
-  it('streams hundreds of megabytes to the log file and keeps only a bounded tail in the result', async () => {
-    const dir = reportDir();
-    const bytes = 200 * 1024 * 1024;
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', `yes baleen-output-line | head -c ${bytes}`, '--report-dir', dir], {
-      cwd: FIXTURE_SUITE,
+  describe('per-feature limits', () => {
+    it('--timeout stops and removes the container and makes the feature an error', async () => {
+      const dir = reportDir();
+      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', HANG, '--timeout', '2s', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      expect(result.code).toBe(1);
+      expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error', error: 'timed out after 2.0s' });
     });
-    expect(result.code).toBe(0);
-    expect((await stat(join(dir, 'logs/features/pass.feature.stdout.log'))).size).toBe(bytes);
-    const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
-    expect(junit.length).toBeLessThan(1024 * 1024);
-    const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: { stdout: { totalBytes: number; truncatedBytes: number } }[] };
-    expect(results.results[0]!.stdout).toMatchObject({ totalBytes: bytes });
-    expect(results.results[0]!.stdout.truncatedBytes).toBeGreaterThan(bytes - 300 * 1024);
-  });
-});
 
-describe('a server that dies', () => {
-  it('gives its client a clear error (exit 3), and the next server removes the orphaned containers', async () => {
-    const server = await startServerProcess({ cwd: scratch.dir });
-    const { client } = await startHangingRun(['--server', server.url]);
-    await server.process.stop('SIGKILL');
-    const result = await client.done;
-    expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/baleen server at ws:\/\/.* closed the connection/);
-    expect(baleenContainers()).toHaveLength(2);
-
-    const next = await startServerProcess({ cwd: scratch.dir });
-    expect(baleenContainers()).toEqual([]);
-    expect((await next.process.stop('SIGTERM')).code).toBe(0);
+    it('--memory: a container killed for memory is "out of memory (OOMKilled)"', async () => {
+      const dir = reportDir();
+      const hog = 'node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"';
+      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', hog, '--memory', '64m', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      expect(result.code).toBe(1);
+      expect((await summaryOf(dir)).features[0]!.error).toMatch(/^out of memory \(OOMKilled\)/);
+    });
   });
 
-  it('cancels the run of a client that vanishes, removing its containers', async () => {
-    const server = await startServerProcess({ cwd: scratch.dir });
-    const { client } = await startHangingRun(['--server', server.url]);
-    await client.stop('SIGKILL');
-    await waitForNoBaleenContainers(10_000);
-    expect((await server.process.stop('SIGTERM')).code).toBe(0);
+  describe('retries and fail-fast', () => {
+    it('--retries runs a failed feature again in a fresh container; passing later makes it flaky, every attempt logged', async () => {
+      const dir = reportDir();
+      const flaky = 'echo "attempt $BALEEN_ATTEMPT"; [ "$BALEEN_ATTEMPT" -ge 2 ] && cucumber-js {file} --format json:{report}';
+      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', flaky, '--retries', '2', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      expect(result.code, result.stdout).toBe(0);
+      expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'passed', flaky: true, attempts: 2 });
+      expect(result.stdout).toMatch(/↻ RETRY features\/pass\.feature/);
+      expect(result.stdout).toMatch(/flaky: passed on attempt 2/);
+      expect(await readFile(join(dir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toContain('attempt 1');
+      expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain('attempt 2');
+      expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('name="baleen.flaky" value="true"');
+      expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain('features/pass.feature (passed on attempt 2)');
+    });
+
+    it('--fail-fast starts nothing after the first failure and reports the rest skipped', async () => {
+      const dir = reportDir();
+      const files = ['features/fail.feature', 'features/pass.feature', 'features/with space.feature'];
+      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '1', '--fail-fast', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      expect(result.code).toBe(1);
+      expect(statusesOf(await summaryOf(dir))).toEqual({
+        'features/fail.feature': 'failed',
+        'features/pass.feature': 'skipped',
+        'features/with space.feature': 'skipped',
+      });
+    });
+  });
+
+  describe('huge output', () => {
+    it('streams a flood of output to the log file and keeps only a bounded tail in the result', async () => {
+      const dir = reportDir();
+      // Swarm hands output over line by line through its log API, about 1 MB/s of short lines here (measured;
+      // see docs/runtimes.md): the same promise, a tenth of the size.
+      const bytes = (runtime === 'swarm' ? 16 : 200) * 1024 * 1024;
+      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', `yes baleen-output-line | head -c ${bytes}`, '--report-dir', dir, ...onRuntime], {
+        cwd: FIXTURE_SUITE,
+      });
+      expect(result.code).toBe(0);
+      expect((await stat(join(dir, 'logs/features/pass.feature.stdout.log'))).size).toBe(bytes);
+      const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+      expect(junit.length).toBeLessThan(1024 * 1024);
+      const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: { stdout: { totalBytes: number; truncatedBytes: number } }[] };
+      expect(results.results[0]!.stdout).toMatchObject({ totalBytes: bytes });
+      expect(results.results[0]!.stdout.truncatedBytes).toBeGreaterThan(bytes - 300 * 1024);
+    });
+  });
+
+  describe('a server that dies', () => {
+    it('gives its client a clear error (exit 3), and the next server removes the orphaned containers', async () => {
+      const server = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
+      const { client } = await startHangingRun(['--server', server.url]);
+      await server.process.stop('SIGKILL');
+      const result = await client.done;
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(/baleen server at ws:\/\/.* closed the connection/);
+      expect(baleenContainers()).toHaveLength(2);
+
+      const next = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
+      expect(baleenContainers()).toEqual([]);
+      expect((await next.process.stop('SIGTERM')).code).toBe(0);
+    });
+
+    it('cancels the run of a client that vanishes, removing its containers', async () => {
+      const server = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
+      const { client } = await startHangingRun(['--server', server.url]);
+      await client.stop('SIGKILL');
+      await waitForNoBaleenContainers(10_000);
+      expect((await server.process.stop('SIGTERM')).code).toBe(0);
+    });
   });
 });
 

@@ -22,6 +22,7 @@ export interface FakeBehaviour {
 
 export class FakeRuntime implements ContainerRuntime {
   readonly name = 'fake';
+  readonly placement = false;
   readonly created: ContainerSpec[] = [];
   readonly removed: string[] = [];
   private next = 0;

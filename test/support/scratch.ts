@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { expectNoContainersLeft } from './docker.js';
+import { expectNoServicesLeft } from './swarm.js';
 
 export interface Scratch {
   /** The folder, made before the file's tests and removed after them. */
@@ -15,7 +16,7 @@ export interface Scratch {
 
 /**
  * The hooks every end-to-end file needs: a scratch folder for reports and timing files, and after each test
- * the check that no container of baleen's is left (see expectNoContainersLeft). Call it at the top of a file,
+ * the check that no swarm service or container of baleen's is left (see expectNoContainersLeft). Call it at the top of a file,
  * before hooks that use the folder.
  */
 export function useScratch(prefix: string): Scratch {
@@ -26,6 +27,7 @@ export function useScratch(prefix: string): Scratch {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
   afterEach(() => {
+    expect(expectNoServicesLeft()).toEqual([]);
     expect(expectNoContainersLeft()).toEqual([]);
   });
   return {

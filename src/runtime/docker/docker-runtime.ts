@@ -17,6 +17,7 @@ import { isTransient, withEngineRetry } from './transient-retry.js';
 /** The local (or DOCKER_HOST) Docker engine, through dockerode. */
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
+  readonly placement = false;
   private readonly docker: Docker;
 
   constructor(docker: Docker = new Docker()) {
@@ -54,6 +55,7 @@ export class DockerRuntime implements ContainerRuntime {
         WorkingDir: spec.workDir,
         Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
         Labels: spec.labels,
+        StopTimeout: spec.stopGraceSeconds,
         Tty: false,
         OpenStdin: false,
         AttachStdout: true,

@@ -1,0 +1,124 @@
+import Docker from 'dockerode';
+import { randomBytes } from 'node:crypto';
+import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer } from '../container-runtime.js';
+import { DockerRuntime } from '../docker/docker-runtime.js';
+import { dockerHostDescription, imageNotFoundError, statusOf, toBaleenError } from '../docker/docker-errors.js';
+import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
+import { modeForApiVersion, serviceSpec, type ServiceMode } from './service-spec.js';
+import { notInSwarmError, notManagerError } from './swarm-errors.js';
+import { removeServiceNow, SwarmJob } from './swarm-job.js';
+import { TaskTracker } from './task-tracker.js';
+
+export interface SwarmRuntimeOptions {
+  /** Leave unset to choose by the engine's version (see service-spec.ts). */
+  mode?: ServiceMode;
+  pollIntervalMs?: number;
+}
+
+interface SwarmFacts {
+  mode: ServiceMode;
+  nodeCount: number;
+}
+
+/**
+ * Docker Swarm: each feature is a one-shot service that the swarm places on any node that satisfies its
+ * constraints and reservations. We talk to one manager; output and the report come back through the
+ * service's logs, so no filesystem is shared between nodes.
+ */
+export class SwarmRuntime implements ContainerRuntime {
+  readonly name = 'swarm';
+  readonly placement = true;
+  private readonly tracker: TaskTracker;
+  private readonly nodeNames = new Map<string, string | undefined>();
+  private facts?: Promise<SwarmFacts>;
+
+  constructor(
+    private readonly docker: Docker = new Docker(),
+    private readonly options: SwarmRuntimeOptions = {},
+  ) {
+    this.tracker = new TaskTracker(docker, options.pollIntervalMs);
+  }
+
+  async ping(): Promise<void> {
+    await new DockerRuntime(this.docker).ping();
+    // Not cached: a manager that left the swarm since the last run must be noticed.
+    this.facts = this.readFacts();
+    await this.facts;
+  }
+
+  /**
+   * Images live on each node, and a manager cannot look into its workers. On a one-node swarm the check is
+   * exact; on more nodes an image missing here may be on the workers (or in their registry), and a node
+   * that lacks it fails its feature with IMAGE_NOT_FOUND.
+   */
+  async checkImage(image: string): Promise<void> {
+    const { nodeCount } = await this.swarmFacts();
+    if (nodeCount > 1) return;
+    try {
+      await this.docker.getImage(image).inspect();
+    } catch (error) {
+      if (statusOf(error) === 404) throw imageNotFoundError(image, error);
+      throw toBaleenError(error, `inspecting image ${image}`);
+    }
+  }
+
+  async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    const { mode } = await this.swarmFacts();
+    // A create whose answer was lost may have made the service: remove it by its labels before trying again.
+    const removeTwins = async () => {
+      for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
+    };
+    try {
+      const service = await withEngineRetry(() => this.docker.createService(serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, spec, mode)), {
+        beforeRetry: removeTwins,
+      });
+      return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds);
+    } catch (error) {
+      if (isTransient(error)) await removeTwins().catch(() => undefined);
+      throw toBaleenError(error, 'creating a swarm service');
+    }
+  }
+
+  async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
+    try {
+      const services = await withEngineRetry(() =>
+        this.docker.listServices({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) } }),
+      );
+      return services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {} }));
+    } catch (error) {
+      throw toBaleenError(error, 'listing swarm services');
+    }
+  }
+
+  removeById(id: string): Promise<void> {
+    return removeServiceNow(this.docker, id);
+  }
+
+  private swarmFacts(): Promise<SwarmFacts> {
+    this.facts ??= this.readFacts();
+    return this.facts;
+  }
+
+  private async readFacts(): Promise<SwarmFacts> {
+    try {
+      const info = await this.docker.info();
+      const swarm = info.Swarm ?? {};
+      if (swarm.LocalNodeState !== 'active') throw notInSwarmError(dockerHostDescription());
+      if (swarm.ControlAvailable !== true) throw notManagerError(dockerHostDescription());
+      const version = await this.docker.version();
+      return { mode: this.options.mode ?? modeForApiVersion(version.ApiVersion), nodeCount: swarm.Nodes ?? 1 };
+    } catch (error) {
+      this.facts = undefined;
+      throw toBaleenError(error, 'asking the engine about its swarm');
+    }
+  }
+
+  private async nodeName(nodeId: string | undefined): Promise<string | undefined> {
+    if (nodeId === undefined) return undefined;
+    if (!this.nodeNames.has(nodeId)) {
+      const node = await this.docker.getNode(nodeId).inspect().catch(() => undefined);
+      this.nodeNames.set(nodeId, node?.Description?.Hostname);
+    }
+    return this.nodeNames.get(nodeId);
+  }
+}
