@@ -1,6 +1,6 @@
-import Docker from 'dockerode';
 import type { ContainerRuntime } from './container-runtime.js';
 import { DockerRuntime } from './docker/docker-runtime.js';
+import { createDocker } from './docker/engine-connection.js';
 import { SwarmRuntime } from './swarm/swarm-runtime.js';
 
 /** The engines baleen runs containers on; a Kubernetes Job backend would be one more name here. */
@@ -17,6 +17,6 @@ export interface EngineChoice {
 export const DEFAULT_ENGINE: EngineChoice = { runtime: 'docker' };
 
 export function createRuntime(choice: EngineChoice): ContainerRuntime {
-  const docker = new Docker();
+  const docker = createDocker({ dockerHost: choice.dockerHost });
   return choice.runtime === 'swarm' ? new SwarmRuntime(docker) : new DockerRuntime(docker);
 }

@@ -1,4 +1,5 @@
 import { BaleenError } from '../../errors/baleen-error.js';
+import { resolveEngineTarget } from './engine-connection.js';
 
 interface EngineError {
   statusCode?: number;
@@ -23,13 +24,26 @@ export function isUnreachable(error: unknown): boolean {
   return code !== undefined && UNREACHABLE_CODES.has(code);
 }
 
-export function dockerHostDescription(): string {
-  return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+/**
+ * The engine a failure concerns: the description createDocker attached to the error (it knows whether the
+ * flag or the environment chose the engine, and its TLS settings), else the address the environment names.
+ */
+export function dockerHostDescription(error?: unknown): string {
+  const attached = (error as { dockerHost?: unknown } | null | undefined)?.dockerHost;
+  if (typeof attached === 'string') return attached;
+  try {
+    return resolveEngineTarget().url;
+  } catch {
+    return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
+  }
 }
 
 export function unreachableError(error: unknown): BaleenError {
-  return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${dockerHostDescription()} (${engineMessage(error)})`, {
-    hint: 'start Docker (on Debian: `bash docker/ensure-docker.sh`) or point DOCKER_HOST at a running engine',
+  const engine = dockerHostDescription(error);
+  return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${engine} (${engineMessage(error)})`, {
+    hint: engine.startsWith('unix://')
+      ? 'start Docker (on Debian: `bash docker/ensure-docker.sh`) or point DOCKER_HOST at a running engine'
+      : 'check that the engine runs there and that this machine can reach it, or point DOCKER_HOST at a running engine',
     cause: error,
   });
 }

@@ -13,6 +13,7 @@ import type {
 import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreachable } from './docker-errors.js';
 import { readFirstFileFromTar } from './read-file-from-archive.js';
 import { isTransient, withEngineRetry } from './transient-retry.js';
+import { createDocker } from './engine-connection.js';
 
 /** The local (or DOCKER_HOST) Docker engine, through dockerode. */
 export class DockerRuntime implements ContainerRuntime {
@@ -20,7 +21,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly placement = false;
   private readonly docker: Docker;
 
-  constructor(docker: Docker = new Docker()) {
+  constructor(docker: Docker = createDocker()) {
     this.docker = docker;
   }
 

@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { createDocker, engineDescription } from '../docker/engine-connection.js';
 import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer } from '../container-runtime.js';
 import { DockerRuntime } from '../docker/docker-runtime.js';
@@ -33,7 +34,7 @@ export class SwarmRuntime implements ContainerRuntime {
   private facts?: Promise<SwarmFacts>;
 
   constructor(
-    private readonly docker: Docker = new Docker(),
+    private readonly docker: Docker = createDocker(),
     private readonly options: SwarmRuntimeOptions = {},
   ) {
     this.tracker = new TaskTracker(docker, options.pollIntervalMs);
@@ -103,8 +104,9 @@ export class SwarmRuntime implements ContainerRuntime {
     try {
       const info = await this.docker.info();
       const swarm = info.Swarm ?? {};
-      if (swarm.LocalNodeState !== 'active') throw notInSwarmError(dockerHostDescription());
-      if (swarm.ControlAvailable !== true) throw notManagerError(dockerHostDescription());
+      const engine = engineDescription(this.docker) ?? dockerHostDescription();
+      if (swarm.LocalNodeState !== 'active') throw notInSwarmError(engine);
+      if (swarm.ControlAvailable !== true) throw notManagerError(engine);
       const version = await this.docker.version();
       return { mode: this.options.mode ?? modeForApiVersion(version.ApiVersion), nodeCount: swarm.Nodes ?? 1 };
     } catch (error) {
