@@ -8,7 +8,8 @@ import type { RunSummary } from '../../src/reporters/summary.js';
 import { CliProcess, type CliResult } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
 import { startSshEngine, type SshEngine } from '../support/ssh-engine.js';
-import { loadImage, mountsUnder, processesUsing, startTlsEngine, type TlsEngine } from '../support/tls-engine.js';
+import { mountsUnder } from '../support/host.js';
+import { loadImage, processesUsing, startTlsEngine, type TlsEngine } from '../support/tls-engine.js';
 
 /**
  * The real CLI against remote engines, reached as the docker CLI reaches them: a second dockerd on a

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { mountsUnder } from './host.js';
 
 /**
  * Docker engines that live beside the machine's main engine without touching it: each in its own network
@@ -252,15 +253,6 @@ async function killAll(mountNs: string): Promise<void> {
     }
   }
   await until('the node\'s processes to end', 10_000, () => (processesOf(mountNs).length === 0 ? true : undefined));
-}
-
-/** Mount points at or below `dir`, deepest first, from /proc/self/mounts (spaces there are written \040). */
-function mountsUnder(dir: string): string[] {
-  return readFileSync('/proc/self/mounts', 'utf8')
-    .split('\n')
-    .map((line) => (line.split(' ')[1] ?? '').replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
-    .filter((point) => point === dir || point.startsWith(`${dir}/`))
-    .sort((a, b) => b.length - a.length);
 }
 
 /** The daemon's mounts live in its own mount namespace and die with it; this is for anything that leaked. */

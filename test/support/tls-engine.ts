@@ -1,9 +1,10 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { freePort, mountsUnder } from './host.js';
 
 /**
  * A second Docker engine on this machine, reachable over TCP only with mutual TLS (plus a unix socket of its
@@ -161,21 +162,12 @@ async function stopEngine(daemon: ChildProcess, root: string): Promise<void> {
   for (const pid of processes) process.kill(pid, 'SIGKILL');
   const mounts = mountsUnder(root);
   // Unmount before removing, so that the removal can never reach through a mount into what it shows.
-  for (const mount of [...mounts].reverse()) execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
+  for (const mount of mounts) execFileSync('umount', ['-l', mount], { stdio: 'ignore' });
   await rm(root, { recursive: true, force: true });
   deleteBridge(BRIDGE);
   if (processes.length > 0 || mounts.length > 0) {
     throw new Error(`the second dockerd left ${processes.length} process(es) and ${mounts.length} mount(s) behind: ${[...processes, ...mounts].join(', ')}`);
   }
-}
-
-/** Mount points at or below the dir, from this process's mount table. */
-export function mountsUnder(root: string): string[] {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .map((line) => line.split(' ')[4] ?? '')
-    .map((point) => point.replace(/\\040/g, ' '))
-    .filter((point) => point === root || point.startsWith(`${root}/`));
 }
 
 /** Live processes whose command line names the dir (its dockerd, containerd, shims). */
@@ -241,19 +233,4 @@ export async function makeCertificates(dir: string): Promise<{ server: string; c
     wrongCa: await layout('wrong-ca', { 'ca.pem': 'wrong-ca.pem', 'cert.pem': 'client-cert.pem', 'key.pem': 'client-key.pem' }),
     noClientCert: await layout('no-client-cert', { 'ca.pem': 'ca.pem' }),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

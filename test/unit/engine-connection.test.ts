@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BaleenError } from '../../src/errors/baleen-error.js';
 import { unreachableError } from '../../src/runtime/docker/docker-errors.js';
+import { resolveEngineTarget } from '../../src/runtime/docker/engine-address.js';
 import {
   createDocker,
   engineConnection,
   engineDescription,
   explainFailure,
-  resolveEngineTarget,
   type EngineConnection,
 } from '../../src/runtime/docker/engine-connection.js';
 import { CommandConnection, SshAgent, SshTransportError, sshArguments } from '../../src/runtime/docker/ssh-transport.js';

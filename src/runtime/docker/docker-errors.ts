@@ -1,5 +1,5 @@
 import { BaleenError } from '../../errors/baleen-error.js';
-import { resolveEngineTarget } from './engine-connection.js';
+import { resolveEngineTarget } from './engine-address.js';
 
 interface EngineError {
   statusCode?: number;

@@ -25,21 +25,12 @@ export class DockerRuntime implements ContainerRuntime {
     this.docker = docker;
   }
 
-  async ping(): Promise<void> {
-    try {
-      await this.docker.ping();
-    } catch (error) {
-      throw isUnreachable(error) ? unreachableError(error) : toBaleenError(error, 'answering a ping');
-    }
+  ping(): Promise<void> {
+    return pingEngine(this.docker);
   }
 
-  async checkImage(image: string): Promise<void> {
-    try {
-      await this.docker.getImage(image).inspect();
-    } catch (error) {
-      if (statusOf(error) === 404) throw imageNotFoundError(image, error);
-      throw toBaleenError(error, `inspecting image ${image}`);
-    }
+  checkImage(image: string): Promise<void> {
+    return checkImageOn(this.docker, image);
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
@@ -92,6 +83,25 @@ export class DockerRuntime implements ContainerRuntime {
 
   async removeById(id: string): Promise<void> {
     await removeContainer(this.docker.getContainer(id));
+  }
+}
+
+/** Fails with a BaleenError naming the cause when the engine does not answer. */
+export async function pingEngine(docker: Docker): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (error) {
+    throw isUnreachable(error) ? unreachableError(error) : toBaleenError(error, 'answering a ping');
+  }
+}
+
+/** Fails with IMAGE_NOT_FOUND when the engine does not have the image. */
+export async function checkImageOn(docker: Docker, image: string): Promise<void> {
+  try {
+    await docker.getImage(image).inspect();
+  } catch (error) {
+    if (statusOf(error) === 404) throw imageNotFoundError(image, error);
+    throw toBaleenError(error, `inspecting image ${image}`);
   }
 }
 

@@ -2,8 +2,8 @@ import type Docker from 'dockerode';
 import { createDocker, engineDescription } from '../docker/engine-connection.js';
 import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer } from '../container-runtime.js';
-import { DockerRuntime } from '../docker/docker-runtime.js';
-import { dockerHostDescription, imageNotFoundError, statusOf, toBaleenError } from '../docker/docker-errors.js';
+import { checkImageOn, pingEngine } from '../docker/docker-runtime.js';
+import { dockerHostDescription, toBaleenError } from '../docker/docker-errors.js';
 import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
 import { modeForApiVersion, serviceSpec, type ServiceMode } from './service-spec.js';
 import { notInSwarmError, notManagerError } from './swarm-errors.js';
@@ -41,7 +41,7 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async ping(): Promise<void> {
-    await new DockerRuntime(this.docker).ping();
+    await pingEngine(this.docker);
     // Not cached: a manager that left the swarm since the last run must be noticed.
     this.facts = this.readFacts();
     await this.facts;
@@ -54,13 +54,7 @@ export class SwarmRuntime implements ContainerRuntime {
    */
   async checkImage(image: string): Promise<void> {
     const { nodeCount } = await this.swarmFacts();
-    if (nodeCount > 1) return;
-    try {
-      await this.docker.getImage(image).inspect();
-    } catch (error) {
-      if (statusOf(error) === 404) throw imageNotFoundError(image, error);
-      throw toBaleenError(error, `inspecting image ${image}`);
-    }
+    if (nodeCount === 1) await checkImageOn(this.docker, image);
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
