@@ -204,8 +204,18 @@ export const featureMachine = setup({
         onError: { target: 'removing', actions: problem('could not start the container') },
       },
       // The container exists and removing it is safe at any point of its start; on a cluster the start may
-      // wait long for a free node, which a cancellation must not sit out.
+      // wait long for a free node, which a cancellation must not sit out, nor a CI job past its --timeout.
       on: { CANCEL: { target: 'removing', actions: 'requestCancel' } },
+      after: {
+        featureTimeout: {
+          guard: 'hasTimeout',
+          target: 'removing',
+          actions: {
+            type: 'recordProblem',
+            params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)} before it started (no node took it)`, engine: false }),
+          },
+        },
+      },
     },
     running: {
       entry: { type: 'notify', params: 'running' },

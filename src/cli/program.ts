@@ -101,7 +101,7 @@ function port(value: string): number {
 /** How to reach the engine: for `baleen server`, and for the server a client embeds. */
 function addEngineOptions(command: Command, whose: string): Command {
   return command
-    .addOption(new Option('--runtime <kind>', `where ${whose} containers run: one Docker engine, or a Docker Swarm through a manager (default: docker)`).choices(RUNTIME_KINDS).env('BALEEN_RUNTIME'))
+    .addOption(new Option('--runtime <kind>', `where ${whose} containers run: one Docker engine, or a Docker Swarm through a manager (default: docker)`).choices(RUNTIME_KINDS))
     .option('--docker-host <url>', 'the Docker engine (or swarm manager): unix://, tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// (default: DOCKER_HOST, then the local socket)');
 }
 

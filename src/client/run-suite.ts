@@ -77,7 +77,8 @@ function buildSpec(request: RunRequest, features: string[]): RunSpec {
     failFast: request.failFast,
     memoryBytes: request.memoryBytes,
     nanoCpus: request.nanoCpus,
-    constraints: request.constraints,
+    // Sent only when there are some: a server from before constraints existed still takes the run.
+    ...(request.constraints.length > 0 ? { constraints: request.constraints } : {}),
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

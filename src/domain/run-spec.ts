@@ -6,11 +6,17 @@ export const DEFAULT_COMMAND = 'cucumber-js {file} --format json:{report}';
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
 
-/** `node.labels.pool==ci`, `node.role!=manager`: a dotted attribute, == or !=, a value. */
+/**
+ * `node.labels.pool==ci`, `node.role!=manager`: one of the attributes Swarm knows, == or !=, a value. A typo in
+ * the attribute would otherwise reach Swarm, which takes it and matches no node.
+ */
 export const PlacementConstraintSchema = z
   .string()
   .max(1024)
-  .regex(/^\s*[A-Za-z0-9_.-]+\s*(==|!=)\s*\S.*$/, 'a placement constraint such as node.labels.pool==ci');
+  .regex(
+    /^\s*(node\.(id|hostname|role|platform\.os|platform\.arch)|(node|engine)\.labels\.[^\s=!]+)\s*(==|!=)\s*\S.*$/,
+    'a placement constraint such as node.labels.pool==ci (node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.KEY or engine.labels.KEY, then == or !=, then a value)',
+  );
 
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 

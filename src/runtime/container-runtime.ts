@@ -70,7 +70,10 @@ export interface ContainerRuntime {
   readonly placement: boolean;
   /** Fails with a BaleenError naming the cause when the engine cannot be used. */
   ping(): Promise<void>;
-  /** Fails with a BaleenError when the image is not on the engine (baleen never pulls behind your back). */
+  /**
+   * Fails with a BaleenError when the image is known to be missing. baleen itself never pulls; a cluster's
+   * nodes may (Swarm's agent asks the registry before it uses a node's copy).
+   */
   checkImage(image: string): Promise<void>;
   create(spec: ContainerSpec): Promise<CreatedContainer>;
   /**

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { runCli, type CliResult } from '../support/cli.js';
+import { BALEEN_BIN, runCli, type CliResult } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
 
@@ -91,6 +92,17 @@ describe('baleen cucumber on a real Docker engine', () => {
     const result = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--work-dir', '/tmp', '--command', 'echo "in $(pwd)"; test "$(pwd)" = /tmp']);
     expect(result.code, result.stdout).toBe(0);
     expect(await readFile(join(result.reportDir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toBe('in /tmp\n');
+  });
+
+  it('goes on to the end when the console\'s reader goes away (`| head -1`): reports written, containers removed, the real exit code', async () => {
+    const reportDir = scratch.reportDir();
+    const baleenCommand = [process.execPath, BALEEN_BIN, 'cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/with space.feature', '--concurrency', '1', '--timings', scratch.path('pipe-timings.json'), '--report-dir', reportDir];
+    // bash reports baleen's own exit code, not head's.
+    const { status, stdout } = spawnSync('bash', ['-c', '"$@" | head -1; exit "${PIPESTATUS[0]}"', 'pipe', ...baleenCommand], { cwd: FIXTURE_SUITE, encoding: 'utf8' });
+    expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    // A crash on the closed pipe would exit 1 (Node's uncaught error) and write no summary.
+    expect(status).toBe(0);
+    expect((await readJson<RunSummary>(join(reportDir, 'summary.json'))).totals).toMatchObject({ features: 2, passed: 2 });
   });
 
   it('runs a named project from a project file', async () => {

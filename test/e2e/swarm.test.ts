@@ -100,11 +100,19 @@ describe('--runtime swarm: clear errors', () => {
     expect(result.stderr).toMatch(/no swarm node can run the feature: scheduling constraints not satisfied on 1 node: check --constraint/);
   });
 
-  it('an image the swarm does not have: exit 3 before any service exists', async () => {
+  it('an image the one-node swarm does not have: exit 3, refused when the run is checked', async () => {
     const result = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--image', 'baleen-no-such-image']);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/image "baleen-no-such-image" is not on the Docker engine/);
+    // Refused when the run was checked: the run never started (its first line never printed).
+    expect(result.stdout).not.toMatch(/feature on baleen-no-such-image, 1 at a time/);
+  });
+
+  it('a reservation no node could ever hold: exit 3 at once, not a task pending for ever', async () => {
+    const result = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--memory', '100000g']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/--memory 100000\.0 GiB is more than any swarm node has \(the largest: [\d.]+ GiB\): ask for less/);
   });
 
   it('constraints without a swarm, and an engine choice for a separate server, are usage errors (exit 2)', async () => {
@@ -114,8 +122,10 @@ describe('--runtime swarm: clear errors', () => {
     const withServer = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--server', 'ws://127.0.0.1:9']);
     expect(withServer.code).toBe(2);
     expect(withServer.stderr).toMatch(/--runtime and --docker-host choose the embedded server's engine/);
-    const badConstraint = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--constraint', 'pool=ci']);
-    expect(badConstraint.code).toBe(2);
-    expect(badConstraint.stderr).toMatch(/a placement constraint such as node\.labels\.pool==ci/);
+    for (const constraint of ['pool=ci', 'node.rol==manager']) {
+      const badConstraint = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--constraint', constraint]);
+      expect(badConstraint.code).toBe(2);
+      expect(badConstraint.stderr).toMatch(/a placement constraint such as node\.labels\.pool==ci/);
+    }
   });
 });

@@ -18,6 +18,8 @@ export interface FakeBehaviour {
   failStart?: Error;
   /** The container runs until removed (for cancellation tests). */
   hang?: boolean;
+  /** The start waits for a node that never comes, until its signal aborts it (a cluster's pending task). */
+  neverScheduled?: boolean;
 }
 
 export class FakeRuntime implements ContainerRuntime {
@@ -28,6 +30,9 @@ export class FakeRuntime implements ContainerRuntime {
   private next = 0;
   running = 0;
   maxRunning = 0;
+  /** Starts that are waiting, and how many of them were aborted. */
+  waitingToStart = 0;
+  abortedStarts = 0;
 
   constructor(private readonly behaviourOf: (spec: ContainerSpec) => FakeBehaviour = () => ({})) {}
 
@@ -56,8 +61,17 @@ export class FakeRuntime implements ContainerRuntime {
         const exited = new Promise<ContainerExit>((resolve) => (finish = resolve));
         return {
           exited,
-          async start() {
+          async start(signal?: AbortSignal) {
             if (behaviour.failStart) throw behaviour.failStart;
+            if (behaviour.neverScheduled) {
+              runtime.waitingToStart++;
+              await new Promise((_, reject) =>
+                signal?.addEventListener('abort', () => {
+                  runtime.abortedStarts++;
+                  reject(signal.reason);
+                }),
+              );
+            }
             runtime.running++;
             runtime.maxRunning = Math.max(runtime.maxRunning, runtime.running);
             const done = (exitCode: number) => {

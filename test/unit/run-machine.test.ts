@@ -6,7 +6,12 @@ import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
 // State-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
-function run(features: string[], behaviour: (file: string, attempt: number) => FakeBehaviour, concurrency = 2, options: { retries?: number; failFast?: boolean } = {}) {
+function run(
+  features: string[],
+  behaviour: (file: string, attempt: number) => FakeBehaviour,
+  concurrency = 2,
+  options: { retries?: number; failFast?: boolean; timeoutMs?: number } = {},
+) {
   const attempts = new Map<string, number>();
   const runtime = new FakeRuntime((spec) => {
     const file = spec.labels['io.baleen.feature']!;
@@ -90,6 +95,28 @@ describe('run machine', () => {
     expect(runtime.created).toHaveLength(2);
     expect(runtime.removed).toHaveLength(2);
     expect(states.get('c.feature')).toEqual(['queued', 'done']);
+  });
+
+  it('on CANCEL while a start waits for a node, aborts the wait and removes the container at once', async () => {
+    const { actor, done, results, runtime, states } = run(['a.feature'], () => ({ neverScheduled: true }), 1);
+    await new Promise<void>((resolve) => {
+      const check = () => (runtime.waitingToStart === 1 ? resolve() : setImmediate(check));
+      check();
+    });
+    actor.send({ type: 'CANCEL' });
+    expect(await done).toMatchObject({ status: 'interrupted' });
+    expect(results.map((r) => r.status)).toEqual(['cancelled']);
+    expect(runtime.abortedStarts).toBe(1);
+    expect(runtime.removed).toEqual(['fake-1']);
+    expect(states.get('a.feature')).toEqual(['queued', 'creating', 'attaching', 'starting', 'removing', 'done']);
+  });
+
+  it('counts a start that waits for a node against --timeout', async () => {
+    const { done, results, runtime } = run(['a.feature'], () => ({ neverScheduled: true }), 1, { timeoutMs: 20 });
+    expect(await done).toMatchObject({ status: 'failed' });
+    expect(results[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^timed out after .* before it started/) });
+    expect(runtime.abortedStarts).toBe(1);
+    expect(runtime.removed).toEqual(['fake-1']);
   });
 
   it('retries a failed feature in a fresh container and reports it passed and flaky', async () => {

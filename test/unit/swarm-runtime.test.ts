@@ -139,8 +139,8 @@ describe('TaskTracker', () => {
     let calls = 0;
     const down = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     const { docker } = engine(() => (++calls <= 2 ? down : [task('running')]));
-    expect(await nextUpdate(new TaskTracker(docker, 1), 'svc')).toEqual({ task: expect.objectContaining({ ID: 'task-running' }) });
+    expect(await nextUpdate(new TaskTracker(docker, 1, 60_000), 'svc')).toEqual({ task: expect.objectContaining({ ID: 'task-running' }) });
     const { docker: dead } = engine(() => down);
-    expect(await nextUpdate(new TaskTracker(dead, 1), 'svc')).toEqual({ error: down });
+    expect(await nextUpdate(new TaskTracker(dead, 1, 20), 'svc')).toEqual({ error: down });
   });
 });

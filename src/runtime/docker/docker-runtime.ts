@@ -62,8 +62,9 @@ export class DockerRuntime implements ContainerRuntime {
       }), { beforeRetry: removeTwins });
       return new DockerContainer(container);
     } catch (error) {
-      // The last try may have made a container whose answer was lost, too.
-      if (isTransient(error)) await removeTwins().catch(() => undefined);
+      // The last try may have made a container whose answer was lost, too: so may any failure that is not
+      // the engine's answer (a broken ssh transport, a reset connection).
+      if (isTransient(error) || statusOf(error) === undefined) await removeTwins().catch(() => undefined);
       if (statusOf(error) === 404) throw imageNotFoundError(spec.image, error);
       throw toBaleenError(error, 'creating a container');
     }

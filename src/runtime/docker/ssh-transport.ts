@@ -87,7 +87,10 @@ export class CommandConnection extends Duplex {
     clearTimeout(this.idleTimer);
     if (this.destroyed) return;
     if (code === 0) {
+      // Both sides end, so the socket closes and the agent drops it: a dead connection reused would swallow
+      // the next request's writes and hang it.
       this.push(null);
+      this.end();
       return;
     }
     const how = code === null ? `was killed by ${signal}` : `exited with code ${code}`;

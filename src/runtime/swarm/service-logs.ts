@@ -3,6 +3,7 @@ import { Writable, type Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { OutputSinks } from '../container-runtime.js';
 import { toBaleenError } from '../docker/docker-errors.js';
+import { withEngineRetry } from '../docker/transient-retry.js';
 
 type StreamName = 'stdout' | 'stderr';
 
@@ -17,7 +18,10 @@ type StreamName = 'stdout' | 'stderr';
 export class ServiceLogs {
   private readonly delivered: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   private follow?: Readable;
+  private finalRead?: Readable;
   private following = true;
+  /** Once closed, nothing more reaches the sinks: the feature may have its result already. */
+  private closed = false;
 
   constructor(
     private readonly docker: Docker,
@@ -28,7 +32,7 @@ export class ServiceLogs {
   /** Begins the live follow. Output printed before this is not lost: the log is read from its start. */
   async startFollowing(): Promise<void> {
     try {
-      this.follow = await this.open(true);
+      this.follow = await withEngineRetry(() => this.open(true));
     } catch (error) {
       throw toBaleenError(error, 'following a service\'s logs');
     }
@@ -41,10 +45,12 @@ export class ServiceLogs {
 
   /** After the task ended: stops the follow, delivers the rest of the log, then ends the sinks. */
   async complete(): Promise<void> {
-    this.stopFollowing();
+    this.following = false;
+    this.follow?.destroy();
     const seen: Record<StreamName, number> = { stdout: 0, stderr: 0 };
     try {
-      const log = await this.open(false);
+      const log = await withEngineRetry(() => this.open(false));
+      this.finalRead = log;
       this.demux(log, (stream, chunk) => {
         // Skip what the follow delivered already; deliver only what lies beyond it.
         const offset = seen[stream];
@@ -53,20 +59,31 @@ export class ServiceLogs {
       });
       await finished(log);
     } catch (error) {
+      if (this.closed) return;
       throw toBaleenError(error, 'reading a service\'s logs');
     } finally {
-      this.sinks.end?.();
+      this.close();
+    }
+    // A log that rotated under us would start later than the follow did: byte counts would not line up.
+    for (const stream of ['stdout', 'stderr'] as const) {
+      if (seen[stream] < this.delivered[stream]) {
+        throw new Error(`the service's ${stream} log is shorter than what was already read (${seen[stream]} < ${this.delivered[stream]} bytes): was it rotated?`);
+      }
     }
   }
 
-  /** For a task that is being stopped: no more output is wanted. */
-  stopFollowing(): void {
+  /** No more output is wanted (the task is stopped or removed, or its output is complete): ends the sinks once. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
     this.following = false;
     this.follow?.destroy();
+    this.finalRead?.destroy();
+    this.sinks.end?.();
   }
 
   private deliverFrom(stream: StreamName, chunk: Buffer, skip: number): void {
-    if (skip >= chunk.length) return;
+    if (this.closed || skip >= chunk.length) return;
     const fresh = skip === 0 ? chunk : chunk.subarray(skip);
     this.delivered[stream] += fresh.length;
     this.sinks[stream](fresh);

@@ -40,12 +40,17 @@ export class SwarmJob implements CreatedContainer {
     const progress = followTask(this.context.tracker, this.id);
     this.stopFollowingTask = () => {
       progress.stop();
-      logs.stopFollowing();
+      logs.close();
     };
     const exited = progress.ended.then(async (task) => {
-      const exit = await this.exitOf(task);
-      await logs.complete();
-      return exit;
+      try {
+        const exit = await this.exitOf(task);
+        await logs.complete();
+        return exit;
+      } finally {
+        // A task that never ran has no output to wait for; whatever was held back still reaches the sinks.
+        logs.close();
+      }
     });
     exited.catch(() => undefined);
     return {

@@ -3,12 +3,13 @@ import { createDocker, engineDescription } from '../docker/engine-connection.js'
 import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer } from '../container-runtime.js';
 import { checkImageOn, pingEngine } from '../docker/docker-runtime.js';
-import { dockerHostDescription, toBaleenError } from '../docker/docker-errors.js';
+import { dockerHostDescription, statusOf, toBaleenError } from '../docker/docker-errors.js';
 import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
 import { modeForApiVersion, serviceSpec, type ServiceMode } from './service-spec.js';
 import { notInSwarmError, notManagerError } from './swarm-errors.js';
 import { removeServiceNow, SwarmJob } from './swarm-job.js';
 import { TaskTracker } from './task-tracker.js';
+import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
 
 export interface SwarmRuntimeOptions {
   /** Leave unset to choose by the engine's version (see service-spec.ts). */
@@ -19,6 +20,7 @@ export interface SwarmRuntimeOptions {
 interface SwarmFacts {
   mode: ServiceMode;
   nodeCount: number;
+  largest: LargestNode;
 }
 
 /**
@@ -58,7 +60,8 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
-    const { mode } = await this.swarmFacts();
+    const { mode, largest } = await this.swarmFacts();
+    checkFitsSomeNode(spec.limits, largest);
     // A create whose answer was lost may have made the service: remove it by its labels before trying again.
     const removeTwins = async () => {
       for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
@@ -69,7 +72,9 @@ export class SwarmRuntime implements ContainerRuntime {
       });
       return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds);
     } catch (error) {
-      if (isTransient(error)) await removeTwins().catch(() => undefined);
+      // A failure that is not the engine's answer (a reset connection, a broken ssh transport) may have
+      // come after the service was made.
+      if (isTransient(error) || statusOf(error) === undefined) await removeTwins().catch(() => undefined);
       throw toBaleenError(error, 'creating a swarm service');
     }
   }
@@ -101,8 +106,8 @@ export class SwarmRuntime implements ContainerRuntime {
       const engine = engineDescription(this.docker) ?? dockerHostDescription();
       if (swarm.LocalNodeState !== 'active') throw notInSwarmError(engine);
       if (swarm.ControlAvailable !== true) throw notManagerError(engine);
-      const version = await this.docker.version();
-      return { mode: this.options.mode ?? modeForApiVersion(version.ApiVersion), nodeCount: swarm.Nodes ?? 1 };
+      const [version, nodes] = await Promise.all([this.docker.version(), this.docker.listNodes()]);
+      return { mode: this.options.mode ?? modeForApiVersion(version.ApiVersion), nodeCount: nodes.length, largest: largestNode(nodes) };
     } catch (error) {
       this.facts = undefined;
       throw toBaleenError(error, 'asking the engine about its swarm');

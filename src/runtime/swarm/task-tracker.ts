@@ -6,8 +6,11 @@ import { newestTask, parseTasks, type SwarmTask } from './swarm-task.js';
 export type TaskUpdate = { task: SwarmTask | undefined } | { gone: true } | { error: unknown };
 type Listener = (update: TaskUpdate) => void;
 
-/** Engine failures in a row before the watchers are told; a single blip is tried again on the next tick. */
-const FAILURES_BEFORE_GIVING_UP = 8;
+/**
+ * How long the task list may keep failing before the watchers are told. Blips are tried again on the next
+ * tick; a manager's leader election or an engine restart takes seconds, and the tasks run on meanwhile.
+ */
+const GIVE_UP_AFTER_MS = 30_000;
 
 /**
  * Follows the tasks of every service baleen runs, with ONE `GET /tasks` per tick for all of them. Swarm has
@@ -17,11 +20,13 @@ const FAILURES_BEFORE_GIVING_UP = 8;
 export class TaskTracker {
   private readonly listeners = new Map<string, Listener>();
   private polling = false;
-  private failures = 0;
+  /** When the task list began to fail, if it is failing. */
+  private failingSince: number | undefined;
 
   constructor(
     private readonly docker: Docker,
     private readonly intervalMs = 200,
+    private readonly giveUpAfterMs = GIVE_UP_AFTER_MS,
   ) {}
 
   /** Calls `listener` with the service's newest task on every tick until the returned function is called. */
@@ -47,7 +52,7 @@ export class TaskTracker {
   private async tick(serviceIds: string[]): Promise<void> {
     try {
       const tasks = await this.tasksOf(serviceIds);
-      this.failures = 0;
+      this.failingSince = undefined;
       for (const id of serviceIds) this.tell(id, { task: newestTask(tasks.filter((task) => task.ServiceID === id)) });
     } catch (error) {
       // One removed service makes the engine refuse the whole filter: ask for each alone to find which.
@@ -55,8 +60,12 @@ export class TaskTracker {
         for (const id of serviceIds) await this.tick([id]);
       } else if (statusOf(error) === 404) {
         this.tell(serviceIds[0]!, { gone: true });
-      } else if (++this.failures >= FAILURES_BEFORE_GIVING_UP) {
-        for (const id of serviceIds) this.tell(id, { error });
+      } else {
+        this.failingSince ??= Date.now();
+        if (Date.now() - this.failingSince >= this.giveUpAfterMs) {
+          this.failingSince = undefined;
+          for (const id of serviceIds) this.tell(id, { error });
+        }
       }
     }
   }
