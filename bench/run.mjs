@@ -57,8 +57,13 @@ try {
 function joinSwarm() {
   const state = execFileSync('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'], { encoding: 'utf8' }).trim();
   if (state === 'active') return () => undefined;
+  // init also makes the docker_gwbridge network, which leave keeps.
+  const hadGatewayBridge = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$'], { encoding: 'utf8' }).trim() !== '';
   execFileSync('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1'], { stdio: 'ignore' });
-  return () => execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore' });
+  return () => {
+    execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore' });
+    if (!hadGatewayBridge) execFileSync('docker', ['network', 'rm', 'docker_gwbridge'], { stdio: 'ignore' });
+  };
 }
 
 async function timed(fn) {

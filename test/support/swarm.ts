@@ -14,9 +14,12 @@ export function swarmState(): string {
  */
 export function ensureSingleNodeSwarm(): () => void {
   if (swarmState() === 'active') return () => undefined;
+  // `swarm init` also makes the docker_gwbridge network, and `swarm leave` keeps it: remove it too if it is new.
+  const hadGatewayBridge = docker('network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$') !== '';
   docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
   return () => {
     docker('swarm', 'leave', '--force');
+    if (!hadGatewayBridge) docker('network', 'rm', 'docker_gwbridge');
   };
 }
 
