@@ -72,7 +72,7 @@ export interface ContainerRuntime {
   ping(): Promise<void>;
   /**
    * Fails with a BaleenError when the image is known to be missing. baleen itself never pulls; a cluster's
-   * nodes may (Swarm's agent asks the registry before it uses a node's copy).
+   * nodes may, for an image their manager does not have (see swarm/image-pin.ts).
    */
   checkImage(image: string): Promise<void>;
   create(spec: ContainerSpec): Promise<CreatedContainer>;

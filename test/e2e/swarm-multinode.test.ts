@@ -99,9 +99,13 @@ describe.skipIf(unavailable !== undefined)('baleen --runtime swarm on a two-node
   });
 
   it('names the node that lacks the image, and exits 3', async () => {
+    // An image of its own (not a second tag of one the worker has: services carry the image's ID).
     const image = 'baleen-only-on-manager';
-    await swarm().manager.node.docker('tag', TEST_IMAGE, image);
-    await expect(swarm().worker.node.docker('image', 'inspect', image)).rejects.toThrow(/No such image/);
+    const container = await swarm().manager.node.docker('create', TEST_IMAGE, 'true');
+    await swarm().manager.node.docker('commit', '--change', 'LABEL only=manager', container, image);
+    await swarm().manager.node.docker('rm', container);
+    const id = await swarm().manager.node.docker('image', 'inspect', image, '--format', '{{.Id}}');
+    await expect(swarm().worker.node.docker('image', 'inspect', id)).rejects.toThrow(/No such image/);
 
     const result = await baleenOn(swarm().manager.node.host, ['--image', image, '--files', 'features/pass.feature', '--constraint', 'node.role==worker']);
     expect(result.code, result.stdout + result.stderr).toBe(3);

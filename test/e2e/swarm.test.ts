@@ -13,7 +13,7 @@ const scratch = useScratch('baleen-swarm-');
 interface ServiceSpec {
   Labels: Record<string, string>;
   Mode: Record<string, unknown>;
-  TaskTemplate: { RestartPolicy: { Condition: string }; Resources: Record<string, { MemoryBytes: number; NanoCPUs: number }>; Placement: { Constraints: string[] } };
+  TaskTemplate: { ContainerSpec: { Image: string }; RestartPolicy: { Condition: string }; Resources: Record<string, { MemoryBytes: number; NanoCPUs: number }>; Placement: { Constraints: string[] } };
 }
 
 async function baleen(args: string[]): Promise<CliResult & { reportDir: string }> {
@@ -88,6 +88,8 @@ describe('--runtime swarm on a real one-node swarm', () => {
     expect(spec.TaskTemplate.RestartPolicy.Condition).toBe('none');
     for (const kind of ['Limits', 'Reservations']) expect(spec.TaskTemplate.Resources[kind]).toEqual({ MemoryBytes: 96 * 1024 * 1024, NanoCPUs: 500_000_000 });
     expect(spec.TaskTemplate.Placement.Constraints).toEqual(['node.role==manager']);
+    // A locally built image is pinned by its ID: no node asks a registry for it, none runs another build.
+    expect(spec.TaskTemplate.ContainerSpec.Image).toBe(execFileSync('docker', ['image', 'inspect', TEST_IMAGE, '--format', '{{.Id}}'], { encoding: 'utf8' }).trim());
     expect(Object.keys(spec.Mode)).toHaveLength(1);
     expect((await client.stop('SIGINT')).code).toBe(130);
   });

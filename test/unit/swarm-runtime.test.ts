@@ -4,6 +4,7 @@ import type { ContainerSpec } from '../../src/runtime/container-runtime.js';
 import { modeForApiVersion, serviceSpec } from '../../src/runtime/swarm/service-spec.js';
 import { isUnschedulable, taskFailure } from '../../src/runtime/swarm/swarm-errors.js';
 import { ranToExit } from '../../src/runtime/swarm/swarm-job.js';
+import { repoDigestFor } from '../../src/runtime/swarm/image-pin.js';
 import { newestTask, phaseOf, type SwarmTask } from '../../src/runtime/swarm/swarm-task.js';
 import { TaskTracker, type TaskUpdate } from '../../src/runtime/swarm/task-tracker.js';
 
@@ -142,5 +143,18 @@ describe('TaskTracker', () => {
     expect(await nextUpdate(new TaskTracker(docker, 1, 60_000), 'svc')).toEqual({ task: expect.objectContaining({ ID: 'task-running' }) });
     const { docker: dead } = engine(() => down);
     expect(await nextUpdate(new TaskTracker(dead, 1, 20), 'svc')).toEqual({ error: down });
+  });
+});
+
+describe('the image a service carries', () => {
+  it('is the repo digest of the image\'s own repository when it has one', () => {
+    const digests = ['other/runner@sha256:aaa', 'registry.example:5000/team/runner@sha256:bbb'];
+    expect(repoDigestFor('registry.example:5000/team/runner:12', digests)).toBe('registry.example:5000/team/runner@sha256:bbb');
+    expect(repoDigestFor('registry.example:5000/team/runner', digests)).toBe('registry.example:5000/team/runner@sha256:bbb');
+  });
+
+  it('has no digest for an image that was only built or loaded, nor for another repository\'s', () => {
+    expect(repoDigestFor('baleen-test-runner', [])).toBeUndefined();
+    expect(repoDigestFor('runner:12', ['other/runner@sha256:aaa'])).toBeUndefined();
   });
 });

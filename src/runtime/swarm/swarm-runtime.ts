@@ -10,6 +10,7 @@ import { notInSwarmError, notManagerError } from './swarm-errors.js';
 import { removeServiceNow, SwarmJob } from './swarm-job.js';
 import { TaskTracker } from './task-tracker.js';
 import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
+import { pinnedImage } from './image-pin.js';
 
 export interface SwarmRuntimeOptions {
   /** Leave unset to choose by the engine's version (see service-spec.ts). */
@@ -34,6 +35,8 @@ export class SwarmRuntime implements ContainerRuntime {
   private readonly tracker: TaskTracker;
   private readonly nodeNames = new Map<string, string | undefined>();
   private facts?: Promise<SwarmFacts>;
+  /** Image name → the reference its services carry (see image-pin.ts); looked up again for every run. */
+  private pins = new Map<string, Promise<string>>();
 
   constructor(
     private readonly docker: Docker = createDocker(),
@@ -44,8 +47,9 @@ export class SwarmRuntime implements ContainerRuntime {
 
   async ping(): Promise<void> {
     await pingEngine(this.docker);
-    // Not cached: a manager that left the swarm since the last run must be noticed.
+    // Not cached: a manager that left the swarm since the last run must be noticed, a retagged image too.
     this.facts = this.readFacts();
+    this.pins = new Map();
     await this.facts;
   }
 
@@ -62,12 +66,13 @@ export class SwarmRuntime implements ContainerRuntime {
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
     const { mode, largest } = await this.swarmFacts();
     checkFitsSomeNode(spec.limits, largest);
+    const image = await this.pin(spec.image);
     // A create whose answer was lost may have made the service: remove it by its labels before trying again.
     const removeTwins = async () => {
       for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
     };
     try {
-      const service = await withEngineRetry(() => this.docker.createService(serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, spec, mode)), {
+      const service = await withEngineRetry(() => this.docker.createService(serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, { ...spec, image }, mode)), {
         beforeRetry: removeTwins,
       });
       return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds);
@@ -92,6 +97,18 @@ export class SwarmRuntime implements ContainerRuntime {
 
   removeById(id: string): Promise<void> {
     return removeServiceNow(this.docker, id);
+  }
+
+  private pin(image: string): Promise<string> {
+    let pinned = this.pins.get(image);
+    if (pinned === undefined) {
+      pinned = pinnedImage(this.docker, image).catch((error: unknown) => {
+        this.pins.delete(image);
+        throw toBaleenError(error, `inspecting image ${image}`);
+      });
+      this.pins.set(image, pinned);
+    }
+    return pinned;
   }
 
   private swarmFacts(): Promise<SwarmFacts> {
