@@ -305,6 +305,7 @@ function toResult(context: FeatureContext): FeatureResult {
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
     engineFailure: context.engineFailure && outcome.status === 'error',
+    ...(context.exit?.node === undefined ? {} : { node: context.exit.node }),
   };
 }
 

@@ -87,6 +87,8 @@ export const FeatureResultSchema = z.strictObject({
   error: z.string().optional(),
   /** The error came from the container engine (could not create, start, follow or remove the container). */
   engineFailure: z.boolean(),
+  /** The host its container ran on (the engine's, or the swarm node's, hostname), when it ran and that is known. */
+  node: z.string().max(255).optional(),
 });
 export type FeatureResult = z.infer<typeof FeatureResultSchema>;
 

@@ -12,6 +12,8 @@ export interface FeatureSummary {
   flaky: boolean;
   /** How many times it ran (1 without retries). */
   attempts: number;
+  /** The host its container ran on, when known. */
+  node?: string;
   previousAttempts?: AttemptSummary[];
 }
 
@@ -60,6 +62,7 @@ function digest(outcome: RunOutcome): RunSummary {
     ...(result.error === undefined ? {} : { error: result.error }),
     flaky: result.flaky,
     attempts: result.attempt,
+    ...(result.node === undefined ? {} : { node: result.node }),
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
   }));
   for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });

@@ -31,6 +31,8 @@ export interface ContainerExit {
   exitCode: number;
   /** The engine killed the container for exceeding its memory limit. */
   oomKilled: boolean;
+  /** The host it ran on, as the engine names it (`docker info`'s Name, a swarm node's hostname), if known. */
+  node?: string;
 }
 
 /** A container that exists on the engine; whoever holds one must `remove()` it. */

@@ -34,6 +34,9 @@ describe('baleen cucumber on a real Docker engine', () => {
       'features/with space.feature': 'passed',
     });
     expect(summary.totals).toMatchObject({ features: 5, passed: 3, failed: 2, errors: 0 });
+    // Each feature names the machine that ran it: the engine's host.
+    const engineHost = spawnSync('docker', ['info', '--format', '{{.Name}}'], { encoding: 'utf8' }).stdout.trim();
+    expect(new Set(summary.features.map((f) => f.node))).toEqual(new Set([engineHost]));
     expect(summary.totals.scenarios.failed).toBe(1);
     expect(summary.totals.scenarios.passed).toBeGreaterThanOrEqual(5);
     const parseError = summary.features.find((f) => f.file === 'features/parse-error.feature')!;

@@ -73,6 +73,8 @@ describe.skipIf(unavailable !== undefined)('baleen --runtime swarm on a two-node
 
     const summary = await readJson<RunSummary>(join(result.reportDir, 'summary.json'));
     expect(summary.totals).toMatchObject({ features: 5, passed: 5, failed: 0, errors: 0 });
+    // The summary says which node ran each feature, by its hostname.
+    expect(new Set(summary.features.map((feature) => feature.node))).toEqual(new Set([swarm().manager.node.name, swarm().worker.node.name]));
     const merged = await readJson<{ uri: string }[]>(join(result.reportDir, 'cucumber.json'));
     expect(merged.map((feature) => feature.uri).sort()).toEqual(FEATURES);
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(result.reportDir, 'junit.xml'), 'utf8'));

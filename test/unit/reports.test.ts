@@ -78,6 +78,21 @@ describe('junit.xml', () => {
   });
 });
 
+describe('where a feature ran', () => {
+  it('is a suite property in junit.xml and a field in summary.json, beside the retries', () => {
+    const ran = result({ node: 'ci-node-3', attempt: 2, flaky: true, status: 'passed', previousAttempts: [{ attempt: 1, status: 'failed', exitCode: 1, durationMs: 10, error: 'boom' }] });
+    const suite = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junitXml(outcome([ran]))).testsuites.testsuite;
+    expect(suite.properties.property).toEqual([
+      { name: 'baleen.node', value: 'ci-node-3' },
+      { name: 'baleen.attempts', value: '2' },
+      { name: 'baleen.flaky', value: 'true' },
+      { name: 'baleen.attempt-1', value: 'failed: boom' },
+    ]);
+    expect(summarize(outcome([ran])).features[0]).toMatchObject({ node: 'ci-node-3' });
+    expect(summarize(outcome([result({})])).features[0]).not.toHaveProperty('node');
+  });
+});
+
 describe('summary', () => {
   it('lists every feature and totals them', () => {
     const summary = summarize(outcome([result({}), result({ file: 'features/ok.feature', status: 'passed', exitCode: 0, cucumberJson: null })], ['features/never.feature']));

@@ -85,7 +85,7 @@ export class ConsoleReporter implements Reporter {
   private printFailures(failures: FeatureResult[], reportDir: string): void {
     this.print(`\n${pc.bold(pc.red(`Failures (${failures.length}):`))}`);
     for (const result of failures) {
-      this.print(`\n${pc.bold(result.file)}: ${result.error ?? result.status}`);
+      this.print(`\n${pc.bold(result.file)}: ${result.error ?? result.status}${result.node === undefined ? '' : pc.dim(` (on ${result.node})`)}`);
       const stream = result.stderr.text.trim() ? result.stderr : result.stdout;
       const output = stripAnsi(stream.text);
       if (output.trim()) this.print(pc.dim(indent(lastLines(output, FAILURE_TAIL_LINES))));

@@ -30,19 +30,26 @@ export function junitXml(outcome: RunOutcome): string {
   return root.end({ prettyPrint: true });
 }
 
+/** What is told of the feature as a whole: where it ran, and its retries (it ran again in a fresh container). */
+function suiteProperties(result: FeatureResult): [string, string][] {
+  const properties: [string, string][] = [];
+  if (result.node !== undefined) properties.push(['baleen.node', xmlSafe(result.node)]);
+  if (result.attempt > 1) {
+    properties.push(['baleen.attempts', String(result.attempt)], ['baleen.flaky', String(result.flaky)]);
+    for (const earlier of result.previousAttempts) properties.push([`baleen.attempt-${earlier.attempt}`, xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim())]);
+  }
+  return properties;
+}
+
 function addSuite(root: XMLBuilder, result: FeatureResult, startedAt: Date) {
   const scenarios = scenariosOf(result.cucumberJson ?? []);
   const name = featureName(result) ?? result.file;
   const suite = root.ele('testsuite', { name, file: result.file, timestamp: startedAt.toISOString() });
   const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  if (result.attempt > 1) {
-    // Flakiness is the feature's (it ran again in a fresh container), so it is told on the suite.
-    const properties = suite.ele('properties');
-    properties.ele('property', { name: 'baleen.attempts', value: String(result.attempt) });
-    properties.ele('property', { name: 'baleen.flaky', value: String(result.flaky) });
-    for (const earlier of result.previousAttempts) {
-      properties.ele('property', { name: `baleen.attempt-${earlier.attempt}`, value: xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim()) });
-    }
+  const properties = suiteProperties(result);
+  if (properties.length > 0) {
+    const element = suite.ele('properties');
+    for (const [name, value] of properties) element.ele('property', { name, value });
   }
   for (const scenario of scenarios) {
     addScenario(suite, result.file, scenario);

@@ -20,6 +20,8 @@ export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
   readonly placement = false;
   private readonly docker: Docker;
+  /** The engine's host name, asked once, for the results ("which machine ran this?"). */
+  private engineName?: Promise<string | undefined>;
 
   constructor(docker: Docker = createDocker()) {
     this.docker = docker;
@@ -60,7 +62,7 @@ export class DockerRuntime implements ContainerRuntime {
           ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
         },
       }), { beforeRetry: removeTwins });
-      return new DockerContainer(container);
+      return new DockerContainer(container, () => this.nameOfEngine());
     } catch (error) {
       // The last try may have made a container whose answer was lost, too: so may any failure that is not
       // the engine's answer (a broken ssh transport, a reset connection).
@@ -68,6 +70,14 @@ export class DockerRuntime implements ContainerRuntime {
       if (statusOf(error) === 404) throw imageNotFoundError(spec.image, error);
       throw toBaleenError(error, 'creating a container');
     }
+  }
+
+  private nameOfEngine(): Promise<string | undefined> {
+    this.engineName ??= this.docker.info().then(
+      (info: { Name?: string }) => info.Name,
+      () => undefined,
+    );
+    return this.engineName;
   }
 
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
@@ -118,7 +128,10 @@ async function removeContainer(container: Docker.Container): Promise<void> {
 }
 
 class DockerContainer implements CreatedContainer {
-  constructor(private readonly container: Docker.Container) {}
+  constructor(
+    private readonly container: Docker.Container,
+    private readonly engineName: () => Promise<string | undefined>,
+  ) {}
 
   get id(): string {
     return this.container.id;
@@ -143,7 +156,7 @@ class DockerContainer implements CreatedContainer {
     const container = this.container;
     // The exit may never be awaited (start failed, or the run was cancelled first, and the container removed):
     // its rejection must not become an unhandled one, which would end the process.
-    const exited = outputDone.then(() => waitForExit(container));
+    const exited = outputDone.then(async () => withNode(await waitForExit(container), await this.engineName()));
     exited.catch(() => undefined);
     return {
       start: async () => {
@@ -203,6 +216,10 @@ async function waitForExit(container: Docker.Container): Promise<ContainerExit> 
   } catch (error) {
     throw toBaleenError(error, 'waiting for a container to exit');
   }
+}
+
+function withNode(exit: ContainerExit, node: string | undefined): ContainerExit {
+  return node === undefined ? exit : { ...exit, node };
 }
 
 function sinkStream(sink: (chunk: Buffer) => void): Writable {

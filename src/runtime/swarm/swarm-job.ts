@@ -74,7 +74,12 @@ export class SwarmJob implements CreatedContainer {
   private async exitOf(task: SwarmTask): Promise<ContainerExit> {
     const exitCode = ranToExit(task);
     if (exitCode === undefined) throw await this.failureOf(task);
-    return { exitCode, oomKilled: exitCode === SIGKILL_EXIT && (await this.killedForMemory(task)) };
+    const node = await this.context.nodeName(task.NodeID);
+    return {
+      exitCode,
+      oomKilled: exitCode === SIGKILL_EXIT && (await this.killedForMemory(task)),
+      ...(node === undefined ? {} : { node }),
+    };
   }
 
   private async failureOf(task: SwarmTask) {
