@@ -3,9 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../../src/runtime/container-runtime.js';
 import { modeForApiVersion, serviceSpec } from '../../src/runtime/swarm/service-spec.js';
 import { isUnschedulable, taskFailure } from '../../src/runtime/swarm/swarm-errors.js';
-import { ranToExit } from '../../src/runtime/swarm/swarm-job.js';
 import { repoDigestFor } from '../../src/runtime/swarm/image-pin.js';
-import { newestTask, phaseOf, type SwarmTask } from '../../src/runtime/swarm/swarm-task.js';
+import { newestTask, phaseOf, ranToExit, type SwarmTask } from '../../src/runtime/swarm/swarm-task.js';
 import { TaskTracker, type TaskUpdate } from '../../src/runtime/swarm/task-tracker.js';
 
 const task = (state: string, extra: { err?: string; exitCode?: number; createdAt?: string; serviceId?: string } = {}): SwarmTask => ({

@@ -1,11 +1,9 @@
 import type Docker from 'dockerode';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { AttachedContainer, ContainerExit, CreatedContainer, OutputSinks } from '../container-runtime.js';
-import { statusOf, toBaleenError } from '../docker/docker-errors.js';
-import { withEngineRetry } from '../docker/transient-retry.js';
 import { ServiceLogs } from './service-logs.js';
+import { removeServiceGracefully, removeServiceNow } from './service-removal.js';
 import { taskFailure } from './swarm-errors.js';
-import type { SwarmTask } from './swarm-task.js';
+import { ranToExit, type SwarmTask } from './swarm-task.js';
 import { followTask, UnschedulableTask } from './task-progress.js';
 import type { TaskTracker } from './task-tracker.js';
 
@@ -16,8 +14,6 @@ export interface SwarmJobContext {
   nodeName(nodeId: string | undefined): Promise<string | undefined>;
 }
 
-/** The label Swarm puts on every container of a service's tasks. */
-const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
 const SIGKILL_EXIT = 137;
 
 /**
@@ -102,75 +98,15 @@ export class SwarmJob implements CreatedContainer {
     return undefined;
   }
 
-  /**
-   * Removing the service makes Swarm stop its task: the stop signal, then the kill after the grace period set
-   * on the service. On the node we talk to, wait for that, as `docker stop` does.
-   */
+  /** Stops the task gracefully (see removeServiceGracefully); `remove` then kills whatever still runs. */
   async stop(): Promise<void> {
     this.stopFollowingTask();
-    await removeService(this.context.docker, this.id);
-    await whileLocalContainers(this.context.docker, this.id, this.stopGraceSeconds + 5, (containers) => containers.some((c) => c.State === 'running'));
+    await removeServiceGracefully(this.context.docker, this.id, this.stopGraceSeconds);
   }
 
   async remove(): Promise<void> {
     this.stopFollowingTask();
     await removeServiceNow(this.context.docker, this.id);
-  }
-}
-
-/** The exit code of a task whose process ran and ended, or undefined when it never ran to an exit. */
-export function ranToExit(task: SwarmTask): number | undefined {
-  if (task.Status.State === 'complete') return 0;
-  const code = task.Status.ContainerStatus?.ExitCode;
-  return task.Status.State === 'failed' && /non-zero exit/.test(task.Status.Err ?? '') && code !== undefined ? code : undefined;
-}
-
-export async function removeService(docker: Docker, serviceId: string): Promise<void> {
-  try {
-    await withEngineRetry(() => docker.getService(serviceId).remove());
-  } catch (error) {
-    if (statusOf(error) === 404) return;
-    throw toBaleenError(error, `removing swarm service ${serviceId.slice(0, 12)}`);
-  }
-}
-
-/**
- * Removes the service and, on the node we talk to, its containers at once (a kill, as `docker rm -f`).
- * Swarm would remove them itself, but only after the grace period, and never on engines with
- * moby/moby#44312. Containers on other nodes are their agents' to remove.
- */
-export async function removeServiceNow(docker: Docker, serviceId: string): Promise<void> {
-  await removeService(docker, serviceId);
-  await whileLocalContainers(docker, serviceId, 10, async (containers) => {
-    await Promise.all(containers.map((container) => forceRemove(docker, container.Id)));
-    return containers.length > 0;
-  });
-}
-
-/** Polls a service's containers on this node while `busy` says so, for at most `seconds`. */
-async function whileLocalContainers(
-  docker: Docker,
-  serviceId: string,
-  seconds: number,
-  busy: (containers: Docker.ContainerInfo[]) => boolean | Promise<boolean>,
-): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  const filters = { label: [`${SERVICE_ID_LABEL}=${serviceId}`] };
-  while (Date.now() < deadline) {
-    const containers = await docker.listContainers({ all: true, filters }).catch((error: unknown) => {
-      throw toBaleenError(error, 'listing a service\'s containers');
-    });
-    if (!(await busy(containers))) return;
-    await sleep(200);
-  }
-}
-
-async function forceRemove(docker: Docker, containerId: string): Promise<void> {
-  try {
-    await docker.getContainer(containerId).remove({ force: true, v: true });
-  } catch (error) {
-    // 404: gone; 409: Swarm's agent is removing it already.
-    if (statusOf(error) !== 404 && statusOf(error) !== 409) throw toBaleenError(error, `removing container ${containerId.slice(0, 12)}`);
   }
 }
 

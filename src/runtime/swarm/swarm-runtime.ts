@@ -7,7 +7,8 @@ import { dockerHostDescription, statusOf, toBaleenError } from '../docker/docker
 import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
 import { modeForApiVersion, serviceSpec, type ServiceMode } from './service-spec.js';
 import { notInSwarmError, notManagerError } from './swarm-errors.js';
-import { removeServiceNow, SwarmJob } from './swarm-job.js';
+import { SwarmJob } from './swarm-job.js';
+import { removeServiceNow } from './service-removal.js';
 import { TaskTracker } from './task-tracker.js';
 import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
 import { pinnedImage } from './image-pin.js';

@@ -38,3 +38,10 @@ export function newestTask(tasks: readonly SwarmTask[]): SwarmTask | undefined {
 export function parseTasks(raw: unknown): SwarmTask[] {
   return z.array(SwarmTaskSchema).parse(raw);
 }
+
+/** The exit code of a task whose process ran and ended, or undefined when it never ran to an exit. */
+export function ranToExit(task: SwarmTask): number | undefined {
+  if (task.Status.State === 'complete') return 0;
+  const code = task.Status.ContainerStatus?.ExitCode;
+  return task.Status.State === 'failed' && /non-zero exit/.test(task.Status.Err ?? '') && code !== undefined ? code : undefined;
+}
