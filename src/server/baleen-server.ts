@@ -23,6 +23,8 @@ export interface ServerOptions {
   allowImages?: string[];
   runtime: ContainerRuntime;
   logger: Logger;
+  /** How often clients are pinged; one that misses a ping is dropped at the next (default 30 s). */
+  heartbeatMs?: number;
 }
 
 export interface RunningServer {
@@ -62,7 +64,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     trackLiveness(ws);
     new Session(ws, engine, log);
   });
-  const heartbeat = setInterval(() => sweepDeadClients(wss), HEARTBEAT_MS);
+  const heartbeat = setInterval(() => sweepDeadClients(wss), options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
 
   await listen(http, options.host, options.port);

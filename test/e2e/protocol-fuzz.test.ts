@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { startServer, type RunningServer } from '../../src/server/baleen-server.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -108,6 +108,27 @@ describe('the server under hostile input', () => {
     // The container prints forever; only the server dropping this client (and so cancelling its run) ends it.
     await waitForNoBaleenContainers(120_000, { afterAtLeastOne: true });
     socket.terminate();
-    expect(server.engine.liveRuns).toBe(0);
+    await vi.waitFor(() => expect(server.engine.liveRuns).toBe(0), { timeout: 10_000 });
+  });
+});
+
+describe('a client that stops answering pings (its machine froze, its network vanished)', () => {
+  it('is dropped at the next heartbeat and its run cancelled, though it sent nothing wrong and nothing waits for it', async () => {
+    const watchful = await startServer({ host: '127.0.0.1', port: 0, runtime: new DockerRuntime(), logger: createLogger('silent'), heartbeatMs: 300 });
+    try {
+      const socket = new WebSocket(watchful.url);
+      await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+      const silent = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'exec sleep 600' };
+      socket.send(JSON.stringify({ v: 1, type: 'run.submit', requestId: 'frozen', spec: silent }));
+      // No more reads at the TCP level: pings go unanswered. The container prints nothing, so no buffer fills up:
+      // only the heartbeat can find this client gone.
+      (socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      await waitForNoBaleenContainers(30_000, { afterAtLeastOne: true });
+      // The run settles just after its last container is gone.
+      await vi.waitFor(() => expect(watchful.engine.liveRuns).toBe(0), { timeout: 10_000 });
+      socket.terminate();
+    } finally {
+      await watchful.close();
+    }
   });
 });
