@@ -11,7 +11,7 @@ import { writeHtmlReport } from '../../src/reporters/html/write-html-report.js';
 // The callbacks given to page.evaluate run in the browser. This project's tsconfig has no DOM lib (src runs on
 // Node, and a lib reference would leak into every file), so the few browser globals they use are declared here.
 interface BrowserElement {
-  readonly classList: { contains(name: string): boolean };
+  readonly classList: { contains(name: string): boolean; add(name: string): void };
   readonly textContent: string | null;
   getAttribute(name: string): string | null;
   getBoundingClientRect(): { height: number };
@@ -20,8 +20,12 @@ interface BrowserElement {
 }
 declare const document: {
   querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+  body: { innerText: string };
   fonts: Iterable<{ family: string; status: string }> & { ready: Promise<unknown> };
 };
+/** What the hostile report's strings would have set, had the browser run them. */
+declare const window: { __ran?: string[] };
 declare function getComputedStyle(element: BrowserElement): { backgroundColor: string; minHeight: string; display: string };
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/cucumber-json/merged-two-features.json', import.meta.url));
@@ -188,6 +192,43 @@ describe('the HTML report, opened offline in Chromium', () => {
       await view.page.screenshot({ path: SCREENSHOT, fullPage: true });
       expect(view.pageErrors).toEqual([]);
       expect(view.consoleErrors).toEqual([]);
+    });
+  });
+
+  describe('of features whose text is HTML (names, tags, tables, attachments, an undefined step)', () => {
+    it('shows that text as written and runs none of it', async () => {
+      // Each hostile string would set a flag if the browser ran it; `&` and quotes must still read as typed.
+      const attack = (where: string) => `<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')"> & "${where}"`;
+      const hostile = [
+        {
+          keyword: 'Feature', name: attack('feature'), description: attack('description'), uri: 'features/evil.feature', tags: [{ name: attack('feature-tag') }],
+          elements: [{
+            keyword: 'Scenario', type: 'scenario', name: attack('scenario'), tags: [{ name: attack('scenario-tag') }],
+            steps: [
+              { keyword: 'Given ', name: attack('step'), result: { status: 'passed', duration: 1 }, rows: [{ cells: [attack('header')] }, { cells: [attack('cell')] }],
+                embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('attachment')).toString('base64') }] },
+              { keyword: 'Then ', name: attack('undefined-step'), result: { status: 'undefined' } },
+            ],
+          }],
+        },
+      ];
+      const json = join(scratch, 'hostile.json');
+      await writeFile(json, JSON.stringify(hostile));
+      const outputFile = join(scratch, 'hostile-report', 'index.html');
+      await writeHtmlReport({ cucumberJsonFile: json, outputFile, title: 'hostile', metadata: {} });
+      const view = await openOffline(browser, outputFile);
+      // Open every panel, so that anything hidden in one would have been parsed and run.
+      await view.page.evaluate(() => {
+        for (const panel of document.querySelectorAll('.collapse')) panel.classList.add('in');
+      });
+
+      expect(await view.page.evaluate(() => window.__ran)).toBeUndefined();
+      expect(await view.page.locator('img[src="x"]').count()).toBe(0);
+      const text = await view.page.evaluate(() => document.body.innerText);
+      for (const where of ['feature', 'description', 'scenario', 'step', 'header', 'cell', 'attachment', 'undefined-step']) {
+        expect(text, where).toContain(attack(where));
+      }
+      expect(view.pageErrors).toEqual([]);
     });
   });
 

@@ -1,10 +1,11 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BaleenError, messageOf } from '../../errors/baleen-error.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { inlineCdnAssets } from './inline-assets.js';
+import { escapeForTemplate, escapeHtml } from './escape-for-template.js';
 
 export interface HtmlReportOptions {
   /** Merged Cucumber JSON (an array of features) on disk. */
@@ -35,15 +36,17 @@ interface GenerateOptions {
 
 /** Writes a self-contained HTML report (no network needed to view it) from a merged Cucumber JSON file. */
 export async function writeHtmlReport(options: HtmlReportOptions): Promise<void> {
-  await assertCucumberJson(options.cucumberJsonFile);
+  const features = await readCucumberJson(options.cucumberJsonFile);
   // The reporter writes next to its output (with some options, screenshots and a .json copy that a later
   // jsonDir run would merge again): let it write into a private directory and copy out only the page.
   const scratch = await mkdtemp(join(tmpdir(), 'baleen-html-report-'));
   try {
     const generated = join(scratch, 'index.html');
+    const displayed = join(scratch, 'display.json');
+    await writeFile(displayed, JSON.stringify(escapeForTemplate(features)));
     generate({
       theme: 'bootstrap',
-      jsonFile: options.cucumberJsonFile,
+      jsonFile: displayed,
       output: generated,
       // The template interpolates the name and metadata unescaped (lodash `<%= %>`).
       name: escapeHtml(options.title),
@@ -61,8 +64,8 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<void>
   }
 }
 
-/** Fails with a message that names the file and the problem, before the reporter gets a chance to log one. */
-async function assertCucumberJson(file: string): Promise<void> {
+/** The features; fails with a message that names the file and the problem, before the reporter could log one. */
+async function readCucumberJson(file: string): Promise<unknown[]> {
   const problem = (what: string, cause?: unknown) =>
     new BaleenError('INTERNAL', `Cannot write the HTML report: Cucumber JSON file ${file} ${what}`, { cause });
   const info = await stat(file).catch((error: unknown) => {
@@ -76,6 +79,7 @@ async function assertCucumberJson(file: string): Promise<void> {
     throw problem(`is not valid JSON (${messageOf(error)})`, error);
   }
   if (!Array.isArray(parsed)) throw problem(`is not a Cucumber JSON report: expected an array of features, found ${parsed === null ? 'null' : typeof parsed}`);
+  return parsed;
 }
 
 function generate(options: GenerateOptions): void {
@@ -109,6 +113,4 @@ function escapeEntries(record: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(record).map(([key, value]) => [escapeHtml(key), escapeHtml(value)]));
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+
