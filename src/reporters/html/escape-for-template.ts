@@ -3,7 +3,8 @@
  * `<%= %>`): a feature called `<img src=x onerror=…>` would run script in whoever opens the report. This
  * copy of the Cucumber JSON has exactly those fields HTML-escaped. The fields the template escapes itself
  * (a step's name, its doc string, the body of a step argument's table) are left alone, or they would show
- * `&amp;` where `&` was meant.
+ * `&amp;` where `&` was meant. Only `&`, `<` and `>` are escaped: every raw field is element text, where
+ * quotes are harmless, and a step's quoted arguments must stay quotes for the snippet the template derives.
  */
 export function escapeForTemplate(features: readonly unknown[]): unknown[] {
   return features.map((feature) => withRecord(feature, escapeNode));
@@ -23,7 +24,7 @@ function escapeStep(copy: JsonRecord): void {
   escapeFields(copy, ['keyword']);
   // The name is escaped by the template, except in the code snippet it suggests for an undefined step.
   if ((copy.result as JsonRecord | undefined)?.status === 'undefined') escapeFields(copy, ['name']);
-  if (Array.isArray(copy.output)) copy.output = copy.output.map((line) => (typeof line === 'string' ? escapeHtml(line) : line));
+  if (Array.isArray(copy.output)) copy.output = copy.output.map((line) => (typeof line === 'string' ? escapeText(line) : line));
   // A data table (`rows`) is raw throughout; an argument's table only in its header row.
   if (Array.isArray(copy.rows)) copy.rows = copy.rows.map(escapeCells);
   if (Array.isArray(copy.arguments)) copy.arguments = copy.arguments.map((argument) => withRecord(argument, escapeArgumentHeader));
@@ -32,7 +33,7 @@ function escapeStep(copy: JsonRecord): void {
 
 function escapeCells(row: unknown): unknown {
   return withRecord(row, (copy) => {
-    if (Array.isArray(copy.cells)) copy.cells = copy.cells.map((cell) => (typeof cell === 'string' ? escapeHtml(cell) : cell));
+    if (Array.isArray(copy.cells)) copy.cells = copy.cells.map((cell) => (typeof cell === 'string' ? escapeText(cell) : cell));
   });
 }
 
@@ -47,11 +48,11 @@ function escapeArgumentHeader(copy: JsonRecord): void {
 function escapeTextEmbedding(copy: JsonRecord): void {
   if (typeof copy.data !== 'string' || !['text/plain', 'application/json'].includes(String(copy.mime_type))) return;
   const text = isBase64(copy.data) ? Buffer.from(copy.data, 'base64').toString('utf8') : copy.data;
-  copy.data = Buffer.from(escapeHtml(text)).toString('base64');
+  copy.data = Buffer.from(escapeText(text)).toString('base64');
 }
 
 function escapeFields(record: JsonRecord, fields: string[]): void {
-  for (const field of fields) if (typeof record[field] === 'string') record[field] = escapeHtml(record[field]);
+  for (const field of fields) if (typeof record[field] === 'string') record[field] = escapeText(record[field]);
 }
 
 /** A shallow copy of a JSON object with `edit` applied; anything else as it is. */
@@ -67,6 +68,12 @@ function isBase64(text: string): boolean {
   return text.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text) && Buffer.from(text, 'base64').toString('base64') === text;
 }
 
+/** For element text: no tag can start, no entity can be formed. */
+function escapeText(text: string): string {
+  return text.replace(/[&<>]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** For text that may also land in an attribute (the report's title and metadata). */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
