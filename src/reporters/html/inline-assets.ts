@@ -5,9 +5,10 @@ import { googleChartsShim } from './google-charts-shim.js';
 /**
  * cucumber-html-reporter's bootstrap template loads its libraries from CDNs, so a report opened without
  * network (CI artefacts, air-gapped machines, a browser that blocks third parties) has no styles, charts
- * or collapsing. This replaces each of those tags with the same library read from node_modules (the
- * versions pinned in package.json match the template's URLs; moment is the latest 2.x, same API) and
- * Google's chart loader with a local shim.
+ * or collapsing. This replaces each of those tags with the library read from node_modules (Bootstrap as the
+ * template's URL says; jQuery 3.7 instead of its 1.12.4, which has known XSS advisories and which Bootstrap 3.4
+ * does not need, as it takes jQuery 1.9.1 up to 3.x; moment the latest 2.x, same API) and Google's chart
+ * loader with a local shim.
  *
  * Assets are resolved at run time from this module's location, so they come from baleen's own
  * dependencies wherever it is installed, and nothing is copied into the repository.
