@@ -77,8 +77,7 @@ function buildSpec(request: RunRequest, features: string[]): RunSpec {
     failFast: request.failFast,
     memoryBytes: request.memoryBytes,
     nanoCpus: request.nanoCpus,
-    // Sent only when there are some: a server from before constraints existed still takes the run.
-    ...(request.constraints.length > 0 ? { constraints: request.constraints } : {}),
+    constraints: request.constraints,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

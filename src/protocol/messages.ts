@@ -10,9 +10,10 @@ import {
 /**
  * The WebSocket protocol between a baleen client and server: one JSON object per message, each with the
  * protocol version `v` and a `type`. Both ends validate every message they receive against these schemas.
- * See docs/protocol.md.
+ * See docs/protocol.md. Version 2 added placement constraints, a result's node and the NOT_SWARM_MANAGER and
+ * ENGINE_FAILED errors: a version-1 peer is told so at its first message rather than failing a validation.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 const base = { v: z.literal(PROTOCOL_VERSION) };
 const runId = z.string().min(1).max(128);

@@ -4,6 +4,7 @@ import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { startServer, type RunningServer } from '../../src/server/baleen-server.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { createLogger } from '../../src/server/logger.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli } from '../support/cli.js';
@@ -27,11 +28,11 @@ function random(seed: number) {
   };
 }
 
-const validSubmit = { v: 1, type: 'run.submit', requestId: 'fuzz', spec: { image: 'baleen-fuzz-no-such-image', features: ['a.feature'], concurrency: 1 } };
+const validSubmit = { v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'fuzz', spec: { image: 'baleen-fuzz-no-such-image', features: ['a.feature'], concurrency: 1 } };
 
 function mutate(rand: () => number): string | Buffer {
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)]!;
-  const junk = () => pick<unknown>([null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(rand() * 5000)), [], {}, true, { v: 1 }, ['a'], '\u0000\uffff']);
+  const junk = () => pick<unknown>([null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(rand() * 5000)), [], {}, true, { v: PROTOCOL_VERSION }, ['a'], '\u0000\uffff']);
   const message = structuredClone(validSubmit) as Record<string, unknown> & { spec: Record<string, unknown> };
   switch (Math.floor(rand() * 9)) {
     case 0: return Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)));
@@ -104,7 +105,7 @@ describe('the server under hostile input', () => {
     // Stop reading at the TCP level: the server's sends pile up in its buffer for this connection.
     (socket as unknown as { _socket: { pause(): void } })._socket.pause();
     const endless = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'yes baleen-endless-output' };
-    socket.send(JSON.stringify({ v: 1, type: 'run.submit', requestId: 'never-reads', spec: endless }));
+    socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'never-reads', spec: endless }));
     // The container prints forever; only the server dropping this client (and so cancelling its run) ends it.
     await waitForNoBaleenContainers(120_000, { afterAtLeastOne: true });
     socket.terminate();
@@ -119,7 +120,7 @@ describe('a client that stops answering pings (its machine froze, its network va
       const socket = new WebSocket(watchful.url);
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       const silent = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'exec sleep 600' };
-      socket.send(JSON.stringify({ v: 1, type: 'run.submit', requestId: 'frozen', spec: silent }));
+      socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'frozen', spec: silent }));
       // No more reads at the TCP level: pings go unanswered. The container prints nothing, so no buffer fills up:
       // only the heartbeat can find this client gone.
       (socket as unknown as { _socket: { pause(): void } })._socket.pause();

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage, decodeServerMessage, encodeMessage } from '../../src/protocol/codec.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { checkUpgrade, isLoopback } from '../../src/server/upgrade-guard.js';
 
 const submit = { type: 'run.submit', requestId: 'r1', spec: { image: 'img', features: ['a.feature'], concurrency: 2 } } as const;
@@ -13,10 +14,10 @@ describe('protocol codec', () => {
 
   it.each([
     ['not JSON', '{', /not valid JSON/],
-    ['another version', JSON.stringify({ ...submit, v: 2 }), /unsupported protocol version 2/],
-    ['an unknown type', JSON.stringify({ v: 1, type: 'run.explode' }), /type/],
-    ['a wrong field type', JSON.stringify({ v: 1, ...submit, spec: { ...submit.spec, concurrency: 'two' } }), /spec\.concurrency/],
-    ['an unknown field', JSON.stringify({ v: 1, ...submit, spec: { ...submit.spec, privileged: true } }), /privileged/],
+    ['the previous version', JSON.stringify({ ...submit, v: 1 }), /unsupported protocol version 1 \(this end speaks 2\)/],
+    ['an unknown type', JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.explode' }), /type/],
+    ['a wrong field type', JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, concurrency: 'two' } }), /spec\.concurrency/],
+    ['an unknown field', JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, privileged: true } }), /privileged/],
   ])('rejects %s with a reason', (_what, raw, reason) => {
     const decoded = decodeClientMessage(raw);
     expect(decoded.ok).toBe(false);
@@ -24,8 +25,8 @@ describe('protocol codec', () => {
   });
 
   it('validates server messages too', () => {
-    expect(decodeServerMessage(JSON.stringify({ v: 1, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'flying', at: 1 })).ok).toBe(false);
-    expect(decodeServerMessage(JSON.stringify({ v: 1, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'running', at: 1 })).ok).toBe(true);
+    expect(decodeServerMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'flying', at: 1 })).ok).toBe(false);
+    expect(decodeServerMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'running', at: 1 })).ok).toBe(true);
   });
 });
 
