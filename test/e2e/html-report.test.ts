@@ -204,7 +204,13 @@ describe('the HTML report, opened offline in Chromium', () => {
           keyword: 'Feature', name: attack('feature'), description: attack('description'), uri: 'features/evil.feature', tags: [{ name: attack('feature-tag') }],
           elements: [{
             keyword: 'Scenario', type: 'scenario', name: attack('scenario'), tags: [{ name: attack('scenario-tag') }],
+            before: [{ keyword: 'Before', result: { status: 'passed', duration: 1 }, embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('hook')).toString('base64') }] }],
             steps: [
+              { keyword: 'And ', name: 'attachments of every kind', result: { status: 'passed', duration: 1 }, embeddings: [
+                { media: { type: 'text/plain' }, data: Buffer.from(attack('media-type')).toString('base64') },
+                { mime_type: 'image/png', data: `x" onerror="window.__ran=(window.__ran||[]).concat('image')` },
+                { mime_type: `application/x"><img src=x onerror="window.__ran=(window.__ran||[]).concat('mime')">`, data: 'AAAA' },
+              ] },
               { keyword: 'Given ', name: attack('step'), result: { status: 'passed', duration: 1 }, rows: [{ cells: [attack('header')] }, { cells: [attack('cell')] }],
                 embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('attachment')).toString('base64') }] },
               { keyword: 'Then ', name: attack('undefined-step'), result: { status: 'undefined' } },
@@ -225,9 +231,12 @@ describe('the HTML report, opened offline in Chromium', () => {
       expect(await view.page.evaluate(() => window.__ran)).toBeUndefined();
       expect(await view.page.locator('img[src="x"]').count()).toBe(0);
       const text = await view.page.evaluate(() => document.body.innerText);
-      for (const where of ['feature', 'description', 'scenario', 'step', 'header', 'cell', 'attachment']) {
+      for (const where of ['feature', 'description', 'scenario', 'step', 'header', 'cell', 'attachment', 'hook', 'media-type']) {
         expect(text, where).toContain(attack(where));
       }
+      // Escaped once, not twice, where the template escapes too: the scenario's hover text.
+      const hover = await view.page.evaluate(() => document.querySelector('[data-text]')?.getAttribute('data-text'));
+      expect(hover).toBe(attack('scenario'));
       // An undefined step's name is escaped for the snippet the template suggests, which it prints raw; its
       // own line escapes it again, so there `<` and `&` show as entities: harmless, and rare in step names.
       expect(text).toContain('"undefined-step"');

@@ -120,11 +120,20 @@ describe('a client that stops answering pings (its machine froze, its network va
       const socket = new WebSocket(watchful.url);
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       const silent = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'exec sleep 600' };
+      // Its container runs first (a client dropped sooner would never have had its run started).
+      const running = new Promise<void>((resolve) =>
+        socket.on('message', (data: Buffer) => {
+          const message = JSON.parse(data.toString()) as { type: string; state?: string };
+          if (message.type === 'feature.state' && message.state === 'running') resolve();
+        }),
+      );
       socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'frozen', spec: silent }));
+      await running;
+      expect(baleenContainers()).toHaveLength(1);
       // No more reads at the TCP level: pings go unanswered. The container prints nothing, so no buffer fills up:
       // only the heartbeat can find this client gone.
       (socket as unknown as { _socket: { pause(): void } })._socket.pause();
-      await waitForNoBaleenContainers(30_000, { afterAtLeastOne: true });
+      await waitForNoBaleenContainers(30_000);
       // The run settles just after its last container is gone.
       await vi.waitFor(() => expect(watchful.engine.liveRuns).toBe(0), { timeout: 10_000 });
       socket.terminate();

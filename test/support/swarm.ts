@@ -19,8 +19,17 @@ export function ensureSingleNodeSwarm(): () => void {
   docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
   return () => {
     docker('swarm', 'leave', '--force');
-    if (!hadGatewayBridge) docker('network', 'rm', 'docker_gwbridge');
+    if (!hadGatewayBridge) removeGatewayBridge();
   };
+}
+
+/** Best effort: the engine may still hold an endpoint on it for a moment (moby/moby#37018). */
+function removeGatewayBridge(): void {
+  try {
+    docker('network', 'rm', 'docker_gwbridge');
+  } catch (error) {
+    console.warn(`could not remove the docker_gwbridge network the swarm set-up made: ${(error as Error).message.split('\n')[0]}`);
+  }
 }
 
 /** Ids of every swarm service baleen labelled: what a swarm test must leave at zero. */

@@ -157,3 +157,10 @@ describe('the image a service carries', () => {
     expect(repoDigestFor('runner:12', ['other/runner@sha256:aaa'])).toBeUndefined();
   });
 });
+
+describe('Docker Hub spellings of an image', () => {
+  it('match the short form the engine reports its repo digests in', () => {
+    expect(repoDigestFor('docker.io/library/alpine:3.20', ['alpine@sha256:ccc'])).toBe('alpine@sha256:ccc');
+    expect(repoDigestFor('docker.io/myorg/app:1', ['myorg/app@sha256:ddd'])).toBe('myorg/app@sha256:ddd');
+  });
+});

@@ -11,7 +11,8 @@ export const RESULTS_JSON_FILE = 'results.json';
 
 /** The whole outcome as data, so that another process (`baleen merge`) can rebuild every report from it. */
 const ResultsFileSchema = z.strictObject({
-  version: z.literal(1),
+  // 2 added a result's `node`; files of version 1 (without it) are read as they are.
+  version: z.union([z.literal(1), z.literal(2)]),
   info: z.strictObject({
     runId: z.string(),
     image: z.string(),
@@ -33,7 +34,7 @@ export class ResultsJsonReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const { reportDir: _local, ...info } = outcome.info;
-    const file = { version: 1, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
+    const file = { version: 2, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
     await writeFileAtomic(join(outcome.info.reportDir, RESULTS_JSON_FILE), JSON.stringify(file));
   }
 }

@@ -17,7 +17,11 @@ function escapeNode(copy: JsonRecord): void {
   escapeFields(copy, ['keyword', 'name', 'description']);
   if (Array.isArray(copy.tags)) copy.tags = copy.tags.map((tag) => withRecord(tag, (t) => escapeFields(t, ['name'])));
   if (Array.isArray(copy.elements)) copy.elements = copy.elements.map((element) => withRecord(element, escapeNode));
-  if (Array.isArray(copy.steps)) copy.steps = copy.steps.map((step) => withRecord(step, escapeStep));
+  // Hooks (`before`, `after`: Cucumber-JVM's and Ruby's layout) are shown as steps too.
+  for (const key of ['steps', 'before', 'after']) {
+    const steps = copy[key];
+    if (Array.isArray(steps)) copy[key] = steps.map((step) => withRecord(step, escapeStep));
+  }
 }
 
 function escapeStep(copy: JsonRecord): void {
@@ -28,7 +32,7 @@ function escapeStep(copy: JsonRecord): void {
   // A data table (`rows`) is raw throughout; an argument's table only in its header row.
   if (Array.isArray(copy.rows)) copy.rows = copy.rows.map(escapeCells);
   if (Array.isArray(copy.arguments)) copy.arguments = copy.arguments.map((argument) => withRecord(argument, escapeArgumentHeader));
-  if (Array.isArray(copy.embeddings)) copy.embeddings = copy.embeddings.map((embedding) => withRecord(embedding, escapeTextEmbedding));
+  if (Array.isArray(copy.embeddings)) copy.embeddings = copy.embeddings.map((embedding) => withRecord(embedding, escapeAttachment));
 }
 
 function escapeCells(row: unknown): unknown {
@@ -41,14 +45,32 @@ function escapeArgumentHeader(copy: JsonRecord): void {
   if (Array.isArray(copy.rows) && copy.rows.length > 0) copy.rows = [escapeCells(copy.rows[0]), ...copy.rows.slice(1)];
 }
 
+const TEXT_TYPES = ['text/plain', 'application/json'];
+const IMAGE_TYPES = ['image/png', 'image/gif'];
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
 /**
- * Text attachments are shown as text, so they are escaped (and handed over base64-encoded, which the
- * reporter decodes). An attachment declared as text/html is shown as HTML: that is what attaching HTML asks for.
+ * Attachments. Text is shown as text, so it is escaped (and handed over base64-encoded, which the reporter
+ * decodes). An image's data goes into a `src="data:…"` attribute and any other type's into a link: both only
+ * as strict base64, and the type only as a plain `type/subtype`. An attachment declared text/html is shown as
+ * HTML: that is what attaching HTML asks for.
  */
-function escapeTextEmbedding(copy: JsonRecord): void {
-  if (typeof copy.data !== 'string' || !['text/plain', 'application/json'].includes(String(copy.mime_type))) return;
-  const text = isBase64(copy.data) ? Buffer.from(copy.data, 'base64').toString('utf8') : copy.data;
-  copy.data = Buffer.from(escapeText(text)).toString('base64');
+function escapeAttachment(copy: JsonRecord): void {
+  const media = copy.media as JsonRecord | undefined;
+  const type = String(copy.mime_type ?? media?.type ?? '');
+  if (!/^[\w.+-]+\/[\w.+-]+$/.test(type)) {
+    copy.mime_type = 'application/octet-stream';
+    if (media) copy.media = { ...media, type: 'application/octet-stream' };
+  }
+  if (typeof copy.data !== 'string') return;
+  if (TEXT_TYPES.includes(type)) {
+    const text = isBase64(copy.data) ? Buffer.from(copy.data, 'base64').toString('utf8') : copy.data;
+    copy.data = Buffer.from(escapeText(text)).toString('base64');
+  } else if (type !== 'text/html' && !BASE64.test(copy.data)) {
+    // Not base64, so not an image or a file either: kept, as text anyone can read, but inert.
+    copy.data = Buffer.from(copy.data).toString('base64');
+    if (IMAGE_TYPES.includes(type)) copy.mime_type = 'application/octet-stream';
+  }
 }
 
 function escapeFields(record: JsonRecord, fields: string[]): void {

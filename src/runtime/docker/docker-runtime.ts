@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   AttachedContainer,
   ContainerExit,
@@ -14,6 +15,8 @@ import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreac
 import { readFirstFileFromTar } from './read-file-from-archive.js';
 import { isTransient, withEngineRetry } from './transient-retry.js';
 import { createDocker } from './engine-connection.js';
+
+const ENGINE_NAME_WAIT_MS = 2_000;
 
 /** The local (or DOCKER_HOST) Docker engine, through dockerode. */
 export class DockerRuntime implements ContainerRuntime {
@@ -72,12 +75,16 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Never holds up an exit: a slow answer is left out (and asked again next time), as is a failed one. */
   private nameOfEngine(): Promise<string | undefined> {
     this.engineName ??= this.docker.info().then(
       (info: { Name?: string }) => info.Name,
-      () => undefined,
+      () => {
+        this.engineName = undefined;
+        return undefined;
+      },
     );
-    return this.engineName;
+    return Promise.race([this.engineName, sleep(ENGINE_NAME_WAIT_MS, undefined, { ref: false })]);
   }
 
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {

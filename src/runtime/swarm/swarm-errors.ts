@@ -22,7 +22,7 @@ export function taskFailure(task: SwarmTask, image: string, nodeName: string | u
   const where = nodeName === undefined ? 'a swarm node' : `node ${nodeName}`;
   if (/no such image|pull access denied|manifest unknown|repository does not exist/i.test(err)) {
     return new BaleenError('IMAGE_NOT_FOUND', `image "${image}" is not on ${where} (${err})`, {
-      hint: 'push it to a registry every node can pull from, or load it on each node (`docker save IMAGE | docker -H NODE load`)',
+      hint: 'push it to a registry every node can pull from (or pass its digest), or load that very image on each node (`docker save IMAGE | docker -H NODE load`)',
     });
   }
   if (/no suitable node/i.test(err)) {

@@ -65,9 +65,9 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
-    const { mode, largest } = await this.swarmFacts();
+    const { mode, largest, nodeCount } = await this.swarmFacts();
     checkFitsSomeNode(spec.limits, largest);
-    const image = await this.pin(spec.image);
+    const image = await this.pin(spec.image, nodeCount);
     // A create whose answer was lost may have made the service: remove it by its labels before trying again.
     const removeTwins = async () => {
       for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
@@ -100,10 +100,10 @@ export class SwarmRuntime implements ContainerRuntime {
     return removeServiceNow(this.docker, id);
   }
 
-  private pin(image: string): Promise<string> {
+  private pin(image: string, nodeCount: number): Promise<string> {
     let pinned = this.pins.get(image);
     if (pinned === undefined) {
-      pinned = pinnedImage(this.docker, image).catch((error: unknown) => {
+      pinned = withEngineRetry(() => pinnedImage(this.docker, image, nodeCount)).catch((error: unknown) => {
         this.pins.delete(image);
         throw toBaleenError(error, `inspecting image ${image}`);
       });
