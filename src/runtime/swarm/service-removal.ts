@@ -28,12 +28,17 @@ export async function removeServiceGracefully(docker: Docker, serviceId: string,
  * Removes the service and, on the node we talk to, its containers at once (a kill, as `docker rm -f`).
  * Swarm would remove them itself, but only after the grace period, and never on engines with
  * moby/moby#44312. Containers on other nodes are their agents' to remove.
+ *
+ * `settleMs`: for a task that had not ended, keep looking that long after the removal. This node's agent may
+ * still be starting its container as the service goes (seen once in a cancelled run: a container made after
+ * the last look, never removed by Swarm).
  */
-export async function removeServiceNow(docker: Docker, serviceId: string): Promise<void> {
+export async function removeServiceNow(docker: Docker, serviceId: string, settleMs = 0): Promise<void> {
   await removeService(docker, serviceId);
-  await whileLocalContainers(docker, serviceId, 10, async (containers) => {
+  const settledAt = Date.now() + settleMs;
+  await whileLocalContainers(docker, serviceId, 10 + settleMs / 1000, async (containers) => {
     await Promise.all(containers.map((container) => forceRemove(docker, container.Id)));
-    return containers.length > 0;
+    return containers.length > 0 || Date.now() < settledAt;
   });
 }
 

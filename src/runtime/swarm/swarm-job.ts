@@ -15,6 +15,8 @@ export interface SwarmJobContext {
 }
 
 const SIGKILL_EXIT = 137;
+/** How long to keep looking for a container of a task removed before it ended (see removeServiceNow). */
+const UNFINISHED_TASK_SETTLE_MS = 2_000;
 
 /**
  * One feature's one-shot Swarm service, seen through the container interface: `attach` follows its logs and
@@ -22,6 +24,8 @@ const SIGKILL_EXIT = 137;
  */
 export class SwarmJob implements CreatedContainer {
   private stopFollowingTask: () => void = () => undefined;
+  /** Whether the task reached its end: only then can no container of it still be on its way. */
+  private taskEnded = false;
 
   constructor(
     private readonly context: SwarmJobContext,
@@ -38,6 +42,7 @@ export class SwarmJob implements CreatedContainer {
       progress.stop();
       logs.close();
     };
+    progress.ended.then(() => (this.taskEnded = true), () => undefined);
     const exited = progress.ended.then(async (task) => {
       try {
         const exit = await this.exitOf(task);
@@ -106,7 +111,7 @@ export class SwarmJob implements CreatedContainer {
 
   async remove(): Promise<void> {
     this.stopFollowingTask();
-    await removeServiceNow(this.context.docker, this.id);
+    await removeServiceNow(this.context.docker, this.id, this.taskEnded ? 0 : UNFINISHED_TASK_SETTLE_MS);
   }
 }
 

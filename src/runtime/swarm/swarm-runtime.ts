@@ -97,7 +97,8 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   removeById(id: string): Promise<void> {
-    return removeServiceNow(this.docker, id);
+    // An orphan's or a twin's task may not have ended: look for a late container too.
+    return removeServiceNow(this.docker, id, 2_000);
   }
 
   private pin(image: string, nodeCount: number): Promise<string> {
