@@ -46,13 +46,19 @@ function sinks() {
 
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A ServiceLogs following the service's log (the test feeds `follow`), with what reached its sinks in `got`. */
+async function following(wholeLog: () => Buffer[]) {
+  const { docker, follow } = engine(wholeLog);
+  const { got, sinks: out } = sinks();
+  const logs = new ServiceLogs(docker, 'svc', out);
+  await logs.startFollowing();
+  return { logs, follow, got };
+}
+
 describe('ServiceLogs', () => {
   it('delivers every byte once: live from the follow, the rest from the final read', async () => {
     const all = [frame('stdout', 'one\n'), frame('stderr', 'err\n'), frame('stdout', 'two\n'), frame('stdout', 'three, no newline')];
-    const { docker, follow } = engine(() => all);
-    const { got, sinks: out } = sinks();
-    const logs = new ServiceLogs(docker, 'svc', out);
-    await logs.startFollowing();
+    const { logs, follow, got } = await following(() => all);
     // The follow has the first three frames, and holds back the unterminated last line.
     follow.write(Buffer.concat(all.slice(0, 3)));
     await flush();
@@ -62,10 +68,7 @@ describe('ServiceLogs', () => {
   });
 
   it('delivers nothing once closed, and ends the sinks once, even if a final read was under way', async () => {
-    const { docker, follow } = engine(() => [frame('stdout', 'from the final read\n')]);
-    const { got, sinks: out } = sinks();
-    const logs = new ServiceLogs(docker, 'svc', out);
-    await logs.startFollowing();
+    const { logs, follow, got } = await following(() => [frame('stdout', 'from the final read\n')]);
     // The feature is removed while its final read is being opened (a cancel after the task ended).
     const completing = logs.complete();
     logs.close();
@@ -76,10 +79,7 @@ describe('ServiceLogs', () => {
   });
 
   it('refuses a log that is shorter than what the follow delivered (rotated), rather than skip bytes', async () => {
-    const { docker, follow } = engine(() => [frame('stdout', 'tail only\n')]);
-    const { got, sinks: out } = sinks();
-    const logs = new ServiceLogs(docker, 'svc', out);
-    await logs.startFollowing();
+    const { logs, follow, got } = await following(() => [frame('stdout', 'tail only\n')]);
     follow.write(frame('stdout', 'a long beginning that rotated away\n'));
     await flush();
     await expect(logs.complete()).rejects.toThrow(/stdout log is shorter than what was already read .*rotated/);

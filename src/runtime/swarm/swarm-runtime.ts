@@ -13,12 +13,6 @@ import { TaskTracker } from './task-tracker.js';
 import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
 import { pinnedImage } from './image-pin.js';
 
-export interface SwarmRuntimeOptions {
-  /** Leave unset to choose by the engine's version (see service-spec.ts). */
-  mode?: ServiceMode;
-  pollIntervalMs?: number;
-}
-
 interface SwarmFacts {
   mode: ServiceMode;
   nodeCount: number;
@@ -39,11 +33,8 @@ export class SwarmRuntime implements ContainerRuntime {
   /** Image name → the reference its services carry (see image-pin.ts); looked up again for every run. */
   private pins = new Map<string, Promise<string>>();
 
-  constructor(
-    private readonly docker: Docker = createDocker(),
-    private readonly options: SwarmRuntimeOptions = {},
-  ) {
-    this.tracker = new TaskTracker(docker, options.pollIntervalMs);
+  constructor(private readonly docker: Docker = createDocker()) {
+    this.tracker = new TaskTracker(docker);
   }
 
   async ping(): Promise<void> {
@@ -126,7 +117,7 @@ export class SwarmRuntime implements ContainerRuntime {
       if (swarm.LocalNodeState !== 'active') throw notInSwarmError(engine);
       if (swarm.ControlAvailable !== true) throw notManagerError(engine);
       const [version, nodes] = await Promise.all([this.docker.version(), this.docker.listNodes()]);
-      return { mode: this.options.mode ?? modeForApiVersion(version.ApiVersion), nodeCount: nodes.length, largest: largestNode(nodes) };
+      return { mode: modeForApiVersion(version.ApiVersion), nodeCount: nodes.length, largest: largestNode(nodes) };
     } catch (error) {
       this.facts = undefined;
       throw toBaleenError(error, 'asking the engine about its swarm');
