@@ -18,7 +18,9 @@ export default function setup(): () => Promise<void> {
   execFileSync('bash', ['docker/build-images.sh'], { cwd: root, stdio: 'inherit' });
   execFileSync('bash', ['docker/build-images.sh', '--suite', 'test/fixtures/suite', '--tag', 'baleen-test-runner'], { cwd: root, stdio: 'inherit' });
   // The swarm runtime's tests need the engine to be a swarm manager; a swarm made here is left afterwards.
-  const restoreSwarm = ensureSingleNodeSwarm();
+  // BALEEN_TEST_SWARM=off leaves the engine alone, for a developer running only non-swarm files on an engine
+  // of their own (the swarm tests then fail).
+  const restoreSwarm = process.env.BALEEN_TEST_SWARM === 'off' ? () => undefined : ensureSingleNodeSwarm();
   return async () => {
     restoreSwarm();
     const leftovers = (await readdir(tmpdir())).filter((name) => name.startsWith('baleen-test-timings-'));
