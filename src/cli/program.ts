@@ -102,7 +102,7 @@ function port(value: string): number {
 function addEngineOptions(command: Command, whose: string): Command {
   return command
     .addOption(new Option('--runtime <kind>', `where ${whose} containers run: one Docker engine, or a Docker Swarm through a manager (default: docker)`).choices(RUNTIME_KINDS))
-    .option('--docker-host <url>', 'the Docker engine (or swarm manager): unix://, tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// (default: DOCKER_HOST, then the local socket)');
+    .option('--docker-host <url>', 'the Docker engine (or swarm manager): unix://, tcp:// (TLS from DOCKER_TLS_VERIFY and DOCKER_CERT_PATH) or ssh:// (default: DOCKER_HOST, then the docker context, then the local socket)');
 }
 
 /** Options shared by every command that runs a suite. */

@@ -357,7 +357,7 @@ describe('explainFailure: failures only the connection settings explain', () => 
     expect((refused as { dockerHost?: string }).dockerHost).toBe('tcp://10.1.2.3:2376 (TLS, verified)');
     expect(Object.keys(refused)).not.toContain('dockerHost'); // not spread into logs
     expect(unreachableError(refused).toLine()).toBe(
-      'cannot reach the Docker engine at tcp://10.1.2.3:2376 (TLS, verified) (connect ECONNREFUSED 10.1.2.3:2376): check that the engine runs there and that this machine can reach it, or point DOCKER_HOST at a running engine',
+      'cannot reach the Docker engine at tcp://10.1.2.3:2376 (TLS, verified) (connect ECONNREFUSED 10.1.2.3:2376): check that the engine runs there and that this machine can reach it, or point DOCKER_HOST (or `docker context use`) at a running engine',
     );
   });
 

@@ -38,19 +38,22 @@ export function dockerHostDescription(error?: unknown): string {
   }
 }
 
+/** Hints are read by people who installed baleen from npm: they name docker's commands, never this repository's scripts. */
+const ELSEWHERE = 'point DOCKER_HOST (or `docker context use`) at a running engine';
+
 export function unreachableError(error: unknown): BaleenError {
   const engine = dockerHostDescription(error);
   return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${engine} (${engineMessage(error)})`, {
     hint: engine.startsWith('unix://')
-      ? 'start Docker (on Debian: `bash docker/ensure-docker.sh`) or point DOCKER_HOST at a running engine'
-      : 'check that the engine runs there and that this machine can reach it, or point DOCKER_HOST at a running engine',
+      ? `start Docker (Linux: \`sudo systemctl start docker\`; macOS/Windows: Docker Desktop, or \`colima start\`) or ${ELSEWHERE}`
+      : `check that the engine runs there and that this machine can reach it, or ${ELSEWHERE}`,
     cause: error,
   });
 }
 
 export function imageNotFoundError(image: string, cause?: unknown): BaleenError {
   return new BaleenError('IMAGE_NOT_FOUND', `image "${image}" is not on the Docker engine`, {
-    hint: `build or load it first (e.g. \`docker build -t ${image} .\`; the example image: \`npm run docker:images\`)`,
+    hint: `build or load it first (e.g. \`docker build -t ${image} .\` with the Dockerfile \`npx baleen init\` writes, or \`docker load\`)`,
     cause,
   });
 }

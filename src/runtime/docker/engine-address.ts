@@ -1,11 +1,12 @@
 import { BaleenError } from '../../errors/baleen-error.js';
 import type { SshTarget } from './ssh-transport.js';
 import { SETTINGS_ERROR, tlsSettings, type TlsSettings } from './tls-settings.js';
+import { contextEngine } from './docker-context.js';
 
 /**
  * Which Docker engine to talk to, decided as the docker CLI decides it (docker/cli: opts/hosts.go,
- * cli/command/cli.go, cli/connhelper): --docker-host, else DOCKER_HOST, else the default. Docker contexts
- * (`docker context use`, DOCKER_CONTEXT) are not read.
+ * cli/command/cli.go, cli/connhelper): --docker-host, else DOCKER_HOST, else the Docker context
+ * (DOCKER_CONTEXT, else the current one in config.json), else the default.
  */
 
 const DEFAULT_UNIX_SOCKET = '/var/run/docker.sock';
@@ -28,23 +29,27 @@ export interface EngineTarget {
   /** The normalised address, as the CLI prints it: `unix:///var/run/docker.sock`, `tcp://host:2376`, `ssh://…`. */
   url: string;
   address: EngineAddress;
-  /** Where the address came from: `--docker-host`, `DOCKER_HOST` or `the default`. */
+  /** Where the address came from: `--docker-host`, `DOCKER_HOST`, `the Docker context "x" (…)` or `the default`. */
   from: string;
   tls?: TlsSettings;
   /** DOCKER_API_VERSION, as `v1.41`. */
   apiVersion?: string;
 }
 
-/** Decides the engine from the flag and the environment alone: reads no file. */
+/** Decides the engine from the flag, the environment and, when they name none, the Docker CLI's context. */
 export function resolveEngineTarget({ dockerHost, env = process.env }: EngineInput = {}): EngineTarget {
-  const tls = tlsSettings(env);
-  const [value, from] = dockerHost !== undefined ? [dockerHost, '--docker-host'] : [env.DOCKER_HOST ?? '', 'DOCKER_HOST'];
-  const trimmed = value.trim();
-  const parsed = trimmed === ''
-    ? parseDockerHost(tls ? DEFAULT_TLS_HOST : `unix://${DEFAULT_UNIX_SOCKET}`, 'the default')
-    : parseDockerHost(trimmed, from);
   const apiVersion = apiVersionOf(env);
-  return { ...parsed, from: trimmed === '' ? 'the default' : from, ...(tls ? { tls } : {}), ...(apiVersion ? { apiVersion } : {}) };
+  const withVersion = (target: EngineTarget): EngineTarget => (apiVersion ? { ...target, apiVersion } : target);
+  const explicit = dockerHost !== undefined ? { value: dockerHost.trim(), from: '--docker-host' } : { value: (env.DOCKER_HOST ?? '').trim(), from: 'DOCKER_HOST' };
+  // The TLS variables belong to the address the flag or DOCKER_HOST gives, or the default one; a context has its own.
+  const tls = tlsSettings(env);
+  if (explicit.value !== '') return withVersion({ ...parseDockerHost(explicit.value, explicit.from), from: explicit.from, ...(tls ? { tls } : {}) });
+  const context = contextEngine(env);
+  if (context && context.host !== '') {
+    return withVersion({ ...parseDockerHost(context.host, context.from), from: context.from, ...(context.tls ? { tls: context.tls } : {}) });
+  }
+  const fallback = tls ? DEFAULT_TLS_HOST : `unix://${DEFAULT_UNIX_SOCKET}`;
+  return withVersion({ ...parseDockerHost(fallback, 'the default'), from: 'the default', ...(tls ? { tls } : {}) });
 }
 
 /** An address as `docker -H` takes it (opts/hosts.go parseDockerDaemonHost), normalised. */
@@ -141,7 +146,7 @@ function decoded(part: string, value: string, from: string): string {
 function badHost(value: string, from: string, problem: string): BaleenError {
   // A password is not repeated into a terminal or a CI log.
   const shown = value.replace(/^([a-z]+:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
-  const named = from === '--docker-host' ? `--docker-host ${shown}` : `${from}=${shown}`;
+  const named = from === '--docker-host' ? `--docker-host ${shown}` : from === 'DOCKER_HOST' ? `DOCKER_HOST=${shown}` : `${shown}, from ${from},`;
   return new BaleenError(SETTINGS_ERROR, `${named} is not a Docker engine address (${problem})`, {
     hint: 'use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host[:port], as for `docker -H`',
   });
