@@ -1,11 +1,20 @@
+import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 /** Printed to stderr by the container's shell when --before-command fails, so the server can tell it apart. */
 export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit code';
 
-/** Fills a command template: `{file}` and `{report}` become shell-quoted words. */
+/**
+ * Fills a command template in one pass: `{file}` becomes the feature's path as cucumber-js reads it literally
+ * (see cucumberPathArgument), `{report}` the report's path, each a shell-quoted word. One pass, so that a
+ * `{report}` inside a file's name stays part of the name.
+ */
 export function fillCommand(template: string, values: { file: string; report: string }): string {
-  return template.replaceAll('{file}', shellQuote(values.file)).replaceAll('{report}', shellQuote(values.report));
+  const file = cucumberPathArgument(values.file);
+  // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
+  if (!file.ok) throw new Error(`${values.file}: ${file.reason}`);
+  const words = { file: shellQuote(file.argument), report: shellQuote(values.report) };
+  return template.replace(/\{(file|report)\}/g, (_, name: keyof typeof words) => words[name]);
 }
 
 /**

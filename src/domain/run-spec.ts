@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 
 /** The default command each container runs; `{file}` and `{report}` are filled in per feature. */
 export const DEFAULT_COMMAND = 'cucumber-js {file} --format json:{report}';
@@ -18,6 +19,16 @@ export const PlacementConstraintSchema = z
     'a placement constraint such as node.labels.pool==ci (node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.KEY or engine.labels.KEY, then == or !=, then a value)',
   );
 
+/** A feature path cucumber-js can be given so that it reads exactly that file (see cucumberPathArgument). */
+const FeaturePathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .superRefine((path, context) => {
+    const argument = cucumberPathArgument(path);
+    if (!argument.ok) context.addIssue({ code: 'custom', message: `${JSON.stringify(path)} cannot be run as is: ${argument.reason}; rename the file` });
+  });
+
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 /**
@@ -26,7 +37,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
  */
 export const RunSpecSchema = z.strictObject({
   image: z.string().min(1).max(512),
-  features: z.array(z.string().min(1).max(4096)).min(1).max(100_000),
+  features: z.array(FeaturePathSchema).min(1).max(100_000),
   command: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
   reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
   workDir: z.string().startsWith('/').max(4096).optional(),

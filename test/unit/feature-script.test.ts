@@ -24,7 +24,13 @@ describe('shellQuote', () => {
 describe('fillCommand', () => {
   it('fills {file} and {report} quoted, every time they occur', () => {
     expect(fillCommand('run {file} --out {report} # {file}', { file: 'a b.feature', report: '/tmp/r.json' })).toBe(
-      "run 'a b.feature' --out /tmp/r.json # 'a b.feature'",
+      "run './a b.feature' --out /tmp/r.json # './a b.feature'",
+    );
+  });
+
+  it('fills the template in one pass: a {report} inside the file name stays part of the name', () => {
+    expect(fillCommand('run {file} --out {report}', { file: 'x{report}.feature', report: '/tmp/r.json' })).toBe(
+      "run './x[{]report[}].feature' --out /tmp/r.json",
     );
   });
 });
@@ -32,7 +38,7 @@ describe('fillCommand', () => {
 describe('featureScript', () => {
   it('runs the before-command in the same shell as the command', () => {
     const script = featureScript({ command: 'echo "$GREETING" {file}', file: 'x.feature', reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'export GREETING=hi' });
-    expect(sh(script)).toMatchObject({ code: 0, out: 'hi x.feature\n' });
+    expect(sh(script)).toMatchObject({ code: 0, out: 'hi ./x.feature\n' });
   });
 
   it('reports a failing before-command with its exit code and does not run the command', () => {

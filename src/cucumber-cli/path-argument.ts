@@ -1,0 +1,34 @@
+/**
+ * cucumber-js 12 reads every path argument as a glob pattern (node-glob with `windowsPathsNoEscape`, so `\`
+ * is a path separator, never an escape), strips a trailing `:LINE`, reads a file whose name starts with `@` as
+ * a list of paths, and takes a leading `-` for an option. A path given as is can therefore select other files,
+ * or none: a run of 0 scenarios that exits 0. These functions turn a feature path into an argument that
+ * cucumber-js reads as exactly that file, or say why none exists.
+ */
+
+/**
+ * Characters wrapped in a one-character class (`[*]`), which glob reads literally: wildcards, classes, braces,
+ * extglob parentheses, and `@` (a rerun file when it starts a name). `!`, `+` and `|` are literal once no
+ * unescaped `(` follows them and the path does not start with them (it starts with `./` or `/`).
+ */
+const GLOB_SPECIAL = /[*?[\](){}@]/g;
+
+export type PathArgument = { ok: true; argument: string } | { ok: false; reason: string };
+
+/** Why cucumber-js cannot be given this path literally, or the argument that names exactly it. */
+export function cucumberPathArgument(path: string): PathArgument {
+  const reason = unpassableReason(path);
+  if (reason !== undefined) return { ok: false, reason };
+  const escaped = path.replace(GLOB_SPECIAL, (char) => `[${char}]`);
+  // `./` keeps a leading `-` from being an option; cucumber-js names the feature relative to its working
+  // directory either way, so its report's uri is the path as given.
+  return { ok: true, argument: path.startsWith('/') ? escaped : `./${escaped}` };
+}
+
+function unpassableReason(path: string): string | undefined {
+  if (path.includes('\\')) return 'cucumber-js reads `\\` in a path as a folder separator';
+  // brace-expansion runs before glob and cannot be escaped: a comma or `..` between braces makes one path many.
+  if (/\{.*(,|\.\.).*\}/s.test(path)) return 'cucumber-js expands `{…,…}` in a path into several paths';
+  if (/:\d+$/.test(path)) return 'cucumber-js reads a trailing `:NUMBER` as a line to select';
+  return undefined;
+}
