@@ -1,4 +1,6 @@
-import type { CucumberJson, FeatureStatus, StopReason } from '../domain/feature-run.js';
+import type { CucumberJson } from '../cucumber-json/schema.js';
+import { firstFailure } from '../cucumber-json/scenarios.js';
+import type { FeatureStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
 import { beforeCommandFailure } from './feature-script.js';
 
@@ -34,7 +36,7 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
     const error = beforeCode === 0 ? '--before-command ended the shell (exit 0) before the command ran' : `--before-command failed with exit code ${beforeCode}`;
     return { status: 'error', error };
   }
-  const failedStep = report ? firstFailedStep(report) : undefined;
+  const failedStep = report ? firstFailure(report) : undefined;
   if (exit.exitCode !== 0) {
     if (report === null) {
       return {
@@ -47,40 +49,4 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   if (failedStep !== undefined) return { status: 'failed', error: failedStep };
   if (evidence.problem !== undefined) return { status: 'error', error: evidence.problem };
   return { status: 'passed' };
-}
-
-interface StepLike {
-  keyword?: string;
-  name?: string;
-  result?: { status?: string; error_message?: string };
-}
-interface ElementLike {
-  name?: string;
-  steps?: StepLike[];
-}
-
-/** The first failed step of a Cucumber JSON report, as "Scenario › Step: message", or undefined. */
-export function firstFailedStep(report: CucumberJson): string | undefined {
-  for (const feature of report) {
-    for (const element of (feature.elements ?? []) as ElementLike[]) {
-      for (const step of element.steps ?? []) {
-        if (step.result?.status === 'failed') {
-          const message = headline(step.result.error_message ?? 'failed');
-          return `${element.name ?? 'scenario'} › ${(step.keyword ?? '').trim()} ${step.name ?? ''}: ${message}`.trim();
-        }
-      }
-    }
-  }
-  return undefined;
-}
-
-/**
- * The gist of an error message on one line: its first lines up to the stack trace, so that an assertion
- * library's "Expected values to be strictly equal:" keeps the values that follow it.
- */
-export function headline(message: string, maxLength = 240): string {
-  const lines = message.split('\n').map((line) => line.trim());
-  const stack = lines.findIndex((line) => line.startsWith('at '));
-  const gist = (stack < 0 ? lines : lines.slice(0, stack)).filter(Boolean).slice(0, 2).join(' ');
-  return gist.length > maxLength ? `${gist.slice(0, maxLength - 1)}…` : gist;
 }

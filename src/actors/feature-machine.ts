@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { assign, fromPromise, setup } from 'xstate';
 import type { RunSpec } from '../domain/run-spec.js';
-import type { CucumberJson, FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
-import { CucumberJsonSchema } from '../domain/feature-run.js';
+import { CucumberJsonSchema, type CucumberJson } from '../cucumber-json/schema.js';
+import type { FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
 import { containerLabels } from '../runtime/labels.js';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';

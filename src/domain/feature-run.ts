@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CucumberJsonSchema } from '../cucumber-json/schema.js';
 
 /**
  * A feature's life follows its container. The order matters: a client shows progress by it.
@@ -42,22 +43,6 @@ export const OutputTailSchema = z.strictObject({
 });
 export type OutputTail = z.infer<typeof OutputTailSchema>;
 
-/**
- * Cucumber JSON is produced by the image's own cucumber (or whatever the command is): it is kept as it came,
- * but the fields baleen reads are checked for their type, and a field of the wrong type is dropped rather
- * than allowed to break a report. Unknown fields pass through.
- */
-const text = z.string().optional().catch(undefined);
-const count = z.number().optional().catch(undefined);
-const CucumberStepSchema = z.looseObject({
-  keyword: text,
-  name: text,
-  hidden: z.boolean().optional().catch(undefined),
-  result: z.looseObject({ status: text, duration: count, error_message: text }).optional().catch(undefined),
-});
-const CucumberElementSchema = z.looseObject({ name: text, type: text, line: count, steps: z.array(CucumberStepSchema).optional() });
-export const CucumberJsonSchema = z.array(z.looseObject({ name: text, uri: text, elements: z.array(CucumberElementSchema).optional() }));
-export type CucumberJson = z.infer<typeof CucumberJsonSchema>;
 
 /** An earlier attempt of a retried feature, in brief (its logs are kept in full). */
 export const AttemptSummarySchema = z.strictObject({

@@ -1,6 +1,7 @@
 import type { AttemptSummary, FeatureStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
-import { countScenarios, type ScenarioTotals } from './cucumber/scenarios.js';
+import { runReport } from '../cucumber-json/feature-report.js';
+import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
 
 export interface FeatureSummary {
   file: string;
@@ -85,7 +86,7 @@ function digest(outcome: RunOutcome): RunSummary {
       skipped: count('skipped'),
       unfinished: count('unfinished'),
       flaky: features.filter((f) => f.flaky).length,
-      scenarios: countScenarios(outcome.results),
+      scenarios: countScenarios(runReport(outcome)),
     },
   };
 }

@@ -37,15 +37,20 @@ describe('baleen cucumber on a real Docker engine', () => {
     // Each feature names the machine that ran it: the engine's host.
     const engineHost = spawnSync('docker', ['info', '--format', '{{.Name}}'], { encoding: 'utf8' }).stdout.trim();
     expect(new Set(summary.features.map((f) => f.node))).toEqual(new Set([engineHost]));
-    expect(summary.totals.scenarios.failed).toBe(1);
+    // The wrong sum, and the unparsable feature as one failed scenario of its own.
+    expect(summary.totals.scenarios.failed).toBe(2);
     expect(summary.totals.scenarios.passed).toBeGreaterThanOrEqual(5);
     const parseError = summary.features.find((f) => f.file === 'features/parse-error.feature')!;
     expect(parseError.exitCode).not.toBe(0);
     expect(parseError.error).toContain('without writing a Cucumber report');
 
-    // The merged Cucumber JSON holds every feature that produced one, under its path.
-    const merged = await readJson<{ uri: string }[]>(join(result.reportDir, 'cucumber.json'));
-    expect(merged.map((f) => f.uri).sort()).toEqual(files.filter((f) => f !== 'features/parse-error.feature').sort());
+    // The merged Cucumber JSON holds every feature under its path; the one that wrote no report is a failed
+    // feature carrying its error.
+    const merged = await readJson<{ uri: string; elements: { name: string; steps: { result: { status: string; error_message?: string } }[] }[] }[]>(join(result.reportDir, 'cucumber.json'));
+    expect(merged.map((f) => f.uri).sort()).toEqual([...files].sort());
+    const unparsable = merged.find((f) => f.uri === 'features/parse-error.feature')!;
+    expect(unparsable.elements.map((e) => e.name)).toEqual(['features/parse-error.feature (feature run)']);
+    expect(unparsable.elements[0]!.steps[0]!.result).toMatchObject({ status: 'failed', error_message: expect.stringContaining('without writing a Cucumber report') });
 
     // JUnit: a testcase per scenario, the failure carrying the assertion; the unparsable feature is a failure too.
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(result.reportDir, 'junit.xml'), 'utf8'));

@@ -1,8 +1,10 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { CucumberJsonSchema, type FeatureResult } from '../../src/domain/feature-run.js';
+import { runReport } from '../../src/cucumber-json/feature-report.js';
+import { countScenarios, scenariosOf } from '../../src/cucumber-json/scenarios.js';
+import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunOutcome } from '../../src/domain/run-outcome.js';
-import { countScenarios, mergeCucumberJson, scenariosOf } from '../../src/reporters/cucumber/scenarios.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
 import { logPath } from '../../src/reporters/files/logs-reporter.js';
 import { summarize } from '../../src/reporters/summary.js';
@@ -41,13 +43,37 @@ describe('reading Cucumber JSON', () => {
   it('counts scenarios, not backgrounds, and treats undefined steps as failures', () => {
     expect(scenariosOf(report).map((s) => [s.name, s.status])).toEqual([['adds', 'passed'], ['breaks <&>', 'failed'], ['undefined', 'failed']]);
     expect(scenariosOf(report)[1]).toMatchObject({ durationSeconds: 6, failure: { step: 'Given a failed step', message: 'AssertionError: 1 !== 2\n    at x' } });
-    expect(countScenarios([result({})])).toEqual({ passed: 1, failed: 2, skipped: 0 });
+    expect(countScenarios(report)).toEqual({ passed: 1, failed: 2, skipped: 0 });
   });
 
-  it('merges features in run order, skipping features without a report', () => {
+  it('decides a scenario by its worst step, Backgrounds and hooks included, as Cucumber does', () => {
+    const jvm = [{ name: 'JVM', elements: [
+      { type: 'background', steps: [step('failed', { error_message: 'no database' })] },
+      { type: 'scenario', name: 'after a broken background', steps: [step('skipped')] },
+      { type: 'scenario', name: 'with a pending after hook', steps: [step('passed')], after: [{ keyword: 'After', result: { status: 'pending' } }] },
+      { type: 'scenario', name: 'one step skipped', steps: [step('passed'), step('skipped')] },
+      { type: 'scenario', name: 'a step without a result', steps: [{ keyword: 'Given ', name: 'x' }] },
+      { type: 'scenario', name: 'no steps', steps: [] },
+      { type: 'scenario', name: 'ambiguous', steps: [step('ambiguous')] },
+      { type: 'scenario', name: 'a failing hidden hook', steps: [{ keyword: 'Before', hidden: true, result: { status: 'failed', error_message: 'hook broke' } }, step('skipped')] },
+    ] }];
+    expect(scenariosOf(CucumberJsonSchema.parse(jvm)).map((s) => [s.name, s.status, s.failure?.message])).toEqual([
+      ['after a broken background', 'failed', 'no database'],
+      ['with a pending after hook', 'failed', 'the step is pending'],
+      ['one step skipped', 'skipped', undefined],
+      ['a step without a result', 'skipped', undefined],
+      ['no steps', 'skipped', undefined],
+      ['ambiguous', 'failed', 'the step is ambiguous'],
+      ['a failing hidden hook', 'failed', 'hook broke'],
+    ]);
+  });
+
+  it('merges features in run order, a feature without a report as a failed feature carrying its error', () => {
     const other = { ...report[0], uri: 'features/other.feature' };
-    expect(mergeCucumberJson([result({}), result({ file: 'x', cucumberJson: null }), result({ cucumberJson: [other] })]).map((f) => f.uri)).toEqual([
-      'features/basket.feature', 'features/other.feature',
+    const merged = runReport(outcome([result({}), result({ file: 'x', cucumberJson: null, error: 'parse error at line 3', stderr: tail('\x1b[31mboom\x1b[0m') }), result({ cucumberJson: [other] })]));
+    expect(merged.map((f) => f.uri)).toEqual(['features/basket.feature', 'x', 'features/other.feature']);
+    expect(scenariosOf([merged[1]!])).toEqual([
+      expect.objectContaining({ name: 'x (feature run)', status: 'failed', featureRun: true, failure: expect.objectContaining({ message: 'parse error at line 3\n\nstderr (last lines):\nboom' }) }),
     ]);
   });
 });
@@ -71,10 +97,13 @@ describe('junit.xml', () => {
       result({ file: 'features/down.feature', status: 'error', exitCode: null, cucumberJson: null, error: 'could not create the container' }),
     ], ['features/never.feature'])));
     const [broken, down, never] = parsed.testsuites.testsuite;
-    expect(broken.testcase.failure).toMatchObject({ message: 'exited with code 1 without writing a Cucumber report', '#text': 'Parse error at line 3' });
+    expect(broken.testcase.failure).toMatchObject({ message: 'exited with code 1 without writing a Cucumber report', '#text': expect.stringContaining('Parse error at line 3') });
     expect(down.testcase.error.message).toBe('could not create the container');
     expect(never.testcase.skipped).toBeDefined();
-    expect(parsed.testsuites).toMatchObject({ tests: '3', failures: '1', errors: '1', skipped: '1' });
+    expect(never).toMatchObject({ tests: '1', skipped: '1' });
+    // junit-10.xsd has no `skipped` on testsuites.
+    expect(parsed.testsuites).toEqual(expect.objectContaining({ tests: '3', failures: '1', errors: '1' }));
+    expect(parsed.testsuites).not.toHaveProperty('skipped');
   });
 });
 
@@ -97,7 +126,7 @@ describe('summary', () => {
   it('lists every feature and totals them', () => {
     const summary = summarize(outcome([result({}), result({ file: 'features/ok.feature', status: 'passed', exitCode: 0, cucumberJson: null })], ['features/never.feature']));
     expect(summary.features.map((f) => [f.file, f.status])).toEqual([['features/basket.feature', 'failed'], ['features/ok.feature', 'passed'], ['features/never.feature', 'unfinished']]);
-    expect(summary.totals).toEqual({ features: 3, passed: 1, failed: 1, errors: 0, cancelled: 0, skipped: 0, unfinished: 1, flaky: 0, scenarios: { passed: 1, failed: 2, skipped: 0 } });
+    expect(summary.totals).toEqual({ features: 3, passed: 1, failed: 1, errors: 0, cancelled: 0, skipped: 0, unfinished: 1, flaky: 0, scenarios: { passed: 2, failed: 2, skipped: 1 } });
   });
 });
 

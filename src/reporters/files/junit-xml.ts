@@ -1,31 +1,30 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { FeatureResult } from '../../domain/feature-run.js';
+import { featureEntries, type FeatureEntry } from '../../cucumber-json/feature-report.js';
+import { scenariosOf, type ScenarioRecord } from '../../cucumber-json/scenarios.js';
+import type { AttemptSummary, FeatureResult } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { xmlSafe } from '../../util/text.js';
-import { scenariosOf, type ScenarioRecord } from '../cucumber/scenarios.js';
+import { testcaseNames, type OutlineRows } from './testcase-names.js';
 
 /**
- * JUnit XML as CI servers read it: a testsuite per feature file, a testcase per scenario. A feature that
- * produced no Cucumber JSON (a parse error, a crash, a container that never ran) is still one testcase,
- * failed or errored, carrying its error and stderr, so it can never vanish from CI's view.
+ * JUnit XML in the Surefire format that CI servers read (checked against the Jenkins xUnit plugin's
+ * junit-10.xsd): a testsuite per feature file, a testcase per scenario of the feature's report as every
+ * report shows it (see cucumber-json/feature-report.ts: a feature that wrote no Cucumber JSON is one
+ * testcase, failed or errored, carrying its error and stderr, so it can never vanish from CI's view).
+ * A retried feature's earlier failures are Surefire's flakyFailure/flakyError (it passed in the end) or
+ * rerunFailure/rerunError (it failed every time).
  */
-export function junitXml(outcome: RunOutcome): string {
+export function junitXml(outcome: RunOutcome, outlines: OutlineRows = new Map()): string {
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'baleen' });
-  const totals = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const result of outcome.results) {
-    const counts = addSuite(root, result, outcome.info.startedAt);
+  const totals = { tests: 0, failures: 0, errors: 0 };
+  for (const entry of featureEntries(outcome)) {
+    const counts = addSuite(root, entry, outlines, outcome.info.startedAt);
     totals.tests += counts.tests;
     totals.failures += counts.failures;
     totals.errors += counts.errors;
-    totals.skipped += counts.skipped;
   }
-  for (const file of outcome.unfinished) {
-    const suite = root.ele('testsuite', { name: file, file, tests: 1, failures: 0, errors: 0, skipped: 1, time: '0' });
-    suite.ele('testcase', { classname: file, name: file, file, time: '0' }).ele('skipped', { message: 'the run ended before this feature finished' });
-    totals.tests++;
-    totals.skipped++;
-  }
+  // The schema has no `skipped` on testsuites: the skips are counted per testsuite.
   root.att({ ...stringify(totals), time: seconds(outcome.durationMs / 1000) });
   return root.end({ prettyPrint: true });
 }
@@ -34,72 +33,81 @@ export function junitXml(outcome: RunOutcome): string {
 function suiteProperties(result: FeatureResult): [string, string][] {
   const properties: [string, string][] = [];
   if (result.node !== undefined) properties.push(['baleen.node', xmlSafe(result.node)]);
-  if (result.attempt > 1) {
-    properties.push(['baleen.attempts', String(result.attempt)], ['baleen.flaky', String(result.flaky)]);
-    for (const earlier of result.previousAttempts) properties.push([`baleen.attempt-${earlier.attempt}`, xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim())]);
-  }
+  if (result.attempt <= 1) return properties;
+  properties.push(['baleen.attempts', String(result.attempt)], ['baleen.flaky', String(result.flaky)]);
+  for (const earlier of result.previousAttempts) properties.push([`baleen.attempt-${earlier.attempt}`, xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim())]);
   return properties;
 }
 
-function addSuite(root: XMLBuilder, result: FeatureResult, startedAt: Date) {
-  const scenarios = scenariosOf(result.cucumberJson ?? []);
-  const name = featureName(result) ?? result.file;
-  const suite = root.ele('testsuite', { name, file: result.file, timestamp: startedAt.toISOString() });
-  const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  const properties = suiteProperties(result);
+function addSuite(root: XMLBuilder, { file, result, report }: FeatureEntry, outlines: OutlineRows, startedAt: Date) {
+  const scenarios = scenariosOf(report);
+  const suite = root.ele('testsuite', {
+    name: report[0]?.name || file,
+    file,
+    timestamp: startedAt.toISOString(),
+    ...(result?.node === undefined ? {} : { hostname: xmlSafe(result.node) }),
+  });
+  const properties = result ? suiteProperties(result) : [];
   if (properties.length > 0) {
     const element = suite.ele('properties');
     for (const [name, value] of properties) element.ele('property', { name, value });
   }
-  for (const scenario of scenarios) {
-    addScenario(suite, result.file, scenario);
+  const counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const names = testcaseNames(scenarios, outlines.get(file));
+  const retried = result ? earlierFailures(result, scenarios) : () => [];
+  scenarios.forEach((scenario, index) => {
+    const kind = addTestcase(suite, file, names[index] ?? scenario.name, scenario, result, retried(scenario));
     counts.tests++;
-    if (scenario.status === 'failed') counts.failures++;
-    if (scenario.status === 'skipped') counts.skipped++;
-  }
-  // The feature as a whole went wrong without a failing scenario to show for it: make that a testcase too.
-  if (result.status !== 'passed' && counts.failures === 0) {
-    const testcase = suite.ele('testcase', { classname: result.file, name: `${name} (feature run)`, file: result.file, time: seconds(result.durationMs / 1000) });
-    const message = xmlSafe(result.error ?? result.status);
-    counts.tests++;
-    if (result.status === 'skipped' || result.status === 'cancelled') {
-      testcase.ele('skipped', { message });
-      counts.skipped++;
-    } else if (result.status === 'failed') {
-      testcase.ele('failure', { message, type: result.status }).txt(xmlSafe(result.stderr.text));
-      counts.failures++;
-    } else {
-      testcase.ele('error', { message, type: result.status }).txt(xmlSafe(result.stderr.text));
-      counts.errors++;
-    }
-  }
-  suite.att({ ...stringify(counts), time: seconds(result.durationMs / 1000) });
-  if (result.stdout.text) suite.ele('system-out').txt(xmlSafe(result.stdout.text));
-  if (result.stderr.text) suite.ele('system-err').txt(xmlSafe(result.stderr.text));
+    if (kind !== 'passed') counts[kind]++;
+  });
+  suite.att({ ...stringify(counts), time: seconds((result?.durationMs ?? 0) / 1000) });
+  if (result?.stdout.text) suite.ele('system-out').txt(xmlSafe(result.stdout.text));
+  if (result?.stderr.text) suite.ele('system-err').txt(xmlSafe(result.stderr.text));
   return counts;
 }
 
-function addScenario(suite: XMLBuilder, file: string, scenario: ScenarioRecord): void {
-  const testcase = suite.ele('testcase', {
-    classname: file,
-    name: scenario.name,
-    file,
-    ...(scenario.line === undefined ? {} : { line: String(scenario.line) }),
-    time: seconds(scenario.durationSeconds),
-  });
-  if (scenario.failure) {
-    const firstLine = scenario.failure.message.split('\n')[0] ?? '';
+function addTestcase(
+  suite: XMLBuilder,
+  file: string,
+  name: string,
+  scenario: ScenarioRecord,
+  result: FeatureResult | undefined,
+  earlier: AttemptSummary[],
+): 'passed' | 'failures' | 'errors' | 'skipped' {
+  const testcase = suite.ele('testcase', { classname: file, name: xmlSafe(name), time: seconds(scenario.durationSeconds) });
+  // baleen's stand-in for a feature that could not be run to the end is an error, not a failed test.
+  const errored = scenario.featureRun && result?.status === 'error';
+  if (scenario.status === 'failed' && scenario.failure) {
+    const { step, status, message } = scenario.failure;
+    const firstLine = message.split('\n')[0] ?? '';
+    // The stand-in's one step is baleen's, not the user's: its message is the whole story.
     testcase
-      .ele('failure', { message: xmlSafe(`${scenario.failure.step}: ${firstLine}`), type: 'failed' })
-      .txt(xmlSafe(`${scenario.failure.step}\n${scenario.failure.message}`));
+      .ele(errored ? 'error' : 'failure', { message: xmlSafe(scenario.featureRun ? firstLine : `${step}: ${firstLine}`), type: status })
+      .txt(xmlSafe(scenario.featureRun ? message : `${step}\n${message}`));
   } else if (scenario.status === 'skipped') {
-    testcase.ele('skipped');
+    testcase.ele('skipped', scenario.featureRun && result?.error ? { message: xmlSafe(result.error) } : {});
   }
+  if (scenario.status !== 'skipped') {
+    const prefix = scenario.status === 'passed' ? 'flaky' : 'rerun';
+    for (const attempt of earlier) {
+      const element = `${prefix}${attempt.status === 'error' ? 'Error' : 'Failure'}`;
+      testcase.ele(element, { message: xmlSafe(`attempt ${attempt.attempt}: ${attempt.error ?? attempt.status}`), type: attempt.status });
+    }
+  }
+  if (scenario.status === 'passed') return 'passed';
+  if (scenario.status === 'skipped') return 'skipped';
+  return errored ? 'errors' : 'failures';
 }
 
-function featureName(result: FeatureResult): string | undefined {
-  const name = result.cucumberJson?.[0]?.name;
-  return typeof name === 'string' && name !== '' ? name : undefined;
+/**
+ * The earlier failed attempts that concern a scenario. An attempt's error names its first failing scenario
+ * ("Scenario › Step: message"); one that names none of this feature's scenarios (a crash, a timeout) was a
+ * failure of the whole feature, and concerns every scenario, since all of them ran again.
+ */
+function earlierFailures(result: FeatureResult, scenarios: ScenarioRecord[]): (scenario: ScenarioRecord) => AttemptSummary[] {
+  const failed = result.previousAttempts.filter((attempt) => attempt.status === 'failed' || attempt.status === 'error');
+  const names = (attempt: AttemptSummary, scenario: ScenarioRecord) => (attempt.error ?? '').startsWith(`${scenario.name} › `);
+  return (scenario) => failed.filter((attempt) => names(attempt, scenario) || !scenarios.some((other) => names(attempt, other)));
 }
 
 const seconds = (value: number) => value.toFixed(3);

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { formatDuration } from '../../util/text.js';
-import { mergeCucumberJson } from '../cucumber/scenarios.js';
+import { runReport } from '../../cucumber-json/feature-report.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
+import { forTemplateCounts } from './template-counts.js';
 import { writeHtmlReport } from './write-html-report.js';
 
 /** index.html: the merged report for people, self-contained so it opens anywhere, offline included. */
@@ -17,7 +18,7 @@ export class HtmlReporter implements Reporter {
     const scratch = await mkdtemp(join(tmpdir(), 'baleen-html-'));
     try {
       const cucumberJsonFile = join(scratch, 'cucumber.json');
-      await writeFile(cucumberJsonFile, JSON.stringify(mergeCucumberJson(outcome.results)));
+      await writeFile(cucumberJsonFile, JSON.stringify(forTemplateCounts(runReport(outcome))));
       await writeHtmlReport({
         cucumberJsonFile,
         outputFile: join(outcome.info.reportDir, 'index.html'),

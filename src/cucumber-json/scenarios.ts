@@ -1,0 +1,106 @@
+import { isFailingStep, scenarioStatus, type ScenarioStatus } from './scenario-status.js';
+import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from './schema.js';
+
+/** The id of the scenario baleen adds for a feature whose own scenarios do not explain its status (see feature-report.ts). */
+export const FEATURE_RUN_ID = 'baleen;feature-run';
+
+/** A scenario as the reports show it: its status by the one rule, its time, and its first failure. */
+export interface ScenarioRecord {
+  feature: string;
+  uri?: string;
+  name: string;
+  line?: number;
+  status: ScenarioStatus;
+  /** Seconds, summed over the scenario's steps and hooks. */
+  durationSeconds: number;
+  /** The first failing (failed, undefined, pending, ambiguous) step and its message. */
+  failure?: { step: string; status: string; message: string };
+  /** baleen's stand-in for a feature that went wrong without a failing scenario to show for it. */
+  featureRun: boolean;
+}
+
+/** A scenario element with every step that decides it: its Background's, its hooks', its own. */
+export interface ScenarioSteps {
+  element: CucumberElement;
+  steps: CucumberStep[];
+}
+
+/**
+ * A feature's scenarios, Backgrounds folded in as Cucumber counts them: cucumber-js already puts a
+ * Background's steps into each scenario; Cucumber-JVM and Ruby write the Background as an element of its own
+ * before each scenario, and their hooks beside the steps.
+ */
+export function scenarioStepsOf(feature: CucumberFeature): ScenarioSteps[] {
+  const scenarios: ScenarioSteps[] = [];
+  let background: CucumberStep[] = [];
+  for (const element of feature.elements ?? []) {
+    if (element.type === 'background') {
+      background = [...(element.before ?? []), ...(element.steps ?? [])];
+      continue;
+    }
+    scenarios.push({ element, steps: [...background, ...(element.before ?? []), ...(element.steps ?? []), ...(element.after ?? [])] });
+    background = [];
+  }
+  return scenarios;
+}
+
+export function scenariosOf(report: CucumberJson): ScenarioRecord[] {
+  return report.flatMap((feature) => {
+    const featureName = feature.name || feature.uri || 'feature';
+    return scenarioStepsOf(feature).map((scenario) => scenarioRecord(featureName, feature.uri, scenario));
+  });
+}
+
+function scenarioRecord(feature: string, uri: string | undefined, { element, steps }: ScenarioSteps): ScenarioRecord {
+  // cucumber-js reports step durations in nanoseconds.
+  const durationSeconds = steps.reduce((sum, step) => sum + (step.result?.duration ?? 0), 0) / 1e9;
+  const record: ScenarioRecord = {
+    feature,
+    ...(uri === undefined ? {} : { uri }),
+    name: element.name || '(unnamed scenario)',
+    ...(element.line === undefined ? {} : { line: element.line }),
+    status: scenarioStatus(steps),
+    durationSeconds,
+    featureRun: element.id === FEATURE_RUN_ID,
+  };
+  const failing = steps.find(isFailingStep);
+  if (failing) {
+    const status = failing.result?.status ?? 'failed';
+    record.failure = {
+      step: `${(failing.keyword ?? '').trim()} ${failing.name ?? ''}`.trim() || 'hook',
+      status,
+      message: failing.result?.error_message ?? (status === 'failed' ? 'failed' : `the step is ${status}`),
+    };
+  }
+  return record;
+}
+
+export interface ScenarioTotals {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export function countScenarios(report: CucumberJson): ScenarioTotals {
+  const totals: ScenarioTotals = { passed: 0, failed: 0, skipped: 0 };
+  for (const scenario of scenariosOf(report)) totals[scenario.status]++;
+  return totals;
+}
+
+/** The first failing scenario of a report, as "Scenario › Step: message" on one line, or undefined. */
+export function firstFailure(report: CucumberJson): string | undefined {
+  const failed = scenariosOf(report).find((scenario) => scenario.failure !== undefined);
+  if (!failed?.failure) return undefined;
+  return `${failed.name} › ${failed.failure.step}: ${headline(failed.failure.message)}`;
+}
+
+/**
+ * The gist of an error message on one line: its first lines up to the stack trace, so that an assertion
+ * library's "Expected values to be strictly equal:" keeps the values that follow it.
+ */
+export function headline(message: string, maxLength = 240): string {
+  const lines = message.split('\n').map((line) => line.trim());
+  const stack = lines.findIndex((line) => line.startsWith('at '));
+  const gist = (stack < 0 ? lines : lines.slice(0, stack)).filter(Boolean).slice(0, 2).join(' ');
+  return gist.length > maxLength ? `${gist.slice(0, maxLength - 1)}…` : gist;
+}
