@@ -8,6 +8,7 @@ import { mergeReports } from '../client/merge-reports.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { startServer } from '../server/baleen-server.js';
 import { createLogger } from '../server/logger.js';
+import { guardServerProcess } from '../server/last-resort-guard.js';
 import type { ClientFlags, CommandHandlers, EngineFlags, ProjectFlags } from './program.js';
 import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
@@ -113,6 +114,7 @@ export const commandHandlers: CommandHandlers = {
       runtime: createRuntime(engineOf(flags)),
       logger,
     });
+    guardServerProcess(server, logger);
     process.stdout.write(`baleen server listening on ${server.url}\n`);
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();

@@ -1,16 +1,19 @@
 import { createRuntime, type EngineChoice } from '../runtime/create-runtime.js';
 import { createLogger } from '../server/logger.js';
 import { startServer, type RunningServer } from '../server/baleen-server.js';
+import { guardServerProcess } from '../server/last-resort-guard.js';
 
 /**
  * Without --server, the client starts the same server in-process on a free loopback port and talks to it
  * over the same WebSocket protocol, so there is one code path whether the server is local or shared.
  */
-export function startEmbeddedServer(engine: EngineChoice, verbose: boolean): Promise<RunningServer> {
-  return startServer({
-    host: '127.0.0.1',
-    port: 0,
-    runtime: createRuntime(engine),
-    logger: createLogger(verbose ? 'info' : 'error'),
-  });
+export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean): Promise<RunningServer> {
+  const logger = createLogger(verbose ? 'info' : 'error');
+  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger });
+  const unguard = guardServerProcess(server, logger);
+  return {
+    url: server.url,
+    engine: server.engine,
+    close: () => server.close().finally(unguard),
+  };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
+import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js';
 
 /** The default command each container runs; `{file}` and `{report}` are filled in per feature. */
 export const DEFAULT_COMMAND = 'cucumber-js {file} --format json:{report}';
@@ -29,6 +30,13 @@ const FeaturePathSchema = z
     if (!argument.ok) context.addIssue({ code: 'custom', message: `${JSON.stringify(path)} cannot be run as is: ${argument.reason}; rename the file` });
   });
 
+/** The image as a Docker image reference (see image-reference.ts); what is not one never reaches the engine. */
+export const ImageSchema = z.string().superRefine((image, context) => {
+  const parsed = parseImageReference(image);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: `"${image.slice(0, 80)}" is ${parsed.reason}; expected ${IMAGE_REFERENCE_FORM}` });
+});
+
+const MAX_ENV_VARIABLES = 4096;
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 /**
@@ -36,13 +44,16 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
  * image holds the suite, and feature paths are relative to the image's working directory.
  */
 export const RunSpecSchema = z.strictObject({
-  image: z.string().min(1).max(512),
+  image: ImageSchema,
   features: z.array(FeaturePathSchema).min(1).max(100_000),
   command: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
   reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
   workDir: z.string().startsWith('/').max(4096).optional(),
   beforeCommand: z.string().min(1).max(16_384).optional(),
-  env: z.record(envName, z.string().max(65_536)).default({}),
+  env: z
+    .record(envName, z.string().max(65_536))
+    .refine((env) => Object.keys(env).length <= MAX_ENV_VARIABLES, `at most ${MAX_ENV_VARIABLES} environment variables`)
+    .default({}),
   concurrency: z.number().int().min(1).max(1024),
   /** A failed or errored feature runs again in a fresh container, up to this many more times. */
   retries: z.number().int().min(0).max(100).default(0),

@@ -59,6 +59,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
+  // Neither emits these in normal operation; unheard, one would end the process with every run's containers up.
+  http.on('error', (error) => log.error({ err: error }, 'HTTP server error'));
+  wss.on('error', (error) => log.error({ err: error }, 'WebSocket server error'));
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     log.info({ remote: request.socket.remoteAddress }, 'client connected');
     trackLiveness(ws);

@@ -6,6 +6,7 @@ import { thisOwner } from '../runtime/reaper.js';
 import { BaleenError } from '../errors/baleen-error.js';
 import { imageAllowed } from './image-policy.js';
 import { runMachine, type RunObserver, type RunOutput } from '../actors/run-machine.js';
+import { inRun } from './run-context.js';
 
 export interface PreparedRun {
   readonly runId: string;
@@ -62,12 +63,20 @@ export class RunEngine {
     const finished = toPromise(actor).finally(() => this.live.delete(runId));
     const run: StartedRun = { runId, cancel: () => actor.send({ type: 'CANCEL' }), finished };
     this.live.set(runId, run);
-    actor.start();
+    // Everything the run's actors set going carries its id, so an error nobody caught names its run.
+    inRun(runId, () => actor.start());
     return run;
   }
 
   private refuseWhenClosing(): void {
     if (this.closing) throw new BaleenError('SERVER_CLOSED', 'the server is shutting down', { hint: 'run again once it is back' });
+  }
+
+  /** Cancels one live run; false when there is none by that id (it ended already). */
+  cancelRun(runId: string): boolean {
+    const run = this.live.get(runId);
+    run?.cancel();
+    return run !== undefined;
   }
 
   get liveRuns(): number {

@@ -24,11 +24,12 @@ export class CliProcess {
   readonly done: Promise<CliResult>;
   private readonly waiters: (() => void)[] = [];
 
-  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  /** `node` replaces the CLI with other node arguments (a script of a test's own). */
+  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string[] }) {
     // A run records a timing history where it runs; tests keep theirs out of the fixture suite.
     const runs = (args[0] === 'cucumber' || args[0] === 'project') && !args.includes('--timings');
     const timings = runs ? ['--timings', join(tmpdir(), `baleen-test-timings-${process.pid}.json`)] : [];
-    this.child = spawn(process.execPath, [BALEEN_BIN, ...args, ...timings], {
+    this.child = spawn(process.execPath, options.node ?? [BALEEN_BIN, ...args, ...timings], {
       cwd: options.cwd,
       env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,33 @@ describe('imageAllowed', () => {
     expect(imageAllowed('anything', [])).toBe(true);
     expect(imageAllowed('registry.example/ci/runner:1', ['registry.example/ci/*'])).toBe(true);
     expect(imageAllowed('registry.example/other/runner', ['registry.example/ci/*'])).toBe(false);
-    expect(imageAllowed('baleenXexample', ['baleen.example'])).toBe(false);
+    expect(imageAllowed('baleenxexample', ['baleen.example'])).toBe(false);
+  });
+
+  it('matches the parsed reference: no path tricks, no second spelling, no crossing of `/`', () => {
+    expect(imageAllowed('baleen-x', ['baleen-*'])).toBe(true);
+    expect(imageAllowed('docker.io/library/baleen-x:2', ['baleen-*'])).toBe(true);
+    expect(imageAllowed('baleen-x', ['docker.io/library/baleen-*'])).toBe(true);
+    expect(imageAllowed('baleen-x/../../y', ['baleen-*'])).toBe(false);
+    expect(imageAllowed('..', ['*'])).toBe(false);
+    expect(imageAllowed('..', [])).toBe(false);
+    expect(imageAllowed('baleen-x/evil', ['baleen-*'])).toBe(false);
+    expect(imageAllowed('evil.example/baleen-x', ['baleen-*'])).toBe(false);
+  });
+
+  it('matches a pattern\'s tag against the image\'s (latest when it names none); a digest needs a pattern without a tag', () => {
+    expect(imageAllowed('baleen-x', ['baleen-*:latest'])).toBe(true);
+    expect(imageAllowed('baleen-x:dev', ['baleen-*:latest'])).toBe(false);
+    expect(imageAllowed('registry.example:5000/ci/x:1', ['registry.example:5000/ci/*:1'])).toBe(true);
+    const digest = `sha256:${'a'.repeat(64)}`;
+    expect(imageAllowed(`baleen-x@${digest}`, ['baleen-*:latest'])).toBe(false);
+    expect(imageAllowed(`baleen-x@${digest}`, ['baleen-*'])).toBe(true);
+  });
+
+  it('allows an image ID only by that ID', () => {
+    const id = 'b'.repeat(64);
+    expect(imageAllowed(id, ['baleen-*', '*'])).toBe(false);
+    expect(imageAllowed(id, [id])).toBe(true);
   });
 });
 

@@ -62,6 +62,7 @@ export function createDocker(input: EngineInput = {}): Docker {
   const modem = docker.modem as unknown as { dial(options: unknown, callback: (error: unknown, data?: unknown) => void): void };
   const dial = modem.dial.bind(modem);
   modem.dial = (options, callback) => dial(options, (error, data) => callback(error ? explainFailure(error, connection) : error, data));
+  refuseRedirects(docker);
   descriptions.set(docker, connection.description);
   return docker;
 }
@@ -86,6 +87,19 @@ function withoutDockerHostEnv<T>(make: () => T): T {
   } finally {
     if (saved !== undefined) process.env.DOCKER_HOST = saved;
   }
+}
+
+/**
+ * The engine answers a request whose path it cleans up (an image named `..` makes `/images/../json`) with a
+ * redirect. docker-modem follows redirects with a request of its own that has no socket path and no `error`
+ * listener, so its failure (getaddrinfo ENOTFOUND) was an uncaught exception that ended the process. The
+ * Docker API never redirects a request baleen makes on purpose: with no redirect allowed, docker-modem fails
+ * the original request instead, through its error handler, and the caller gets a rejected promise.
+ */
+function refuseRedirects(docker: Docker): void {
+  const modem = docker.modem as unknown as { buildRequest(options: object, ...rest: unknown[]): void };
+  const buildRequest = modem.buildRequest.bind(modem);
+  modem.buildRequest = (options, ...rest) => buildRequest(Object.assign(options, { maxRedirects: 0 }), ...rest);
 }
 
 // ---------------------------------------------------------------------------------------------- failures
@@ -113,6 +127,12 @@ export function explainFailure(error: unknown, connection: Pick<EngineConnection
   if (!target.tls && isPlainHttpToTls(error)) {
     return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${description}: it speaks TLS`, {
       hint: 'set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder holding ca.pem, cert.pem and key.pem (as for `docker --tlsverify`)',
+      cause: error,
+    });
+  }
+  if ((error as Error).message?.startsWith('Max redirects exceeded')) {
+    return new BaleenError('CONTAINER_FAILED', `the Docker engine at ${description} redirected a request: it does not take one of its names as written`, {
+      hint: 'check the image name (a Docker image reference such as registry.example/ci/suite:1.2)',
       cause: error,
     });
   }
