@@ -25,7 +25,7 @@ export async function mergeReports(dirs: readonly string[], reportDir: string, i
     if (await stat(logs).then(() => true, () => false)) await cp(logs, join(target, 'logs'), { recursive: true });
   }
   const merged = combine(outcomes, target);
-  const reporter = createReporters({ out: io.out, verbosity: 'normal', live: false, logs: false });
+  const reporter = createReporters({ out: io.out, verbosity: 'normal', live: false, logs: false, cwd: io.cwd });
   reporter.onBegin(merged.info);
   await reporter.onEnd(merged);
   for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);

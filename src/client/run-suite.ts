@@ -47,7 +47,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   try {
     if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose');
     const connection = await connectToServer(request.server ?? embedded!.url, request.token);
-    const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true });
+    const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true, cwd: io.cwd });
     const extraInfo = { ...(expectedMs === undefined ? {} : { expectedMs }), ...(request.shard ? { shard: request.shard } : {}) };
     const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir, extraInfo, signal: io.signal });
     connection.close();

@@ -8,14 +8,15 @@ import { HtmlReporter } from './html/html-reporter.js';
 import { ReporterMultiplexer } from './multiplexer.js';
 
 /** The reporters every run gets: files first (so they exist when the console points at them), console last. */
-export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean }): ReporterMultiplexer {
+/** `cwd` is where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
+export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean; cwd: string }): ReporterMultiplexer {
   return new ReporterMultiplexer([
     // Merging copies logs/ as they are: there is no output stream to write.
     ...(options.logs === false ? [] : [new LogsReporter()]),
     new ResultsJsonReporter(),
     new CucumberJsonReporter(),
     new SummaryJsonReporter(),
-    new JunitReporter(),
+    new JunitReporter(options.cwd),
     new HtmlReporter(),
     new ConsoleReporter(options),
   ]);
