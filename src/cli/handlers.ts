@@ -5,6 +5,7 @@ import { DEFAULT_REPORT_DIR, defaultConcurrency, type RunRequest } from '../conf
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
 import { runSuite } from '../client/run-suite.js';
 import { mergeReports } from '../client/merge-reports.js';
+import { initProject } from '../init/init-project.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { startServer } from '../server/baleen-server.js';
 import { createLogger } from '../server/logger.js';
@@ -61,7 +62,12 @@ function clientSettings(flags: ClientFlags) {
 
 export const commandHandlers: CommandHandlers = {
   merge(dirs, flags) {
-    return mergeReports(dirs, flags.reportDir, { cwd: process.cwd(), out: process.stdout, err: process.stderr });
+    return mergeReports(dirs, flags.reportDir, { cwd: process.cwd(), out: process.stdout, err: process.stderr }, flags.timings);
+  },
+
+  async init(flags) {
+    await initProject({ cwd: process.cwd(), out: process.stdout, shards: flags.shards, ...(flags.image ? { image: flags.image } : {}), ...(flags.files ? { files: flags.files } : {}) });
+    return ExitCode.passed;
   },
 
   cucumber(flags) {

@@ -56,10 +56,18 @@ export interface ProjectFlags extends ClientFlags {
 
 export interface MergeFlags {
   reportDir: string;
+  timings?: string;
+}
+
+export interface InitFlags {
+  image?: string;
+  files?: string[];
+  shards: number;
 }
 
 export interface CommandHandlers {
   merge(dirs: string[], flags: MergeFlags): Promise<number>;
+  init(flags: InitFlags): Promise<number>;
   cucumber(flags: CucumberFlags): Promise<number>;
   server(flags: ServerFlags): Promise<number>;
   project(name: string, flags: ProjectFlags): Promise<number>;
@@ -168,7 +176,16 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .description('merge report dirs (e.g. of --shard runs) into one report')
     .argument('<dirs...>', 'report dirs written by baleen')
     .option('--report-dir <dir>', 'where the merged report goes', DEFAULT_REPORT_DIR)
+    .option('--timings <file>', 'also add the merged features\' durations to this timing history (the file CI caches for the next run)')
     .action((dirs: string[], flags: MergeFlags) => handlers.merge(dirs, flags).then(setExitCode));
+
+  program
+    .command('init')
+    .description('write a runner Dockerfile, .dockerignore, baleen.yml and CI files (GitHub Actions, GitLab CI) into this folder; existing files are kept')
+    .option('--image <name>', 'the runner image\'s name (default: the package\'s name, then -runner)')
+    .option('--files <path...>', 'where the feature files are (default: features/)')
+    .option('--shards <n>', 'how many CI jobs share the suite', positiveInt('--shards'), 4)
+    .action((flags: InitFlags) => handlers.init(flags).then(setExitCode));
 
   return program;
 }

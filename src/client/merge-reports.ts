@@ -4,7 +4,8 @@ import type { RunStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { readResults } from '../reporters/files/results-json.js';
-import { BaleenError, type ExitCode } from '../errors/baleen-error.js';
+import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js';
+import { TimingHistory } from '../scheduling/timing-history.js';
 import { exitCodeOf } from './exit-code.js';
 import { prepareReportDir } from './report-dir.js';
 import type { SuiteIo } from './run-suite.js';
@@ -13,7 +14,7 @@ import type { SuiteIo } from './run-suite.js';
  * `baleen merge DIR...`: the reports of shards (or of separate runs) as one report. The shards ran side by
  * side, so the merged run took as long as the longest one, and it is only as good as its worst shard.
  */
-export async function mergeReports(dirs: readonly string[], reportDir: string, io: Omit<SuiteIo, 'signal'>): Promise<ExitCode> {
+export async function mergeReports(dirs: readonly string[], reportDir: string, io: Omit<SuiteIo, 'signal'>, timingsFile?: string): Promise<ExitCode> {
   const target = resolve(io.cwd, reportDir);
   if (dirs.some((dir) => resolve(io.cwd, dir) === target)) {
     throw new BaleenError('USAGE', `--report-dir ${reportDir} is one of the report dirs being merged`, { hint: 'merge into a new folder' });
@@ -29,7 +30,15 @@ export async function mergeReports(dirs: readonly string[], reportDir: string, i
   reporter.onBegin(merged.info);
   await reporter.onEnd(merged);
   for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
+  // Shards each ran a part of the suite: only the merged run knows every feature's latest duration.
+  if (timingsFile !== undefined) await recordTimings(resolve(io.cwd, timingsFile), merged, io.err);
   return exitCodeOf(merged, reporter.errors.length > 0, io.err);
+}
+
+async function recordTimings(path: string, merged: RunOutcome, err: NodeJS.WritableStream): Promise<void> {
+  const history = await TimingHistory.load(path, (message) => err.write(`baleen: ${message}\n`));
+  history.record(merged.results);
+  await history.save(path).catch((problem: unknown) => err.write(`baleen: could not save timings to ${path}: ${messageOf(problem)}\n`));
 }
 
 function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {

@@ -1,0 +1,67 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { renderTemplates, type InitSettings } from './init-templates.js';
+
+export interface InitOptions extends Partial<InitSettings> {
+  cwd: string;
+  out: NodeJS.WritableStream;
+}
+
+export interface InitReport {
+  written: string[];
+  /** Files that were there already: never overwritten. */
+  kept: string[];
+}
+
+/**
+ * `baleen init`: a runner Dockerfile, a .dockerignore, a baleen.yml project and CI files for GitHub Actions and
+ * GitLab CI, written into the user's project. A file that exists is the user's: it is kept as it is.
+ */
+export async function initProject(options: InitOptions): Promise<InitReport> {
+  const settings: InitSettings = {
+    image: options.image ?? (await defaultImage(options.cwd)),
+    files: options.files ?? ['features/'],
+    shards: options.shards ?? 4,
+  };
+  const report: InitReport = { written: [], kept: [] };
+  for (const file of await renderTemplates(settings)) {
+    const target = join(options.cwd, file.path);
+    await mkdir(dirname(target), { recursive: true });
+    // The `wx` flag: created only if absent, decided by the filesystem (no check-then-write race).
+    const written = await writeFile(target, file.text, { flag: 'wx' }).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return false;
+      throw error;
+    });
+    (written ? report.written : report.kept).push(file.path);
+  }
+  const hasLock = await readFile(join(options.cwd, 'package-lock.json')).then(() => true, () => false);
+  options.out.write(describe(report, settings, hasLock));
+  return report;
+}
+
+/** The package's name (else the folder's), made a valid image name: `@acme/shop-tests` → `acme-shop-tests-runner`. */
+async function defaultImage(cwd: string): Promise<string> {
+  const name = await readFile(join(cwd, 'package.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { name?: unknown }).name)
+    .catch(() => undefined);
+  const base = (typeof name === 'string' && name !== '' ? name : basename(cwd))
+    .toLowerCase()
+    .replace(/^@/, '')
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '');
+  return `${base || 'suite'}-runner`;
+}
+
+function describe(report: InitReport, settings: InitSettings, hasLock: boolean): string {
+  const lines = [
+    ...(hasLock ? [] : ['note: no package-lock.json here: the Dockerfile\'s `npm ci` needs one (`npm install` writes it), or change its install step']),
+    ...report.written.map((path) => `  wrote ${path}`),
+    ...report.kept.map((path) => `  kept  ${path} (it exists; compare it with a fresh \`baleen init\` in an empty folder)`),
+    '',
+    'Next:',
+    `  docker build -t ${settings.image} .`,
+    '  npx baleen project suite',
+    'Then commit the CI file you use (.github/workflows/baleen.yml or .gitlab-ci.yml) and delete the other.',
+  ];
+  return `${lines.join('\n')}\n`;
+}
