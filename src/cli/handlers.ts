@@ -7,10 +7,12 @@ import { runSuite } from '../client/run-suite.js';
 import { mergeReports } from '../client/merge-reports.js';
 import { initProject } from '../init/init-project.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
-import { startServer } from '../server/baleen-server.js';
 import { createLogger } from '../server/logger.js';
 import { guardServerProcess } from '../server/last-resort-guard.js';
-import type { ClientFlags, CommandHandlers, EngineFlags, ProjectFlags } from './program.js';
+import type { ClientFlags, CommandHandlers, EngineFlags, ProjectFlags, ServerFlags } from './program.js';
+import { downloadStoredRun, httpBaseOf, listStoredRuns } from '../client/stored-runs.js';
+import { storedRunLine } from './stored-run-line.js';
+import { startServer, type ServerOptions } from '../server/baleen-server.js';
 import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
@@ -57,6 +59,20 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.server === undefined ? {} : { server: flags.server }),
     ...(flags.token === undefined ? {} : { token: flags.token }),
     verbosity: verbosityOf(flags),
+  };
+}
+
+/** `--keep` and `--keep-for` mean nothing without a data dir to keep runs in: say so rather than ignore them. */
+function dataDirOf(flags: ServerFlags): Pick<ServerOptions, 'dataDir' | 'retention'> {
+  if (flags.dataDir === undefined) {
+    if (flags.keep !== undefined || flags.keepFor !== undefined) {
+      throw new BaleenError('USAGE', '--keep and --keep-for limit the runs kept in --data-dir, and there is none', { hint: 'add --data-dir DIR' });
+    }
+    return {};
+  }
+  return {
+    dataDir: resolve(flags.dataDir),
+    retention: { ...(flags.keep === undefined ? {} : { keep: flags.keep }), ...(flags.keepFor === undefined ? {} : { keepForMs: flags.keepFor }) },
   };
 }
 
@@ -119,6 +135,7 @@ export const commandHandlers: CommandHandlers = {
       allowImages: flags.allowImage,
       runtime: createRuntime(engineOf(flags)),
       logger,
+      ...dataDirOf(flags),
     });
     guardServerProcess(server, logger);
     process.stdout.write(`baleen server listening on ${server.url}\n`);
@@ -129,6 +146,21 @@ export const commandHandlers: CommandHandlers = {
     });
     logger.info('shutting down: cancelling runs and removing their containers');
     await server.close();
+    return ExitCode.passed;
+  },
+
+  async runs(flags) {
+    const runs = await listStoredRuns(flags.server, flags.token);
+    const base = httpBaseOf(flags.server);
+    if (runs.length === 0) process.stdout.write('no stored runs\n');
+    for (const run of runs) process.stdout.write(`${storedRunLine(run)}  ${new URL(`runs/${run.runId}/`, base).href}\n`);
+    return ExitCode.passed;
+  },
+
+  async report(runId, flags) {
+    const reportDir = resolve(flags.reportDir);
+    const run = await downloadStoredRun(flags.server, flags.token, runId, reportDir);
+    process.stdout.write(`${storedRunLine(run)}\nreport written to ${reportDir}\n`);
     return ExitCode.passed;
   },
 };

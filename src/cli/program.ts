@@ -6,6 +6,7 @@ import { parseCpus, parseDuration, parseMemory } from '../config/units.js';
 import { parseShard } from '../scheduling/shard.js';
 import { RUNTIME_KINDS, type RuntimeKind } from '../runtime/create-runtime.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
+import { DEFAULT_SERVER_URL } from '../client/stored-runs.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -43,6 +44,19 @@ export interface ServerFlags extends EngineFlags {
   port: number;
   token?: string;
   allowImage: string[];
+  dataDir?: string;
+  keep?: number;
+  keepFor?: number;
+}
+
+/** Reading a server's stored runs over HTTP. */
+export interface StoredRunFlags {
+  server: string;
+  token?: string;
+}
+
+export interface ReportFlags extends StoredRunFlags {
+  reportDir: string;
 }
 
 export type ClientFlags = Pick<
@@ -71,6 +85,8 @@ export interface CommandHandlers {
   cucumber(flags: CucumberFlags): Promise<number>;
   server(flags: ServerFlags): Promise<number>;
   project(name: string, flags: ProjectFlags): Promise<number>;
+  runs(flags: StoredRunFlags): Promise<number>;
+  report(runId: string, flags: ReportFlags): Promise<number>;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -132,6 +148,12 @@ function addRunOptions(command: Command): Command {
     .option('--verbose', 'stream every container\'s output and the server log');
 }
 
+function addStoredRunOptions(command: Command): Command {
+  return command
+    .option('--server <url>', 'the server (ws:// or http://, the same address)', DEFAULT_SERVER_URL)
+    .addOption(new Option('--token <token>', 'the server\'s token').env('BALEEN_TOKEN'));
+}
+
 /** The command-line surface. Parsing only: what each command does lives with its handler. */
 export function buildProgram(handlers: CommandHandlers): Command {
   const program = new Command('baleen')
@@ -161,7 +183,20 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .option('--port <port>', 'port to listen on', port, 5533)
     .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
     .option('--allow-image <pattern>', 'only run images matching this pattern (* is a wildcard; repeatable)', collect, [])
+    .option('--data-dir <dir>', 'keep every run\'s report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/')
+    .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', positiveInt('--keep'))
+    .option('--keep-for <duration>', 'with --data-dir: delete finished runs older than this, e.g. 72h', unit(parseDuration, 'a duration such as 72h or 30m'))
     .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
+
+  addStoredRunOptions(program.command('runs'))
+    .description('list the runs a server stored (baleen server --data-dir)')
+    .action((flags: StoredRunFlags) => handlers.runs(flags).then(setExitCode));
+
+  addStoredRunOptions(program.command('report'))
+    .description('download a stored run\'s report from a server')
+    .argument('<run-id>', 'the run, as `baleen runs` lists it')
+    .option('--report-dir <dir>', 'where the report goes', DEFAULT_REPORT_DIR)
+    .action((runId: string, flags: ReportFlags) => handlers.report(runId, flags).then(setExitCode));
 
   addRunOptions(
     program

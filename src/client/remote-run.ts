@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { FeatureResult, RunStatus } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
-import type { RunInfo, RunOutcome } from '../domain/run-outcome.js';
+import { outcomeOf, type RunInfo, type RunOutcome } from '../domain/run-outcome.js';
 import { BaleenError, type ErrorCode } from '../errors/baleen-error.js';
 import type { ServerErrorCode, ServerMessage } from '../protocol/messages.js';
 import type { Reporter } from '../reporters/reporter.js';
 import type { ServerConnection } from './server-connection.js';
-import { compareNames } from '../util/order.js';
 
 export interface RemoteRunOptions {
   connection: ServerConnection;
@@ -54,15 +53,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
       if (settled) return;
       settled = true;
       if (!info) return resolve({ error: error ?? new BaleenError('INTERNAL', 'the run ended before it began') });
-      // Reports list features by name: the run order is the scheduler's business, not the reader's.
-      const byName = [...info.features].sort(compareNames);
-      const outcome: RunOutcome = {
-        info,
-        status: status ?? 'interrupted',
-        durationMs,
-        results: byName.flatMap((file) => results.get(file) ?? []),
-        unfinished: byName.filter((file) => !results.has(file)),
-      };
+      const outcome = outcomeOf(info, status ?? 'interrupted', durationMs, results);
       await reporter.onEnd?.(outcome);
       resolve(error ? { outcome, error } : { outcome });
     };

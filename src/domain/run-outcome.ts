@@ -1,4 +1,5 @@
 import type { FeatureResult, FeatureState, RunStatus, StreamName } from './feature-run.js';
+import { compareNames } from '../util/order.js';
 
 /** What reporters know when a run begins. */
 export interface RunInfo {
@@ -37,4 +38,19 @@ export interface FeatureOutputChunk {
   attempt: number;
   stream: StreamName;
   data: string;
+}
+
+/**
+ * The outcome of a run from the results that arrived. Reports list features by name (the run order is the
+ * scheduler's business, not the reader's); a feature without a result is unfinished.
+ */
+export function outcomeOf(info: RunInfo, status: RunStatus, durationMs: number, results: ReadonlyMap<string, FeatureResult>): RunOutcome {
+  const byName = [...info.features].sort(compareNames);
+  return {
+    info,
+    status,
+    durationMs,
+    results: byName.flatMap((file) => results.get(file) ?? []),
+    unfinished: byName.filter((file) => !results.has(file)),
+  };
 }

@@ -10,7 +10,16 @@ import { ReporterMultiplexer } from './multiplexer.js';
 /** The reporters every run gets: files first (so they exist when the console points at them), console last. */
 /** `cwd` is where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
 export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean; cwd: string }): ReporterMultiplexer {
-  return new ReporterMultiplexer([
+  return new ReporterMultiplexer([...fileReporters(options), new ConsoleReporter(options)]);
+}
+
+/** The report dir's files alone: what a server stores of a run (`baleen server --data-dir`). */
+export function createFileReporters(options: { cwd: string }): ReporterMultiplexer {
+  return new ReporterMultiplexer(fileReporters(options));
+}
+
+function fileReporters(options: { logs?: boolean; cwd: string }) {
+  return [
     // Merging copies logs/ as they are: there is no output stream to write.
     ...(options.logs === false ? [] : [new LogsReporter()]),
     new ResultsJsonReporter(),
@@ -18,6 +27,5 @@ export function createReporters(options: { out: NodeJS.WriteStream; verbosity: V
     new SummaryJsonReporter(),
     new JunitReporter(options.cwd),
     new HtmlReporter(),
-    new ConsoleReporter(options),
-  ]);
+  ];
 }

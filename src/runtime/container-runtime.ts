@@ -72,6 +72,8 @@ export interface ContainerRuntime {
   readonly placement: boolean;
   /** Fails with a BaleenError naming the cause when the engine cannot be used. */
   ping(): Promise<void>;
+  /** The engine's version (`docker version`'s Server.Version); fails like `ping` when the engine cannot be used. */
+  engineVersion(): Promise<string>;
   /**
    * Fails with a BaleenError when the image is known to be missing. baleen itself never pulls; a cluster's
    * nodes may, for an image their manager does not have (see swarm/image-pin.ts).

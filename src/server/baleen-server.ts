@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,11 @@ import { reapOrphans } from '../runtime/reaper.js';
 import { RunEngine } from './run-engine.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
+import { HttpAuth } from './http/auth.js';
+import { createHttpRoutes } from './http/http-routes.js';
+import { ServerMetrics } from './http/server-metrics.js';
+import type { Retention } from './store/retention.js';
+import { RunStore } from './store/run-store.js';
 
 /** Largest message a client may send: a run of 100 000 features with long paths fits. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -25,6 +30,9 @@ export interface ServerOptions {
   logger: Logger;
   /** How often clients are pinged; one that misses a ping is dropped at the next (default 30 s). */
   heartbeatMs?: number;
+  /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
+  dataDir?: string;
+  retention?: Retention;
 }
 
 export interface RunningServer {
@@ -41,13 +49,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       hint: 'pass --token (or set BALEEN_TOKEN), or listen on 127.0.0.1',
     });
   }
-  const engine = new RunEngine(options.runtime, randomUUID(), options.allowImages ?? []);
-  const log = options.logger.child({ serverId: engine.serverId });
+  const serverId = randomUUID();
+  const log = options.logger.child({ serverId });
+  const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'));
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
-  const http = createServer((_request, response) => {
-    response.writeHead(426, { 'content-type': 'text/plain' }).end('baleen server: connect with a WebSocket client\n');
-  });
+  const http = createServer(await httpSide(options, engine, wss, log));
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client may reset the connection at any moment; without a listener that error would end the server.
     socket.on('error', () => socket.destroy());
@@ -87,6 +94,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       wss.close();
       http.closeAllConnections();
     },
+  };
+}
+
+/** The HTTP routes beside the WebSocket, and the watchers that feed them. */
+async function httpSide(options: ServerOptions, engine: RunEngine, wss: WebSocketServer, log: Logger) {
+  const metrics = new ServerMetrics(() => wss.clients.size);
+  engine.watch(metrics);
+  const store = options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
+  if (store) engine.watch(store);
+  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), metrics, ...(store ? { store } : {}), log });
+  return (request: IncomingMessage, response: ServerResponse) => {
+    routes(request, response).catch((error: unknown) => {
+      log.error({ err: error, url: request.url }, 'an HTTP request failed');
+      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('internal error\n');
+    });
   };
 }
 

@@ -7,6 +7,7 @@ import { BaleenError } from '../errors/baleen-error.js';
 import { imageAllowed } from './image-policy.js';
 import { runMachine, type RunObserver, type RunOutput } from '../actors/run-machine.js';
 import { inRun } from './run-context.js';
+import { createRunFeed, type RunWatcher } from './run-watch.js';
 
 export interface PreparedRun {
   readonly runId: string;
@@ -27,13 +28,21 @@ export interface StartedRun {
  */
 export class RunEngine {
   private readonly live = new Map<string, StartedRun>();
+  private readonly watchers: RunWatcher[] = [];
   private closing = false;
 
   constructor(
     private readonly runtime: ContainerRuntime,
     readonly serverId: string,
     private readonly allowedImages: readonly string[] = [],
+    /** Where a watcher's failure is told; it never stops a run. */
+    private readonly onWatcherError: (error: unknown) => void = () => undefined,
   ) {}
+
+  /** Lets `watcher` follow every run started from now on, and every run the engine refuses. */
+  watch(watcher: RunWatcher): void {
+    this.watchers.push(watcher);
+  }
 
   /** Checks the engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
   async prepare(spec: RunSpec): Promise<PreparedRun> {
@@ -48,8 +57,13 @@ export class RunEngine {
         hint: 'use --runtime swarm, or drop --constraint',
       });
     }
-    await this.runtime.ping();
-    await this.runtime.checkImage(spec.image);
+    try {
+      await this.runtime.ping();
+      await this.runtime.checkImage(spec.image);
+    } catch (error) {
+      if (error instanceof BaleenError) for (const watcher of this.watchers) watcher.engineError?.(error);
+      throw error;
+    }
     const runId = randomUUID();
     return { runId, start: (observer) => this.launch(runId, spec, observer) };
   }
@@ -57,10 +71,26 @@ export class RunEngine {
   private launch(runId: string, spec: RunSpec, observer: RunObserver): StartedRun {
     // A prepare that was under way when shutdown began must not start containers nobody will cancel.
     this.refuseWhenClosing();
+    // No report dir of its own: each watcher that writes files chooses where.
+    const info = { runId, image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: '' };
+    const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
+    const feed = createRunFeed(info, reporters, observer, this.onWatcherError);
     const actor = createActor(runMachine, {
-      input: { runId, serverId: this.serverId, owner: thisOwner(), spec, runtime: this.runtime, observer },
+      input: { runId, serverId: this.serverId, owner: thisOwner(), spec, runtime: this.runtime, observer: feed.observer },
     });
-    const finished = toPromise(actor).finally(() => this.live.delete(runId));
+    // The run is over for its client once the watchers have it too: a stored report is complete by then.
+    const finished = toPromise(actor)
+      .then(
+        async (output) => {
+          await feed.end(output);
+          return output;
+        },
+        async (error: unknown) => {
+          await feed.end(undefined);
+          throw error;
+        },
+      )
+      .finally(() => this.live.delete(runId));
     const run: StartedRun = { runId, cancel: () => actor.send({ type: 'CANCEL' }), finished };
     this.live.set(runId, run);
     // Everything the run's actors set going carries its id, so an error nobody caught names its run.

@@ -1,6 +1,4 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { WebSocket } from 'ws';
-import type { StreamName } from '../domain/feature-run.js';
 import { BaleenError, ExitCode, messageOf } from '../errors/baleen-error.js';
 import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
 import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
@@ -8,6 +6,7 @@ import type { RunObserver } from '../actors/run-machine.js';
 import type { Logger } from './logger.js';
 import type { RunEngine, StartedRun } from './run-engine.js';
 import { TokenBucket } from './rate-limit.js';
+import { Utf8Chunks } from '../util/utf8-chunks.js';
 
 /** A client that stops reading is cut off once this much is waiting to be sent to it. */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -102,28 +101,16 @@ export class Session {
   }
 
   private observerFor(runId: string): RunObserver {
-    const decoders = new Map<string, StringDecoder>();
-    const keyOf = (file: string, attempt: number, stream: StreamName) => `${stream}\0${attempt}\0${file}`;
-    const decoderFor = (key: string) => {
-      let decoder = decoders.get(key);
-      if (!decoder) decoders.set(key, (decoder = new StringDecoder('utf8')));
-      return decoder;
-    };
+    const text = new Utf8Chunks();
     return {
       state: (file, attempt, state) => this.send({ type: 'feature.state', runId, file, attempt, state, at: Date.now() }),
       output: (file, attempt, stream, chunk) => {
-        // A chunk may end inside a multi-byte character: the decoder holds those bytes for the next chunk.
-        const data = decoderFor(keyOf(file, attempt, stream)).write(chunk);
+        const data = text.write(file, attempt, stream, chunk);
         if (data !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data });
       },
       result: (result, final) => {
         const { file, attempt } = result;
-        for (const stream of ['stdout', 'stderr'] as const) {
-          const key = keyOf(file, attempt, stream);
-          const rest = decoderFor(key).end();
-          if (rest !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data: rest });
-          decoders.delete(key);
-        }
+        for (const { stream, data } of text.end(file, attempt)) this.send({ type: 'feature.output', runId, file, attempt, stream, data });
         this.send({ type: 'feature.result', runId, result, final });
       },
     };

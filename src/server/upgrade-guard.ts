@@ -23,7 +23,7 @@ export function checkUpgrade(request: IncomingMessage, token: string | undefined
 }
 
 /** Constant-time comparison; hashing first makes the lengths equal, so the length leaks nothing either. */
-function sameSecret(a: string, b: string): boolean {
+export function sameSecret(a: string, b: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();
   return timingSafeEqual(digest(a), digest(b));
 }

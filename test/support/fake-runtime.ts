@@ -37,6 +37,9 @@ export class FakeRuntime implements ContainerRuntime {
   constructor(private readonly behaviourOf: (spec: ContainerSpec) => FakeBehaviour = () => ({})) {}
 
   async ping(): Promise<void> {}
+  async engineVersion(): Promise<string> {
+    return 'fake';
+  }
   async checkImage(): Promise<void> {}
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
     return this.created

@@ -34,6 +34,10 @@ export class DockerRuntime implements ContainerRuntime {
     return pingEngine(this.docker);
   }
 
+  engineVersion(): Promise<string> {
+    return versionOf(this.docker);
+  }
+
   checkImage(image: string): Promise<void> {
     return checkImageOn(this.docker, image);
   }
@@ -110,6 +114,14 @@ export async function pingEngine(docker: Docker): Promise<void> {
     await docker.ping();
   } catch (error) {
     throw isUnreachable(error) ? unreachableError(error) : toBaleenError(error, 'answering a ping');
+  }
+}
+
+export async function versionOf(docker: Docker): Promise<string> {
+  try {
+    return (await docker.version()).Version;
+  } catch (error) {
+    throw isUnreachable(error) ? unreachableError(error) : toBaleenError(error, 'telling its version');
   }
 }
 

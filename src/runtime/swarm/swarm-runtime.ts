@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { createDocker, engineDescription } from '../docker/engine-connection.js';
 import { randomBytes } from 'node:crypto';
 import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer } from '../container-runtime.js';
-import { checkImageOn, pingEngine } from '../docker/docker-runtime.js';
+import { checkImageOn, pingEngine, versionOf } from '../docker/docker-runtime.js';
 import { dockerHostDescription, statusOf, toBaleenError } from '../docker/docker-errors.js';
 import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
 import { modeForApiVersion, serviceSpec, type ServiceMode } from './service-spec.js';
@@ -35,6 +35,10 @@ export class SwarmRuntime implements ContainerRuntime {
 
   constructor(private readonly docker: Docker = createDocker()) {
     this.tracker = new TaskTracker(docker);
+  }
+
+  engineVersion(): Promise<string> {
+    return versionOf(this.docker);
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,71 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { z } from 'zod';
+import { BaleenError, messageOf } from '../errors/baleen-error.js';
+import { StoredRunDetailSchema, StoredRunListSchema, type StoredRun } from '../domain/stored-run.js';
+import { prepareReportDir } from './report-dir.js';
+
+export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:5533';
+
+/** A server's HTTP address: the same host and port as its WebSocket. */
+export function httpBaseOf(server: string): URL {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    throw new BaleenError('USAGE', `--server ${server} is not a URL`, { hint: 'give it as ws://host:port' });
+  }
+  const protocol = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol];
+  if (!protocol) throw new BaleenError('USAGE', `--server ${server} is not a ws:// or http:// address`, { hint: 'give it as ws://host:port' });
+  return new URL(`${protocol}//${url.host}/`);
+}
+
+/** `baleen runs`: the server's stored runs, newest first. */
+export async function listStoredRuns(server: string, token: string | undefined): Promise<StoredRun[]> {
+  return (await getJson(new URL('api/runs', httpBaseOf(server)), token, StoredRunListSchema)).runs;
+}
+
+/** `baleen report RUN_ID`: every file of a stored run's report, into `reportDir` (baleen's files there replaced). */
+export async function downloadStoredRun(server: string, token: string | undefined, runId: string, reportDir: string): Promise<StoredRun> {
+  const base = httpBaseOf(server);
+  const detail = await getJson(new URL(`api/runs/${encodeURIComponent(runId)}`, base), token, StoredRunDetailSchema, `no stored run ${runId} on ${base.host}`);
+  await prepareReportDir(reportDir);
+  for (const file of detail.files) {
+    // The server names the files; a name that would climb out of the report dir is not written.
+    if (file.split('/').some((part) => part === '..' || part === '') || file.startsWith('/')) {
+      throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${file}`, { hint: 'check that --server is a baleen server' });
+    }
+    const response = await request(new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base), token);
+    const target = join(reportDir, ...file.split('/'));
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, Buffer.from(await response.arrayBuffer()));
+  }
+  return detail.run;
+}
+
+async function getJson<T>(url: URL, token: string | undefined, schema: z.ZodType<T>, notFound?: string): Promise<T> {
+  const response = await request(url, token, notFound);
+  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) throw new BaleenError('PROTOCOL', `${url.origin} answered ${url.pathname} with something baleen does not understand`, { hint: 'use the same baleen version for client and server' });
+  return parsed.data;
+}
+
+async function request(url: URL, token: string | undefined, notFound?: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  } catch (error) {
+    throw new BaleenError('SERVER_UNREACHABLE', `cannot reach a baleen server at ${url.origin} (${messageOf((error as Error).cause ?? error)})`, {
+      hint: 'check --server and that the server is running',
+      cause: error,
+    });
+  }
+  if (response.ok) return response;
+  if (response.status === 404 && notFound) throw new BaleenError('USAGE', notFound, { hint: '`baleen runs --server URL` lists the stored runs' });
+  if (response.status === 404 && url.pathname.startsWith('/api/')) {
+    throw new BaleenError('USAGE', `the server at ${url.origin} keeps no runs`, { hint: 'start it with --data-dir' });
+  }
+  throw new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url.origin} refused ${url.pathname} (HTTP ${response.status})`, {
+    hint: response.status === 401 ? 'pass the server\'s token with --token or BALEEN_TOKEN' : 'check the --server URL',
+  });
+}

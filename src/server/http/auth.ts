@@ -1,0 +1,56 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { sameSecret } from '../upgrade-guard.js';
+
+const COOKIE = 'baleen_session';
+
+/**
+ * Who may read the server over HTTP: a program presenting the token (`Authorization: Bearer`), or the
+ * server's own page, whose login form traded the token for an HttpOnly, SameSite=Strict cookie. The cookie
+ * holds a MAC of the token under a key that lives as long as this process, never the token itself.
+ */
+export class HttpAuth {
+  private readonly key = randomBytes(32);
+
+  constructor(private readonly token: string | undefined) {}
+
+  /** A server without a token (loopback only) lets every local program in, as its WebSocket does. */
+  get open(): boolean {
+    return this.token === undefined;
+  }
+
+  allows(request: IncomingMessage): boolean {
+    if (this.token === undefined) return true;
+    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (bearer !== undefined) return sameSecret(bearer, this.token);
+    const session = cookieOf(request, COOKIE);
+    return session !== undefined && sameSecret(session, this.sessionValue());
+  }
+
+  /** The Set-Cookie header for a login with `presented`, or undefined when it is not the token. */
+  login(presented: string): string | undefined {
+    if (this.token === undefined || !sameSecret(presented, this.token)) return undefined;
+    return `${COOKIE}=${this.sessionValue()}; HttpOnly; SameSite=Strict; Path=/`;
+  }
+
+  private sessionValue(): string {
+    return createHmac('sha256', this.key).update(this.token ?? '').digest('base64url');
+  }
+}
+
+function cookieOf(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+/**
+ * A request from a browser page on another origin is refused whatever it carries. Browsers send `Origin` on
+ * every cross-origin request (and on same-origin POSTs); programs send none.
+ */
+export function foreignOrigin(request: IncomingMessage): boolean {
+  const origin = request.headers.origin;
+  return origin !== undefined && origin !== `http://${request.headers.host ?? ''}`;
+}

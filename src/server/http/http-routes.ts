@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ContainerRuntime } from '../../runtime/container-runtime.js';
+import type { Logger } from '../logger.js';
+import type { RunStore } from '../store/run-store.js';
+import { foreignOrigin, type HttpAuth } from './auth.js';
+import { checkHealth } from './health.js';
+import { plain, serveStoredRun } from './serve-stored-run.js';
+import type { ServerMetrics } from './server-metrics.js';
+
+export interface HttpRoutesOptions {
+  runtime: ContainerRuntime;
+  auth: HttpAuth;
+  metrics: ServerMetrics;
+  /** Only with `--data-dir`. */
+  store?: RunStore;
+  log: Logger;
+}
+
+/**
+ * The server's HTTP side, on the WebSocket's port: /health for orchestrators (open), and behind the token
+ * /metrics for Prometheus, /api/runs and /runs/<id>/ for stored runs. Nothing here changes anything: every
+ * route is read-only.
+ */
+export function createHttpRoutes(options: HttpRoutesOptions) {
+  const { auth, store } = options;
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = new URL(request.url ?? '/', 'http://server').pathname;
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+    if (path === '/health') {
+      const health = await checkHealth(options.runtime);
+      return json(response, health.status, health.body);
+    }
+    if (foreignOrigin(request)) return plain(response, 403, 'other origins may not read a baleen server\n');
+    if (!auth.allows(request)) return plain(response, 401, 'missing or wrong token\n', { 'www-authenticate': 'Bearer' });
+    if (path === '/metrics') {
+      const { contentType, body } = await options.metrics.exposition();
+      response.writeHead(200, { 'content-type': contentType }).end(body);
+      return;
+    }
+    if (path === '/api/runs') return store ? json(response, 200, { runs: await store.list() }) : noStore(response);
+    const apiRun = /^\/api\/runs\/([^/]+)$/.exec(path);
+    if (apiRun) {
+      if (!store) return noStore(response);
+      const detail = await store.detail(decodeURIComponent(apiRun[1]!));
+      return detail ? json(response, 200, detail) : plain(response, 404, 'no such run\n');
+    }
+    const files = /^\/runs\/([^/]+)(\/.*)?$/.exec(path);
+    if (files) return store ? serveStoredRun(store, files[1]!, files[2] ?? '', request, response) : noStore(response);
+    return plain(response, 404, 'not found\n');
+  };
+}
+
+function noStore(response: ServerResponse): void {
+  plain(response, 404, 'this server keeps no runs (start it with --data-dir)\n');
+}
+
+function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+}

@@ -1,0 +1,28 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import serveStatic from 'serve-static';
+import type { RunStore } from '../store/run-store.js';
+
+/**
+ * GET /runs/<run-id>/<path>: a stored run's report files, read-only. The run id must be a run id (so the
+ * folder is one of the store's), and serve-static keeps the path inside that folder (`..` is refused,
+ * dotfiles are not served).
+ */
+export function serveStoredRun(store: RunStore, runId: string, rest: string, request: IncomingMessage, response: ServerResponse): void {
+  const folder = store.folderOf(runId);
+  if (!folder) return plain(response, 404, 'no such run\n');
+  if (rest === '') {
+    // Relative links in index.html need the folder's trailing slash.
+    response.writeHead(301, { location: `/runs/${runId}/` }).end();
+    return;
+  }
+  request.url = rest;
+  serveStatic(folder, { index: ['index.html'], dotfiles: 'ignore', fallthrough: false, redirect: false })(request as never, response as never, (error?: { status?: number }) => {
+    const status = error?.status ?? 404;
+    plain(response, status, status === 404 ? 'not found\n' : 'refused\n');
+  });
+}
+
+export function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent) return void response.end();
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers }).end(text);
+}
