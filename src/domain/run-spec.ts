@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js';
 
-/** The default command each container runs; `{file}` and `{report}` are filled in per feature. */
-export const DEFAULT_COMMAND = 'cucumber-js {file} --format json:{report}';
+/**
+ * The default command each container runs; `{file}` and `{report}` are filled in per feature. The suite's own
+ * cucumber-js (node_modules/.bin in the working directory) when the image has one: only that copy sees the
+ * suite's dependencies (ts-node, its support code); else the one on PATH, as a runner image provides.
+ */
+export const DEFAULT_COMMAND = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file} --format json:{report}';
 
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';

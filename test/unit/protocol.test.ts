@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage, decodeServerMessage, encodeMessage } from '../../src/protocol/codec.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
+import { DEFAULT_COMMAND } from '../../src/domain/run-spec.js';
 import { checkUpgrade, isLoopback } from '../../src/server/upgrade-guard.js';
 
 const submit = { type: 'run.submit', requestId: 'r1', spec: { image: 'img', features: ['a.feature'], concurrency: 2 } } as const;
@@ -9,7 +10,7 @@ const submit = { type: 'run.submit', requestId: 'r1', spec: { image: 'img', feat
 describe('protocol codec', () => {
   it('round-trips a submit, filling the spec defaults', () => {
     const decoded = decodeClientMessage(encodeMessage(submit as never));
-    expect(decoded.ok && decoded.message.type === 'run.submit' && decoded.message.spec.command).toBe('cucumber-js {file} --format json:{report}');
+    expect(decoded.ok && decoded.message.type === 'run.submit' && decoded.message.spec.command).toBe(DEFAULT_COMMAND);
   });
 
   it.each([
