@@ -6,11 +6,20 @@ import { ResultsJsonReporter } from './files/results-json.js';
 import { SummaryJsonReporter } from './files/summary-json-reporter.js';
 import { HtmlReporter } from './html/html-reporter.js';
 import { ReporterMultiplexer } from './multiplexer.js';
+import { detectCiPlatform, type CiPlatform } from './ci/ci-platform.js';
+import { GithubReporter } from './ci/github-reporter.js';
+import { GitlabReporter } from './ci/gitlab-reporter.js';
 
 /** The reporters every run gets: files first (so they exist when the console points at them), console last. */
 /** `cwd` is where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
 export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean; cwd: string }): ReporterMultiplexer {
-  return new ReporterMultiplexer([...fileReporters(options), new ConsoleReporter(options)]);
+  const ci = detectCiPlatform();
+  return new ReporterMultiplexer([...fileReporters(options), ...(ci ? [ciReporter(ci, options.out)] : []), new ConsoleReporter(options)]);
+}
+
+/** What the CI service's log and page show beyond the console: annotations, folded output, a job summary. */
+function ciReporter(ci: CiPlatform, out: NodeJS.WritableStream) {
+  return ci.kind === 'github' ? new GithubReporter({ out, ...(ci.stepSummary ? { stepSummary: ci.stepSummary } : {}) }) : new GitlabReporter({ out });
 }
 
 /** The report dir's files alone: what a server stores of a run (`baleen server --data-dir`). */

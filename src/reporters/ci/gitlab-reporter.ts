@@ -1,0 +1,15 @@
+import type { RunOutcome } from '../../domain/run-outcome.js';
+import type { Reporter } from '../reporter.js';
+import { failedFeatures } from './failures.js';
+import { failureOutput, gitlabFold } from './fold.js';
+
+/** Under GitLab CI: each failed feature's output in a collapsed section of the job log. */
+export class GitlabReporter implements Reporter {
+  readonly name = 'gitlab';
+
+  constructor(private readonly options: { out: NodeJS.WritableStream; now?: () => number }) {}
+
+  onEnd(outcome: RunOutcome): void {
+    this.options.out.write(failureOutput(failedFeatures(outcome), gitlabFold(this.options.now)));
+  }
+}
