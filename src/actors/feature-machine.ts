@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { assign, fromPromise, setup } from 'xstate';
-import type { RunSpec } from '../domain/run-spec.js';
+import { commandWritesReport, type RunSpec } from '../domain/run-spec.js';
 import { CucumberJsonSchema, type CucumberJson } from '../cucumber-json/schema.js';
 import type { FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
@@ -290,6 +290,10 @@ function toResult(context: FeatureContext): FeatureResult {
     stopReason: context.stopReason,
     stderrTail: stderr.text,
     reportPath: context.spec.reportPath,
+    file: context.file,
+    image: context.spec.image,
+    expectedLines: context.spec.expectedScenarioLines[context.file],
+    reportExpected: commandWritesReport(context.spec.command),
   });
   return {
     file: context.file,

@@ -52,6 +52,8 @@ function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
       concurrency: outcomes.reduce((sum, outcome) => sum + outcome.info.concurrency, 0),
       startedAt: new Date(Math.min(...outcomes.map((outcome) => outcome.info.startedAt.getTime()))),
       reportDir,
+      // One shard judged by exit code alone makes the merged verdict rest on exit codes too.
+      ...(outcomes.some((outcome) => outcome.info.judgedByExitCodeAlone) ? { judgedByExitCodeAlone: true } : {}),
     },
     status: worst(outcomes.map((outcome) => outcome.status)),
     durationMs: Math.max(...outcomes.map((outcome) => outcome.durationMs)),

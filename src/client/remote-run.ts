@@ -12,8 +12,13 @@ export interface RemoteRunOptions {
   spec: RunSpec;
   reporter: Reporter;
   reportDir: string;
-  /** What the client knows of the run beyond what the server says (prediction, shard). */
-  extraInfo?: Pick<RunInfo, 'expectedMs' | 'shard'>;
+  /** What the client knows of the run beyond what the server says (prediction, shard, how it is judged). */
+  extraInfo?: Pick<RunInfo, 'expectedMs' | 'shard' | 'judgedByExitCodeAlone'>;
+  /**
+   * Final results the client found itself, for features it did not submit (Gherkin parse errors): reported
+   * with the server's, as part of the same run.
+   */
+  foundBeforeRun?: FeatureResult[];
   /** Aborting cancels the run on the server; the run still ends normally, as `interrupted`. */
   signal?: AbortSignal;
   /** How long to wait for the server to confirm a cancel before giving up on it. */
@@ -45,7 +50,17 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
   const { connection, spec, reporter } = options;
   const requestId = randomUUID();
   const results = new Map<string, FeatureResult>();
+  const foundBeforeRun = options.foundBeforeRun ?? [];
   let info: RunInfo | undefined;
+  /** Begins the run for the reporters: the features the server runs and those settled before it. */
+  const begin = (runInfo: RunInfo) => {
+    info = { ...runInfo, features: [...runInfo.features, ...foundBeforeRun.map((result) => result.file)] };
+    reporter.onBegin?.(info);
+    for (const result of foundBeforeRun) {
+      results.set(result.file, result);
+      reporter.onFeatureResult?.(result);
+    }
+  };
 
   return new Promise<RemoteRunResult>((resolve) => {
     let settled = false;
@@ -63,7 +78,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
       switch (message.type) {
         case 'run.accepted':
           if (message.requestId !== requestId) return;
-          info = {
+          return begin({
             runId: message.runId,
             image: spec.image,
             features: message.features,
@@ -71,9 +86,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
             startedAt: new Date(),
             reportDir: options.reportDir,
             ...options.extraInfo,
-          };
-          reporter.onBegin?.(info);
-          return;
+          });
         case 'feature.state':
           return reporter.onFeatureState?.({ file: message.file, attempt: message.attempt, state: message.state, at: message.at });
         case 'feature.output':
@@ -102,8 +115,7 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
         if (settled) return;
         if (!info) {
           // Nothing ran yet; the reports still say so (every feature unfinished), as for any interrupted run.
-          info = { runId: 'none', image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: options.reportDir, ...options.extraInfo };
-          reporter.onBegin?.(info);
+          begin({ runId: 'none', image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: options.reportDir, ...options.extraInfo });
           return void finish('interrupted', 0, new BaleenError('INTERRUPTED', 'interrupted before the server accepted the run'));
         }
         connection.send({ type: 'run.cancel', runId: info.runId, reason: 'interrupted by the user' });

@@ -1,5 +1,9 @@
 import { resolve } from 'node:path';
-import { RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
+import { commandWritesReport, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
+import type { ParsedFeature } from '../domain/feature-plan.js';
+import { planFeatures } from '../gherkin/plan-features.js';
+import { outcomeWithoutServer } from './outcome-without-server.js';
+import { parseFailureResult } from './parse-failure.js';
 import type { RunRequest } from '../config/run-request.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
@@ -37,19 +41,39 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
       return ExitCode.passed;
     }
   }
-  const order = longestFirst(features, history);
+  // Cucumber's own parser reads every feature before any container starts: what each must run, for the
+  // judge on the server, and the files that do not parse, settled here as failed features.
+  const plans = await planFeatures(features, io.cwd);
+  const parsed = plans.filter((plan): plan is ParsedFeature => plan.kind === 'parsed');
+  const foundBeforeRun = plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : []));
+  const order = longestFirst(
+    parsed.map((plan) => plan.file),
+    history,
+  );
   const expectedMs = expectedWallTime(order, request.concurrency, history);
-  const spec = buildSpec(request, order);
+  const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
+  const spec = order.length > 0 ? buildSpec(request, order, expectedScenarioLines) : undefined;
   const reportDir = resolve(io.cwd, request.reportDir);
   await prepareReportDir(reportDir);
 
+  const judgedByExitCodeAlone = !commandWritesReport(request.command ?? DEFAULT_COMMAND);
+  const extraInfo = {
+    ...(expectedMs === undefined ? {} : { expectedMs }),
+    ...(request.shard ? { shard: request.shard } : {}),
+    ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
+  };
+  const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true, cwd: io.cwd });
+  if (!spec) {
+    const info = { runId: 'none', image: request.image, features: [], concurrency: request.concurrency, startedAt: new Date(), reportDir, ...extraInfo };
+    const outcome = await outcomeWithoutServer(reporter, info, foundBeforeRun);
+    for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
+    return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
+  }
   let embedded: RunningServer | undefined;
   try {
     if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose');
     const connection = await connectToServer(request.server ?? embedded!.url, request.token);
-    const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true, cwd: io.cwd });
-    const extraInfo = { ...(expectedMs === undefined ? {} : { expectedMs }), ...(request.shard ? { shard: request.shard } : {}) };
-    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir, extraInfo, signal: io.signal });
+    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir, extraInfo, foundBeforeRun, signal: io.signal });
     connection.close();
     if (outcome) {
       history.record(outcome.results);
@@ -63,10 +87,11 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   }
 }
 
-function buildSpec(request: RunRequest, features: string[]): RunSpec {
+function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>): RunSpec {
   const parsed = RunSpecSchema.safeParse({
     image: request.image,
     features,
+    expectedScenarioLines,
     command: request.command,
     workDir: request.workDir,
     beforeCommand: request.beforeCommand,

@@ -14,6 +14,8 @@ export interface RunInfo {
   expectedMs?: number;
   /** This run is one shard of a suite split across machines. */
   shard?: { index: number; total: number };
+  /** The command template writes no Cucumber report (`{report}`): each feature was judged by its exit code alone. */
+  judgedByExitCodeAlone?: boolean;
 }
 
 /** What reporters get at the end: every feature in the order given, with its result if it has one. */

@@ -9,6 +9,11 @@ import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js'
  */
 export const DEFAULT_COMMAND = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file} --format json:{report}';
 
+/** Whether a command template writes a Cucumber report: without `{report}` a feature is judged by its exit code alone. */
+export function commandWritesReport(command: string): boolean {
+  return command.includes('{report}');
+}
+
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
 
@@ -50,6 +55,13 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
 export const RunSpecSchema = z.strictObject({
   image: ImageSchema,
   features: z.array(FeaturePathSchema).min(1).max(100_000),
+  /**
+   * Per feature (a key is an entry of `features`), the lines of the scenarios it must run, as the client's
+   * Gherkin parser found them: every scenario and Scenario Outline row it holds, or those a filter selects.
+   * A feature passes only when its report has each of them, passed. A feature without an entry is judged by
+   * its report alone (it must name the feature and hold a scenario of it).
+   */
+  expectedScenarioLines: z.record(z.string().max(4096), z.array(z.number().int().positive()).max(1_000_000)).default({}),
   command: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
   reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
   workDir: z.string().startsWith('/').max(4096).optional(),

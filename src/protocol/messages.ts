@@ -11,9 +11,10 @@ import {
  * The WebSocket protocol between a baleen client and server: one JSON object per message, each with the
  * protocol version `v` and a `type`. Both ends validate every message they receive against these schemas.
  * See docs/protocol.md. Version 2 added placement constraints, a result's node and the NOT_SWARM_MANAGER and
- * ENGINE_FAILED errors: a version-1 peer is told so at its first message rather than failing a validation.
+ * ENGINE_FAILED errors; version 3 the spec's expected scenario lines. A peer of another version is told so at
+ * its first message rather than failing a validation.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 const base = { v: z.literal(PROTOCOL_VERSION) };
 const runId = z.string().min(1).max(128);

@@ -27,6 +27,11 @@ export interface RunSummary {
   /** What the timing history predicted, when it knew any feature. */
   expectedDurationMs?: number;
   shard?: { index: number; total: number };
+  /**
+   * What a feature's `passed` rests on: its Cucumber report (it names the feature and every expected scenario
+   * ran and passed) and exit 0, or, for a command template without `{report}`, its exit code alone.
+   */
+  judgedBy: 'report' | 'exit code';
   features: FeatureSummary[];
   totals: {
     features: number;
@@ -76,6 +81,7 @@ function digest(outcome: RunOutcome): RunSummary {
     durationMs: outcome.durationMs,
     ...(outcome.info.expectedMs === undefined ? {} : { expectedDurationMs: outcome.info.expectedMs }),
     ...(outcome.info.shard ? { shard: outcome.info.shard } : {}),
+    judgedBy: outcome.info.judgedByExitCodeAlone ? 'exit code' : 'report',
     features,
     totals: {
       features: features.length,

@@ -36,11 +36,12 @@ function run(
   return { actor, done, runtime, states, results, retried };
 }
 
-const report = JSON.stringify([{ name: 'F', elements: [{ name: 'S', steps: [{ result: { status: 'passed' } }] }] }]);
+/** A report that shows the feature's one scenario (at line 2) ran and passed. */
+const report = (file: string) => JSON.stringify([{ name: 'F', uri: file, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }]);
 
 describe('run machine', () => {
   it('takes every feature through the container states in order and removes every container', async () => {
-    const { done, runtime, states, results } = run(['a.feature', 'b.feature', 'c.feature'], () => ({ report }));
+    const { done, runtime, states, results } = run(['a.feature', 'b.feature', 'c.feature'], (file) => ({ report: report(file) }));
     expect(await done).toMatchObject({ status: 'passed' });
     for (const file of ['a.feature', 'b.feature', 'c.feature']) {
       expect(states.get(file)).toEqual(['queued', 'creating', 'attaching', 'starting', 'running', 'collecting', 'removing', 'done']);
@@ -51,7 +52,7 @@ describe('run machine', () => {
 
   it('never runs more containers at once than the concurrency', async () => {
     const files = Array.from({ length: 12 }, (_, i) => `f${i}.feature`);
-    const { done, runtime } = run(files, () => ({ report }), 3);
+    const { done, runtime } = run(files, (file) => ({ report: report(file) }), 3);
     await done;
     expect(runtime.maxRunning).toBe(3);
     expect(runtime.removed).toHaveLength(12);
@@ -59,7 +60,7 @@ describe('run machine', () => {
 
   it('marks the run failed when one feature fails, keeping its stderr', async () => {
     const { done, results } = run(['ok.feature', 'bad.feature'], (file) =>
-      file === 'bad.feature' ? { exitCode: 1, stderr: 'Parse error in bad.feature' } : { report },
+      file === 'bad.feature' ? { exitCode: 1, stderr: 'Parse error in bad.feature' } : { report: report(file) },
     );
     expect(await done).toMatchObject({ status: 'failed' });
     const bad = results.find((r) => r.file === 'bad.feature')!;
@@ -120,7 +121,7 @@ describe('run machine', () => {
   });
 
   it('retries a failed feature in a fresh container and reports it passed and flaky', async () => {
-    const { done, results, retried, runtime, states } = run(['flaky.feature'], (_file, attempt) => (attempt === 1 ? { exitCode: 1 } : { report }), 1, { retries: 2 });
+    const { done, results, retried, runtime, states } = run(['flaky.feature'], (file, attempt) => (attempt === 1 ? { exitCode: 1 } : { report: report(file) }), 1, { retries: 2 });
     expect(await done).toMatchObject({ status: 'passed' });
     expect(retried).toHaveLength(1);
     expect(retried[0]).toMatchObject({ attempt: 1, status: 'failed' });
@@ -151,7 +152,7 @@ describe('run machine', () => {
   });
 
   it('settles a feature whose actor crashes as an error, and still finishes the run', async () => {
-    const runtime = new FakeRuntime(() => ({ report }));
+    const runtime = new FakeRuntime((spec) => ({ report: report(spec.labels['io.baleen.feature']!) }));
     const results: FeatureResult[] = [];
     const observer: RunObserver = {
       state: (file, _attempt, state) => {

@@ -108,6 +108,7 @@ export class ConsoleReporter implements Reporter {
     const scenarios = totals.scenarios;
     const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
     this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
+    if (outcome.info.judgedByExitCodeAlone) this.print(pc.yellow('features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran'));
     this.print(pc.dim(`report: ${outcome.info.reportDir}/index.html (also cucumber.json, junit.xml, summary.json, logs/)`));
   }
 

@@ -21,6 +21,7 @@ const ResultsFileSchema = z.strictObject({
     startedAt: z.iso.datetime(),
     expectedMs: z.number().optional(),
     shard: z.strictObject({ index: z.number(), total: z.number() }).optional(),
+    judgedByExitCodeAlone: z.boolean().optional(),
   }),
   status: RunStatusSchema,
   durationMs: z.number(),

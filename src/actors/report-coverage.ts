@@ -1,0 +1,39 @@
+import { scenarioStatus } from '../cucumber-json/scenario-status.js';
+import { scenarioStepsOf } from '../cucumber-json/scenarios.js';
+import type { CucumberJson } from '../cucumber-json/schema.js';
+
+/**
+ * Whether a Cucumber report shows that a feature's scenarios ran and passed: it must name the feature (by its
+ * uri, the path relative to the command's working directory) and hold a passed scenario (by the one scenario
+ * status rule) at each line the client's parser expects (one per scenario, one per Scenario Outline row, as
+ * cucumber-js pickles them). Returns why not, or undefined when it does. Failing scenarios are found before
+ * this is asked (see classifyOutcome); what is left here is a scenario that is missing or did not pass
+ * (skipped: a hook skipped it, or a dry run).
+ */
+export function reportCoverageProblem(report: CucumberJson, file: string, expectedLines: readonly number[] | undefined): string | undefined {
+  const feature = report.find((entry) => entry.uri !== undefined && samePath(entry.uri, file));
+  if (!feature) {
+    // A feature without scenarios is absent from the report, as cucumber-js leaves it out.
+    if (expectedLines?.length === 0) return undefined;
+    const named = report.flatMap((entry) => (entry.uri === undefined ? [] : [entry.uri]));
+    const holds = expectedLines === undefined ? '' : `, which holds ${scenarios(expectedLines.length)}`;
+    return `its Cucumber report does not name ${file}${holds} (it names ${named.length === 0 ? 'no feature' : named.join(', ')}): nothing shows that it ran`;
+  }
+  const statusAt = new Map(scenarioStepsOf(feature).map(({ element, steps }) => [element.line, scenarioStatus(steps)]));
+  const lines = expectedLines ?? [...statusAt.keys()].filter((line): line is number => line !== undefined);
+  if (lines.length === 0) return `its Cucumber report names ${file} but no scenario of it ran`;
+  const missing = lines.filter((line) => !statusAt.has(line));
+  if (missing.length === lines.length) return `its Cucumber report names no scenario of ${file}, which holds ${scenarios(lines.length)}`;
+  if (missing.length > 0) return `its Cucumber report lacks ${missing.length} of the ${scenarios(lines.length)} of ${file} (line ${missing.join(', ')})`;
+  const notPassed = lines.filter((line) => statusAt.get(line) !== 'passed');
+  if (notPassed.length > 0) return `${notPassed.length} of the ${scenarios(lines.length)} of ${file} ran without passing (skipped: line ${notPassed.join(', ')})`;
+  return undefined;
+}
+
+/** cucumber-js writes the uri relative and normalised; the path given may start with `./`. */
+function samePath(uri: string, file: string): boolean {
+  const normal = (path: string) => path.replace(/^(\.\/)+/, '');
+  return normal(uri) === normal(file);
+}
+
+const scenarios = (count: number) => `${count} scenario${count === 1 ? '' : 's'}`;

@@ -1,0 +1,79 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
+
+const scratch = useScratch('baleen-verdict-');
+
+async function baleen(args: string[]): Promise<CliResult & { summary: RunSummary }> {
+  const reportDir = scratch.reportDir();
+  const result = await runCli([...args, '--report-dir', reportDir], { cwd: FIXTURE_SUITE });
+  const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+  return { ...result, summary };
+}
+
+const only = (summary: RunSummary) => {
+  expect(summary.features).toHaveLength(1);
+  return summary.features[0]!;
+};
+
+// Each run below exits 0 in its container; before the pass rule each one was reported passed.
+describe('a feature passes only when its report shows every scenario ran and passed', () => {
+  it('makes a run that selects none of the scenarios an error, not a pass', async () => {
+    const command = 'cucumber-js {file} --name "no scenario is called this" --format json:{report}';
+    const { code, summary, stderr } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', command]);
+    expect(code, stderr).toBe(1);
+    expect(only(summary)).toMatchObject({
+      status: 'error',
+      exitCode: 0,
+      error: 'its Cucumber report does not name features/pass.feature, which holds 2 scenarios (it names no feature): nothing shows that it ran',
+    });
+  });
+
+  it('makes a run that leaves some scenarios out an error naming their lines', async () => {
+    const command = 'cucumber-js {file} --name "one plus one" --format json:{report}';
+    const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', command]);
+    expect(code).toBe(1);
+    expect(only(summary)).toMatchObject({ status: 'error', error: 'its Cucumber report lacks 1 of the 2 scenarios of features/pass.feature (line 7)' });
+  });
+
+  it('makes exit 0 without the report the template asks for an error', async () => {
+    const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'echo {file} {report}']);
+    expect(code).toBe(1);
+    expect(only(summary)).toMatchObject({ status: 'error', exitCode: 0, error: expect.stringMatching(/^exited with code 0 without writing a Cucumber report to \/\S+: nothing shows that its scenarios ran$/) });
+  });
+
+  it('judges a template without {report} by its exit code alone, and says so', async () => {
+    const { code, summary, stdout } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'cucumber-js {file}']);
+    expect(code).toBe(0);
+    expect(only(summary).status).toBe('passed');
+    expect(summary.judgedBy).toBe('exit code');
+    expect(stdout).toMatch(/features were judged by their exit code alone: the command template has no \{report\}/);
+    const judged = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature']);
+    expect(judged.summary.judgedBy).toBe('report');
+    expect(judged.stdout).not.toMatch(/exit code alone/);
+  });
+
+  it('fails a Gherkin parse error without a container: the parser\'s line and message, never retried, not even an image needed', async () => {
+    // No such image: a run that needed a container would end in exit 3 "image … is not on the Docker engine".
+    const { code, summary, stderr } = await baleen(['cucumber', '--image', 'baleen-no-such-image', '--files', 'features/parse-error.feature', '--retries', '2']);
+    expect(code, stderr).toBe(1);
+    expect(only(summary)).toMatchObject({
+      status: 'failed',
+      exitCode: null,
+      attempts: 1,
+      error: expect.stringMatching(/^Gherkin parse error at line 4: \(4:3\): expected: .*got 'This line is not a step and not a keyword'.*; found before any container started$/),
+    });
+  });
+
+  it('names a command missing from the image (127) or not executable (126)', async () => {
+    const missing = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'cukes {file} --format json:{report}']);
+    expect(missing.code).toBe(1);
+    expect(only(missing.summary)).toMatchObject({ status: 'error', exitCode: 127, error: expect.stringMatching(/^`cukes` was not found in image baleen-test-runner: exit code 127 \(.*cukes: not found\); check the image and --command$/) });
+    const denied = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', './features/pass.feature {file} {report}']);
+    expect(only(denied.summary)).toMatchObject({ status: 'error', exitCode: 126, error: expect.stringMatching(/^`\.\/features\/pass\.feature` is not executable in image baleen-test-runner: exit code 126/) });
+  });
+});
