@@ -34,9 +34,11 @@ describe('baleen cucumber on a real Docker engine', () => {
       'features/with space.feature': 'passed',
     });
     expect(summary.totals).toMatchObject({ features: 5, passed: 3, failed: 2, errors: 0 });
-    // Each feature names the machine that ran it: the engine's host.
+    // Each feature that ran names the machine that ran it: the engine's host (the unparsable one ran nowhere).
     const engineHost = spawnSync('docker', ['info', '--format', '{{.Name}}'], { encoding: 'utf8' }).stdout.trim();
-    expect(new Set(summary.features.map((f) => f.node))).toEqual(new Set([engineHost]));
+    const ran = summary.features.filter((f) => f.file !== 'features/parse-error.feature');
+    expect(new Set(ran.map((f) => f.node))).toEqual(new Set([engineHost]));
+    expect(summary.features.find((f) => f.file === 'features/parse-error.feature')!.node).toBeUndefined();
     // The wrong sum, and the unparsable feature as one failed scenario of its own.
     expect(summary.totals.scenarios.failed).toBe(2);
     expect(summary.totals.scenarios.passed).toBeGreaterThanOrEqual(5);
@@ -51,7 +53,7 @@ describe('baleen cucumber on a real Docker engine', () => {
     expect(merged.map((f) => f.uri).sort()).toEqual([...files].sort());
     const unparsable = merged.find((f) => f.uri === 'features/parse-error.feature')!;
     expect(unparsable.elements.map((e) => e.name)).toEqual(['features/parse-error.feature (feature run)']);
-    expect(unparsable.elements[0]!.steps[0]!.result).toMatchObject({ status: 'failed', error_message: expect.stringContaining('without writing a Cucumber report') });
+    expect(unparsable.elements[0]!.steps[0]!.result).toMatchObject({ status: 'failed', error_message: expect.stringContaining('Gherkin parse error at line 4') });
 
     // JUnit: a testcase per scenario, the failure carrying the assertion; the unparsable feature is a failure too.
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(result.reportDir, 'junit.xml'), 'utf8'));
@@ -63,9 +65,11 @@ describe('baleen cucumber on a real Docker engine', () => {
     expect(junit.testsuites.failures).toBe('2');
     expect(failures.map((f) => f.failure!.message).join('\n')).toMatch(/Gherkin parse error at line 4/);
 
-    // Each feature that ran has its output kept in logs/; the unparsable one never ran.
+    // Each feature's output is kept in logs/; the unparsable one never ran, so its logs are empty.
     const logs = await readdir(join(result.reportDir, 'logs/features'));
-    expect(logs.filter((name) => name.startsWith('parse-error'))).toEqual([]);
+    for (const stream of ['stdout', 'stderr']) {
+      expect(await readFile(join(result.reportDir, `logs/features/parse-error.feature.${stream}.log`), 'utf8')).toBe('');
+    }
     expect(logs).toContain('café ünïcode.feature.stdout.log');
     expect(logs).toContain('with space.feature.stdout.log');
 
