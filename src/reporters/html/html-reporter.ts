@@ -1,20 +1,32 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunOutcome } from '../../domain/run-outcome.js';
+import type { FeatureStateChange, RunOutcome } from '../../domain/run-outcome.js';
 import { formatDuration } from '../../util/text.js';
 import { runReport } from '../../cucumber-json/feature-report.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { forTemplateCounts } from './template-counts.js';
-import { writeHtmlReport } from './write-html-report.js';
+import { LoadWhileRunning } from '../load-while-running.js';
 
 /** index.html: the merged report for people, self-contained so it opens anywhere, offline included. */
 export class HtmlReporter implements Reporter {
   readonly name = 'index.html';
+  // The writer, and the template engine it requires on its first use (lodash and the rest) into Node's cache.
+  private readonly writer = new LoadWhileRunning(async () => {
+    const module = await import('./write-html-report.js');
+    createRequire(import.meta.url)('cucumber-html-reporter');
+    return module;
+  });
+
+  onFeatureState(change: FeatureStateChange): void {
+    this.writer.onFeatureState(change);
+  }
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     // cucumber-html-reporter reads a file; give it a private one so it cannot touch the report dir's JSON.
+    const { writeHtmlReport } = await this.writer.get();
     const scratch = await mkdtemp(join(tmpdir(), 'baleen-html-'));
     try {
       const cucumberJsonFile = join(scratch, 'cucumber.json');

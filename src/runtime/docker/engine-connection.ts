@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { Dockerode } from './dockerode.js';
 import type { Agent } from 'node:http';
 import { BaleenError } from '../../errors/baleen-error.js';
 import { resolveEngineTarget, type EngineInput, type EngineTarget } from './engine-address.js';
@@ -58,7 +59,7 @@ export function engineConnection(input: EngineInput = {}): EngineConnection {
  */
 export function createDocker(input: EngineInput = {}): Docker {
   const connection = engineConnection(input);
-  const docker = withoutDockerHostEnv(() => new Docker(connection.options));
+  const docker = withoutDockerHostEnv(() => new Dockerode(connection.options));
   const modem = docker.modem as unknown as { dial(options: unknown, callback: (error: unknown, data?: unknown) => void): void };
   const dial = modem.dial.bind(modem);
   modem.dial = (options, callback) => dial(options, (error, data) => callback(error ? explainFailure(error, connection) : error, data));

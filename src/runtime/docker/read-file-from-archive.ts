@@ -1,4 +1,3 @@
-import { extract } from 'tar-stream';
 import type { Readable } from 'node:stream';
 
 /**
@@ -6,6 +5,8 @@ import type { Readable } from 'node:stream';
  * refusing more than `maxBytes` so that a runaway report cannot exhaust memory.
  */
 export async function readFirstFileFromTar(archive: Readable, maxBytes: number): Promise<Buffer | undefined> {
+  // Loaded on first use: only a feature whose report did not come back framed in its stderr needs it.
+  const { extract } = await import('tar-stream');
   const tar = extract();
   // pipe() would not pass a broken connection on to the extractor: the loop below would hang or crash.
   archive.on('error', (error) => tar.destroy(error));
