@@ -1,0 +1,103 @@
+// baleen's warm worker: runs inside the suite's container, loads the suite's support code once, then runs
+// feature files one request at a time, as `cucumber-js --parallel` workers do. Plain JavaScript with no
+// dependency of its own, because baleen sends its text into the container (BALEEN_WORKER_PROGRAM, run by
+// `node --input-type=module -e`): nothing is mounted, so it works on a remote engine and a swarm alike.
+//
+// Built on cucumber-js's public API (>= 10): loadConfiguration (the suite's own configuration file and
+// profiles), loadSupport once, runCucumber with the loaded support for each request. '@cucumber/cucumber/api'
+// is resolved from the working directory (the suite's node_modules, then every folder above it, as Node does),
+// then from the image's global folders (npm's global root beside this node, NODE_PATH, ~/.node_modules).
+//
+// The conversation, one request at a time:
+//   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"]}
+//   stdout:                cucumber-js's own output for the request (its configured stdout formatter)
+//   stderr:                the run's stderr, then, framed as src/actors/report-channel.ts reads it,
+//                            baleen-report-<nonce>-begin
+//                            <the Cucumber JSON of these paths>
+//                            baleen-report-<nonce>-end
+//                          and the request's outcome, on a line of its own:
+//                            baleen-worker-<nonce>-exit <0 passed | 1 failed | 2 could not run>
+// Support code is found as cucumber-js finds it from feature paths: those in BALEEN_WORKER_PATHS (a JSON
+// array; baleen gives the run's features), else the configuration's (else cucumber-js's default, features/).
+// It is loaded before the first request is read; then the worker says `baleen-worker-ready` on stderr. Support that fails to load ends
+// the worker with exit 2 (its error on stderr), before any request: each feature it was handed then has no
+// answer, which baleen reports as an error. At the end of stdin the worker exits 0.
+//
+// What stays shared between features in one worker (and what does not): each request is a whole cucumber-js
+// run (BeforeAll/AfterAll hooks run for each, every scenario gets a new World), but the Node process, its
+// module-level state, globals, environment and the container's filesystem carry over from one feature to
+// the next, as with `cucumber-js --parallel`.
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const NO_RUN = 2;
+
+function cucumberApi() {
+  const fromSuite = createRequire(join(process.cwd(), 'baleen-worker.cjs'));
+  const globalFolders = [
+    join(dirname(process.execPath), '..', 'lib', 'node_modules'),
+    ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean),
+    ...(process.env.HOME ? [join(process.env.HOME, '.node_modules')] : []),
+  ];
+  for (const resolve of [() => fromSuite.resolve('@cucumber/cucumber/api'), () => fromSuite.resolve('@cucumber/cucumber/api', { paths: globalFolders })]) {
+    try {
+      return fromSuite(resolve());
+    } catch {
+      // not there: the next place
+    }
+  }
+  throw new Error(`@cucumber/cucumber (10 or later) is not installed in ${process.cwd()}, above it, or in ${globalFolders.join(', ')}`);
+}
+
+/** Writes to stderr and waits until it is handed to the OS, so that frames never interleave with a crash. */
+async function say(text) {
+  if (!process.stderr.write(text)) await once(process.stderr, 'drain');
+}
+
+async function main() {
+  const api = cucumberApi();
+  const { runConfiguration } = await api.loadConfiguration();
+  const scratch = await mkdtemp(join(tmpdir(), 'baleen-worker-'));
+  const supportPaths = process.env.BALEEN_WORKER_PATHS ? JSON.parse(process.env.BALEEN_WORKER_PATHS) : runConfiguration.sources.paths;
+  const support = await api.loadSupport({ sources: { ...runConfiguration.sources, paths: supportPaths }, support: runConfiguration.support });
+  await say('baleen-worker-ready\n');
+  let requests = 0;
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (line.trim() === '') continue;
+    const { id, paths } = JSON.parse(line);
+    const sources = { ...runConfiguration.sources, paths };
+    requests += 1;
+    const reportPath = join(scratch, `${requests}.json`);
+    let code;
+    try {
+      const { success } = await api.runCucumber({
+        ...runConfiguration,
+        sources,
+        support,
+        formats: { ...runConfiguration.formats, publish: false, files: { ...runConfiguration.formats.files, [reportPath]: 'json' } },
+      });
+      code = success ? 0 : 1;
+    } catch (error) {
+      await say(`baleen worker: could not run ${paths.join(' ')}: ${error?.stack ?? error}\n`);
+      code = NO_RUN;
+    }
+    const report = await readFile(reportPath).catch(() => undefined);
+    if (report && report.length > 0) await say(`baleen-report-${id}-begin\n${report}\nbaleen-report-${id}-end\n`);
+    await rm(reportPath, { force: true });
+    await say(`baleen-worker-${id}-exit ${code}\n`);
+  }
+  await rm(scratch, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    await say(`baleen worker: ${error?.stack ?? error}\n`);
+    process.exit(NO_RUN);
+  },
+);

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * How a container becomes a warm worker (warm-worker.mjs, whose header describes the conversation): the
+ * program's text travels in an environment variable and the container's shell hands it to node, so nothing
+ * needs mounting and the same works on any engine. Its text is about 5 kB, far below the 128 kB Linux
+ * allows one environment string.
+ */
+export const WORKER_PROGRAM_ENV = 'BALEEN_WORKER_PROGRAM';
+
+/** The feature paths the worker finds the support code from (cucumber-js derives its folders from them). */
+export const WORKER_PATHS_ENV = 'BALEEN_WORKER_PATHS';
+
+/** The line the worker prints on stderr once its support code is loaded. */
+export const WORKER_READY = 'baleen-worker-ready';
+
+let programText: string | undefined;
+
+/** The worker program's text, read once (it sits beside this module, in src/ as in dist/). */
+export function workerProgram(): string {
+  programText ??= readFileSync(new URL('./warm-worker.mjs', import.meta.url), 'utf8');
+  return programText;
+}
+
+/** The shell command that runs the worker (after any --before-command, in the same shell). */
+export const WORKER_COMMAND = `exec node --input-type=module -e "$${WORKER_PROGRAM_ENV}"`;
+
+/** The environment a worker container needs, besides the run's own. */
+export function workerEnv(supportPaths: readonly string[]): Record<string, string> {
+  return { [WORKER_PROGRAM_ENV]: workerProgram(), [WORKER_PATHS_ENV]: JSON.stringify(supportPaths) };
+}
+
+/** The stdin line that hands the worker a request (one or more feature paths, `path:line` allowed). */
+export function workerRequest(id: string, paths: readonly string[]): string {
+  return `${JSON.stringify({ id, paths })}\n`;
+}
+
+const EXIT_LINE = /^baleen-worker-([A-Za-z0-9_-]+)-exit (\d+)$/m;
+
+/** The request's outcome if this stderr text (the user's, the report taken out) holds its exit line. */
+export function workerExit(stderr: string, id: string): number | undefined {
+  for (const match of stderr.matchAll(new RegExp(EXIT_LINE.source, 'gm'))) {
+    if (match[1] === id) return Number(match[2]);
+  }
+  return undefined;
+}

@@ -1,0 +1,159 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createReportChannel } from '../../src/actors/report-channel.js';
+import { WORKER_COMMAND, WORKER_READY, workerEnv, workerExit, workerRequest } from '../../src/worker/worker-program.js';
+import { useScratch } from '../support/scratch.js';
+import { buildSuiteImage } from '../support/suite-image.js';
+
+const IMAGE = 'baleen-test-warm-worker';
+const LABEL = 'io.baleen.test=warm-worker';
+
+// Support code that takes a moment to load and counts its loads in the process.
+const SLOW_SUPPORT = `const { Given } = require('@cucumber/cucumber');
+const until = Date.now() + 300; while (Date.now() < until);
+globalThis.supportLoads = (globalThis.supportLoads ?? 0) + 1;
+Given('the support code was loaded once in this process', () => {
+  if (globalThis.supportLoads !== 1) throw new Error('support code loaded ' + globalThis.supportLoads + ' times');
+});
+Given('a step that fails here', () => { throw new Error('failing on purpose'); });
+`;
+
+const FEATURES = {
+  'features/step_definitions/slow.js': SLOW_SUPPORT,
+  'features/one.feature': 'Feature: one\n  Scenario: first\n    Given the support code was loaded once in this process\n',
+  'features/two.feature': 'Feature: two\n  Scenario: second\n    Given the support code was loaded once in this process\n    And the number 2\n    When I add 3\n    Then the result is 5\n',
+  'features/failing.feature': 'Feature: failing\n  Scenario: passes\n    Given the number 1\n  Scenario: fails\n    Given a step that fails here\n',
+  // A second suite in the same image whose support code throws while loading.
+  'broken/boom.js': "throw new Error('support code broken on purpose');\n",
+  'broken/x.feature': 'Feature: x\n  Scenario: y\n    Given anything\n',
+};
+
+interface Answer {
+  exit: number;
+  report: unknown[] | undefined;
+}
+
+/**
+ * The worker program in a real container of the runner image, over `docker run -i`: requests on stdin, the
+ * answers read back out of stderr by the report channel the feature actors use.
+ */
+class WorkerContainer {
+  private readonly child;
+  private stderr = '';
+  stdout = '';
+  private waiters: (() => void)[] = [];
+  private channel: ReturnType<typeof createReportChannel> | undefined;
+  readonly exited: Promise<number | null>;
+
+  constructor(image: string, env: Record<string, string> = {}) {
+    const allEnv = { ...workerEnv(['features/']), ...env };
+    const envArgs = Object.keys(allEnv).flatMap((key) => ['-e', key]);
+    this.child = spawn('docker', ['run', '-i', '--rm', '--label', LABEL, ...envArgs, image, 'sh', '-c', WORKER_COMMAND], {
+      env: { ...process.env, ...allEnv },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.stdout += chunk.toString();
+    });
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      this.stderr += (this.channel ? this.channel.filter(chunk) : chunk).toString();
+      this.waiters.forEach((waiter) => waiter());
+    });
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => {
+      this.waiters.forEach((waiter) => waiter());
+      resolve(code);
+    }));
+  }
+
+  /** Resolves once stderr (reports taken out) holds the pattern; rejects if the container ends first. */
+  private until<T>(find: () => T | undefined): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = find();
+        if (found !== undefined) resolve(found);
+        else if (this.child.exitCode !== null) reject(new Error(`the worker exited ${this.child.exitCode}; stderr:\n${this.stderr}`));
+        else return;
+        this.waiters = this.waiters.filter((waiter) => waiter !== check);
+      };
+      this.waiters.push(check);
+      check();
+    });
+  }
+
+  ready(): Promise<true> {
+    return this.until(() => (this.stderr.includes(WORKER_READY) ? true : undefined));
+  }
+
+  async run(paths: string[]): Promise<Answer> {
+    const id = randomUUID().replaceAll('-', '');
+    this.channel = createReportChannel(id, 10_000_000);
+    this.child.stdin.write(workerRequest(id, paths));
+    const exit = await this.until(() => workerExit(this.stderr, id));
+    const report = this.channel.report();
+    return { exit, report: report ? (JSON.parse(report.toString()) as unknown[]) : undefined };
+  }
+
+  end(): Promise<number | null> {
+    this.child.stdin.end();
+    return this.exited;
+  }
+
+  get output(): string {
+    return this.stderr;
+  }
+}
+
+const uris = (report: unknown[] | undefined) => (report ?? []).map((feature) => (feature as { uri: string }).uri);
+const statuses = (report: unknown[] | undefined) =>
+  (report ?? []).flatMap((feature) =>
+    (feature as { elements: { name: string; steps: { result: { status: string } }[] }[] }).elements.map(
+      (scenario) => `${scenario.name}:${scenario.steps.every((step) => step.result.status === 'passed') ? 'passed' : 'failed'}`,
+    ),
+  );
+
+describe('the warm worker program in a container', () => {
+  const scratch = useScratch('baleen-warm-worker-');
+  beforeAll(async () => {
+    await buildSuiteImage(scratch.path('suite'), IMAGE, FEATURES);
+  }, 300_000);
+  // A test that fails mid-way leaves its worker waiting on stdin: remove it, then say so.
+  afterEach(() => {
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL}`], { encoding: 'utf8' }).trim();
+    if (left) execFileSync('docker', ['rm', '-f', ...left.split('\n')], { stdio: 'ignore' });
+    expect(left).toBe('');
+  });
+
+  it('loads the support code once and answers each feature with its own report and outcome, in order', async () => {
+    const worker = new WorkerContainer(IMAGE);
+    await worker.ready();
+    const one = await worker.run(['features/one.feature']);
+    const two = await worker.run(['features/two.feature']);
+    const failing = await worker.run(['features/failing.feature']);
+    expect([one.exit, two.exit, failing.exit]).toEqual([0, 0, 1]);
+    expect([uris(one.report), uris(two.report), uris(failing.report)]).toEqual([['features/one.feature'], ['features/two.feature'], ['features/failing.feature']]);
+    // The second feature passing its first step proves the support code was not loaded again.
+    expect(statuses(two.report)).toEqual(['second:passed']);
+    expect(statuses(failing.report)).toEqual(['passes:passed', 'fails:failed']);
+    // No report bytes leak into the user's stderr; cucumber-js's own output (its failure message) is on stdout.
+    expect(worker.output).not.toContain('"uri"');
+    expect(worker.stdout).toContain('failing on purpose');
+    expect(await worker.end()).toBe(0);
+  });
+
+  it('runs several paths and single scenarios by line in one request', async () => {
+    const worker = new WorkerContainer(IMAGE);
+    const answer = await worker.run(['features/one.feature', 'features/failing.feature:2']);
+    expect(answer.exit).toBe(0);
+    expect(uris(answer.report)).toEqual(['features/one.feature', 'features/failing.feature']);
+    expect(statuses(answer.report)).toEqual(['first:passed', 'passes:passed']);
+    expect(await worker.end()).toBe(0);
+  });
+
+  it('ends with exit 2 and the error on stderr when the support code cannot load', async () => {
+    const worker = new WorkerContainer(IMAGE, { BALEEN_WORKER_PATHS: JSON.stringify(['broken/']) });
+    expect(await worker.end()).toBe(2);
+    expect(worker.output).toContain('support code broken on purpose');
+    expect(worker.output).not.toContain(WORKER_READY);
+  });
+});
