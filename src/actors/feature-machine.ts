@@ -144,8 +144,11 @@ export const featureMachine = setup({
     hasTimeout: ({ context }) => context.spec.timeoutMs !== undefined,
   },
   delays: {
-    // setTimeout cannot wait longer than 2^31-1 ms; without a timeout the guard above ignores the timer.
-    featureTimeout: ({ context }) => context.spec.timeoutMs ?? 2 ** 31 - 1,
+    // --timeout is one budget from the container's creation to its end: each state that waits on it gets
+    // what is left (0 when creating and attaching used it all: the timer then fires at once). setTimeout
+    // cannot wait longer than 2^31-1 ms; without a timeout the guard above ignores the timer.
+    featureTimeout: ({ context }) =>
+      context.spec.timeoutMs === undefined ? 2 ** 31 - 1 : Math.max(0, (context.startedAt ?? Date.now()) + context.spec.timeoutMs - Date.now()),
   },
 }).createMachine({
   id: 'feature',
@@ -212,7 +215,7 @@ export const featureMachine = setup({
           target: 'removing',
           actions: {
             type: 'recordProblem',
-            params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)} before it started (no node took it)`, engine: false }),
+            params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)} before it started running (creating and starting the container, or waiting for a node, took it all)`, engine: false }),
           },
         },
       },

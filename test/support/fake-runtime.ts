@@ -20,6 +20,8 @@ export interface FakeBehaviour {
   hang?: boolean;
   /** The start waits for a node that never comes, until its signal aborts it (a cluster's pending task). */
   neverScheduled?: boolean;
+  /** The start takes until this settles (a slow engine, a node found late). */
+  startWhen?: Promise<void>;
 }
 
 export class FakeRuntime implements ContainerRuntime {
@@ -75,6 +77,7 @@ export class FakeRuntime implements ContainerRuntime {
                 }),
               );
             }
+            await behaviour.startWhen;
             runtime.running++;
             runtime.maxRunning = Math.max(runtime.maxRunning, runtime.running);
             const done = (exitCode: number) => {

@@ -120,6 +120,41 @@ describe('run machine', () => {
     expect(runtime.removed).toEqual(['fake-1']);
   });
 
+  it('counts --timeout from the container\'s creation: time spent starting is not given back when it runs', async () => {
+    // The clock is the test's: the start takes 900 ms of a 1 s budget, then the feature runs on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      let started!: () => void;
+      const startWhen = new Promise<void>((resolve) => (started = resolve));
+      const { done, results, states } = run(['slow.feature'], () => ({ hang: true, startWhen }), 1, { timeoutMs: 1000 });
+      await vi.advanceTimersByTimeAsync(900);
+      started();
+      await vi.advanceTimersByTimeAsync(150);
+      // 1050 ms after its creation the feature is past its budget and being stopped.
+      expect(states.get('slow.feature')).toContain('stopping');
+      expect(await done).toMatchObject({ status: 'failed' });
+      expect(results[0]).toMatchObject({ status: 'error', error: 'timed out after 1.0s' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('times a feature out before it runs when creating and starting took the whole budget', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      let started!: () => void;
+      const startWhen = new Promise<void>((resolve) => (started = resolve));
+      const { done, results, states } = run(['slow.feature'], () => ({ hang: true, startWhen }), 1, { timeoutMs: 1000 });
+      await vi.advanceTimersByTimeAsync(1000);
+      started();
+      expect(await done).toMatchObject({ status: 'failed' });
+      expect(states.get('slow.feature')).not.toContain('running');
+      expect(results[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^timed out after 1.0s before it started running/) });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('retries a failed feature in a fresh container and reports it passed and flaky', async () => {
     const { done, results, retried, runtime, states } = run(['flaky.feature'], (file, attempt) => (attempt === 1 ? { exitCode: 1 } : { report: report(file) }), 1, { retries: 2 });
     expect(await done).toMatchObject({ status: 'passed' });
