@@ -244,6 +244,64 @@ describe('the HTML report, opened offline in Chromium', () => {
     });
   });
 
+  describe('of features whose text is HTML wrapped in arrays and objects', () => {
+    it('runs none of it: every value the template prints is escaped, whatever its type', async () => {
+      // lodash prints an array with its toString: `["<img …>"]` came out as `<img …>`, raw.
+      const attack = (where: string) => [`<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')">`];
+      const wrapped = (where: string) => ({ html: attack(where) });
+      const hostile = [
+        {
+          keyword: attack('feature-keyword'), name: attack('feature'), uri: 'features/evil.feature', tags: [{ name: attack('feature-tag') }],
+          elements: [{
+            keyword: attack('scenario-keyword'), type: 'scenario', name: wrapped('scenario'), tags: [{ name: wrapped('scenario-tag') }],
+            steps: [
+              { keyword: attack('step-keyword'), name: 'a table', result: { status: 'passed', duration: 1 }, output: [attack('output'), wrapped('output-object')],
+                rows: [{ cells: [attack('header'), wrapped('header-object')] }, { cells: [attack('cell')] }],
+                arguments: [{ rows: [{ cells: [attack('argument-header')] }, { cells: ['x'] }] }],
+                embeddings: [{ mime_type: 'application/zip', data: [`x" onerror="window.__ran=(window.__ran||[]).concat('link')`] }] },
+              { keyword: 'Then ', name: attack('failed-step'), result: { status: 'failed', duration: 1, error_message: attack('error-message')[0] } },
+              { keyword: 'Then ', name: attack('undefined-step')[0], result: { status: 'undefined' } },
+            ],
+          }],
+        },
+      ];
+      const json = join(scratch, 'hostile-arrays.json');
+      await writeFile(json, JSON.stringify(hostile));
+      const outputFile = join(scratch, 'hostile-arrays-report', 'index.html');
+      await writeHtmlReport({ cucumberJsonFile: json, outputFile, title: 'hostile arrays', metadata: {} });
+      const view = await openOffline(browser, outputFile);
+      await view.page.evaluate(() => {
+        for (const panel of document.querySelectorAll('.collapse')) panel.classList.add('in');
+      });
+      expect(await view.page.evaluate(() => window.__ran)).toBeUndefined();
+      expect(await view.page.locator('img[src="x"]').count()).toBe(0);
+      // Shown as the JSON it was, as text.
+      const text = await view.page.evaluate(() => document.body.innerText);
+      expect(text).toContain(`["<img src=x onerror=\\"window.__ran=(window.__ran||[]).concat('feature')\\">"]`);
+      expect(view.pageErrors).toEqual([]);
+    });
+
+    it('writes index.html from a report of malformed fields, counts intact', async () => {
+      const malformed = [
+        null,
+        'not a feature',
+        { name: 'Lists that are not lists', description: ['<b>a description in an array</b>'], tags: 'x', elements: [
+          null,
+          { name: 'no steps at all', type: 'scenario', description: 42 },
+          { name: 'odd steps', type: 'scenario', steps: [null, { keyword: 'Given ', name: 'ok', result: { status: 'passed', duration: 1 } }, { name: ['an undefined step named by an array'], result: { status: 'undefined' } }, { name: 'broken', result: { status: 'failed', error_message: { nested: ['x'] } }, rows: 'x', arguments: [{ content: 5 }, { content: ['<b>a doc string in an array</b>'] }] }] },
+        ] },
+      ];
+      const json = join(scratch, 'malformed.json');
+      await writeFile(json, JSON.stringify(malformed));
+      const outputFile = join(scratch, 'malformed-report', 'index.html');
+      await writeHtmlReport({ cucumberJsonFile: json, outputFile, title: 'malformed', metadata: {} });
+      const view = await openOffline(browser, outputFile);
+      const scenarios = await chartIn(view.page, '#piechart_scenarios');
+      expect(scenarios.slices.map((slice) => [slice.label, slice.value])).toEqual([['Failed', 1]]);
+      expect(view.pageErrors).toEqual([]);
+    });
+  });
+
   describe('of a run without any Cucumber results (every feature crashed)', () => {
     it('renders empty charts and no metadata panel, offline and without errors', async () => {
       const empty = join(scratch, 'empty.json');

@@ -7,7 +7,12 @@
  * quotes are harmless, and a step's quoted arguments must stay quotes for the snippet the template derives.
  */
 export function escapeForTemplate(features: readonly unknown[]): unknown[] {
-  return features.map((feature) => withRecord(feature, escapeNode));
+  // Anything in the list that is not a feature would stop the reporter (it reads `feature.elements`).
+  return features.filter(isRecord).map((feature) => {
+    const copy = { ...feature };
+    escapeNode(copy);
+    return copy;
+  });
 }
 
 type JsonRecord = Record<string, unknown>;
@@ -15,34 +20,45 @@ type JsonRecord = Record<string, unknown>;
 /** A feature, or a scenario (an element): its own text, its tags, and what it holds. */
 function escapeNode(copy: JsonRecord): void {
   escapeFields(copy, ['keyword', 'name', 'description']);
-  if (Array.isArray(copy.tags)) copy.tags = copy.tags.map((tag) => withRecord(tag, (t) => escapeFields(t, ['name'])));
-  if (Array.isArray(copy.elements)) copy.elements = copy.elements.map((element) => withRecord(element, escapeNode));
+  listOf(copy, 'tags', (tag) => escapeFields(tag, ['name']));
+  listOf(copy, 'elements', escapeElement);
   // Hooks (`before`, `after`: Cucumber-JVM's and Ruby's layout) are shown as steps too.
-  for (const key of ['steps', 'before', 'after']) {
-    const steps = copy[key];
-    if (Array.isArray(steps)) copy[key] = steps.map((step) => withRecord(step, escapeStep));
-  }
+  for (const key of ['steps', 'before', 'after']) listOf(copy, key, escapeStep);
+}
+
+function escapeElement(copy: JsonRecord): void {
+  escapeNode(copy);
+  // The reporter walks every scenario's steps.
+  if (!Array.isArray(copy.steps)) copy.steps = [];
 }
 
 function escapeStep(copy: JsonRecord): void {
   escapeFields(copy, ['keyword']);
   // The name is escaped by the template, except in the code snippet it suggests for an undefined step.
-  if ((copy.result as JsonRecord | undefined)?.status === 'undefined') escapeFields(copy, ['name']);
-  if (Array.isArray(copy.output)) copy.output = copy.output.map((line) => (typeof line === 'string' ? escapeText(line) : line));
+  const result = isRecord(copy.result) ? (copy.result = { ...copy.result }) : undefined;
+  if (result?.status === 'undefined') escapeFields(copy, ['name']);
+  // The summary's table of failures prints the error raw.
+  if (result) escapeFields(result, ['error_message']);
+  if (Array.isArray(copy.output)) copy.output = copy.output.map(escapeValue);
+  else delete copy.output;
   // A data table (`rows`) is raw throughout; an argument's table only in its header row.
-  if (Array.isArray(copy.rows)) copy.rows = copy.rows.map(escapeCells);
-  if (Array.isArray(copy.arguments)) copy.arguments = copy.arguments.map((argument) => withRecord(argument, escapeArgumentHeader));
-  if (Array.isArray(copy.embeddings)) copy.embeddings = copy.embeddings.map((embedding) => withRecord(embedding, escapeAttachment));
+  listOf(copy, 'rows', escapeCells);
+  listOf(copy, 'arguments', escapeArgument);
+  listOf(copy, 'embeddings', escapeAttachment);
 }
 
-function escapeCells(row: unknown): unknown {
-  return withRecord(row, (copy) => {
-    if (Array.isArray(copy.cells)) copy.cells = copy.cells.map((cell) => (typeof cell === 'string' ? escapeText(cell) : cell));
-  });
+function escapeCells(copy: JsonRecord): void {
+  if (Array.isArray(copy.cells)) copy.cells = copy.cells.map(escapeValue);
+  else delete copy.cells;
 }
 
-function escapeArgumentHeader(copy: JsonRecord): void {
-  if (Array.isArray(copy.rows) && copy.rows.length > 0) copy.rows = [escapeCells(copy.rows[0]), ...copy.rows.slice(1)];
+function escapeArgument(copy: JsonRecord): void {
+  // A doc string argument's content is shown with `<` and `>` replaced, and `.replace` needs a string.
+  if (copy.content !== undefined) escapeFields(copy, ['content']);
+  if (!Array.isArray(copy.rows)) return void delete copy.rows;
+  const rows = copy.rows.filter(isRecord).map((row) => ({ ...row }));
+  if (rows[0]) escapeCells(rows[0]);
+  copy.rows = rows;
 }
 
 const TEXT_TYPES = ['text/plain', 'application/json'];
@@ -62,6 +78,8 @@ function escapeAttachment(copy: JsonRecord): void {
     copy.mime_type = 'application/octet-stream';
     if (media) copy.media = { ...media, type: 'application/octet-stream' };
   }
+  // Data that is not text goes into a link or an image's source as it is: made a string first.
+  if (copy.data !== undefined && typeof copy.data !== 'string') copy.data = Buffer.from(JSON.stringify(copy.data) ?? '').toString('base64');
   if (typeof copy.data !== 'string') return;
   if (TEXT_TYPES.includes(type)) {
     const text = isBase64(copy.data) ? Buffer.from(copy.data, 'base64').toString('utf8') : copy.data;
@@ -73,16 +91,38 @@ function escapeAttachment(copy: JsonRecord): void {
   }
 }
 
+/**
+ * A field the template prints: text is escaped; an array or an object (lodash would print it with its
+ * toString, raw) becomes its JSON, escaped; numbers, booleans and null are harmless as they are.
+ */
 function escapeFields(record: JsonRecord, fields: string[]): void {
-  for (const field of fields) if (typeof record[field] === 'string') record[field] = escapeText(record[field]);
+  for (const field of fields) if (field in record) record[field] = escapeValue(record[field]);
 }
 
-/** A shallow copy of a JSON object with `edit` applied; anything else as it is. */
-function withRecord(value: unknown, edit: (copy: JsonRecord) => void): unknown {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
-  const copy = { ...(value as JsonRecord) };
-  edit(copy);
-  return copy;
+function escapeValue(value: unknown): unknown {
+  if (typeof value === 'string') return escapeText(value);
+  if (value !== null && typeof value === 'object') return escapeText(JSON.stringify(value));
+  return value;
+}
+
+/**
+ * A list the template walks: each entry that is an object is copied and edited; anything else in it, and a
+ * "list" that is not an array (lodash would walk an object's values or a string's characters), is left out of
+ * the page (cucumber.json keeps it as it came).
+ */
+function listOf(record: JsonRecord, key: string, edit: (copy: JsonRecord) => void): void {
+  const value = record[key];
+  if (value === undefined) return;
+  if (!Array.isArray(value)) return void delete record[key];
+  record[key] = value.filter(isRecord).map((entry) => {
+    const copy = { ...entry };
+    edit(copy);
+    return copy;
+  });
+}
+
+function isRecord(value: unknown): value is JsonRecord {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Like the reporter's own test (is-base64): base64 characters, and decoding and encoding again gives the same text. */

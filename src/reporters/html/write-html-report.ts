@@ -6,6 +6,7 @@ import { BaleenError, messageOf } from '../../errors/baleen-error.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { inlineCdnAssets } from './inline-assets.js';
 import { escapeForTemplate, escapeHtml } from './escape-for-template.js';
+import { plainCopy } from './plain-copy.js';
 
 export interface HtmlReportOptions {
   /** Merged Cucumber JSON (an array of features) on disk. */
@@ -42,18 +43,22 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<void>
   const scratch = await mkdtemp(join(tmpdir(), 'baleen-html-report-'));
   try {
     const generated = join(scratch, 'index.html');
-    const displayed = join(scratch, 'display.json');
-    await writeFile(displayed, JSON.stringify(escapeForTemplate(features)));
-    generate({
-      theme: 'bootstrap',
-      jsonFile: displayed,
-      output: generated,
-      // The template interpolates the name and metadata unescaped (lodash `<%= %>`).
-      name: escapeHtml(options.title),
-      metadata: Object.keys(options.metadata).length > 0 ? escapeEntries(options.metadata) : undefined,
-      // true would open the report in the user's browser.
-      launchReport: false,
-    });
+    const render = async (copy: unknown[]) => {
+      const displayed = join(scratch, 'display.json');
+      await writeFile(displayed, JSON.stringify(escapeForTemplate(copy)));
+      generate({
+        theme: 'bootstrap',
+        jsonFile: displayed,
+        output: generated,
+        // The template interpolates the name and metadata unescaped (lodash `<%= %>`).
+        name: escapeHtml(options.title),
+        metadata: Object.keys(options.metadata).length > 0 ? escapeEntries(options.metadata) : undefined,
+        // true would open the report in the user's browser.
+        launchReport: false,
+      });
+    };
+    // A field of a shape the template cannot take costs the decorations, not the page.
+    await render(features).catch(() => render(plainCopy(features)));
     const html = undoDoubleEscaping((await readFile(generated, 'utf8')).replace(
       '<title>Cucumber Feature Report</title>',
       () => `<title>${escapeHtml(options.title)}</title>`,
