@@ -10,8 +10,10 @@ import { detectCiPlatform, type CiPlatform } from './ci/ci-platform.js';
 import { GithubReporter } from './ci/github-reporter.js';
 import { GitlabReporter } from './ci/gitlab-reporter.js';
 
-/** The reporters every run gets: files first (so they exist when the console points at them), console last. */
-/** `cwd` is where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
+/**
+ * The reporters every run gets: files first (so they exist when the console points at them), console last.
+ * `cwd` is where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names).
+ */
 export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean; cwd: string }): ReporterMultiplexer {
   const ci = detectCiPlatform();
   return new ReporterMultiplexer([...fileReporters(options), ...(ci ? [ciReporter(ci, options.out)] : []), new ConsoleReporter(options)]);
