@@ -1,5 +1,5 @@
 import { createActor, toPromise } from 'xstate';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runMachine, type RunObserver } from '../../src/actors/run-machine.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
@@ -120,13 +120,19 @@ describe('run machine', () => {
     expect(runtime.removed).toEqual(['fake-1']);
   });
 
-  it('counts --timeout from the container\'s creation: time spent starting is not given back when it runs', async () => {
-    // The clock is the test's: the start takes 900 ms of a 1 s budget, then the feature runs on.
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
+  describe('--timeout, one budget from the container\'s creation, on the test\'s clock', () => {
+    beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+    afterEach(() => void vi.useRealTimers());
+
+    /** A hanging feature with a 1 s budget whose start takes until `started` is called. */
+    function slowStart() {
       let started!: () => void;
       const startWhen = new Promise<void>((resolve) => (started = resolve));
-      const { done, results, states } = run(['slow.feature'], () => ({ hang: true, startWhen }), 1, { timeoutMs: 1000 });
+      return { ...run(['slow.feature'], () => ({ hang: true, startWhen }), 1, { timeoutMs: 1000 }), started };
+    }
+
+    it('does not give time spent starting back when the container runs', async () => {
+      const { done, results, states, started } = slowStart();
       await vi.advanceTimersByTimeAsync(900);
       started();
       await vi.advanceTimersByTimeAsync(150);
@@ -134,25 +140,16 @@ describe('run machine', () => {
       expect(states.get('slow.feature')).toContain('stopping');
       expect(await done).toMatchObject({ status: 'failed' });
       expect(results[0]).toMatchObject({ status: 'error', error: 'timed out after 1.0s' });
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('times a feature out before it runs when creating and starting took the whole budget', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
-    try {
-      let started!: () => void;
-      const startWhen = new Promise<void>((resolve) => (started = resolve));
-      const { done, results, states } = run(['slow.feature'], () => ({ hang: true, startWhen }), 1, { timeoutMs: 1000 });
+    it('times a feature out before it runs when creating and starting took it all', async () => {
+      const { done, results, states, started } = slowStart();
       await vi.advanceTimersByTimeAsync(1000);
       started();
       expect(await done).toMatchObject({ status: 'failed' });
       expect(states.get('slow.feature')).not.toContain('running');
       expect(results[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^timed out after 1.0s before it started running/) });
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 
   it('retries a failed feature in a fresh container and reports it passed and flaky', async () => {
