@@ -5,6 +5,7 @@ import type { RunSummary } from '../../src/reporters/summary.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
+import { buildSuiteImage } from '../support/suite-image.js';
 
 const scratch = useScratch('baleen-verdict-');
 
@@ -75,5 +76,44 @@ describe('a feature passes only when its report shows every scenario ran and pas
     expect(only(missing.summary)).toMatchObject({ status: 'error', exitCode: 127, error: expect.stringMatching(/^`cukes` was not found in image baleen-test-runner: exit code 127 \(.*cukes: not found\); check the image and --command$/) });
     const denied = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', './features/pass.feature {file} {report}']);
     expect(only(denied.summary)).toMatchObject({ status: 'error', exitCode: 126, error: expect.stringMatching(/^`\.\/features\/pass\.feature` is not executable in image baleen-test-runner: exit code 126/) });
+  });
+
+  it("agrees with cucumber-js in the image on what a feature holds: Backgrounds, Outline rows, Rules, Markdown", async () => {
+    // Were the client's scenario lines not the ones cucumber-js reports, each of these would be an error.
+    const shapes = [
+      'Feature: Shapes',
+      '  Background:',
+      '    Given the number 1',
+      '  Scenario: plain',
+      '    Then the result is 1',
+      '  Scenario Outline: add <n>',
+      '    When I add <n>',
+      '    Then the result is <sum>',
+      '    Examples: small',
+      '      | n | sum |',
+      '      | 1 | 2   |',
+      '      | 2 | 3   |',
+      '    @big',
+      '    Examples: big',
+      '      | n   | sum |',
+      '      | 100 | 101 |',
+      '  Rule: a rule',
+      '    Scenario: in the rule',
+      '      Then the result is 1',
+      '',
+    ].join('\n');
+    const markdown = '# Feature: In Markdown\n\nProse.\n\n## Scenario: from markdown\n\n* Given the number 2\n* When I add 2\n* Then the result is 4\n';
+    const suite = scratch.path('shapes-suite');
+    await buildSuiteImage(suite, 'baleen-test-shapes', { 'features/shapes.feature': shapes, 'features/docs.feature.md': markdown });
+    const reportDir = scratch.reportDir();
+    const files = ['features/shapes.feature', 'features/docs.feature.md'];
+    const result = await runCli(['cucumber', '--image', 'baleen-test-shapes', '--files', ...files, '--report-dir', reportDir], { cwd: suite });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([
+      ['features/docs.feature.md', 'passed'],
+      ['features/shapes.feature', 'passed'],
+    ]);
+    expect(summary.totals.scenarios).toMatchObject({ passed: 6, failed: 0 });
   });
 });
