@@ -7,7 +7,7 @@ import { readResults } from '../reporters/files/results-json.js';
 import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js';
 import { TimingHistory } from '../scheduling/timing-history.js';
 import { exitCodeOf } from './exit-code.js';
-import { prepareReportDir } from './report-dir.js';
+import { stageReportDir } from '../report-dir/report-dir.js';
 import type { SuiteIo } from './run-suite.js';
 
 /**
@@ -20,13 +20,14 @@ export async function mergeReports(dirs: readonly string[], reportDir: string, i
     throw new BaleenError('USAGE', `--report-dir ${reportDir} is one of the report dirs being merged`, { hint: 'merge into a new folder' });
   }
   const outcomes = await Promise.all(dirs.map((dir) => readResults(resolve(io.cwd, dir), target)));
-  await prepareReportDir(target);
+  const staged = await stageReportDir(target);
   for (const dir of dirs) {
     const logs = join(resolve(io.cwd, dir), 'logs');
-    if (await stat(logs).then(() => true, () => false)) await cp(logs, join(target, 'logs'), { recursive: true });
+    // Into the private staging folder: the merged report is swapped in by the same rules as a run's.
+    if (await stat(logs).then(() => true, () => false)) await cp(logs, join(staged.staging, 'logs'), { recursive: true });
   }
-  const merged = combine(outcomes, target);
-  const reporter = createReporters({ out: io.out, verbosity: 'normal', live: false, logs: false, cwd: io.cwd });
+  const merged = combine(outcomes, staged.staging);
+  const reporter = createReporters({ out: io.out, verbosity: 'normal', live: false, logs: false, cwd: io.cwd, reportDir: staged.dir, commit: staged.commit });
   reporter.onBegin(merged.info);
   await reporter.onEnd(merged);
   for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);

@@ -7,15 +7,16 @@ import { parseFailureResult } from './parse-failure.js';
 import type { RunRequest } from '../config/run-request.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
-import { BaleenError, ExitCode, messageOf } from '../errors/baleen-error.js';
+import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { expectedWallTime, longestFirst } from '../scheduling/schedule.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { startEmbeddedServer } from './embedded-server.js';
-import { prepareReportDir } from './report-dir.js';
+import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.js';
+import { writeStartFailureReport, type StartFailure } from '../reporters/files/start-failure-report.js';
 import { runOnServer } from './remote-run.js';
-import { connectToServer } from './server-connection.js';
+import { connectToServer, type ServerConnection } from './server-connection.js';
 import type { RunningServer } from '../server/baleen-server.js';
 
 export interface SuiteIo {
@@ -53,8 +54,9 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const expectedMs = expectedWallTime(order, request.concurrency, history);
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
   const spec = order.length > 0 ? buildSpec(request, order, expectedScenarioLines) : undefined;
-  const reportDir = resolve(io.cwd, request.reportDir);
-  await prepareReportDir(reportDir);
+  const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
+  const startedAt = new Date();
+  const failedToStart = (error: unknown) => reportStartFailure(reportDir, { image: request.image, features, startedAt, error }, io.err);
 
   const judgedByExitCodeAlone = !commandWritesReport(request.command ?? DEFAULT_COMMAND);
   const extraInfo = {
@@ -62,29 +64,48 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     ...(request.shard ? { shard: request.shard } : {}),
     ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
   };
-  const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true, cwd: io.cwd });
+  const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true, cwd: io.cwd, reportDir: reportDir.dir, commit: reportDir.commit });
   if (!spec) {
-    const info = { runId: 'none', image: request.image, features: [], concurrency: request.concurrency, startedAt: new Date(), reportDir, ...extraInfo };
+    const info = { runId: 'none', image: request.image, features: [], concurrency: request.concurrency, startedAt, reportDir: reportDir.staging, ...extraInfo };
     const outcome = await outcomeWithoutServer(reporter, info, foundBeforeRun);
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
   }
   let embedded: RunningServer | undefined;
   try {
-    if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose');
-    const connection = await connectToServer(request.server ?? embedded!.url, request.token);
-    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir, extraInfo, foundBeforeRun, signal: io.signal });
-    connection.close();
-    if (outcome) {
-      history.record(outcome.results);
-      await history.save(timingsFile).catch((problem: unknown) => io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`));
+    let connection: ServerConnection;
+    try {
+      if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose');
+      connection = await connectToServer(request.server ?? embedded!.url, request.token);
+    } catch (error) {
+      throw await failedToStart(error);
     }
+    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir: reportDir.staging, extraInfo, foundBeforeRun, signal: io.signal });
+    connection.close();
+    if (!outcome) throw await failedToStart(error);
+    history.record(outcome.results);
+    await history.save(timingsFile).catch((problem: unknown) => io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`));
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     if (error) throw error;
-    return exitCodeOf(outcome!, reporter.errors.length > 0, io.err);
+    return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
   } finally {
     await embedded?.close();
   }
+}
+
+/**
+ * A run that never started still replaces the previous report with one that says why, so CI shows this
+ * failure. Returns the error to throw: the cause, whether or not its report could be written.
+ */
+async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<StartFailure, 'error'> & { error: unknown }, err: NodeJS.WritableStream): Promise<unknown> {
+  const error = isBaleenError(failure.error) ? failure.error : new BaleenError('INTERNAL', messageOf(failure.error));
+  try {
+    await writeStartFailureReport(reportDir.staging, { ...failure, error });
+    await reportDir.commit();
+  } catch (problem) {
+    err.write(`baleen: could not write a report: ${messageOf(problem)}\n`);
+  }
+  return failure.error;
 }
 
 function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>): RunSpec {

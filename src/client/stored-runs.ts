@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import { StoredRunDetailSchema, StoredRunListSchema, type StoredRun } from '../domain/stored-run.js';
-import { prepareReportDir } from './report-dir.js';
+import { stageReportDir } from '../report-dir/report-dir.js';
+import { CREATE_ONLY } from '../util/write-file-atomic.js';
 
 export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:5533';
 
@@ -25,21 +26,22 @@ export async function listStoredRuns(server: string, token: string | undefined):
   return (await getJson(new URL('api/runs', httpBaseOf(server)), token, StoredRunListSchema)).runs;
 }
 
-/** `baleen report RUN_ID`: every file of a stored run's report, into `reportDir` (baleen's files there replaced). */
+/** `baleen report RUN_ID`: every file of a stored run's report, into `reportDir`, by the report dir's rules (see report-dir/). */
 export async function downloadStoredRun(server: string, token: string | undefined, runId: string, reportDir: string): Promise<StoredRun> {
   const base = httpBaseOf(server);
   const detail = await getJson(new URL(`api/runs/${encodeURIComponent(runId)}`, base), token, StoredRunDetailSchema, `no stored run ${runId} on ${base.host}`);
-  await prepareReportDir(reportDir);
+  const staged = await stageReportDir(reportDir);
   for (const file of detail.files) {
     // The server names the files; a name that would climb out of the report dir is not written.
     if (file.split('/').some((part) => part === '..' || part === '') || file.startsWith('/')) {
       throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${file}`, { hint: 'check that --server is a baleen server' });
     }
     const response = await request(new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base), token);
-    const target = join(reportDir, ...file.split('/'));
+    const target = join(staged.staging, ...file.split('/'));
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, Buffer.from(await response.arrayBuffer()));
+    await writeFile(target, Buffer.from(await response.arrayBuffer()), { flag: CREATE_ONLY });
   }
+  await staged.commit();
   return detail.run;
 }
 

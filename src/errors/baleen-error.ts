@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'USAGE'
   | 'CONFIG'
   | 'NO_FEATURES'
+  | 'REPORT_DIR_NOT_OURS'
+  | 'REPORT_DIR_UNWRITABLE'
   | 'DOCKER_UNREACHABLE'
   | 'IMAGE_NOT_FOUND'
   | 'CONTAINER_FAILED'
@@ -30,6 +32,8 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   USAGE: ExitCode.usage,
   CONFIG: ExitCode.usage,
   NO_FEATURES: ExitCode.usage,
+  REPORT_DIR_NOT_OURS: ExitCode.usage,
+  REPORT_DIR_UNWRITABLE: ExitCode.infrastructure,
   DOCKER_UNREACHABLE: ExitCode.infrastructure,
   IMAGE_NOT_FOUND: ExitCode.infrastructure,
   CONTAINER_FAILED: ExitCode.infrastructure,

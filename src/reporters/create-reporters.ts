@@ -10,13 +10,24 @@ import { detectCiPlatform, type CiPlatform } from './ci/ci-platform.js';
 import { GithubReporter } from './ci/github-reporter.js';
 import { GitlabReporter } from './ci/gitlab-reporter.js';
 
-/**
- * The reporters every run gets: files first (so they exist when the console points at them), console last.
- * `cwd` is where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names).
- */
-export function createReporters(options: { out: NodeJS.WriteStream; verbosity: Verbosity; live: boolean; logs?: boolean; cwd: string }): ReporterMultiplexer {
+export interface ReporterOptions {
+  out: NodeJS.WriteStream;
+  verbosity: Verbosity;
+  live: boolean;
+  logs?: boolean;
+  /** Where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
+  cwd: string;
+  /** The folder the console points people at: the report dir the files are moved into by `commit`. */
+  reportDir: string;
+  /** Moves the files written (into a staging folder) into the report dir, before the console names them. */
+  commit: () => Promise<void>;
+}
+
+/** The reporters every run gets: files first, then the commit (so they exist when the console points at them), console last. */
+export function createReporters(options: ReporterOptions): ReporterMultiplexer {
   const ci = detectCiPlatform();
-  return new ReporterMultiplexer([...fileReporters(options), ...(ci ? [ciReporter(ci, options.out)] : []), new ConsoleReporter(options)]);
+  const commit = { name: 'report dir', onEnd: options.commit };
+  return new ReporterMultiplexer([...fileReporters(options), commit, ...(ci ? [ciReporter(ci, options.out)] : []), new ConsoleReporter(options)]);
 }
 
 /** What the CI service's log and page show beyond the console: annotations, folded output, a job summary. */

@@ -14,6 +14,8 @@ export interface ConsoleOptions {
   verbosity: Verbosity;
   /** A terminal gets a live, redrawn line per active feature; anything else (CI logs) gets plain lines. */
   live: boolean;
+  /** Where the report is found once the run ends (its files are written elsewhere first). */
+  reportDir: string;
 }
 
 const FAILURE_TAIL_LINES = 20;
@@ -78,7 +80,7 @@ export class ConsoleReporter implements Reporter {
     this.live?.stop();
     // Skipped and cancelled features did not fail on their own: their output says nothing about the failure.
     const failures = outcome.results.filter((r) => r.status === 'failed' || r.status === 'error');
-    if (failures.length > 0 && this.options.verbosity !== 'quiet') this.printFailures(failures, outcome.info.reportDir);
+    if (failures.length > 0 && this.options.verbosity !== 'quiet') this.printFailures(failures, this.options.reportDir);
     this.printSummary(outcome);
   }
 
@@ -109,7 +111,7 @@ export class ConsoleReporter implements Reporter {
     const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
     this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
     if (outcome.info.judgedByExitCodeAlone) this.print(pc.yellow('features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran'));
-    this.print(pc.dim(`report: ${outcome.info.reportDir}/index.html (also cucumber.json, junit.xml, summary.json, logs/)`));
+    this.print(pc.dim(`report: ${this.options.reportDir}/index.html (also cucumber.json, junit.xml, summary.json, logs/)`));
   }
 
   private liveLines(): string[] {

@@ -4,6 +4,7 @@ import { finished } from 'node:stream/promises';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
+import { CREATE_ONLY } from '../../util/write-file-atomic.js';
 
 /**
  * Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log for the
@@ -73,7 +74,8 @@ export class LogsReporter implements Reporter {
     if (!writer) {
       const path = join(this.reportDir, key);
       mkdirSync(dirname(path), { recursive: true });
-      writer = createWriteStream(path);
+      // Created, never opened: a name that exists (a planted symlink too) is a failure, not a target.
+      writer = createWriteStream(path, { flags: CREATE_ONLY });
       writer.on('error', (error) => (this.failure ??= error));
       this.open.set(key, writer);
     }

@@ -1,0 +1,44 @@
+import { join } from 'node:path';
+import { create } from 'xmlbuilder2';
+import type { RunOutcome } from '../../domain/run-outcome.js';
+import type { BaleenError } from '../../errors/baleen-error.js';
+import { xmlSafe } from '../../util/text.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import { summarize } from '../summary.js';
+
+/** What a run that never started left: the features it meant to run, and why it could not. */
+export interface StartFailure {
+  image: string;
+  features: readonly string[];
+  startedAt: Date;
+  error: BaleenError;
+}
+
+/**
+ * A run that could not start (an image typo, an unreachable engine, not a swarm manager) still leaves a
+ * report, so CI shows that failure rather than the previous run's report or none: summary.json with the
+ * cause (every feature `unfinished`) and junit.xml with one errored testcase.
+ */
+export async function writeStartFailureReport(dir: string, failure: StartFailure): Promise<void> {
+  const outcome: RunOutcome = {
+    info: { runId: 'none', image: failure.image, features: [...failure.features], concurrency: 0, startedAt: failure.startedAt, reportDir: dir },
+    status: 'failed',
+    durationMs: Date.now() - failure.startedAt.getTime(),
+    results: [],
+    unfinished: [...failure.features],
+  };
+  const error = { code: failure.error.code, exitCode: failure.error.exitCode, message: failure.error.toLine() };
+  await writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify({ ...summarize(outcome), error }, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'junit.xml'), startFailureJunit(failure));
+}
+
+function startFailureJunit(failure: StartFailure): string {
+  const counts = { tests: '1', failures: '0', errors: '1', skipped: '0', time: '0.000' };
+  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'baleen', ...counts });
+  root
+    .ele('testsuite', { name: 'baleen run', ...counts, timestamp: failure.startedAt.toISOString() })
+    .ele('testcase', { classname: 'baleen', name: 'the run could not start', time: '0.000' })
+    .ele('error', { message: xmlSafe(failure.error.toLine()), type: failure.error.code })
+    .txt(xmlSafe(`${failure.features.length} feature(s) did not run: ${failure.features.join(', ')}`));
+  return root.end({ prettyPrint: true });
+}
