@@ -2,6 +2,7 @@ import type { AttemptSummary, FeatureStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { runReport } from '../cucumber-json/feature-report.js';
 import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
+import { logPath } from './files/log-path.js';
 
 export interface FeatureSummary {
   file: string;
@@ -15,6 +16,8 @@ export interface FeatureSummary {
   attempts: number;
   /** The host its container ran on, when known. */
   node?: string;
+  /** Its last attempt's logs, relative to the report dir (a name too long for the file system is shortened). */
+  logs?: { stdout: string; stderr: string };
   previousAttempts?: AttemptSummary[];
 }
 
@@ -69,6 +72,7 @@ function digest(outcome: RunOutcome): RunSummary {
     flaky: result.flaky,
     attempts: result.attempt,
     ...(result.node === undefined ? {} : { node: result.node }),
+    logs: { stdout: logPath(result.file, result.attempt, 'stdout'), stderr: logPath(result.file, result.attempt, 'stderr') },
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
   }));
   for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });

@@ -174,3 +174,21 @@ describe('the report dir is the user\'s', () => {
     expect(await readFile(join(target, 'logs/features/pass.feature.stdout.log'), 'utf8')).toBe(await readFile(join(source, 'logs/features/pass.feature.stdout.log'), 'utf8'));
   });
 });
+
+describe('a feature name near the file-name limit', () => {
+  it('passes, its logs under a shortened name, the real name in summary.json', async () => {
+    // 254 bytes: a legal name, which `.stdout.log` would push past the 255-byte limit.
+    const file = `features/${'a-feature-with-a-very-long-name-'.repeat(8).slice(0, 246)}.feature`;
+    await writeFile(join(suite, file), await readFile(join(suite, 'features/pass.feature'), 'utf8'));
+    const dir = scratch.path('long-name');
+    // The image does not hold this file: the command only proves it ran, by its exit code.
+    const result = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', file, '--command', 'echo ran {file}', '--report-dir', dir]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = await readJson<RunSummary>(join(dir, 'summary.json'));
+    expect(summary.features).toEqual([expect.objectContaining({ file, status: 'passed' })]);
+    const logs = summary.features[0]!.logs!;
+    expect(logs.stdout).toMatch(/^logs\/features\/a-feature-with.*~[0-9a-f]{16}\.stdout\.log$/);
+    expect(await readFile(join(dir, logs.stdout), 'utf8')).toContain('ran');
+    expect(await readFile(join(dir, logs.stderr), 'utf8')).toBe('');
+  });
+});

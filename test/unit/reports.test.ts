@@ -6,7 +6,7 @@ import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
-import { logPath } from '../../src/reporters/files/logs-reporter.js';
+import { logPath } from '../../src/reporters/files/log-path.js';
 import { summarize } from '../../src/reporters/summary.js';
 
 const step = (status: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, result: { status, duration: 2_000_000_000, ...extra } });
@@ -135,5 +135,16 @@ describe('logPath', () => {
     expect(logPath('features/a b/café.feature', 1, 'stdout')).toBe('logs/features/a b/café.feature.stdout.log');
     expect(logPath('../../etc/passwd', 1, 'stderr')).toBe('logs/etc/passwd.stderr.log');
     expect(logPath('/abs/x.feature', 3, 'stdout')).toBe('logs/abs/x.feature.attempt-3.stdout.log');
+  });
+
+  it('shortens a name the suffix would push past 255 bytes, with a hash of the whole path, never splitting a character', () => {
+    const long = `features/${'é'.repeat(120)}x.feature`; // 249 bytes: a legal file name
+    const first = logPath(long, 12, 'stdout');
+    const name = first.split('/').pop()!;
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(255);
+    expect(name).toMatch(/^é+~[0-9a-f]{16}\.attempt-12\.stdout\.log$/);
+    expect(logPath(long, 12, 'stderr')).toBe(first.replace('.stdout.log', '.stderr.log'));
+    // Two names that differ only past the cut get different logs.
+    expect(logPath(`features/${'é'.repeat(120)}y.feature`, 12, 'stdout')).not.toBe(first);
   });
 });

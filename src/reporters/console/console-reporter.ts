@@ -2,7 +2,7 @@ import pc from 'picocolors';
 import type { FeatureResult } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
 import { formatDuration, lastLines, stripAnsi } from '../../util/text.js';
-import { logPath } from '../files/logs-reporter.js';
+import { logPath } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { LiveBlock } from './live-block.js';

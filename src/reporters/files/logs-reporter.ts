@@ -1,24 +1,11 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { logPath } from './log-path.js';
 import { finished } from 'node:stream/promises';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
 import { CREATE_ONLY } from '../../util/write-file-atomic.js';
-
-/**
- * Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log for the
- * first attempt, logs/<feature path>.attempt-<n>.<stream>.log for retries.
- */
-export function logPath(file: string, attempt: number, stream: StreamName): string {
-  // The path comes from the run; keep its folders but never let it climb out of logs/.
-  const safe = file
-    .split(/[\\/]+/)
-    .filter((part) => part !== '' && part !== '.' && part !== '..')
-    .join('/');
-  const suffix = attempt > 1 ? `.attempt-${attempt}` : '';
-  return join('logs', `${safe || 'feature'}${suffix}.${stream}.log`);
-}
 
 /**
  * logs/: each feature's whole stdout and stderr, written as they arrive, so that output far larger than
