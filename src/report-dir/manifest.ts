@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
+import { parseJsonOrUndefined } from '../util/parse-json.js';
 
 /**
  * The report dir's record of what baleen wrote there: the only names a later run may clear. It lives in the
@@ -36,13 +37,7 @@ export async function readManifest(dir: string): Promise<Manifest | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = ManifestSchema.safeParse(json);
+  const parsed = ManifestSchema.safeParse(parseJsonOrUndefined(text));
   if (!parsed.success) {
     throw new BaleenError('REPORT_DIR_NOT_OURS', `${path} is not a manifest baleen wrote`, {
       hint: 'remove it yourself if that folder is a baleen report, or name another --report-dir',

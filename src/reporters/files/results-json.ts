@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FeatureResultSchema, RunStatusSchema } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { BaleenError } from '../../errors/baleen-error.js';
+import { parseJsonOrUndefined } from '../../util/parse-json.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { Reporter } from '../reporter.js';
 
@@ -49,13 +50,7 @@ export async function readResults(dir: string, reportDir: string): Promise<RunOu
   } catch {
     throw new BaleenError('USAGE', `${dir} has no ${RESULTS_JSON_FILE}`, { hint: 'name report dirs written by baleen 0.1 or later (--report-dir)' });
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  const parsed = ResultsFileSchema.safeParse(json);
+  const parsed = ResultsFileSchema.safeParse(parseJsonOrUndefined(text));
   if (!parsed.success) throw new BaleenError('USAGE', `${path} is not a baleen results file`, { hint: 'was it written by another baleen version?' });
   const { version: _version, info, ...rest } = parsed.data;
   return { ...rest, info: { ...info, startedAt: new Date(info.startedAt), reportDir } };
