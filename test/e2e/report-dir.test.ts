@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { CliProcess, runCli, type CliResult } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { junitSchemaErrors } from '../support/junit-schema.js';
 import { useScratch } from '../support/scratch.js';
 
 const scratch = useScratch('baleen-report-dir-');
@@ -134,7 +135,9 @@ describe('the report dir is the user\'s', () => {
     expect(summary.status).toBe('failed');
     expect(summary.error).toMatchObject({ code: 'IMAGE_NOT_FOUND', message: expect.stringMatching(/image "baleen-no-such-image" is not on the Docker engine/) });
     expect(summary.features).toEqual([expect.objectContaining({ file: 'features/pass.feature', status: 'unfinished' })]);
-    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await readFile(join(dir, 'junit.xml'), 'utf8'));
+    const junitText = await readFile(join(dir, 'junit.xml'), 'utf8');
+    expect(junitSchemaErrors(junitText)).toBe('');
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junitText);
     expect(junit.testsuites).toMatchObject({ tests: '1', errors: '1' });
     expect(junit.testsuites.testsuite.testcase.error.message).toMatch(/baleen-no-such-image/);
     // The passing report of the run before is gone: CI must not publish it as this run's.

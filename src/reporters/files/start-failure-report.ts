@@ -33,10 +33,11 @@ export async function writeStartFailureReport(dir: string, failure: StartFailure
 }
 
 function startFailureJunit(failure: StartFailure): string {
-  const counts = { tests: '1', failures: '0', errors: '1', skipped: '0', time: '0.000' };
+  // junit-10.xsd allows `skipped` on a testsuite only.
+  const counts = { tests: '1', failures: '0', errors: '1', time: '0.000' };
   const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'baleen', ...counts });
   root
-    .ele('testsuite', { name: 'baleen run', ...counts, timestamp: failure.startedAt.toISOString() })
+    .ele('testsuite', { name: 'baleen run', ...counts, skipped: '0', timestamp: failure.startedAt.toISOString() })
     .ele('testcase', { classname: 'baleen', name: 'the run could not start', time: '0.000' })
     .ele('error', { message: xmlSafe(failure.error.toLine()), type: failure.error.code })
     .txt(xmlSafe(`${failure.features.length} feature(s) did not run: ${failure.features.join(', ')}`));
