@@ -138,7 +138,8 @@ describe('stored runs (--data-dir)', () => {
     expect(report.code, report.stderr).toBe(0);
     const stored = join(scratch.dir, 'data', 'runs', runId);
     const files = (dir: string) => readdir(dir, { recursive: true }).then((names) => names.sort());
-    expect(await files(downloaded)).toEqual((await files(stored)).filter((name) => name !== 'run.json'));
+    // The download is a report dir like any other: baleen's manifest of what it wrote, and the run's files.
+    expect(await files(downloaded)).toEqual(['.baleen-manifest.json', ...(await files(stored)).filter((name) => name !== 'run.json')].sort());
     expect(await files(downloaded)).toContain('logs/features/pass.feature.stdout.log');
     for (const name of ['summary.json', 'junit.xml', 'index.html', 'logs/features/fail.feature.stderr.log']) {
       expect(await readFile(join(downloaded, name), 'utf8')).toBe(await readFile(join(stored, name), 'utf8'));
