@@ -43,8 +43,9 @@ async function expectWholeSuite(shardReports: string[], mergedReport: string): P
   expect([junit.testsuites.testsuite].flat()).toHaveLength(all.length);
 }
 
+// Each test is a whole pipeline (five baleen runs and five image builds): more than the e2e default of 180 s on a busy machine.
 describe('the CI files `baleen init` writes, their commands run on the real engine', () => {
-  it('GitHub Actions: a valid workflow; four shards run their parts; the last job merges the whole suite, publishes junit.xml and caches every timing', async () => {
+  it('GitHub Actions: a valid workflow; four shards run their parts; the last job merges the whole suite, publishes junit.xml and caches every timing', { timeout: 600_000 }, async () => {
     expect(validateWorkflow(join(EXAMPLE, WORKFLOW))).toMatchObject({ code: 0 });
     // The validator does reject a broken workflow (a job without runs-on).
     const broken = join(await mkdtemp(join(tmpdir(), 'baleen-workflow-')), 'broken.yml');
@@ -70,7 +71,7 @@ describe('the CI files `baleen init` writes, their commands run on the real engi
     expect(Object.keys(timings.features).sort()).toEqual(await exampleFeatures());
   });
 
-  it('GitLab CI: four parallel jobs run their parts; the report job merges the whole suite and pushes the timing history', async () => {
+  it('GitLab CI: four parallel jobs run their parts; the report job merges the whole suite and pushes the timing history', { timeout: 600_000 }, async () => {
     const store = await CiStore.create();
     workspaces.push(store.dir);
     const runs = await runGitlabPipeline(EXAMPLE, store);
