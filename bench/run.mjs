@@ -1,11 +1,12 @@
 // npm run bench: baleen against the baselines on the same suites, the same engine, in one process.
 // Prints wall times, ratios against each baseline, containers a second and baleen's peak memory.
-//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large] [--swarm]
+//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large|slow-support|fixed-cost] [--swarm]
 // --swarm also runs baleen on a one-node swarm of the same engine (made for the bench, left afterwards).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixedCost, printFixedCost } from './fixed-cost.mjs';
 import { baleen, cucumberParallel, dockerodeLoop, xargsDockerRun } from './runners.mjs';
 import { suites, writeSuite } from './suites.mjs';
 
@@ -27,11 +28,20 @@ try {
   const cucumberBin = join(scratch, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
 
   const rows = [];
-  for (const suite of suites({ quick }).filter((s) => !only || s.name === only)) {
+  const modeRows = [];
+  let fixedCostSuite;
+  for (const suite of suites({ quick }).filter((s) => !only || s.name === only || (only === 'fixed-cost' && s.name === 'trivial'))) {
     const { dir, files } = await writeSuite(scratch, suite);
     const image = `baleen-bench-${suite.name}`;
     execFileSync('bash', [join(repo, 'docker/build-images.sh'), '--suite', dir, '--tag', image], { stdio: 'ignore' });
-    const context = { image, files, concurrency, cwd: dir, cucumberBin, timings: join(scratch, `${suite.name}-timings.json`) };
+    const context = { image, files, concurrency: suite.concurrency ?? concurrency, cwd: dir, cucumberBin, timings: join(scratch, `${suite.name}-timings.json`) };
+    fixedCostSuite ??= { image, cwd: dir, file: files[0] };
+    if (only === 'fixed-cost') break;
+    if (suite.slowSupport) {
+      modeRows.push({ suite, files: files.length, concurrency: context.concurrency, times: await runModes(context, scratch, suite.name) });
+      console.log(`  ${suite.name}: done`);
+      continue;
+    }
     const runners = suite.large
       ? { dockerode: dockerodeLoop }
       : { xargs: xargsDockerRun, dockerode: dockerodeLoop, 'cucumber --parallel': cucumberParallel };
@@ -45,9 +55,13 @@ try {
     rows.push({ suite, files: files.length, times, cold, warm, swarm });
     console.log(`  ${suite.name}: done`);
   }
+  const fixedRuns = 5;
+  const fixed = fixedCostSuite ? await fixedCost({ ...fixedCostSuite, runs: fixedRuns }) : undefined;
   const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.baleen.managed=true'], { encoding: 'utf8' }).trim();
   if (left) console.log(`WARNING: containers left behind: ${left.split('\n').length}`);
-  print(rows);
+  if (rows.length > 0) print(rows);
+  if (modeRows.length > 0) printModes(modeRows);
+  if (fixed) printFixedCost(fixed, fixedRuns);
 } finally {
   leaveSwarm();
   await rm(scratch, { recursive: true, force: true });
@@ -65,6 +79,23 @@ function joinSwarm() {
     // Best effort: the engine may still hold an endpoint on it for a moment (moby/moby#37018).
     if (!hadGatewayBridge) spawnSync('docker', ['network', 'rm', 'docker_gwbridge'], { stdio: 'ignore' });
   };
+}
+
+/**
+ * The ways to pay a slow start-up less often, against cucumber-js --parallel on the host, in interleaved
+ * rounds (the median of each way's rounds): a loaded machine slows every way alike, not one of them.
+ */
+async function runModes(context, scratch, name) {
+  const ways = {
+    'cucumber --parallel (host)': (round) => cucumberParallel(context),
+    'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
+  };
+  const rounds = quick ? 1 : 3;
+  const samples = Object.fromEntries(Object.keys(ways).map((way) => [way, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const [way, run] of Object.entries(ways)) samples[way].push((await timed(() => run(round))).ms);
+  }
+  return Object.fromEntries(Object.entries(samples).map(([way, list]) => [way, [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]]));
 }
 
 async function timed(fn) {
@@ -93,4 +124,14 @@ function print(rows) {
   }
   console.log('\nSuites:', rows.map(({ suite }) => `${suite.name}: ${suite.note}`).join('; '));
   console.log('"baleen ÷ it" is baleen with history divided by that baseline: below 1.00× baleen is faster.');
+}
+
+function printModes(rows) {
+  console.log('\n| suite | way | wall (median) | ÷ cucumber --parallel |');
+  console.log('| --- | --- | --- | --- |');
+  for (const { suite, concurrency, times } of rows) {
+    const host = times['cucumber --parallel (host)'];
+    for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / host).toFixed(2)}× |`);
+    console.log(`\n${suite.name}: ${suite.note}; concurrency ${concurrency} (--parallel ${concurrency} on the host).`);
+  }
 }

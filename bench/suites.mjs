@@ -6,12 +6,19 @@ const STEPS = `const { Given } = require('@cucumber/cucumber');
 Given('a step that takes {int} ms', (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
 `;
 
+// Support code that spends about 2 s loading (as a suite under ts-node, or importing a big SDK, does): what
+// every fresh container pays again, and a warm worker or a batch pays once.
+const SLOW_SUPPORT = `const until = Date.now() + 2000;
+while (Date.now() < until); // busy, as a compiler would be
+`;
+
 const feature = (name, ms) => `Feature: ${name}\n  Scenario: work\n    Given a step that takes ${ms} ms\n`;
 
 /** Each suite: a name and, per feature file, how long its one step takes. */
 export function suites({ quick }) {
   const trivial = quick ? 40 : 120;
   const large = quick ? 120 : 500;
+  const slow = quick ? 12 : 40;
   return [
     { name: 'trivial', note: `${trivial} features of one instant step`, features: range(trivial, (i) => [`t${pad(i)}.feature`, 0]) },
     {
@@ -21,13 +28,23 @@ export function suites({ quick }) {
       features: [...range(30, (i) => [`a${pad(i)}.feature`, 100]), ...range(2, (i) => [`z-long${i}.feature`, 10_000])],
     },
     { name: 'large', note: `${large} features of one instant step`, features: range(large, (i) => [`l${pad(i)}.feature`, 0]), large: true },
+    {
+      // Runs at concurrency 2 whatever --concurrency says: the issue's target is against cucumber-js --parallel 2.
+      name: 'slow-support',
+      note: `${slow} features of a 100 ms step, support code that takes 2 s to load`,
+      features: range(slow, (i) => [`s${pad(i)}.feature`, 100]),
+      slowSupport: true,
+      concurrency: 2,
+    },
   ];
 }
 
 export async function writeSuite(root, suite) {
   const dir = join(root, suite.name);
   await mkdir(join(dir, 'features/step_definitions'), { recursive: true });
+  await mkdir(join(dir, 'features/support'), { recursive: true });
   await writeFile(join(dir, 'features/step_definitions/steps.js'), STEPS);
+  if (suite.slowSupport) await writeFile(join(dir, 'features/support/slow-to-load.js'), SLOW_SUPPORT);
   await Promise.all(suite.features.map(([file, ms]) => writeFile(join(dir, 'features', file), feature(file, ms))));
   return { dir, files: suite.features.map(([file]) => `features/${file}`) };
 }

@@ -18,6 +18,11 @@ export interface ContainerSpec {
    * `placement` is true accept any; a run asking for placement elsewhere is refused before it starts.
    */
   constraints: readonly string[];
+  /**
+   * Keep the container's stdin open for baleen to write to (a warm worker reads its features there); closed
+   * when baleen ends it. Only runtimes whose `stdin` is true accept it (a Swarm service has no stdin).
+   */
+  stdin?: boolean;
 }
 
 export interface OutputSinks {
@@ -59,6 +64,8 @@ export interface AttachedContainer {
   start(signal?: AbortSignal): Promise<void>;
   /** Resolves once the container exited and every byte of its output reached the sinks. */
   readonly exited: Promise<ContainerExit>;
+  /** The container's stdin, when its spec asked for it; ending it closes the container's stdin. */
+  readonly stdin?: NodeJS.WritableStream;
 }
 
 export interface LabelledContainer {
@@ -70,6 +77,8 @@ export interface ContainerRuntime {
   readonly name: string;
   /** Whether `ContainerSpec.constraints` means anything here (a cluster), or must stay empty (one engine). */
   readonly placement: boolean;
+  /** Whether `ContainerSpec.stdin` can be honoured (a container on one engine) or not (a Swarm service). */
+  readonly stdin?: boolean;
   /** Fails with a BaleenError naming the cause when the engine cannot be used. */
   ping(): Promise<void>;
   /** The engine's version (`docker version`'s Server.Version); fails like `ping` when the engine cannot be used. */

@@ -4,6 +4,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createReportChannel } from '../../src/actors/report-channel.js';
 import { WORKER_COMMAND, WORKER_READY, workerEnv, workerExit, workerRequest } from '../../src/worker/worker-program.js';
 import { useScratch } from '../support/scratch.js';
+import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
+import { Labels } from '../../src/runtime/labels.js';
+import { WorkerContainer } from '../../src/worker/worker-container.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 
 const IMAGE = 'baleen-test-warm-worker';
@@ -17,6 +20,9 @@ Given('the support code was loaded once in this process', () => {
   if (globalThis.supportLoads !== 1) throw new Error('support code loaded ' + globalThis.supportLoads + ' times');
 });
 Given('a step that fails here', () => { throw new Error('failing on purpose'); });
+Given('it sleeps {int} ms', (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+Given('the worker process dies', () => { console.error('dying on purpose'); process.exit(7); });
+Given('it writes {string} to stdout and {string} to stderr', (out, err) => { process.stdout.write(out + '\\n'); process.stderr.write(err); });
 `;
 
 const FEATURES = {
@@ -24,6 +30,9 @@ const FEATURES = {
   'features/one.feature': 'Feature: one\n  Scenario: first\n    Given the support code was loaded once in this process\n',
   'features/two.feature': 'Feature: two\n  Scenario: second\n    Given the support code was loaded once in this process\n    And the number 2\n    When I add 3\n    Then the result is 5\n',
   'features/failing.feature': 'Feature: failing\n  Scenario: passes\n    Given the number 1\n  Scenario: fails\n    Given a step that fails here\n',
+  'features/sleeps.feature': 'Feature: sleeps\n  Scenario: long\n    Given it sleeps 60000 ms\n',
+  'features/dies.feature': 'Feature: dies\n  Scenario: the process ends\n    Given the worker process dies\n',
+  'features/talks.feature': 'Feature: talks\n  Scenario: output\n    Given it writes "to-stdout" to stdout and "to-stderr, no newline" to stderr\n',
   // A second suite in the same image whose support code throws while loading.
   'broken/boom.js': "throw new Error('support code broken on purpose');\n",
   'broken/x.feature': 'Feature: x\n  Scenario: y\n    Given anything\n',
@@ -38,7 +47,7 @@ interface Answer {
  * The worker program in a real container of the runner image, over `docker run -i`: requests on stdin, the
  * answers read back out of stderr by the report channel the feature actors use.
  */
-class WorkerContainer {
+class DockerRunWorker {
   private readonly child;
   private stderr = '';
   stdout = '';
@@ -125,7 +134,7 @@ describe('the warm worker program in a container', () => {
   });
 
   it('loads the support code once and answers each feature with its own report and outcome, in order', async () => {
-    const worker = new WorkerContainer(IMAGE);
+    const worker = new DockerRunWorker(IMAGE);
     await worker.ready();
     const one = await worker.run(['features/one.feature']);
     const two = await worker.run(['features/two.feature']);
@@ -137,12 +146,13 @@ describe('the warm worker program in a container', () => {
     expect(statuses(failing.report)).toEqual(['passes:passed', 'fails:failed']);
     // No report bytes leak into the user's stderr; cucumber-js's own output (its failure message) is on stdout.
     expect(worker.output).not.toContain('"uri"');
-    expect(worker.stdout).toContain('failing on purpose');
     expect(await worker.end()).toBe(0);
+    // Read once the CLI's two pipes are closed: docker run splits the one stream in two, so order is lost.
+    expect(worker.stdout).toContain('failing on purpose');
   });
 
   it('runs several paths and single scenarios by line in one request', async () => {
-    const worker = new WorkerContainer(IMAGE);
+    const worker = new DockerRunWorker(IMAGE);
     const answer = await worker.run(['features/one.feature', 'features/failing.feature:2']);
     expect(answer.exit).toBe(0);
     expect(uris(answer.report)).toEqual(['features/one.feature', 'features/failing.feature']);
@@ -151,9 +161,86 @@ describe('the warm worker program in a container', () => {
   });
 
   it('ends with exit 2 and the error on stderr when the support code cannot load', async () => {
-    const worker = new WorkerContainer(IMAGE, { BALEEN_WORKER_PATHS: JSON.stringify(['broken/']) });
+    const worker = new DockerRunWorker(IMAGE, { BALEEN_WORKER_PATHS: JSON.stringify(['broken/']) });
     expect(await worker.end()).toBe(2);
     expect(worker.output).toContain('support code broken on purpose');
     expect(worker.output).not.toContain(WORKER_READY);
+  });
+});
+
+describe('a warm worker container through the docker runtime', () => {
+  const scratch = useScratch('baleen-worker-container-');
+  const runtime = new DockerRuntime();
+  const options = {
+    spec: {
+      image: IMAGE,
+      env: {},
+      labels: { [Labels.managed]: 'true', 'io.baleen.test': 'worker-container' },
+      limits: {},
+      stopGraceSeconds: 1,
+      constraints: [],
+    },
+    supportPaths: ['features/'],
+    maxReportBytes: 10_000_000,
+  };
+  beforeAll(async () => {
+    await buildSuiteImage(scratch.path('suite'), IMAGE, FEATURES);
+  }, 300_000);
+
+  const collect = () => {
+    const out = { stdout: '', stderr: '' };
+    return { out, sinks: { stdout: (chunk: Buffer) => (out.stdout += chunk.toString()), stderr: (chunk: Buffer) => (out.stderr += chunk.toString()) } };
+  };
+
+  it("routes each request's output and report to it, and ends when its stdin closes", async () => {
+    const worker = await WorkerContainer.start(runtime, options);
+    try {
+      const first = collect();
+      const talks = await worker.run(['features/talks.feature'], first.sinks);
+      const second = collect();
+      const one = await worker.run(['features/one.feature'], second.sinks);
+      expect(talks).toMatchObject({ kind: 'answered', exitCode: 0 });
+      expect(one).toMatchObject({ kind: 'answered', exitCode: 0 });
+      expect(uris(JSON.parse((talks as { report: Buffer }).report.toString()))).toEqual(['features/talks.feature']);
+      expect(uris(JSON.parse((one as { report: Buffer }).report.toString()))).toEqual(['features/one.feature']);
+      expect(first.out.stdout).toContain('to-stdout');
+      expect(first.out.stderr).toBe('to-stderr, no newline');
+      expect(second.out.stdout).not.toContain('to-stdout');
+      expect(second.out.stderr).toBe('');
+      worker.close();
+      await worker.exited();
+      expect(worker.alive).toBe(false);
+      expect(worker.describeEnd()).toBe('exit code 0');
+    } finally {
+      await worker.remove();
+    }
+  });
+
+  it('answers a request whose feature ends the worker process with the end, and nothing after it', async () => {
+    const worker = await WorkerContainer.start(runtime, options);
+    try {
+      const dying = collect();
+      const outcome = await worker.run(['features/dies.feature'], dying.sinks);
+      expect(outcome).toMatchObject({ kind: 'worker-ended', exit: { exitCode: 7, oomKilled: false } });
+      expect(dying.out.stderr).toContain('dying on purpose');
+      expect(worker.alive).toBe(false);
+      expect(await worker.run(['features/one.feature'], collect().sinks)).toMatchObject({ kind: 'worker-ended' });
+    } finally {
+      await worker.remove();
+    }
+  });
+
+  it('ends a request in flight when the worker is stopped (a timeout)', async () => {
+    const worker = await WorkerContainer.start(runtime, options);
+    try {
+      await worker.run(['features/one.feature'], collect().sinks); // warm
+      const sleeping = collect();
+      const slow = worker.run(['features/sleeps.feature'], sleeping.sinks);
+      await worker.stop(0);
+      expect(await slow).toMatchObject({ kind: 'worker-ended', exit: { exitCode: 137 } });
+      expect(worker.alive).toBe(false);
+    } finally {
+      await worker.remove();
+    }
   });
 });

@@ -22,6 +22,7 @@ const ENGINE_NAME_WAIT_MS = 2_000;
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
   readonly placement = false;
+  readonly stdin = true;
   private readonly docker: Docker;
   /** The engine's host name, asked once, for the results ("which machine ran this?"). */
   private engineName?: Promise<string | undefined>;
@@ -58,7 +59,10 @@ export class DockerRuntime implements ContainerRuntime {
         Labels: spec.labels,
         StopTimeout: spec.stopGraceSeconds,
         Tty: false,
-        OpenStdin: false,
+        // As `docker run -i`: the container's stdin closes when baleen's attach ends it.
+        OpenStdin: spec.stdin === true,
+        StdinOnce: spec.stdin === true,
+        AttachStdin: spec.stdin === true,
         AttachStdout: true,
         AttachStderr: true,
         // No AutoRemove: the stopped container must still exist to copy the report out; we remove it.
@@ -69,7 +73,7 @@ export class DockerRuntime implements ContainerRuntime {
           ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
         },
       }), { beforeRetry: removeTwins });
-      return new DockerContainer(container, () => this.nameOfEngine());
+      return new DockerContainer(container, () => this.nameOfEngine(), spec.stdin === true);
     } catch (error) {
       // The last try may have made a container whose answer was lost, too: so may any failure that is not
       // the engine's answer (a broken ssh transport, a reset connection).
@@ -150,6 +154,7 @@ class DockerContainer implements CreatedContainer {
   constructor(
     private readonly container: Docker.Container,
     private readonly engineName: () => Promise<string | undefined>,
+    private readonly withStdin = false,
   ) {}
 
   get id(): string {
@@ -159,7 +164,8 @@ class DockerContainer implements CreatedContainer {
   async attach(sinks: OutputSinks): Promise<AttachedContainer> {
     let stream: NodeJS.ReadWriteStream;
     try {
-      stream = await this.container.attach({ stream: true, stdout: true, stderr: true, logs: true });
+      // With stdin, the attach is a hijacked connection: what baleen writes to it is the container's stdin.
+      stream = await this.container.attach({ stream: true, stdout: true, stderr: true, logs: true, ...(this.withStdin ? { stdin: true, hijack: true } : {}) });
     } catch (error) {
       throw toBaleenError(error, 'attaching to a container');
     }
@@ -189,6 +195,7 @@ class DockerContainer implements CreatedContainer {
       // for the exit: unlike a 'next-exit' wait sent before start, there is no race with a container that
       // finishes before the wait request reaches the engine, and no output can be missed.
       exited,
+      ...(this.withStdin ? { stdin: stream } : {}),
     };
   }
 

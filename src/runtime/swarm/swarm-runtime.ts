@@ -60,6 +60,8 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    // A bug if it gets here: a run asking for stdin on a swarm is refused before it starts.
+    if (spec.stdin) throw new Error('a Swarm service has no stdin');
     const { mode, largest, nodeCount } = await this.swarmFacts();
     checkFitsSomeNode(spec.limits, largest);
     const image = await this.pin(spec.image, nodeCount);
