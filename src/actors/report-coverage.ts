@@ -23,8 +23,12 @@ export function reportCoverageProblem(report: CucumberJson, file: string, expect
   const lines = expectedLines ?? [...statusAt.keys()].filter((line): line is number => line !== undefined);
   if (lines.length === 0) return `its Cucumber report names ${file} but no scenario of it ran`;
   const missing = lines.filter((line) => !statusAt.has(line));
-  if (missing.length === lines.length) return `its Cucumber report names no scenario of ${file}, which holds ${scenarios(lines.length)}`;
-  if (missing.length > 0) return `its Cucumber report lacks ${missing.length} of the ${scenarios(lines.length)} of ${file} (line ${missing.join(', ')})`;
+  // Scenarios at lines the client's copy has none at: the image holds another version of the file.
+  const expected = new Set(lines);
+  const elsewhere = [...statusAt.keys()].filter((line): line is number => line !== undefined && !expected.has(line));
+  const stale = elsewhere.length === 0 ? '' : `; it has scenarios at line ${elsewhere.join(', ')} instead: is the image built from this tree?`;
+  if (missing.length === lines.length) return `its Cucumber report names no scenario of ${file}, which holds ${scenarios(lines.length)}${stale}`;
+  if (missing.length > 0) return `its Cucumber report lacks ${missing.length} of the ${scenarios(lines.length)} of ${file} (line ${missing.join(', ')})${stale}`;
   const notPassed = lines.filter((line) => statusAt.get(line) !== 'passed');
   if (notPassed.length > 0) return `${notPassed.length} of the ${scenarios(lines.length)} of ${file} ran without passing (skipped: line ${notPassed.join(', ')})`;
   return undefined;

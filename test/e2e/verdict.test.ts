@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
@@ -115,5 +115,22 @@ describe('a feature passes only when its report shows every scenario ran and pas
       ['features/shapes.feature', 'passed'],
     ]);
     expect(summary.totals.scenarios).toMatchObject({ passed: 6, failed: 0 });
+  });
+
+  it('tells a feature the image holds in another version: an error naming the lines, never a pass', async () => {
+    const suite = scratch.path('stale-suite');
+    const feature = 'Feature: Stale\n  Scenario: one\n    Given the number 1\n    Then the result is 1\n';
+    await buildSuiteImage(suite, 'baleen-test-stale', { 'features/stale.feature': feature });
+    // The file changes here after the image was built: a comment line moves its scenario down by one.
+    await writeFile(join(suite, 'features/stale.feature'), `# edited\n${feature}`);
+    const reportDir = scratch.reportDir();
+    const result = await runCli(['cucumber', '--image', 'baleen-test-stale', '--files', 'features/stale.feature', '--report-dir', reportDir], { cwd: suite });
+    expect(result.code).toBe(1);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    expect(only(summary)).toMatchObject({
+      status: 'error',
+      exitCode: 0,
+      error: 'its Cucumber report names no scenario of features/stale.feature, which holds 1 scenario; it has scenarios at line 2 instead: is the image built from this tree?',
+    });
   });
 });

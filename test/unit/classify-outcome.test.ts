@@ -104,4 +104,12 @@ describe('classifyOutcome', () => {
       error: '1 of the 2 scenarios of features/f.feature ran without passing (skipped: line 7)',
     });
   });
+
+  it('says the image may hold another version of the file when the report has scenarios at other lines', () => {
+    const report = [{ name: 'F', uri: 'features/f.feature', elements: [passed(3), passed(9)] }];
+    expect(classifyOutcome({ ...base, exit: exit0, report, expectedLines: [2, 9] })).toEqual({
+      status: 'error',
+      error: 'its Cucumber report lacks 1 of the 2 scenarios of features/f.feature (line 2); it has scenarios at line 3 instead: is the image built from this tree?',
+    });
+  });
 });
