@@ -41,6 +41,13 @@ describe('a feature passes only when its report shows every scenario ran and pas
     expect(only(summary)).toMatchObject({ status: 'error', error: 'its Cucumber report lacks 1 of the 2 scenarios of features/pass.feature (line 7)' });
   });
 
+  it('does not pass a dry run: its scenarios are reported, but skipped', async () => {
+    const command = 'cucumber-js {file} --dry-run --format json:{report}';
+    const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', command]);
+    expect(code).toBe(1);
+    expect(only(summary)).toMatchObject({ status: 'error', exitCode: 0, error: '2 of the 2 scenarios of features/pass.feature ran without passing (skipped: line 2, 7)' });
+  });
+
   it('makes exit 0 without the report the template asks for an error', async () => {
     const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'echo {file} {report}']);
     expect(code).toBe(1);
