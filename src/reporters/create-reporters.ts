@@ -1,4 +1,4 @@
-import { ConsoleReporter, type Verbosity } from './console/console-reporter.js';
+import { ConsoleReporter, REPORT_DIR_COMMIT, type Verbosity } from './console/console-reporter.js';
 import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
 import { JunitReporter } from './files/junit-reporter.js';
 import { LogsReporter } from './files/logs-reporter.js';
@@ -26,8 +26,15 @@ export interface ReporterOptions {
 /** The reporters every run gets: files first, then the commit (so they exist when the console points at them), console last. */
 export function createReporters(options: ReporterOptions): ReporterMultiplexer {
   const ci = detectCiPlatform();
-  const commit = { name: 'report dir', onEnd: options.commit };
-  return new ReporterMultiplexer([...fileReporters(options), commit, ...(ci ? [ciReporter(ci, options.out)] : []), new ConsoleReporter(options)]);
+  const commit = { name: REPORT_DIR_COMMIT, onEnd: options.commit };
+  // The console runs last and names only the report files that were written (and moved into the report dir).
+  const multiplexer: ReporterMultiplexer = new ReporterMultiplexer([
+    ...fileReporters(options),
+    commit,
+    ...(ci ? [ciReporter(ci, options.out)] : []),
+    new ConsoleReporter({ ...options, unwritten: () => multiplexer.failed }),
+  ]);
+  return multiplexer;
 }
 
 /** What the CI service's log and page show beyond the console: annotations, folded output, a job summary. */

@@ -8,6 +8,8 @@ import { messageOf } from '../errors/baleen-error.js';
  */
 export class ReporterMultiplexer implements Required<Reporter> {
   readonly errors: string[] = [];
+  /** The reporters that failed at some point: their files are missing or incomplete. */
+  readonly failed = new Set<string>();
 
   constructor(
     private readonly reporters: readonly (Reporter & { readonly name: string })[],
@@ -25,6 +27,7 @@ export class ReporterMultiplexer implements Required<Reporter> {
         await reporter.onEnd?.(outcome);
       } catch (error) {
         this.errors.push(`${reporter.name} reporter: ${messageOf(error)}`);
+        this.failed.add(reporter.name);
       }
     }
   }
@@ -35,6 +38,7 @@ export class ReporterMultiplexer implements Required<Reporter> {
         call(reporter);
       } catch (error) {
         this.errors.push(`${reporter.name} reporter (${hook}): ${messageOf(error)}`);
+        this.failed.add(reporter.name);
       }
     }
   }

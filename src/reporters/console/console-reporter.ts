@@ -1,7 +1,8 @@
 import pc from 'picocolors';
 import type { FeatureResult } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
-import { formatDuration, lastLines, stripAnsi } from '../../util/text.js';
+import { terminalName, terminalText } from '../../util/terminal-text.js';
+import { formatDuration, lastLines } from '../../util/text.js';
 import { logPath } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
@@ -16,9 +17,17 @@ export interface ConsoleOptions {
   live: boolean;
   /** Where the report is found once the run ends (its files are written elsewhere first). */
   reportDir: string;
+  /** The names of the reporters (`index.html`, `junit.xml`, `logs`, …) whose files were not written. */
+  unwritten?: () => ReadonlySet<string>;
 }
 
 const FAILURE_TAIL_LINES = 20;
+
+/** The files the report points people to, by the name of the reporter that writes each (logs/ is `logs`). */
+const REPORT_FILES = ['index.html', 'cucumber.json', 'junit.xml', 'summary.json', 'logs/'];
+
+/** The name of the step that moves the written files into the report dir: when it fails, none are there. */
+export const REPORT_DIR_COMMIT = 'report dir';
 
 const mark: Record<FeatureResult['status'], string> = {
   passed: pc.green('✓ PASS '),
@@ -42,7 +51,7 @@ export class ConsoleReporter implements Reporter {
 
   onBegin(info: RunInfo): void {
     this.total = info.features.length;
-    this.print(pc.bold(`baleen: ${info.features.length} feature${info.features.length === 1 ? '' : 's'} on ${info.image}, ${info.concurrency} at a time`));
+    this.print(pc.bold(`baleen: ${info.features.length} feature${info.features.length === 1 ? '' : 's'} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
   }
 
   onFeatureState(change: FeatureStateChange): void {
@@ -54,14 +63,15 @@ export class ConsoleReporter implements Reporter {
 
   onFeatureOutput(chunk: FeatureOutputChunk): void {
     if (this.options.verbosity !== 'verbose') return;
-    const prefix = pc.dim(`[${chunk.file}] `);
-    const text = chunk.data.replace(/\n$/, '').split('\n').map((line) => prefix + line).join('\n');
+    const prefix = pc.dim(`[${terminalName(chunk.file)}] `);
+    // The command's own colours go too: what it prints must not move the cursor, retitle or clear the terminal.
+    const text = terminalText(chunk.data).replace(/\n$/, '').split('\n').map((line) => prefix + line).join('\n');
     this.print(text);
   }
 
   onFeatureRetry(result: FeatureResult): void {
     if (this.options.verbosity === 'quiet') return;
-    this.print(`${pc.yellow('↻ RETRY')} ${result.file} ${pc.dim(`(attempt ${result.attempt} ${result.status}: ${result.error ?? result.status})`)}`);
+    this.print(`${pc.yellow('↻ RETRY')} ${terminalName(result.file)} ${pc.dim(`(attempt ${result.attempt} ${result.status}: ${terminalText(result.error ?? result.status)})`)}`);
   }
 
   onFeatureResult(result: FeatureResult): void {
@@ -72,8 +82,8 @@ export class ConsoleReporter implements Reporter {
       ? pc.yellow(` flaky: passed on attempt ${result.attempt}`)
       : result.status === 'passed'
         ? ''
-        : pc.dim(` — ${result.error ?? result.status}`);
-    this.print(`${mark[result.status]} ${result.file} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
+        : pc.dim(` — ${terminalText(result.error ?? result.status)}`);
+    this.print(`${mark[result.status]} ${terminalName(result.file)} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
   }
 
   onEnd(outcome: RunOutcome): void {
@@ -87,12 +97,15 @@ export class ConsoleReporter implements Reporter {
   private printFailures(failures: FeatureResult[], reportDir: string): void {
     this.print(`\n${pc.bold(pc.red(`Failures (${failures.length}):`))}`);
     for (const result of failures) {
-      this.print(`\n${pc.bold(result.file)}: ${result.error ?? result.status}${result.node === undefined ? '' : pc.dim(` (on ${result.node})`)}`);
+      this.print(`\n${pc.bold(terminalName(result.file))}: ${terminalText(result.error ?? result.status)}${result.node === undefined ? '' : pc.dim(` (on ${terminalName(result.node)})`)}`);
       const stream = result.stderr.text.trim() ? result.stderr : result.stdout;
-      const output = stripAnsi(stream.text);
+      const output = terminalText(stream.text);
       if (output.trim()) this.print(pc.dim(indent(lastLines(output, FAILURE_TAIL_LINES))));
       if (stream.truncatedBytes > 0) this.print(pc.dim(`  (${stream.truncatedBytes} earlier bytes are only in the log file)`));
-      this.print(pc.dim(`  logs: ${reportDir}/${logPath(result.file, result.attempt, 'stdout')}, ${reportDir}/${logPath(result.file, result.attempt, 'stderr')}`));
+      if (this.isWritten('logs')) {
+        const logs = (stream: 'stdout' | 'stderr') => terminalName(`${reportDir}/${logPath(result.file, result.attempt, stream)}`);
+        this.print(pc.dim(`  logs: ${logs('stdout')}, ${logs('stderr')}`));
+      }
     }
   }
 
@@ -111,12 +124,29 @@ export class ConsoleReporter implements Reporter {
     const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
     this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
     if (outcome.info.judgedByExitCodeAlone) this.print(pc.yellow('features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran'));
-    this.print(pc.dim(`report: ${this.options.reportDir}/index.html (also cucumber.json, junit.xml, summary.json, logs/)`));
+    this.printReportFiles(this.options.reportDir);
+  }
+
+  /** Where the report is: only files that were written (a failed reporter's error is printed after this). */
+  private printReportFiles(reportDir: string): void {
+    const dir = terminalName(reportDir);
+    const written = REPORT_FILES.filter((file) => this.isWritten(file.replace(/\/$/, '')));
+    const missing = REPORT_FILES.filter((file) => !written.includes(file));
+    const others = written.filter((file) => file !== 'index.html');
+    const where = written.includes('index.html') ? `${dir}/index.html${others.length > 0 ? ` (also ${others.join(', ')})` : ''}` : `${dir}/ (${others.join(', ') || 'nothing'})`;
+    this.print(pc.dim(`report: ${where}`));
+    if (missing.length > 0) this.print(pc.red(`not written: ${missing.join(', ')} (the reason follows)`));
+  }
+
+  /** A reporter's files are in the report dir: it did not fail, nor did moving the files there. */
+  private isWritten(reporter: string): boolean {
+    const unwritten = this.options.unwritten?.() ?? new Set();
+    return !unwritten.has(reporter) && !unwritten.has(REPORT_DIR_COMMIT);
   }
 
   private liveLines(): string[] {
     const now = Date.now();
-    const lines = [...this.active].map(([file, { state, since }]) => `  ${pc.cyan(state.padEnd(10))} ${file} ${pc.dim(formatDuration(now - since))}`);
+    const lines = [...this.active].map(([file, { state, since }]) => `  ${pc.cyan(state.padEnd(10))} ${terminalName(file)} ${pc.dim(formatDuration(now - since))}`);
     const queued = this.total - this.finished - this.active.size;
     lines.push(pc.dim(`  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued`));
     return lines;

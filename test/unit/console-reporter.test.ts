@@ -1,0 +1,78 @@
+import { PassThrough } from 'node:stream';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
+import type { RunOutcome } from '../../src/domain/run-outcome.js';
+import type { ConsoleReporter as ConsoleReporterClass } from '../../src/reporters/console/console-reporter.js';
+import { ReporterMultiplexer } from '../../src/reporters/multiplexer.js';
+
+// Without colours, so that any escape in the output is one the run brought in.
+let ConsoleReporter: typeof ConsoleReporterClass;
+beforeAll(async () => {
+  vi.stubEnv('NO_COLOR', '1');
+  vi.stubEnv('FORCE_COLOR', '');
+  ({ ConsoleReporter } = await import('../../src/reporters/console/console-reporter.js'));
+});
+
+// A window title, a screen clear, a hyperlink, a cursor move, a carriage return, a bell, a C1 CSI.
+const HOSTILE = '\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[1A\roverwritten\x08\x9b2J';
+const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
+const result = (over: Partial<FeatureResult>): FeatureResult => ({
+  file: 'features/a.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'failed', exitCode: 1, durationMs: 1500,
+  stdout: tail(''), stderr: tail(''), cucumberJson: null, ...over,
+});
+const outcome = (results: FeatureResult[]): RunOutcome => ({
+  info: { runId: 'r', image: 'img', features: results.map((r) => r.file), concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/report' },
+  status: 'failed', durationMs: 2000, results, unfinished: [],
+});
+
+function capture(): { out: NodeJS.WriteStream; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { out: stream as unknown as NodeJS.WriteStream, text: () => text };
+}
+
+describe('the console and terminal escape sequences', () => {
+  it('prints file names with their control characters shown, and output and errors without them', async () => {
+    const { out, text } = capture();
+    const reporter = new ConsoleReporter({ out, verbosity: 'verbose', live: false, reportDir: '/tmp/report' });
+    const hostile = result({ file: `features/evil${HOSTILE}.feature`, error: `exited with code 1: ${HOSTILE}`, stderr: tail(`boom ${HOSTILE}\nlast line`) });
+    reporter.onBegin(outcome([hostile]).info);
+    reporter.onFeatureOutput({ file: hostile.file, attempt: 1, stream: 'stderr', data: `live ${HOSTILE}\n` });
+    reporter.onFeatureResult(hostile);
+    reporter.onEnd(outcome([hostile]));
+    // eslint-disable-next-line no-control-regex
+    expect(text()).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(text()).toContain('features/evil\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(text()).toContain('boom clickoverwritten');
+  });
+});
+
+describe('where the console says the report is', () => {
+  const run = async (failing: string[]) => {
+    const { out, text } = capture();
+    const broken = failing.map((name) => ({ name, onEnd: () => Promise.reject(new Error('disk full')) }));
+    const multiplexer: ReporterMultiplexer = new ReporterMultiplexer([...broken, new ConsoleReporter({ out, verbosity: 'normal', live: false, reportDir: '/tmp/report', unwritten: () => multiplexer.failed })]);
+    await multiplexer.onEnd(outcome([result({})]));
+    return { text: text(), errors: multiplexer.errors };
+  };
+
+  it('names every file when all were written', async () => {
+    expect((await run([])).text).toContain('report: /tmp/report/index.html (also cucumber.json, junit.xml, summary.json, logs/)\n');
+  });
+
+  it('never points at a file that was not written', async () => {
+    const { text, errors } = await run(['index.html', 'logs']);
+    expect(text).toContain('report: /tmp/report/ (cucumber.json, junit.xml, summary.json)\n');
+    expect(text).toContain('not written: index.html, logs/');
+    expect(text).not.toContain('index.html (also');
+    expect(text).not.toMatch(/logs: /);
+    expect(errors).toEqual(['index.html reporter: disk full', 'logs reporter: disk full']);
+  });
+
+  it('points at nothing when the files could not be moved into the report dir', async () => {
+    const { text } = await run(['report dir']);
+    expect(text).toContain('report: /tmp/report/ (nothing)\n');
+    expect(text).toContain('not written: index.html, cucumber.json, junit.xml, summary.json, logs/');
+  });
+});
