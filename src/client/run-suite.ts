@@ -34,7 +34,7 @@ export interface SuiteIo {
 export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCode> {
   const timingsFile = resolve(io.cwd, request.timingsFile);
   const history = await TimingHistory.load(timingsFile, (message) => io.err.write(`baleen: ${message}\n`));
-  let features = await resolveFeatures(request.files, io.cwd);
+  let features = await resolveFeatures(request.files, io.cwd, { signal: io.signal, onProgress: (message) => io.err.write(`baleen: ${message}\n`) });
   if (request.shard) {
     features = featuresOfShard(features, request.shard, history);
     if (features.length === 0) {

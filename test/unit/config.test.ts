@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,55 @@ describe('resolveFeatures', () => {
     const root = await tree({ 'suite/features/a.feature': '', 'elsewhere/b.feature': '' });
     const error = await failure(resolveFeatures(['../elsewhere/b.feature'], join(root, 'suite')));
     expect(error.message).toContain('outside the current directory');
+  });
+});
+
+describe('resolveFeatures on trees with links, and walks it must refuse', () => {
+  it('never leaves the tree and counts a file once, under its real path: a loop, a duplicate link, a link out', async () => {
+    const root = await tree({ 'features/a.feature': '', 'features/b.feature.md': '', 'shared/c.feature': '' });
+    await symlink('..', join(root, 'features/loop'));
+    await symlink('a.feature', join(root, 'features/again.feature'));
+    await symlink('../shared', join(root, 'features/shared'));
+    expect(await resolveFeatures(['features/'], root)).toEqual(['features/a.feature', 'features/b.feature.md', 'shared/c.feature']);
+    // A tree holding a link to a folder outside it: nothing outside is read, and naming it is refused.
+    const elsewhere = await tree({ 'z.feature': '' });
+    await symlink(elsewhere, join(root, 'features/out'));
+    expect(await resolveFeatures(['.'], root)).toEqual(['features/a.feature', 'features/b.feature.md', 'shared/c.feature']);
+    expect((await failure(resolveFeatures(['features/out/z.feature'], root))).message).toMatch(/leads to .*z\.feature, which is outside the current directory/);
+    expect((await failure(resolveFeatures(['features/out'], root))).message).toMatch(/outside the current directory/);
+  });
+
+  it('refuses a walk that starts outside the tree before reading it, and an empty --files', async () => {
+    const root = await tree({ 'suite/a.feature': '' });
+    const suite = join(root, 'suite');
+    for (const pattern of ['/usr', '../', '/usr/**/*.feature']) {
+      const error = await failure(resolveFeatures([pattern], suite, { maxFolders: 1 }));
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toContain('outside the current directory');
+    }
+    const empty = await failure(resolveFeatures([''], suite));
+    expect([empty.code, empty.toLine()]).toEqual(['USAGE', '--files was given an empty path: name a folder (--files features/), a feature file or a glob']);
+  });
+
+  it('refuses a walk past its folder limit, for a folder and for a glob', async () => {
+    const files = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`big/d${i}/x.feature`, '']));
+    const root = await tree(files);
+    for (const pattern of ['big', 'big/**/*.feature']) {
+      const error = await failure(resolveFeatures([pattern], root, { maxFolders: 10 }));
+      expect(error.toLine()).toBe(`--files ${pattern} reaches more than 10 folders: name the folders that hold your features (--files features/), not a whole tree`);
+    }
+    expect(await resolveFeatures(['big'], root, { maxFolders: 13 })).toHaveLength(12);
+  });
+
+  it('stops walking when its signal aborts (Ctrl-C, SIGTERM)', async () => {
+    // A chain of 40 nested folders: reading it takes 40 turns of the event loop, so the abort lands mid-walk.
+    const root = await tree({ [`${Array.from({ length: 40 }, (_, i) => `n${i}`).join('/')}/x.feature`]: '' });
+    const controller = new AbortController();
+    const walking = resolveFeatures(['.'], root, { signal: controller.signal });
+    setImmediate(() => controller.abort());
+    const error = await failure(walking);
+    expect([error.code, error.exitCode]).toEqual(['INTERRUPTED', 130]);
+    expect(await resolveFeatures(['.'], root)).toHaveLength(1);
   });
 });
 
