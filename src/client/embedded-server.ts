@@ -9,7 +9,7 @@ import { guardServerProcess } from '../server/last-resort-guard.js';
  */
 export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean): Promise<RunningServer> {
   const logger = createLogger(verbose ? 'info' : 'error');
-  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger });
+  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger, metrics: false });
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,

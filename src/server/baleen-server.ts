@@ -8,11 +8,11 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { Logger } from './logger.js';
 import { reapOrphans } from '../runtime/reaper.js';
 import { RunEngine } from './run-engine.js';
+import type { ServerMetrics } from './http/server-metrics.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
 import { HttpAuth } from './http/auth.js';
 import { createHttpRoutes } from './http/http-routes.js';
-import { ServerMetrics } from './http/server-metrics.js';
 import type { Retention } from './store/retention.js';
 import { RunStore } from './store/run-store.js';
 
@@ -33,6 +33,8 @@ export interface ServerOptions {
   /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
   dataDir?: string;
   retention?: Retention;
+  /** Serve Prometheus metrics on /metrics (default true; the client's embedded server has no scraper). */
+  metrics?: boolean;
 }
 
 export interface RunningServer {
@@ -99,11 +101,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
 /** The HTTP routes beside the WebSocket, and the watchers that feed them. */
 async function httpSide(options: ServerOptions, engine: RunEngine, wss: WebSocketServer, log: Logger) {
-  const metrics = new ServerMetrics(() => wss.clients.size);
-  engine.watch(metrics);
+  // The embedded server of one `baleen cucumber` has no scraper: it skips prom-client (and OpenTelemetry's
+  // API, which it loads), about 100 ms of CPU before the first container (fixed cost, bench/).
+  let metrics: ServerMetrics | undefined;
+  if (options.metrics !== false) {
+    const { ServerMetrics } = await import('./http/server-metrics.js');
+    metrics = new ServerMetrics(() => wss.clients.size);
+    engine.watch(metrics);
+  }
   const store = options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
   if (store) engine.watch(store);
-  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), metrics, ...(store ? { store } : {}), log });
+  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), ...(metrics ? { metrics } : {}), ...(store ? { store } : {}), log });
   return (request: IncomingMessage, response: ServerResponse) => {
     routes(request, response).catch((error: unknown) => {
       log.error({ err: error, url: request.url }, 'an HTTP request failed');

@@ -10,7 +10,8 @@ import type { ServerMetrics } from './server-metrics.js';
 export interface HttpRoutesOptions {
   runtime: ContainerRuntime;
   auth: HttpAuth;
-  metrics: ServerMetrics;
+  /** Not on the client's embedded server. */
+  metrics?: ServerMetrics;
   /** Only with `--data-dir`. */
   store?: RunStore;
   log: Logger;
@@ -33,6 +34,7 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     if (foreignOrigin(request)) return plain(response, 403, 'other origins may not read a baleen server\n');
     if (!auth.allows(request)) return plain(response, 401, 'missing or wrong token\n', { 'www-authenticate': 'Bearer' });
     if (path === '/metrics') {
+      if (!options.metrics) return plain(response, 404, 'this server keeps no metrics (it is a client\'s embedded server)\n');
       const { contentType, body } = await options.metrics.exposition();
       response.writeHead(200, { 'content-type': contentType }).end(body);
       return;
