@@ -42,6 +42,24 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/**
+ * The report of a hostile Cucumber JSON, opened with every panel open (anything hidden in one would have been
+ * parsed and run), after checking that none of its strings ran.
+ */
+async function openHostileReport(browser: Browser, name: string, features: unknown[]): Promise<OfflineView> {
+  const json = join(scratch, `${name}.json`);
+  await writeFile(json, JSON.stringify(features));
+  const outputFile = join(scratch, `${name}-report`, 'index.html');
+  await writeHtmlReport({ cucumberJsonFile: json, outputFile, title: name, metadata: {} });
+  const view = await openOffline(browser, outputFile);
+  await view.page.evaluate(() => {
+    for (const panel of document.querySelectorAll('.collapse')) panel.classList.add('in');
+  });
+  expect(await view.page.evaluate(() => window.__ran)).toBeUndefined();
+  expect(await view.page.locator('img[src="x"]').count()).toBe(0);
+  return view;
+}
+
 describe('writeHtmlReport input checks', () => {
   it('rejects a missing file, naming it', async () => {
     const missing = join(scratch, 'nope', 'cucumber.json');
@@ -218,18 +236,7 @@ describe('the HTML report, opened offline in Chromium', () => {
           }],
         },
       ];
-      const json = join(scratch, 'hostile.json');
-      await writeFile(json, JSON.stringify(hostile));
-      const outputFile = join(scratch, 'hostile-report', 'index.html');
-      await writeHtmlReport({ cucumberJsonFile: json, outputFile, title: 'hostile', metadata: {} });
-      const view = await openOffline(browser, outputFile);
-      // Open every panel, so that anything hidden in one would have been parsed and run.
-      await view.page.evaluate(() => {
-        for (const panel of document.querySelectorAll('.collapse')) panel.classList.add('in');
-      });
-
-      expect(await view.page.evaluate(() => window.__ran)).toBeUndefined();
-      expect(await view.page.locator('img[src="x"]').count()).toBe(0);
+      const view = await openHostileReport(browser, 'hostile', hostile);
       const text = await view.page.evaluate(() => document.body.innerText);
       for (const where of ['feature', 'description', 'scenario', 'step', 'header', 'cell', 'attachment', 'hook', 'media-type']) {
         expect(text, where).toContain(attack(where));
@@ -265,16 +272,7 @@ describe('the HTML report, opened offline in Chromium', () => {
           }],
         },
       ];
-      const json = join(scratch, 'hostile-arrays.json');
-      await writeFile(json, JSON.stringify(hostile));
-      const outputFile = join(scratch, 'hostile-arrays-report', 'index.html');
-      await writeHtmlReport({ cucumberJsonFile: json, outputFile, title: 'hostile arrays', metadata: {} });
-      const view = await openOffline(browser, outputFile);
-      await view.page.evaluate(() => {
-        for (const panel of document.querySelectorAll('.collapse')) panel.classList.add('in');
-      });
-      expect(await view.page.evaluate(() => window.__ran)).toBeUndefined();
-      expect(await view.page.locator('img[src="x"]').count()).toBe(0);
+      const view = await openHostileReport(browser, 'hostile-arrays', hostile);
       // Shown as the JSON it was, as text.
       const text = await view.page.evaluate(() => document.body.innerText);
       expect(text).toContain(`["<img src=x onerror=\\"window.__ran=(window.__ran||[]).concat('feature')\\">"]`);
