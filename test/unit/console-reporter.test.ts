@@ -76,3 +76,14 @@ describe('where the console says the report is', () => {
     expect(text).toContain('not written: index.html, cucumber.json, junit.xml, summary.json, logs/');
   });
 });
+
+describe('the CI logs and terminal escape sequences', () => {
+  it("fold a failed feature's output without its escapes, a name with them shown", async () => {
+    const { failureOutput, githubFold } = await import('../../src/reporters/ci/fold.js');
+    const text = failureOutput([result({ file: `features/evil${HOSTILE}.feature`, stderr: tail(`boom ${HOSTILE}\n::error::forged`) })], githubFold);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    expect(text).toContain('::group::baleen: stderr of features/evil\\x1b]0;pwned\\x07');
+    expect(text).toContain('\n ::error::forged\n');
+  });
+});

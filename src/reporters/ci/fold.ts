@@ -1,5 +1,5 @@
 import type { FeatureResult } from '../../domain/feature-run.js';
-import { stripAnsi } from '../../util/text.js';
+import { terminalName, terminalText } from '../../util/terminal-text.js';
 
 /** How a CI log folds a section away: GitHub's `::group::`, GitLab's collapsed `section_start`. */
 export interface Fold {
@@ -35,10 +35,11 @@ export function failureOutput(results: readonly FeatureResult[], fold: Fold): st
   let text = '';
   for (const result of results) {
     for (const stream of ['stdout', 'stderr'] as const) {
-      const tail = stripAnsi(result[stream].text).replace(/\n$/, '');
+      // Escape sequences and control characters (a `\r` would hide the defusing below) never reach the log.
+      const tail = terminalText(result[stream].text).replace(/\n$/, '');
       if (tail.trim() === '') continue;
       const cut = result[stream].truncatedBytes > 0 ? ` (the last ${result[stream].text.length} characters; logs/ has all of it)` : '';
-      text += fold.open(`baleen: ${stream} of ${result.file} (${result.status})${cut}`);
+      text += fold.open(`baleen: ${stream} of ${terminalName(result.file)} (${result.status})${cut}`);
       text += `${tail.replace(/^::/gm, ' ::')}\n`;
       text += fold.close();
     }
