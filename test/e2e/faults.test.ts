@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { CliProcess, runCli, startServerProcess } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, waitForNoBaleenContainers } from '../support/docker.js';
+import { junitSchemaErrors } from '../support/junit-schema.js';
 import { useScratch } from '../support/scratch.js';
 
 const scratch = useScratch('baleen-faults-');
@@ -93,7 +94,11 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       expect(result.stdout).toMatch(/flaky: passed on attempt 2/);
       expect(await readFile(join(dir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toContain('attempt 1');
       expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain('attempt 2');
-      expect(await readFile(join(dir, 'junit.xml'), 'utf8')).toContain('name="baleen.flaky" value="true"');
+      const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
+      expect(junit).toContain('name="baleen.flaky" value="true"');
+      // Surefire's element for a test that passed on a rerun, on each scenario (the failed attempt named none).
+      expect(junit.match(/<flakyFailure message="attempt 1: [^"]*" type="failed"\/>/g)).toHaveLength(2);
+      expect(junitSchemaErrors(junit)).toBe('');
       expect(await readFile(join(dir, 'index.html'), 'utf8')).toContain('features/pass.feature (passed on attempt 2)');
     });
 
