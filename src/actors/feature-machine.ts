@@ -11,7 +11,6 @@ import { formatDuration } from '../util/text.js';
 import { classifyOutcome } from './classify-outcome.js';
 import { featureScript } from './feature-script.js';
 import { createReportChannel, type ReportChannel } from './report-channel.js';
-import type { ReleaseSlot, SlotGate } from './slot-gate.js';
 
 /** How much of each stream a result carries; the whole stream goes to the observer as it arrives. */
 export const OUTPUT_TAIL_BYTES = 256 * 1024;
@@ -32,12 +31,10 @@ export interface FeatureInput {
   /** Who owns the container, for the reaper: see runtime/labels.ts. */
   owner: string;
   runtime: ContainerRuntime;
-  gate: SlotGate;
   observer: FeatureObserver;
 }
 
 interface FeatureContext extends FeatureInput {
-  release?: ReleaseSlot;
   container?: CreatedContainer;
   attached?: AttachedContainer;
   exit?: ContainerExit;
@@ -47,6 +44,9 @@ interface FeatureContext extends FeatureInput {
   stopReason?: StopReason;
   engineFailure: boolean;
   startedAt?: number;
+  /** When the container's command started running, and when it stopped running (epoch ms), for a timeline. */
+  runningAt?: number;
+  endedAt?: number;
   stdout: OutputTailBuffer;
   stderr: OutputTailBuffer;
   reportChannel: ReportChannel;
@@ -68,10 +68,10 @@ function describe(error: unknown): string {
 }
 
 /**
- * One feature file's run, following its container: queued → creating → attaching → starting → running →
+ * One attempt of a feature file, following its container: creating → attaching → starting → running →
  * collecting → removing → done. Whatever happens after the container exists, the machine passes through
- * `removing`, so no path leaves a container behind. A slot of the gate is held from `creating` until the
- * container stops running (`collecting`, or `removing` or `done` on paths that cut it short).
+ * `removing`, so no path leaves a container behind. The dispatcher spawns it once the job has a slot, and
+ * takes the slot back when the machine reports a state past the container's run (see actors/feature-launcher.ts).
  * CANCEL during a step that must not be torn in half (creating, attaching) is remembered and
  * honoured when that step ends; in collecting and removing the container has exited already, and the
  * feature keeps its real outcome.
@@ -84,7 +84,6 @@ export const featureMachine = setup({
     output: {} as FeatureResult,
   },
   actors: {
-    acquireSlot: fromPromise<ReleaseSlot, { gate: SlotGate }>(({ input, signal }) => input.gate.acquire(signal)),
     createContainer: fromPromise<CreatedContainer, FeatureContext>(({ input }) =>
       input.runtime.create({
         image: input.spec.image,
@@ -131,7 +130,8 @@ export const featureMachine = setup({
   },
   actions: {
     notify: ({ context }, state: FeatureState) => context.observer.state(context.file, context.attempt, state),
-    releaseSlot: ({ context }) => context.release?.(),
+    // The container stopped running at the first of collecting or removing, if it ever ran.
+    markEnded: assign({ endedAt: ({ context }) => context.endedAt ?? (context.runningAt === undefined ? undefined : Date.now()) }),
     // The first reason stands: an interrupt after fail-fast does not make skipped features cancelled ones.
     requestCancel: assign({ stopReason: ({ context, event }) => context.stopReason ?? event.reason }),
     // The first problem is the cause; a later one (say, removal failing after a failed start) must not hide it.
@@ -160,18 +160,8 @@ export const featureMachine = setup({
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     reportChannel: createReportChannel(randomBytes(12).toString('hex'), MAX_REPORT_BYTES),
   }),
-  initial: 'queued',
+  initial: 'creating',
   states: {
-    queued: {
-      entry: { type: 'notify', params: 'queued' },
-      invoke: {
-        src: 'acquireSlot',
-        input: ({ context }) => ({ gate: context.gate }),
-        onDone: { target: 'creating', actions: assign({ release: ({ event }) => event.output }) },
-        onError: { target: 'done', actions: problem('waiting for a slot', false) },
-      },
-      on: { CANCEL: { target: 'done', actions: 'requestCancel' } },
-    },
     creating: {
       entry: [{ type: 'notify', params: 'creating' }, assign({ startedAt: () => Date.now() })],
       invoke: {
@@ -221,7 +211,7 @@ export const featureMachine = setup({
       },
     },
     running: {
-      entry: { type: 'notify', params: 'running' },
+      entry: [{ type: 'notify', params: 'running' }, assign({ runningAt: () => Date.now() })],
       invoke: {
         src: 'awaitExit',
         input: ({ context }) => context,
@@ -249,9 +239,9 @@ export const featureMachine = setup({
       on: { CANCEL: { target: 'removing', actions: 'requestCancel' } },
     },
     collecting: {
-      // The container has exited: its slot can go to the next feature while the report is copied out and the
-      // container removed. --concurrency bounds running containers, not engine bookkeeping.
-      entry: ['releaseSlot', { type: 'notify', params: 'collecting' }],
+      // The container has exited: from here its slot can go to the next job while the report is copied out and
+      // the container removed. --concurrency bounds running containers, not engine bookkeeping.
+      entry: [{ type: 'notify', params: 'collecting' }, 'markEnded'],
       invoke: {
         src: 'collectReport',
         input: ({ context }) => context,
@@ -260,7 +250,7 @@ export const featureMachine = setup({
       },
     },
     removing: {
-      entry: ['releaseSlot', { type: 'notify', params: 'removing' }],
+      entry: [{ type: 'notify', params: 'removing' }, 'markEnded'],
       invoke: {
         src: 'removeContainer',
         input: ({ context }) => context,
@@ -270,7 +260,7 @@ export const featureMachine = setup({
     },
     done: {
       type: 'final',
-      entry: ['releaseSlot', { type: 'notify', params: 'done' }],
+      entry: { type: 'notify', params: 'done' },
     },
   },
   output: ({ context }) => toResult(context),
@@ -313,6 +303,8 @@ function toResult(context: FeatureContext): FeatureResult {
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
     engineFailure: context.engineFailure && outcome.status === 'error',
     ...(context.exit?.node === undefined ? {} : { node: context.exit.node }),
+    ...(context.runningAt === undefined ? {} : { containerStartedAt: context.runningAt }),
+    ...(context.endedAt === undefined ? {} : { containerEndedAt: context.endedAt }),
   };
 }
 

@@ -134,6 +134,7 @@ export const commandHandlers: CommandHandlers = {
       port: flags.port,
       ...(flags.token ? { token: flags.token } : {}),
       allowImages: flags.allowImage,
+      ...(flags.capacity === undefined ? {} : { capacity: flags.capacity }),
       runtime: createRuntime(engineOf(flags)),
       logger,
       ...dataDirOf(flags),

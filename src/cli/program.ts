@@ -44,6 +44,7 @@ export interface ServerFlags extends EngineFlags {
   port: number;
   token?: string;
   allowImage: string[];
+  capacity?: number;
   dataDir?: string;
   keep?: number;
   keepFor?: number;
@@ -183,6 +184,7 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .option('--port <port>', 'port to listen on', port, 5533)
     .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
     .option('--allow-image <pattern>', 'only run images matching this pattern (* is a wildcard; repeatable)', collect, [])
+    .option('--capacity <n>', 'containers at once across every client\'s runs; a run\'s --concurrency caps that run (default: the CPU count)', positiveInt('--capacity'))
     .option('--data-dir <dir>', 'keep every run\'s report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/')
     .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', positiveInt('--keep'))
     .option('--keep-for <duration>', 'with --data-dir: delete finished runs older than this, e.g. 72h', unit(parseDuration, 'a duration such as 72h or 30m'))

@@ -5,11 +5,12 @@ import { guardServerProcess } from '../server/last-resort-guard.js';
 
 /**
  * Without --server, the client starts the same server in-process on a free loopback port and talks to it
- * over the same WebSocket protocol, so there is one code path whether the server is local or shared.
+ * over the same WebSocket protocol, so there is one code path whether the server is local or shared. Its
+ * capacity is the run's concurrency: the run has the engine to itself.
  */
-export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean): Promise<RunningServer> {
+export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean, capacity: number): Promise<RunningServer> {
   const logger = createLogger(verbose ? 'info' : 'error');
-  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger, metrics: false });
+  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger, metrics: false, capacity });
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,

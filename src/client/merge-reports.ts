@@ -5,7 +5,7 @@ import type { RunOutcome } from '../domain/run-outcome.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { readResults } from '../reporters/files/results-json.js';
 import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js';
-import { TimingHistory } from '../scheduling/timing-history.js';
+import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { exitCodeOf } from './exit-code.js';
 import { stageReportDir } from '../report-dir/report-dir.js';
 import type { SuiteIo } from './run-suite.js';
@@ -32,13 +32,14 @@ export async function mergeReports(dirs: readonly string[], reportDir: string, i
   await reporter.onEnd(merged);
   for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
   // Shards each ran a part of the suite: only the merged run knows every feature's latest duration.
-  if (timingsFile !== undefined) await recordTimings(resolve(io.cwd, timingsFile), merged, io.err);
+  if (timingsFile !== undefined) await recordTimings(resolve(io.cwd, timingsFile), outcomes, io.err);
   return exitCodeOf(merged, reporter.errors.length > 0, io.err);
 }
 
-async function recordTimings(path: string, merged: RunOutcome, err: NodeJS.WritableStream): Promise<void> {
+/** Each shard's durations with the concurrency and CPUs that shard ran at. */
+async function recordTimings(path: string, shards: readonly RunOutcome[], err: NodeJS.WritableStream): Promise<void> {
   const history = await TimingHistory.load(path, (message) => err.write(`baleen: ${message}\n`));
-  history.record(merged.results);
+  for (const { results, info } of shards) history.record(results, conditionsOf(info));
   await history.save(path).catch((problem: unknown) => err.write(`baleen: could not save timings to ${path}: ${messageOf(problem)}\n`));
 }
 

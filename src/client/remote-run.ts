@@ -83,10 +83,14 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
             image: spec.image,
             features: message.features,
             concurrency: message.concurrency,
+            cpus: message.cpus,
             startedAt: new Date(),
             reportDir: options.reportDir,
             ...options.extraInfo,
           });
+        case 'run.waiting':
+          if (message.runId !== info?.runId) return;
+          return reporter.onWaiting?.(message.place);
         case 'feature.state':
           return reporter.onFeatureState?.({ file: message.file, attempt: message.attempt, state: message.state, at: message.at });
         case 'feature.output':

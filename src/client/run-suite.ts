@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { commandWritesReport, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { ParsedFeature } from '../domain/feature-plan.js';
@@ -8,9 +9,9 @@ import type { RunRequest } from '../config/run-request.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
-import { expectedWallTime, longestFirst } from '../scheduling/schedule.js';
+import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { featuresOfShard } from '../scheduling/shard.js';
-import { TimingHistory } from '../scheduling/timing-history.js';
+import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { startEmbeddedServer } from './embedded-server.js';
 import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.js';
@@ -47,13 +48,14 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const plans = await planFeatures(features, io.cwd);
   const parsed = plans.filter((plan): plan is ParsedFeature => plan.kind === 'parsed');
   const foundBeforeRun = plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : []));
-  const order = longestFirst(
-    parsed.map((plan) => plan.file),
-    history,
-  );
-  const expectedMs = expectedWallTime(order, request.concurrency, history);
+  const runnable = parsed.map((plan) => plan.file);
+  // The server's dispatcher orders the features by these; the prediction replays its rules here. The run will
+  // most likely go where the last one went (the history's CPU count), else to this host's engine.
+  const assumed = { concurrency: request.concurrency, cpus: history.latestCpus() ?? availableParallelism() };
+  const predictions = history.predictions(runnable, assumed);
+  const expectedMs = expectedWallTime(runnable, predictions, request.concurrency);
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
-  const spec = order.length > 0 ? buildSpec(request, order, expectedScenarioLines) : undefined;
+  const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
   const startedAt = new Date();
   const failedToStart = (error: unknown) => reportStartFailure(reportDir, { image: request.image, features, startedAt, error }, io.err);
@@ -75,7 +77,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   try {
     let connection: ServerConnection;
     try {
-      if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose');
+      if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose', request.concurrency);
       connection = await connectToServer(request.server ?? embedded!.url, request.token);
     } catch (error) {
       throw await failedToStart(error);
@@ -83,7 +85,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir: reportDir.staging, extraInfo, foundBeforeRun, signal: io.signal });
     connection.close();
     if (!outcome) throw await failedToStart(error);
-    history.record(outcome.results);
+    history.record(outcome.results, conditionsOf(outcome.info));
     await history.save(timingsFile).catch((problem: unknown) => io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`));
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     if (error) throw error;
@@ -110,11 +112,12 @@ async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<Star
   return failure.error;
 }
 
-function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>): RunSpec {
+function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>, predictions: Record<string, number>): RunSpec {
   const parsed = RunSpecSchema.safeParse({
     image: request.image,
     features,
     expectedScenarioLines,
+    predictions,
     command: request.command,
     workDir: request.workDir,
     beforeCommand: request.beforeCommand,

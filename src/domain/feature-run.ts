@@ -74,6 +74,11 @@ export const FeatureResultSchema = z.strictObject({
   engineFailure: z.boolean(),
   /** The host its container ran on (the engine's, or the swarm node's, hostname), when it ran and that is known. */
   node: z.string().max(255).optional(),
+  /** When its container's command started and stopped running (epoch ms), when it ran: a timeline of the run. */
+  containerStartedAt: z.number().nonnegative().optional(),
+  containerEndedAt: z.number().nonnegative().optional(),
+  /** Which of the server's slots (0 to --capacity - 1) the attempt held, for the same timeline. */
+  slot: z.number().int().nonnegative().optional(),
 });
 export type FeatureResult = z.infer<typeof FeatureResultSchema>;
 

@@ -7,6 +7,8 @@ export interface RunInfo {
   image: string;
   features: string[];
   concurrency: number;
+  /** The CPU count of the host the run's server ran on, when known (its durations are recorded with it). */
+  cpus?: number;
   startedAt: Date;
   /** Where the report files go. */
   reportDir: string;

@@ -46,6 +46,13 @@ export const ImageSchema = z.string().superRefine((image, context) => {
 });
 
 const MAX_ENV_VARIABLES = 4096;
+
+/**
+ * The most features one run may have. A larger suite is refused with a clear error before anything starts;
+ * split it across runs with --shard. The dispatcher's cost per queued job is constant, so this bounds the
+ * submit message and the server's memory rather than its speed.
+ */
+export const MAX_FEATURES_PER_RUN = 100_000;
 const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name');
 
 /**
@@ -54,7 +61,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
  */
 export const RunSpecSchema = z.strictObject({
   image: ImageSchema,
-  features: z.array(FeaturePathSchema).min(1).max(100_000),
+  features: z.array(FeaturePathSchema).min(1).max(MAX_FEATURES_PER_RUN),
   /**
    * Per feature (a key is an entry of `features`), the lines of the scenarios it must run, as the client's
    * Gherkin parser found them: every scenario and Scenario Outline row it holds, or those a filter selects.
@@ -62,6 +69,8 @@ export const RunSpecSchema = z.strictObject({
    * its report alone (it must name the feature and hold a scenario of it).
    */
   expectedScenarioLines: z.record(z.string().max(4096), z.array(z.number().int().positive()).max(1_000_000)).default({}),
+  /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
+  predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
   command: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
   reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
   workDir: z.string().startsWith('/').max(4096).optional(),

@@ -11,8 +11,9 @@ import {
  * The WebSocket protocol between a baleen client and server: one JSON object per message, each with the
  * protocol version `v` and a `type`. Both ends validate every message they receive against these schemas.
  * See docs/protocol.md. Version 2 added placement constraints, a result's node and the NOT_SWARM_MANAGER and
- * ENGINE_FAILED errors; version 3 the spec's expected scenario lines. A peer of another version is told so at
- * its first message rather than failing a validation.
+ * ENGINE_FAILED errors; version 3 the spec's expected scenario lines and predictions, `run.waiting`, the
+ * server's CPU count and a result's container times and slot. A peer of another version is told so at its
+ * first message rather than failing a validation.
  */
 export const PROTOCOL_VERSION = 3;
 
@@ -43,6 +44,15 @@ export const RunAcceptedSchema = z.strictObject({
   runId,
   features: z.array(z.string()),
   concurrency: z.number().int().positive(),
+  /** The CPU count of the server's host, which the client records with the run's durations. */
+  cpus: z.number().int().positive(),
+});
+/** The run waits for its first slot on a shared server: its place in line (1 = next), each time it changes. */
+export const RunWaitingSchema = z.strictObject({
+  ...base,
+  type: z.literal('run.waiting'),
+  runId,
+  place: z.number().int().positive(),
 });
 export const FeatureStateChangedSchema = z.strictObject({
   ...base,
@@ -98,6 +108,7 @@ export const ServerErrorSchema = z.strictObject({
 });
 export const ServerMessageSchema = z.discriminatedUnion('type', [
   RunAcceptedSchema,
+  RunWaitingSchema,
   FeatureStateChangedSchema,
   FeatureOutputSchema,
   FeatureFinishedSchema,

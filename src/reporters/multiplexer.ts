@@ -16,6 +16,7 @@ export class ReporterMultiplexer implements Required<Reporter> {
   ) {}
 
   onBegin: Required<Reporter>['onBegin'] = (info) => this.each('onBegin', (r) => r.onBegin?.(info));
+  onWaiting: Required<Reporter>['onWaiting'] = (place) => this.each('onWaiting', (r) => r.onWaiting?.(place));
   onFeatureState: Required<Reporter>['onFeatureState'] = (change) => this.each('onFeatureState', (r) => r.onFeatureState?.(change));
   onFeatureOutput: Required<Reporter>['onFeatureOutput'] = (chunk) => this.each('onFeatureOutput', (r) => r.onFeatureOutput?.(chunk));
   onFeatureRetry: Required<Reporter>['onFeatureRetry'] = (result) => this.each('onFeatureRetry', (r) => r.onFeatureRetry?.(result));

@@ -8,6 +8,8 @@ import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from
  */
 export interface Reporter {
   onBegin?(info: RunInfo): void;
+  /** The run waits for its first slot on a shared server: its place in line (1 = next). */
+  onWaiting?(place: number): void;
   onFeatureState?(change: FeatureStateChange): void;
   onFeatureOutput?(chunk: FeatureOutputChunk): void;
   /** An attempt that failed and is about to run again in a fresh container. */

@@ -9,22 +9,64 @@ const KEPT_DURATIONS = 5;
 
 export const DEFAULT_TIMINGS_FILE = '.baleen/timings.json';
 
+/** How a run ran: how many containers at once, on how many CPUs. */
+export interface RunConditions {
+  concurrency: number;
+  cpus: number;
+}
+
+/** What a run's durations are recorded with; a run from before CPU counts were known counts as one per container. */
+export function conditionsOf(info: { concurrency: number; cpus?: number }): RunConditions {
+  return { concurrency: info.concurrency, cpus: info.cpus ?? info.concurrency };
+}
+
+/** What a duration of a version-1 file (which recorded none) is taken to have run at: every container had a CPU. */
+const UNLOADED: RunConditions = { concurrency: 1, cpus: 1 };
+
+/**
+ * How much longer a container takes when `concurrency` containers share `cpus` CPUs: 1 while each has a CPU
+ * of its own, in proportion beyond (4 containers on 2 CPUs each take about twice as long).
+ */
+export function loadFactor({ concurrency, cpus }: RunConditions): number {
+  return Math.max(1, concurrency / cpus);
+}
+
+const DurationSchema = z.strictObject({
+  ms: z.number().nonnegative(),
+  concurrency: z.number().int().positive(),
+  cpus: z.number().int().positive(),
+});
+type Duration = z.infer<typeof DurationSchema>;
+
 const TimingsFileSchema = z.strictObject({
-  version: z.literal(1),
-  features: z.record(z.string(), z.strictObject({ durationsMs: z.array(z.number().nonnegative()).max(KEPT_DURATIONS) })),
+  version: z.literal(2),
+  features: z.record(z.string(), z.array(DurationSchema).max(KEPT_DURATIONS)),
 });
 type TimingsFile = z.infer<typeof TimingsFileSchema>;
 
+/** Version 1 kept bare durations; they are read as run unloaded, and the file is rewritten as version 2. */
+const TimingsFileV1Schema = z
+  .strictObject({
+    version: z.literal(1),
+    features: z.record(z.string(), z.strictObject({ durationsMs: z.array(z.number().nonnegative()).max(KEPT_DURATIONS) })),
+  })
+  .transform(({ features }): TimingsFile => ({
+    version: 2,
+    features: Object.fromEntries(Object.entries(features).map(([file, { durationsMs }]) => [file, durationsMs.map((ms) => ({ ms, ...UNLOADED }))])),
+  }));
+
 /**
- * Each feature's last few durations, kept between runs (CI caches the file) so that the scheduler can start
- * long features first and shards can be balanced. A missing or unreadable file is an empty history: timing
- * is an optimisation and must never fail a run.
+ * Each feature's last few durations, each with the concurrency and CPU count it ran at, kept between runs (CI
+ * caches the file) so that the dispatcher can start long features first and shards can be balanced. A
+ * prediction is the median of the durations brought to one container per CPU, then scaled to the conditions
+ * asked about: a history taken at concurrency 2 on 2 CPUs predicts twice as long for concurrency 4 there. A
+ * missing or unreadable file is an empty history: timing is an optimisation and must never fail a run.
  */
 export class TimingHistory {
   private constructor(private readonly data: TimingsFile) {}
 
   static empty(): TimingHistory {
-    return new TimingHistory({ version: 1, features: {} });
+    return new TimingHistory({ version: 2, features: {} });
   }
 
   static async load(path: string, warn: (message: string) => void = () => {}): Promise<TimingHistory> {
@@ -35,24 +77,45 @@ export class TimingHistory {
       return TimingHistory.empty();
     }
     try {
-      return new TimingHistory(TimingsFileSchema.parse(JSON.parse(text)));
+      return new TimingHistory(z.union([TimingsFileSchema, TimingsFileV1Schema]).parse(JSON.parse(text)));
     } catch {
       warn(`ignoring ${path}: not a baleen timings file (it will be rewritten after this run)`);
       return TimingHistory.empty();
     }
   }
 
-  /** The expected duration of a feature, or undefined if it never ran. */
-  predict(file: string): number | undefined {
-    return median(this.data.features[file]?.durationsMs ?? []);
+  /** The expected duration of a feature run under `at`, or undefined if it never ran. */
+  predict(file: string, at: RunConditions = UNLOADED): number | undefined {
+    const unloaded = median((this.data.features[file] ?? []).map((run) => run.ms / loadFactor(run)));
+    return unloaded === undefined ? undefined : unloaded * loadFactor(at);
   }
 
-  /** Records the durations of features that ran to the end (errors and interruptions say nothing of speed). */
-  record(results: readonly FeatureResult[]): void {
+  /** The predicted duration under `at` of each of `features` that has a history, for the dispatcher's order. */
+  predictions(features: readonly string[], at: RunConditions = UNLOADED): Record<string, number> {
+    const known: Record<string, number> = {};
+    for (const file of features) {
+      const predicted = this.predict(file, at);
+      if (predicted !== undefined) known[file] = Math.round(predicted);
+    }
+    return known;
+  }
+
+  /** The CPU count of the most recent duration recorded, if any: where the next run most likely runs. */
+  latestCpus(): number | undefined {
+    let latest: Duration | undefined;
+    for (const runs of Object.values(this.data.features)) latest = runs.at(-1) ?? latest;
+    return latest?.cpus;
+  }
+
+  /**
+   * Records the durations of features that ran to the end under `at` (errors and interruptions say nothing of
+   * speed).
+   */
+  record(results: readonly FeatureResult[], at: RunConditions): void {
     for (const result of results) {
       if (result.status !== 'passed' && result.status !== 'failed') continue;
-      const past = this.data.features[result.file]?.durationsMs ?? [];
-      this.data.features[result.file] = { durationsMs: [...past, Math.round(result.durationMs)].slice(-KEPT_DURATIONS) };
+      const past = this.data.features[result.file] ?? [];
+      this.data.features[result.file] = [...past, { ms: Math.round(result.durationMs), ...at }].slice(-KEPT_DURATIONS);
     }
   }
 

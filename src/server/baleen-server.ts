@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { BaleenError } from '../errors/baleen-error.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
@@ -28,6 +29,8 @@ export interface ServerOptions {
   allowImages?: string[];
   runtime: ContainerRuntime;
   logger: Logger;
+  /** Containers at once across every client's runs (default: the CPU count); a run's concurrency caps that run. */
+  capacity?: number;
   /** How often clients are pinged; one that misses a ping is dropped at the next (default 30 s). */
   heartbeatMs?: number;
   /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
@@ -53,7 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const serverId = randomUUID();
   const log = options.logger.child({ serverId });
-  const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'));
+  const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'), options.capacity ?? availableParallelism());
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const http = createServer(await httpSide(options, engine, wss, log));
@@ -106,7 +109,7 @@ async function httpSide(options: ServerOptions, engine: RunEngine, wss: WebSocke
   let metrics: ServerMetrics | undefined;
   if (options.metrics !== false) {
     const { ServerMetrics } = await import('./http/server-metrics.js');
-    metrics = new ServerMetrics(() => wss.clients.size);
+    metrics = new ServerMetrics(() => wss.clients.size, engine.dispatcher);
     engine.watch(metrics);
   }
   const store = options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);

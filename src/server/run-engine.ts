@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { createActor, toPromise } from 'xstate';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { thisOwner } from '../runtime/reaper.js';
 import { BaleenError } from '../errors/baleen-error.js';
 import { imageAllowed } from './image-policy.js';
-import { runMachine, type RunObserver, type RunOutput } from '../actors/run-machine.js';
 import { inRun } from './run-context.js';
 import { createRunFeed, type RunWatcher } from './run-watch.js';
+import { Dispatcher } from '../dispatcher/dispatcher.js';
+import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
+import { featureLauncher } from '../actors/feature-launcher.js';
 
 export interface PreparedRun {
   readonly runId: string;
-  /** Spawns the run's actors; observer callbacks begin at once (every feature reports `queued`). */
+  /** Queues the run's features with the dispatcher, which starts them as slots free up. */
   start(observer: RunObserver): StartedRun;
 }
 
@@ -24,12 +25,14 @@ export interface StartedRun {
 
 /**
  * Starts runs on one container runtime. It checks what would make every feature fail the same way (no
- * engine, no image) before accepting a run, so the client gets one clear error instead of N.
+ * engine, no image) before accepting a run, so the client gets one clear error instead of N. Every run goes
+ * to the one dispatcher, which shares the server's capacity between them.
  */
 export class RunEngine {
   private readonly live = new Map<string, StartedRun>();
   private readonly watchers: RunWatcher[] = [];
   private closing = false;
+  readonly dispatcher: Dispatcher;
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -37,7 +40,13 @@ export class RunEngine {
     private readonly allowedImages: readonly string[] = [],
     /** Where a watcher's failure is told; it never stops a run. */
     private readonly onWatcherError: (error: unknown) => void = () => undefined,
-  ) {}
+    /** Containers at once across every run (baleen server --capacity). */
+    capacity = 1,
+  ) {
+    const launcher = featureLauncher({ serverId, owner: thisOwner(), runtime });
+    // Everything a job's actor sets going carries its run's id, whichever run's event admitted it.
+    this.dispatcher = new Dispatcher(capacity, { ...launcher, launch: (job, ...rest) => inRun(job.runId, () => launcher.launch(job, ...rest)) });
+  }
 
   /** Lets `watcher` follow every run started from now on, and every run the engine refuses. */
   watch(watcher: RunWatcher): void {
@@ -75,26 +84,17 @@ export class RunEngine {
     const info = { runId, image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: '' };
     const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
     const feed = createRunFeed(info, reporters, observer, this.onWatcherError);
-    const actor = createActor(runMachine, {
-      input: { runId, serverId: this.serverId, owner: thisOwner(), spec, runtime: this.runtime, observer: feed.observer },
-    });
+    // Everything the run sets going carries its id, so an error nobody caught names its run.
+    const dispatched = inRun(runId, () => this.dispatcher.submit(runId, spec, feed.observer));
     // The run is over for its client once the watchers have it too: a stored report is complete by then.
-    const finished = toPromise(actor)
-      .then(
-        async (output) => {
-          await feed.end(output);
-          return output;
-        },
-        async (error: unknown) => {
-          await feed.end(undefined);
-          throw error;
-        },
-      )
+    const finished = dispatched.finished
+      .then(async (output) => {
+        await feed.end(output);
+        return output;
+      })
       .finally(() => this.live.delete(runId));
-    const run: StartedRun = { runId, cancel: () => actor.send({ type: 'CANCEL' }), finished };
+    const run: StartedRun = { runId, cancel: () => inRun(runId, dispatched.cancel), finished };
     this.live.set(runId, run);
-    // Everything the run's actors set going carries its id, so an error nobody caught names its run.
-    inRun(runId, () => actor.start());
     return run;
   }
 

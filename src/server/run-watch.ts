@@ -1,7 +1,7 @@
 import type { FeatureResult } from '../domain/feature-run.js';
 import { outcomeOf, type RunInfo } from '../domain/run-outcome.js';
 import type { BaleenError } from '../errors/baleen-error.js';
-import type { RunObserver, RunOutput } from '../actors/run-machine.js';
+import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { Utf8Chunks } from '../util/utf8-chunks.js';
 
@@ -53,6 +53,9 @@ export function createRunFeed(info: RunInfo, reporters: readonly Reporter[], cli
         if (reporters.length === 0) return;
         const data = text.write(file, attempt, stream, chunk);
         if (data !== '') each((reporter) => reporter.onFeatureOutput?.({ file, attempt, stream, data }));
+      },
+      waiting(place) {
+        client.waiting(place);
       },
       result(result, final) {
         client.result(result, final);

@@ -1,8 +1,9 @@
+import { availableParallelism } from 'node:os';
 import type { WebSocket } from 'ws';
 import { BaleenError, ExitCode, messageOf } from '../errors/baleen-error.js';
 import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
 import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
-import type { RunObserver } from '../actors/run-machine.js';
+import type { RunObserver } from '../dispatcher/run-observer.js';
 import type { Logger } from './logger.js';
 import type { RunEngine, StartedRun } from './run-engine.js';
 import { TokenBucket } from './rate-limit.js';
@@ -80,7 +81,7 @@ export class Session {
     if (!this.isOpen()) return;
     const { runId } = prepared;
     this.log.info({ runId, image: spec.image, features: spec.features.length, concurrency: spec.concurrency }, 'run accepted');
-    this.send({ type: 'run.accepted', requestId, runId, features: spec.features, concurrency: spec.concurrency });
+    this.send({ type: 'run.accepted', requestId, runId, features: spec.features, concurrency: spec.concurrency, cpus: availableParallelism() });
     let run: StartedRun;
     try {
       run = prepared.start(this.observerFor(runId));
@@ -108,6 +109,7 @@ export class Session {
         const data = text.write(file, attempt, stream, chunk);
         if (data !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data });
       },
+      waiting: (place) => this.send({ type: 'run.waiting', runId, place }),
       result: (result, final) => {
         const { file, attempt } = result;
         for (const { stream, data } of text.end(file, attempt)) this.send({ type: 'feature.output', runId, file, attempt, stream, data });

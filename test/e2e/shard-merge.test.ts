@@ -17,10 +17,10 @@ describe('timing history, sharding and merging', () => {
     const timings = scratch.path('timings.json');
     const first = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--report-dir', scratch.path('r0')]);
     expect(first.code).toBe(1);
-    const recorded = JSON.parse(await readFile(timings, 'utf8')) as { features: Record<string, { durationsMs: number[] }> };
+    const recorded = JSON.parse(await readFile(timings, 'utf8')) as { features: Record<string, { ms: number; concurrency: number; cpus: number }[]> };
     expect(Object.keys(recorded.features).sort()).toEqual([...FILES].sort());
 
-    recorded.features['features/with space.feature'] = { durationsMs: [60_000] };
+    recorded.features['features/with space.feature'] = [{ ms: 60_000, concurrency: 1, cpus: 1 }];
     await writeFile(timings, JSON.stringify(recorded));
     const second = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--concurrency', '1', '--report-dir', scratch.path('r1')]);
     // One slot: features finish in the order they start.

@@ -16,6 +16,8 @@ export interface FakeBehaviour {
   report?: string;
   failCreate?: Error;
   failStart?: Error;
+  /** The container runs this long before it exits (default: it exits at the next turn of the event loop). */
+  runsForMs?: number;
   /** The container runs until removed (for cancellation tests). */
   hang?: boolean;
   /** The start waits for a node that never comes, until its signal aborts it (a cluster's pending task). */
@@ -58,6 +60,7 @@ export class FakeRuntime implements ContainerRuntime {
     this.created.push(spec);
     const id = `fake-${++this.next}`;
     let kill: (() => void) | undefined;
+    let removed = false;
     const runtime = this;
     return {
       id,
@@ -78,6 +81,8 @@ export class FakeRuntime implements ContainerRuntime {
               );
             }
             await behaviour.startWhen;
+            // As on an engine: a container removed while its start was on the way does not run.
+            if (removed) throw new Error(`no such container: ${id}`);
             runtime.running++;
             runtime.maxRunning = Math.max(runtime.maxRunning, runtime.running);
             const done = (exitCode: number) => {
@@ -88,7 +93,8 @@ export class FakeRuntime implements ContainerRuntime {
               kill = () => done(137);
               return;
             }
-            setImmediate(() => {
+            const exit = (run: () => void) => (behaviour.runsForMs === undefined ? setImmediate(run) : setTimeout(run, behaviour.runsForMs));
+            exit(() => {
               if (behaviour.stdout) sinks.stdout(Buffer.from(behaviour.stdout));
               if (behaviour.stderr) sinks.stderr(Buffer.from(behaviour.stderr));
               sinks.end?.();
@@ -105,6 +111,7 @@ export class FakeRuntime implements ContainerRuntime {
       },
       async remove() {
         kill?.();
+        removed = true;
         runtime.removed.push(id);
       },
     };

@@ -16,7 +16,7 @@ describe('what a run loads before its first container', () => {
     await import('../../src/client/run-suite.js');
     const { startEmbeddedServer } = await import('../../src/client/embedded-server.js');
     // The embedded server itself, started (on an engine that is not there: nothing here needs one) and closed.
-    const server = await startEmbeddedServer({ runtime: 'docker', dockerHost: 'unix:///nonexistent/docker.sock' }, false);
+    const server = await startEmbeddedServer({ runtime: 'docker', dockerHost: 'unix:///nonexistent/docker.sock' }, false, 1);
     await server.close();
     expect(loaded(/node_modules\/(@grpc|protobufjs|ssh2|tar-stream|yaml|xmlbuilder2|cucumber-html-reporter|lodash|serve-static|prom-client|@opentelemetry)\//)).toEqual([]);
     // Transforming and importing the whole CLI took 4.5 to 5.1 s on a loaded 2-core machine: past vitest's

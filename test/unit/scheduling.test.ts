@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import { expectedWallTime, longestFirst } from '../../src/scheduling/schedule.js';
+import { expectedWallTime } from '../../src/dispatcher/expected-wall-time.js';
+import { longestFirst } from '../../src/dispatcher/order-strategy.js';
 import { featuresOfShard, parseShard } from '../../src/scheduling/shard.js';
 import { TimingHistory } from '../../src/scheduling/timing-history.js';
 
@@ -11,23 +12,52 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 const tail = { text: '', totalBytes: 0, truncatedBytes: 0 };
+/** One container a CPU: durations taken as they are. */
+const alone = { concurrency: 1, cpus: 1 };
 const result = (file: string, durationMs: number, status: FeatureResult['status'] = 'passed'): FeatureResult => ({
   file, durationMs, status, attempt: 1, flaky: false, previousAttempts: [], exitCode: 0, stdout: tail, stderr: tail, cucumberJson: null, engineFailure: false,
 });
 
 function historyOf(durations: Record<string, number>): TimingHistory {
   const history = TimingHistory.empty();
-  history.record(Object.entries(durations).map(([file, ms]) => result(file, ms)));
+  history.record(Object.entries(durations).map(([file, ms]) => result(file, ms)), alone);
   return history;
 }
 
 describe('TimingHistory', () => {
   it('predicts the median of the last five durations, ignoring errors and interruptions', () => {
     const history = TimingHistory.empty();
-    for (const ms of [100, 900, 200, 300, 5000, 250]) history.record([result('a', ms)]);
-    history.record([result('a', 99_999, 'error'), result('b', 10, 'cancelled')]);
+    for (const ms of [100, 900, 200, 300, 5000, 250]) history.record([result('a', ms)], alone);
+    history.record([result('a', 99_999, 'error'), result('b', 10, 'cancelled')], alone);
     expect(history.predict('a')).toBe(300); // of 900, 200, 300, 5000, 250
     expect(history.predict('b')).toBeUndefined();
+  });
+
+  it('takes a true median: with two durations, their mean, so one slow run does not set the prediction', () => {
+    const history = TimingHistory.empty();
+    history.record([result('a', 100)], alone);
+    history.record([result('a', 900)], alone);
+    expect(history.predict('a')).toBe(500);
+  });
+
+  it('scales a prediction to the concurrency and CPUs asked about, from those each duration ran at', () => {
+    // Taken at concurrency 2 on 2 CPUs (each container had a CPU): at concurrency 4 on 2 CPUs, twice as long.
+    const history = TimingHistory.empty();
+    history.record([result('a', 309_000)], { concurrency: 2, cpus: 2 });
+    expect(history.predict('a', { concurrency: 4, cpus: 2 })).toBe(618_000);
+    // Taken at concurrency 8 on 2 CPUs (four containers a CPU): alone it takes a quarter of that.
+    history.record([result('b', 40_000)], { concurrency: 8, cpus: 2 });
+    expect(history.predict('b', { concurrency: 1, cpus: 2 })).toBe(10_000);
+    expect(history.predictions(['a', 'b', 'new'], { concurrency: 2, cpus: 2 })).toEqual({ a: 309_000, b: 10_000 });
+    expect(history.latestCpus()).toBe(2);
+  });
+
+  it('reads a version-1 file (bare durations) as durations run one container a CPU', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baleen-timings-'));
+    dirs.push(dir);
+    const path = join(dir, 'timings.json');
+    await writeFile(path, JSON.stringify({ version: 1, features: { 'a.feature': { durationsMs: [1000, 3000] } } }));
+    expect((await TimingHistory.load(path)).predict('a.feature', { concurrency: 4, cpus: 2 })).toBe(4000);
   });
 
   it('round-trips through its file and treats a corrupt file as empty, with a warning', async () => {
@@ -46,16 +76,16 @@ describe('TimingHistory', () => {
 describe('longestFirst', () => {
   it('starts unknown features first, then the longest known', () => {
     const history = historyOf({ short: 100, long: 9000, mid: 2000 });
-    expect(longestFirst(['long', 'mid', 'new-b', 'short', 'new-a'], history)).toEqual(['new-b', 'new-a', 'long', 'mid', 'short']);
+    expect(longestFirst(['long', 'mid', 'new-b', 'short', 'new-a'], history.predictions(['long', 'mid', 'short']))).toEqual(['new-b', 'new-a', 'long', 'mid', 'short']);
   });
 
   it('beats name order on a skewed suite, by the simulated wall time', () => {
     const durations = { a: 1000, b: 1000, c: 1000, d: 1000, z: 4000 };
-    const history = historyOf(durations);
     const byName = Object.keys(durations);
-    expect(expectedWallTime(byName, 2, history)).toBe(6000);
-    expect(expectedWallTime(longestFirst(byName, history), 2, history)).toBe(4000);
-    expect(expectedWallTime(byName, 2, TimingHistory.empty())).toBeUndefined();
+    const nameOrder = (features: readonly string[]) => [...features];
+    expect(expectedWallTime(byName, durations, 2, nameOrder)).toBe(6000);
+    expect(expectedWallTime(byName, durations, 2, longestFirst)).toBe(4000);
+    expect(expectedWallTime(byName, {}, 2)).toBeUndefined();
   });
 });
 

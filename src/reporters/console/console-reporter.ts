@@ -54,6 +54,11 @@ export class ConsoleReporter implements Reporter {
     this.print(pc.bold(`baleen: ${info.features.length} feature${info.features.length === 1 ? '' : 's'} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
   }
 
+  onWaiting(place: number): void {
+    if (this.options.verbosity === 'quiet') return;
+    this.print(pc.dim(`waiting for a free slot on the server: ${place === 1 ? 'next in line' : `place ${place} in line`}`));
+  }
+
   onFeatureState(change: FeatureStateChange): void {
     if (change.state === 'queued' || change.state === 'done') this.active.delete(change.file);
     else if (change.attempt > 1) this.active.set(change.file, { state: `${change.state} (attempt ${change.attempt})`, since: change.at });

@@ -12,13 +12,14 @@ export const RESULTS_JSON_FILE = 'results.json';
 
 /** The whole outcome as data, so that another process (`baleen merge`) can rebuild every report from it. */
 const ResultsFileSchema = z.strictObject({
-  // 2 added a result's `node`; files of version 1 (without it) are read as they are.
-  version: z.union([z.literal(1), z.literal(2)]),
+  // 2 added a result's `node`, 3 the run's `cpus`; older files (without them) are read as they are.
+  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
   info: z.strictObject({
     runId: z.string(),
     image: z.string(),
     features: z.array(z.string()),
     concurrency: z.number(),
+    cpus: z.number().int().positive().optional(),
     startedAt: z.iso.datetime(),
     expectedMs: z.number().optional(),
     shard: z.strictObject({ index: z.number(), total: z.number() }).optional(),
@@ -36,7 +37,7 @@ export class ResultsJsonReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const { reportDir: _local, ...info } = outcome.info;
-    const file = { version: 2, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
+    const file = { version: 3, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
     await writeFileAtomic(join(outcome.info.reportDir, RESULTS_JSON_FILE), JSON.stringify(file));
   }
 }

@@ -16,7 +16,6 @@ export class ServerMetrics implements RunWatcher {
   readonly registry = new Registry();
   /** Each live feature attempt's state, by run: containers running and jobs queued are counted from it. */
   private readonly states = new Map<string, Map<string, FeatureState>>();
-  private readonly slots = new Map<string, number>();
   private readonly runs = new Counter({ name: 'baleen_runs_total', help: 'Runs finished, by status', labelNames: ['status'], registers: [this.registry] });
   private readonly features = new Counter({ name: 'baleen_features_total', help: 'Features finished (after their retries), by status', labelNames: ['status'], registers: [this.registry] });
   private readonly engineErrors = new Counter({
@@ -38,7 +37,8 @@ export class ServerMetrics implements RunWatcher {
     registers: [this.registry],
   });
 
-  constructor(connectedClients: () => number) {
+  /** `load`: what the dispatcher holds, read at each scrape. */
+  constructor(connectedClients: () => number, load: { readonly queued: number; readonly capacity: number }) {
     // Every status starts at 0, so that rate() and absent() see the series before the first run.
     for (const status of RunStatusSchema.options) this.runs.inc({ status }, 0);
     for (const status of FeatureStatusSchema.options) this.features.inc({ status }, 0);
@@ -51,9 +51,8 @@ export class ServerMetrics implements RunWatcher {
       new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
     gauge('baleen_runs_active', 'Runs started and not yet finished', () => this.states.size);
     gauge('baleen_containers_running', 'Containers whose command is running', count((state) => RUNNING.has(state)));
-    // Each run has its own --concurrency slots today; the server's capacity is what its live runs hold.
-    gauge('baleen_jobs_queued', 'Features of live runs waiting for a free slot', count((state) => state === 'queued'));
-    gauge('baleen_capacity_slots', 'Slots (containers at once) of the live runs together', () => [...this.slots.values()].reduce((a, b) => a + b, 0));
+    gauge('baleen_jobs_queued', 'Jobs (feature attempts) of live runs waiting in the dispatcher for a free slot', () => load.queued);
+    gauge('baleen_capacity_slots', 'Containers the server runs at once across every run (its --capacity)', () => load.capacity);
     gauge('baleen_clients_connected', 'WebSocket clients connected', connectedClients);
   }
 
@@ -61,11 +60,9 @@ export class ServerMetrics implements RunWatcher {
     const states = new Map<string, FeatureState>();
     const creatingSince = new Map<string, number>();
     this.states.set(info.runId, states);
-    this.slots.set(info.runId, info.concurrency);
     const keyOf = (file: string, attempt: number) => `${attempt}\0${file}`;
     const forget = () => {
       this.states.delete(info.runId);
-      this.slots.delete(info.runId);
     };
     return {
       onFeatureState: ({ file, attempt, state, at }) => {

@@ -1,11 +1,16 @@
-import { createActor, toPromise } from 'xstate';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runMachine, type RunObserver } from '../../src/actors/run-machine.js';
+import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
+import type { RunObserver } from '../../src/dispatcher/run-observer.js';
+import { featureLauncher } from '../../src/actors/feature-launcher.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
-// State-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
+// Dispatcher and state-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
+function launch(runtime: FakeRuntime, capacity: number) {
+  return new Dispatcher(capacity, featureLauncher({ serverId: 's1', owner: 'host/1', runtime }));
+}
+
 function run(
   features: string[],
   behaviour: (file: string, attempt: number) => FakeBehaviour,
@@ -24,27 +29,26 @@ function run(
   const observer: RunObserver = {
     state: (file, attempt, state) => states.set(file, [...(states.get(file) ?? []), attempt > 1 ? `${state}#${attempt}` : state]),
     output: () => {},
+    waiting: () => {},
     result: (result, final) => {
       if (final) results.push(result);
       else retried.push(result);
     },
   };
   const spec = RunSpecSchema.parse({ image: 'img', features, concurrency, ...options });
-  const actor = createActor(runMachine, { input: { runId: 'r1', serverId: 's1', owner: 'host/1', spec, runtime, observer } });
-  const done = toPromise(actor);
-  actor.start();
-  return { actor, done, runtime, states, results, retried };
+  const dispatched = launch(runtime, concurrency).submit('r1', spec, observer);
+  return { actor: { send: (_: { type: 'CANCEL' }) => dispatched.cancel() }, done: dispatched.finished, runtime, states, results, retried };
 }
 
 /** A report that shows the feature's one scenario (at line 2) ran and passed. */
 const report = (file: string) => JSON.stringify([{ name: 'F', uri: file, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }]);
 
-describe('run machine', () => {
+describe('dispatcher with feature actors', () => {
   it('takes every feature through the container states in order and removes every container', async () => {
     const { done, runtime, states, results } = run(['a.feature', 'b.feature', 'c.feature'], (file) => ({ report: report(file) }));
     expect(await done).toMatchObject({ status: 'passed' });
     for (const file of ['a.feature', 'b.feature', 'c.feature']) {
-      expect(states.get(file)).toEqual(['queued', 'creating', 'attaching', 'starting', 'running', 'collecting', 'removing', 'done']);
+      expect(states.get(file)).toEqual(['creating', 'attaching', 'starting', 'running', 'collecting', 'removing', 'done']);
     }
     expect(results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
     expect(runtime.removed).toHaveLength(3);
@@ -56,6 +60,21 @@ describe('run machine', () => {
     await done;
     expect(runtime.maxRunning).toBe(3);
     expect(runtime.removed).toHaveLength(12);
+  });
+
+  it('records each result\'s slot and container start and end, so that the run can be drawn as a timeline', async () => {
+    const files = Array.from({ length: 9 }, (_, i) => `f${i}.feature`);
+    const { done, results } = run(files, (file) => ({ report: report(file), runsForMs: 5 }), 3);
+    await done;
+    expect(new Set(results.map((r) => r.slot))).toEqual(new Set([0, 1, 2]));
+    for (const slot of [0, 1, 2]) {
+      const spans = results.filter((r) => r.slot === slot).sort((a, b) => a.containerStartedAt! - b.containerStartedAt!);
+      spans.forEach((span, i) => {
+        expect(span.containerEndedAt!).toBeGreaterThanOrEqual(span.containerStartedAt!);
+        // One container at a time in a slot: each starts after the one before it in that slot stopped.
+        if (i > 0) expect(span.containerStartedAt!).toBeGreaterThanOrEqual(spans[i - 1]!.containerEndedAt!);
+      });
+    }
   });
 
   it('marks the run failed when one feature fails, keeping its stderr', async () => {
@@ -73,7 +92,7 @@ describe('run machine', () => {
     await done;
     expect(results[0]).toMatchObject({ status: 'error', error: 'could not create the container: no space left' });
     expect(runtime.removed).toHaveLength(0);
-    expect(states.get('a.feature')).toEqual(['queued', 'creating', 'done']);
+    expect(states.get('a.feature')).toEqual(['creating', 'done']);
   });
 
   it('removes the container when start fails', async () => {
@@ -95,7 +114,8 @@ describe('run machine', () => {
     expect(results.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(runtime.created).toHaveLength(2);
     expect(runtime.removed).toHaveLength(2);
-    expect(states.get('c.feature')).toEqual(['queued', 'done']);
+    // c never got a slot: no actor, no container, no state; only its result.
+    expect(states.get('c.feature')).toBeUndefined();
   });
 
   it('on CANCEL while a start waits for a node, aborts the wait and removes the container at once', async () => {
@@ -109,7 +129,7 @@ describe('run machine', () => {
     expect(results.map((r) => r.status)).toEqual(['cancelled']);
     expect(runtime.abortedStarts).toBe(1);
     expect(runtime.removed).toEqual(['fake-1']);
-    expect(states.get('a.feature')).toEqual(['queued', 'creating', 'attaching', 'starting', 'removing', 'done']);
+    expect(states.get('a.feature')).toEqual(['creating', 'attaching', 'starting', 'removing', 'done']);
   });
 
   it('counts a start that waits for a node against --timeout', async () => {
@@ -191,12 +211,11 @@ describe('run machine', () => {
         if (file === 'boom.feature' && state === 'running') throw new Error('observer bug');
       },
       output: () => {},
+      waiting: () => {},
       result: (result, final) => final && results.push(result),
     };
     const spec = RunSpecSchema.parse({ image: 'img', features: ['boom.feature', 'ok.feature'], concurrency: 2 });
-    const actor = createActor(runMachine, { input: { runId: 'r', serverId: 's', owner: 'h/1', spec, runtime, observer } });
-    const done = toPromise(actor);
-    actor.start();
+    const done = launch(runtime, 2).submit('r', spec, observer).finished;
     expect(await done).toMatchObject({ status: 'failed' });
     expect(results.map((r) => [r.file, r.status])).toEqual(expect.arrayContaining([['boom.feature', 'error'], ['ok.feature', 'passed']]));
     expect(results.find((r) => r.file === 'boom.feature')!.error).toContain('observer bug');

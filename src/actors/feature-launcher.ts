@@ -1,0 +1,71 @@
+import { createActor } from 'xstate';
+import type { FeatureState } from '../domain/feature-run.js';
+import type { Job } from '../dispatcher/job.js';
+import type { JobLauncher } from '../dispatcher/job-launcher.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { Labels } from '../runtime/labels.js';
+import { featureMachine } from './feature-machine.js';
+import { crashResult, unstartedResult } from './result-without-container.js';
+
+/** From these states on, the feature's container no longer runs. */
+const CONTAINER_STOPPED: ReadonlySet<FeatureState> = new Set(['collecting', 'removing', 'done']);
+
+export interface LauncherContext {
+  serverId: string;
+  /** Who owns the containers, for the reaper: see runtime/labels.ts. */
+  owner: string;
+  runtime: ContainerRuntime;
+}
+
+/**
+ * Runs the dispatcher's jobs as feature actors on a container runtime. The actor reports its states; the first
+ * one past the container's run frees the job's slot, so the actor itself needs to know nothing of slots.
+ */
+export function featureLauncher(context: LauncherContext): JobLauncher {
+  return {
+    launch(job, spec, observer, events) {
+      let stopped = false;
+      const actor = createActor(featureMachine, {
+        input: {
+          file: job.file,
+          attempt: job.attempt,
+          spec,
+          runId: job.runId,
+          serverId: context.serverId,
+          owner: context.owner,
+          runtime: context.runtime,
+          observer: {
+            state: (file, attempt, state) => {
+              if (!stopped && CONTAINER_STOPPED.has(state)) {
+                stopped = true;
+                // Not from inside this actor's action: the dispatcher may start other actors at once.
+                queueMicrotask(events.stopped);
+              }
+              observer.state(file, attempt, state);
+            },
+            output: observer.output,
+          },
+        },
+      });
+      actor.subscribe({
+        complete: () => events.settled(actor.getSnapshot().output!),
+        error: (error) => {
+          // The crashed actor can no longer remove its container: find it by its labels and remove it here.
+          void removeByLabels(context.runtime, { [Labels.runId]: job.runId, [Labels.feature]: job.file, [Labels.attempt]: String(job.attempt) });
+          events.settled(crashResult(job.file, job.attempt, error));
+        },
+      });
+      actor.start();
+      return { cancel: (reason) => actor.send({ type: 'CANCEL', reason }) };
+    },
+    unstarted: (job: Job, spec, reason) => unstartedResult(job.file, job.attempt, reason, spec),
+  };
+}
+
+async function removeByLabels(runtime: ContainerRuntime, labels: Record<string, string>): Promise<void> {
+  try {
+    for (const container of await runtime.listByLabels(labels)) await runtime.removeById(container.id);
+  } catch {
+    // The engine is not answering either: the next server start removes the container by its labels.
+  }
+}

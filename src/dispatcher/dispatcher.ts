@@ -1,0 +1,237 @@
+import type { AttemptSummary, FeatureResult, StopReason } from '../domain/feature-run.js';
+import type { RunSpec } from '../domain/run-spec.js';
+import type { Job } from './job.js';
+import type { JobLauncher, LaunchedJob } from './job-launcher.js';
+import { longestFirst, type OrderStrategy } from './order-strategy.js';
+import type { RunObserver, RunOutput } from './run-observer.js';
+import { RunQueue } from './run-queue.js';
+import { placeInLine, scheduleStep, type SchedulerState } from './schedule-step.js';
+import { settleAttempt } from './settle-rules.js';
+
+export interface DispatchedRun {
+  cancel(): void;
+  /** Settles once every feature has its final result and every container of the run is removed. */
+  readonly finished: Promise<RunOutput>;
+}
+
+interface LiveJob {
+  handle?: LaunchedJob;
+  /** Which slot (0 to capacity - 1) it holds, until its container stops running; its result names it. */
+  readonly slot: number;
+  holding: boolean;
+}
+
+interface LiveRun {
+  readonly runId: string;
+  readonly spec: RunSpec;
+  readonly observer: RunObserver;
+  readonly queue: RunQueue;
+  readonly live: Map<string, LiveJob>;
+  readonly startedAt: number;
+  readonly finish: (output: RunOutput) => void;
+  held: number;
+  /** Features without a final result yet. */
+  remaining: number;
+  anyUnsuccessful: boolean;
+  stopReason?: StopReason;
+  /** Earlier attempts of features being retried. */
+  earlier: Map<string, AttemptSummary[]>;
+  /** The place in line last told to the observer; cleared for good once the run holds its first slot. */
+  place?: number;
+  started: boolean;
+}
+
+const keyOf = (job: Job) => `${job.attempt}\0${job.file}`;
+
+/**
+ * The one place where scheduling is decided, for every run on the server. Each run's jobs wait in its own
+ * queue (ordered by the strategy from the predictions the client sent); whenever something changes (a run
+ * submitted, a container stopped, a job settled, a run stopped) the dispatcher pumps:
+ *
+ * 1. Ask `scheduleStep` (pure) which runs get the free slots (capacity across runs, each run's concurrency,
+ *    fair sharing: see its rules).
+ * 2. For each slot granted, take the run's next job from its queue (retries first) and claim the slot.
+ * 3. Only then launch the job's actor.
+ * 4. Tell each run still waiting for its first slot its place in line.
+ *
+ * A job gives its slot back when its container stops running (the launcher says so), not when its report is
+ * copied or its container removed. An attempt that ended is settled by `settleAttempt`'s rules (retry,
+ * final, fail-fast). Actors are only ever created for admitted jobs, so a run of 100 000 features costs its
+ * queue and nothing more until slots free up.
+ */
+export class Dispatcher {
+  private readonly runs = new Map<string, LiveRun>();
+  /** Which slots are held: numbered so that a run's results can be drawn as a timeline, a row per slot. */
+  private readonly slotHeld: boolean[];
+  private pumping = false;
+  private pumpAgain = false;
+
+  constructor(
+    readonly capacity: number,
+    private readonly launcher: JobLauncher,
+    private readonly strategy: OrderStrategy = longestFirst,
+  ) {
+    this.slotHeld = new Array<boolean>(capacity).fill(false);
+  }
+
+  submit(runId: string, spec: RunSpec, observer: RunObserver): DispatchedRun {
+    let finish!: (output: RunOutput) => void;
+    const finished = new Promise<RunOutput>((resolve) => (finish = resolve));
+    const run: LiveRun = {
+      runId,
+      spec,
+      observer,
+      queue: new RunQueue(runId, this.strategy(spec.features, spec.predictions)),
+      live: new Map(),
+      startedAt: Date.now(),
+      finish,
+      held: 0,
+      remaining: spec.features.length,
+      anyUnsuccessful: false,
+      earlier: new Map(),
+      started: false,
+    };
+    this.runs.set(runId, run);
+    this.pump();
+    return { cancel: () => this.stop(run, 'interrupt'), finished };
+  }
+
+  /** Slots held now, across every run. */
+  get busy(): number {
+    let held = 0;
+    for (const run of this.runs.values()) held += run.held;
+    return held;
+  }
+
+  /** Jobs waiting for a slot, across every run. */
+  get queued(): number {
+    let queued = 0;
+    for (const run of this.runs.values()) queued += run.queue.size;
+    return queued;
+  }
+
+  /** Steps 1–4; re-entrant calls (a launch that settles at once) make the loop go round again instead. */
+  private pump(): void {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        for (const runId of scheduleStep(this.state())) this.admit(this.runs.get(runId)!);
+      } while (this.pumpAgain);
+      this.tellPlaces();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private state(): SchedulerState {
+    return {
+      capacity: this.capacity,
+      runs: [...this.runs.values()].map((run) => ({
+        runId: run.runId,
+        held: run.held,
+        concurrency: run.spec.concurrency,
+        queued: run.queue.size,
+        stopping: run.stopReason !== undefined,
+      })),
+    };
+  }
+
+  private admit(run: LiveRun): void {
+    const job = run.queue.take();
+    if (!job) return;
+    run.held++;
+    run.started = true;
+    // scheduleStep never grants more slots than are free, so there is one.
+    const entry: LiveJob = { slot: this.slotHeld.indexOf(false), holding: true };
+    this.slotHeld[entry.slot] = true;
+    run.live.set(keyOf(job), entry);
+    entry.handle = this.launcher.launch(job, run.spec, run.observer, {
+      stopped: () => this.release(run, entry),
+      settled: (result) => this.settled(run, job, entry, { ...result, slot: entry.slot }),
+    });
+  }
+
+  private release(run: LiveRun, entry: LiveJob): void {
+    if (!entry.holding) return;
+    entry.holding = false;
+    this.slotHeld[entry.slot] = false;
+    run.held--;
+    this.pump();
+  }
+
+  private settled(run: LiveRun, job: Job, entry: LiveJob, result: FeatureResult): void {
+    run.live.delete(keyOf(job));
+    const decision = settleAttempt(result.status, result.attempt, {
+      retries: run.spec.retries,
+      failFast: run.spec.failFast,
+      stopping: run.stopReason !== undefined,
+    });
+    const earlier = run.earlier.get(job.file) ?? [];
+    if (decision.kind === 'retry') {
+      run.observer.result(result, false);
+      run.earlier.set(job.file, [...earlier, summaryOf(result)]);
+      run.queue.pushRetry({ runId: run.runId, file: job.file, attempt: job.attempt + 1 });
+      run.observer.state(job.file, job.attempt + 1, 'queued');
+    } else {
+      run.earlier.delete(job.file);
+      this.final(run, { ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 });
+      if (decision.stopRun) this.stop(run, 'fail-fast');
+    }
+    // Settling frees the slot too, if the container never said it stopped.
+    if (entry.holding) this.release(run, entry);
+    else this.pump();
+    this.finishIfDone(run);
+  }
+
+  private final(run: LiveRun, result: FeatureResult): void {
+    run.remaining--;
+    run.anyUnsuccessful ||= result.status !== 'passed';
+    run.observer.result(result, true);
+  }
+
+  /** Cancel (interrupt) or fail-fast: nothing new starts, live jobs are cancelled, queued ones settle now. */
+  private stop(run: LiveRun, reason: StopReason): void {
+    // After fail-fast the run is stopping already; its outcome stays "failed", not "interrupted".
+    if (run.stopReason !== undefined || !this.runs.has(run.runId)) return;
+    run.stopReason = reason;
+    for (const job of run.queue.drain()) {
+      const earlier = run.earlier.get(job.file) ?? [];
+      run.earlier.delete(job.file);
+      this.final(run, { ...this.launcher.unstarted(job, run.spec, reason), previousAttempts: earlier });
+    }
+    for (const entry of run.live.values()) entry.handle?.cancel(reason);
+    this.finishIfDone(run);
+  }
+
+  private finishIfDone(run: LiveRun): void {
+    if (run.remaining > 0 || run.live.size > 0 || !this.runs.has(run.runId)) return;
+    this.runs.delete(run.runId);
+    const status = run.stopReason === 'interrupt' ? 'interrupted' : run.anyUnsuccessful ? 'failed' : 'passed';
+    run.finish({ status, durationMs: Date.now() - run.startedAt });
+    this.pump();
+  }
+
+  private tellPlaces(): void {
+    const state = this.state();
+    for (const run of this.runs.values()) {
+      if (run.started) continue;
+      const place = placeInLine(state, run.runId);
+      if (place === undefined || place === run.place) continue;
+      run.place = place;
+      run.observer.waiting(place);
+    }
+  }
+}
+
+const summaryOf = (result: FeatureResult): AttemptSummary => ({
+  attempt: result.attempt,
+  status: result.status,
+  exitCode: result.exitCode,
+  durationMs: result.durationMs,
+  ...(result.error === undefined ? {} : { error: result.error }),
+});

@@ -1,0 +1,26 @@
+import type { FeatureObserver } from '../actors/feature-machine.js';
+import type { FeatureResult, StopReason } from '../domain/feature-run.js';
+import type { RunSpec } from '../domain/run-spec.js';
+import type { Job } from './job.js';
+
+/** What a launched job tells the dispatcher. */
+export interface JobEvents {
+  /** Its container no longer runs (exited, failed to start, or never made): its slot may go to another job. */
+  stopped(): void;
+  /** Once, when the attempt is over and its container removed. */
+  settled(result: FeatureResult): void;
+}
+
+export interface LaunchedJob {
+  cancel(reason: StopReason): void;
+}
+
+/**
+ * How the dispatcher runs a job it admitted: the server's launcher spawns a feature actor on the container
+ * runtime. The dispatcher knows nothing of containers, the actor nothing of slots.
+ */
+export interface JobLauncher {
+  launch(job: Job, spec: RunSpec, observer: FeatureObserver, events: JobEvents): LaunchedJob;
+  /** The result of a job its run stopped before it was admitted. */
+  unstarted(job: Job, spec: RunSpec, reason: StopReason): FeatureResult;
+}
