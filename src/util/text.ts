@@ -25,3 +25,8 @@ export function formatDuration(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
   return `${minutes}m${Math.round((ms % 60_000) / 1000)}s`;
 }
+
+/** A count and its noun, in the singular for one: "1 error", "2 errors". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

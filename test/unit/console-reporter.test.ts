@@ -87,3 +87,52 @@ describe('the CI logs and terminal escape sequences', () => {
     expect(text).toContain('\n ::error::forged\n');
   });
 });
+
+describe('the failure list', () => {
+  const step = (name: string, status: string, error?: string) => ({ keyword: 'Then ', name, line: 3, result: { status, duration: 1, ...(error ? { error_message: error } : {}) } });
+  const report = [{ name: 'F', uri: 'features/a.feature', elements: [
+    { name: 'one', line: 2, type: 'scenario', steps: [step('it works', 'failed', 'AssertionError: 1 !== 2\n    at Object.<anonymous> (steps.js:3:9)')] },
+    { name: 'two', line: 7, type: 'scenario', steps: [step('it is written', 'undefined')] },
+    { name: 'three', line: 9, type: 'scenario', steps: [step('it passes', 'passed')] },
+  ] }];
+
+  const end = (results: FeatureResult[]) => {
+    const { out, text } = capture();
+    new ConsoleReporter({ out, verbosity: 'normal', live: false, reportDir: '/tmp/report' }).onEnd(outcome(results));
+    return text();
+  };
+
+  it('names every failed scenario at file:line with its step and error (no stack), then both streams', () => {
+    const text = end([result({ cucumberJson: report, error: 'one › Then it works: AssertionError', stdout: tail('diff on stdout\n'), stderr: tail('WARN on stderr\n') })]);
+    expect(text).toContain('Failures (1 feature):');
+    expect(text).toContain('features/a.feature: 2 scenarios failed');
+    expect(text).toMatch(/✗ features\/a\.feature:2 one\n\s+Then it works\n\s+AssertionError: 1 !== 2\n/);
+    expect(text).not.toContain('at Object.<anonymous>');
+    expect(text).toMatch(/✗ features\/a\.feature:7 two\n\s+Then it is written \(undefined\)/);
+    expect(text).not.toContain('three');
+    expect(text).toMatch(/stdout \(last 1 line\):\n\s+diff on stdout/);
+    expect(text).toMatch(/stderr \(last 1 line\):\n\s+WARN on stderr/);
+  });
+
+  it('shows a feature without a report by its error and both streams, and counts in the singular for one', () => {
+    const text = end([result({ status: 'error', error: 'Gherkin parse error at line 4', stdout: tail('out\n'), stderr: tail('err\n') })]);
+    expect(text).toContain('features/a.feature: Gherkin parse error at line 4');
+    expect(text).not.toContain('feature run');
+    expect(text).toMatch(/stdout \(last 1 line\):\n\s+out/);
+    expect(text).toMatch(/stderr \(last 1 line\):\n\s+err/);
+    expect(text).toContain('1 error of 1;');
+  });
+});
+
+describe('progress in a CI log', () => {
+  it('counts every finished feature as [n/N]', () => {
+    const { out, text } = capture();
+    const results = [result({ file: 'features/a.feature', status: 'passed' }), result({ file: 'features/b.feature' })];
+    const reporter = new ConsoleReporter({ out, verbosity: 'normal', live: false, reportDir: '/tmp/report' });
+    reporter.onBegin(outcome(results).info);
+    results.forEach((r) => reporter.onFeatureResult(r));
+    expect(text()).toContain('baleen: 2 features on img');
+    expect(text()).toMatch(/^\[1\/2\] ✓ PASS +features\/a\.feature/m);
+    expect(text()).toMatch(/^\[2\/2\] ✗ FAIL +features\/b\.feature/m);
+  });
+});

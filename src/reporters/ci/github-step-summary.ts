@@ -1,5 +1,5 @@
 import type { RunOutcome } from '../../domain/run-outcome.js';
-import { formatDuration } from '../../util/text.js';
+import { formatDuration, plural } from '../../util/text.js';
 import { summarize } from '../summary.js';
 import type { ScenarioFailure } from './failures.js';
 
@@ -50,8 +50,6 @@ export function githubStepSummary(outcome: RunOutcome, failures: readonly Scenar
   }
   return `${parts.join('\n')}\n\n`;
 }
-
-const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 /** Text on one line of Markdown: no line breaks, no HTML, no emphasis or link syntax taken from a suite's names. */
 function inline(text: string): string {

@@ -2,10 +2,11 @@ import pc from 'picocolors';
 import type { FeatureResult } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
 import { terminalName, terminalText } from '../../util/terminal-text.js';
-import { formatDuration, lastLines } from '../../util/text.js';
+import { formatDuration, plural } from '../../util/text.js';
 import { logPath } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
+import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
@@ -20,8 +21,6 @@ export interface ConsoleOptions {
   /** The names of the reporters (`index.html`, `junit.xml`, `logs`, …) whose files were not written. */
   unwritten?: () => ReadonlySet<string>;
 }
-
-const FAILURE_TAIL_LINES = 20;
 
 /** The files the report points people to, by the name of the reporter that writes each (logs/ is `logs`). */
 const REPORT_FILES = ['index.html', 'cucumber.json', 'junit.xml', 'summary.json', 'logs/'];
@@ -51,7 +50,7 @@ export class ConsoleReporter implements Reporter {
 
   onBegin(info: RunInfo): void {
     this.total = info.features.length;
-    this.print(pc.bold(`baleen: ${info.features.length} feature${info.features.length === 1 ? '' : 's'} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
+    this.print(pc.bold(`baleen: ${plural(info.features.length, 'feature')} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
   }
 
   onWaiting(place: number): void {
@@ -88,7 +87,9 @@ export class ConsoleReporter implements Reporter {
       : result.status === 'passed'
         ? ''
         : pc.dim(` — ${terminalText(result.error ?? result.status)}`);
-    this.print(`${mark[result.status]} ${terminalName(result.file)} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
+    // The count says how far the run is in a CI log, where there is no live block to say it.
+    const progress = pc.dim(`[${this.finished}/${this.total}]`);
+    this.print(`${progress} ${mark[result.status]} ${terminalName(result.file)} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
   }
 
   onEnd(outcome: RunOutcome): void {
@@ -100,13 +101,9 @@ export class ConsoleReporter implements Reporter {
   }
 
   private printFailures(failures: FeatureResult[], reportDir: string): void {
-    this.print(`\n${pc.bold(pc.red(`Failures (${failures.length}):`))}`);
+    this.print(`\n${pc.bold(pc.red(`Failures (${plural(failures.length, 'feature')}):`))}`);
     for (const result of failures) {
-      this.print(`\n${pc.bold(terminalName(result.file))}: ${terminalText(result.error ?? result.status)}${result.node === undefined ? '' : pc.dim(` (on ${terminalName(result.node)})`)}`);
-      const stream = result.stderr.text.trim() ? result.stderr : result.stdout;
-      const output = terminalText(stream.text);
-      if (output.trim()) this.print(pc.dim(indent(lastLines(output, FAILURE_TAIL_LINES))));
-      if (stream.truncatedBytes > 0) this.print(pc.dim(`  (${stream.truncatedBytes} earlier bytes are only in the log file)`));
+      this.print(`\n${failureLines(result).join('\n')}`);
       if (this.isWritten('logs')) {
         const logs = (stream: 'stdout' | 'stderr') => terminalName(`${reportDir}/${logPath(result.file, result.attempt, stream)}`);
         this.print(pc.dim(`  logs: ${logs('stdout')}, ${logs('stderr')}`));
@@ -119,7 +116,7 @@ export class ConsoleReporter implements Reporter {
     const parts = [
       pc.green(`${totals.passed} passed`),
       totals.failed ? pc.red(`${totals.failed} failed`) : `${totals.failed} failed`,
-      totals.errors ? pc.red(`${totals.errors} errors`) : undefined,
+      totals.errors ? pc.red(plural(totals.errors, 'error')) : undefined,
       totals.cancelled ? pc.yellow(`${totals.cancelled} cancelled`) : undefined,
       totals.skipped ? pc.yellow(`${totals.skipped} skipped`) : undefined,
       totals.flaky ? pc.yellow(`${totals.flaky} flaky`) : undefined,
@@ -170,8 +167,4 @@ function expected(outcome: RunOutcome): string {
     shard ? `shard ${shard.index}/${shard.total}` : undefined,
   ].filter(Boolean);
   return parts.length > 0 ? pc.dim(` (${parts.join(', ')})`) : '';
-}
-
-function indent(text: string): string {
-  return text.split('\n').map((line) => `    ${line}`).join('\n');
 }
