@@ -16,6 +16,7 @@ import { HttpAuth } from './http/auth.js';
 import { createHttpRoutes } from './http/http-routes.js';
 import type { Retention } from './store/retention.js';
 import { RunStore } from './store/run-store.js';
+import { RunBoard } from './live/run-board.js';
 
 /** Largest message a client may send: a run of 100 000 features with long paths fits. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -114,7 +115,9 @@ async function httpSide(options: ServerOptions, engine: RunEngine, wss: WebSocke
   }
   const store = options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
   if (store) engine.watch(store);
-  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), ...(metrics ? { metrics } : {}), ...(store ? { store } : {}), log });
+  const board = new RunBoard(store !== undefined);
+  engine.watch(board);
+  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), ...(metrics ? { metrics } : {}), board, ...(store ? { store } : {}) });
   return (request: IncomingMessage, response: ServerResponse) => {
     routes(request, response).catch((error: unknown) => {
       log.error({ err: error, url: request.url }, 'an HTTP request failed');

@@ -3,7 +3,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inlineCdnAssets } from '../../src/reporters/html/inline-assets.js';
 import { writeHtmlReport } from '../../src/reporters/html/write-html-report.js';
@@ -29,8 +30,6 @@ declare const window: { __ran?: string[] };
 declare function getComputedStyle(element: BrowserElement): { backgroundColor: string; minHeight: string; display: string };
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/cucumber-json/merged-two-features.json', import.meta.url));
-// Debian's chromium: playwright-core never downloads a browser of its own here.
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/baleen-html-report.png';
 const TITLE = 'baleen: shop-suite <v2> & co';
 
@@ -94,11 +93,7 @@ describe('writeHtmlReport input checks', () => {
 describe('the HTML report, opened offline in Chromium', () => {
   let browser: Browser;
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
-import type { Logger } from '../logger.js';
+import { login, servePage, servePageAsset, streamBoard } from '../live/live-routes.js';
+import type { RunBoard } from '../live/run-board.js';
 import type { RunStore } from '../store/run-store.js';
 import { foreignOrigin, type HttpAuth } from './auth.js';
 import { checkHealth } from './health.js';
@@ -12,27 +13,33 @@ export interface HttpRoutesOptions {
   auth: HttpAuth;
   /** Not on the client's embedded server. */
   metrics?: ServerMetrics;
+  board: RunBoard;
   /** Only with `--data-dir`. */
   store?: RunStore;
-  log: Logger;
 }
 
 /**
- * The server's HTTP side, on the WebSocket's port: /health for orchestrators (open), and behind the token
- * /metrics for Prometheus, /api/runs and /runs/<id>/ for stored runs. Nothing here changes anything: every
- * route is read-only.
+ * The server's HTTP side, on the WebSocket's port: /health for orchestrators (open); the live page at / with
+ * its login form; behind the token /metrics for Prometheus, /api/live (and its event stream) for the page,
+ * /api/runs and /runs/<id>/ for stored runs. A request from another origin's page gets nothing. Apart from
+ * signing in, every route is read-only.
  */
 export function createHttpRoutes(options: HttpRoutesOptions) {
   const { auth, store } = options;
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://server').pathname;
+    if (foreignOrigin(request)) return plain(response, 403, 'other origins may not use a baleen server\n');
+    if (request.method === 'POST' && path === '/login') return login(request, response, auth);
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
     if (path === '/health') {
       const health = await checkHealth(options.runtime);
       return json(response, health.status, health.body);
     }
-    if (foreignOrigin(request)) return plain(response, 403, 'other origins may not read a baleen server\n');
+    if (servePageAsset(path, response)) return;
+    if (path === '/') return servePage(request, response, auth);
     if (!auth.allows(request)) return plain(response, 401, 'missing or wrong token\n', { 'www-authenticate': 'Bearer' });
+    if (path === '/api/live') return json(response, 200, { runs: options.board.snapshot() });
+    if (path === '/api/live/events') return streamBoard(request, response, options.board);
     if (path === '/metrics') {
       if (!options.metrics) return plain(response, 404, 'this server keeps no metrics (it is a client\'s embedded server)\n');
       const { contentType, body } = await options.metrics.exposition();

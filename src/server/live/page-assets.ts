@@ -1,0 +1,199 @@
+/**
+ * The live page, served by the server itself: no CDN, no build step, nothing fetched from elsewhere (its
+ * Content-Security-Policy allows only this origin). Text from runs is only ever set as textContent.
+ */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const head = (title: string) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title}</title>
+<link rel="stylesheet" href="/live.css">
+</head>`;
+
+export const LIVE_HTML = `${head('baleen server')}
+<body>
+<header><h1>baleen server</h1><span id="connection" data-state="connecting">connecting…</span></header>
+<main>
+<section id="runs-panel"><h2>Runs</h2><ul id="runs"></ul><p id="no-runs">No runs yet.</p></section>
+<section id="run-panel" hidden>
+<h2 id="run-title"></h2>
+<p id="run-meta"></p>
+<h3>Features</h3>
+<table id="features"><thead><tr><th>feature</th><th>attempt</th><th>state</th><th>failing step / error</th><th>node</th><th>logs</th></tr></thead><tbody></tbody></table>
+<h3>Timeline (one lane per slot)</h3>
+<div id="timeline"></div>
+</section>
+</main>
+<script src="/live.js"></script>
+</body>
+</html>
+`;
+
+export function loginHtml(problem: string | undefined): string {
+  return `${head('baleen server: sign in')}
+<body>
+<header><h1>baleen server</h1></header>
+<main>
+<form method="post" action="/login" id="login">
+<label for="token">The server's token</label>
+<input type="password" id="token" name="token" autocomplete="current-password" required autofocus>
+<button type="submit">Sign in</button>
+${problem ? `<p class="problem" id="problem">${problem}</p>` : ''}
+</form>
+</main>
+</body>
+</html>
+`;
+}
+
+export const LIVE_CSS = `
+body { font: 14px/1.4 system-ui, sans-serif; margin: 0; color: #222; }
+header { display: flex; gap: 1em; align-items: baseline; padding: .5em 1em; background: #234; color: #fff; }
+header h1 { font-size: 1.2em; margin: 0; }
+main { display: flex; gap: 1em; padding: 1em; }
+#runs-panel { min-width: 22em; }
+#runs { list-style: none; padding: 0; margin: 0; }
+#runs li { padding: .3em .5em; border-left: 4px solid #999; margin-bottom: .3em; cursor: pointer; }
+#runs li.selected { background: #eef; }
+#runs li[data-status=passed], tr[data-status=passed] td.state { border-color: #2a2; color: #060; }
+#runs li[data-status=failed], tr[data-status=failed] td.state, tr[data-status=error] td.state { border-color: #c22; color: #a00; }
+#runs li[data-status=running] { border-color: #26c; }
+#run-panel { flex: 1; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid #ddd; vertical-align: top; }
+#timeline { position: relative; border: 1px solid #ccc; min-height: 1.6em; }
+.lane { position: relative; height: 1.6em; border-bottom: 1px dotted #ddd; }
+.bar { position: absolute; top: .2em; height: 1.2em; background: #9bd; overflow: hidden; white-space: nowrap; font-size: 11px; }
+.bar[data-status=passed] { background: #9d9; }
+.bar[data-status=failed], .bar[data-status=error] { background: #e99; }
+form { display: flex; flex-direction: column; gap: .5em; max-width: 20em; }
+.problem { color: #a00; }
+`;
+
+/** Written without template literals: it lives in one. */
+export const LIVE_JS = `
+'use strict';
+var runs = {};
+var selected = null;
+
+function el(tag, text, attrs) {
+  var node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+  return node;
+}
+
+function shownState(feature) {
+  return feature.status || feature.state;
+}
+
+function renderRuns() {
+  var list = document.getElementById('runs');
+  list.replaceChildren();
+  var ids = Object.keys(runs).sort(function (a, b) { return runs[b].startedAt - runs[a].startedAt; });
+  document.getElementById('no-runs').hidden = ids.length > 0;
+  ids.forEach(function (id) {
+    var run = runs[id];
+    var files = Object.keys(run.features);
+    var done = files.filter(function (f) { return run.features[f].status; }).length;
+    var item = el('li', run.status + ' · ' + new Date(run.startedAt).toLocaleTimeString() + ' · ' + done + '/' + files.length + ' features · ' + run.image, { 'data-status': run.status, 'data-run': id });
+    if (id === selected) item.className = 'selected';
+    item.addEventListener('click', function () { selected = id; render(); });
+    list.appendChild(item);
+  });
+}
+
+function renderRun() {
+  var panel = document.getElementById('run-panel');
+  var run = selected && runs[selected];
+  panel.hidden = !run;
+  if (!run) return;
+  document.getElementById('run-title').textContent = 'Run ' + run.runId;
+  var meta = document.getElementById('run-meta');
+  meta.replaceChildren(el('span', run.status + (run.durationMs !== undefined ? ' in ' + (run.durationMs / 1000).toFixed(1) + ' s' : '') + ' · ' + run.image + ' · ' + run.concurrency + ' slots ', { id: 'run-status', 'data-status': run.status }));
+  if (run.report && run.status !== 'running') meta.appendChild(el('a', 'report', { href: run.report, id: 'report-link' }));
+  var body = document.querySelector('#features tbody');
+  body.replaceChildren();
+  Object.keys(run.features).sort().forEach(function (file) {
+    var f = run.features[file];
+    var row = el('tr', null, { 'data-file': file, 'data-state': shownState(f), 'data-status': f.status || '' });
+    row.appendChild(el('td', file));
+    row.appendChild(el('td', f.attempt));
+    row.appendChild(el('td', shownState(f), { 'class': 'state' }));
+    row.appendChild(el('td', f.failingStep || f.error || '', { 'class': 'failure' }));
+    row.appendChild(el('td', f.node || ''));
+    var logs = el('td');
+    if (f.logs) {
+      logs.appendChild(el('a', 'stdout', { href: f.logs.stdout }));
+      logs.appendChild(document.createTextNode(' '));
+      logs.appendChild(el('a', 'stderr', { href: f.logs.stderr }));
+    }
+    row.appendChild(logs);
+    body.appendChild(row);
+  });
+  renderTimeline(run);
+}
+
+function renderTimeline(run) {
+  var box = document.getElementById('timeline');
+  box.replaceChildren();
+  var features = Object.keys(run.features).map(function (k) { return run.features[k]; }).filter(function (f) { return f.lane !== undefined; });
+  var end = Date.now();
+  if (run.durationMs !== undefined) end = run.startedAt + run.durationMs;
+  var span = Math.max(end - run.startedAt, 1);
+  var laneCount = features.reduce(function (n, f) { return Math.max(n, f.lane + 1); }, 0);
+  for (var lane = 0; lane < laneCount; lane++) {
+    var row = el('div', null, { 'class': 'lane', 'data-lane': lane });
+    features.filter(function (f) { return f.lane === lane; }).forEach(function (f) {
+      var left = (f.startedAt - run.startedAt) / span * 100;
+      var width = ((f.endedAt || end) - f.startedAt) / span * 100;
+      var bar = el('div', f.file, { 'class': 'bar', 'data-status': f.status || '', title: f.file });
+      bar.style.left = left + '%';
+      bar.style.width = Math.max(width, 0.5) + '%';
+      row.appendChild(bar);
+    });
+    box.appendChild(row);
+  }
+}
+
+function render() {
+  renderRuns();
+  renderRun();
+}
+
+function connect() {
+  var state = document.getElementById('connection');
+  var source = new EventSource('/api/live/events');
+  source.addEventListener('snapshot', function (event) {
+    runs = {};
+    JSON.parse(event.data).forEach(function (run) { runs[run.runId] = run; });
+    if (!selected || !runs[selected]) selected = Object.keys(runs).sort(function (a, b) { return runs[b].startedAt - runs[a].startedAt; })[0] || null;
+    state.textContent = 'live';
+    state.setAttribute('data-state', 'live');
+    render();
+  });
+  source.addEventListener('run', function (event) {
+    var run = JSON.parse(event.data);
+    runs[run.runId] = run;
+    if (run.status === 'running') selected = run.runId;
+    render();
+  });
+  source.addEventListener('feature', function (event) {
+    var change = JSON.parse(event.data);
+    var run = runs[change.runId];
+    if (!run) return;
+    run.features[change.feature.file] = change.feature;
+    render();
+  });
+  source.onerror = function () {
+    state.textContent = 'reconnecting…';
+    state.setAttribute('data-state', 'reconnecting');
+  };
+}
+
+connect();
+`;

@@ -1,0 +1,149 @@
+import { request as httpRequest } from 'node:http';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, startServerProcess, type CliProcess } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
+
+// The callbacks given to page.evaluate run in the browser; this project's tsconfig has no DOM lib, so the
+// few browser globals they use are declared here (as in html-report.test.ts).
+interface BrowserElement {
+  readonly textContent: string | null;
+  readonly tagName: string;
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+}
+declare const document: { querySelector(selector: string): BrowserElement | null; querySelectorAll(selector: string): Iterable<BrowserElement> };
+declare const window: { __seen?: Record<string, string[]> };
+declare class MutationObserver {
+  constructor(callback: (records: { addedNodes: Iterable<BrowserElement> }[]) => void);
+  observe(target: BrowserElement, options: { childList: boolean; subtree: boolean }): void;
+}
+
+const scratch = useScratch('baleen-live-page-');
+const token = 'live-page-token-0123456789';
+let server: CliProcess;
+let wsUrl: string;
+let base: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  ({ process: server, url: wsUrl } = await startServerProcess({ cwd: scratch.dir, env: { BALEEN_TOKEN: token }, args: ['--data-dir', join(scratch.dir, 'data')] }));
+  base = wsUrl.replace(/^ws:/, 'http:');
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  expect((await server.stop('SIGTERM')).code).toBe(0);
+});
+
+/** A fresh browser profile (no cookie) whose every request outside the server is refused: the page must need none. */
+async function freshPage(): Promise<{ context: BrowserContext; page: Page; foreign: string[] }> {
+  const context = await browser.newContext();
+  const foreign: string[] = [];
+  await context.route('**/*', (route) => {
+    if (route.request().url().startsWith(base)) return route.continue();
+    foreign.push(route.request().url());
+    return route.abort();
+  });
+  return { context, page: await context.newPage(), foreign };
+}
+
+async function signIn(page: Page, withToken: string): Promise<number | undefined> {
+  await page.goto(base);
+  await page.fill('#token', withToken);
+  const [response] = await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
+  return response?.status();
+}
+
+describe('the live page', () => {
+  it('shows a browser without the token only the login form, and its API gives it nothing', async () => {
+    const { context, page } = await freshPage();
+    const first = await page.goto(base);
+    expect(first?.status()).toBe(401);
+    expect(await page.locator('#login').count()).toBe(1);
+    expect(await page.locator('#runs').count()).toBe(0);
+    const statuses = await page.evaluate(async () => {
+      const get = async (path: string) => (await fetch(path)).status;
+      return [await get('/api/live'), await get('/api/live/events'), await get('/api/runs'), await get('/metrics')];
+    });
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    expect(await signIn(page, 'not-the-token')).toBe(401);
+    expect(await page.locator('#problem').textContent()).toBe('That is not the server\'s token.');
+    expect(await context.cookies()).toEqual([]);
+    await context.close();
+  });
+
+  it('after signing in, shows each feature\'s state change while the run runs, its failing step, a timeline, logs and the stored report', async () => {
+    const { context, page, foreign } = await freshPage();
+    expect(await signIn(page, token)).toBe(200);
+    const [cookie] = await context.cookies();
+    expect(cookie).toMatchObject({ name: 'baleen_session', httpOnly: true, sameSite: 'Strict' });
+    expect(cookie!.value).not.toContain(token);
+    await page.waitForSelector('#connection[data-state=live]');
+    // Every row the page draws is recorded, so that short-lived states are seen too.
+    await page.evaluate(() => {
+      const seen: Record<string, string[]> = {};
+      window.__seen = seen;
+      new MutationObserver((records) => {
+        for (const record of records) {
+          for (const node of record.addedNodes) {
+            if (node.tagName !== 'TR' || !node.getAttribute('data-file')) continue;
+            const states = (seen[node.getAttribute('data-file')!] ??= []);
+            const state = node.getAttribute('data-state')!;
+            if (states.at(-1) !== state) states.push(state);
+          }
+        }
+      }).observe(document.querySelector('#features')!, { childList: true, subtree: true });
+    });
+
+    const run = await runCli(
+      ['cucumber', '--server', wsUrl, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--concurrency', '1', '--before-command', 'sleep 1', '--report-dir', scratch.reportDir()],
+      { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    await page.waitForSelector('#run-status[data-status=failed]');
+
+    const seen = (await page.evaluate(() => window.__seen))!;
+    for (const [file, status] of [['features/pass.feature', 'passed'], ['features/fail.feature', 'failed']] as const) {
+      const states = seen[file]!;
+      expect(states[0], file).toBe('queued');
+      expect(states, file).toContain('running');
+      expect(states.indexOf('running'), file).toBeLessThan(states.indexOf(status));
+      expect(states.at(-1), file).toBe(status);
+    }
+    // One slot: one lane of the timeline, both containers in it.
+    expect(await page.locator('#timeline .lane').count()).toBe(1);
+    expect(await page.locator('#timeline .bar').count()).toBe(2);
+    expect(await page.locator('tr[data-file="features/fail.feature"] td.failure').textContent()).toBe('Then the result is 5');
+
+    const logHref = await page.locator('tr[data-file="features/pass.feature"] a', { hasText: 'stdout' }).getAttribute('href');
+    const log = await page.evaluate(async (href) => (await fetch(href!)).text(), logHref);
+    expect(log).toContain('2 scenarios (2 passed)');
+    const reportHref = await page.locator('#report-link').getAttribute('href');
+    const report = await page.goto(new URL(reportHref!, base).href);
+    expect(report?.status()).toBe(200);
+    expect(await page.locator('body').textContent()).toContain('Failing');
+    expect(foreign).toEqual([]);
+    await context.close();
+  });
+
+  it('gives a page on another origin nothing, cookie or not', async () => {
+    const { context, page } = await freshPage();
+    await signIn(page, token);
+    const [cookie] = await context.cookies();
+    const status = await new Promise<number>((resolve, reject) => {
+      const { hostname, port } = new URL(base);
+      const req = httpRequest({ hostname, port, path: '/api/live', headers: { origin: 'http://evil.example', cookie: `${cookie!.name}=${cookie!.value}` } }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+    await context.close();
+  });
+});
