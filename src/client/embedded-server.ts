@@ -10,7 +10,7 @@ import { guardServerProcess } from '../server/last-resort-guard.js';
  */
 export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean, capacity: number): Promise<RunningServer> {
   const logger = createLogger(verbose ? 'info' : 'error');
-  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger, metrics: false, capacity });
+  const server = await startServer({ host: '127.0.0.1', port: 0, runtime: createRuntime(engine), logger, service: false, capacity });
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,

@@ -9,14 +9,9 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { Logger } from './logger.js';
 import { reapOrphans } from '../runtime/reaper.js';
 import { RunEngine } from './run-engine.js';
-import type { ServerMetrics } from './http/server-metrics.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
-import { HttpAuth } from './http/auth.js';
-import { createHttpRoutes } from './http/http-routes.js';
 import type { Retention } from './store/retention.js';
-import { RunStore } from './store/run-store.js';
-import { RunBoard } from './live/run-board.js';
 
 /** Largest message a client may send: a run of 100 000 features with long paths fits. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -34,11 +29,14 @@ export interface ServerOptions {
   capacity?: number;
   /** How often clients are pinged; one that misses a ping is dropped at the next (default 30 s). */
   heartbeatMs?: number;
+  /**
+   * The CI-service side on the same port: health, metrics, the live page, stored runs (default). A client's
+   * embedded server goes without: nobody else can reach it, and a run would load all of that for nothing.
+   */
+  service?: boolean;
   /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
   dataDir?: string;
   retention?: Retention;
-  /** Serve Prometheus metrics on /metrics (default true; the client's embedded server has no scraper). */
-  metrics?: boolean;
 }
 
 export interface RunningServer {
@@ -60,7 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'), options.capacity ?? availableParallelism());
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
-  const http = createServer(await httpSide(options, engine, wss, log));
+  const http = createServer(options.service === false ? webSocketOnly : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log));
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client may reset the connection at any moment; without a listener that error would end the server.
     socket.on('error', () => socket.destroy());
@@ -103,28 +101,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** The HTTP routes beside the WebSocket, and the watchers that feed them. */
-async function httpSide(options: ServerOptions, engine: RunEngine, wss: WebSocketServer, log: Logger) {
-  // The embedded server of one `baleen cucumber` has no scraper: it skips prom-client (and OpenTelemetry's
-  // API, which it loads), about 100 ms of CPU before the first container (fixed cost, bench/).
-  let metrics: ServerMetrics | undefined;
-  if (options.metrics !== false) {
-    const { ServerMetrics } = await import('./http/server-metrics.js');
-    metrics = new ServerMetrics(() => wss.clients.size, engine.dispatcher);
-    engine.watch(metrics);
-  }
-  const store = options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
-  if (store) engine.watch(store);
-  const board = new RunBoard(store !== undefined);
-  engine.watch(board);
-  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), ...(metrics ? { metrics } : {}), board, ...(store ? { store } : {}) });
-  return (request: IncomingMessage, response: ServerResponse) => {
-    routes(request, response).catch((error: unknown) => {
-      log.error({ err: error, url: request.url }, 'an HTTP request failed');
-      if (!response.headersSent) response.writeHead(500, { 'content-type': 'text/plain' });
-      response.end('internal error\n');
-    });
-  };
+function webSocketOnly(_request: IncomingMessage, response: ServerResponse): void {
+  response.writeHead(426, { 'content-type': 'text/plain' }).end('baleen server: connect with a WebSocket client\n');
 }
 
 /** A server that crashed left containers behind: remove them before starting new ones. */

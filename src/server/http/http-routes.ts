@@ -11,8 +11,7 @@ import type { ServerMetrics } from './server-metrics.js';
 export interface HttpRoutesOptions {
   runtime: ContainerRuntime;
   auth: HttpAuth;
-  /** Not on the client's embedded server. */
-  metrics?: ServerMetrics;
+  metrics: ServerMetrics;
   board: RunBoard;
   /** Only with `--data-dir`. */
   store?: RunStore;
@@ -41,7 +40,6 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     if (path === '/api/live') return json(response, 200, { runs: options.board.snapshot() });
     if (path === '/api/live/events') return streamBoard(request, response, options.board);
     if (path === '/metrics') {
-      if (!options.metrics) return plain(response, 404, 'this server keeps no metrics (it is a client\'s embedded server)\n');
       const { contentType, body } = await options.metrics.exposition();
       response.writeHead(200, { 'content-type': contentType }).end(body);
       return;
