@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRequire } from 'node:module';
-import type serveStaticModule from 'serve-static';
+import serveStatic from 'serve-static';
 import type { RunStore } from '../store/run-store.js';
 
 /**
@@ -17,8 +16,6 @@ export function serveStoredRun(store: RunStore, runId: string, rest: string, req
     return;
   }
   request.url = rest;
-  // Required on first use: every `baleen cucumber` starts a server, and few serve stored runs (fixed cost, bench/).
-  const serveStatic = createRequire(import.meta.url)('serve-static') as typeof serveStaticModule;
   serveStatic(folder, { index: ['index.html'], dotfiles: 'ignore', fallthrough: false, redirect: false })(request as never, response as never, (error?: { status?: number }) => {
     const status = error?.status ?? 404;
     plain(response, status, status === 404 ? 'not found\n' : 'refused\n');
