@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'NO_FEATURES'
   | 'REPORT_DIR_NOT_OURS'
   | 'REPORT_DIR_UNWRITABLE'
+  | 'REPORT_DIR_IN_USE'
   | 'DOCKER_UNREACHABLE'
   | 'IMAGE_NOT_FOUND'
   | 'CONTAINER_FAILED'
@@ -34,6 +35,7 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   NO_FEATURES: ExitCode.usage,
   REPORT_DIR_NOT_OURS: ExitCode.usage,
   REPORT_DIR_UNWRITABLE: ExitCode.infrastructure,
+  REPORT_DIR_IN_USE: ExitCode.usage,
   DOCKER_UNREACHABLE: ExitCode.infrastructure,
   IMAGE_NOT_FOUND: ExitCode.infrastructure,
   CONTAINER_FAILED: ExitCode.infrastructure,

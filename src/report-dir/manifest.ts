@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
+import { LOCK_FILE } from './run-lock.js';
 import { parseJsonOrUndefined } from '../util/parse-json.js';
 
 /**
@@ -14,7 +15,7 @@ export const MANIFEST_FILE = '.baleen-manifest.json';
 const EntryName = z
   .string()
   .min(1)
-  .refine((name) => !/[\\/]/.test(name) && name !== '.' && name !== '..' && name !== MANIFEST_FILE, 'a plain file name');
+  .refine((name) => !/[\\/]/.test(name) && name !== '.' && name !== '..' && name !== MANIFEST_FILE && name !== LOCK_FILE, 'a plain file name');
 
 export const ManifestSchema = z.strictObject({
   writtenBy: z.literal('baleen'),

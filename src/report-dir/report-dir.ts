@@ -1,9 +1,10 @@
 import { copyFile, link, lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, join } from 'node:path';
-import { BaleenError, messageOf } from '../errors/baleen-error.js';
+import { BaleenError, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { MANIFEST_FILE, manifestOf, readManifest } from './manifest.js';
+import { claimReportDir, LOCK_FILE } from './run-lock.js';
 
 /** The names a run writes into its report dir. */
 export const REPORT_OUTPUTS = ['index.html', 'cucumber.json', 'junit.xml', 'summary.json', 'results.json', 'logs'] as const;
@@ -23,13 +24,29 @@ export interface StagedReportDir {
 }
 
 /**
- * Opens `dir` for a run, before any container starts: refuses a folder baleen did not write (exit 2) and
- * one it cannot write to (exit 3), so neither costs a run.
+ * Opens `dir` for a run, before any container starts: refuses a folder baleen did not write or another run
+ * is writing (exit 2) and one it cannot write to (exit 3), so none of them costs a run. The commit ends the
+ * run's claim on the folder.
  */
 export async function stageReportDir(dir: string): Promise<StagedReportDir> {
   const real = await ensureDirectory(dir);
+  const release = await writable(dir, () => claimReportDir(real, dir));
+  try {
+    const { previous, staging } = await openForRun(dir, real);
+    return {
+      dir: real,
+      staging,
+      commit: () => commit(real, previous, staging).finally(release),
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}
+
+async function openForRun(dir: string, real: string): Promise<{ previous: readonly string[]; staging: string }> {
   const manifest = await readManifest(real);
-  const present = await readdir(real);
+  const present = (await readdir(real)).filter((name) => name !== LOCK_FILE);
   if (!manifest && present.length > 0) {
     throw new BaleenError('REPORT_DIR_NOT_OURS', `--report-dir ${dir} holds files baleen did not write (it has no ${MANIFEST_FILE})`, {
       hint: 'name a new or empty folder, or one a baleen run wrote; baleen never deletes what it did not write',
@@ -45,7 +62,7 @@ export async function stageReportDir(dir: string): Promise<StagedReportDir> {
   const staging = await writable(dir, () => mkdtemp(join(real, '.baleen-staging-')));
   // Recorded at once, so a run that dies before its commit leaves a folder the next run may clear.
   await writable(dir, () => writeManifest(real, [...previous, basename(staging)]));
-  return { dir: real, staging, commit: () => commit(real, previous, staging) };
+  return { previous, staging };
 }
 
 async function ensureDirectory(dir: string): Promise<string> {
@@ -64,7 +81,7 @@ async function writable<T>(dir: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    throw unwritable(dir, error);
+    throw isBaleenError(error) ? error : unwritable(dir, error);
   }
 }
 

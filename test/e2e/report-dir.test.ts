@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { cp, lstat, mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -160,6 +161,24 @@ describe('the report dir is the user\'s', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/cannot write the report dir \/sys\/baleen-report: .*: make it writable, or name another --report-dir/);
     expect(containersCreatedSince(since)).toEqual([]);
+  });
+
+  it('one run at a time: a second run into a report dir being written is refused (exit 2), a dead run\'s claim is taken over', async () => {
+    const dir = scratch.path('busy');
+    const first = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'sleep 5', '--report-dir', dir], { cwd: suite });
+    // The run prints its header once its report dir is claimed and it has started; it then runs for 5 s.
+    await first.waitFor(/1 features? on baleen-test-runner/);
+    const second = await baleen([...PASS, '--report-dir', dir]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(new RegExp(`--report-dir .*busy is being written by baleen process ${first.child.pid} on .*: give each run its own --report-dir`));
+    expect((await first.done).code).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual([MANIFEST, 'cucumber.json', 'index.html', 'junit.xml', 'logs', 'results.json', 'summary.json']);
+
+    // A run killed before its end left its claim: the process is gone, so the next run takes it over.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    await writeFile(join(dir, '.baleen-lock'), JSON.stringify({ pid: gone, host: hostname() }));
+    expect((await baleen([...PASS, '--report-dir', dir])).code).toBe(0);
+    expect(await readdir(dir)).not.toContain('.baleen-lock');
   });
 
   it('baleen merge obeys the same rules: a user\'s folder is refused, its own report replaced', async () => {
