@@ -91,6 +91,7 @@ export const featureMachine = setup({
           command: input.spec.command,
           file: input.file,
           reportPath: input.spec.reportPath,
+          tags: input.spec.tags,
           beforeCommand: input.spec.beforeCommand,
           trailer: input.reportChannel.trailer(input.spec.reportPath),
         }),

@@ -6,15 +6,16 @@ export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit co
 
 /**
  * Fills a command template in one pass: `{file}` becomes the feature's path as cucumber-js reads it literally
- * (see cucumberPathArgument), `{report}` the report's path, each a shell-quoted word. One pass, so that a
- * `{report}` inside a file's name stays part of the name.
+ * (see cucumberPathArgument), `{report}` the report's path, each a shell-quoted word; `{tags}` becomes
+ * ` --tags 'EXPR'` with --tags, else nothing. One pass, so that a `{report}` inside a file's name stays part
+ * of the name.
  */
-export function fillCommand(template: string, values: { file: string; report: string }): string {
+export function fillCommand(template: string, values: { file: string; report: string; tags?: string }): string {
   const file = cucumberPathArgument(values.file);
   // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
   if (!file.ok) throw new Error(`${values.file}: ${file.reason}`);
-  const words = { file: shellQuote(file.argument), report: shellQuote(values.report) };
-  return template.replace(/\{(file|report)\}/g, (_, name: keyof typeof words) => words[name]);
+  const words = { file: shellQuote(file.argument), report: shellQuote(values.report), tags: values.tags === undefined ? '' : ` --tags ${shellQuote(values.tags)}` };
+  return template.replace(/\{(file|report|tags)\}/g, (_, name: keyof typeof words) => words[name]);
 }
 
 /**
@@ -23,7 +24,7 @@ export function fillCommand(template: string, values: { file: string; report: st
  * EXIT trap says so on stderr with the code. The report's folder is made first so that a command writing to it
  * cannot fail for a missing directory.
  */
-export function featureScript(options: { command: string; file: string; reportPath: string; beforeCommand?: string; trailer?: string }): string {
+export function featureScript(options: { command: string; file: string; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
   if (options.beforeCommand) {
@@ -34,7 +35,7 @@ export function featureScript(options: { command: string; file: string; reportPa
       'trap - EXIT',
     );
   }
-  lines.push(fillCommand(options.command, { file: options.file, report: options.reportPath }));
+  lines.push(fillCommand(options.command, { file: options.file, report: options.reportPath, ...(options.tags === undefined ? {} : { tags: options.tags }) }));
   if (options.trailer) lines.push(options.trailer);
   return lines.join('\n');
 }

@@ -49,6 +49,7 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
+    ...(flags.tags === undefined ? {} : { tags: flags.tags }),
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
@@ -117,6 +118,7 @@ export const commandHandlers: CommandHandlers = {
       timeoutMs: project.timeout,
       retries: project.retries,
       failFast: project.fail_fast,
+      tags: project.tags,
       memoryBytes: project.memory,
       nanoCpus: project.cpus,
       // Constraints add up: the project's say where its suite may run, the command line narrows that.

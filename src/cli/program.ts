@@ -24,6 +24,7 @@ export interface CucumberFlags extends EngineFlags {
   memory?: number;
   cpus?: number;
   constraint: string[];
+  tags?: string;
   reportDir?: string;
   timings?: string;
   shard?: { index: number; total: number };
@@ -62,7 +63,7 @@ export interface ReportFlags extends StoredRunFlags {
 
 export type ClientFlags = Pick<
   CucumberFlags,
-  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'memory' | 'cpus' | 'constraint' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
+  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'memory' | 'cpus' | 'constraint' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
 >;
 
 export interface ProjectFlags extends ClientFlags {
@@ -140,6 +141,7 @@ function addRunOptions(command: Command): Command {
     .option('--memory <size>', 'memory limit per container, e.g. 512m or 2g (on a swarm also reserved)', unit(parseMemory, 'a size such as 512m or 2g'))
     .option('--cpus <n>', 'CPU limit per container, e.g. 1.5 (on a swarm also reserved)', unit(parseCpus, 'a number of CPUs such as 1.5'))
     .option('--constraint <expr>', 'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)', collect, [])
+    .option('--tags <expression>', 'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container')
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
     .option('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`)
     .option('--shard <i/n>', 'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)', unit(parseShard, 'INDEX/TOTAL such as 2/4'))

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { commandWritesReport, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { ParsedFeature } from '../domain/feature-plan.js';
 import { planFeatures } from '../gherkin/plan-features.js';
+import { selectScenarios, tagFilter, type TagFilter } from '../gherkin/tag-filter.js';
 import { outcomeWithoutServer } from './outcome-without-server.js';
 import { parseFailureResult } from './parse-failure.js';
 import type { RunRequest } from '../config/run-request.js';
@@ -43,10 +44,18 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
       return ExitCode.passed;
     }
   }
+  const filter = tagFilterOf(request);
   // Cucumber's own parser reads every feature before any container starts: what each must run, for the
-  // judge on the server, and the files that do not parse, settled here as failed features.
+  // judge on the server, and the files that do not parse, settled here as failed features. With --tags, a
+  // feature runs only the scenarios selected, and one with none selected starts no container.
   const plans = await planFeatures(features, io.cwd);
-  const parsed = plans.filter((plan): plan is ParsedFeature => plan.kind === 'parsed');
+  const parsed = plans
+    .filter((plan): plan is ParsedFeature => plan.kind === 'parsed')
+    .flatMap((plan) => (filter ? (selectScenarios(plan, filter) ?? []) : [plan]));
+  if (filter && parsed.length === 0 && plans.every((plan) => plan.kind === 'parsed')) {
+    io.out.write(`baleen: no scenario matches --tags ${request.tags}; nothing to run\n`);
+    return ExitCode.passed;
+  }
   const foundBeforeRun = plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : []));
   const runnable = parsed.map((plan) => plan.file);
   // The server's dispatcher orders the features by these; the prediction replays its rules here. The run will
@@ -95,6 +104,18 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   }
 }
 
+/** The --tags filter, once the command is known to hand the expression on to the runner. */
+function tagFilterOf(request: RunRequest): TagFilter | undefined {
+  if (request.tags === undefined) return undefined;
+  const filter = tagFilter(request.tags);
+  if (request.command !== undefined && !request.command.includes('{tags}')) {
+    throw new BaleenError('USAGE', '--tags needs {tags} in --command: it is where the runner gets the expression', {
+      hint: 'add {tags} after {file}, e.g. --command "cucumber-js {file}{tags} --format json:{report}"',
+    });
+  }
+  return filter;
+}
+
 /**
  * A run that never started still replaces the previous report with one that says why, so CI shows this
  * failure. Returns the error to throw: the cause, whether or not its report could be written.
@@ -118,6 +139,7 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     features,
     expectedScenarioLines,
     predictions,
+    tags: request.tags,
     command: request.command,
     workDir: request.workDir,
     beforeCommand: request.beforeCommand,

@@ -33,6 +33,7 @@ export const ProjectSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(1024).optional(),
   retries: z.number().int().min(0).max(100).optional(),
   fail_fast: z.boolean().optional(),
+  tags: z.string().min(1).optional(),
   timeout: unitField(parseDuration, 'a duration such as 90s, 5m or 120'),
   memory: unitField(parseMemory, 'a size such as 512m or 2g'),
   cpus: unitField(parseCpus, 'a number of CPUs such as 1.5'),
@@ -70,7 +71,7 @@ export async function loadProject(path: string, name: string): Promise<Project> 
     const where = issue.path.join('.') || '(top level)';
     const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
     throw new BaleenError('CONFIG', `${path}: ${where}: ${what}`, {
-      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, retries, fail_fast, timeout, memory, cpus, report_dir, runtime, constraints under `projects:`',
+      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, retries, fail_fast, tags, timeout, memory, cpus, report_dir, runtime, constraints under `projects:`',
     });
   }
   const project = parsed.data.projects[name];

@@ -18,6 +18,8 @@ export interface RunRequest {
   nanoCpus?: number;
   /** Swarm placement constraints for every feature's container. */
   constraints: string[];
+  /** A Cucumber tag expression: only the scenarios it selects run, and a feature with none starts no container. */
+  tags?: string;
   reportDir: string;
   /** The timing history file (default .baleen/timings.json). */
   timingsFile: string;

@@ -3,11 +3,11 @@ import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js';
 
 /**
- * The default command each container runs; `{file}` and `{report}` are filled in per feature. The suite's own
+ * The default command each container runs; `{file}`, `{report}` and `{tags}` are filled in per feature. The suite's own
  * cucumber-js (node_modules/.bin in the working directory) when the image has one: only that copy sees the
  * suite's dependencies (ts-node, its support code); else the one on PATH, as a runner image provides.
  */
-export const DEFAULT_COMMAND = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file} --format json:{report}';
+export const DEFAULT_COMMAND = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file}{tags} --format json:{report}';
 
 /** Whether a command template writes a Cucumber report: without `{report}` a feature is judged by its exit code alone. */
 export function commandWritesReport(command: string): boolean {
@@ -69,6 +69,8 @@ export const RunSpecSchema = z.strictObject({
    * its report alone (it must name the feature and hold a scenario of it).
    */
   expectedScenarioLines: z.record(z.string().max(4096), z.array(z.number().int().positive()).max(1_000_000)).default({}),
+  /** A Cucumber tag expression (--tags), handed to the runner through the command's `{tags}`. */
+  tags: z.string().min(1).max(4096).optional(),
   /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
   predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
   command: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),

@@ -61,3 +61,10 @@ describe('featureScript', () => {
     expect(sh(featureScript({ command: 'exit 3', file: 'x', reportPath: '/tmp/baleen-test/r.json' })).code).toBe(3);
   });
 });
+
+describe('fillCommand {tags}', () => {
+  it('hands the tag expression to the runner as one quoted --tags argument, and nothing without one', () => {
+    expect(fillCommand('run {file}{tags}', { file: 'a.feature', report: '/r', tags: "@a and not @b's" })).toBe(`run ./a.feature --tags '@a and not @b'\\''s'`);
+    expect(fillCommand('run {file}{tags}', { file: 'a.feature', report: '/r' })).toBe('run ./a.feature');
+  });
+});
