@@ -126,6 +126,16 @@ describe('the live page', () => {
     const report = await page.goto(new URL(reportHref!, base).href);
     expect(report?.status()).toBe(200);
     expect(await page.locator('body').textContent()).toContain('Failing');
+    // The report runs sandboxed: its scripts get nothing of the signed-in session.
+    expect(report?.headers()['content-security-policy']).toMatch(/^sandbox allow-scripts/);
+    const fromReport = await page.evaluate(async () => {
+      try {
+        return (await fetch('/api/live')).status;
+      } catch {
+        return 'blocked';
+      }
+    });
+    expect(fromReport).not.toBe(200);
     expect(foreign).toEqual([]);
     await context.close();
   });

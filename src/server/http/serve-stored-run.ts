@@ -16,10 +16,22 @@ export function serveStoredRun(store: RunStore, runId: string, rest: string, req
     return;
   }
   request.url = rest;
-  serveStatic(folder, { index: ['index.html'], dotfiles: 'ignore', fallthrough: false, redirect: false })(request as never, response as never, (error?: { status?: number }) => {
+  serveStatic(folder, { index: ['index.html'], dotfiles: 'ignore', fallthrough: false, redirect: false, setHeaders: sandboxed })(request as never, response as never, (error?: { status?: number }) => {
     const status = error?.status ?? 404;
     plain(response, status, status === 404 ? 'not found\n' : 'refused\n');
   });
+}
+
+/**
+ * A report is the suite's content (an attachment declared text/html is rendered as HTML), served on the
+ * live page's origin: it runs sandboxed in an origin of its own, so its scripts cannot use the signed-in
+ * browser's session (their requests carry `Origin: null`, and no SameSite=Strict cookie).
+ */
+export const STORED_FILE_POLICY = 'sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox';
+
+function sandboxed(response: ServerResponse): void {
+  response.setHeader('content-security-policy', STORED_FILE_POLICY);
+  response.setHeader('x-content-type-options', 'nosniff');
 }
 
 export function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
