@@ -11,6 +11,8 @@ import { formatDuration } from '../util/text.js';
 import { classifyOutcome } from './classify-outcome.js';
 import { featureScript } from './feature-script.js';
 import { createReportChannel, type ReportChannel } from './report-channel.js';
+import { looksLikeMessages, parseEnvelopes } from '../cucumber-messages/envelopes.js';
+import { messagesToCucumberJson } from '../cucumber-messages/to-cucumber-json.js';
 
 /** How much of each stream a result carries; the whole stream goes to the observer as it arrives. */
 export const OUTPUT_TAIL_BYTES = 256 * 1024;
@@ -39,6 +41,8 @@ interface FeatureContext extends FeatureInput {
   attached?: AttachedContainer;
   exit?: ContainerExit;
   report: CucumberJson | null;
+  /** The report as Cucumber Messages (NDJSON), when the command wrote it so; `report` is read from it. */
+  messages?: string;
   problem?: string;
   /** Set when the run asked this feature to stop; honoured as soon as the current step allows. */
   stopReason?: StopReason;
@@ -118,13 +122,13 @@ export const featureMachine = setup({
     ),
     startContainer: fromPromise<void, FeatureContext>(({ input, signal }) => input.attached!.start(signal)),
     awaitExit: fromPromise<ContainerExit, FeatureContext>(({ input }) => input.attached!.exited),
-    collectReport: fromPromise<CucumberJson | null, FeatureContext>(async ({ input }) => {
+    collectReport: fromPromise<CollectedReport, FeatureContext>(async ({ input }) => {
       const channel = input.reportChannel;
       if (channel.overflow) throw new Error(`the report is over the limit of ${MAX_REPORT_BYTES} bytes`);
       // The report came with the output; only a command that never returned to the shell (an `exec`), or
       // wrote no report at all, makes us look in the container.
       const bytes = channel.report() ?? (await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES));
-      return bytes === undefined ? null : parseReport(bytes, input.spec.reportPath);
+      return bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath);
     }),
     stopContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.stop(input.spec.stopGraceSeconds)),
     removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
@@ -246,7 +250,7 @@ export const featureMachine = setup({
       invoke: {
         src: 'collectReport',
         input: ({ context }) => context,
-        onDone: { target: 'removing', actions: assign({ report: ({ event }) => event.output }) },
+        onDone: { target: 'removing', actions: assign(({ event }) => event.output) },
         onError: { target: 'removing', actions: problem('could not read the Cucumber report', false) },
       },
     },
@@ -300,6 +304,7 @@ function toResult(context: FeatureContext): FeatureResult {
     stdout,
     stderr,
     cucumberJson: context.report,
+    ...(context.messages === undefined ? {} : { cucumberMessages: context.messages }),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
     engineFailure: context.engineFailure && outcome.status === 'error',
@@ -309,10 +314,17 @@ function toResult(context: FeatureContext): FeatureResult {
   };
 }
 
-function parseReport(bytes: Buffer, path: string): CucumberJson | null {
+interface CollectedReport {
+  report: CucumberJson | null;
+  messages?: string;
+}
+
+/** The report by its content: Cucumber JSON (an array), or Cucumber Messages (NDJSON) read into the same records. */
+function parseReport(bytes: Buffer, path: string): CollectedReport {
   const text = bytes.toString('utf8').trim();
   // cucumber-js creates the file when it starts and writes the JSON at the end: empty means it never finished.
-  if (text === '') return null;
+  if (text === '') return { report: null };
+  if (looksLikeMessages(text)) return { report: messagesToCucumberJson(parseEnvelopes(text, path)), messages: `${text}\n` };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -321,5 +333,5 @@ function parseReport(bytes: Buffer, path: string): CucumberJson | null {
   }
   const parsed = CucumberJsonSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${path} is not a Cucumber JSON report (expected an array of features)`);
-  return parsed.data;
+  return { report: parsed.data };
 }

@@ -69,6 +69,8 @@ export const FeatureResultSchema = z.strictObject({
   stdout: OutputTailSchema,
   stderr: OutputTailSchema,
   cucumberJson: CucumberJsonSchema.nullable(),
+  /** The report as the command wrote it when that was Cucumber Messages (NDJSON); cucumberJson is read from it. */
+  cucumberMessages: z.string().optional(),
   error: z.string().optional(),
   /** The error came from the container engine (could not create, start, follow or remove the container). */
   engineFailure: z.boolean(),

@@ -1,5 +1,6 @@
 import { ConsoleReporter, REPORT_DIR_COMMIT, type Verbosity } from './console/console-reporter.js';
 import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
+import { CucumberHtmlReporter, MessagesNdjsonReporter } from './files/cucumber-messages-reporter.js';
 import { JunitReporter } from './files/junit-reporter.js';
 import { LogsReporter } from './files/logs-reporter.js';
 import { ResultsJsonReporter } from './files/results-json.js';
@@ -53,6 +54,8 @@ function fileReporters(options: { logs?: boolean; cwd: string }) {
     ...(options.logs === false ? [] : [new LogsReporter()]),
     new ResultsJsonReporter(),
     new CucumberJsonReporter(),
+    new MessagesNdjsonReporter(),
+    new CucumberHtmlReporter(),
     new SummaryJsonReporter(),
     new JunitReporter(options.cwd),
     new HtmlReporter(),

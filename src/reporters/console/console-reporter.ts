@@ -8,6 +8,7 @@ import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
+import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -126,14 +127,15 @@ export class ConsoleReporter implements Reporter {
     const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
     this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
     if (outcome.info.judgedByExitCodeAlone) this.print(pc.yellow('features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran'));
-    this.printReportFiles(this.options.reportDir);
+    this.printReportFiles(this.options.reportDir, hasMessages(outcome) ? [CUCUMBER_HTML_FILE, MESSAGES_FILE] : []);
   }
 
   /** Where the report is: only files that were written (a failed reporter's error is printed after this). */
-  private printReportFiles(reportDir: string): void {
+  private printReportFiles(reportDir: string, extra: readonly string[]): void {
     const dir = terminalName(reportDir);
-    const written = REPORT_FILES.filter((file) => this.isWritten(file.replace(/\/$/, '')));
-    const missing = REPORT_FILES.filter((file) => !written.includes(file));
+    const files = [...REPORT_FILES, ...extra];
+    const written = files.filter((file) => this.isWritten(file.replace(/\/$/, '')));
+    const missing = files.filter((file) => !written.includes(file));
     const others = written.filter((file) => file !== 'index.html');
     const where = written.includes('index.html') ? `${dir}/index.html${others.length > 0 ? ` (also ${others.join(', ')})` : ''}` : `${dir}/ (${others.join(', ') || 'nothing'})`;
     this.print(pc.dim(`report: ${where}`));

@@ -1,0 +1,26 @@
+/**
+ * One stream of Cucumber Messages for the whole run, from each feature's own: every feature's container ran
+ * its own cucumber, so each stream opens with a meta and a testRunStarted and ends with a testRunFinished.
+ * The merged stream keeps the first meta and testRunStarted, every feature's documents, pickles, definitions
+ * and results (cucumber's ids are UUIDs, so they do not collide), and one testRunFinished that succeeds only
+ * when every feature's did, at the latest time.
+ */
+export function mergeMessages(streams: readonly string[]): string {
+  const envelopes = streams.map((stream) => stream.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>));
+  const all = envelopes.flat();
+  const meta = all.find((envelope) => 'meta' in envelope);
+  const started = all.find((envelope) => 'testRunStarted' in envelope);
+  const finished = all.flatMap((envelope) => ('testRunFinished' in envelope ? [envelope.testRunFinished as { success?: boolean; timestamp?: { seconds: number; nanos: number } }] : []));
+  const body = all.filter((envelope) => !('meta' in envelope) && !('testRunStarted' in envelope) && !('testRunFinished' in envelope));
+  const latest = finished.map((end) => end.timestamp).filter((time) => time !== undefined).sort((a, b) => b.seconds - a.seconds || b.nanos - a.nanos)[0];
+  const end = {
+    testRunFinished: {
+      ...(finished[0] ?? {}),
+      // A feature that reported no testRunFinished did not finish: the run did not succeed.
+      success: finished.length === streams.length && finished.every((entry) => entry.success === true),
+      ...(latest === undefined ? {} : { timestamp: latest }),
+    },
+  };
+  const merged = [...(meta ? [meta] : []), ...(started ? [started] : []), ...body, ...(streams.length > 0 ? [end] : [])];
+  return merged.map((envelope) => `${JSON.stringify(envelope)}\n`).join('');
+}

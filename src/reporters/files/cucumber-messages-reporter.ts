@@ -1,0 +1,53 @@
+import { createWriteStream } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { RunOutcome } from '../../domain/run-outcome.js';
+import { mergeMessages } from '../../cucumber-messages/merge-messages.js';
+import { writeFileAtomic } from '../../util/write-file-atomic.js';
+import type { Reporter } from '../reporter.js';
+
+export const MESSAGES_FILE = 'messages.ndjson';
+export const CUCUMBER_HTML_FILE = 'cucumber.html';
+
+/** Whether the run's containers wrote Cucumber Messages: only then are messages.ndjson and cucumber.html written. */
+export function hasMessages(outcome: RunOutcome): boolean {
+  return outcome.results.some((result) => result.cucumberMessages !== undefined);
+}
+
+/** The run's Cucumber Messages as one stream (see cucumber-messages/merge-messages.ts), or undefined when no container wrote any. */
+function runMessages(outcome: RunOutcome): string | undefined {
+  const streams = outcome.results.flatMap((result) => (result.cucumberMessages === undefined ? [] : [result.cucumberMessages]));
+  return streams.length === 0 ? undefined : mergeMessages(streams);
+}
+
+/** messages.ndjson: every feature's Cucumber Messages merged into one run. Cucumber JSON runs write none. */
+export class MessagesNdjsonReporter implements Reporter {
+  readonly name = MESSAGES_FILE;
+
+  async onEnd(outcome: RunOutcome): Promise<void> {
+    const merged = runMessages(outcome);
+    if (merged !== undefined) await writeFileAtomic(join(outcome.info.reportDir, MESSAGES_FILE), merged);
+  }
+}
+
+/**
+ * cucumber.html: the official @cucumber/html-formatter page drawn from the run's merged messages,
+ * self-contained (its script and styles inlined, so it opens offline), beside baleen's index.html.
+ */
+export class CucumberHtmlReporter implements Reporter {
+  readonly name = CUCUMBER_HTML_FILE;
+
+  async onEnd(outcome: RunOutcome): Promise<void> {
+    const merged = runMessages(outcome);
+    if (merged === undefined) return;
+    const require = createRequire(import.meta.url);
+    // A CommonJS module whose class is its `default` export, loaded only by runs that wrote messages.
+    const { default: CucumberHtmlStream } = require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
+    const dist = join(dirname(require.resolve('@cucumber/html-formatter')), '..');
+    const envelopes = merged.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as object);
+    const output = join(outcome.info.reportDir, CUCUMBER_HTML_FILE);
+    await pipeline(Readable.from(envelopes), new CucumberHtmlStream(join(dist, 'main.css'), join(dist, 'main.js')), createWriteStream(output, { flags: 'wx' }));
+  }
+}
