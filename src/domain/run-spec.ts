@@ -61,7 +61,7 @@ const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment var
  */
 export const RunSpecSchema = z.strictObject({
   image: ImageSchema,
-  features: z.array(FeaturePathSchema).min(1).max(MAX_FEATURES_PER_RUN),
+  features: z.array(FeaturePathSchema).min(1).max(MAX_FEATURES_PER_RUN, `more than ${MAX_FEATURES_PER_RUN} features in one run: split the suite with --shard`),
   /**
    * Per feature (a key is an entry of `features`), the lines of the scenarios it must run, as the client's
    * Gherkin parser found them: every scenario and Scenario Outline row it holds, or those a filter selects.

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { decodeClientMessage, decodeServerMessage, encodeMessage } from '../../src/protocol/codec.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
-import { DEFAULT_COMMAND } from '../../src/domain/run-spec.js';
+import { DEFAULT_COMMAND, MAX_FEATURES_PER_RUN } from '../../src/domain/run-spec.js';
 import { checkUpgrade, isLoopback } from '../../src/server/upgrade-guard.js';
 
 const submit = { type: 'run.submit', requestId: 'r1', spec: { image: 'img', features: ['a.feature'], concurrency: 2 } } as const;
@@ -11,6 +11,12 @@ describe('protocol codec', () => {
   it('round-trips a submit, filling the spec defaults', () => {
     const decoded = decodeClientMessage(encodeMessage(submit as never));
     expect(decoded.ok && decoded.message.type === 'run.submit' && decoded.message.spec.command).toBe(DEFAULT_COMMAND);
+  });
+
+  it('refuses a run past the documented size limit, saying how to split it', () => {
+    const features = Array.from({ length: MAX_FEATURES_PER_RUN + 1 }, (_, i) => `f${i}.feature`);
+    const decoded = decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, features } }));
+    expect(!decoded.ok && decoded.error).toMatch(/more than 100000 features in one run: split the suite with --shard/);
   });
 
   it.each([
