@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inlineCdnAssets } from '../../src/reporters/html/inline-assets.js';
 import { writeHtmlReport } from '../../src/reporters/html/write-html-report.js';
+import { launchChromium } from '../support/chromium.js';
+import { openOffline, type OfflineView } from '../support/offline-browser.js';
 
 // The callbacks given to page.evaluate run in the browser. This project's tsconfig has no DOM lib (src runs on
 // Node, and a lib reference would leak into every file), so the few browser globals they use are declared here.
@@ -317,38 +318,6 @@ describe('the HTML report, opened offline in Chromium', () => {
   });
 });
 
-interface OfflineView {
-  page: Page;
-  url: string;
-  /** Every request to anything but file: and data: URLs, each aborted before it left the browser. */
-  externalRequests: string[];
-  fileRequests: string[];
-  pageErrors: string[];
-  consoleErrors: string[];
-}
-
-async function openOffline(browser: Browser, file: string): Promise<OfflineView> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  const page = await context.newPage();
-  const view: OfflineView = { page, url: pathToFileURL(file).href, externalRequests: [], fileRequests: [], pageErrors: [], consoleErrors: [] };
-  await context.route('**/*', async (route) => {
-    const url = route.request().url();
-    if (url.startsWith('data:')) return route.continue();
-    if (url.startsWith('file:')) {
-      view.fileRequests.push(url);
-      return route.continue();
-    }
-    view.externalRequests.push(url);
-    return route.abort();
-  });
-  page.on('pageerror', (error) => view.pageErrors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error') view.consoleErrors.push(message.text());
-  });
-  await page.goto(view.url, { waitUntil: 'load' });
-  await page.evaluate(() => document.fonts.ready);
-  return view;
-}
 
 /** What the chart shim drew into one chart container. */
 async function chartIn(page: Page, selector: string) {

@@ -8,6 +8,7 @@ import { runReport } from '../../cucumber-json/feature-report.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { forTemplateCounts } from './template-counts.js';
+import { overviewHtml } from './overview/overview-html.js';
 import { LoadWhileRunning } from '../load-while-running.js';
 
 /** index.html: the merged report for people, self-contained so it opens anywhere, offline included. */
@@ -36,6 +37,7 @@ export class HtmlReporter implements Reporter {
         outputFile: join(outcome.info.reportDir, 'index.html'),
         title: `baleen: ${outcome.info.image}`,
         metadata: metadataOf(outcome),
+        overview: overviewHtml(outcome),
       });
     } finally {
       await rm(scratch, { recursive: true, force: true });

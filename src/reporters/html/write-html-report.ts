@@ -17,6 +17,8 @@ export interface HtmlReportOptions {
   title: string;
   /** Shown in the report's metadata panel; the panel is left out when this is empty. */
   metadata: Record<string, string>;
+  /** baleen's own HTML (already escaped), put first in the page, above the template's report. */
+  overview?: string;
 }
 
 /**
@@ -63,7 +65,9 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<void>
       '<title>Cucumber Feature Report</title>',
       () => `<title>${escapeHtml(options.title)}</title>`,
     ));
-    await writeFileAtomic(options.outputFile, await inlineCdnAssets(html));
+    // After the CDN tags are inlined: the overview has none, and text it quotes must not be taken for one.
+    const page = await inlineCdnAssets(html);
+    await writeFileAtomic(options.outputFile, options.overview === undefined ? page : withOverview(page, options.overview));
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -112,6 +116,14 @@ function generate(options: GenerateOptions): void {
   if (!succeeded) {
     throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${failure ?? 'it gave no reason'}`);
   }
+}
+
+/** The overview first in the page's body. */
+function withOverview(html: string, overview: string): string {
+  const body = /<body[^>]*>/.exec(html);
+  if (!body) throw new BaleenError('INTERNAL', 'cucumber-html-reporter wrote a page without a <body> tag: the run overview has no place in it');
+  const at = body.index + body[0].length;
+  return html.slice(0, at) + overview + html.slice(at);
 }
 
 function escapeEntries(record: Record<string, string>): Record<string, string> {
