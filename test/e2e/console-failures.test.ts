@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { useScratch } from '../support/scratch.js';
+import { refundFeature } from '../support/refund-feature.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 
 const scratch = useScratch('baleen-console-failures-');
@@ -9,21 +10,7 @@ const IMAGE = 'baleen-test-console-failures';
 // Two failing scenarios whose assertion diff is on stdout while the service's warning is on stderr, and a
 // feature that does not parse.
 const FEATURES = {
-  'features/refund.feature': [
-    'Feature: Refunds',
-    '  Scenario: a full refund',
-    '    When the refund service answers 9',
-    '    Then the refund is 10',
-    '',
-    '  Scenario: a partial refund',
-    '    When the refund service answers 4',
-    '    Then the refund is 5',
-    '',
-    '  Scenario: no refund',
-    '    When the refund service answers 0',
-    '    Then the refund is 0',
-    '',
-  ].join('\n'),
+  'features/refund.feature': refundFeature('a partial refund', ['  Scenario: no refund', '    When the refund service answers 0', '    Then the refund is 0', '']),
   'features/broken.feature': 'Feature: Broken\n  Scenario: a\n    Given the number 1\n  Oops this is not Gherkin\n',
 };
 

@@ -6,6 +6,7 @@ import { runCli } from '../support/cli.js';
 import { launchChromium } from '../support/chromium.js';
 import { openOffline, type OfflineView } from '../support/offline-browser.js';
 import { useScratch } from '../support/scratch.js';
+import { refundFeature } from '../support/refund-feature.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 
 const scratch = useScratch('baleen-run-overview-');
@@ -15,17 +16,7 @@ const IMAGE = 'baleen-test-run-overview';
 const attack = (where: string) => `<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')"> & "${where}"`;
 
 const FEATURES = {
-  'features/refund.feature': [
-    'Feature: Refunds',
-    '  Scenario: a full refund',
-    '    When the refund service answers 9',
-    '    Then the refund is 10',
-    '',
-    `  Scenario: ${attack('scenario')}`,
-    '    When the refund service answers 4',
-    '    Then the refund is 5',
-    '',
-  ].join('\n'),
+  'features/refund.feature': refundFeature(attack('scenario')),
   'features/adds.feature': 'Feature: Adds\n  Scenario: one and one\n    Given the number 1\n    When I add 1\n    Then the result is 2\n',
   'features/subtracts.feature': 'Feature: Subtracts\n  Scenario: none\n    Given the number 1\n    When I add 0\n    Then the result is 1\n',
   'features/broken.feature': 'Feature: Broken\n  Scenario: a\n    Given the number 1\n  Oops this is not Gherkin\n',
