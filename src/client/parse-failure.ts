@@ -22,6 +22,7 @@ export function parseFailureResult(plan: UnparsableFeature): FeatureResult {
     stderr: EMPTY_TAIL,
     cucumberJson: null,
     error: `Gherkin parse error at line ${first!.line}: ${first!.message}${others}; found before any container started`,
+    ...(first!.line > 0 ? { errorLine: first!.line } : {}),
     engineFailure: false,
   };
 }

@@ -39,10 +39,8 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   let features = await resolveFeatures(request.files, io.cwd, { signal: io.signal, onProgress: (message) => io.err.write(`baleen: ${message}\n`) });
   if (request.shard) {
     features = featuresOfShard(features, request.shard, history);
-    if (features.length === 0) {
-      io.out.write(`baleen: shard ${request.shard.index}/${request.shard.total} has no features (more shards than features); nothing to run\n`);
-      return ExitCode.passed;
-    }
+    // Nothing to run still writes this shard's (empty) report: CI must not publish an older run's from its folder.
+    if (features.length === 0) io.out.write(`baleen: shard ${request.shard.index}/${request.shard.total} has no features (more shards than features); nothing to run\n`);
   }
   const filter = tagFilterOf(request);
   // Cucumber's own parser reads every feature before any container starts: what each must run, for the
@@ -54,7 +52,6 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     .flatMap((plan) => (filter ? (selectScenarios(plan, filter) ?? []) : [plan]));
   if (filter && parsed.length === 0 && plans.every((plan) => plan.kind === 'parsed')) {
     io.out.write(`baleen: no scenario matches --tags ${request.tags}; nothing to run\n`);
-    return ExitCode.passed;
   }
   const foundBeforeRun = plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : []));
   const runnable = parsed.map((plan) => plan.file);

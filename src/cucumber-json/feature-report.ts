@@ -64,10 +64,11 @@ function featureRunScenario(result: FeatureResult): CucumberElement {
   const stderr = stripAnsi(result.stderr.text).trim();
   const error = result.error ?? (result.status === 'passed' ? 'exited 0; it wrote no Cucumber report, so only its exit code was judged' : result.status);
   const message = stderr && result.status !== 'passed' ? `${error}\n\nstderr (last lines):\n${lastLines(stderr, STDERR_TAIL_LINES)}` : error;
-  return standInScenario(result.file, result.status, message, result.durationMs);
+  return standInScenario(result.file, result.status, message, result.durationMs, result.errorLine);
 }
 
-function standInScenario(file: string, status: FeatureStatus | 'unfinished', message: string, durationMs: number): CucumberElement {
+// At the line the error points at (a parse error's), else at the top of the file.
+function standInScenario(file: string, status: FeatureStatus | 'unfinished', message: string, durationMs: number, line = 1): CucumberElement {
   const stepStatus = status === 'passed' ? 'passed' : status === 'failed' || status === 'error' ? 'failed' : 'skipped';
   return {
     id: FEATURE_RUN_ID,
@@ -75,13 +76,13 @@ function standInScenario(file: string, status: FeatureStatus | 'unfinished', mes
     type: 'scenario',
     name: `${file} (feature run)`,
     description: '',
-    line: 1,
+    line,
     tags: [],
     steps: [
       {
         keyword: 'baleen ',
         name: `ran the feature: ${status}`,
-        line: 1,
+        line,
         result: {
           status: stepStatus,
           duration: Math.round(durationMs * 1e6),

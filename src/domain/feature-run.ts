@@ -72,6 +72,8 @@ export const FeatureResultSchema = z.strictObject({
   /** The report as the command wrote it when that was Cucumber Messages (NDJSON); cucumberJson is read from it. */
   cucumberMessages: z.string().optional(),
   error: z.string().optional(),
+  /** The line of the feature file the error points at (a Gherkin parse error's), where CI pages annotate it. */
+  errorLine: z.number().int().positive().optional(),
   /** The error came from the container engine (could not create, start, follow or remove the container). */
   engineFailure: z.boolean(),
   /** The host its container ran on (the engine's, or the swarm node's, hostname), when it ran and that is known. */

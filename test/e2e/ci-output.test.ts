@@ -24,7 +24,7 @@ describe('CI-native output, with the environment the runners set', () => {
     const annotations = result.stdout.split('\n').filter((line) => line.startsWith('::error '));
     expect(annotations).toHaveLength(2);
     expect(annotations[0]).toMatch(/^::error file=features\/fail\.feature,line=7,title=a wrong sum \(features\/fail\.feature%3A7\)::Then the result is 5%0A/);
-    expect(annotations[1]).toMatch(/^::error file=features\/parse-error\.feature,line=1,title=.*::baleen ran the feature: failed%0AGherkin parse error at line 4/);
+    expect(annotations[1]).toMatch(/^::error file=features\/parse-error\.feature,line=4,title=.*::baleen ran the feature: failed%0AGherkin parse error at line 4/);
     expect(result.stdout).toMatch(/^::group::baleen: stdout of features\/fail\.feature \(failed\)\n[\s\S]*?the result is 4, not 5[\s\S]*?\n::endgroup::$/m);
 
     const markdown = await readFile(summaryFile, 'utf8');

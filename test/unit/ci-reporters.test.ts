@@ -59,6 +59,19 @@ describe('GitHub Actions', () => {
     expect(lines).toHaveLength(3); // and the final newline
   });
 
+  it('a Gherkin parse error is annotated at the line the parser named', () => {
+    const unparsable = result({ file: 'features/bad.feature', status: 'failed', exitCode: null, error: 'Gherkin parse error at line 4: (4:5): expected …', errorLine: 4 });
+    expect(githubAnnotations(scenarioFailures(outcome([unparsable])))).toMatch(/^::error file=features\/bad\.feature,line=4,/);
+  });
+
+  it('escape sequences in an error or a name never reach the log raw', () => {
+    const hostile = [{ file: 'f\x1b]0;pwned\x07.feature', line: 2, scenario: 's\x1b[2J', step: 'Then x', message: '\x1b[31mred\x1b[0m and \x1b]8;;http://x\x07link' }];
+    const text = githubAnnotations(hostile);
+    expect(text).not.toContain('\x1b');
+    expect(text).toContain('red and link');
+    expect(text).toContain('f\\x1b]0;pwned\\x07.feature');
+  });
+
   it('past 50 annotations, one more says how many were left out', () => {
     const many = Array.from({ length: 53 }, (_, i) => ({ file: 'f.feature', line: i + 1, scenario: `s${i}`, step: 'Then x', message: 'e' }));
     const lines = githubAnnotations(many).trim().split('\n');

@@ -1,3 +1,4 @@
+import { terminalName, terminalText } from '../../util/terminal-text.js';
 import type { ScenarioFailure } from './failures.js';
 
 /** GitHub shows only the first annotations of a step; past this many, one more line says how many were left out. */
@@ -8,8 +9,10 @@ const MESSAGE_LINES = 12;
 /** An `::error file=…,line=…,title=…::…` workflow command per failed scenario (docs.github.com, "Workflow commands"). */
 export function githubAnnotations(failures: readonly ScenarioFailure[]): string {
   const lines = failures.slice(0, MAX_ANNOTATIONS).map((failure) => {
-    const message = `${failure.step}\n${failure.message.split('\n').slice(0, MESSAGE_LINES).join('\n')}`;
-    const properties = `file=${property(failure.file)},line=${failure.line},title=${property(`${failure.scenario} (${failure.file}:${failure.line})`)}`;
+    // The log shows annotations' text raw: escape sequences in an error or a name would act on it.
+    const message = terminalText(`${failure.step}\n${failure.message.split('\n').slice(0, MESSAGE_LINES).join('\n')}`);
+    const file = terminalName(failure.file);
+    const properties = `file=${property(file)},line=${failure.line},title=${property(`${terminalName(failure.scenario)} (${file}:${failure.line})`)}`;
     return `::error ${properties}::${data(message)}`;
   });
   if (failures.length > MAX_ANNOTATIONS) {
