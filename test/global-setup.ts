@@ -10,7 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /**
  * Before any end-to-end test: compile the CLI that the tests run as a child process, make sure a Docker
  * engine runs, build the runner images (fast when they are current) and make the engine a one-node swarm.
- * After them: put the swarm back as it was, and remove the timing histories the test runs wrote (see
+ * After them: put the swarm back as it was, and remove the timing histories and server token files the test runs wrote (see
  * support/cli.ts).
  */
 export default function setup(): () => Promise<void> {
@@ -23,7 +23,7 @@ export default function setup(): () => Promise<void> {
   const restoreSwarm = process.env.BALEEN_TEST_SWARM === 'off' ? () => undefined : ensureSingleNodeSwarm();
   return async () => {
     restoreSwarm();
-    const leftovers = (await readdir(tmpdir())).filter((name) => name.startsWith('baleen-test-timings-'));
-    await Promise.all(leftovers.map((name) => rm(join(tmpdir(), name), { force: true })));
+    const leftovers = (await readdir(tmpdir())).filter((name) => name.startsWith('baleen-test-timings-') || name.startsWith('baleen-test-token-'));
+    await Promise.all(leftovers.map((name) => rm(join(tmpdir(), name), { force: true, recursive: true })));
   };
 }

@@ -10,6 +10,7 @@ import type { ClientFlags, CommandHandlers, EngineFlags, ProjectFlags, ServerFla
 import { downloadStoredRun, httpBaseOf, listStoredRuns } from '../client/stored-runs.js';
 import { storedRunLine } from './stored-run-line.js';
 import { startServer, type ServerOptions } from '../server/baleen-server.js';
+import { serverToken, tokenFilePath } from '../config/token-file.js';
 import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
@@ -131,10 +132,13 @@ export const commandHandlers: CommandHandlers = {
 
   async server(flags) {
     const logger = createLogger('info');
+    // Every server has a secret: without --token, the one in the token file (made on first start).
+    const tokenFile = flags.token ? undefined : tokenFilePath();
+    const token = flags.token || (await serverToken(tokenFile!));
     const server = await startServer({
       host: flags.host,
       port: flags.port,
-      ...(flags.token ? { token: flags.token } : {}),
+      token,
       allowImages: flags.allowImage,
       ...(flags.capacity === undefined ? {} : { capacity: flags.capacity }),
       runtime: createRuntime(engineOf(flags)),
@@ -143,6 +147,7 @@ export const commandHandlers: CommandHandlers = {
     });
     guardServerProcess(server, logger);
     process.stdout.write(`baleen server listening on ${server.url}\n`);
+    if (tokenFile) process.stdout.write(`baleen server token in ${tokenFile} (mode 0600; clients of this user on this machine read it there)\n`);
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();
       process.once('SIGINT', stop);

@@ -14,12 +14,13 @@ import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
-import { startEmbeddedServer } from './embedded-server.js';
+import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.js';
 import type { StartFailure } from '../reporters/files/start-failure-report.js';
 import { runOnServer } from './remote-run.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
-import type { RunningServer } from '../server/baleen-server.js';
+import { clientToken, tokenFilePath } from '../config/token-file.js';
+import { isLoopback } from '../server/upgrade-guard.js';
 
 export interface SuiteIo {
   cwd: string;
@@ -79,12 +80,14 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
   }
-  let embedded: RunningServer | undefined;
+  let embedded: EmbeddedServer | undefined;
   try {
     let connection: ServerConnection;
     try {
       if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose', request.concurrency);
-      connection = await connectToServer(request.server ?? embedded!.url, request.token);
+      connection = request.server
+        ? await connectToServer(request.server, request.token || (await tokenOfLocalServer(request.server)))
+        : await connectToServer(embedded!.url, embedded!.token);
     } catch (error) {
       throw await failedToStart(error);
     }
@@ -128,6 +131,20 @@ async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<Star
     err.write(`baleen: could not write a report: ${messageOf(problem)}\n`);
   }
   return failure.error;
+}
+
+/**
+ * A `baleen server` of this user on this machine wrote its token to the token file: a client without --token
+ * uses it. Never for a server elsewhere, which must not learn the local server's token.
+ */
+async function tokenOfLocalServer(url: string): Promise<string | undefined> {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
+  return isLoopback(host) ? clientToken(tokenFilePath()) : undefined;
 }
 
 function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>, predictions: Record<string, number>): RunSpec {

@@ -73,7 +73,9 @@ function opened(socket: WebSocket, url: string): Promise<void> {
       socket.terminate();
       reject(
         new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url} refused the connection (HTTP ${status})`, {
-          hint: status === 401 ? 'pass the server\'s token with --token or BALEEN_TOKEN' : 'check the --server URL',
+          hint: status === 401
+            ? 'pass the server\'s token with --token or BALEEN_TOKEN (a `baleen server` started without --token printed where it keeps its token)'
+            : 'check the --server URL',
         }),
       );
     });

@@ -88,9 +88,15 @@ describe('baleen server as its own process', () => {
     expect((await strict.process.stop('SIGTERM')).code).toBe(0);
   });
 
-  it('refuses to listen beyond loopback without a token', async () => {
-    const result = await runCli(['server', '--host', '0.0.0.0', '--port', '0'], { cwd: scratch.dir, env: { BALEEN_TOKEN: '' } });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/refusing to listen on 0\.0\.0\.0 without a token/);
+  it('listens beyond loopback only with a token: without --token, the one it made, which a connection must present', async () => {
+    const open = await startServerProcess({ cwd: scratch.dir, args: ['--host', '0.0.0.0'], env: { BALEEN_TOKEN: '', BALEEN_TOKEN_FILE: scratch.path('wide/server-token') } });
+    await open.process.waitFor(/token in .*wide\/server-token/);
+    const status = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(open.url.replace('0.0.0.0', '127.0.0.1')).on('error', () => undefined);
+      socket.once('open', () => resolve(101));
+      socket.once('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0));
+    });
+    expect(status).toBe(401);
+    expect((await open.process.stop('SIGTERM')).code).toBe(0);
   });
 });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+export const TEST_TOKEN_FILE = join(tmpdir(), `baleen-test-token-${process.pid}`, 'server-token');
+
 export const BALEEN_BIN = fileURLToPath(new URL('../../bin/baleen.js', import.meta.url));
 
 export interface CliResult {
@@ -24,14 +26,19 @@ export class CliProcess {
   readonly done: Promise<CliResult>;
   private readonly waiters: (() => void)[] = [];
 
-  /** `node` replaces the CLI with other node arguments (a script of a test's own). */
-  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string[] }) {
+  /**
+   * `node` replaces the CLI with other node arguments (a script of a test's own); `user` runs it as another
+   * user (uid and gid, supplementary groups dropped), as a stranger on the same machine.
+   */
+  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string[]; user?: { uid: number; gid: number } }) {
     // A run records a timing history where it runs; tests keep theirs out of the fixture suite.
     const runs = (args[0] === 'cucumber' || args[0] === 'project') && !args.includes('--timings');
     const timings = runs ? ['--timings', join(tmpdir(), `baleen-test-timings-${process.pid}.json`)] : [];
     this.child = spawn(process.execPath, options.node ?? [BALEEN_BIN, ...args, ...timings], {
       cwd: options.cwd,
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...options.env },
+      // The servers' token file is the tests' own, not the developer's (~/.config/baleen/server-token).
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', BALEEN_TOKEN_FILE: TEST_TOKEN_FILE, ...options.env },
+      ...(options.user ?? {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const notify = () => this.waiters.forEach((waiter) => waiter());
@@ -76,7 +83,7 @@ export class CliProcess {
   }
 }
 
-export function runCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CliResult> {
+export function runCli(args: string[], options: ConstructorParameters<typeof CliProcess>[1]): Promise<CliResult> {
   return new CliProcess(args, options).done;
 }
 
