@@ -17,7 +17,7 @@ const silent = { state() {}, output() {}, result() {}, waiting() {} };
 async function measure(jobs) {
   const features = Array.from({ length: jobs }, (_, i) => `features/area-${i % 100}/feature-${i}.feature`);
   const spec = RunSpecSchema.parse({ image: 'img', features, concurrency: capacity });
-  const dispatcher = new Dispatcher(capacity, featureLauncher({ serverId: 'bench', owner: 'bench/1', runtime: instantRuntime() }));
+  const dispatcher = new Dispatcher(capacity, featureLauncher({ serverId: 'bench', owner: 'bench/1', runtime: instantRuntime(), networkOf: () => ({ name: 'bench', ready: Promise.resolve() }) }));
   const started = performance.now();
   const run = dispatcher.submit(`run-${jobs}`, spec, silent);
   const admittedMs = performance.now() - started;

@@ -15,6 +15,8 @@ export interface LauncherContext {
   /** Who owns the containers, for the reaper: see runtime/labels.ts. */
   owner: string;
   runtime: ContainerRuntime;
+  /** The network of a live run, which its containers join (see server/run-network.ts). */
+  networkOf(runId: string): { name: string; ready: Promise<void> };
 }
 
 /**
@@ -34,6 +36,7 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
           serverId: context.serverId,
           owner: context.owner,
           runtime: context.runtime,
+          network: context.networkOf(job.runId),
           observer: {
             state: (file, attempt, state) => {
               if (!stopped && CONTAINER_STOPPED.has(state)) {

@@ -33,6 +33,8 @@ export interface FeatureInput {
   /** Who owns the container, for the reaper: see runtime/labels.ts. */
   owner: string;
   runtime: ContainerRuntime;
+  /** The network the container joins, once `ready` (a run's own network is made as the run starts). */
+  network: { name: string; ready: Promise<void> };
   observer: FeatureObserver;
 }
 
@@ -88,8 +90,9 @@ export const featureMachine = setup({
     output: {} as FeatureResult,
   },
   actors: {
-    createContainer: fromPromise<CreatedContainer, FeatureContext>(({ input }) =>
-      input.runtime.create({
+    createContainer: fromPromise<CreatedContainer, FeatureContext>(async ({ input }) => {
+      await input.network.ready;
+      return input.runtime.create({
         image: input.spec.image,
         script: featureScript({
           command: input.spec.command,
@@ -105,11 +108,12 @@ export const featureMachine = setup({
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
         stopGraceSeconds: input.spec.stopGraceSeconds,
         constraints: input.spec.constraints,
+        network: input.network.name,
         labels: {
           ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file, attempt: input.attempt }),
         },
-      }),
-    ),
+      });
+    }),
     attachContainer: fromPromise<AttachedContainer, FeatureContext>(({ input }) =>
       input.container!.attach({
         stdout: (chunk) => {

@@ -11,6 +11,7 @@ import { downloadStoredRun, httpBaseOf, listStoredRuns } from '../client/stored-
 import { storedRunLine } from './stored-run-line.js';
 import { startServer, type ServerOptions } from '../server/baleen-server.js';
 import { serverToken, tokenFilePath } from '../config/token-file.js';
+import { tokenFor } from '../client/server-token.js';
 import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
@@ -55,6 +56,7 @@ function clientSettings(flags: ClientFlags) {
     timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
     ...(flags.cpus === undefined ? {} : { nanoCpus: flags.cpus }),
+    ...(flags.network === undefined ? {} : { network: flags.network }),
     ...(flags.server === undefined ? {} : { server: flags.server }),
     ...(flags.token === undefined ? {} : { token: flags.token }),
     verbosity: verbosityOf(flags),
@@ -141,6 +143,7 @@ export const commandHandlers: CommandHandlers = {
       token,
       allowImages: flags.allowImage,
       ...(flags.capacity === undefined ? {} : { capacity: flags.capacity }),
+      allowNetworks: flags.allowNetwork,
       runtime: createRuntime(engineOf(flags)),
       logger,
       ...dataDirOf(flags),
@@ -159,7 +162,7 @@ export const commandHandlers: CommandHandlers = {
   },
 
   async runs(flags) {
-    const runs = await listStoredRuns(flags.server, flags.token);
+    const runs = await listStoredRuns(flags.server, await tokenFor(flags.server, flags.token));
     const base = httpBaseOf(flags.server);
     if (runs.length === 0) process.stdout.write('no stored runs\n');
     for (const run of runs) process.stdout.write(`${storedRunLine(run)}  ${new URL(`runs/${run.runId}/`, base).href}\n`);
@@ -168,7 +171,7 @@ export const commandHandlers: CommandHandlers = {
 
   async report(runId, flags) {
     const reportDir = resolve(flags.reportDir);
-    const run = await downloadStoredRun(flags.server, flags.token, runId, reportDir);
+    const run = await downloadStoredRun(flags.server, await tokenFor(flags.server, flags.token), runId, reportDir);
     process.stdout.write(`${storedRunLine(run)}\nreport written to ${reportDir}\n`);
     return ExitCode.passed;
   },

@@ -25,6 +25,7 @@ export interface CucumberFlags extends EngineFlags {
   cpus?: number;
   constraint: string[];
   tags?: string;
+  network?: string;
   reportDir?: string;
   timings?: string;
   shard?: { index: number; total: number };
@@ -46,6 +47,7 @@ export interface ServerFlags extends EngineFlags {
   token?: string;
   allowImage: string[];
   capacity?: number;
+  allowNetwork: string[];
   dataDir?: string;
   keep?: number;
   keepFor?: number;
@@ -63,7 +65,7 @@ export interface ReportFlags extends StoredRunFlags {
 
 export type ClientFlags = Pick<
   CucumberFlags,
-  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'memory' | 'cpus' | 'constraint' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
+  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'memory' | 'cpus' | 'constraint' | 'network' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
 >;
 
 export interface ProjectFlags extends ClientFlags {
@@ -142,6 +144,7 @@ function addRunOptions(command: Command): Command {
     .option('--cpus <n>', 'CPU limit per container, e.g. 1.5 (on a swarm also reserved)', unit(parseCpus, 'a number of CPUs such as 1.5'))
     .option('--constraint <expr>', 'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)', collect, [])
     .option('--tags <expression>', 'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container')
+    .option('--network <name>', 'join this existing network (a suite\'s database container) instead of the run\'s own, or none for no network (default: a network of this run only)')
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
     .option('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`)
     .option('--shard <i/n>', 'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)', unit(parseShard, 'INDEX/TOTAL such as 2/4'))
@@ -187,6 +190,7 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
     .option('--allow-image <pattern>', 'only run images matching this pattern (* is a wildcard; repeatable)', collect, [])
     .option('--capacity <n>', 'containers at once across every client\'s runs; a run\'s --concurrency caps that run (default: the CPU count)', positiveInt('--capacity'))
+    .option('--allow-network <name>', 'let clients join this existing network with --network (repeatable; none is always allowed)', collect, [])
     .option('--data-dir <dir>', 'keep every run\'s report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/')
     .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', positiveInt('--keep'))
     .option('--keep-for <duration>', 'with --data-dir: delete finished runs older than this, e.g. 72h', unit(parseDuration, 'a duration such as 72h or 30m'))

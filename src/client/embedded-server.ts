@@ -17,7 +17,8 @@ export interface EmbeddedServer extends RunningServer {
 export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean, capacity: number): Promise<EmbeddedServer> {
   const logger = createLogger(verbose ? 'info' : 'error');
   const token = newToken();
-  const server = await startServer({ host: '127.0.0.1', port: 0, token, runtime: createRuntime(engine), logger, service: false, capacity });
+  // Its only client is the user who could run `docker` on the engine anyway: any existing network is theirs to join.
+  const server = await startServer({ host: '127.0.0.1', port: 0, token, runtime: createRuntime(engine), logger, service: false, capacity, allowNetworks: 'any' });
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,

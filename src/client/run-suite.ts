@@ -19,8 +19,7 @@ import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.j
 import type { StartFailure } from '../reporters/files/start-failure-report.js';
 import { runOnServer } from './remote-run.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
-import { clientToken, tokenFilePath } from '../config/token-file.js';
-import { isLoopback } from '../server/upgrade-guard.js';
+import { tokenFor } from './server-token.js';
 
 export interface SuiteIo {
   cwd: string;
@@ -86,7 +85,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     try {
       if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose', request.concurrency);
       connection = request.server
-        ? await connectToServer(request.server, request.token || (await tokenOfLocalServer(request.server)))
+        ? await connectToServer(request.server, await tokenFor(request.server, request.token))
         : await connectToServer(embedded!.url, embedded!.token);
     } catch (error) {
       throw await failedToStart(error);
@@ -133,20 +132,6 @@ async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<Star
   return failure.error;
 }
 
-/**
- * A `baleen server` of this user on this machine wrote its token to the token file: a client without --token
- * uses it. Never for a server elsewhere, which must not learn the local server's token.
- */
-async function tokenOfLocalServer(url: string): Promise<string | undefined> {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return undefined;
-  }
-  return isLoopback(host) ? clientToken(tokenFilePath()) : undefined;
-}
-
 function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>, predictions: Record<string, number>): RunSpec {
   const parsed = RunSpecSchema.safeParse({
     image: request.image,
@@ -165,6 +150,7 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     memoryBytes: request.memoryBytes,
     nanoCpus: request.nanoCpus,
     constraints: request.constraints,
+    network: request.network,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

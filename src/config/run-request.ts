@@ -20,6 +20,8 @@ export interface RunRequest {
   constraints: string[];
   /** A Cucumber tag expression: only the scenarios it selects run, and a feature with none starts no container. */
   tags?: string;
+  /** An existing network to join, or `none`; unset, the run gets a network of its own. */
+  network?: string;
   reportDir: string;
   /** The timing history file (default .baleen/timings.json). */
   timingsFile: string;

@@ -94,6 +94,14 @@ export const RunSpecSchema = z.strictObject({
   memoryBytes: z.number().int().min(6 * 1024 * 1024).optional(),
   /** CPU limit in billionths of a CPU (docker run --cpus 1.5 = 1_500_000_000). */
   nanoCpus: z.number().int().positive().optional(),
+  /**
+   * An existing network every container joins instead of the run's own (a suite that needs a database
+   * container), or `none` for no network at all. Unset: a network of this run only.
+   */
+  network: z
+    .string()
+    .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker network name (letters, digits, _ . -), or none')
+    .optional(),
   /** Swarm placement constraints, as `docker service create --constraint` takes them. */
   constraints: z.array(PlacementConstraintSchema).max(64).default([]),
 });

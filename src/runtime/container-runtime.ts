@@ -11,6 +11,11 @@ export interface ContainerSpec {
   env: Record<string, string>;
   labels: Record<string, string>;
   limits: { memoryBytes?: number; nanoCpus?: number };
+  /**
+   * The network the container joins: its run's own (see server/run-network.ts), one the client named, or
+   * `none` for no network at all.
+   */
+  network: string;
   /** Seconds between the stop signal and the kill, whenever the engine stops the container. */
   stopGraceSeconds: number;
   /**
@@ -71,10 +76,30 @@ export interface AttachedContainer {
 export interface LabelledContainer {
   id: string;
   labels: Record<string, string>;
+  /** When the engine made it (ms since the epoch), if it says. */
+  createdAt?: number;
+}
+
+export interface LabelledNetwork {
+  name: string;
+  labels: Record<string, string>;
+  createdAt?: number;
+}
+
+/** The networks of a runtime: one per run, so that runs cannot reach each other's containers. */
+export interface NetworkRuntime {
+  /** Makes a network only this run's containers join: a bridge on one engine, an attachable overlay on a swarm. */
+  createNetwork(name: string, labels: Record<string, string>): Promise<void>;
+  /** Removes it; one already gone is not an error. */
+  removeNetwork(name: string): Promise<void>;
+  /** Whether a network of that name exists (for a client's --network). */
+  networkExists(name: string): Promise<boolean>;
+  listNetworksByLabels(labels: Record<string, string>): Promise<LabelledNetwork[]>;
 }
 
 export interface ContainerRuntime {
   readonly name: string;
+  readonly networks: NetworkRuntime;
   /** Whether `ContainerSpec.constraints` means anything here (a cluster), or must stay empty (one engine). */
   readonly placement: boolean;
   /** Whether `ContainerSpec.stdin` can be honoured (a container on one engine) or not (a Swarm service). */

@@ -24,3 +24,13 @@ export function containerLabels(ids: { runId: string; serverId: string; feature:
     [Labels.attempt]: String(ids.attempt),
   };
 }
+
+/** Labels of a run's own network: the same owner and run as its containers, for the reaper. */
+export function networkLabels(ids: { runId: string; serverId: string; owner: string }): Record<string, string> {
+  return {
+    [Labels.managed]: 'true',
+    [Labels.runId]: ids.runId,
+    [Labels.serverId]: ids.serverId,
+    [Labels.owner]: ids.owner,
+  };
+}

@@ -9,6 +9,7 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { Logger } from './logger.js';
 import { reapOrphans } from '../runtime/reaper.js';
 import { RunEngine } from './run-engine.js';
+import type { AllowedNetworks } from './network-policy.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
 import type { Retention } from './store/retention.js';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   token?: string;
   /** Image patterns clients may run (`*` wildcards); empty allows every image. */
   allowImages?: string[];
+  /** Existing networks clients may join with --network (`any` for every one); none but `none` by default. */
+  allowNetworks?: AllowedNetworks;
   runtime: ContainerRuntime;
   logger: Logger;
   /** Containers at once across every client's runs (default: the CPU count); a run's concurrency caps that run. */
@@ -55,7 +58,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const serverId = randomUUID();
   const log = options.logger.child({ serverId });
-  const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'), options.capacity ?? availableParallelism());
+  const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'), options.capacity ?? availableParallelism(), options.allowNetworks ?? []);
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const http = createServer(options.service === false ? webSocketOnly : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log));
@@ -108,8 +111,10 @@ function webSocketOnly(_request: IncomingMessage, response: ServerResponse): voi
 /** A server that crashed left containers behind: remove them before starting new ones. */
 async function reapOrphansAtStart(runtime: ContainerRuntime, log: Logger): Promise<void> {
   try {
-    const { removed } = await reapOrphans(runtime);
-    if (removed.length > 0) log.warn({ removed: removed.map((id) => id.slice(0, 12)) }, 'removed containers left by a baleen server that is gone');
+    const { removed, networks } = await reapOrphans(runtime);
+    if (removed.length + networks.length > 0) {
+      log.warn({ removed: removed.map((id) => id.slice(0, 12)), networks }, 'removed containers and networks left by a baleen server that is gone');
+    }
   } catch (error) {
     // No engine yet is not fatal for a server: each run checks the engine again and reports it to its client.
     log.warn({ err: error }, 'could not look for orphaned containers');

@@ -5,6 +5,9 @@ import { thisOwner } from '../runtime/reaper.js';
 import { BaleenError } from '../errors/baleen-error.js';
 import { imageAllowed } from './image-policy.js';
 import { inRun } from './run-context.js';
+import { openRunNetwork, type RunNetwork } from './run-network.js';
+import { checkNetwork, type AllowedNetworks } from './network-policy.js';
+import { networkLabels } from '../runtime/labels.js';
 import { createRunFeed, type RunWatcher } from './run-watch.js';
 import { Dispatcher } from '../dispatcher/dispatcher.js';
 import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
@@ -30,6 +33,8 @@ export interface StartedRun {
  */
 export class RunEngine {
   private readonly live = new Map<string, StartedRun>();
+  /** Each live run's network, which its feature actors' containers join. */
+  private readonly networks = new Map<string, RunNetwork>();
   private readonly watchers: RunWatcher[] = [];
   private closing = false;
   readonly dispatcher: Dispatcher;
@@ -42,8 +47,10 @@ export class RunEngine {
     private readonly onWatcherError: (error: unknown) => void = () => undefined,
     /** Containers at once across every run (baleen server --capacity). */
     capacity = 1,
+    private readonly allowedNetworks: AllowedNetworks = [],
   ) {
-    const launcher = featureLauncher({ serverId, owner: thisOwner(), runtime });
+    const networkOf = (runId: string) => this.networks.get(runId)!;
+    const launcher = featureLauncher({ serverId, owner: thisOwner(), runtime, networkOf });
     // Everything a job's actor sets going carries its run's id, whichever run's event admitted it.
     this.dispatcher = new Dispatcher(capacity, { ...launcher, launch: (job, ...rest) => inRun(job.runId, () => launcher.launch(job, ...rest)) });
   }
@@ -73,6 +80,7 @@ export class RunEngine {
       if (error instanceof BaleenError) for (const watcher of this.watchers) watcher.engineError?.(error);
       throw error;
     }
+    await checkNetwork(spec.network, this.allowedNetworks, this.runtime);
     const runId = randomUUID();
     return { runId, start: (observer) => this.launch(runId, spec, observer) };
   }
@@ -84,10 +92,17 @@ export class RunEngine {
     const info = { runId, image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: '' };
     const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
     const feed = createRunFeed(info, reporters, observer, this.onWatcherError);
+    const network = openRunNetwork(this.runtime.networks, runId, spec.network, networkLabels({ runId, serverId: this.serverId, owner: thisOwner() }));
+    this.networks.set(runId, network);
     // Everything the run sets going carries its id, so an error nobody caught names its run.
     const dispatched = inRun(runId, () => this.dispatcher.submit(runId, spec, feed.observer));
     // The run is over for its client once the watchers have it too: a stored report is complete by then.
+    // Its network goes after its containers; one that will not go is the reaper's (`baleen reap`).
     const finished = dispatched.finished
+      .finally(() => {
+        this.networks.delete(runId);
+        return network.remove().catch(() => undefined);
+      })
       .then(async (output) => {
         await feed.end(output);
         return output;

@@ -40,6 +40,15 @@ export class FakeRuntime implements ContainerRuntime {
 
   constructor(private readonly behaviourOf: (spec: ContainerSpec) => FakeBehaviour = () => ({})) {}
 
+  /** Networks made and removed, by name. */
+  readonly networkLog: string[] = [];
+  readonly networks = {
+    createNetwork: async (name: string) => void this.networkLog.push(`+${name}`),
+    removeNetwork: async (name: string) => void this.networkLog.push(`-${name}`),
+    networkExists: async () => true,
+    listNetworksByLabels: async () => [],
+  };
+
   async ping(): Promise<void> {}
   async engineVersion(): Promise<string> {
     return 'fake';

@@ -14,6 +14,17 @@ export function instantRuntime(runsForMs) {
       return [];
     },
     async removeById() {},
+    // Runs get networks of their own; here they cost nothing, as the containers do.
+    networks: {
+      async createNetwork() {},
+      async removeNetwork() {},
+      async networkExists() {
+        return true;
+      },
+      async listNetworksByLabels() {
+        return [];
+      },
+    },
     async create() {
       return {
         id: 'instant',

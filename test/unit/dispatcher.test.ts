@@ -8,7 +8,7 @@ import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
 // Dispatcher and state-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
 function launch(runtime: FakeRuntime, capacity: number) {
-  return new Dispatcher(capacity, featureLauncher({ serverId: 's1', owner: 'host/1', runtime }));
+  return new Dispatcher(capacity, featureLauncher({ serverId: 's1', owner: 'host/1', runtime, networkOf: () => ({ name: 'n', ready: Promise.resolve() }) }));
 }
 
 function run(

@@ -69,6 +69,7 @@ describe('the service a feature runs as', () => {
     limits: { memoryBytes: 512 * 1024 * 1024, nanoCpus: 1_500_000_000 },
     stopGraceSeconds: 7,
     constraints: ['node.labels.pool==ci'],
+    network: 'baleen-run-r1',
   };
 
   it('is one replica that never restarts, with limits reserved, constraints, labels and the grace period', () => {
@@ -83,6 +84,9 @@ describe('the service a feature runs as', () => {
     expect(template.Placement).toEqual({ Constraints: ['node.labels.pool==ci'] });
     expect(template.ContainerSpec).toMatchObject({ Image: 'runner:1', Command: ['sh', '-c', 'cucumber-js a.feature'], Dir: '/suite', Env: ['A=1'], StopGracePeriod: 7e9 });
     expect(service.Labels).toEqual(template.ContainerSpec!.Labels);
+    // Walled off: the run's own overlay network, and no raw sockets.
+    expect(template.Networks).toEqual([{ Target: 'baleen-run-r1' }]);
+    expect(template.ContainerSpec).toMatchObject({ CapabilityDrop: ['CAP_NET_RAW'] });
     expect(serviceSpec('baleen-x', spec, 'replicated-job').Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } });
   });
 

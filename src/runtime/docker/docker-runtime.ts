@@ -9,12 +9,14 @@ import type {
   ContainerSpec,
   CreatedContainer,
   LabelledContainer,
+  NetworkRuntime,
   OutputSinks,
 } from '../container-runtime.js';
 import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreachable } from './docker-errors.js';
 import { readFirstFileFromTar } from './read-file-from-archive.js';
 import { isTransient, withEngineRetry } from './transient-retry.js';
 import { createDocker } from './engine-connection.js';
+import { dockerNetworks } from './networks.js';
 
 const ENGINE_NAME_WAIT_MS = 2_000;
 
@@ -23,12 +25,14 @@ export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
   readonly placement = false;
   readonly stdin = true;
+  readonly networks: NetworkRuntime;
   private readonly docker: Docker;
   /** The engine's host name, asked once, for the results ("which machine ran this?"). */
   private engineName?: Promise<string | undefined>;
 
   constructor(docker: Docker = createDocker()) {
     this.docker = docker;
+    this.networks = dockerNetworks(docker, 'bridge');
   }
 
   ping(): Promise<void> {
@@ -69,6 +73,10 @@ export class DockerRuntime implements ContainerRuntime {
         HostConfig: {
           AutoRemove: false,
           Privileged: false,
+          NetworkMode: spec.network,
+          // NET_RAW would let a container forge packets (ARP spoofing) on its network; nothing a suite needs.
+          CapDrop: ['NET_RAW'],
+          SecurityOpt: ['no-new-privileges'],
           ...(spec.limits.memoryBytes === undefined ? {} : { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }),
           ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
         },
@@ -101,7 +109,7 @@ export class DockerRuntime implements ContainerRuntime {
         all: true,
         filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
       }));
-      return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {} }));
+      return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, createdAt: c.Created * 1000 }));
     } catch (error) {
       throw toBaleenError(error, 'listing containers');
     }

@@ -1,7 +1,9 @@
 import type Docker from 'dockerode';
+import { createdAtOf } from '../docker/engine-time.js';
 import { createDocker, engineDescription } from '../docker/engine-connection.js';
 import { randomBytes } from 'node:crypto';
-import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer } from '../container-runtime.js';
+import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer, NetworkRuntime } from '../container-runtime.js';
+import { dockerNetworks } from '../docker/networks.js';
 import { checkImageOn, pingEngine, versionOf } from '../docker/docker-runtime.js';
 import { dockerHostDescription, statusOf, toBaleenError } from '../docker/docker-errors.js';
 import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
@@ -33,8 +35,11 @@ export class SwarmRuntime implements ContainerRuntime {
   /** Image name → the reference its services carry (see image-pin.ts); looked up again for every run. */
   private pins = new Map<string, Promise<string>>();
 
+  readonly networks: NetworkRuntime;
+
   constructor(private readonly docker: Docker = createDocker()) {
     this.tracker = new TaskTracker(docker);
+    this.networks = dockerNetworks(docker, 'overlay');
   }
 
   engineVersion(): Promise<string> {
@@ -87,7 +92,7 @@ export class SwarmRuntime implements ContainerRuntime {
       const services = await withEngineRetry(() =>
         this.docker.listServices({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) } }),
       );
-      return services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {} }));
+      return services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {}, ...createdAtOf(service.CreatedAt) }));
     } catch (error) {
       throw toBaleenError(error, 'listing swarm services');
     }
