@@ -12,6 +12,7 @@ import { storedRunLine } from './stored-run-line.js';
 import { startServer, type ServerOptions } from '../server/baleen-server.js';
 import { serverToken, tokenFilePath } from '../config/token-file.js';
 import { tokenFor } from '../client/server-token.js';
+import { reap } from './reap-command.js';
 import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
@@ -57,6 +58,7 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
     ...(flags.cpus === undefined ? {} : { nanoCpus: flags.cpus }),
     ...(flags.network === undefined ? {} : { network: flags.network }),
+    ...(flags.stopGrace === undefined ? {} : { stopGraceSeconds: flags.stopGrace }),
     ...(flags.server === undefined ? {} : { server: flags.server }),
     ...(flags.token === undefined ? {} : { token: flags.token }),
     verbosity: verbosityOf(flags),
@@ -158,6 +160,15 @@ export const commandHandlers: CommandHandlers = {
     });
     logger.info('shutting down: cancelling runs and removing their containers');
     await server.close();
+    return ExitCode.passed;
+  },
+
+  async reap(flags) {
+    await reap(createRuntime(engineOf(flags)), {
+      ...(flags.olderThan === undefined ? {} : { olderThanMs: flags.olderThan }),
+      ...(flags.serverId === undefined ? {} : { serverId: flags.serverId }),
+      dryRun: flags.dryRun === true,
+    }, process.stdout);
     return ExitCode.passed;
   },
 

@@ -26,6 +26,7 @@ export interface CucumberFlags extends EngineFlags {
   constraint: string[];
   tags?: string;
   network?: string;
+  stopGrace?: number;
   reportDir?: string;
   timings?: string;
   shard?: { index: number; total: number };
@@ -65,7 +66,7 @@ export interface ReportFlags extends StoredRunFlags {
 
 export type ClientFlags = Pick<
   CucumberFlags,
-  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'memory' | 'cpus' | 'constraint' | 'network' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
+  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'memory' | 'cpus' | 'constraint' | 'network' | 'stopGrace' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
 >;
 
 export interface ProjectFlags extends ClientFlags {
@@ -91,6 +92,13 @@ export interface CommandHandlers {
   project(name: string, flags: ProjectFlags): Promise<number>;
   runs(flags: StoredRunFlags): Promise<number>;
   report(runId: string, flags: ReportFlags): Promise<number>;
+  reap(flags: ReapFlags): Promise<number>;
+}
+
+export interface ReapFlags extends EngineFlags {
+  olderThan?: number;
+  serverId?: string;
+  dryRun?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -110,6 +118,13 @@ function unit<T>(read: (text: string) => T | undefined, expected: string) {
     if (parsed === undefined) throw new InvalidArgumentError(`expected ${expected}.`);
     return parsed;
   };
+}
+
+/** A grace period in whole seconds: 0 (kill at once) or a duration, rounded up. */
+function parseGrace(text: string): number | undefined {
+  if (/^0+(\.0*)?(ms|s|m|h)?$/.test(text.trim())) return 0;
+  const ms = parseDuration(text);
+  return ms === undefined || ms > 3_600_000 ? undefined : Math.ceil(ms / 1000);
 }
 
 function nonNegativeInt(name: string) {
@@ -144,6 +159,7 @@ function addRunOptions(command: Command): Command {
     .option('--cpus <n>', 'CPU limit per container, e.g. 1.5 (on a swarm also reserved)', unit(parseCpus, 'a number of CPUs such as 1.5'))
     .option('--constraint <expr>', 'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)', collect, [])
     .option('--tags <expression>', 'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container')
+    .option('--stop-grace <duration>', 'when a feature exceeds --timeout: how long its container has between SIGTERM and SIGKILL, e.g. 30s or 0 (default: 10s)', unit(parseGrace, 'a duration such as 30s, or 0'))
     .option('--network <name>', 'join this existing network (a suite\'s database container) instead of the run\'s own, or none for no network (default: a network of this run only)')
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
     .option('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`)
@@ -195,6 +211,13 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', positiveInt('--keep'))
     .option('--keep-for <duration>', 'with --data-dir: delete finished runs older than this, e.g. 72h', unit(parseDuration, 'a duration such as 72h or 30m'))
     .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
+
+  addEngineOptions(program.command('reap'), 'the')
+    .description('remove the containers, swarm services and run networks baleen left on the engine, listing each')
+    .option('--older-than <duration>', 'only those at least this old, e.g. 2h (whichever server, on whichever host, made them)', unit(parseDuration, 'a duration such as 90s, 5m or 2h'))
+    .option('--server-id <id>', 'only those of this server (the serverId in its log)')
+    .option('--dry-run', 'list what would be removed, remove nothing')
+    .action((flags: ReapFlags) => handlers.reap(flags).then(setExitCode));
 
   addStoredRunOptions(program.command('runs'))
     .description('list the runs a server stored (baleen server --data-dir)')

@@ -151,6 +151,7 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     nanoCpus: request.nanoCpus,
     constraints: request.constraints,
     network: request.network,
+    stopGraceSeconds: request.stopGraceSeconds,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

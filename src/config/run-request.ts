@@ -22,6 +22,8 @@ export interface RunRequest {
   tags?: string;
   /** An existing network to join, or `none`; unset, the run gets a network of its own. */
   network?: string;
+  /** Seconds between the stop signal and the kill (default 10). */
+  stopGraceSeconds?: number;
   reportDir: string;
   /** The timing history file (default .baleen/timings.json). */
   timingsFile: string;

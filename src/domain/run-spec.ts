@@ -88,7 +88,7 @@ export const RunSpecSchema = z.strictObject({
   failFast: z.boolean().default(false),
   /** Per feature: past this the container is stopped (grace period, then kill) and the feature is an error. */
   timeoutMs: z.number().int().positive().max(7 * 24 * 3600_000).optional(),
-  /** Seconds between the stop signal and the kill, for timeouts. */
+  /** Seconds between the stop signal and the kill, for timeouts (`--stop-grace`). */
   stopGraceSeconds: z.number().int().min(0).max(3600).default(10),
   /** Container memory limit in bytes (docker run --memory). */
   memoryBytes: z.number().int().min(6 * 1024 * 1024).optional(),
