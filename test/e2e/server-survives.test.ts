@@ -4,6 +4,9 @@ import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { CliProcess, runCli, startServerProcess } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
+
+const scratch = useScratch('baleen-survive-');
 
 let serverProcess: CliProcess | undefined;
 afterEach(async () => {
@@ -40,7 +43,7 @@ describe('one hostile message against a real `baleen server` process', () => {
       expect(answer.message, image).toMatch(/image/);
     }
     // Still alive, and still running real suites.
-    const result = await runCli(['cucumber', '--server', started.url, '--token', 'survive-token', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', '/tmp/baleen-survive-report'], { cwd: FIXTURE_SUITE });
+    const result = await runCli(['cucumber', '--server', started.url, '--token', 'survive-token', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
     expect(result.code, result.stderr).toBe(0);
     expect(serverProcess.child.exitCode).toBeNull();
   });
@@ -53,7 +56,7 @@ describe('one hostile message against a real `baleen server` process', () => {
 
 describe('the CLI with a hostile --image', () => {
   it('prints one line naming the image grammar and exits 2, no stack trace', async () => {
-    const result = await runCli(['cucumber', '--image', '..', '--files', 'features/pass.feature', '--report-dir', '/tmp/baleen-survive-cli'], { cwd: FIXTURE_SUITE });
+    const result = await runCli(['cucumber', '--image', '..', '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^baleen: .*image.*"\.\."/);
@@ -91,7 +94,7 @@ describe('an error nobody caught, in a real server process', () => {
     const server = new CliProcess([], { cwd: FIXTURE_SUITE, node: ['--input-type=module', '-e', FAULT_SERVER] });
     const url = (await server.waitFor(/listening on (ws:\/\/\S+)/))[1]!;
     const client = (env: string[]) =>
-      new CliProcess(['cucumber', '--server', url, '--token', 'fault-token', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'exec sleep 600', ...env, '--report-dir', `/tmp/baleen-fault-${env.length}`], { cwd: FIXTURE_SUITE });
+      new CliProcess(['cucumber', '--server', url, '--token', 'fault-token', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'exec sleep 600', ...env, '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
     const steady = client([]);
     await vi.waitFor(() => expect(baleenContainers()).toHaveLength(1), { timeout: 30_000, interval: 200 });
     const [steadyContainer] = baleenContainers();

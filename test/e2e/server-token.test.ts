@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WebSocket } from 'ws';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { CliProcess, runCli, startServerProcess } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers, expectNoContainersLeft } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
@@ -11,6 +11,9 @@ import { useScratch } from '../support/scratch.js';
 const NOBODY = { uid: 65534, gid: 65534 };
 const scratch = useScratch('baleen-token-');
 const running: CliProcess[] = [];
+/** The stranger's report folders: in /tmp, since it may not enter the scratch folder. */
+const strangerFolders: string[] = [];
+afterAll(() => Promise.all(strangerFolders.map((folder) => rm(folder, { recursive: true, force: true }))));
 afterEach(async () => {
   await Promise.all(running.splice(0).map((process) => process.stop('SIGTERM')));
   expect(expectNoContainersLeft()).toEqual([]);
@@ -19,6 +22,7 @@ afterEach(async () => {
 /** A `baleen cucumber --server URL` as the stranger, reports in a folder it may write. */
 function strangerRun(url: string, tokenFile: string) {
   const reports = `/tmp/baleen-stranger-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  strangerFolders.push(reports, `${reports}.timings.json`);
   return runCli(['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', reports, '--timings', `${reports}.timings.json`], {
     cwd: FIXTURE_SUITE,
     user: NOBODY,
