@@ -13,9 +13,9 @@ export interface ContainerSpec {
   limits: { memoryBytes?: number; nanoCpus?: number };
   /**
    * The network the container joins: its run's own (see server/run-network.ts), one the client named, or
-   * `none` for no network at all.
+   * `none` for no network at all. Unset (a container that is no run's), the engine's default network.
    */
-  network: string;
+  network?: string;
   /** Seconds between the stop signal and the kill, whenever the engine stops the container. */
   stopGraceSeconds: number;
   /**

@@ -42,7 +42,7 @@ export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode
         // API 1.46; the Docker 20.10 engines baleen supports do not have it.)
         CapabilityDrop: ['CAP_NET_RAW'],
       },
-      Networks: spec.network === 'none' ? [] : [{ Target: spec.network }],
+      Networks: spec.network === undefined || spec.network === 'none' ? [] : [{ Target: spec.network }],
       RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
       // A limit alone would let the scheduler pack more features on a node than fit: reserve the same amount.
       Resources: { Limits: resources, Reservations: resources },
