@@ -31,7 +31,7 @@ afterAll(async () => {
 
 interface RawRun {
   runId: Promise<string>;
-  /** Everything each feature printed, by file. */
+  /** Everything each feature printed on stdout, by file. */
   output: Map<string, string>;
   /** Resolves with a feature's exit code once its result arrives. */
   exitOf(file: string): Promise<number | null>;
@@ -61,7 +61,7 @@ async function submit(spec: Record<string, unknown>): Promise<RawRun> {
   socket.on('message', (data: Buffer) => {
     const message = JSON.parse(data.toString()) as Record<string, unknown> & { type: string };
     if (message.type === 'run.accepted') resolveRunId((id = message.runId as string));
-    if (message.type === 'feature.output') output.set(message.file as string, (output.get(message.file as string) ?? '') + (message.data as string));
+    if (message.type === 'feature.output' && message.stream === 'stdout') output.set(message.file as string, (output.get(message.file as string) ?? '') + (message.data as string));
     if (message.type === 'feature.result') {
       const result = message.result as { file: string; exitCode: number | null };
       exitOf(result.file);
