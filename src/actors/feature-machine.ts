@@ -13,6 +13,9 @@ import { featureScript } from './feature-script.js';
 import { createReportChannel, type ReportChannel } from './report-channel.js';
 import { looksLikeMessages, parseEnvelopes } from '../cucumber-messages/envelopes.js';
 import { messagesToCucumberJson } from '../cucumber-messages/to-cucumber-json.js';
+import { base64Budget, collectCommand } from '../artifacts/collect-command.js';
+import { extractArtifacts } from '../artifacts/extract-artifacts.js';
+import type { CollectedArtifacts } from '../domain/feature-run.js';
 
 /** How much of each stream a result carries; the whole stream goes to the observer as it arrives. */
 export const OUTPUT_TAIL_BYTES = 256 * 1024;
@@ -45,6 +48,7 @@ interface FeatureContext extends FeatureInput {
   report: CucumberJson | null;
   /** The report as Cucumber Messages (NDJSON), when the command wrote it so; `report` is read from it. */
   messages?: string;
+  artifacts?: CollectedArtifacts;
   problem?: string;
   /** Set when the run asked this feature to stop; honoured as soon as the current step allows. */
   stopReason?: StopReason;
@@ -56,6 +60,8 @@ interface FeatureContext extends FeatureInput {
   stdout: OutputTailBuffer;
   stderr: OutputTailBuffer;
   reportChannel: ReportChannel;
+  /** The files --collect asked for, framed on stderr after the report. */
+  artifactChannel: ReportChannel;
 }
 
 export type FeatureEvent = { type: 'CANCEL'; reason: StopReason };
@@ -100,7 +106,10 @@ export const featureMachine = setup({
           reportPath: input.spec.reportPath,
           tags: input.spec.tags,
           beforeCommand: input.spec.beforeCommand,
-          trailer: input.reportChannel.trailer(input.spec.reportPath),
+          trailer: input.reportChannel.trailer(
+            input.spec.reportPath,
+            input.spec.collect.length === 0 ? [] : [input.artifactChannel.section(collectCommand(input.spec.collect, input.spec.collectMaxBytes))],
+          ),
         }),
         workDir: input.spec.workDir,
         // The feature and attempt are told to the container too: a command may label its output with them.
@@ -120,8 +129,11 @@ export const featureMachine = setup({
           input.stdout.push(chunk);
           input.observer.output(input.file, input.attempt, 'stdout', chunk);
         },
-        stderr: (chunk) => stderrOf(input, input.reportChannel.filter(chunk)),
-        end: () => stderrOf(input, input.reportChannel.flush()),
+        stderr: (chunk) => stderrOf(input, input.artifactChannel.filter(input.reportChannel.filter(chunk))),
+        end: () => {
+          stderrOf(input, input.artifactChannel.filter(input.reportChannel.flush()));
+          stderrOf(input, input.artifactChannel.flush());
+        },
       }),
     ),
     startContainer: fromPromise<void, FeatureContext>(({ input, signal }) => input.attached!.start(signal)),
@@ -132,7 +144,8 @@ export const featureMachine = setup({
       // The report came with the output; only a command that never returned to the shell (an `exec`), or
       // wrote no report at all, makes us look in the container.
       const bytes = channel.report() ?? (await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES));
-      return bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath);
+      const collected = await collectedArtifacts(input);
+      return { ...(bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath)), ...(collected === undefined ? {} : { artifacts: collected }) };
     }),
     stopContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.stop(input.spec.stopGraceSeconds)),
     removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
@@ -168,6 +181,7 @@ export const featureMachine = setup({
     stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     reportChannel: createReportChannel(randomBytes(12).toString('hex'), MAX_REPORT_BYTES),
+    artifactChannel: createReportChannel(randomBytes(12).toString('hex'), base64Budget(input.spec.collectMaxBytes), 'artifacts'),
   }),
   initial: 'creating',
   states: {
@@ -309,6 +323,7 @@ function toResult(context: FeatureContext): FeatureResult {
     stderr,
     cucumberJson: context.report,
     ...(context.messages === undefined ? {} : { cucumberMessages: context.messages }),
+    ...(context.artifacts === undefined ? {} : { artifacts: context.artifacts }),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
     engineFailure: context.engineFailure && outcome.status === 'error',
@@ -321,6 +336,19 @@ function toResult(context: FeatureContext): FeatureResult {
 interface CollectedReport {
   report: CucumberJson | null;
   messages?: string;
+  artifacts?: CollectedArtifacts;
+}
+
+/** What --collect brought back; a command that never returned to its shell (an `exec`) sent nothing, and the result says so. */
+async function collectedArtifacts(context: FeatureContext): Promise<CollectedArtifacts | undefined> {
+  if (context.spec.collect.length === 0) return undefined;
+  const sent = context.artifactChannel.report();
+  if (sent === undefined) {
+    const why = context.artifactChannel.overflow ? 'more than the cap came back' : 'the command did not return to its shell';
+    return { files: [], note: `nothing collected: ${why}` };
+  }
+  // Whatever came back, the feature's report and verdict stand: a collection that cannot be read is a note.
+  return extractArtifacts(sent, context.spec.collectMaxBytes, context.spec.collect).catch((error: unknown) => ({ files: [], note: `nothing collected: ${messageOf(error)}` }));
 }
 
 /** The report by its content: Cucumber JSON (an array), or Cucumber Messages (NDJSON) read into the same records. */

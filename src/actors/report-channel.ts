@@ -8,8 +8,13 @@ import { shellQuote } from '../util/shell-quote.js';
  * output reaches baleen. The framed section is taken out of stderr before anyone sees it.
  */
 export interface ReportChannel {
-  /** Shell lines that print the report, if the command wrote one, and keep the command's exit code. */
-  trailer(reportPath: string): string;
+  /**
+   * Shell lines that print the report, if the command wrote one, then `more` (other channels' sections),
+   * and keep the command's exit code.
+   */
+  trailer(reportPath: string, more?: readonly string[]): string;
+  /** Shell lines that print what `command` writes to its stdout to stderr, framed for this channel. */
+  section(command: string): string;
   /** Filters a stderr chunk: returns what belongs to the user's stderr, keeps the report's bytes. */
   filter(chunk: Buffer): Buffer;
   /** At the end of the stream: whatever was held back in case it began a marker. */
@@ -23,9 +28,10 @@ export interface ReportChannel {
 const NEWLINE = 0x0a;
 const EMPTY: Buffer = Buffer.alloc(0);
 
-export function createReportChannel(nonce: string, maxBytes: number): ReportChannel {
-  const begin = Buffer.from(`baleen-report-${nonce}-begin`);
-  const end = Buffer.from(`baleen-report-${nonce}-end`);
+/** `label` tells apart several channels in one stream (the report's, the collected files'). */
+export function createReportChannel(nonce: string, maxBytes: number, label = 'report'): ReportChannel {
+  const begin = Buffer.from(`baleen-${label}-${nonce}-begin`);
+  const end = Buffer.from(`baleen-${label}-${nonce}-end`);
   let inside = false;
   let done = false;
   let overflow = false;
@@ -46,7 +52,7 @@ export function createReportChannel(nonce: string, maxBytes: number): ReportChan
   };
 
   return {
-    trailer: (reportPath) =>
+    trailer: (reportPath, more = []) =>
       [
         'baleen_status=$?',
         `if [ -s ${shellQuote(reportPath)} ]; then`,
@@ -54,8 +60,12 @@ export function createReportChannel(nonce: string, maxBytes: number): ReportChan
         `  cat ${shellQuote(reportPath)} >&2`,
         `  printf '%s\\n' ${shellQuote(end.toString())} >&2`,
         'fi',
+        ...more,
         'exit $baleen_status',
       ].join('\n'),
+
+    section: (command) =>
+      [`printf '%s\\n' ${shellQuote(begin.toString())} >&2`, `{ ${command}; } >&2`, `printf '%s\\n' ${shellQuote(end.toString())} >&2`].join('\n'),
 
     filter(chunk) {
       if (done) return chunk;

@@ -53,6 +53,8 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
     ...(flags.tags === undefined ? {} : { tags: flags.tags }),
+    collect: flags.collect,
+    ...(flags.collectMax === undefined ? {} : { collectMaxBytes: flags.collectMax }),
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),

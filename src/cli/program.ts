@@ -27,6 +27,8 @@ export interface CucumberFlags extends EngineFlags {
   tags?: string;
   network?: string;
   stopGrace?: number;
+  collect: string[];
+  collectMax?: number;
   reportDir?: string;
   timings?: string;
   shard?: { index: number; total: number };
@@ -66,7 +68,7 @@ export interface ReportFlags extends StoredRunFlags {
 
 export type ClientFlags = Pick<
   CucumberFlags,
-  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'memory' | 'cpus' | 'constraint' | 'network' | 'stopGrace' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
+  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'collect' | 'collectMax' | 'memory' | 'cpus' | 'constraint' | 'network' | 'stopGrace' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
 >;
 
 export interface ProjectFlags extends ClientFlags {
@@ -161,6 +163,8 @@ function addRunOptions(command: Command): Command {
     .option('--tags <expression>', 'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container')
     .option('--stop-grace <duration>', 'when a feature exceeds --timeout: how long its container has between SIGTERM and SIGKILL, e.g. 30s or 0 (default: 10s)', unit(parseGrace, 'a duration such as 30s, or 0'))
     .option('--network <name>', 'join this existing network (a suite\'s database container) instead of the run\'s own, or none for no network (default: a network of this run only)')
+    .option('--collect <path>', 'bring the files under this path in the container (e.g. screenshots/) back into the report dir\'s artifacts/<feature>/ (repeatable)', collect, [])
+    .option('--collect-max <size>', 'at most this much collected per feature, e.g. 32m (the default); past it the rest is cut and the report says so', unit(parseMemory, 'a size such as 512k or 32m'))
     .option('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`)
     .option('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`)
     .option('--shard <i/n>', 'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)', unit(parseShard, 'INDEX/TOTAL such as 2/4'))

@@ -152,6 +152,8 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     constraints: request.constraints,
     network: request.network,
     stopGraceSeconds: request.stopGraceSeconds,
+    collect: request.collect,
+    collectMaxBytes: request.collectMaxBytes,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -24,6 +24,9 @@ export interface RunRequest {
   network?: string;
   /** Seconds between the stop signal and the kill (default 10). */
   stopGraceSeconds?: number;
+  /** Paths in the container whose files come back into the report dir's artifacts/ (--collect). */
+  collect?: string[];
+  collectMaxBytes?: number;
   reportDir: string;
   /** The timing history file (default .baleen/timings.json). */
   timingsFile: string;

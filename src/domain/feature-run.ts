@@ -54,6 +54,14 @@ export const AttemptSummarySchema = z.strictObject({
 });
 export type AttemptSummary = z.infer<typeof AttemptSummarySchema>;
 
+/** The files --collect brought back from a feature's container: each by its path there, its bytes in base64. */
+export const CollectedArtifactsSchema = z.strictObject({
+  files: z.array(z.strictObject({ path: z.string().min(1).max(4096), data: z.string() })).max(100_000),
+  /** What was not collected and why (the cap cut the archive, nothing was found, a path left the folder). */
+  note: z.string().max(4096).optional(),
+});
+export type CollectedArtifacts = z.infer<typeof CollectedArtifactsSchema>;
+
 /** The future each feature (each attempt of it) resolves to. */
 export const FeatureResultSchema = z.strictObject({
   file: z.string(),
@@ -71,6 +79,8 @@ export const FeatureResultSchema = z.strictObject({
   cucumberJson: CucumberJsonSchema.nullable(),
   /** The report as the command wrote it when that was Cucumber Messages (NDJSON); cucumberJson is read from it. */
   cucumberMessages: z.string().optional(),
+  /** The files --collect brought back, when it was asked for and the container returned to its shell. */
+  artifacts: CollectedArtifactsSchema.optional(),
   error: z.string().optional(),
   /** The line of the feature file the error points at (a Gherkin parse error's), where CI pages annotate it. */
   errorLine: z.number().int().positive().optional(),

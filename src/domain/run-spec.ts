@@ -104,5 +104,9 @@ export const RunSpecSchema = z.strictObject({
     .optional(),
   /** Swarm placement constraints, as `docker service create --constraint` takes them. */
   constraints: z.array(PlacementConstraintSchema).max(64).default([]),
+  /** Paths in the container (relative to its working directory) whose files come back with the report (--collect). */
+  collect: z.array(z.string().min(1).max(4096).refine((path) => !path.includes('\0'), 'no NUL in a path')).max(64).default([]),
+  /** At most this many bytes of collected files (as a tar archive) per feature; past it the rest is cut. */
+  collectMaxBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;

@@ -1,5 +1,6 @@
 import { ConsoleReporter, REPORT_DIR_COMMIT, type Verbosity } from './console/console-reporter.js';
 import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
+import { ArtifactsReporter } from './files/artifacts-reporter.js';
 import { CucumberHtmlReporter, MessagesNdjsonReporter } from './files/cucumber-messages-reporter.js';
 import { JunitReporter } from './files/junit-reporter.js';
 import { LogsReporter } from './files/logs-reporter.js';
@@ -55,6 +56,7 @@ function fileReporters(options: { logs?: boolean; cwd: string }) {
     new ResultsJsonReporter(),
     new CucumberJsonReporter(),
     new MessagesNdjsonReporter(),
+    new ArtifactsReporter(),
     new CucumberHtmlReporter(),
     new SummaryJsonReporter(),
     new JunitReporter(options.cwd),

@@ -2,6 +2,7 @@ import type { AttemptSummary, FeatureStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { runReport } from '../cucumber-json/feature-report.js';
 import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
+import { artifactsDirOf } from './files/artifacts-reporter.js';
 import { logPath } from './files/log-path.js';
 
 export interface FeatureSummary {
@@ -19,6 +20,8 @@ export interface FeatureSummary {
   /** Its last attempt's logs, relative to the report dir (a name too long for the file system is shortened). */
   logs?: { stdout: string; stderr: string };
   previousAttempts?: AttemptSummary[];
+  /** What --collect brought back: the folder (relative to the report dir), how many files, what was cut. */
+  artifacts?: { dir: string; files: number; note?: string };
 }
 
 export interface RunSummary {
@@ -74,6 +77,7 @@ function digest(outcome: RunOutcome): RunSummary {
     ...(result.node === undefined ? {} : { node: result.node }),
     logs: { stdout: logPath(result.file, result.attempt, 'stdout'), stderr: logPath(result.file, result.attempt, 'stderr') },
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
+    ...(result.artifacts === undefined ? {} : { artifacts: { dir: artifactsDirOf(result.file), files: result.artifacts.files.length, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) } }),
   }));
   for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });
   const count = (status: FeatureSummary['status']) => features.filter((f) => f.status === status).length;
