@@ -148,6 +148,11 @@ export const commandHandlers: CommandHandlers = {
       allowImages: flags.allowImage,
       ...(flags.capacity === undefined ? {} : { capacity: flags.capacity }),
       allowNetworks: flags.allowNetwork,
+      limits: {
+        ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
+        ...(flags.maxRunsPerConnection === undefined ? {} : { maxRunsPerConnection: flags.maxRunsPerConnection }),
+        ...(flags.maxQueuedFeatures === undefined ? {} : { maxQueuedFeatures: flags.maxQueuedFeatures }),
+      },
       runtime: createRuntime(engineOf(flags)),
       logger,
       ...dataDirOf(flags),

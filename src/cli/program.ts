@@ -51,6 +51,9 @@ export interface ServerFlags extends EngineFlags {
   allowImage: string[];
   capacity?: number;
   allowNetwork: string[];
+  maxConnections?: number;
+  maxRunsPerConnection?: number;
+  maxQueuedFeatures?: number;
   dataDir?: string;
   keep?: number;
   keepFor?: number;
@@ -210,6 +213,9 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
     .option('--allow-image <pattern>', 'only run images matching this pattern (* is a wildcard; repeatable)', collect, [])
     .option('--capacity <n>', 'containers at once across every client\'s runs; a run\'s --concurrency caps that run (default: the CPU count)', positiveInt('--capacity'))
+    .option('--max-connections <n>', 'WebSocket connections at once (default: 64)', positiveInt('--max-connections'))
+    .option('--max-runs-per-connection <n>', 'runs one connection may have going at once (default: 16)', positiveInt('--max-runs-per-connection'))
+    .option('--max-queued-features <n>', 'features of unfinished runs, queued or running, across every client (default: 100000)', positiveInt('--max-queued-features'))
     .option('--allow-network <name>', 'let clients join this existing network with --network (repeatable; none is always allowed)', collect, [])
     .option('--data-dir <dir>', 'keep every run\'s report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/')
     .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', positiveInt('--keep'))

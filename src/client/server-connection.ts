@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import { decodeServerMessage, encodeMessage } from '../protocol/codec.js';
+import { REFUSAL_HEADER } from '../server/server-limits.js';
 import type { ClientMessage, ServerMessage, Unversioned } from '../protocol/messages.js';
 
 /** A feature's result carries its Cucumber JSON, which may be large; everything else is small. */
@@ -71,6 +72,8 @@ function opened(socket: WebSocket, url: string): Promise<void> {
     socket.once('unexpected-response', (_request, response) => {
       const status = response.statusCode ?? 0;
       socket.terminate();
+      const limit = response.headers[REFUSAL_HEADER];
+      if (typeof limit === 'string') return reject(new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url} refused the connection: ${limit}`));
       reject(
         new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url} refused the connection (HTTP ${status})`, {
           hint: status === 401

@@ -12,6 +12,7 @@ import { RunEngine } from './run-engine.js';
 import type { AllowedNetworks } from './network-policy.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
+import { DEFAULT_LIMITS, REFUSAL_HEADER, type ServerLimits } from './server-limits.js';
 import type { Retention } from './store/retention.js';
 
 /** Largest message a client may send: a run of 100 000 features with long paths fits. */
@@ -26,6 +27,8 @@ export interface ServerOptions {
   allowImages?: string[];
   /** Existing networks clients may join with --network (`any` for every one); none but `none` by default. */
   allowNetworks?: AllowedNetworks;
+  /** Connections, runs per connection and queued features at most (see server-limits.ts). */
+  limits?: Partial<ServerLimits>;
   runtime: ContainerRuntime;
   logger: Logger;
   /** Containers at once across every client's runs (default: the CPU count); a run's concurrency caps that run. */
@@ -58,7 +61,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const serverId = randomUUID();
   const log = options.logger.child({ serverId });
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
   const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'), options.capacity ?? availableParallelism(), options.allowNetworks ?? []);
+  engine.maxQueuedFeatures = limits.maxQueuedFeatures;
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   const http = createServer(options.service === false ? webSocketOnly : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log));
@@ -71,6 +76,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
       return;
     }
+    if (wss.clients.size >= limits.maxConnections) {
+      const reason = `the server has ${limits.maxConnections} connections, its limit: try again later, or start it with a higher --max-connections`;
+      log.warn({ remote: request.socket.remoteAddress, connections: wss.clients.size }, 'connection refused: too many connections');
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\n${REFUSAL_HEADER}: ${reason}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
   // Neither emits these in normal operation; unheard, one would end the process with every run's containers up.
@@ -79,7 +90,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     log.info({ remote: request.socket.remoteAddress }, 'client connected');
     trackLiveness(ws);
-    new Session(ws, engine, log);
+    new Session(ws, engine, log, limits.maxRunsPerConnection);
   });
   const heartbeat = setInterval(() => sweepDeadClients(wss), options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();

@@ -33,6 +33,10 @@ export interface StartedRun {
  */
 export class RunEngine {
   private readonly live = new Map<string, StartedRun>();
+  /** Features of the live runs, queued or running. */
+  private liveFeatures = 0;
+  /** At most this many features of unfinished runs at once (baleen server --max-queued-features). */
+  maxQueuedFeatures = Number.POSITIVE_INFINITY;
   /** Each live run's network, which its feature actors' containers join. */
   private readonly networks = new Map<string, RunNetwork>();
   private readonly watchers: RunWatcher[] = [];
@@ -63,6 +67,7 @@ export class RunEngine {
   /** Checks the engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
   async prepare(spec: RunSpec): Promise<PreparedRun> {
     this.refuseWhenClosing();
+    this.refuseOverQueueLimit(spec.features.length);
     if (!imageAllowed(spec.image, this.allowedImages)) {
       throw new BaleenError('USAGE', `image "${spec.image}" is not allowed on this server`, {
         hint: `it accepts only ${this.allowedImages.join(', ')} (its --allow-image)`,
@@ -94,12 +99,14 @@ export class RunEngine {
     const feed = createRunFeed(info, reporters, observer, this.onWatcherError);
     const network = openRunNetwork(this.runtime.networks, runId, spec.network, networkLabels({ runId, serverId: this.serverId, owner: thisOwner() }));
     this.networks.set(runId, network);
+    this.liveFeatures += spec.features.length;
     // Everything the run sets going carries its id, so an error nobody caught names its run.
     const dispatched = inRun(runId, () => this.dispatcher.submit(runId, spec, feed.observer));
     // The run is over for its client once the watchers have it too: a stored report is complete by then.
     // Its network goes after its containers; one that will not go is the reaper's (`baleen reap`).
     const finished = dispatched.finished
       .finally(() => {
+        this.liveFeatures -= spec.features.length;
         this.networks.delete(runId);
         return network.remove().catch(() => undefined);
       })
@@ -111,6 +118,13 @@ export class RunEngine {
     const run: StartedRun = { runId, cancel: () => inRun(runId, dispatched.cancel), finished };
     this.live.set(runId, run);
     return run;
+  }
+
+  private refuseOverQueueLimit(features: number): void {
+    if (this.liveFeatures + features <= this.maxQueuedFeatures) return;
+    throw new BaleenError('USAGE', `the server has ${this.liveFeatures} features queued or running, and this run's ${features} would pass its limit of ${this.maxQueuedFeatures}`, {
+      hint: 'run again later, split the run (--shard), or start the server with a higher --max-queued-features',
+    });
   }
 
   private refuseWhenClosing(): void {

@@ -7,12 +7,11 @@ import type { RunObserver } from '../dispatcher/run-observer.js';
 import type { Logger } from './logger.js';
 import type { RunEngine, StartedRun } from './run-engine.js';
 import { TokenBucket } from './rate-limit.js';
+import { DEFAULT_LIMITS } from './server-limits.js';
 import { Utf8Chunks } from '../util/utf8-chunks.js';
 
 /** A client that stops reading is cut off once this much is waiting to be sent to it. */
 export const MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
-/** Runs one connection may have going at once. */
-export const MAX_RUNS_PER_CONNECTION = 16;
 /** Messages a client may send: a burst, then this many a second (a real client sends a handful per run). */
 const MESSAGES_PER_SECOND = 50;
 const MESSAGE_BURST = 200;
@@ -30,6 +29,7 @@ export class Session {
     private readonly socket: WebSocket,
     private readonly engine: RunEngine,
     private readonly log: Logger,
+    private readonly maxRuns: number = DEFAULT_LIMITS.maxRunsPerConnection,
   ) {
     socket.on('message', (data, isBinary) => {
       if (!this.budget.take()) {
@@ -64,8 +64,11 @@ export class Session {
 
   private async submit(message: Extract<ClientMessage, { type: 'run.submit' }>): Promise<void> {
     const { requestId, spec } = message;
-    if (this.runs.size + this.submitting >= MAX_RUNS_PER_CONNECTION) {
-      return this.sendError('RUN_REJECTED', `this connection already has ${MAX_RUNS_PER_CONNECTION} runs going`, { requestId });
+    if (this.runs.size + this.submitting >= this.maxRuns) {
+      return this.sendError('RUN_REJECTED', `this connection already has ${this.maxRuns} runs going, the server's limit`, {
+        requestId,
+        hint: 'wait for one to finish, or start the server with a higher --max-runs-per-connection',
+      });
     }
     let prepared;
     this.submitting++;
