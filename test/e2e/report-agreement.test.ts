@@ -72,7 +72,7 @@ describe('every report tells the same story', () => {
   });
 
   it('the console', () => {
-    expect(stdout).toMatch(new RegExp(`FAILED features: ${FEATURES.passed} passed, 3 failed, 1 errors of 5; scenarios: ${SCENARIOS.passed} passed, ${SCENARIOS.failed} failed, ${SCENARIOS.skipped} skipped;`));
+    expect(stdout).toMatch(new RegExp(`FAILED features: ${FEATURES.passed} passed, 3 failed, 1 error of 5; scenarios: ${SCENARIOS.passed} passed, ${SCENARIOS.failed} failed, ${SCENARIOS.skipped} skipped;`));
   });
 
   it('cucumber.json, a feature without a report included with its error', async () => {
