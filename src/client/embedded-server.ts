@@ -15,7 +15,7 @@ export interface EmbeddedServer extends RunningServer {
  * capacity is the run's concurrency: the run has the engine to itself.
  */
 export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean, capacity: number): Promise<EmbeddedServer> {
-  const logger = createLogger(verbose ? 'info' : 'error');
+  const logger = createLogger(verbose ? 'info' : 'error', { readable: true });
   const token = newToken();
   // Its only client is the user who could run `docker` on the engine anyway: any existing network is theirs to join.
   const server = await startServer({ host: '127.0.0.1', port: 0, token, runtime: createRuntime(engine), logger, service: false, capacity, allowNetworks: 'any' });

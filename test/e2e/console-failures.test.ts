@@ -49,4 +49,13 @@ describe('the console failure list', () => {
     // The feature without a report: its parse error, at the line the parser names.
     expect(list).toMatch(/features\/broken\.feature: .*\(4:\d+\)/);
   }, 180_000);
+
+  it('--verbose prints the server log as readable lines, never pino JSON', async () => {
+    const result = await runCli(['cucumber', '--image', IMAGE, '--files', 'features/refund.feature', '--report-dir', scratch.reportDir(), '--verbose'], { cwd: suite });
+    expect(result.code, result.stderr).toBe(1);
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(output).not.toMatch(/^\{"level"/m);
+    expect(result.stderr).toMatch(/^baleen server: info run accepted runId=\S+ image=baleen-test-console-failures features=1/m);
+    expect(result.stderr).toMatch(/^baleen server: info run finished /m);
+  }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import type { ConsoleReporter as ConsoleReporterClass } from '../../src/reporters/console/console-reporter.js';
@@ -134,5 +134,34 @@ describe('progress in a CI log', () => {
     expect(text()).toContain('baleen: 2 features on img');
     expect(text()).toMatch(/^\[1\/2\] ✓ PASS +features\/a\.feature/m);
     expect(text()).toMatch(/^\[2\/2\] ✗ FAIL +features\/b\.feature/m);
+  });
+});
+
+describe('live lines on a terminal', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("count each feature's time from its attempt's start, not its last state, and show the ETA from the timing history", () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const { out, text } = capture();
+    Object.assign(out, { columns: 200 });
+    const reporter = new ConsoleReporter({ out, verbosity: 'normal', live: true, reportDir: '/tmp/report' });
+    const info = { ...outcome([result({})]).info, startedAt: new Date(10_000), expectedMs: 20_000 };
+    reporter.onBegin(info);
+    reporter.onFeatureState({ file: 'features/a.feature', attempt: 1, state: 'creating', at: 10_000 });
+    vi.advanceTimersByTime(3_000);
+    reporter.onFeatureState({ file: 'features/a.feature', attempt: 1, state: 'running', at: 13_000 });
+    // Redrawn 100 ms after a change, then once a second: the last drawing is at 15.1 s.
+    vi.advanceTimersByTime(2_100);
+    const drawn = text().slice(text().lastIndexOf('running'));
+    expect(drawn).toMatch(/^running +features\/a\.feature 5\.1s/);
+    expect(drawn).toContain('0/1 done, 1 active, 0 queued; ETA 14.9s (the timing history expects 20.0s)');
+    vi.advanceTimersByTime(20_000);
+    expect(text().slice(text().lastIndexOf('running'))).toMatch(/^running +features\/a\.feature 25\.1s[^]*5\.1s over the 20\.0s the timing history expects/);
+    // A retry's timer starts again.
+    reporter.onFeatureState({ file: 'features/a.feature', attempt: 2, state: 'creating', at: 35_000 });
+    vi.advanceTimersByTime(1_100);
+    expect(text().slice(text().lastIndexOf('creating'))).toMatch(/^creating \(attempt 2\) features\/a\.feature 1\.2s/);
   });
 });

@@ -40,7 +40,10 @@ const mark: Record<FeatureResult['status'], string> = {
 /** What a person watching the run sees: progress while it runs, then a summary and what went wrong. */
 export class ConsoleReporter implements Reporter {
   readonly name = 'console';
-  private readonly active = new Map<string, { state: string; since: number }>();
+  /** Each active feature's state, and when its current attempt began (its timer counts from there). */
+  private readonly active = new Map<string, { state: string; attempt: number; startedAt: number }>();
+  private runStartedAt = 0;
+  private expectedMs: number | undefined;
   private finished = 0;
   private total = 0;
   private readonly live: LiveBlock | undefined;
@@ -51,6 +54,8 @@ export class ConsoleReporter implements Reporter {
 
   onBegin(info: RunInfo): void {
     this.total = info.features.length;
+    this.runStartedAt = info.startedAt.getTime();
+    this.expectedMs = info.expectedMs;
     this.print(pc.bold(`baleen: ${plural(info.features.length, 'feature')} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
   }
 
@@ -60,9 +65,14 @@ export class ConsoleReporter implements Reporter {
   }
 
   onFeatureState(change: FeatureStateChange): void {
-    if (change.state === 'queued' || change.state === 'done') this.active.delete(change.file);
-    else if (change.attempt > 1) this.active.set(change.file, { state: `${change.state} (attempt ${change.attempt})`, since: change.at });
-    else this.active.set(change.file, { state: change.state, since: change.at });
+    if (change.state === 'queued' || change.state === 'done') {
+      this.active.delete(change.file);
+    } else {
+      const current = this.active.get(change.file);
+      const startedAt = current?.attempt === change.attempt ? current.startedAt : change.at;
+      const state = change.attempt > 1 ? `${change.state} (attempt ${change.attempt})` : change.state;
+      this.active.set(change.file, { state, attempt: change.attempt, startedAt });
+    }
     this.live?.changed();
   }
 
@@ -150,10 +160,19 @@ export class ConsoleReporter implements Reporter {
 
   private liveLines(): string[] {
     const now = Date.now();
-    const lines = [...this.active].map(([file, { state, since }]) => `  ${pc.cyan(state.padEnd(10))} ${terminalName(file)} ${pc.dim(formatDuration(now - since))}`);
+    const lines = [...this.active].map(([file, { state, startedAt }]) => `  ${pc.cyan(state.padEnd(10))} ${terminalName(file)} ${pc.dim(formatDuration(now - startedAt))}`);
     const queued = this.total - this.finished - this.active.size;
-    lines.push(pc.dim(`  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued`));
+    lines.push(pc.dim(`  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued${this.eta(now)}`));
     return lines;
+  }
+
+  /** What the timing history expects of the run, against the time it has taken so far. */
+  private eta(now: number): string {
+    if (this.expectedMs === undefined) return '';
+    const left = this.runStartedAt + this.expectedMs - now;
+    return left >= 0
+      ? `; ETA ${formatDuration(left)} (the timing history expects ${formatDuration(this.expectedMs)})`
+      : `; ${formatDuration(-left)} over the ${formatDuration(this.expectedMs)} the timing history expects`;
   }
 
   private print(text: string): void {

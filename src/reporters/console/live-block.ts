@@ -1,9 +1,14 @@
+/** How often a block whose lines did not change is redrawn anyway, so the timers in it tick. */
+const TICK_MS = 1000;
+
 /**
  * A block of lines at the bottom of a terminal, redrawn in place, with permanent lines printed above it.
- * Redraws are batched (at most one per interval) so hundreds of features changing state cost little.
+ * Redraws are batched (at most one per interval) so hundreds of features changing state cost little, and
+ * happen at least once a second so the timers in the lines tick.
  */
 export class LiveBlock {
   private drawnLines = 0;
+  private drawnAt = 0;
   private dirty = false;
   private readonly timer: NodeJS.Timeout;
 
@@ -33,7 +38,9 @@ export class LiveBlock {
   }
 
   private redraw(): void {
-    if (!this.dirty) return;
+    // Unchanged lines are still redrawn once a second: their timers tick.
+    if (!this.dirty && Date.now() - this.drawnAt < TICK_MS) return;
+    this.drawnAt = Date.now();
     this.clear();
     // A pseudo-terminal may report 0 columns (no size set): treat that as unknown.
     const columns = this.out.columns || 120;
