@@ -64,3 +64,14 @@ describe('the run overview', () => {
     expect(lanes([at('features/a.feature', 0, 10), at('features/b.feature', 5, 15), at('features/c.feature', 10, 20)])).toEqual(['n1 · lane 0', 'n1 · lane 1']);
   });
 });
+
+describe("the run overview's artifacts", () => {
+  it('links each file --collect brought back under artifacts/<feature path>/, and says what was cut', () => {
+    const collected = result({
+      file: 'features/a b.feature', status: 'failed', exitCode: 1,
+      artifacts: { files: [{ path: 'screenshots/<x>.png', data: '' }], note: 'cut at 1 MiB: 3 files left out' },
+    });
+    const html = overviewHtml(outcome([collected]));
+    expect(html).toContain('<p class="baleen-artifacts">artifacts: <a href="artifacts/features/a%20b.feature/screenshots/%3Cx%3E.png">screenshots/&#60;x&#62;.png</a> <em>(cut at 1 MiB: 3 files left out)</em></p>');
+  });
+});

@@ -57,6 +57,7 @@ function featureHtml(feature: OverviewFeature): string {
     + attemptsHtml(feature)
     + feature.tails.map((tail) => `<h4>${tail.stream} (last lines${tail.truncatedBytes > 0 ? `; ${tail.truncatedBytes} earlier bytes only in the log` : ''})</h4><pre class="baleen-tail baleen-${tail.stream}">${escapeHtml(tail.text)}</pre>`).join('')
     + logsHtml(feature)
+    + artifactsHtml(feature)
     + '</details>';
 }
 
@@ -80,8 +81,20 @@ function attemptsHtml(feature: OverviewFeature): string {
   return `<h4>Attempts</h4><ol class="baleen-attempts">${items}${last}</ol>`;
 }
 
+/** A link to a file of the report dir by its relative path, each segment encoded. */
+function link(path: string, label: string): string {
+  return `<a href="${escapeHtml(path.split('/').map(encodeURIComponent).join('/'))}">${escapeHtml(label)}</a>`;
+}
+
 function logsHtml(feature: OverviewFeature): string {
   if (!feature.logs) return '';
-  const link = (path: string, label: string) => `<a href="${escapeHtml(path.split('/').map(encodeURIComponent).join('/'))}">${label}</a>`;
   return `<p class="baleen-logs">logs: ${link(feature.logs.stdout, 'stdout')}, ${link(feature.logs.stderr, 'stderr')}</p>`;
+}
+
+/** The files --collect brought back from the feature's container, and what was not collected. */
+function artifactsHtml(feature: OverviewFeature): string {
+  if (!feature.artifacts) return '';
+  const { files, note } = feature.artifacts;
+  const links = files.length === 0 ? 'none' : files.map((file) => link(file.href, file.path)).join(', ');
+  return `<p class="baleen-artifacts">artifacts: ${links}${note === undefined ? '' : ` <em>(${escapeHtml(note)})</em>`}</p>`;
 }

@@ -3,6 +3,7 @@ import type { RunOutcome } from '../../../domain/run-outcome.js';
 import { featureEntries, type FeatureEntry } from '../../../cucumber-json/feature-report.js';
 import { scenariosOf, type ScenarioRecord } from '../../../cucumber-json/scenarios.js';
 import { lastLines, stripAnsi } from '../../../util/text.js';
+import { artifactsDirOf } from '../../files/artifacts-reporter.js';
 import { logPath } from '../../files/log-path.js';
 
 /** How much of each stream the overview shows of a feature that did not pass (logs/ has all of it). */
@@ -37,6 +38,8 @@ export interface OverviewFeature {
   attempt: number;
   tails: OverviewTail[];
   logs?: { stdout: string; stderr: string };
+  /** The files --collect brought back (each by its path in the container and in the report dir), and what was not collected. */
+  artifacts?: { files: { path: string; href: string }[]; note?: string };
 }
 
 /** Failures first, then flaky features, then what did not run, then the rest, each in the run's order. */
@@ -75,6 +78,10 @@ function overviewFeature(entry: FeatureEntry): OverviewFeature {
     feature.tails = (['stdout', 'stderr'] as const)
       .map((stream) => ({ stream, text: lastLines(stripAnsi(result[stream].text), OUTPUT_TAIL_LINES), truncatedBytes: result[stream].truncatedBytes }))
       .filter((tail) => tail.text.trim() !== '');
+  }
+  if (result.artifacts) {
+    const files = result.artifacts.files.map((file) => ({ path: file.path, href: `${artifactsDirOf(result.file)}${file.path}` }));
+    feature.artifacts = { files, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) };
   }
   feature.logs = { stdout: logPath(result.file, result.attempt, 'stdout'), stderr: logPath(result.file, result.attempt, 'stderr') };
   return feature;
