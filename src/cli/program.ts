@@ -7,6 +7,9 @@ import { parseShard } from '../scheduling/shard.js';
 import { RUNTIME_KINDS, type RuntimeKind } from '../runtime/create-runtime.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 import { DEFAULT_SERVER_URL } from '../client/stored-runs.js';
+import { addExamplesAndExitCodes } from './usage/help-text.js';
+import { writeUsageErrorsAsOneLine } from './usage/one-line-errors.js';
+import { checkRequiredOptionsAfterUnknownOnes } from './usage/required-options.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -191,7 +194,6 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .exitOverride()
     .version(version, '-V, --version')
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(run with --help for usage)')
     .enablePositionalOptions();
 
   addRunOptions(
@@ -263,6 +265,9 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .option('--shards <n>', 'how many CI jobs share the suite', positiveInt('--shards'), 4)
     .action((flags: InitFlags) => handlers.init(flags).then(setExitCode));
 
+  writeUsageErrorsAsOneLine(program);
+  checkRequiredOptionsAfterUnknownOnes(program);
+  addExamplesAndExitCodes(program);
   return program;
 }
 

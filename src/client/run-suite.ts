@@ -10,6 +10,7 @@ import type { RunRequest } from '../config/run-request.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
+import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
@@ -154,10 +155,9 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     stopGraceSeconds: request.stopGraceSeconds,
     collect: request.collect,
     collectMaxBytes: request.collectMaxBytes,
-  });
+  }, { error: zodInWords });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BaleenError('USAGE', `invalid run: ${issue.path.join('.')}: ${issue.message}`, { hint: 'see baleen cucumber --help' });
+    throw new BaleenError('USAGE', `invalid run: ${issueLine(parsed.error.issues[0]!)}`, { hint: 'see baleen cucumber --help' });
   }
   return parsed.data;
 }

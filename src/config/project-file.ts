@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
+import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { parseCpus, parseDuration, parseMemory } from './units.js';
 import { PlacementConstraintSchema } from '../domain/run-spec.js';
 import { RUNTIME_KINDS } from '../runtime/create-runtime.js';
@@ -47,6 +48,23 @@ export const ProjectFileSchema = z.strictObject({
   projects: z.record(z.string().min(1), ProjectSchema),
 });
 
+/**
+ * Where a key's entry starts in the file: the key itself, or, for a key that is missing, the nearest
+ * enclosing key that is there (`smoke:` for a project without `image:`).
+ */
+function offsetOf(document: Document, path: readonly PropertyKey[]): number {
+  let node: unknown = document.contents;
+  let offset = 0;
+  for (const key of path) {
+    if (!isMap(node)) break;
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(key));
+    if (!pair) break;
+    offset = isScalar(pair.key) ? (pair.key.range?.[0] ?? offset) : offset;
+    node = pair.value;
+  }
+  return offset;
+}
+
 /** Reads and validates a project file; every problem is a one-line error naming the file, the key and the fix. */
 export async function loadProject(path: string, name: string): Promise<Project> {
   let text: string;
@@ -57,21 +75,22 @@ export async function loadProject(path: string, name: string): Promise<Project> 
       hint: 'create it, or pass --config FILE',
     });
   }
-  const document = parseDocument(text, { prettyErrors: false });
+  const lines = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
   const yamlError = document.errors[0];
   if (yamlError) {
-    const line = yamlError.linePos?.[0]?.line;
-    throw new BaleenError('CONFIG', `${path}${line ? `:${line}` : ''} is not valid YAML (${yamlError.message.split('\n')[0]})`, {
+    // An unclosed bracket is reported at the end of the text: name the last line that has something on it.
+    const line = lines.linePos(Math.min(yamlError.pos[0], text.trimEnd().length)).line;
+    throw new BaleenError('CONFIG', `${path}:${line}: not valid YAML (${yamlError.message.split('\n')[0]})`, {
       hint: 'fix the YAML syntax',
     });
   }
-  const parsed = ProjectFileSchema.safeParse(document.toJS());
+  const parsed = ProjectFileSchema.safeParse(document.toJS(), { error: zodInWords });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.join('.') || '(top level)';
-    const what = issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
-    throw new BaleenError('CONFIG', `${path}: ${where}: ${what}`, {
-      hint: 'each project takes image, files, command, work_dir, before_command, env, concurrency, retries, fail_fast, tags, timeout, memory, cpus, report_dir, runtime, constraints under `projects:`',
+    const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    throw new BaleenError('CONFIG', `${path}:${lines.linePos(offsetOf(document, at)).line}: ${issueLine(issue)}`, {
+      hint: issue.code === 'unrecognized_keys' ? `each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\`` : 'fix it there',
     });
   }
   const project = parsed.data.projects[name];

@@ -128,7 +128,7 @@ describe('loadProject', () => {
   it.each([
     ['an unknown key', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    imagee: x\n', /projects\.web: unknown key "imagee"/],
     ['a wrong type', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    concurrency: many\n', /projects\.web\.concurrency/],
-    ['bad YAML', 'web', 'projects:\n  web: [unclosed\n', /is not valid YAML/],
+    ['bad YAML', 'web', 'projects:\n  web: [unclosed\n', /baleen\.yml:2: not valid YAML/],
     ['a missing project', 'api', 'projects:\n  web:\n    image: r\n    files: f\n', /has no project "api".*choose one of: web/],
   ])('rejects %s with a config error naming it', async (_what, name, yaml, message) => {
     const root = await tree({ 'baleen.yml': yaml });
