@@ -17,7 +17,7 @@ describe('the console on a terminal', () => {
       .map(shellQuote)
       .join(' ');
     const { stdout } = await promisify(execFile)('script', ['-qefc', command, '/dev/null'], { cwd: FIXTURE_SUITE, env: { ...process.env, COLUMNS: '120' } });
-    expect(stdout).toMatch(/\x1b\[\d+A\x1b\[0J/); // the live block moved up and cleared to redraw
+    expect(stdout).toMatch(/\x1b\[2K\x1b\[1A\x1b\[2K/); // log-update erased the live block's lines to redraw it
     const text = stripAnsi(stdout);
     expect(text).toMatch(/running\s+features\/pass\.feature/);
     expect(text).toMatch(/0\/2 done, 2 active, 0 queued/);
