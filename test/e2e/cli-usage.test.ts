@@ -30,6 +30,8 @@ describe('usage errors: one line, `baleen: …`, exit 2', () => {
     [['project'], "baleen: missing required argument 'name': run baleen project --help for usage"],
     [['server', '--port'], "baleen: option '--port <port>' argument missing: run baleen server --help for usage"],
     [['merge', 'a', '--bogus'], "baleen: unknown option '--bogus': run baleen merge --help for usage"],
+    [['cucumber', '--image', 'x', '--files', 'f', '--runtime', 'k8s'], "baleen: option '--runtime <kind>' argument 'k8s' is invalid: allowed choices are docker, swarm"],
+    [[], 'baleen: no command given: choose one of cucumber, server, reap, runs, report, project, merge, init (baleen --help says what each does)'],
   ])('%j', async (args, expected) => {
     expect(expectOneUsageLine(await runCli(args, { cwd: scratch.dir }))).toBe(expected);
   });

@@ -11,7 +11,7 @@ export function usageLine(message: string, command: string): string {
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/)?.[1];
   if (suggestion) return `${first}: did you mean ${suggestion}?`;
   const invalid = first.match(/^(.+? is invalid)\. (.+?)\.?$/);
-  if (invalid) return `${invalid[1]}: ${invalid[2]}`;
+  if (invalid) return `${invalid[1]}: ${invalid[2]!.charAt(0).toLowerCase()}${invalid[2]!.slice(1)}`;
   return `${first.replace(/\.$/, '')}: run ${command} --help for usage`;
 }
 
@@ -19,7 +19,17 @@ export function usageLine(message: string, command: string): string {
 export function writeUsageErrorsAsOneLine(program: Command): void {
   for (const command of everyCommand(program)) {
     command.configureOutput({
-      outputError: (message, write) => write(`baleen: ${usageLine(message, commandPath(command))}\n`),
+      outputError: (message) => process.stderr.write(`baleen: ${usageLine(message, commandPath(command))}\n`),
     });
   }
+  // A bare `baleen` is the one usage error commander answers with its whole help, on stderr (writeErr);
+  // errors above write to stderr themselves, so this stream carries nothing else. Help comes in pieces: one line.
+  const commands = program.commands.map((command) => command.name()).join(', ');
+  let said = false;
+  program.configureOutput({
+    writeErr: () => {
+      if (!said) process.stderr.write(`baleen: no command given: choose one of ${commands} (baleen --help says what each does)\n`);
+      said = true;
+    },
+  });
 }
