@@ -53,8 +53,6 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
     ...(flags.tags === undefined ? {} : { tags: flags.tags }),
-    collect: flags.collect,
-    ...(flags.collectMax === undefined ? {} : { collectMaxBytes: flags.collectMax }),
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
@@ -104,6 +102,8 @@ export const commandHandlers: CommandHandlers = {
       env: parseEnvOptions(flags.env),
       concurrency: flags.concurrency ?? defaultConcurrency(),
       constraints: flags.constraint,
+      collect: flags.collect,
+      collectMaxBytes: flags.collectMax,
       reportDir: flags.reportDir ?? DEFAULT_REPORT_DIR,
       engine: engineOf(flags),
       ...clientSettings(flags),
@@ -130,6 +130,9 @@ export const commandHandlers: CommandHandlers = {
       nanoCpus: project.cpus,
       // Constraints add up: the project's say where its suite may run, the command line narrows that.
       constraints: [...(project.constraints ?? []), ...flags.constraint],
+      // So do the paths to collect; --collect-max overrides the project's cap.
+      collect: [...(project.collect ?? []), ...flags.collect],
+      collectMaxBytes: flags.collectMax ?? project.collect_max,
       reportDir: flags.reportDir ?? project.report_dir ?? DEFAULT_REPORT_DIR,
       engine: engineOf(flags, project.runtime),
       ...clientSettings(flags),

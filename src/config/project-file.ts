@@ -41,6 +41,9 @@ export const ProjectSchema = z.strictObject({
   report_dir: z.string().min(1).optional(),
   runtime: z.enum(RUNTIME_KINDS).optional(),
   constraints: z.array(PlacementConstraintSchema).optional(),
+  /** Paths in the container whose files come back into the report (as --collect; the command line's add to them). */
+  collect: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
+  collect_max: unitField(parseMemory, 'a size such as 512k or 32m'),
 });
 export type Project = z.infer<typeof ProjectSchema>;
 

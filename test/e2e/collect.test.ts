@@ -24,8 +24,9 @@ describe('--collect brings files back from the containers through the report cha
   it("brings a failed feature's files back byte for byte under artifacts/<feature>/, and nothing of it shows in its stderr", async () => {
     // The suite's outputs: a text file, a nested one and bytes that are not text.
     const make = "mkdir -p shots/deep && printf 'page 1' > shots/one.txt && printf 'deeper' > shots/deep/two.txt && printf '\\000\\001\\377\\n' > shots/raw.bin";
-    const { code, summary, reportDir, stderr } = await run(['--files', 'features/fail.feature', '--before-command', make, '--collect', 'shots/']);
+    const { code, summary, reportDir, stderr, stdout } = await run(['--files', 'features/fail.feature', '--before-command', make, '--collect', 'shots/']);
     expect(code, stderr).toBe(1);
+    expect(stdout).toMatch(/^report: .*\(also .*artifacts\/\)$/m);
     const dir = join(reportDir, 'artifacts/features/fail.feature/shots');
     expect(await readFile(join(dir, 'one.txt'), 'utf8')).toBe('page 1');
     expect(await readFile(join(dir, 'deep/two.txt'), 'utf8')).toBe('deeper');

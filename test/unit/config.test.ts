@@ -125,6 +125,14 @@ describe('loadProject', () => {
     expect(await loadProject(join(root, 'baleen.yml'), 'web')).toEqual({ image: 'runner', files: ['features/'], env: { PORT: '8080' }, concurrency: 3 });
   });
 
+  it('reads collect as one path or a list, and collect_max as a size', async () => {
+    const root = await tree({
+      'baleen.yml': 'projects:\n  one:\n    image: r\n    files: f\n    collect: shots/\n  many:\n    image: r\n    files: f\n    collect: [shots/, reports/]\n    collect_max: 512k\n',
+    });
+    expect(await loadProject(join(root, 'baleen.yml'), 'one')).toMatchObject({ collect: ['shots/'] });
+    expect(await loadProject(join(root, 'baleen.yml'), 'many')).toMatchObject({ collect: ['shots/', 'reports/'], collect_max: 512 * 1024 });
+  });
+
   it.each([
     ['an unknown key', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    imagee: x\n', /projects\.web: unknown key "imagee"/],
     ['a wrong type', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    concurrency: many\n', /projects\.web\.concurrency/],

@@ -9,6 +9,7 @@ import { summarize } from '../summary.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
 import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
+import { ARTIFACTS_DIR } from '../files/artifacts-reporter.js';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -137,7 +138,8 @@ export class ConsoleReporter implements Reporter {
     const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
     this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
     if (outcome.info.judgedByExitCodeAlone) this.print(pc.yellow('features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran'));
-    this.printReportFiles(this.options.reportDir, hasMessages(outcome) ? [CUCUMBER_HTML_FILE, MESSAGES_FILE] : []);
+    const collected = outcome.results.some((result) => (result.artifacts?.files.length ?? 0) > 0);
+    this.printReportFiles(this.options.reportDir, [...(hasMessages(outcome) ? [CUCUMBER_HTML_FILE, MESSAGES_FILE] : []), ...(collected ? [`${ARTIFACTS_DIR}/`] : [])]);
   }
 
   /** Where the report is: only files that were written (a failed reporter's error is printed after this). */

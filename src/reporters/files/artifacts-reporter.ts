@@ -18,7 +18,7 @@ export function artifactsDirOf(file: string): string {
  * through a name that exists, and no path leaves the feature's folder (extract-artifacts.ts drops those).
  */
 export class ArtifactsReporter implements Reporter {
-  readonly name = `${ARTIFACTS_DIR}/`;
+  readonly name = ARTIFACTS_DIR;
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const problems: string[] = [];
