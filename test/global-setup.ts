@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSingleNodeSwarm } from './support/swarm.js';
+import { processIsAlive } from '../src/runtime/reaper.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,7 +24,11 @@ export default function setup(): () => Promise<void> {
   const restoreSwarm = process.env.BALEEN_TEST_SWARM === 'off' ? () => undefined : ensureSingleNodeSwarm();
   return async () => {
     restoreSwarm();
-    const leftovers = (await readdir(tmpdir())).filter((name) => name.startsWith('baleen-test-timings-') || name.startsWith('baleen-test-token-'));
+    // Only those of test processes that are gone: another vitest run on this machine may be using its own.
+    const leftovers = (await readdir(tmpdir())).filter((name) => {
+      const match = /^baleen-test-(?:timings|token)-(\d+)/.exec(name);
+      return match !== null && !processIsAlive(Number(match[1]));
+    });
     await Promise.all(leftovers.map((name) => rm(join(tmpdir(), name), { force: true, recursive: true })));
   };
 }
