@@ -29,7 +29,7 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
       let stopped = false;
       const actor = createActor(featureMachine, {
         input: {
-          file: job.file,
+          files: job.files,
           attempt: job.attempt,
           spec,
           runId: job.runId,
@@ -51,17 +51,19 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
         },
       });
       actor.subscribe({
-        complete: () => events.settled(actor.getSnapshot().output!),
+        complete: () => {
+          for (const result of actor.getSnapshot().output!) events.settled(result);
+        },
         error: (error) => {
           // The crashed actor can no longer remove its container: find it by its labels and remove it here.
-          void removeByLabels(context.runtime, { [Labels.runId]: job.runId, [Labels.feature]: job.file, [Labels.attempt]: String(job.attempt) });
-          events.settled(crashResult(job.file, job.attempt, error));
+          void removeByLabels(context.runtime, { [Labels.runId]: job.runId, [Labels.feature]: job.files[0]!, [Labels.attempt]: String(job.attempt) });
+          for (const file of job.files) events.settled(crashResult(file, job.attempt, error));
         },
       });
       actor.start();
       return { cancel: (reason) => actor.send({ type: 'CANCEL', reason }) };
     },
-    unstarted: (job: Job, spec, reason) => unstartedResult(job.file, job.attempt, reason, spec),
+    unstarted: (job: Job, spec, reason) => unstartedResult(job.files[0]!, job.attempt, reason, spec),
   };
 }
 

@@ -8,6 +8,7 @@ import { containerLabels } from '../runtime/labels.js';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
 import { formatDuration } from '../util/text.js';
+import { batchMembers, type BatchEvidence, type BatchMember } from '../batch/batch-members.js';
 import { classifyOutcome } from './classify-outcome.js';
 import { featureScript } from './feature-script.js';
 import { createReportChannel, type ReportChannel } from './report-channel.js';
@@ -28,7 +29,8 @@ export interface FeatureObserver {
 }
 
 export interface FeatureInput {
-  file: string;
+  /** The feature it runs, or with --batch the features one runner invocation runs together. */
+  files: readonly string[];
   attempt: number;
   spec: RunSpec;
   runId: string;
@@ -93,7 +95,7 @@ export const featureMachine = setup({
     input: {} as FeatureInput,
     context: {} as FeatureContext,
     events: {} as FeatureEvent,
-    output: {} as FeatureResult,
+    output: {} as FeatureResult[],
   },
   actors: {
     createContainer: fromPromise<CreatedContainer, FeatureContext>(async ({ input }) => {
@@ -102,7 +104,7 @@ export const featureMachine = setup({
         image: input.spec.image,
         script: featureScript({
           command: input.spec.command,
-          file: input.file,
+          files: input.files,
           reportPath: input.spec.reportPath,
           tags: input.spec.tags,
           beforeCommand: input.spec.beforeCommand,
@@ -112,14 +114,15 @@ export const featureMachine = setup({
           ),
         }),
         workDir: input.spec.workDir,
-        // The feature and attempt are told to the container too: a command may label its output with them.
-        env: { ...input.spec.env, BALEEN_FEATURE: input.file, BALEEN_ATTEMPT: String(input.attempt) },
+        // The feature (a batch's, one a line) and attempt are told to the container too: a command may label
+        // its output with them.
+        env: { ...input.spec.env, BALEEN_FEATURE: input.files.join('\n'), BALEEN_ATTEMPT: String(input.attempt) },
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
         stopGraceSeconds: input.spec.stopGraceSeconds,
         constraints: input.spec.constraints,
         network: input.network.name,
         labels: {
-          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.file, attempt: input.attempt }),
+          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.files[0]!, attempt: input.attempt }),
         },
       });
     }),
@@ -127,7 +130,8 @@ export const featureMachine = setup({
       input.container!.attach({
         stdout: (chunk) => {
           input.stdout.push(chunk);
-          input.observer.output(input.file, input.attempt, 'stdout', chunk);
+          // A batch's features share one process: each feature's log is the batch's.
+          for (const file of input.files) input.observer.output(file, input.attempt, 'stdout', chunk);
         },
         stderr: (chunk) => stderrOf(input, input.artifactChannel.filter(input.reportChannel.filter(chunk))),
         end: () => {
@@ -151,7 +155,9 @@ export const featureMachine = setup({
     removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
   },
   actions: {
-    notify: ({ context }, state: FeatureState) => context.observer.state(context.file, context.attempt, state),
+    notify: ({ context }, state: FeatureState) => {
+      for (const file of context.files) context.observer.state(file, context.attempt, state);
+    },
     // The container stopped running at the first of collecting or removing, if it ever ran.
     markEnded: assign({ endedAt: ({ context }) => context.endedAt ?? (context.runningAt === undefined ? undefined : Date.now()) }),
     // The first reason stands: an interrupt after fail-fast does not make skipped features cancelled ones.
@@ -286,43 +292,49 @@ export const featureMachine = setup({
       entry: { type: 'notify', params: 'done' },
     },
   },
-  output: ({ context }) => toResult(context),
+  output: ({ context }) => toResults(context),
 });
 
 /** The user's part of the container's stderr, once the report channel has taken its own out. */
 function stderrOf(context: FeatureContext, visible: Buffer): void {
   if (visible.length === 0) return;
   context.stderr.push(visible);
-  context.observer.output(context.file, context.attempt, 'stderr', visible);
+  for (const file of context.files) context.observer.output(file, context.attempt, 'stderr', visible);
 }
 
-function toResult(context: FeatureContext): FeatureResult {
+/** One result per feature: a batch's by its share of the batch's report (see batch/batch-members.ts). */
+function toResults(context: FeatureContext): FeatureResult[] {
   const stdout = context.stdout.toTail();
   const stderr = context.stderr.toTail();
-  const outcome = classifyOutcome({
+  const evidence: BatchEvidence = {
     exit: context.exit,
     report: context.report,
     problem: context.problem,
     stopReason: context.stopReason,
     stderrTail: stderr.text,
     reportPath: context.spec.reportPath,
-    file: context.file,
     image: context.spec.image,
-    expectedLines: context.spec.expectedScenarioLines[context.file],
     reportExpected: commandWritesReport(context.spec.command),
-  });
-  return {
-    file: context.file,
+  };
+  const durationMs = context.startedAt === undefined ? 0 : Date.now() - context.startedAt;
+  const members: BatchMember[] =
+    context.files.length === 1
+      ? [{ file: context.files[0]!, outcome: classifyOutcome({ ...evidence, file: context.files[0]!, expectedLines: context.spec.expectedScenarioLines[context.files[0]!] }), report: context.report, durationMs }]
+      : batchMembers(context.files, evidence, context.spec.expectedScenarioLines, durationMs);
+  return members.map(({ file, outcome, report, durationMs: share }) => ({
+    file,
     attempt: context.attempt,
     status: outcome.status,
     flaky: false,
     previousAttempts: [],
     exitCode: context.exit?.exitCode ?? null,
-    durationMs: context.startedAt === undefined ? 0 : Date.now() - context.startedAt,
+    durationMs: share,
     stdout,
     stderr,
-    cucumberJson: context.report,
-    ...(context.messages === undefined ? {} : { cucumberMessages: context.messages }),
+    cucumberJson: report,
+    // A batch's messages hold every feature of it: they are kept for a feature that ran alone only.
+    ...(context.messages === undefined || context.files.length > 1 ? {} : { cucumberMessages: context.messages }),
+    // A batch's collected files are the batch's: each of its features has them.
     ...(context.artifacts === undefined ? {} : { artifacts: context.artifacts }),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
@@ -330,7 +342,7 @@ function toResult(context: FeatureContext): FeatureResult {
     ...(context.exit?.node === undefined ? {} : { node: context.exit.node }),
     ...(context.runningAt === undefined ? {} : { containerStartedAt: context.runningAt }),
     ...(context.endedAt === undefined ? {} : { containerEndedAt: context.endedAt }),
-  };
+  }));
 }
 
 interface CollectedReport {

@@ -5,17 +5,27 @@ import { shellQuote } from '../util/shell-quote.js';
 export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit code';
 
 /**
- * Fills a command template in one pass: `{file}` becomes the feature's path as cucumber-js reads it literally
- * (see cucumberPathArgument), `{report}` the report's path, each a shell-quoted word; `{tags}` becomes
- * ` --tags 'EXPR'` with --tags, else nothing. One pass, so that a `{report}` inside a file's name stays part
- * of the name.
+ * Fills a command template in one pass: `{files}` becomes every feature's path as cucumber-js reads it
+ * literally (see cucumberPathArgument), `{file}` the one feature's, `{report}` the report's path, each a
+ * shell-quoted word; `{tags}` becomes ` --tags 'EXPR'` with --tags, else nothing. One pass, so that a
+ * `{report}` inside a file's name stays part of the name.
  */
-export function fillCommand(template: string, values: { file: string; report: string; tags?: string }): string {
-  const file = cucumberPathArgument(values.file);
-  // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
-  if (!file.ok) throw new Error(`${values.file}: ${file.reason}`);
-  const words = { file: shellQuote(file.argument), report: shellQuote(values.report), tags: values.tags === undefined ? '' : ` --tags ${shellQuote(values.tags)}` };
-  return template.replace(/\{(file|report|tags)\}/g, (_, name: keyof typeof words) => words[name]);
+export function fillCommand(template: string, values: { files: readonly string[]; report: string; tags?: string }): string {
+  const paths = values.files.map((path) => {
+    const argument = cucumberPathArgument(path);
+    // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
+    if (!argument.ok) throw new Error(`${path}: ${argument.reason}`);
+    return shellQuote(argument.argument);
+  });
+  // The run spec refuses {file} in a batch's command; reaching here with one is a bug too.
+  if (paths.length !== 1 && /\{file\}/.test(template)) throw new Error('{file} names one feature; a batch needs {files}');
+  const words = {
+    files: paths.join(' '),
+    file: paths[0]!,
+    report: shellQuote(values.report),
+    tags: values.tags === undefined ? '' : ` --tags ${shellQuote(values.tags)}`,
+  };
+  return template.replace(/\{(files|file|report|tags)\}/g, (_, name: keyof typeof words) => words[name]);
 }
 
 /**
@@ -24,7 +34,7 @@ export function fillCommand(template: string, values: { file: string; report: st
  * EXIT trap says so on stderr with the code. The report's folder is made first so that a command writing to it
  * cannot fail for a missing directory.
  */
-export function featureScript(options: { command: string; file: string; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
+export function featureScript(options: { command: string; files: readonly string[]; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
   if (options.beforeCommand) {
@@ -35,7 +45,7 @@ export function featureScript(options: { command: string; file: string; reportPa
       'trap - EXIT',
     );
   }
-  lines.push(fillCommand(options.command, { file: options.file, report: options.reportPath, ...(options.tags === undefined ? {} : { tags: options.tags }) }));
+  lines.push(fillCommand(options.command, { files: options.files, report: options.reportPath, ...(options.tags === undefined ? {} : { tags: options.tags }) }));
   if (options.trailer) lines.push(options.trailer);
   return lines.join('\n');
 }

@@ -16,6 +16,7 @@ import { reap } from './reap-command.js';
 import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
+import { batchChoiceOf } from '../batch/batch-option.js';
 
 function verbosityOf(flags: { quiet?: boolean; verbose?: boolean }): Verbosity {
   return flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal';
@@ -53,6 +54,7 @@ function clientSettings(flags: ClientFlags) {
     ...(flags.retries === undefined ? {} : { retries: flags.retries }),
     ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
     ...(flags.tags === undefined ? {} : { tags: flags.tags }),
+    batch: batchChoiceOf(flags.batch, flags.batchTarget),
     ...(flags.shard === undefined ? {} : { shard: flags.shard }),
     timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
     ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),

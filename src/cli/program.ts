@@ -4,6 +4,7 @@ import { DEFAULT_COMMAND } from '../domain/run-spec.js';
 import { DEFAULT_REPORT_DIR } from '../config/run-request.js';
 import { parseCpus, parseDuration, parseMemory } from '../config/units.js';
 import { parseShard } from '../scheduling/shard.js';
+import { parseBatchFlag, type BatchFlag } from '../batch/batch-option.js';
 import { RUNTIME_KINDS, type RuntimeKind } from '../runtime/create-runtime.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 import { DEFAULT_SERVER_URL } from '../client/stored-runs.js';
@@ -24,6 +25,8 @@ export interface CucumberFlags extends EngineFlags {
   timeout?: number;
   retries?: number;
   failFast?: boolean;
+  batch?: BatchFlag;
+  batchTarget?: number;
   memory?: number;
   cpus?: number;
   constraint: string[];
@@ -74,7 +77,7 @@ export interface ReportFlags extends StoredRunFlags {
 
 export type ClientFlags = Pick<
   CucumberFlags,
-  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'collect' | 'collectMax' | 'memory' | 'cpus' | 'constraint' | 'network' | 'stopGrace' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
+  'concurrency' | 'timeout' | 'retries' | 'failFast' | 'tags' | 'batch' | 'batchTarget' | 'collect' | 'collectMax' | 'memory' | 'cpus' | 'constraint' | 'network' | 'stopGrace' | 'reportDir' | 'timings' | 'shard' | 'server' | 'token' | 'quiet' | 'verbose' | 'runtime' | 'dockerHost'
 >;
 
 export interface ProjectFlags extends ClientFlags {
@@ -163,6 +166,8 @@ function addRunOptions(command: Command): Command {
     .option('--timeout <duration>', 'per feature, e.g. 90s, 5m or seconds; then the container is stopped and the feature is an error', unit(parseDuration, 'a duration such as 90s, 5m or 120'))
     .option('--retries <n>', 'run a failed or errored feature again, in a fresh container, up to n more times', nonNegativeInt('--retries'))
     .option('--fail-fast', 'after the first failure start no new container, stop the running ones and skip the rest')
+    .option('--batch <n|auto>', 'run several features per container in one runner invocation ({files} in --command): n each, or auto by the timing history (default: one feature per container)', unit(parseBatchFlag, 'a number of features such as 8, or auto'))
+    .option('--batch-target <duration>', 'with --batch auto: about this much predicted work per container (default: 60s)', unit(parseDuration, 'a duration such as 60s or 2m'))
     .option('--memory <size>', 'memory limit per container, e.g. 512m or 2g (on a swarm also reserved)', unit(parseMemory, 'a size such as 512m or 2g'))
     .option('--cpus <n>', 'CPU limit per container, e.g. 1.5 (on a swarm also reserved)', unit(parseCpus, 'a number of CPUs such as 1.5'))
     .option('--constraint <expr>', 'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)', collect, [])

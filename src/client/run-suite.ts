@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { commandWritesReport, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
+import { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { ParsedFeature } from '../domain/feature-plan.js';
 import { planFeatures } from '../gherkin/plan-features.js';
 import { selectScenarios, tagFilter, type TagFilter } from '../gherkin/tag-filter.js';
@@ -140,7 +140,8 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     expectedScenarioLines,
     predictions,
     tags: request.tags,
-    command: request.command,
+    // A batch's default command gives the runner every feature of the batch.
+    command: request.command ?? (request.batch === undefined ? undefined : DEFAULT_BATCH_COMMAND),
     workDir: request.workDir,
     beforeCommand: request.beforeCommand,
     env: request.env,
@@ -148,6 +149,7 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
     timeoutMs: request.timeoutMs,
     retries: request.retries,
     failFast: request.failFast,
+    batch: request.batch,
     memoryBytes: request.memoryBytes,
     nanoCpus: request.nanoCpus,
     constraints: request.constraints,

@@ -1,3 +1,4 @@
+import type { BatchChoice } from '../batch/batch-choice.js';
 import { availableParallelism } from 'node:os';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import type { EngineChoice } from '../runtime/create-runtime.js';
@@ -14,6 +15,8 @@ export interface RunRequest {
   timeoutMs?: number;
   retries?: number;
   failFast?: boolean;
+  /** --batch: several features per container (see batch/pack-batches.ts). */
+  batch?: BatchChoice;
   memoryBytes?: number;
   nanoCpus?: number;
   /** Swarm placement constraints for every feature's container. */

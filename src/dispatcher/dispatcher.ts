@@ -1,3 +1,4 @@
+import { packBatches } from '../batch/pack-batches.js';
 import type { AttemptSummary, FeatureResult, StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { Job } from './job.js';
@@ -19,6 +20,8 @@ interface LiveJob {
   /** Which slot (0 to capacity - 1) it holds, until its container stops running; its result names it. */
   readonly slot: number;
   holding: boolean;
+  /** Its features without a result yet: a batch settles feature by feature, and is over when none is left. */
+  unsettled: number;
 }
 
 interface LiveRun {
@@ -41,7 +44,7 @@ interface LiveRun {
   started: boolean;
 }
 
-const keyOf = (job: Job) => `${job.attempt}\0${job.file}`;
+const keyOf = (job: Job) => `${job.attempt}\0${job.files.join('\0')}`;
 
 /**
  * The one place where scheduling is decided, for every run on the server. Each run's jobs wait in its own
@@ -81,7 +84,7 @@ export class Dispatcher {
       runId,
       spec,
       observer,
-      queue: new RunQueue(runId, this.strategy(spec.features, spec.predictions)),
+      queue: new RunQueue(runId, packBatches(this.strategy(spec.features, spec.predictions), spec.predictions, spec.batch, spec.concurrency)),
       live: new Map(),
       startedAt: Date.now(),
       finish,
@@ -147,7 +150,7 @@ export class Dispatcher {
     run.held++;
     run.started = true;
     // scheduleStep never grants more slots than are free, so there is one.
-    const entry: LiveJob = { slot: this.slotHeld.indexOf(false), holding: true };
+    const entry: LiveJob = { slot: this.slotHeld.indexOf(false), holding: true, unsettled: job.files.length };
     this.slotHeld[entry.slot] = true;
     run.live.set(keyOf(job), entry);
     entry.handle = this.launcher.launch(job, run.spec, run.observer, {
@@ -164,26 +167,31 @@ export class Dispatcher {
     this.pump();
   }
 
+  /** One feature of the job has its result (a batch's features settle one by one, each by the same rules). */
   private settled(run: LiveRun, job: Job, entry: LiveJob, result: FeatureResult): void {
-    run.live.delete(keyOf(job));
+    const file = result.file;
+    // The job is no longer live once its last feature settles (a fail-fast it causes cancels the others only).
+    const last = --entry.unsettled === 0;
+    if (last) run.live.delete(keyOf(job));
     const decision = settleAttempt(result.status, result.attempt, {
       retries: run.spec.retries,
       failFast: run.spec.failFast,
       stopping: run.stopReason !== undefined,
     });
-    const earlier = run.earlier.get(job.file) ?? [];
+    const earlier = run.earlier.get(file) ?? [];
     if (decision.kind === 'retry') {
       run.observer.result(result, false);
-      run.earlier.set(job.file, [...earlier, summaryOf(result)]);
-      run.queue.pushRetry({ runId: run.runId, file: job.file, attempt: job.attempt + 1 });
-      run.observer.state(job.file, job.attempt + 1, 'queued');
+      run.earlier.set(file, [...earlier, summaryOf(result)]);
+      // A feature of a batch is retried alone: its fresh container runs nothing else.
+      run.queue.pushRetry({ runId: run.runId, files: [file], attempt: job.attempt + 1 });
+      run.observer.state(file, job.attempt + 1, 'queued');
     } else {
-      run.earlier.delete(job.file);
+      run.earlier.delete(file);
       this.final(run, { ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 });
       if (decision.stopRun) this.stop(run, 'fail-fast');
     }
     // Settling frees the slot too, if the container never said it stopped.
-    if (entry.holding) this.release(run, entry);
+    if (last && entry.holding) this.release(run, entry);
     else this.pump();
     this.finishIfDone(run);
   }
@@ -200,9 +208,11 @@ export class Dispatcher {
     if (run.stopReason !== undefined || !this.runs.has(run.runId)) return;
     run.stopReason = reason;
     for (const job of run.queue.drain()) {
-      const earlier = run.earlier.get(job.file) ?? [];
-      run.earlier.delete(job.file);
-      this.final(run, { ...this.launcher.unstarted(job, run.spec, reason), previousAttempts: earlier });
+      for (const file of job.files) {
+        const earlier = run.earlier.get(file) ?? [];
+        run.earlier.delete(file);
+        this.final(run, { ...this.launcher.unstarted({ ...job, files: [file] }, run.spec, reason), previousAttempts: earlier });
+      }
     }
     for (const entry of run.live.values()) entry.handle?.cancel(reason);
     this.finishIfDone(run);

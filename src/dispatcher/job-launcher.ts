@@ -7,7 +7,7 @@ import type { Job } from './job.js';
 export interface JobEvents {
   /** Its container no longer runs (exited, failed to start, or never made): its slot may go to another job. */
   stopped(): void;
-  /** Once, when the attempt is over and its container removed. */
+  /** Once per feature of the job, when the attempt is over and its container removed. */
   settled(result: FeatureResult): void;
 }
 
@@ -21,6 +21,6 @@ export interface LaunchedJob {
  */
 export interface JobLauncher {
   launch(job: Job, spec: RunSpec, observer: FeatureObserver, events: JobEvents): LaunchedJob;
-  /** The result of a job its run stopped before it was admitted. */
+  /** The result of a job of one feature its run stopped before it was admitted. */
   unstarted(job: Job, spec: RunSpec, reason: StopReason): FeatureResult;
 }

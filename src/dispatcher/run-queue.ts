@@ -10,8 +10,9 @@ export class RunQueue {
   private next = 0;
   private readonly retries: Job[] = [];
 
-  constructor(runId: string, order: readonly string[]) {
-    this.firsts = order.map((file) => ({ runId, file, attempt: 1 }));
+  /** `order`: the first attempts' jobs, each the features one container runs (see batch/pack-batches.ts). */
+  constructor(runId: string, order: readonly (readonly string[])[]) {
+    this.firsts = order.map((files) => ({ runId, files, attempt: 1 }));
   }
 
   get size(): number {

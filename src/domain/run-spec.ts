@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
+import { BatchChoiceSchema } from '../batch/batch-choice.js';
 import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js';
 
 /**
@@ -8,6 +9,9 @@ import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js'
  * suite's dependencies (ts-node, its support code); else the one on PATH, as a runner image provides.
  */
 export const DEFAULT_COMMAND = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file}{tags} --format json:{report}';
+
+/** The default command with --batch: the same, given every feature of the batch. */
+export const DEFAULT_BATCH_COMMAND = DEFAULT_COMMAND.replace('{file}', '{files}');
 
 /** Whether a command template writes a Cucumber report: without `{report}` a feature is judged by its exit code alone. */
 export function commandWritesReport(command: string): boolean {
@@ -108,5 +112,12 @@ export const RunSpecSchema = z.strictObject({
   collect: z.array(z.string().min(1).max(4096).refine((path) => !path.includes('\0'), 'no NUL in a path')).max(64).default([]),
   /** At most this many bytes of collected files (as a tar archive) per feature; past it the rest is cut. */
   collectMaxBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+  /** --batch: several features per container, run by one invocation of the command (see batch/pack-batches.ts). */
+  batch: BatchChoiceSchema.optional(),
+}).superRefine((spec, context) => {
+  // A batch's features reach the command only through `{files}`; `{file}` names one feature.
+  if (spec.batch !== undefined && !spec.command.includes('{files}')) {
+    context.addIssue({ code: 'custom', path: ['command'], message: '--batch runs several features in one command: put {files} in --command where the feature paths go ({file} names one)' });
+  }
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;

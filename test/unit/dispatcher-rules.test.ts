@@ -58,14 +58,14 @@ class ManualLauncher implements JobLauncher {
     this.started.push({ ...job, events });
     return { cancel: (_reason: StopReason) => this.cancelled.push(job) };
   }
-  unstarted = (job: Job, spec: RunSpec, reason: StopReason) => unstartedResult(job.file, job.attempt, reason, spec);
+  unstarted = (job: Job, spec: RunSpec, reason: StopReason) => unstartedResult(job.files[0]!, job.attempt, reason, spec);
   /** The job's container exits and it settles with `status`. */
   end(file: string, status: FeatureResult['status'] = 'passed'): void {
-    this.endJob(this.started.find((j) => j.file === file)!, status);
+    this.endJob(this.started.find((j) => j.files[0] === file)!, status);
   }
   endJob(job: Job & { events: JobEvents }, status: FeatureResult['status'] = 'passed'): void {
     job.events.stopped();
-    job.events.settled({ ...unstartedResult(job.file, job.attempt, 'interrupt', spec([job.file], 1)), status, error: undefined as never });
+    job.events.settled({ ...unstartedResult(job.files[0]!, job.attempt, 'interrupt', spec([job.files[0]!], 1)), status, error: undefined as never });
   }
 }
 
@@ -97,7 +97,7 @@ describe('Dispatcher', () => {
     dispatcher.submit('small', spec(features('small', 2), 2), small.o);
     expect(small.places).toEqual([1]);
     launcher.end('big0000.feature');
-    expect(launcher.started.at(-1)).toMatchObject({ runId: 'small', file: 'small0000.feature' });
+    expect(launcher.started.at(-1)).toMatchObject({ runId: 'small', files: ['small0000.feature'] });
     // The small run now holds one slot, the big one the other: the next free slot goes to the one holding fewer.
     launcher.end('big0001.feature');
     expect(launcher.started.at(-1)).toMatchObject({ runId: 'big' });
@@ -106,7 +106,7 @@ describe('Dispatcher', () => {
   it('orders each run longest first from the predictions, unknown features first', () => {
     const launcher = new ManualLauncher();
     new Dispatcher(4, launcher).submit('r', spec(['a', 'b', 'c', 'new'], 4, { predictions: { a: 1, b: 300, c: 20 } }), observer().o);
-    expect(launcher.started.map((j) => j.file)).toEqual(['new', 'b', 'c', 'a']);
+    expect(launcher.started.map((j) => j.files[0])).toEqual(['new', 'b', 'c', 'a']);
   });
 
   it('puts a retry ahead of first attempts; fail-fast cancels live jobs and settles queued ones unstarted', async () => {
@@ -116,11 +116,11 @@ describe('Dispatcher', () => {
     // a's container exits before its attempt is settled: b takes the freed slot; the retry of a goes next.
     launcher.end('a', 'failed');
     launcher.end('b', 'passed');
-    expect(launcher.started.map((j) => `${j.file}#${j.attempt}`)).toEqual(['a#1', 'b#1', 'a#2']);
+    expect(launcher.started.map((j) => `${j.files[0]}#${j.attempt}`)).toEqual(['a#1', 'b#1', 'a#2']);
     // a#2's container exits: c takes the slot before a's outcome is known; then a fails for good.
     launcher.endJob(launcher.started[2]!, 'failed');
-    expect(launcher.started.map((j) => j.file)).toEqual(['a', 'b', 'a', 'c']);
-    expect(launcher.cancelled.map((j) => j.file)).toEqual(['c']);
+    expect(launcher.started.map((j) => j.files[0])).toEqual(['a', 'b', 'a', 'c']);
+    expect(launcher.cancelled.map((j) => j.files[0])).toEqual(['c']);
     launcher.end('c', 'skipped');
     expect(await dispatched.finished).toMatchObject({ status: 'failed' });
     expect(run.results.map((r) => [r.file, r.status])).toEqual([['b', 'passed'], ['a', 'failed'], ['d', 'skipped'], ['c', 'skipped']]);

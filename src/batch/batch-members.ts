@@ -1,0 +1,69 @@
+import type { CucumberFeature } from '../cucumber-json/schema.js';
+import { firstFailure } from '../cucumber-json/scenarios.js';
+import { classifyOutcome, type FeatureEvidence, type Outcome } from '../actors/classify-outcome.js';
+import { splitBatchReport } from './split-report.js';
+
+/** What was seen of a batch's container: the evidence of each of its features but the feature's own part. */
+export type BatchEvidence = Omit<FeatureEvidence, 'file' | 'expectedLines'>;
+
+/** One feature's result out of its batch. */
+export interface BatchMember {
+  file: string;
+  outcome: Outcome;
+  /** Its part of the batch's report (null when it has none). */
+  report: CucumberFeature[] | null;
+  durationMs: number;
+}
+
+/** How many features an error names before "…": a batch can hold hundreds. */
+const NAMED_FEATURES = 3;
+
+/**
+ * Each feature of a batch judged by the one verdict rule (classifyOutcome) on its own evidence:
+ *
+ * - The batch wrote a report: each feature by its own entries (split by uri), with its own expected scenario
+ *   lines. A non-zero exit that another feature's failed scenario explains is not held against a feature
+ *   whose own scenarios passed; a non-zero exit nothing in the report explains fails every feature.
+ * - No report, or the container never exited (timed out, crashed, OOM-killed, failed to start): nothing shows
+ *   that any feature finished, so each is an `error` naming the batch (cancelled and skipped stay so).
+ *
+ * A member's error names its batch whenever the cause is the batch's, not the feature's own scenarios.
+ */
+export function batchMembers(
+  files: readonly string[],
+  evidence: BatchEvidence,
+  expectedLines: Readonly<Record<string, readonly number[]>>,
+  batchMs: number,
+): BatchMember[] {
+  const batch = batchName(files);
+  const { exit, report } = evidence;
+  if (report === null || exit === undefined || exit.oomKilled) {
+    return files.map((file) => {
+      const outcome = classifyOutcome({ ...evidence, file, expectedLines: expectedLines[file] });
+      if (outcome.status === 'passed' || outcome.status === 'cancelled' || outcome.status === 'skipped') return { file, outcome, report: null, durationMs: batchMs / files.length };
+      // Without a report a failed scenario cannot be told from a crash, unless the command writes none at all.
+      const status = evidence.reportExpected ? 'error' : outcome.status;
+      return { file, outcome: { status, error: `${batch}: ${outcome.error}` }, report: null, durationMs: batchMs / files.length };
+    });
+  }
+  const batchFailed = firstFailure(report) !== undefined;
+  return splitBatchReport(files, report, batchMs).map((share) => {
+    const own = share.report ?? [];
+    const explainedElsewhere = exit.exitCode !== 0 && batchFailed && firstFailure(own) === undefined;
+    const outcome = classifyOutcome({
+      ...evidence,
+      exit: explainedElsewhere ? { ...exit, exitCode: 0 } : exit,
+      report: own,
+      file: share.file,
+      expectedLines: expectedLines[share.file],
+    });
+    const ownFailure = outcome.status === 'failed' && firstFailure(own) !== undefined;
+    const named = outcome.status === 'passed' || ownFailure || outcome.error === undefined ? outcome : { ...outcome, error: `${batch}: ${outcome.error}` };
+    return { file: share.file, outcome: named, report: share.report ?? null, durationMs: share.durationMs };
+  });
+}
+
+function batchName(files: readonly string[]): string {
+  const named = files.slice(0, NAMED_FEATURES).join(', ');
+  return `in its batch of ${files.length} features (${named}${files.length > NAMED_FEATURES ? ', …' : ''})`;
+}

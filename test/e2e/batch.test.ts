@@ -1,0 +1,118 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import { CliProcess, runCli } from '../support/cli.js';
+import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
+
+const scratch = useScratch('baleen-batch-');
+
+const FOUR = ['features/fail.feature', 'features/pass.feature', 'features/with space.feature', 'features/café ünïcode.feature'];
+const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+const byFile = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature]));
+const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status]));
+/** Each container prints its hostname (its id) first: features that print the same one shared a container. */
+const TAGGED = 'echo "container $(hostname)"; cucumber-js {files} --format json:{report}';
+const containerOf = async (dir: string, file: string) => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${file}.stdout.log`), 'utf8'))?.[1];
+
+/** Each run with a timing history of its own (none yet): the features are queued in name order. */
+async function baleen(args: string[]) {
+  const dir = scratch.reportDir();
+  const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
+  const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--report-dir', dir, ...timings, ...args], { cwd: FIXTURE_SUITE });
+  return { ...result, dir, summary: await summaryOf(dir) };
+}
+
+describe('--batch', () => {
+  it('runs the features in batches of N, one container each, and splits the report back per feature', async () => {
+    const { code, dir, summary } = await baleen(['--files', ...FOUR, '--batch', '2', '--concurrency', '2', '--command', TAGGED]);
+    expect(code).toBe(1);
+    expect(statusesOf(summary)).toEqual({
+      'features/fail.feature': 'failed',
+      'features/pass.feature': 'passed',
+      'features/with space.feature': 'passed',
+      'features/café ünïcode.feature': 'passed',
+    });
+    // In name order: café ünïcode and fail share one container, pass and with space the other.
+    const containers = await Promise.all(FOUR.map((file) => containerOf(dir, file)));
+    expect(new Set(containers).size).toBe(2);
+    expect(containers[0]).toBe(containers[3]);
+    expect(containers[1]).toBe(containers[2]);
+    // The failed feature's error is its own failing step, not its batch's exit code.
+    expect(byFile(summary)['features/fail.feature']!.error).toMatch(/expected|Assertion|fail/i);
+    // One entry per feature in the merged report, each feature with its own scenarios only.
+    const merged = JSON.parse(await readFile(join(dir, 'cucumber.json'), 'utf8')) as CucumberJson;
+    expect(merged.map((feature) => feature.uri).sort()).toEqual(FOUR.map((file) => file).sort());
+    for (const feature of summary.features) expect(feature.durationMs).toBeGreaterThan(0);
+    expect(baleenContainers()).toEqual([]);
+  });
+
+  it('makes every feature of a batch that crashed an error naming the batch', async () => {
+    const crash = ': {files} {report}; exit 139';
+    const { code, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', crash]);
+    expect(code).toBe(1);
+    for (const feature of summary.features) {
+      expect(feature.status).toBe('error');
+      expect(feature.error).toBe(
+        'in its batch of 2 features (features/pass.feature, features/with space.feature): exited with code 139 without writing a Cucumber report to /tmp/baleen/cucumber-report.json (a crash or an error before any scenario ran: see its stderr)',
+      );
+    }
+  });
+
+  it('--retries re-runs each failed feature of a batch alone, in a fresh container', async () => {
+    // The batch crashes whenever it holds more than one feature; alone, each feature passes.
+    const crashesInABatch = 'set -- {files}; echo "container $(hostname)"; if [ $# -gt 1 ]; then exit 139; fi; cucumber-js "$@" --format json:{report}';
+    const { code, dir, summary } = await baleen(['--files', ...FOUR.slice(1), '--batch', '3', '--retries', '1', '--command', crashesInABatch]);
+    expect(code).toBe(0);
+    for (const feature of summary.features) {
+      expect(feature).toMatchObject({ status: 'passed', flaky: true });
+      expect(feature.previousAttempts).toEqual([expect.objectContaining({ status: 'error' })]);
+    }
+    const retriedIn = await Promise.all(FOUR.slice(1).map(async (file) => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${file}.attempt-2.stdout.log`), 'utf8'))?.[1]));
+    expect(new Set(retriedIn).size).toBe(3);
+  });
+
+  it('--fail-fast: a failure in a batch skips the batches not started', async () => {
+    // Name order: [café ünïcode, fail] runs first, alone (--concurrency 1); [pass, with space] never starts.
+    const { code, summary } = await baleen(['--files', ...FOUR, '--batch', '2', '--concurrency', '1', '--fail-fast']);
+    expect(code).toBe(1);
+    expect(statusesOf(summary)).toEqual({
+      'features/fail.feature': 'failed',
+      'features/pass.feature': 'skipped',
+      'features/with space.feature': 'skipped',
+      'features/café ünïcode.feature': 'passed',
+    });
+  });
+
+  it('--timeout stops the batch and makes each of its features an error naming the batch', async () => {
+    const hang = ': {files} {report}; exec sleep 600';
+    const { code, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--timeout', '2s', '--command', hang]);
+    expect(code).toBe(1);
+    for (const feature of summary.features) {
+      expect(feature).toMatchObject({ status: 'error', error: 'in its batch of 2 features (features/pass.feature, features/with space.feature): timed out after 2.0s' });
+    }
+    expect(baleenContainers()).toEqual([]);
+  });
+
+  it('Ctrl-C cancels every feature of a running batch and leaves no container', async () => {
+    const dir = scratch.reportDir();
+    const hang = 'set -- {files}; echo "started $#"; : {report}; exec sleep 600';
+    const client = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', hang, '--verbose', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    await client.waitFor(/started 2/);
+    expect(baleenContainers()).toHaveLength(1);
+    const result = await client.stop('SIGINT');
+    expect(result.code, result.stderr).toBe(130);
+    expect(baleenContainers()).toEqual([]);
+    expect(Object.values(statusesOf(await summaryOf(dir)))).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('refuses {file} in a batch command with a usage error, before any container', async () => {
+    const dir = scratch.reportDir();
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--report-dir', dir, '--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', 'cucumber-js {file} --format json:{report}'], { cwd: FIXTURE_SUITE });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('put {files} in --command');
+    expect(baleenContainers()).toEqual([]);
+  });
+});

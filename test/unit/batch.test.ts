@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { batchMembers } from '../../src/batch/batch-members.js';
+import { packBatches } from '../../src/batch/pack-batches.js';
+import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
+import type { JobEvents, JobLauncher } from '../../src/dispatcher/job-launcher.js';
+import type { Job } from '../../src/dispatcher/job.js';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
+import { DEFAULT_BATCH_COMMAND, RunSpecSchema } from '../../src/domain/run-spec.js';
+import { unstartedResult } from '../../src/actors/result-without-container.js';
+
+const files = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
+
+describe('packBatches', () => {
+  it('gives each feature a job of its own without --batch, and N each in order with --batch N', () => {
+    expect(packBatches(['a', 'b', 'c'], {}, undefined, 2)).toEqual([['a'], ['b'], ['c']]);
+    expect(packBatches(files(5), {}, { kind: 'count', size: 2 }, 2)).toEqual([['f0', 'f1'], ['f2', 'f3'], ['f4']]);
+  });
+
+  it('auto without history: by count, four batches per slot', () => {
+    const batches = packBatches(files(40), {}, { kind: 'auto', targetMs: 60_000 }, 2);
+    expect(batches).toHaveLength(8);
+    expect(batches.flat()).toEqual(files(40));
+  });
+
+  it('auto with history: bins of about the target, longest first, a long feature alone, the unknown at the median', () => {
+    const predictions = { long: 90_000, a: 40_000, b: 30_000, c: 20_000, d: 10_000 };
+    const batches = packBatches(['long', 'a', 'b', 'c', 'd', 'new'], predictions, { kind: 'auto', targetMs: 60_000 }, 2);
+    // new counts as the median, 30 s: bins [long 90], [a 40 + c 20], [b 30 + new 30], [d 10].
+    expect(batches).toEqual([['long'], ['a', 'c'], ['b', 'new'], ['d']]);
+  });
+
+  it('auto lowers the target to the work per slot, so that every slot gets a batch', () => {
+    const predictions = Object.fromEntries(files(10).map((file) => [file, 1000]));
+    const batches = packBatches(files(10), predictions, { kind: 'auto', targetMs: 60_000 }, 2);
+    expect(batches.map((batch) => batch.length)).toEqual([5, 5]);
+  });
+});
+
+const feature = (uri: string, status: 'passed' | 'failed', line = 3) => ({
+  uri,
+  name: uri,
+  elements: [{ name: 's', line, type: 'scenario', steps: [{ name: 'x', keyword: 'Given ', result: { status, duration: 1e9, ...(status === 'failed' ? { error_message: `${uri} broke` } : {}) } }] }],
+});
+const evidence = (exitCode: number, report: CucumberJson | null) => ({
+  exit: { exitCode, oomKilled: false },
+  report,
+  stderrTail: '',
+  reportPath: '/r.json',
+  image: 'img',
+  reportExpected: true,
+});
+
+describe('batchMembers', () => {
+  it("judges each feature by its own part: a batch's exit 1 from one failure does not fail the others", () => {
+    const members = batchMembers(['a.feature', 'b.feature'], evidence(1, [feature('a.feature', 'failed'), feature('b.feature', 'passed')]), { 'a.feature': [3], 'b.feature': [3] }, 4000);
+    expect(members.map((m) => [m.file, m.outcome.status])).toEqual([['a.feature', 'failed'], ['b.feature', 'passed']]);
+    expect(members[1]!.report?.map((f) => f.uri)).toEqual(['b.feature']);
+  });
+
+  it('makes a feature the report leaves out an error naming the batch', () => {
+    const [, missing] = batchMembers(['a.feature', 'b.feature'], evidence(0, [feature('a.feature', 'passed')]), { 'a.feature': [3], 'b.feature': [3] }, 4000);
+    expect(missing!.outcome).toEqual({ status: 'error', error: expect.stringMatching(/^in its batch of 2 features \(a\.feature, b\.feature\): its Cucumber report does not name b\.feature/) });
+  });
+
+  it('fails every feature on a non-zero exit that nothing in the report explains', () => {
+    const members = batchMembers(['a.feature', 'b.feature'], evidence(2, [feature('a.feature', 'passed'), feature('b.feature', 'passed')]), {}, 4000);
+    expect(members.map((m) => m.outcome.status)).toEqual(['failed', 'failed']);
+    expect(members[0]!.outcome.error).toBe('in its batch of 2 features (a.feature, b.feature): exited with code 2');
+  });
+
+  it('makes every feature of an OOM-killed batch an error', () => {
+    const members = batchMembers(['a.feature', 'b.feature'], { ...evidence(137, null), exit: { exitCode: 137, oomKilled: true } }, {}, 4000);
+    expect(members.map((m) => m.outcome)).toEqual([
+      { status: 'error', error: 'in its batch of 2 features (a.feature, b.feature): out of memory (OOMKilled), exit code 137' },
+      { status: 'error', error: 'in its batch of 2 features (a.feature, b.feature): out of memory (OOMKilled), exit code 137' },
+    ]);
+  });
+});
+
+class ManualLauncher implements JobLauncher {
+  readonly started: (Job & { events: JobEvents })[] = [];
+  launch(job: Job, _spec: unknown, _observer: unknown, events: JobEvents) {
+    this.started.push({ ...job, events });
+    return { cancel: () => {} };
+  }
+  unstarted = unstartedResult.bind(null, 'x', 1, 'interrupt') as never;
+}
+const settle = (job: Job & { events: JobEvents }, statuses: FeatureResult['status'][]) => {
+  job.events.stopped();
+  job.files.forEach((file, i) => job.events.settled({ ...unstartedResult(file, job.attempt, 'interrupt', spec), status: statuses[i]!, error: undefined as never }));
+};
+const spec = RunSpecSchema.parse({ image: 'img', features: files(4), concurrency: 1, retries: 1, batch: { kind: 'count', size: 2 }, command: DEFAULT_BATCH_COMMAND });
+
+describe('a dispatcher with --batch', () => {
+  it('hands out batches, holds one slot per batch, and retries a failed feature of one alone', async () => {
+    const launcher = new ManualLauncher();
+    const results: FeatureResult[] = [];
+    const run = new Dispatcher(1, launcher).submit('r', spec, { state: () => {}, output: () => {}, waiting: () => {}, result: (r, final) => final && results.push(r) });
+    expect(launcher.started.map((job) => job.files)).toEqual([['f0', 'f1']]);
+    settle(launcher.started[0]!, ['passed', 'failed']);
+    // The batch's container stopped before its features settled: the next batch took the slot; the retry of
+    // the failed feature waits for the next one, alone in its container.
+    expect(launcher.started.map((job) => [job.files, job.attempt])).toEqual([[['f0', 'f1'], 1], [['f2', 'f3'], 1]]);
+    settle(launcher.started[1]!, ['passed', 'passed']);
+    expect(launcher.started.map((job) => [job.files, job.attempt])).toEqual([[['f0', 'f1'], 1], [['f2', 'f3'], 1], [['f1'], 2]]);
+    settle(launcher.started[2]!, ['passed']);
+    expect(await run.finished).toMatchObject({ status: 'passed' });
+    expect(results.map((r) => [r.file, r.status, r.flaky])).toEqual([['f0', 'passed', false], ['f2', 'passed', false], ['f3', 'passed', false], ['f1', 'passed', true]]);
+  });
+});
+
+describe('the run spec with --batch', () => {
+  it('refuses a command without {files}', () => {
+    const parsed = RunSpecSchema.safeParse({ image: 'img', features: ['a'], concurrency: 1, batch: { kind: 'count', size: 2 } });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.message).toContain('put {files} in --command');
+  });
+});
