@@ -89,6 +89,7 @@ async function runModes(context, scratch, name) {
   const ways = {
     'cucumber --parallel (host)': (round) => cucumberParallel(context),
     'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
+    'baleen --batch auto': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-batch-${round}`), extra: ['--batch', 'auto'] }),
   };
   const rounds = quick ? 1 : 3;
   const samples = Object.fromEntries(Object.keys(ways).map((way) => [way, []]));

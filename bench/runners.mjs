@@ -42,9 +42,9 @@ export async function cucumberParallel({ files, concurrency, cwd, cucumberBin })
 
 /**
  * 4. baleen, through a separate server process so that the server's and client's memory are measured apart;
- * `runtime: 'swarm'` runs the same on the engine's swarm.
+ * `runtime: 'swarm'` runs the same on the engine's swarm; `extra`: more options (`--batch auto`).
  */
-export async function baleen({ image, files, concurrency, cwd, timings, reportDir, runtime = 'docker' }) {
+export async function baleen({ image, files, concurrency, cwd, timings, reportDir, runtime = 'docker', extra = [] }) {
   const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0', '--runtime', runtime], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -56,7 +56,7 @@ export async function baleen({ image, files, concurrency, cwd, timings, reportDi
     server.on('exit', () => reject(new Error('baleen server exited')));
   });
   const serverPeak = watchPeakMemory(server.pid);
-  const args = ['cucumber', '--server', url, '--image', image, '--files', ...files, '--concurrency', String(concurrency), '--quiet', '--timings', timings, '--report-dir', reportDir];
+  const args = ['cucumber', '--server', url, '--image', image, '--files', ...files, '--concurrency', String(concurrency), '--quiet', '--timings', timings, '--report-dir', reportDir, ...extra];
   const client = spawn(process.execPath, [BALEEN, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const clientPeak = watchPeakMemory(client.pid);
   const code = await new Promise((resolve) => client.on('exit', resolve));
