@@ -69,9 +69,11 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
   describe('per-feature limits', () => {
     it('--timeout stops and removes the container and makes the feature an error', async () => {
       const dir = reportDir();
-      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', HANG, '--timeout', '2s', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      // The budget runs from the container's creation: it must leave room for a swarm task to be scheduled and
+      // started on a busy machine, or the feature times out "before it started running" (seen at 2 s).
+      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', HANG, '--timeout', '10s', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
       expect(result.code).toBe(1);
-      expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error', error: 'timed out after 2.0s' });
+      expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error', error: 'timed out after 10.0s' });
     });
 
     it('--memory: a container killed for memory is "out of memory (OOMKilled)"', async () => {
