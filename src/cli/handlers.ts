@@ -81,6 +81,25 @@ function dataDirOf(flags: ServerFlags): Pick<ServerOptions, 'dataDir' | 'retenti
   };
 }
 
+/** Push-triggered runs: the secret, and the projects of --config that name a repository. */
+async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webhook'>> {
+  if (flags.webhookSecret === undefined) {
+    if (flags.config !== undefined || flags.cancelSuperseded) {
+      throw new BaleenError('USAGE', '--config and --cancel-superseded configure push-triggered runs, and there is no --webhook-secret', { hint: 'add --webhook-secret SECRET (or set BALEEN_WEBHOOK_SECRET)' });
+    }
+    return {};
+  }
+  if (flags.webhookSecret.length < 16) throw new BaleenError('USAGE', '--webhook-secret is shorter than 16 characters', { hint: 'use a long random secret, the same as in the repository\'s webhook settings' });
+  if (flags.dataDir === undefined) throw new BaleenError('USAGE', '--webhook-secret needs --data-dir: pushes are checked out and their runs stored there', { hint: 'add --data-dir DIR' });
+  const configPath = resolve(flags.config ?? 'baleen.yml');
+  const { loadProjectFile } = await import('../config/project-file.js');
+  const projects = Object.fromEntries(Object.entries(await loadProjectFile(configPath)).filter(([, project]) => project.repository !== undefined));
+  if (Object.keys(projects).length === 0) {
+    throw new BaleenError('CONFIG', `${configPath} has no project with a \`repository\`, so no push could run anything`, { hint: 'add repository, branches and dockerfile to a project' });
+  }
+  return { webhook: { secret: flags.webhookSecret, projects, cancelSuperseded: flags.cancelSuperseded === true } };
+}
+
 export const commandHandlers: CommandHandlers = {
   // Modules only one command needs are imported by it: a run pays for no YAML parser (the fixed cost, bench/).
   async merge(dirs, flags) {
@@ -116,26 +135,17 @@ export const commandHandlers: CommandHandlers = {
     const configPath = resolve(flags.config);
     const { loadProject } = await import('../config/project-file.js');
     const project = await loadProject(configPath, name);
+    const { projectRunRequest } = await import('../config/project-request.js');
+    const fromFile = projectRunRequest(project);
     return runWithSignals({
-      image: project.image,
-      files: project.files,
-      command: project.command,
-      workDir: project.work_dir,
-      beforeCommand: project.before_command,
-      env: project.env ?? {},
-      concurrency: flags.concurrency ?? project.concurrency ?? defaultConcurrency(),
-      timeoutMs: project.timeout,
-      retries: project.retries,
-      failFast: project.fail_fast,
-      tags: project.tags,
-      memoryBytes: project.memory,
-      nanoCpus: project.cpus,
+      ...fromFile,
+      ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
       // Constraints add up: the project's say where its suite may run, the command line narrows that.
-      constraints: [...(project.constraints ?? []), ...flags.constraint],
+      constraints: [...fromFile.constraints, ...flags.constraint],
       // So do the paths to collect; --collect-max overrides the project's cap.
-      collect: [...(project.collect ?? []), ...flags.collect],
-      collectMaxBytes: flags.collectMax ?? project.collect_max,
-      reportDir: flags.reportDir ?? project.report_dir ?? DEFAULT_REPORT_DIR,
+      collect: [...(fromFile.collect ?? []), ...flags.collect],
+      ...(flags.collectMax === undefined ? {} : { collectMaxBytes: flags.collectMax }),
+      ...(flags.reportDir === undefined ? {} : { reportDir: flags.reportDir }),
       engine: engineOf(flags, project.runtime),
       ...clientSettings(flags),
     });
@@ -161,6 +171,7 @@ export const commandHandlers: CommandHandlers = {
       runtime: createRuntime(engineOf(flags)),
       logger,
       ...dataDirOf(flags),
+      ...(await webhookOf(flags)),
     });
     guardServerProcess(server, logger);
     process.stdout.write(`baleen server listening on ${server.url}\n`);

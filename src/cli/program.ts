@@ -63,6 +63,9 @@ export interface ServerFlags extends EngineFlags {
   dataDir?: string;
   keep?: number;
   keepFor?: number;
+  webhookSecret?: string;
+  config?: string;
+  cancelSuperseded?: boolean;
 }
 
 /** Reading a server's stored runs over HTTP. */
@@ -227,6 +230,9 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .option('--data-dir <dir>', 'keep every run\'s report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/')
     .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', positiveInt('--keep'))
     .option('--keep-for <duration>', 'with --data-dir: delete finished runs older than this, e.g. 72h', unit(parseDuration, 'a duration such as 72h or 30m'))
+    .addOption(new Option('--webhook-secret <secret>', 'run the projects of --config on GitHub pushes signed with this secret (POST /hooks/github; needs --data-dir)').env('BALEEN_WEBHOOK_SECRET'))
+    .option('--config <file>', 'with --webhook-secret: the project file naming each project\'s repository, branches and dockerfile')
+    .option('--cancel-superseded', 'with --webhook-secret: a newer push of a project drops its pushes still waiting')
     .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
 
   addEngineOptions(program.command('reap'), 'the')

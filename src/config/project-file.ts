@@ -21,6 +21,14 @@ function unitField(read: (text: string) => number | undefined, expected: string)
     .optional();
 }
 
+/** Where `baleen server --webhook-secret` fetches a project from: a URL git understands, or `git@host:path`. */
+const RepositorySchema = z
+  .string()
+  .min(1)
+  .refine((text) => /^[\w.-]+@[\w.-]+:\S+$/.test(text) || (URL.canParse(text) && ['https:', 'http:', 'ssh:', 'git:', 'file:'].includes(new URL(text).protocol)), {
+    message: 'expected a repository URL (https://, ssh://, git://, file://) or git@host:path',
+  });
+
 /** One project of baleen.yml. Keys are snake_case as in the original baleen's project file. */
 export const ProjectSchema = z.strictObject({
   image: z.string().min(1),
@@ -44,6 +52,16 @@ export const ProjectSchema = z.strictObject({
   /** Paths in the container whose files come back into the report (as --collect; the command line's add to them). */
   collect: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
   collect_max: unitField(parseMemory, 'a size such as 512k or 32m'),
+  // Push-triggered runs (baleen server --webhook-secret): a push to one of `branches` of `repository` builds
+  // `dockerfile` from that commit as `image`, and runs the project on it.
+  repository: RepositorySchema.optional(),
+  branches: z.array(z.string().min(1).regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name')).min(1).optional(),
+  dockerfile: z.string().min(1).refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'must be a path inside the repository').optional(),
+}).superRefine((project, context) => {
+  for (const key of ['branches', 'dockerfile'] as const) {
+    if (project[key] !== undefined && project.repository === undefined) context.addIssue({ code: 'custom', path: [key], message: 'needs `repository` (the repository pushes come from)' });
+  }
+  if (project.repository !== undefined && project.branches === undefined) context.addIssue({ code: 'custom', path: ['branches'], message: 'is required with `repository`: the branches whose pushes run the project' });
 });
 export type Project = z.infer<typeof ProjectSchema>;
 
@@ -68,8 +86,21 @@ function offsetOf(document: Document, path: readonly PropertyKey[]): number {
   return offset;
 }
 
-/** Reads and validates a project file; every problem is a one-line error naming the file, the key and the fix. */
+/** One project of a project file; see loadProjectFile. */
 export async function loadProject(path: string, name: string): Promise<Project> {
+  const projects = await loadProjectFile(path);
+  const project = projects[name];
+  if (!project) {
+    const known = Object.keys(projects);
+    throw new BaleenError('CONFIG', `${path} has no project "${name}"`, {
+      hint: known.length ? `choose one of: ${known.join(', ')}` : 'add it under `projects:`',
+    });
+  }
+  return project;
+}
+
+/** Reads and validates a project file; every problem is a one-line error naming the file, the key and the fix. */
+export async function loadProjectFile(path: string): Promise<Record<string, Project>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -96,12 +127,5 @@ export async function loadProject(path: string, name: string): Promise<Project> 
       hint: issue.code === 'unrecognized_keys' ? `each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\`` : 'fix it there',
     });
   }
-  const project = parsed.data.projects[name];
-  if (!project) {
-    const known = Object.keys(parsed.data.projects);
-    throw new BaleenError('CONFIG', `${path} has no project "${name}"`, {
-      hint: known.length ? `choose one of: ${known.join(', ')}` : 'add it under `projects:`',
-    });
-  }
-  return project;
+  return parsed.data.projects;
 }

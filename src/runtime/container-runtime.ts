@@ -120,4 +120,19 @@ export interface ContainerRuntime {
    */
   listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]>;
   removeById(id: string): Promise<void>;
+  /**
+   * Builds `tag` from a build context (a tar stream) and its Dockerfile (a path inside it), labelled. Only an
+   * engine that runs the containers where it builds has it (one Docker engine, not a cluster's manager).
+   */
+  buildImage?(build: ImageBuild): Promise<void>;
+  /** Removes an image `buildImage` made; one already gone is fine. */
+  removeImage?(tag: string): Promise<void>;
+}
+
+export interface ImageBuild {
+  /** The build context as a tar stream. */
+  context: NodeJS.ReadableStream;
+  dockerfile: string;
+  tag: string;
+  labels: Record<string, string>;
 }

@@ -14,6 +14,7 @@ import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
 import { DEFAULT_LIMITS, REFUSAL_HEADER, type ServerLimits } from './server-limits.js';
 import type { Retention } from './store/retention.js';
+import type { Project } from '../config/project-file.js';
 
 /** Largest message a client may send: a run of 100 000 features with long paths fits. */
 export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
@@ -43,6 +44,16 @@ export interface ServerOptions {
   /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
   dataDir?: string;
   retention?: Retention;
+  /** Push-triggered runs at POST /hooks/github (`--webhook-secret`, `--config`); needs `dataDir`. */
+  webhook?: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  secret: string;
+  /** The projects of the project file that name a `repository`. */
+  projects: Record<string, Project>;
+  /** A newer push of a project drops its pushes still waiting. */
+  cancelSuperseded: boolean;
 }
 
 export interface RunningServer {
@@ -66,7 +77,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   engine.maxQueuedFeatures = limits.maxQueuedFeatures;
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
-  const http = createServer(options.service === false ? webSocketOnly : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log));
+  let url = '';
+  const side = options.service === false ? undefined : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log, () => url);
+  const http = createServer(side?.handle ?? webSocketOnly);
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client may reset the connection at any moment; without a listener that error would end the server.
     socket.on('error', () => socket.destroy());
@@ -98,7 +111,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await listen(http, options.host, options.port);
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `ws://${host}:${address.port}`;
+  url = `ws://${host}:${address.port}`;
   log.info({ url }, 'baleen server listening');
 
   return {
@@ -107,7 +120,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async close() {
       clearInterval(heartbeat);
       http.close();
+      side?.stopPushes();
       await engine.shutdown();
+      await side?.close();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       wss.close();
       http.closeAllConnections();

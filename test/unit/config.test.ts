@@ -138,12 +138,23 @@ describe('loadProject', () => {
     ['a wrong type', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    concurrency: many\n', /projects\.web\.concurrency/],
     ['bad YAML', 'web', 'projects:\n  web: [unclosed\n', /baleen\.yml:2: not valid YAML/],
     ['a missing project', 'api', 'projects:\n  web:\n    image: r\n    files: f\n', /has no project "api".*choose one of: web/],
+    ['a repository that is no URL', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    repository: not a url\n    branches: [main]\n', /projects\.web\.repository: expected a repository URL/],
+    ['a repository without branches', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    repository: https://github.com/team/suite\n', /projects\.web\.branches: is required with `repository`/],
+    ['branches without a repository', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    branches: [main]\n', /projects\.web\.branches: needs `repository`/],
+    ['a dockerfile outside the repository', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    repository: git@github.com:team/suite.git\n    branches: [main]\n    dockerfile: ../Dockerfile\n', /projects\.web\.dockerfile: must be a path inside the repository/],
   ])('rejects %s with a config error naming it', async (_what, name, yaml, message) => {
     const root = await tree({ 'baleen.yml': yaml });
     const error = await failure(loadProject(join(root, 'baleen.yml'), name));
     expect(error.code).toBe('CONFIG');
     expect(error.exitCode).toBe(2);
     expect(error.toLine()).toMatch(message);
+  });
+
+  it('reads the keys of push-triggered runs', async () => {
+    const root = await tree({
+      'baleen.yml': 'projects:\n  web:\n    image: runner\n    files: features/\n    repository: https://github.com/team/suite.git\n    branches: [main, release]\n    dockerfile: ci/Dockerfile\n',
+    });
+    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toMatchObject({ repository: 'https://github.com/team/suite.git', branches: ['main', 'release'], dockerfile: 'ci/Dockerfile' });
   });
 
   it('says which file is missing', async () => {

@@ -8,6 +8,7 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   CreatedContainer,
+  ImageBuild,
   LabelledContainer,
   NetworkRuntime,
   OutputSinks,
@@ -17,6 +18,7 @@ import { readFirstFileFromTar } from './read-file-from-archive.js';
 import { isTransient, withEngineRetry } from './transient-retry.js';
 import { createDocker } from './engine-connection.js';
 import { dockerNetworks } from './networks.js';
+import { BaleenError } from '../../errors/baleen-error.js';
 
 const ENGINE_NAME_WAIT_MS = 2_000;
 
@@ -118,6 +120,42 @@ export class DockerRuntime implements ContainerRuntime {
   async removeById(id: string): Promise<void> {
     await removeContainer(this.docker.getContainer(id));
   }
+
+  async buildImage(build: ImageBuild): Promise<void> {
+    let progress: NodeJS.ReadableStream;
+    try {
+      progress = await this.docker.buildImage(build.context, { t: build.tag, dockerfile: build.dockerfile, labels: build.labels, rm: true, forcerm: true });
+    } catch (error) {
+      throw toBaleenError(error, `building image ${build.tag}`);
+    }
+    // The engine answers 200 and reports a failed step in the stream: the build failed if any message says so.
+    const messages = await new Promise<BuildMessage[]>((resolve, reject) =>
+      this.docker.modem.followProgress(progress, (error: Error | null, output: BuildMessage[]) => (error ? reject(error) : resolve(output))),
+    ).catch((error: unknown) => {
+      throw toBaleenError(error, `building image ${build.tag}`);
+    });
+    const failure = messages.find((message) => message.error !== undefined || message.errorDetail !== undefined);
+    if (failure) {
+      throw new BaleenError('CONFIG', `building image ${build.tag} failed: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`, {
+        hint: `fix the project's Dockerfile (${build.dockerfile})`,
+      });
+    }
+  }
+
+  async removeImage(tag: string): Promise<void> {
+    try {
+      await this.docker.getImage(tag).remove({ force: true });
+    } catch (error) {
+      if (statusOf(error) === 404) return;
+      throw toBaleenError(error, `removing image ${tag}`);
+    }
+  }
+}
+
+interface BuildMessage {
+  stream?: string;
+  error?: string;
+  errorDetail?: { message?: string };
 }
 
 /** Fails with a BaleenError naming the cause when the engine does not answer. */

@@ -7,6 +7,7 @@ import { foreignOrigin, type HttpAuth } from './auth.js';
 import { checkHealth } from './health.js';
 import { plain, serveStoredRun } from './serve-stored-run.js';
 import type { ServerMetrics } from './server-metrics.js';
+import type { GithubHook } from '../webhook/github-hook.js';
 
 export interface HttpRoutesOptions {
   runtime: ContainerRuntime;
@@ -15,6 +16,8 @@ export interface HttpRoutesOptions {
   board: RunBoard;
   /** Only with `--data-dir`. */
   store?: RunStore;
+  /** Only with `--webhook-secret`. */
+  hook?: GithubHook;
 }
 
 /**
@@ -29,6 +32,8 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     const path = new URL(request.url ?? '/', 'http://server').pathname;
     if (foreignOrigin(request)) return plain(response, 403, 'other origins may not use a baleen server\n');
     if (request.method === 'POST' && path === '/login') return login(request, response, auth);
+    // GitHub has no token of ours: a delivery proves itself by its signature.
+    if (request.method === 'POST' && path === '/hooks/github' && options.hook) return options.hook.handle(request, response);
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
     if (path === '/health') {
       const health = await checkHealth(options.runtime);
