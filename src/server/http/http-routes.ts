@@ -5,7 +5,7 @@ import type { RunBoard } from '../live/run-board.js';
 import type { RunStore } from '../store/run-store.js';
 import { foreignOrigin, type HttpAuth } from './auth.js';
 import { checkHealth } from './health.js';
-import { plain, serveStoredRun } from './serve-stored-run.js';
+import { json, plain, serveStoredRun } from './serve-stored-run.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { GithubHook } from '../webhook/github-hook.js';
 
@@ -64,8 +64,4 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
 
 function noStore(response: ServerResponse): void {
   plain(response, 404, 'this server keeps no runs (start it with --data-dir)\n');
-}
-
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
 }

@@ -38,3 +38,8 @@ export function plain(response: ServerResponse, status: number, text: string, he
   if (response.headersSent) return void response.end();
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers }).end(text);
 }
+
+/** A JSON answer, never cached (it is the state of the moment). */
+export function json(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+}

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify } from '@octokit/webhooks-methods';
 import type { Project } from '../../config/project-file.js';
-import { plain } from '../http/serve-stored-run.js';
+import { json, plain } from '../http/serve-stored-run.js';
 import type { Logger } from '../logger.js';
 import { PushQueue } from './push-queue.js';
 import { PushEventSchema, pushedBranch, repositoryAddresses, sameRepository } from './push-event.js';
@@ -100,8 +100,4 @@ async function readBody(request: IncomingMessage): Promise<string | undefined> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
 }
