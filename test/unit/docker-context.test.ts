@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BaleenError } from '../../src/errors/baleen-error.js';
 import { resolveEngineTarget } from '../../src/runtime/docker/engine-address.js';
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** A Docker CLI config folder laid out as `docker context create` writes it (checked against docker 28). */
 function cliConfig(options: { current?: string; contexts?: Record<string, { host: string; skipTlsVerify?: boolean; tls?: boolean }> } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'baleen-docker-config-'));
+  made.push(dir);
   if (options.current !== undefined) writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: {}, currentContext: options.current }, null, '\t'));
   for (const [name, context] of Object.entries(options.contexts ?? {})) {
     const id = createHash('sha256').update(name).digest('hex');
