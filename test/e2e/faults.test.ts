@@ -51,7 +51,11 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       const result = await client.stop('SIGINT');
       expect(result.code).toBe(130);
       const next = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
-      expect(baleenContainers()).toEqual([]);
+      if (runtime === 'docker') expect(baleenContainers()).toEqual([]);
+      // On a swarm the first Ctrl-C may already have removed a service, whose container Swarm's agent then
+      // stops itself (the stop signal, the grace period, the kill): no service is left for the next server to
+      // find, and the container goes within the grace period (seen in CI: still there right after the start).
+      else await waitForNoBaleenContainers(30_000);
       expect((await next.process.stop('SIGTERM')).code).toBe(0);
     });
 
@@ -150,7 +154,11 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       expect(baleenContainers()).toHaveLength(2);
 
       const next = await startServerProcess({ cwd: scratch.dir, args: onRuntime });
-      expect(baleenContainers()).toEqual([]);
+      if (runtime === 'docker') expect(baleenContainers()).toEqual([]);
+      // On a swarm the first Ctrl-C may already have removed a service, whose container Swarm's agent then
+      // stops itself (the stop signal, the grace period, the kill): no service is left for the next server to
+      // find, and the container goes within the grace period (seen in CI: still there right after the start).
+      else await waitForNoBaleenContainers(30_000);
       expect((await next.process.stop('SIGTERM')).code).toBe(0);
     });
 
