@@ -2,6 +2,7 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { Labels } from '../runtime/labels.js';
 import { findLeftovers, removeLeftovers } from '../runtime/reaper.js';
 import { reapFilter, type ReapSelection } from '../runtime/reap-selection.js';
+import { plural } from '../util/text.js';
 
 /**
  * `baleen reap`: lists, then (unless a dry run) removes, the containers (swarm services) and run networks
@@ -14,7 +15,7 @@ export async function reap(runtime: ContainerRuntime, selection: ReapSelection &
   for (const { id, labels, createdAt } of leftovers.containers) out.write(`${verb} ${unit} ${id.slice(0, 12)} ${describe(labels, createdAt)}\n`);
   for (const { name, labels, createdAt } of leftovers.networks) out.write(`${verb} network ${name} ${describe(labels, createdAt)}\n`);
   if (!selection.dryRun) await removeLeftovers(runtime, leftovers);
-  const count = `${leftovers.containers.length} ${unit}${leftovers.containers.length === 1 ? '' : 's'} and ${leftovers.networks.length} network${leftovers.networks.length === 1 ? '' : 's'}`;
+  const count = `${plural(leftovers.containers.length, unit)} and ${plural(leftovers.networks.length, 'network')}`;
   out.write(selection.dryRun ? `dry run: ${count} would be removed\n` : `removed ${count}\n`);
 }
 

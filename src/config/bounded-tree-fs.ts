@@ -14,7 +14,7 @@ export interface TreeWalk {
   readonly onProgress?: (message: string) => void;
 }
 
-export const PROGRESS_AFTER = 1_000;
+const PROGRESS_AFTER = 1_000;
 
 type ReaddirCallback = (error: NodeJS.ErrnoException | null, entries: fs.Dirent[] | string[]) => void;
 

@@ -28,7 +28,7 @@ const REFERENCE = new RegExp(`^((?:${domain}/)?${pathComponent}(?:/${pathCompone
 const IMAGE_ID = /^(?:sha256:)?[a-f0-9]{64}$/;
 
 const NAME_MAX_LENGTH = 255;
-export const REFERENCE_MAX_LENGTH = 512;
+const REFERENCE_MAX_LENGTH = 512;
 const DEFAULT_DOMAIN = 'docker.io';
 const OFFICIAL_REPOSITORY = 'library';
 

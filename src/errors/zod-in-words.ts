@@ -58,7 +58,7 @@ export const zodInWords: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Where an issue is: `projects.smoke.concurrency`, `files[2]`. */
-export function issuePath(path: readonly PropertyKey[]): string {
+function issuePath(path: readonly PropertyKey[]): string {
   return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`)).join('');
 }
 

@@ -15,14 +15,7 @@ export function ownerLabel(hostname: string, pid: number): string {
 }
 
 export function containerLabels(ids: { runId: string; serverId: string; feature: string; attempt: number; owner: string }): Record<string, string> {
-  return {
-    [Labels.managed]: 'true',
-    [Labels.runId]: ids.runId,
-    [Labels.serverId]: ids.serverId,
-    [Labels.owner]: ids.owner,
-    [Labels.feature]: ids.feature,
-    [Labels.attempt]: String(ids.attempt),
-  };
+  return { ...networkLabels(ids), [Labels.feature]: ids.feature, [Labels.attempt]: String(ids.attempt) };
 }
 
 /** Labels of a run's own network: the same owner and run as its containers, for the reaper. */

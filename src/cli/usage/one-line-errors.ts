@@ -6,7 +6,7 @@ import { commandPath, everyCommand } from './commands.js';
  * `error: unknown option '--imgae'` and its suggestion on a line of its own; an option parser's message
  * (InvalidArgumentError) follows `… is invalid.` and says what the value must be, which is the fix.
  */
-export function usageLine(message: string, command: string): string {
+function usageLine(message: string, command: string): string {
   const [first = '', ...rest] = message.replace(/^error: /, '').trim().split('\n');
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/)?.[1];
   if (suggestion) return `${first}: did you mean ${suggestion}?`;

@@ -6,6 +6,7 @@ import { formatDuration, plural } from '../../util/text.js';
 import { logPath } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
+import { failedFeatures } from '../ci/failures.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
 import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
@@ -107,7 +108,7 @@ export class ConsoleReporter implements Reporter {
   onEnd(outcome: RunOutcome): void {
     this.live?.stop();
     // Skipped and cancelled features did not fail on their own: their output says nothing about the failure.
-    const failures = outcome.results.filter((r) => r.status === 'failed' || r.status === 'error');
+    const failures = failedFeatures(outcome);
     if (failures.length > 0 && this.options.verbosity !== 'quiet') this.printFailures(failures, this.options.reportDir);
     this.printSummary(outcome);
   }

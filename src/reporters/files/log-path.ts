@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { StreamName } from '../../domain/feature-run.js';
 
 /** The longest file name Linux, macOS and Windows file systems take: 255 bytes (UTF-8) per name. */
-export const NAME_MAX_BYTES = 255;
+const NAME_MAX_BYTES = 255;
 
 /**
  * Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log for the
