@@ -1,5 +1,5 @@
 import { BaleenError } from '../errors/baleen-error.js';
-import { DEFAULT_BATCH_TARGET_MS, type BatchChoice } from './batch-choice.js';
+import { DEFAULT_BATCH_TARGET_MS, MAX_BATCH_SIZE, type BatchChoice } from './batch-choice.js';
 
 /** What `--batch` says: a number of features per container, or `auto`. */
 export type BatchFlag = { kind: 'count'; size: number } | { kind: 'auto' };
@@ -8,7 +8,7 @@ export type BatchFlag = { kind: 'count'; size: number } | { kind: 'auto' };
 export function parseBatchFlag(text: string): BatchFlag | undefined {
   if (text === 'auto') return { kind: 'auto' };
   const size = Number(text);
-  return /^\d+$/.test(text) && size >= 1 && size <= 100_000 ? { kind: 'count', size } : undefined;
+  return /^\d+$/.test(text) && size >= 1 && size <= MAX_BATCH_SIZE ? { kind: 'count', size } : undefined;
 }
 
 /** --batch and --batch-target together; --batch-target alone would be silently ignored, so it is refused. */
