@@ -32,6 +32,9 @@ describe('usage errors: one line, `baleen: …`, exit 2', () => {
     [['server', '--port'], "baleen: option '--port <port>' argument missing: run baleen server --help for usage"],
     [['merge', 'a', '--bogus'], "baleen: unknown option '--bogus': run baleen merge --help for usage"],
     [['cucumber', '--image', 'x', '--files', 'f', '--runtime', 'k8s'], "baleen: option '--runtime <kind>' argument 'k8s' is invalid: allowed choices are docker, swarm"],
+    // README's --batch-target and --stop-grace rows: refused without --batch auto, and past an hour.
+    [['cucumber', '--image', 'x', '--files', 'f', '--batch-target', '30s'], 'baleen: --batch-target sizes the batches of --batch auto, and this run has none: add --batch auto, or drop --batch-target'],
+    [['cucumber', '--image', 'x', '--files', 'f', '--stop-grace', '2h'], "baleen: option '--stop-grace <duration>' argument '2h' is invalid: expected a duration such as 30s, or 0"],
     [[], 'baleen: no command given: choose one of cucumber, server, reap, runs, report, project, merge, init (baleen --help says what each does)'],
   ])('%j', async (args, expected) => {
     expect(expectOneUsageLine(await runCli(args, { cwd: scratch.dir }))).toBe(expected);
