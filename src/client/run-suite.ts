@@ -60,7 +60,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   // most likely go where the last one went (the history's CPU count), else to this host's engine.
   const assumed = { concurrency: request.concurrency, cpus: history.latestCpus() ?? availableParallelism() };
   const predictions = history.predictions(runnable, assumed);
-  const expectedMs = expectedWallTime(runnable, predictions, request.concurrency);
+  const expectedMs = expectedWallTime(runnable, predictions, request.concurrency, { batch: request.batch });
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
   const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));

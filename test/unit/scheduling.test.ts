@@ -83,9 +83,19 @@ describe('longestFirst', () => {
     const durations = { a: 1000, b: 1000, c: 1000, d: 1000, z: 4000 };
     const byName = Object.keys(durations);
     const nameOrder = (features: readonly string[]) => [...features];
-    expect(expectedWallTime(byName, durations, 2, nameOrder)).toBe(6000);
-    expect(expectedWallTime(byName, durations, 2, longestFirst)).toBe(4000);
+    expect(expectedWallTime(byName, durations, 2, { strategy: nameOrder })).toBe(6000);
+    expect(expectedWallTime(byName, durations, 2, { strategy: longestFirst })).toBe(4000);
     expect(expectedWallTime(byName, {}, 2)).toBeUndefined();
+  });
+
+  it('packs the features into batches as the dispatcher does, each batch taking the sum of its features', () => {
+    const durations = { a: 1000, b: 1000, c: 1000, d: 1000, z: 4000 };
+    const features = Object.keys(durations);
+    // Longest first, two a batch: [z, a] 5 s on one slot, [b, c] 2 s then [d] 1 s on the other (one feature
+    // a container: 4 s).
+    expect(expectedWallTime(features, durations, 2, { batch: { kind: 'count', size: 2 } })).toBe(5000);
+    // auto: the target drops to the work per slot, 4 s: [z] and [a, b, c, d] side by side.
+    expect(expectedWallTime(features, durations, 2, { batch: { kind: 'auto', targetMs: 60_000 } })).toBe(4000);
   });
 });
 
