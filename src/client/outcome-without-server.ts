@@ -1,4 +1,4 @@
-import type { FeatureResult } from '../domain/feature-run.js';
+import { letsRunPass, type FeatureResult } from '../domain/feature-run.js';
 import type { RunInfo, RunOutcome } from '../domain/run-outcome.js';
 import type { Reporter } from '../reporters/reporter.js';
 import { compareNames } from '../util/order.js';
@@ -12,7 +12,7 @@ export async function outcomeWithoutServer(reporter: Reporter, info: RunInfo, re
   for (const result of results) reporter.onFeatureResult?.(result);
   const outcome: RunOutcome = {
     info,
-    status: results.every((result) => result.status === 'passed') ? 'passed' : 'failed',
+    status: results.every((result) => letsRunPass(result.status)) ? 'passed' : 'failed',
     durationMs: Date.now() - info.startedAt.getTime(),
     results: [...results].sort((a, b) => compareNames(a.file, b.file)),
     unfinished: [],

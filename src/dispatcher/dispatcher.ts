@@ -1,5 +1,5 @@
 import { packBatches } from '../batch/pack-batches.js';
-import type { AttemptSummary, FeatureResult, StopReason } from '../domain/feature-run.js';
+import { letsRunPass, type AttemptSummary, type FeatureResult, type StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { Job } from './job.js';
 import type { JobLauncher, LaunchedJob } from './job-launcher.js';
@@ -198,7 +198,7 @@ export class Dispatcher {
 
   private final(run: LiveRun, result: FeatureResult): void {
     run.remaining--;
-    run.anyUnsuccessful ||= result.status !== 'passed';
+    run.anyUnsuccessful ||= !letsRunPass(result.status);
     run.observer.result(result, true);
   }
 

@@ -32,6 +32,13 @@ export const StopReasonSchema = z.enum(['interrupt', 'fail-fast']);
 export type StopReason = z.infer<typeof StopReasonSchema>;
 export type FeatureStatus = z.infer<typeof FeatureStatusSchema>;
 
+/**
+ * The one rule of a run's verdict: it passes only when every feature's final status is `passed`. A `skipped`
+ * or `cancelled` feature did not demonstrably run, so it fails the run too (README: exit 0 only when every
+ * feature passed).
+ */
+export const letsRunPass = (status: FeatureStatus): boolean => status === 'passed';
+
 export const StreamNameSchema = z.enum(['stdout', 'stderr']);
 export type StreamName = z.infer<typeof StreamNameSchema>;
 

@@ -1,4 +1,4 @@
-import type { FeatureResult, FeatureState, RunStatus, StreamName } from './feature-run.js';
+import { letsRunPass, type FeatureResult, type FeatureState, type RunStatus, type StreamName } from './feature-run.js';
 import { compareNames } from '../util/order.js';
 
 /** What reporters know when a run begins. */
@@ -46,15 +46,14 @@ export interface FeatureOutputChunk {
 
 /**
  * The outcome of a run from the results that arrived. Reports list features by name (the run order is the
- * scheduler's business, not the reader's); a feature without a result is unfinished.
+ * scheduler's business, not the reader's); a feature without a result is unfinished. A `passed` from the
+ * server holds only if every feature passed by `letsRunPass`: the features settled on the client (a Gherkin
+ * parse error) are no part of the server's verdict, and a feature without a result did not pass.
  */
 export function outcomeOf(info: RunInfo, status: RunStatus, durationMs: number, results: ReadonlyMap<string, FeatureResult>): RunOutcome {
   const byName = [...info.features].sort(compareNames);
-  return {
-    info,
-    status,
-    durationMs,
-    results: byName.flatMap((file) => results.get(file) ?? []),
-    unfinished: byName.filter((file) => !results.has(file)),
-  };
+  const ordered = byName.flatMap((file) => results.get(file) ?? []);
+  const unfinished = byName.filter((file) => !results.has(file));
+  const everyPassed = unfinished.length === 0 && ordered.every((result) => letsRunPass(result.status));
+  return { info, status: status === 'passed' && !everyPassed ? 'failed' : status, durationMs, results: ordered, unfinished };
 }

@@ -77,6 +77,14 @@ describe('a feature passes only when its report shows every scenario ran and pas
     });
   });
 
+  it('fails the run when a parse error is its only failure: the server passed every feature it ran, the client did not', async () => {
+    const { code, summary, stdout } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/parse-error.feature']);
+    expect(code, stdout).toBe(1);
+    expect(summary.status).toBe('failed');
+    expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([['features/parse-error.feature', 'failed'], ['features/pass.feature', 'passed']]);
+    expect(stdout).toMatch(/FAILED features: 1 passed, 1 failed of 2/);
+  });
+
   it('names a command missing from the image (127) or not executable (126)', async () => {
     const missing = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'cukes {file} --format json:{report}']);
     expect(missing.code).toBe(1);

@@ -8,6 +8,8 @@ import type { RunObserver } from '../../src/dispatcher/run-observer.js';
 import { placeInLine, scheduleStep, type RunLoad } from '../../src/dispatcher/schedule-step.js';
 import { settleAttempt } from '../../src/dispatcher/settle-rules.js';
 import { unstartedResult } from '../../src/actors/result-without-container.js';
+import { FeatureStatusSchema, letsRunPass } from '../../src/domain/feature-run.js';
+import { outcomeOf } from '../../src/domain/run-outcome.js';
 
 const load = (runId: string, held: number, concurrency: number, queued: number, stopping = false): RunLoad => ({ runId, held, concurrency, queued, stopping });
 
@@ -47,6 +49,34 @@ describe('settleAttempt', () => {
     expect(settleAttempt('failed', 2, rules)).toEqual({ kind: 'final', stopRun: true });
     expect(settleAttempt('passed', 1, rules)).toEqual({ kind: 'final', stopRun: false });
     expect(settleAttempt('failed', 2, { ...rules, failFast: false })).toEqual({ kind: 'final', stopRun: false });
+  });
+});
+
+describe("the run's verdict: one rule for every status", () => {
+  it('lets a run pass only on passed features; retries and fail-fast act on failed and error alone', () => {
+    const statuses = FeatureStatusSchema.options;
+    expect(statuses.filter(letsRunPass)).toEqual(['passed']);
+    // Skipped and cancelled are the run stopping, not a feature failing: never retried, never a fail-fast
+    // trigger, and still no pass (they did not demonstrably run).
+    expect(statuses.filter((status) => settleAttempt(status, 1, { retries: 1, failFast: false, stopping: false }).kind === 'retry')).toEqual(['failed', 'error']);
+  });
+
+  it('reports a run whose features were all skipped as failed, never passed', async () => {
+    const launcher = new ManualLauncher();
+    const dispatched = new Dispatcher(2, launcher).submit('r', spec(['a', 'b'], 2), observer().o);
+    launcher.end('a', 'skipped');
+    launcher.end('b', 'skipped');
+    expect(await dispatched.finished).toMatchObject({ status: 'failed' });
+  });
+
+  it("does not take a server's `passed` for a run in which a feature did not pass (one settled on the client)", () => {
+    const info = { runId: 'r', image: 'img', features: ['a', 'b'], concurrency: 1, startedAt: new Date(), reportDir: '/tmp/x' };
+    const result = (file: string, status: FeatureResult['status']) => ({ ...unstartedResult(file, 1, 'interrupt', spec([file], 1)), status });
+    expect(outcomeOf(info, 'passed', 1, new Map([['a', result('a', 'passed')], ['b', result('b', 'failed')]])).status).toBe('failed');
+    // Nor for one with a feature that never got a result.
+    expect(outcomeOf(info, 'passed', 1, new Map([['a', result('a', 'passed')]])).status).toBe('failed');
+    expect(outcomeOf(info, 'passed', 1, new Map([['a', result('a', 'passed')], ['b', result('b', 'passed')]])).status).toBe('passed');
+    expect(outcomeOf(info, 'interrupted', 1, new Map([['a', result('a', 'passed')]])).status).toBe('interrupted');
   });
 });
 
