@@ -30,6 +30,7 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
       const actor = createActor(featureMachine, {
         input: {
           files: job.files,
+          line: job.line,
           attempt: job.attempt,
           spec,
           runId: job.runId,
@@ -56,7 +57,12 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
         },
         error: (error) => {
           // The crashed actor can no longer remove its container: find it by its labels and remove it here.
-          void removeByLabels(context.runtime, { [Labels.runId]: job.runId, [Labels.feature]: job.files[0]!, [Labels.attempt]: String(job.attempt) });
+          void removeByLabels(context.runtime, {
+            [Labels.runId]: job.runId,
+            [Labels.feature]: job.files[0]!,
+            ...(job.line === undefined ? {} : { [Labels.line]: String(job.line) }),
+            [Labels.attempt]: String(job.attempt),
+          });
           for (const file of job.files) events.settled(crashResult(file, job.attempt, error));
         },
       });

@@ -31,6 +31,8 @@ export interface FeatureObserver {
 export interface FeatureInput {
   /** The feature it runs, or with --batch the features one runner invocation runs together. */
   files: readonly string[];
+  /** With --split scenarios: the line of the one scenario of the feature it runs, and the only one it is judged by. */
+  line?: number;
   attempt: number;
   spec: RunSpec;
   runId: string;
@@ -105,6 +107,7 @@ export const featureMachine = setup({
         script: featureScript({
           command: input.spec.command,
           files: input.files,
+          line: input.line,
           reportPath: input.spec.reportPath,
           tags: input.spec.tags,
           beforeCommand: input.spec.beforeCommand,
@@ -116,13 +119,18 @@ export const featureMachine = setup({
         workDir: input.spec.workDir,
         // The feature (a batch's, one a line) and attempt are told to the container too: a command may label
         // its output with them.
-        env: { ...input.spec.env, BALEEN_FEATURE: input.files.join('\n'), BALEEN_ATTEMPT: String(input.attempt) },
+        env: {
+          ...input.spec.env,
+          BALEEN_FEATURE: input.files.join('\n'),
+          ...(input.line === undefined ? {} : { BALEEN_LINE: String(input.line) }),
+          BALEEN_ATTEMPT: String(input.attempt),
+        },
         limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
         stopGraceSeconds: input.spec.stopGraceSeconds,
         constraints: input.spec.constraints,
         network: input.network.name,
         labels: {
-          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.files[0]!, attempt: input.attempt }),
+          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.files[0]!, line: input.line, attempt: input.attempt }),
         },
       });
     }),
@@ -319,7 +327,7 @@ function toResults(context: FeatureContext): FeatureResult[] {
   const durationMs = context.startedAt === undefined ? 0 : Date.now() - context.startedAt;
   const members: BatchMember[] =
     context.files.length === 1
-      ? [{ file: context.files[0]!, outcome: classifyOutcome({ ...evidence, file: context.files[0]!, expectedLines: context.spec.expectedScenarioLines[context.files[0]!] }), report: context.report, durationMs }]
+      ? [{ file: context.files[0]!, outcome: classifyOutcome({ ...evidence, file: context.files[0]!, expectedLines: expectedLinesOf(context) }), report: context.report, durationMs }]
       : batchMembers(context.files, evidence, context.spec.expectedScenarioLines, durationMs);
   return members.map(({ file, outcome, report, durationMs: share }) => ({
     file,
@@ -343,6 +351,11 @@ function toResults(context: FeatureContext): FeatureResult[] {
     ...(context.runningAt === undefined ? {} : { containerStartedAt: context.runningAt }),
     ...(context.endedAt === undefined ? {} : { containerEndedAt: context.endedAt }),
   }));
+}
+
+/** What a feature's report must show ran and passed: the one scenario of a scenario job, else every expected one. */
+function expectedLinesOf(context: FeatureContext): readonly number[] | undefined {
+  return context.line === undefined ? context.spec.expectedScenarioLines[context.files[0]!] : [context.line];
 }
 
 interface CollectedReport {

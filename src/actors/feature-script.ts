@@ -1,4 +1,4 @@
-import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
+import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 /** Printed to stderr by the container's shell when --before-command fails, so the server can tell it apart. */
@@ -7,12 +7,13 @@ export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit co
 /**
  * Fills a command template in one pass: `{files}` becomes every feature's path as cucumber-js reads it
  * literally (see cucumberPathArgument), `{file}` the one feature's, `{report}` the report's path, each a
- * shell-quoted word; `{tags}` becomes ` --tags 'EXPR'` with --tags, else nothing. One pass, so that a
+ * shell-quoted word; `{tags}` becomes ` --tags 'EXPR'` with --tags, else nothing. With `line` (a scenario job
+ * of --split scenarios) `{file}` and `{files}` name the one scenario, `./path:line`. One pass, so that a
  * `{report}` inside a file's name stays part of the name.
  */
-export function fillCommand(template: string, values: { files: readonly string[]; report: string; tags?: string }): string {
+export function fillCommand(template: string, values: { files: readonly string[]; line?: number; report: string; tags?: string }): string {
   const paths = values.files.map((path) => {
-    const argument = cucumberPathArgument(path);
+    const argument = values.line === undefined ? cucumberPathArgument(path) : cucumberLineArgument(path, values.line);
     // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
     if (!argument.ok) throw new Error(`${path}: ${argument.reason}`);
     return shellQuote(argument.argument);
@@ -34,7 +35,7 @@ export function fillCommand(template: string, values: { files: readonly string[]
  * EXIT trap says so on stderr with the code. The report's folder is made first so that a command writing to it
  * cannot fail for a missing directory.
  */
-export function featureScript(options: { command: string; files: readonly string[]; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
+export function featureScript(options: { command: string; files: readonly string[]; line?: number; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
   if (options.beforeCommand) {
@@ -45,7 +46,12 @@ export function featureScript(options: { command: string; files: readonly string
       'trap - EXIT',
     );
   }
-  lines.push(fillCommand(options.command, { files: options.files, report: options.reportPath, ...(options.tags === undefined ? {} : { tags: options.tags }) }));
+  lines.push(fillCommand(options.command, {
+    files: options.files,
+    report: options.reportPath,
+    ...(options.line === undefined ? {} : { line: options.line }),
+    ...(options.tags === undefined ? {} : { tags: options.tags }),
+  }));
   if (options.trailer) lines.push(options.trailer);
   return lines.join('\n');
 }

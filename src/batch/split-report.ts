@@ -37,7 +37,7 @@ export function splitBatchReport(files: readonly string[], report: CucumberJson,
 }
 
 /** The path as a key: `./a/../b.feature`, `b.feature` and `b.feature` alike. */
-function sameFile(path: string): string {
+export function sameFile(path: string): string {
   return posix.normalize(path.replaceAll('\\', '/'));
 }
 

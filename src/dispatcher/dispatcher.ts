@@ -1,10 +1,12 @@
-import { packBatches } from '../batch/pack-batches.js';
+import type { FeatureObserver } from '../actors/feature-machine.js';
 import { letsRunPass, type AttemptSummary, type FeatureResult, type StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
-import type { Job } from './job.js';
+import { firstAttempts } from './first-attempts.js';
+import { scenarioName, type Job } from './job.js';
 import type { JobLauncher, LaunchedJob } from './job-launcher.js';
 import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import type { RunObserver, RunOutput } from './run-observer.js';
+import { reassembleFeature, type ScenarioOutcome } from './reassemble-feature.js';
 import { RunQueue } from './run-queue.js';
 import { placeInLine, scheduleStep, type SchedulerState } from './schedule-step.js';
 import { settleAttempt } from './settle-rules.js';
@@ -37,14 +39,19 @@ interface LiveRun {
   remaining: number;
   anyUnsuccessful: boolean;
   stopReason?: StopReason;
-  /** Earlier attempts of features being retried. */
+  /** Earlier attempts of features (with --split scenarios, of scenarios, by `path:line`) being retried. */
   earlier: Map<string, AttemptSummary[]>;
+  /** With --split scenarios: each feature's scenarios that have their final result, until all of them have. */
+  scenariosDone: Map<string, ScenarioOutcome[]>;
   /** The place in line last told to the observer; cleared for good once the run holds its first slot. */
   place?: number;
   started: boolean;
 }
 
-const keyOf = (job: Job) => `${job.attempt}\0${job.files.join('\0')}`;
+const keyOf = (job: Job) => `${job.attempt}\0${job.line ?? ''}\0${job.files.join('\0')}`;
+
+/** What a job's attempt is known by in the run's events and earlier attempts: its feature, or its scenario's `path:line`. */
+const nameOf = (job: Job, file: string) => (job.line === undefined ? file : scenarioName(file, job.line));
 
 /**
  * The one place where scheduling is decided, for every run on the server. Each run's jobs wait in its own
@@ -61,6 +68,11 @@ const keyOf = (job: Job) => `${job.attempt}\0${job.files.join('\0')}`;
  * copied or its container removed. An attempt that ended is settled by `settleAttempt`'s rules (retry,
  * final, fail-fast). Actors are only ever created for admitted jobs, so a run of 100 000 features costs its
  * queue and nothing more until slots free up.
+ *
+ * With --split scenarios a job is one scenario of a feature: its states, output and retried attempts are told
+ * to the observer under the scenario's `path:line`, each scenario is retried alone, and once every scenario
+ * of a feature has its final result they are put back together into the feature's one result
+ * (`reassembleFeature`), which is what the observer gets as final.
  */
 export class Dispatcher {
   private readonly runs = new Map<string, LiveRun>();
@@ -84,7 +96,7 @@ export class Dispatcher {
       runId,
       spec,
       observer,
-      queue: new RunQueue(runId, packBatches(this.strategy(spec.features, spec.predictions), spec.predictions, spec.batch, spec.concurrency)),
+      queue: new RunQueue(runId, firstAttempts(spec, this.strategy)),
       live: new Map(),
       startedAt: Date.now(),
       finish,
@@ -92,6 +104,7 @@ export class Dispatcher {
       remaining: spec.features.length,
       anyUnsuccessful: false,
       earlier: new Map(),
+      scenariosDone: new Map(),
       started: false,
     };
     this.runs.set(runId, run);
@@ -153,7 +166,7 @@ export class Dispatcher {
     const entry: LiveJob = { slot: this.slotHeld.indexOf(false), holding: true, unsettled: job.files.length };
     this.slotHeld[entry.slot] = true;
     run.live.set(keyOf(job), entry);
-    entry.handle = this.launcher.launch(job, run.spec, run.observer, {
+    entry.handle = this.launcher.launch(job, run.spec, observerOf(run.observer, job), {
       stopped: () => this.release(run, entry),
       settled: (result) => this.settled(run, job, entry, { ...result, slot: entry.slot }),
     });
@@ -178,16 +191,17 @@ export class Dispatcher {
       failFast: run.spec.failFast,
       stopping: run.stopReason !== undefined,
     });
-    const earlier = run.earlier.get(file) ?? [];
+    const name = nameOf(job, file);
+    const earlier = run.earlier.get(name) ?? [];
     if (decision.kind === 'retry') {
-      run.observer.result(result, false);
-      run.earlier.set(file, [...earlier, summaryOf(result)]);
-      // A feature of a batch is retried alone: its fresh container runs nothing else.
-      run.queue.pushRetry({ runId: run.runId, files: [file], attempt: job.attempt + 1 });
-      run.observer.state(file, job.attempt + 1, 'queued');
+      run.observer.result({ ...result, file: name }, false);
+      run.earlier.set(name, [...earlier, summaryOf(result)]);
+      // A feature of a batch, or a scenario, is retried alone: its fresh container runs nothing else.
+      run.queue.pushRetry({ runId: run.runId, files: [file], ...(job.line === undefined ? {} : { line: job.line }), attempt: job.attempt + 1 });
+      run.observer.state(name, job.attempt + 1, 'queued');
     } else {
-      run.earlier.delete(file);
-      this.final(run, { ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 });
+      run.earlier.delete(name);
+      this.final(run, { ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 }, job.line);
       if (decision.stopRun) this.stop(run, 'fail-fast');
     }
     // Settling frees the slot too, if the container never said it stopped.
@@ -196,7 +210,18 @@ export class Dispatcher {
     this.finishIfDone(run);
   }
 
-  private final(run: LiveRun, result: FeatureResult): void {
+  /** A feature's final result; a scenario's (`line`) waits for its feature's other scenarios, then they are one. */
+  private final(run: LiveRun, result: FeatureResult, line?: number): void {
+    if (line !== undefined) {
+      const done = [...(run.scenariosDone.get(result.file) ?? []), { line, result }];
+      const expected = run.spec.expectedScenarioLines[result.file] ?? [];
+      if (done.length < expected.length) {
+        run.scenariosDone.set(result.file, done);
+        return;
+      }
+      run.scenariosDone.delete(result.file);
+      result = reassembleFeature(result.file, done, expected);
+    }
     run.remaining--;
     run.anyUnsuccessful ||= !letsRunPass(result.status);
     run.observer.result(result, true);
@@ -209,9 +234,10 @@ export class Dispatcher {
     run.stopReason = reason;
     for (const job of run.queue.drain()) {
       for (const file of job.files) {
-        const earlier = run.earlier.get(file) ?? [];
-        run.earlier.delete(file);
-        this.final(run, { ...this.launcher.unstarted({ ...job, files: [file] }, run.spec, reason), previousAttempts: earlier });
+        const name = nameOf(job, file);
+        const earlier = run.earlier.get(name) ?? [];
+        run.earlier.delete(name);
+        this.final(run, { ...this.launcher.unstarted({ ...job, files: [file] }, run.spec, reason), previousAttempts: earlier }, job.line);
       }
     }
     for (const entry of run.live.values()) entry.handle?.cancel(reason);
@@ -236,6 +262,16 @@ export class Dispatcher {
       run.observer.waiting(place);
     }
   }
+}
+
+/** A scenario job's states and output go by the scenario's `path:line`, so that its feature's other scenarios, running beside it, stay apart. */
+function observerOf(observer: RunObserver, job: Job): FeatureObserver {
+  const { line } = job;
+  if (line === undefined) return observer;
+  return {
+    state: (file, attempt, state) => observer.state(scenarioName(file, line), attempt, state),
+    output: (file, attempt, stream, chunk) => observer.output(scenarioName(file, line), attempt, stream, chunk),
+  };
 }
 
 const summaryOf = (result: FeatureResult): AttemptSummary => ({

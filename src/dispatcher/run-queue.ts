@@ -1,4 +1,4 @@
-import type { Job } from './job.js';
+import type { Job, JobWork } from './job.js';
 
 /**
  * One run's jobs that wait for a slot. The first attempts keep the strategy's order and are taken from the
@@ -10,9 +10,9 @@ export class RunQueue {
   private next = 0;
   private readonly retries: Job[] = [];
 
-  /** `order`: the first attempts' jobs, each the features one container runs (see batch/pack-batches.ts). */
-  constructor(runId: string, order: readonly (readonly string[])[]) {
-    this.firsts = order.map((files) => ({ runId, files, attempt: 1 }));
+  /** `order`: what each first attempt's container runs, in the order they are handed out (see first-attempts.ts). */
+  constructor(runId: string, order: readonly JobWork[]) {
+    this.firsts = order.map((work) => ({ runId, ...work, attempt: 1 }));
   }
 
   get size(): number {

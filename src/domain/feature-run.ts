@@ -69,9 +69,8 @@ export const CollectedArtifactsSchema = z.strictObject({
 });
 export type CollectedArtifacts = z.infer<typeof CollectedArtifactsSchema>;
 
-/** The future each feature (each attempt of it) resolves to. */
-export const FeatureResultSchema = z.strictObject({
-  file: z.string(),
+/** How one attempt (and the ones before it) went: what a feature's result and a scenario job's have alike. */
+const attemptShape = {
   /** 1 for the first run, 2 for the first retry, … */
   attempt: z.number().int().positive(),
   status: FeatureStatusSchema,
@@ -81,6 +80,32 @@ export const FeatureResultSchema = z.strictObject({
   previousAttempts: z.array(AttemptSummarySchema),
   exitCode: z.number().int().nullable(),
   durationMs: z.number().nonnegative(),
+  error: z.string().optional(),
+};
+
+/** Where and when the attempt's container ran: a row of the run's timeline. */
+const placementShape = {
+  /** The host its container ran on (the engine's, or the swarm node's, hostname), when it ran and that is known. */
+  node: z.string().max(255).optional(),
+  /** When its container's command started and stopped running (epoch ms), when it ran. */
+  containerStartedAt: z.number().nonnegative().optional(),
+  containerEndedAt: z.number().nonnegative().optional(),
+  /** Which of the server's slots (0 to --capacity - 1) the attempt held. */
+  slot: z.number().int().nonnegative().optional(),
+};
+
+/** With --split scenarios, one scenario's job within its feature's result. */
+export const ScenarioJobSchema = z.strictObject({
+  line: z.number().int().positive(),
+  ...attemptShape,
+  ...placementShape,
+});
+export type ScenarioJob = z.infer<typeof ScenarioJobSchema>;
+
+/** The future each feature (each attempt of it) resolves to. */
+export const FeatureResultSchema = z.strictObject({
+  file: z.string(),
+  ...attemptShape,
   stdout: OutputTailSchema,
   stderr: OutputTailSchema,
   cucumberJson: CucumberJsonSchema.nullable(),
@@ -88,18 +113,17 @@ export const FeatureResultSchema = z.strictObject({
   cucumberMessages: z.string().optional(),
   /** The files --collect brought back, when it was asked for and the container returned to its shell. */
   artifacts: CollectedArtifactsSchema.optional(),
-  error: z.string().optional(),
   /** The line of the feature file the error points at (a Gherkin parse error's), where CI pages annotate it. */
   errorLine: z.number().int().positive().optional(),
   /** The error came from the container engine (could not create, start, follow or remove the container). */
   engineFailure: z.boolean(),
-  /** The host its container ran on (the engine's, or the swarm node's, hostname), when it ran and that is known. */
-  node: z.string().max(255).optional(),
-  /** When its container's command started and stopped running (epoch ms), when it ran: a timeline of the run. */
-  containerStartedAt: z.number().nonnegative().optional(),
-  containerEndedAt: z.number().nonnegative().optional(),
-  /** Which of the server's slots (0 to --capacity - 1) the attempt held, for the same timeline. */
-  slot: z.number().int().nonnegative().optional(),
+  ...placementShape,
+  /**
+   * With --split scenarios: the feature's scenario jobs, in file order. The result is then their reassembly
+   * (see dispatcher/reassemble-feature.ts): its attempt is the highest of theirs, its duration their sum,
+   * its container times the first start and last end; each job's slot and times are here.
+   */
+  scenarioJobs: z.array(ScenarioJobSchema).max(1_000_000).optional(),
 });
 export type FeatureResult = z.infer<typeof FeatureResultSchema>;
 

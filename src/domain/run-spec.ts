@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
+import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { BatchChoiceSchema } from '../batch/batch-choice.js';
 import { IMAGE_REFERENCE_FORM, parseImageReference } from './image-reference.js';
 
@@ -42,6 +42,26 @@ const FeaturePathSchema = z
     const argument = cucumberPathArgument(path);
     if (!argument.ok) context.addIssue({ code: 'custom', message: `${JSON.stringify(path)} cannot be run as is: ${argument.reason}; rename the file` });
   });
+
+export const SplitChoiceSchema = z.enum(['feature', 'scenarios']);
+export type SplitChoice = z.infer<typeof SplitChoiceSchema>;
+
+/** What --split scenarios cannot do: pack batches, or hand a line to cucumber-js without `{file}` or on a path it globs. */
+function splitProblems(spec: { batch?: unknown; command: string; features: readonly string[] }, context: z.RefinementCtx): void {
+  if (spec.batch !== undefined) {
+    context.addIssue({ code: 'custom', path: ['split'], message: '--split scenarios runs one scenario per container and --batch several features per container: use one of them' });
+  }
+  if (!/\{files?\}/.test(spec.command)) {
+    context.addIssue({ code: 'custom', path: ['command'], message: '--split scenarios hands each scenario to the runner as path:line through {file}: put {file} in --command' });
+  }
+  for (const path of spec.features) {
+    const argument = cucumberLineArgument(path, 1);
+    if (!argument.ok && cucumberPathArgument(path).ok) {
+      context.addIssue({ code: 'custom', path: ['features'], message: `${JSON.stringify(path)} cannot be split into scenarios: ${argument.reason}; rename the file or run it with --split feature` });
+      return;
+    }
+  }
+}
 
 /** The image as a Docker image reference (see image-reference.ts); what is not one never reaches the engine. */
 export const ImageSchema = z.string().superRefine((image, context) => {
@@ -114,10 +134,17 @@ export const RunSpecSchema = z.strictObject({
   collectMaxBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
   /** --batch: several features per container, run by one invocation of the command (see batch/pack-batches.ts). */
   batch: BatchChoiceSchema.optional(),
+  /**
+   * --split: what one container runs. `feature` (the default): a feature file. `scenarios`: one scenario (one
+   * Examples row of an outline) of it, `cucumber-js path:line`, each of `expectedScenarioLines` a job of its
+   * own; the dispatcher puts each feature's scenarios back together into one result (see dispatcher/).
+   */
+  split: SplitChoiceSchema.default('feature'),
 }).superRefine((spec, context) => {
   // A batch's features reach the command only through `{files}`; `{file}` names one feature.
   if (spec.batch !== undefined && !spec.command.includes('{files}')) {
     context.addIssue({ code: 'custom', path: ['command'], message: '--batch runs several features in one command: put {files} in --command where the feature paths go ({file} names one)' });
   }
+  if (spec.split === 'scenarios') splitProblems(spec, context);
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;

@@ -6,6 +6,8 @@ export const Labels = {
   serverId: `${LABEL_PREFIX}.server-id`,
   feature: `${LABEL_PREFIX}.feature`,
   attempt: `${LABEL_PREFIX}.attempt`,
+  /** With --split scenarios: the line of the one scenario of the feature the container runs. */
+  line: `${LABEL_PREFIX}.line`,
   /** `<hostname>/<pid>` of the server process that owns the container, to tell later whether it still lives. */
   owner: `${LABEL_PREFIX}.owner`,
 } as const;
@@ -14,8 +16,13 @@ export function ownerLabel(hostname: string, pid: number): string {
   return `${hostname}/${pid}`;
 }
 
-export function containerLabels(ids: { runId: string; serverId: string; feature: string; attempt: number; owner: string }): Record<string, string> {
-  return { ...networkLabels(ids), [Labels.feature]: ids.feature, [Labels.attempt]: String(ids.attempt) };
+export function containerLabels(ids: { runId: string; serverId: string; feature: string; line?: number; attempt: number; owner: string }): Record<string, string> {
+  return {
+    ...networkLabels(ids),
+    [Labels.feature]: ids.feature,
+    ...(ids.line === undefined ? {} : { [Labels.line]: String(ids.line) }),
+    [Labels.attempt]: String(ids.attempt),
+  };
 }
 
 /** Labels of a run's own network: the same owner and run as its containers, for the reaper. */
