@@ -15,6 +15,7 @@ import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
+import { lineagesOfPlans } from '../reporters/files/scenario-lineage.js';
 import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
 import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.js';
 import type { StartFailure } from '../reporters/files/start-failure-report.js';
@@ -73,7 +74,15 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     ...(request.shard ? { shard: request.shard } : {}),
     ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
   };
-  const reporter = createReporters({ out: io.out, verbosity: request.verbosity, live: io.out.isTTY === true, cwd: io.cwd, reportDir: reportDir.dir, commit: reportDir.commit });
+  const reporter = createReporters({
+    out: io.out,
+    verbosity: request.verbosity,
+    live: io.out.isTTY === true,
+    cwd: io.cwd,
+    lineages: lineagesOfPlans(plans),
+    reportDir: reportDir.dir,
+    commit: reportDir.commit,
+  });
   if (!spec) {
     const info = { runId: 'none', image: request.image, features: [], concurrency: request.concurrency, startedAt, reportDir: reportDir.staging, ...extraInfo };
     const outcome = await outcomeWithoutServer(reporter, info, foundBeforeRun);

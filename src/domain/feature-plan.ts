@@ -6,12 +6,25 @@ import { z } from 'zod';
  * Examples row. `line` is the line `cucumber-js FILE:LINE` selects that entry by (an outline row's own line),
  * and the `line` its Cucumber JSON element carries.
  */
+/** Where a scenario sits in its feature file, as Cucumber's own JUnit formatter names it. */
+export const ScenarioLineageSchema = z.strictObject({
+  /** The Rule's, the Scenario (Outline)'s and the Examples' names, those that are not empty. */
+  names: z.array(z.string().max(65_536)).max(3),
+  /** For a row of an Examples table: `#<table>.<row>`, both counted from 1. */
+  example: z.string().max(64).optional(),
+  /** The Scenario (Outline)'s own name, before its placeholders are filled in. */
+  template: z.string().max(65_536),
+});
+export type ScenarioLineage = z.infer<typeof ScenarioLineageSchema>;
+
 export const PlannedScenarioSchema = z.strictObject({
   /** The pickle's name: an outline row's has its `<placeholders>` filled in. */
   name: z.string().max(65_536),
   line: z.number().int().positive(),
   /** Every tag that applies (the feature's, the rule's, the scenario's and the Examples'), with its `@`. */
   tags: z.array(z.string().max(4096)).max(10_000),
+  /** Its Rule, Outline and Examples table, read in the same parse (the JUnit reporter names testcases by it). */
+  lineage: ScenarioLineageSchema.optional(),
 });
 export type PlannedScenario = z.infer<typeof PlannedScenarioSchema>;
 

@@ -2,6 +2,7 @@ import { generateMessages } from '@cucumber/gherkin';
 import { IdGenerator, type Envelope } from '@cucumber/messages';
 import type { FeaturePlan, GherkinParseError, PlannedScenario } from '../domain/feature-plan.js';
 import { mediaTypeOf } from './media-type.js';
+import { lineagesOf } from './scenario-lineage.js';
 
 /**
  * Parses one feature file's text with Cucumber's own parser (the major version the runner image's
@@ -18,7 +19,12 @@ export function parseFeature(file: string, source: string): FeaturePlan {
   const errors = envelopes.flatMap(parseErrorOf);
   if (errors.length > 0) return { kind: 'parse-error', file, errors };
   const feature = envelopes.find((envelope) => envelope.gherkinDocument)?.gherkinDocument?.feature;
-  return { kind: 'parsed', file, name: feature?.name ?? '', scenarios: envelopes.flatMap(scenarioOf) };
+  const lineages = lineagesOf(feature);
+  const scenarios = envelopes.flatMap(scenarioOf).map((scenario) => {
+    const lineage = lineages.get(scenario.line);
+    return lineage ? { ...scenario, lineage } : scenario;
+  });
+  return { kind: 'parsed', file, name: feature?.name ?? '', scenarios };
 }
 
 function parseErrorOf(envelope: Envelope): GherkinParseError[] {

@@ -3,6 +3,7 @@ import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
 import { ArtifactsReporter } from './files/artifacts-reporter.js';
 import { CucumberHtmlReporter, MessagesNdjsonReporter } from './files/cucumber-messages-reporter.js';
 import { JunitReporter } from './files/junit-reporter.js';
+import type { OutlineRows } from './files/testcase-names.js';
 import { LogsReporter } from './files/logs-reporter.js';
 import { ResultsJsonReporter } from './files/results-json.js';
 import { SummaryJsonReporter } from './files/summary-json-reporter.js';
@@ -19,6 +20,8 @@ export interface ReporterOptions {
   logs?: boolean;
   /** Where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
   cwd: string;
+  /** The run's scenario lineages from its plans: the JUnit reporter then reads no feature file. */
+  lineages?: OutlineRows;
   /** The folder the console points people at: the report dir the files are moved into by `commit`. */
   reportDir: string;
   /** Moves the files written (into a staging folder) into the report dir, before the console names them. */
@@ -49,7 +52,7 @@ export function createFileReporters(options: { cwd: string }): ReporterMultiplex
   return new ReporterMultiplexer(fileReporters(options));
 }
 
-function fileReporters(options: { logs?: boolean; cwd: string }) {
+function fileReporters(options: { logs?: boolean; cwd: string; lineages?: OutlineRows }) {
   return [
     // Merging copies logs/ as they are: there is no output stream to write.
     ...(options.logs === false ? [] : [new LogsReporter()]),
@@ -59,7 +62,7 @@ function fileReporters(options: { logs?: boolean; cwd: string }) {
     new ArtifactsReporter(),
     new CucumberHtmlReporter(),
     new SummaryJsonReporter(),
-    new JunitReporter(options.cwd),
+    new JunitReporter(options.cwd, options.lineages),
     new HtmlReporter(),
   ];
 }

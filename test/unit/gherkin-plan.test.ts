@@ -36,18 +36,19 @@ Feature: Shopping
 `;
 
 describe('parseFeature', () => {
-  it('lists scenarios as cucumber-js pickles them: one per Examples row, at the row line, with every tag that applies', () => {
+  it('lists scenarios as cucumber-js pickles them: one per Examples row, at the row line, with every tag that applies and its lineage', () => {
     const plan = parseFeature('features/shop.feature', classic);
+    const outline = (example: string, ...names: string[]) => ({ names: ['<count> items', ...names], example, template: '<count> items' });
     expect(FeaturePlanSchema.parse(plan)).toEqual({
       kind: 'parsed',
       file: 'features/shop.feature',
       name: 'Shopping',
       scenarios: [
-        { name: 'one item', line: 7, tags: ['@feature-tag'] },
-        { name: '2 items', line: 16, tags: ['@feature-tag', '@outline-tag'] },
-        { name: '3 items', line: 17, tags: ['@feature-tag', '@outline-tag'] },
-        { name: '100 items', line: 22, tags: ['@feature-tag', '@outline-tag', '@big'] },
-        { name: 'refund one', line: 26, tags: ['@feature-tag', '@refund'] },
+        { name: 'one item', line: 7, tags: ['@feature-tag'], lineage: { names: ['one item'], template: 'one item' } },
+        { name: '2 items', line: 16, tags: ['@feature-tag', '@outline-tag'], lineage: outline('#1.1', 'small') },
+        { name: '3 items', line: 17, tags: ['@feature-tag', '@outline-tag'], lineage: outline('#1.2', 'small') },
+        { name: '100 items', line: 22, tags: ['@feature-tag', '@outline-tag', '@big'], lineage: outline('#2.1', 'big') },
+        { name: 'refund one', line: 26, tags: ['@feature-tag', '@refund'], lineage: { names: ['refunds', 'refund one'], template: 'refund one' } },
       ],
     });
   });
@@ -66,7 +67,7 @@ describe('parseFeature', () => {
       kind: 'parsed',
       file: 'docs/cli.feature.md',
       name: 'Docs',
-      scenarios: [{ name: 'in markdown', line: 5, tags: [] }],
+      scenarios: [{ name: 'in markdown', line: 5, tags: [], lineage: { names: ['in markdown'], template: 'in markdown' } }],
     });
     // The same text as classic Gherkin is an error: the mode really depends on the name.
     expect(parseFeature('docs/cli.feature', markdown).kind).toBe('parse-error');

@@ -1,9 +1,14 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
-import { lineagesOf } from '../../src/reporters/files/scenario-lineage.js';
+import { parseFeature } from '../../src/gherkin/parse-feature.js';
+import { lineagesOfPlans } from '../../src/reporters/files/scenario-lineage.js';
+import { JunitReporter } from '../../src/reporters/files/junit-reporter.js';
 import { junitSchemaErrors } from '../support/junit-schema.js';
 
 const step = (status: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, result: { status, duration: 1_000_000, ...extra } });
@@ -109,12 +114,13 @@ describe('junit.xml against the Jenkins xUnit plugin schema (junit-10.xsd)', () 
 
 describe('testcase names', () => {
   it('names Scenario Outline rows as Cucumber’s JUnit formatter does', () => {
-    const rows = lineagesOf('features/eating.feature', OUTLINE);
+    // The lineage travels on the plan read at the run's start: no feature file is read again at its end.
+    const lineages = lineagesOfPlans([parseFeature('features/eating.feature', OUTLINE)]);
     const json = [{ name: 'Eating', uri: 'features/eating.feature', elements: [
       scenario('Eating 1 cucumbers', 7, 'passed'), scenario('Eating 2 cucumbers', 8, 'passed'), scenario('Eating 3 cucumbers', 12, 'passed'),
       scenario('Sharing', 20, 'passed'), scenario('Sharing', 21, 'passed'),
     ] }];
-    const xml = junitXml(outcome([result({ file: 'features/eating.feature', cucumberJson: json })]), new Map([['features/eating.feature', rows]]));
+    const xml = junitXml(outcome([result({ file: 'features/eating.feature', cucumberJson: json })]), lineages);
     expect(parse(xml).testsuites.testsuite[0].testcase.map((c: { name: string }) => c.name)).toEqual([
       'Eating <n> cucumbers - These pass - #1.1: Eating 1 cucumbers',
       'Eating <n> cucumbers - These pass - #1.2: Eating 2 cucumbers',
@@ -122,6 +128,16 @@ describe('testcase names', () => {
       'Sharing - Sharing - Friends - #1.1',
       'Sharing - Sharing - Friends - #1.2',
     ]);
+  });
+
+  it("names rows from the run's plans, reading no feature file at the run's end", async () => {
+    const reportDir = await mkdtemp(join(tmpdir(), 'baleen-junit-'));
+    // The feature file is nowhere under cwd: only the lineage the plan carried can name the rows.
+    const reporter = new JunitReporter(join(reportDir, 'no-such-checkout'), lineagesOfPlans([parseFeature('features/eating.feature', OUTLINE)]));
+    const json = [{ name: 'Eating', uri: 'features/eating.feature', elements: [scenario('Eating 3 cucumbers', 12, 'passed')] }];
+    const ran = outcome([result({ file: 'features/eating.feature', cucumberJson: json })]);
+    await reporter.onEnd({ ...ran, info: { ...ran.info, reportDir } });
+    expect(parse(await readFile(join(reportDir, 'junit.xml'), 'utf8')).testsuites.testsuite[0].testcase[0].name).toBe('Eating <n> cucumbers - #2.1: Eating 3 cucumbers');
   });
 
   it('without the feature file, tells repeated names apart by their line', () => {

@@ -1,16 +1,7 @@
 import type { ScenarioRecord } from '../../cucumber-json/scenarios.js';
+import type { ScenarioLineage } from '../../domain/feature-plan.js';
 
-/** Where a scenario sits in its feature file, as Cucumber's own JUnit formatter names it. */
-export interface ScenarioLineage {
-  /** The Rule's, the Scenario (Outline)'s and the Examples' names, those that are not empty. */
-  names: string[];
-  /** For a row of an Examples table: `#<table>.<row>`, both counted from 1. */
-  example?: string;
-  /** The Scenario (Outline)'s own name, before its placeholders are filled in. */
-  template: string;
-}
-
-/** Per feature file, per line of a scenario or Examples row: its lineage (read from the file by the JUnit reporter). */
+/** Per feature file, per line of a scenario or Examples row: its lineage (from the run's plans, or read from the file by the JUnit reporter). */
 export type OutlineRows = ReadonlyMap<string, ReadonlyMap<number, ScenarioLineage>>;
 
 /**
