@@ -138,8 +138,8 @@ export const featureMachine = setup({
       input.container!.attach({
         stdout: (chunk) => {
           input.stdout.push(chunk);
-          // A batch's features share one process: each feature's log is the batch's.
-          for (const file of input.files) input.observer.output(file, input.attempt, 'stdout', chunk);
+          // A batch's features share one process, whose output is logged once, as its first feature's.
+          input.observer.output(input.files[0]!, input.attempt, 'stdout', chunk);
         },
         stderr: (chunk) => stderrOf(input, input.artifactChannel.filter(input.reportChannel.filter(chunk))),
         end: () => {
@@ -307,7 +307,7 @@ export const featureMachine = setup({
 function stderrOf(context: FeatureContext, visible: Buffer): void {
   if (visible.length === 0) return;
   context.stderr.push(visible);
-  for (const file of context.files) context.observer.output(file, context.attempt, 'stderr', visible);
+  context.observer.output(context.files[0]!, context.attempt, 'stderr', visible);
 }
 
 /** One result per feature: a batch's by its share of the batch's report (see batch/batch-members.ts). */
@@ -350,6 +350,7 @@ function toResults(context: FeatureContext): FeatureResult[] {
     ...(context.exit?.node === undefined ? {} : { node: context.exit.node }),
     ...(context.runningAt === undefined ? {} : { containerStartedAt: context.runningAt }),
     ...(context.endedAt === undefined ? {} : { containerEndedAt: context.endedAt }),
+    ...(file === context.files[0] ? {} : { logsOf: context.files[0]! }),
   }));
 }
 

@@ -124,6 +124,11 @@ export const FeatureResultSchema = z.strictObject({
    * its container times the first start and last end; each job's slot and times are here.
    */
   scenarioJobs: z.array(ScenarioJobSchema).max(1_000_000).optional(),
+  /**
+   * With --batch, every feature of the batch but its first: that first feature, whose log files hold the
+   * batch's whole output (one process's output cannot be told apart by feature, so it is logged once).
+   */
+  logsOf: z.string().optional(),
 });
 export type FeatureResult = z.infer<typeof FeatureResultSchema>;
 

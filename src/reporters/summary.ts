@@ -3,7 +3,7 @@ import type { RunOutcome } from '../domain/run-outcome.js';
 import { runReport } from '../cucumber-json/feature-report.js';
 import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
 import { artifactsDirOf } from './files/artifacts-reporter.js';
-import { logPath } from './files/log-path.js';
+import { resultLogPath } from './files/log-path.js';
 
 export interface FeatureSummary {
   file: string;
@@ -75,7 +75,7 @@ function digest(outcome: RunOutcome): RunSummary {
     flaky: result.flaky,
     attempts: result.attempt,
     ...(result.node === undefined ? {} : { node: result.node }),
-    logs: { stdout: logPath(result.file, result.attempt, 'stdout'), stderr: logPath(result.file, result.attempt, 'stderr') },
+    logs: { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') },
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
     ...(result.artifacts === undefined ? {} : { artifacts: { dir: artifactsDirOf(result.file), files: result.artifacts.files.length, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) } }),
   }));

@@ -6,6 +6,7 @@ import type { CucumberJson } from '../../src/cucumber-json/schema.js';
 import { CliProcess, runCli } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
+import { baleenServices } from '../support/swarm.js';
 
 const scratch = useScratch('baleen-batch-');
 
@@ -16,16 +17,23 @@ const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.
 /** Each container prints its hostname (its id) first: features that print the same one shared a container. */
 const TAGGED = 'echo "container $(hostname)"; cucumber-js {files} --format json:{report}';
 const containerOf = async (dir: string, file: string) => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${file}.stdout.log`), 'utf8'))?.[1];
+/** Where the summary says a feature's output is: its own log, or its batch's. */
+const stdoutLogOf = (summary: RunSummary, file: string) => byFile(summary)[file]!.logs!.stdout;
 
-/** Each run with a timing history of its own (none yet): the features are queued in name order. */
-async function baleen(args: string[]) {
-  const dir = scratch.reportDir();
-  const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
-  const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--report-dir', dir, ...timings, ...args], { cwd: FIXTURE_SUITE });
-  return { ...result, dir, summary: await summaryOf(dir) };
-}
+/** Every promise below holds on one engine and on a swarm alike (the global set-up makes the engine a swarm). */
+const RUNTIMES = ['docker', 'swarm'] as const;
+/** Nothing of baleen's left: no container, and on a swarm no service either. */
+const leftovers = () => [...baleenContainers(), ...baleenServices()];
 
-describe('--batch', () => {
+describe.each(RUNTIMES)('--batch on %s', (runtime) => {
+  /** Each run with a timing history of its own (none yet): the features are queued in name order. */
+  async function baleen(args: string[]) {
+    const dir = scratch.reportDir();
+    const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
+    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--report-dir', dir, ...timings, '--runtime', runtime, ...args], { cwd: FIXTURE_SUITE });
+    return { ...result, dir, summary: await summaryOf(dir) };
+  }
+
   it('runs the features in batches of N, one container each, and splits the report back per feature', async () => {
     const { code, dir, summary } = await baleen(['--files', ...FOUR, '--batch', '2', '--concurrency', '2', '--command', TAGGED]);
     expect(code).toBe(1);
@@ -35,18 +43,23 @@ describe('--batch', () => {
       'features/with space.feature': 'passed',
       'features/café ünïcode.feature': 'passed',
     });
-    // In name order: café ünïcode and fail share one container, pass and with space the other.
-    const containers = await Promise.all(FOUR.map((file) => containerOf(dir, file)));
+    // In name order: café ünïcode and fail share one container, pass and with space the other. Each batch's
+    // output is logged once, as its first feature's; the other feature's log names it, and so does the summary.
+    const [firstLog, secondLog] = ['logs/features/café ünïcode.feature.stdout.log', 'logs/features/pass.feature.stdout.log'];
+    expect(FOUR.map((file) => stdoutLogOf(summary, file))).toEqual([firstLog, secondLog, secondLog, firstLog]);
+    expect(await readFile(join(dir, 'logs/features/fail.feature.stdout.log'), 'utf8')).toBe(`baleen: this feature ran in a batch; the batch's stdout is in ${firstLog}\n`);
+    expect(await readFile(join(dir, 'logs/features/with space.feature.stderr.log'), 'utf8')).toBe(`baleen: this feature ran in a batch; the batch's stderr is in logs/features/pass.feature.stderr.log\n`);
+    const batchOutputs = await Promise.all([firstLog, secondLog].map((log) => readFile(join(dir, log), 'utf8')));
+    for (const output of batchOutputs) expect(output.match(/^container \w+$/gm)).toHaveLength(1);
+    const containers = await Promise.all(['features/café ünïcode.feature', 'features/pass.feature'].map((file) => containerOf(dir, file)));
     expect(new Set(containers).size).toBe(2);
-    expect(containers[0]).toBe(containers[3]);
-    expect(containers[1]).toBe(containers[2]);
     // The failed feature's error is its own failing step, not its batch's exit code.
     expect(byFile(summary)['features/fail.feature']!.error).toMatch(/expected|Assertion|fail/i);
     // One entry per feature in the merged report, each feature with its own scenarios only.
     const merged = JSON.parse(await readFile(join(dir, 'cucumber.json'), 'utf8')) as CucumberJson;
     expect(merged.map((feature) => feature.uri).sort()).toEqual(FOUR.map((file) => file).sort());
     for (const feature of summary.features) expect(feature.durationMs).toBeGreaterThan(0);
-    expect(baleenContainers()).toEqual([]);
+    expect(leftovers()).toEqual([]);
   });
 
   it('makes every feature of a batch that crashed an error naming the batch', async () => {
@@ -88,31 +101,37 @@ describe('--batch', () => {
 
   it('--timeout stops the batch and makes each of its features an error naming the batch', async () => {
     const hang = ': {files} {report}; exec sleep 600';
-    const { code, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--timeout', '2s', '--command', hang]);
+    // The budget runs from the container's creation: on a swarm it must leave room for the task to be scheduled
+    // and started on a busy machine (see faults.test.ts).
+    const seconds = runtime === 'swarm' ? 10 : 2;
+    const { code, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--timeout', `${seconds}s`, '--stop-grace', '1s', '--command', hang]);
     expect(code).toBe(1);
     for (const feature of summary.features) {
-      expect(feature).toMatchObject({ status: 'error', error: 'in its batch of 2 features (features/pass.feature, features/with space.feature): timed out after 2.0s' });
+      expect(feature).toMatchObject({ status: 'error', error: `in its batch of 2 features (features/pass.feature, features/with space.feature): timed out after ${seconds}.0s` });
     }
-    expect(baleenContainers()).toEqual([]);
+    expect(leftovers()).toEqual([]);
   });
 
   it('Ctrl-C cancels every feature of a running batch and leaves no container', async () => {
     const dir = scratch.reportDir();
     const hang = 'set -- {files}; echo "started $#"; : {report}; exec sleep 600';
-    const client = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', hang, '--verbose', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    const client = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', hang, '--verbose', '--report-dir', dir, '--runtime', runtime], { cwd: FIXTURE_SUITE });
     await client.waitFor(/started 2/);
     expect(baleenContainers()).toHaveLength(1);
+    if (runtime === 'swarm') expect(baleenServices()).toHaveLength(1);
     const result = await client.stop('SIGINT');
     expect(result.code, result.stderr).toBe(130);
-    expect(baleenContainers()).toEqual([]);
+    expect(leftovers()).toEqual([]);
     expect(Object.values(statusesOf(await summaryOf(dir)))).toEqual(['cancelled', 'cancelled']);
   });
+});
 
+describe('--batch', () => {
   it('refuses {file} in a batch command with a usage error, before any container', async () => {
     const dir = scratch.reportDir();
     const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--report-dir', dir, '--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', 'cucumber-js {file} --format json:{report}'], { cwd: FIXTURE_SUITE });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('put {files} in --command');
-    expect(baleenContainers()).toEqual([]);
+    expect(leftovers()).toEqual([]);
   });
 });

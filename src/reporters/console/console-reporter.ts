@@ -3,7 +3,7 @@ import type { FeatureResult } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
 import { terminalName, terminalText } from '../../util/terminal-text.js';
 import { formatDuration, plural } from '../../util/text.js';
-import { logPath } from '../files/log-path.js';
+import { resultLogPath } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { failedFeatures } from '../ci/failures.js';
@@ -118,7 +118,7 @@ export class ConsoleReporter implements Reporter {
     for (const result of failures) {
       this.print(`\n${failureLines(result).join('\n')}`);
       if (this.isWritten('logs')) {
-        const logs = (stream: 'stdout' | 'stderr') => terminalName(`${reportDir}/${logPath(result.file, result.attempt, stream)}`);
+        const logs = (stream: 'stdout' | 'stderr') => terminalName(`${reportDir}/${resultLogPath(result, stream)}`);
         this.print(pc.dim(`  logs: ${logs('stdout')}, ${logs('stderr')}`));
       }
     }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { StreamName } from '../../domain/feature-run.js';
+import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 
 /** The longest file name Linux, macOS and Windows file systems take: 255 bytes (UTF-8) per name. */
 const NAME_MAX_BYTES = 255;
@@ -17,6 +17,11 @@ export function logPath(file: string, attempt: number, stream: StreamName): stri
   const name = parts.pop() ?? 'feature';
   const suffix = `${attempt > 1 ? `.attempt-${attempt}` : ''}.${stream}.log`;
   return join('logs', ...parts.map((part) => fitName(part, '', file)), fitName(name, suffix, file));
+}
+
+/** Where a result's output is: its own log, or for a feature of a batch but its first, the batch's (its first's). */
+export function resultLogPath(result: Pick<FeatureResult, 'file' | 'attempt' | 'logsOf'>, stream: StreamName): string {
+  return logPath(result.logsOf ?? result.file, result.attempt, stream);
 }
 
 function fitName(name: string, suffix: string, whole: string): string {

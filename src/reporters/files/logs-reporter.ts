@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { logPath } from './log-path.js';
+import { logPath, resultLogPath } from './log-path.js';
 import { finished } from 'node:stream/promises';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
@@ -9,7 +9,8 @@ import { CREATE_ONLY } from '../../util/write-file-atomic.js';
 
 /**
  * logs/: each feature's whole stdout and stderr, written as they arrive, so that output far larger than
- * what a result keeps in memory still lands on disk in full.
+ * what a result keeps in memory still lands on disk in full. A batch's output is its first feature's; each
+ * other feature of the batch has a one-line log naming that one.
  */
 export class LogsReporter implements Reporter {
   readonly name = 'logs';
@@ -35,11 +36,14 @@ export class LogsReporter implements Reporter {
     this.closeAttempt(result);
   }
 
-  private closeAttempt({ file, attempt }: FeatureResult): void {
+  private closeAttempt(result: FeatureResult): void {
+    const { file, attempt } = result;
     for (const stream of ['stdout', 'stderr'] as const) {
       // Opening the stream here too gives every attempt its two log files, empty or not.
       const writer = this.streamFor(file, attempt, stream);
       this.open.delete(logPath(file, attempt, stream));
+      // A feature of a batch (not its first): the batch's output is logged once, as its first feature's.
+      if (result.logsOf !== undefined) writer.write(`baleen: this feature ran in a batch; the batch's ${stream} is in ${resultLogPath(result, stream)}\n`);
       writer.end();
       this.closing.push(finished(writer).catch(() => undefined));
     }
