@@ -1,4 +1,4 @@
-import type { FeatureResult, FeatureStatus } from '../domain/feature-run.js';
+import { isUnsuccessful, type FeatureResult, type FeatureStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { lastLines, stripAnsi } from '../util/text.js';
 import { FEATURE_RUN_ID, scenariosOf } from './scenarios.js';
@@ -50,6 +50,14 @@ export function featureEntries(outcome: RunOutcome): FeatureEntry[] {
     entries.set(outcome, list);
   }
   return list;
+}
+
+/** A feature that ran and did not pass (failed or error), with what the reports show of it. */
+export type FailedFeatureEntry = FeatureEntry & { result: FeatureResult };
+
+/** The features whose failure lists show (console, CI logs): failed or errored, in the run's order. */
+export function failedFeatureEntries(outcome: RunOutcome): FailedFeatureEntry[] {
+  return featureEntries(outcome).filter((entry): entry is FailedFeatureEntry => entry.result !== undefined && isUnsuccessful(entry.result.status));
 }
 
 /**

@@ -75,6 +75,20 @@ function scenarioRecord(feature: string, uri: string | undefined, { element, ste
   return record;
 }
 
+/** A failed scenario: it always has a first failing step (`scenarioStatus` fails a scenario only for one). */
+export type FailedScenario = ScenarioRecord & { failure: NonNullable<ScenarioRecord['failure']> };
+
+/**
+ * The report's failed scenarios, in its order: what every failure list shows (console, index.html, CI).
+ * baleen's stand-in (`featureRun`: a parse error, a crash, a timeout) is among them unless `standIn: false`,
+ * for a list that shows the feature's own error in its place.
+ */
+export function failedScenarios(report: CucumberJson, options: { standIn: boolean } = { standIn: true }): FailedScenario[] {
+  return scenariosOf(report).filter(
+    (scenario): scenario is FailedScenario => scenario.status === 'failed' && scenario.failure !== undefined && (options.standIn || !scenario.featureRun),
+  );
+}
+
 export interface ScenarioTotals {
   passed: number;
   failed: number;
@@ -95,12 +109,20 @@ export function firstFailure(report: CucumberJson): string | undefined {
 }
 
 /**
+ * An error message's lines before its stack trace: the first indented `at …` line (a stack frame is indented;
+ * a line of the message itself may start with "at").
+ */
+export function linesBeforeStack(message: string): string[] {
+  const lines = message.split('\n');
+  const stack = lines.findIndex((line) => /^\s+at /.test(line));
+  return stack < 0 ? lines : lines.slice(0, stack);
+}
+
+/**
  * The gist of an error message on one line: its first lines up to the stack trace, so that an assertion
  * library's "Expected values to be strictly equal:" keeps the values that follow it.
  */
 export function headline(message: string, maxLength = 240): string {
-  const lines = message.split('\n').map((line) => line.trim());
-  const stack = lines.findIndex((line) => line.startsWith('at '));
-  const gist = (stack < 0 ? lines : lines.slice(0, stack)).filter(Boolean).slice(0, 2).join(' ');
+  const gist = linesBeforeStack(message).map((line) => line.trim()).filter(Boolean).slice(0, 2).join(' ');
   return gist.length > maxLength ? `${gist.slice(0, maxLength - 1)}…` : gist;
 }

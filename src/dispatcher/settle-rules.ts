@@ -1,4 +1,4 @@
-import { letsRunPass, type FeatureStatus } from '../domain/feature-run.js';
+import { isUnsuccessful, type FeatureStatus } from '../domain/feature-run.js';
 
 export type Settlement =
   /** The attempt failed and the feature runs again: its next attempt joins the run's queue. */
@@ -12,13 +12,6 @@ export interface RunRules {
   /** The run is stopping already (cancelled, or fail-fast after an earlier failure). */
   stopping: boolean;
 }
-
-/**
- * A feature that ran and did not pass: what retries and --fail-fast act on. `skipped` and `cancelled` are the
- * run stopping, not the feature failing: they are never retried nor a fail-fast trigger, and (by
- * `letsRunPass`) still fail the run.
- */
-export const isUnsuccessful = (status: FeatureStatus) => !letsRunPass(status) && status !== 'skipped' && status !== 'cancelled';
 
 /**
  * What becomes of an attempt that ended. The rules, in order:

@@ -39,6 +39,14 @@ export type FeatureStatus = z.infer<typeof FeatureStatusSchema>;
  */
 export const letsRunPass = (status: FeatureStatus): boolean => status === 'passed';
 
+/**
+ * A feature that ran and did not pass (failed or error): what retries and --fail-fast act on, and what a
+ * failure list shows. `skipped` and `cancelled` are the run stopping, not the feature failing: they are never
+ * retried nor a fail-fast trigger, their output says nothing about a failure, and (by `letsRunPass`) they
+ * still fail the run.
+ */
+export const isUnsuccessful = (status: FeatureStatus): boolean => !letsRunPass(status) && status !== 'skipped' && status !== 'cancelled';
+
 export const StreamNameSchema = z.enum(['stdout', 'stderr']);
 export type StreamName = z.infer<typeof StreamNameSchema>;
 

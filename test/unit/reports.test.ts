@@ -1,7 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cucumber-json/feature-report.js';
-import { countScenarios, scenariosOf } from '../../src/cucumber-json/scenarios.js';
+import { countScenarios, failedScenarios, headline, scenariosOf } from '../../src/cucumber-json/scenarios.js';
 import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunOutcome } from '../../src/domain/run-outcome.js';
@@ -75,6 +75,23 @@ describe('reading Cucumber JSON', () => {
     expect(scenariosOf([merged[1]!])).toEqual([
       expect.objectContaining({ name: 'x (feature run)', status: 'failed', featureRun: true, failure: expect.objectContaining({ message: 'parse error at line 3\n\nstderr (last lines):\nboom' }) }),
     ]);
+  });
+});
+
+describe('failed scenarios and their errors, one reading for every failure list', () => {
+  const report = [{ name: 'F', uri: 'f.feature', elements: [
+    { name: 'ok', type: 'scenario', line: 2, steps: [{ keyword: 'Given ', name: 'a', result: { status: 'passed' } }] },
+    { name: 'broke', type: 'scenario', line: 5, steps: [{ keyword: 'Given ', name: 'b', result: { status: 'failed', error_message: 'boom' } }] },
+    { name: 'f.feature (feature run)', id: 'baleen;feature-run', type: 'scenario', line: 1, steps: [{ keyword: 'baleen ', name: 'ran', result: { status: 'failed', error_message: 'crashed' } }] },
+  ] }];
+
+  it("lists the failed scenarios with their failing step; baleen's stand-in only where a list asks for it", () => {
+    expect(failedScenarios(report).map((scenario) => [scenario.line, scenario.failure.step, scenario.featureRun])).toEqual([[5, 'Given b', false], [1, 'baleen ran', true]]);
+    expect(failedScenarios(report, { standIn: false }).map((scenario) => scenario.name)).toEqual(['broke']);
+  });
+
+  it('cuts an error at its stack trace, which is indented: a line of the message that starts with "at" stays', () => {
+    expect(headline('expected 3 items\nat least one was missing\n    at Object.<anonymous> (steps.js:4:9)')).toBe('expected 3 items at least one was missing');
   });
 });
 

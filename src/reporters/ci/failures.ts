@@ -1,7 +1,6 @@
-import type { FeatureResult } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { featureEntries } from '../../cucumber-json/feature-report.js';
-import { scenariosOf } from '../../cucumber-json/scenarios.js';
+import { failedScenarios } from '../../cucumber-json/scenarios.js';
 
 /** A failed scenario where a CI page shows it: its file and line, its first failing step and that step's error. */
 export interface ScenarioFailure {
@@ -18,19 +17,12 @@ export interface ScenarioFailure {
  */
 export function scenarioFailures(outcome: RunOutcome): ScenarioFailure[] {
   return featureEntries(outcome).flatMap((entry) =>
-    scenariosOf(entry.report)
-      .filter((scenario) => scenario.status === 'failed' && scenario.failure)
-      .map((scenario) => ({
-        file: entry.file,
-        line: scenario.line ?? 1,
-        scenario: scenario.name,
-        step: scenario.failure!.step,
-        message: scenario.failure!.message,
-      })),
+    failedScenarios(entry.report).map((scenario) => ({
+      file: entry.file,
+      line: scenario.line ?? 1,
+      scenario: scenario.name,
+      step: scenario.failure.step,
+      message: scenario.failure.message,
+    })),
   );
-}
-
-/** Features that did not pass and whose output is worth reading: failed or errored. */
-export function failedFeatures(outcome: RunOutcome): FeatureResult[] {
-  return outcome.results.filter((result) => result.status === 'failed' || result.status === 'error');
 }

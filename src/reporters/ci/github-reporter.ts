@@ -1,7 +1,8 @@
 import { appendFile } from 'node:fs/promises';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
-import { failedFeatures, scenarioFailures } from './failures.js';
+import { failedFeatureEntries } from '../../cucumber-json/feature-report.js';
+import { scenarioFailures } from './failures.js';
 import { failureOutput, githubFold } from './fold.js';
 import { githubAnnotations } from './github-annotations.js';
 import { githubStepSummary } from './github-step-summary.js';
@@ -18,7 +19,7 @@ export class GithubReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const failures = scenarioFailures(outcome);
-    this.options.out.write(failureOutput(failedFeatures(outcome), githubFold) + githubAnnotations(failures));
+    this.options.out.write(failureOutput(failedFeatureEntries(outcome).map((entry) => entry.result), githubFold) + githubAnnotations(failures));
     if (this.options.stepSummary) await appendFile(this.options.stepSummary, githubStepSummary(outcome, failures));
   }
 }

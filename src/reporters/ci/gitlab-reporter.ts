@@ -1,6 +1,6 @@
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
-import { failedFeatures } from './failures.js';
+import { failedFeatureEntries } from '../../cucumber-json/feature-report.js';
 import { failureOutput, gitlabFold } from './fold.js';
 
 /** Under GitLab CI: each failed feature's output in a collapsed section of the job log. */
@@ -10,6 +10,6 @@ export class GitlabReporter implements Reporter {
   constructor(private readonly options: { out: NodeJS.WritableStream; now?: () => number }) {}
 
   onEnd(outcome: RunOutcome): void {
-    this.options.out.write(failureOutput(failedFeatures(outcome), gitlabFold(this.options.now)));
+    this.options.out.write(failureOutput(failedFeatureEntries(outcome).map((entry) => entry.result), gitlabFold(this.options.now)));
   }
 }

@@ -6,7 +6,7 @@ import { formatDuration, plural } from '../../util/text.js';
 import { resultLogPath } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
-import { failedFeatures } from '../ci/failures.js';
+import { failedFeatureEntries, type FailedFeatureEntry } from '../../cucumber-json/feature-report.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
 import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
@@ -108,15 +108,16 @@ export class ConsoleReporter implements Reporter {
   onEnd(outcome: RunOutcome): void {
     this.live?.stop();
     // Skipped and cancelled features did not fail on their own: their output says nothing about the failure.
-    const failures = failedFeatures(outcome);
+    const failures = failedFeatureEntries(outcome);
     if (failures.length > 0 && this.options.verbosity !== 'quiet') this.printFailures(failures, this.options.reportDir);
     this.printSummary(outcome);
   }
 
-  private printFailures(failures: FeatureResult[], reportDir: string): void {
+  private printFailures(failures: FailedFeatureEntry[], reportDir: string): void {
     this.print(`\n${pc.bold(pc.red(`Failures (${plural(failures.length, 'feature')}):`))}`);
-    for (const result of failures) {
-      this.print(`\n${failureLines(result).join('\n')}`);
+    for (const failure of failures) {
+      const { result } = failure;
+      this.print(`\n${failureLines(failure).join('\n')}`);
       if (this.isWritten('logs')) {
         const logs = (stream: 'stdout' | 'stderr') => terminalName(`${reportDir}/${resultLogPath(result, stream)}`);
         this.print(pc.dim(`  logs: ${logs('stdout')}, ${logs('stderr')}`));

@@ -1,7 +1,7 @@
 import pc from 'picocolors';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
-import { featureReport } from '../../cucumber-json/feature-report.js';
-import { scenariosOf, type ScenarioRecord } from '../../cucumber-json/scenarios.js';
+import type { FailedFeatureEntry } from '../../cucumber-json/feature-report.js';
+import { failedScenarios, linesBeforeStack, type FailedScenario } from '../../cucumber-json/scenarios.js';
 import { terminalName, terminalText } from '../../util/terminal-text.js';
 import { lastLines, plural } from '../../util/text.js';
 
@@ -16,31 +16,29 @@ const ERROR_LINES = 15;
  * warning on stderr says nothing about the diff cucumber-js printed on stdout. A feature without a failed
  * scenario of its own (a parse error, a crash, a timeout) shows its error and both streams.
  */
-export function failureLines(result: FeatureResult): string[] {
+export function failureLines({ result, report }: FailedFeatureEntry): string[] {
   const file = terminalName(result.file);
   const node = result.node === undefined ? '' : pc.dim(` (on ${terminalName(result.node)})`);
-  const scenarios = scenariosOf(featureReport(result)).filter((scenario) => scenario.status === 'failed' && !scenario.featureRun);
+  const scenarios = failedScenarios(report, { standIn: false });
   const heading = scenarios.length > 0
     ? `${pc.bold(file)}: ${plural(scenarios.length, 'scenario')} failed${node}`
     : `${pc.bold(file)}: ${terminalText(result.error ?? result.status)}${node}`;
   return [heading, ...scenarios.flatMap((scenario) => scenarioLines(file, scenario)), ...tailLines(result, 'stdout'), ...tailLines(result, 'stderr')];
 }
 
-function scenarioLines(file: string, scenario: ScenarioRecord): string[] {
+function scenarioLines(file: string, scenario: FailedScenario): string[] {
   const where = `${file}:${scenario.line ?? 1}`;
-  const lines = [`  ${pc.red('✗')} ${where} ${terminalText(scenario.name)}`];
-  if (scenario.failure) {
-    lines.push(`      ${pc.red(`${terminalText(scenario.failure.step)}${scenario.failure.status === 'failed' ? '' : ` (${scenario.failure.status})`}`)}`);
-    lines.push(...indent(errorText(scenario.failure.message), 8));
-  }
-  return lines;
+  const { step, status, message } = scenario.failure;
+  return [
+    `  ${pc.red('✗')} ${where} ${terminalText(scenario.name)}`,
+    `      ${pc.red(`${terminalText(step)}${status === 'failed' ? '' : ` (${status})`}`)}`,
+    ...indent(errorText(message), 8),
+  ];
 }
 
 /** An error message without its stack trace, cut to a readable length. */
 function errorText(message: string): string {
-  const lines = terminalText(message).replace(/\s+$/, '').split('\n');
-  const stack = lines.findIndex((line) => /^\s+at /.test(line));
-  const kept = stack < 0 ? lines : lines.slice(0, stack);
+  const kept = linesBeforeStack(terminalText(message).replace(/\s+$/, ''));
   return kept.length > ERROR_LINES ? [...kept.slice(0, ERROR_LINES), `… (${kept.length - ERROR_LINES} more lines in the report)`].join('\n') : kept.join('\n');
 }
 

@@ -1,7 +1,7 @@
-import type { AttemptSummary, FeatureStatus, StreamName } from '../../../domain/feature-run.js';
+import { isUnsuccessful, type AttemptSummary, type FeatureStatus, type StreamName } from '../../../domain/feature-run.js';
 import type { RunOutcome } from '../../../domain/run-outcome.js';
 import { featureEntries, type FeatureEntry } from '../../../cucumber-json/feature-report.js';
-import { scenariosOf, type ScenarioRecord } from '../../../cucumber-json/scenarios.js';
+import { failedScenarios, type FailedScenario } from '../../../cucumber-json/scenarios.js';
 import { lastLines, stripAnsi } from '../../../util/text.js';
 import { artifactsDirOf } from '../../files/artifacts-reporter.js';
 import { resultLogPath } from '../../files/log-path.js';
@@ -32,7 +32,7 @@ export interface OverviewFeature {
   /** Its container's command start and end (epoch ms), for the timeline. */
   container?: { startedAt: number; endedAt: number };
   /** Its failed scenarios as the report has them (baleen's stand-in scenario left out: `error` says it). */
-  failedScenarios: ScenarioRecord[];
+  failedScenarios: FailedScenario[];
   /** The attempts before the last one, for a retried feature. */
   previousAttempts: AttemptSummary[];
   attempt: number;
@@ -53,7 +53,7 @@ export function overviewFeatures(outcome: RunOutcome): OverviewFeature[] {
 function overviewFeature(entry: FeatureEntry): OverviewFeature {
   const result = entry.result;
   const status = result?.status ?? 'unfinished';
-  const group: OverviewStatus = status === 'failed' || status === 'error'
+  const group: OverviewStatus = result && isUnsuccessful(result.status)
     ? 'failed'
     : result?.flaky ? 'flaky' : status === 'passed' ? 'passed' : 'not run';
   const feature: OverviewFeature = {
@@ -61,7 +61,7 @@ function overviewFeature(entry: FeatureEntry): OverviewFeature {
     group,
     status,
     durationMs: result?.durationMs ?? 0,
-    failedScenarios: scenariosOf(entry.report).filter((scenario) => scenario.status === 'failed' && !scenario.featureRun),
+    failedScenarios: failedScenarios(entry.report, { standIn: false }),
     previousAttempts: result?.previousAttempts ?? [],
     attempt: result?.attempt ?? 0,
     tails: [],
