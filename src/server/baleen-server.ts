@@ -73,8 +73,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const serverId = randomUUID();
   const log = options.logger.child({ serverId });
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const engine = new RunEngine(options.runtime, serverId, options.allowImages ?? [], (error) => log.error({ err: error }, 'a run watcher failed'), options.capacity ?? availableParallelism(), options.allowNetworks ?? []);
-  engine.maxQueuedFeatures = limits.maxQueuedFeatures;
+  const engine = new RunEngine(options.runtime, serverId, {
+    allowedImages: options.allowImages ?? [],
+    allowedNetworks: options.allowNetworks ?? [],
+    capacity: options.capacity ?? availableParallelism(),
+    maxQueuedFeatures: limits.maxQueuedFeatures,
+    onWatcherError: (error) => log.error({ err: error }, 'a run watcher failed'),
+  });
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   let url = '';

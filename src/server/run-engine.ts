@@ -26,6 +26,19 @@ export interface StartedRun {
   readonly finished: Promise<RunOutput>;
 }
 
+export interface RunEngineOptions {
+  /** Image patterns a run may use (baleen server --allow-image); none: any image. */
+  allowedImages?: readonly string[];
+  /** Networks a run may join (baleen server --allow-network). */
+  allowedNetworks?: AllowedNetworks;
+  /** Containers at once across every run (baleen server --capacity). */
+  capacity?: number;
+  /** At most this many features of unfinished runs at once (baleen server --max-queued-features). */
+  maxQueuedFeatures?: number;
+  /** Where a watcher's failure is told; it never stops a run. */
+  onWatcherError?: (error: unknown) => void;
+}
+
 /**
  * Starts runs on one container runtime. It checks what would make every feature fail the same way (no
  * engine, no image) before accepting a run, so the client gets one clear error instead of N. Every run goes
@@ -35,24 +48,26 @@ export class RunEngine {
   private readonly live = new Map<string, StartedRun>();
   /** Features of the live runs, queued or running. */
   private liveFeatures = 0;
-  /** At most this many features of unfinished runs at once (baleen server --max-queued-features). */
-  maxQueuedFeatures = Number.POSITIVE_INFINITY;
   /** Each live run's network, which its feature actors' containers join. */
   private readonly networks = new Map<string, RunNetwork>();
   private readonly watchers: RunWatcher[] = [];
   private closing = false;
   readonly dispatcher: Dispatcher;
+  private readonly allowedImages: readonly string[];
+  private readonly allowedNetworks: AllowedNetworks;
+  private readonly maxQueuedFeatures: number;
+  private readonly onWatcherError: (error: unknown) => void;
 
   constructor(
     private readonly runtime: ContainerRuntime,
     readonly serverId: string,
-    private readonly allowedImages: readonly string[] = [],
-    /** Where a watcher's failure is told; it never stops a run. */
-    private readonly onWatcherError: (error: unknown) => void = () => undefined,
-    /** Containers at once across every run (baleen server --capacity). */
-    capacity = 1,
-    private readonly allowedNetworks: AllowedNetworks = [],
+    options: RunEngineOptions = {},
   ) {
+    this.allowedImages = options.allowedImages ?? [];
+    this.allowedNetworks = options.allowedNetworks ?? [];
+    this.maxQueuedFeatures = options.maxQueuedFeatures ?? Number.POSITIVE_INFINITY;
+    this.onWatcherError = options.onWatcherError ?? (() => undefined);
+    const capacity = options.capacity ?? 1;
     const networkOf = (runId: string) => this.networks.get(runId)!;
     const launcher = featureLauncher({ serverId, owner: thisOwner(), runtime, networkOf });
     // Everything a job's actor sets going carries its run's id, whichever run's event admitted it.

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { imageAllowed } from '../../src/server/image-policy.js';
 import { TokenBucket } from '../../src/server/rate-limit.js';
+import { RunEngine } from '../../src/server/run-engine.js';
+import { RunSpecSchema } from '../../src/domain/run-spec.js';
+import { FakeRuntime } from '../support/fake-runtime.js';
 
 describe('imageAllowed', () => {
   it('allows everything without patterns and only matches with them', () => {
@@ -44,5 +47,16 @@ describe('TokenBucket', () => {
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
     now += 100;
     expect([bucket.take(), bucket.take()]).toEqual([true, false]);
+  });
+});
+
+describe('RunEngine options', () => {
+  it('refuses a run past its maxQueuedFeatures, given when it is made', async () => {
+    const engine = new RunEngine(new FakeRuntime(), 'server-1', { maxQueuedFeatures: 2, allowedImages: ['img'] });
+    const spec = (features: string[]) => RunSpecSchema.parse({ image: 'img', features, concurrency: 1 });
+    await expect(engine.prepare(spec(['a', 'b', 'c']))).rejects.toThrow(/this run's 3 would pass its limit of 2/);
+    await expect(engine.prepare(spec(['a', 'b']))).resolves.toMatchObject({ runId: expect.any(String) });
+    // An image outside allowedImages is refused by the same options object.
+    await expect(engine.prepare(RunSpecSchema.parse({ image: 'other', features: ['a'], concurrency: 1 }))).rejects.toThrow(/image "other" is not allowed/);
   });
 });
