@@ -1,26 +1,20 @@
 import { resolve } from 'node:path';
-import { parseEnvOptions } from '../config/env-option.js';
-import { DEFAULT_REPORT_DIR, defaultConcurrency, type RunRequest } from '../config/run-request.js';
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
 import { runSuite } from '../client/run-suite.js';
-import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { createLogger } from '../server/logger.js';
 import { guardServerProcess } from '../server/last-resort-guard.js';
-import type { ClientFlags, CommandHandlers, EngineFlags, ProjectFlags, ServerFlags } from './program.js';
+import type { CommandHandlers, EngineFlags, ServerFlags } from './program.js';
 import { downloadStoredRun, httpBaseOf, listStoredRuns } from '../client/stored-runs.js';
 import { storedRunLine } from './stored-run-line.js';
 import { startServer, type ServerOptions } from '../server/baleen-server.js';
 import { serverToken, tokenFilePath } from '../config/token-file.js';
 import { tokenFor } from '../client/server-token.js';
 import { reap } from './reap-command.js';
-import { createRuntime, DEFAULT_ENGINE, type EngineChoice, type RuntimeKind } from '../runtime/create-runtime.js';
+import { createRuntime, DEFAULT_ENGINE, type EngineChoice } from '../runtime/create-runtime.js';
 import { abortOnSignals } from './interrupt.js';
-import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
-import { batchChoiceOf } from '../batch/batch-option.js';
-
-function verbosityOf(flags: { quiet?: boolean; verbose?: boolean }): Verbosity {
-  return flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal';
-}
+import { runOptionsFromProject } from '../run-options/derive-project-schema.js';
+import { runRequestOf } from '../run-options/derive-request.js';
+import type { RunOptionValues, RunRequest } from '../run-options/values.js';
 
 async function runWithSignals(request: RunRequest): Promise<number> {
   const interrupt = abortOnSignals(() => process.exit(ExitCode.interrupted));
@@ -32,38 +26,22 @@ async function runWithSignals(request: RunRequest): Promise<number> {
 }
 
 /**
- * The engine of the embedded server. A `--server` has chosen its own engine when it started; a client that
- * also names one would be silently ignored, so it is told instead.
+ * A `--server` has chosen its own engine when it started; a client that also names one on its command line
+ * would be silently ignored, so it is told instead. (A project file's `runtime` is for an embedded server.)
  */
-function engineOf(flags: EngineFlags & { server?: string }, projectRuntime?: RuntimeKind): EngineChoice {
+function refuseEngineWithServer(flags: RunOptionValues): void {
   if (flags.server !== undefined && (flags.runtime !== undefined || flags.dockerHost !== undefined)) {
     throw new BaleenError('USAGE', '--runtime and --docker-host choose the embedded server\'s engine, and --server names a running server with its own', {
       hint: 'start that server with them (baleen server --runtime swarm), or drop --server',
     });
   }
-  return {
-    runtime: flags.runtime ?? projectRuntime ?? DEFAULT_ENGINE.runtime,
-    ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
-  };
 }
 
-/** Flags that both `cucumber` and `project` take, over whatever the project file said. */
-function clientSettings(flags: ClientFlags) {
+/** The engine of `baleen server` and `baleen reap`; a run's embedded server takes it from the request (run-suite.ts). */
+function engineOf(flags: EngineFlags): EngineChoice {
   return {
-    ...(flags.timeout === undefined ? {} : { timeoutMs: flags.timeout }),
-    ...(flags.retries === undefined ? {} : { retries: flags.retries }),
-    ...(flags.failFast === undefined ? {} : { failFast: flags.failFast }),
-    ...(flags.tags === undefined ? {} : { tags: flags.tags }),
-    batch: batchChoiceOf(flags.batch, flags.batchTarget),
-    ...(flags.shard === undefined ? {} : { shard: flags.shard }),
-    timingsFile: flags.timings ?? DEFAULT_TIMINGS_FILE,
-    ...(flags.memory === undefined ? {} : { memoryBytes: flags.memory }),
-    ...(flags.cpus === undefined ? {} : { nanoCpus: flags.cpus }),
-    ...(flags.network === undefined ? {} : { network: flags.network }),
-    ...(flags.stopGrace === undefined ? {} : { stopGraceSeconds: flags.stopGrace }),
-    ...(flags.server === undefined ? {} : { server: flags.server }),
-    ...(flags.token === undefined ? {} : { token: flags.token }),
-    verbosity: verbosityOf(flags),
+    runtime: flags.runtime ?? DEFAULT_ENGINE.runtime,
+    ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
   };
 }
 
@@ -113,42 +91,17 @@ export const commandHandlers: CommandHandlers = {
     return ExitCode.passed;
   },
 
-  cucumber(flags) {
-    return runWithSignals({
-      image: flags.image,
-      files: flags.files,
-      command: flags.command,
-      workDir: flags.workDir,
-      beforeCommand: flags.beforeCommand,
-      env: parseEnvOptions(flags.env),
-      concurrency: flags.concurrency ?? defaultConcurrency(),
-      constraints: flags.constraint,
-      collect: flags.collect,
-      collectMaxBytes: flags.collectMax,
-      reportDir: flags.reportDir ?? DEFAULT_REPORT_DIR,
-      engine: engineOf(flags),
-      ...clientSettings(flags),
-    });
+  cucumber(options) {
+    refuseEngineWithServer(options);
+    return runWithSignals(runRequestOf([options]));
   },
 
-  async project(name, flags: ProjectFlags) {
-    const configPath = resolve(flags.config);
+  async project(name, configFile, options) {
+    const configPath = resolve(configFile);
     const { loadProject } = await import('../config/project-file.js');
     const project = await loadProject(configPath, name);
-    const { projectRunRequest } = await import('../config/project-request.js');
-    const fromFile = projectRunRequest(project);
-    return runWithSignals({
-      ...fromFile,
-      ...(flags.concurrency === undefined ? {} : { concurrency: flags.concurrency }),
-      // Constraints add up: the project's say where its suite may run, the command line narrows that.
-      constraints: [...fromFile.constraints, ...flags.constraint],
-      // So do the paths to collect; --collect-max overrides the project's cap.
-      collect: [...(fromFile.collect ?? []), ...flags.collect],
-      ...(flags.collectMax === undefined ? {} : { collectMaxBytes: flags.collectMax }),
-      ...(flags.reportDir === undefined ? {} : { reportDir: flags.reportDir }),
-      engine: engineOf(flags, project.runtime),
-      ...clientSettings(flags),
-    });
+    refuseEngineWithServer(options);
+    return runWithSignals(runRequestOf([runOptionsFromProject(project), options]));
   },
 
   async server(flags) {

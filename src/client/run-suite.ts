@@ -1,12 +1,15 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
+import { commandWritesReport, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { ParsedFeature } from '../domain/feature-plan.js';
 import { planFeatures } from '../gherkin/plan-features.js';
 import { selectScenarios, tagFilter, type TagFilter } from '../gherkin/tag-filter.js';
 import { outcomeWithoutServer } from './outcome-without-server.js';
 import { parseFailureResult } from './parse-failure.js';
-import type { RunRequest } from '../config/run-request.js';
+import type { RunRequest } from '../run-options/values.js';
+import { batchOf, specFieldsOf } from '../run-options/derive-spec.js';
+import type { Verbosity } from '../reporters/console/console-reporter.js';
+import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/create-runtime.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
@@ -61,7 +64,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   // most likely go where the last one went (the history's CPU count), else to this host's engine.
   const assumed = { concurrency: request.concurrency, cpus: history.latestCpus() ?? availableParallelism() };
   const predictions = history.predictions(runnable, assumed);
-  const expectedMs = expectedWallTime(runnable, predictions, request.concurrency, { batch: request.batch });
+  const expectedMs = expectedWallTime(runnable, predictions, request.concurrency, { batch: batchOf(request) });
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
   const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
@@ -76,7 +79,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   };
   const reporter = createReporters({
     out: io.out,
-    verbosity: request.verbosity,
+    verbosity: verbosityOf(request),
     live: io.out.isTTY === true,
     cwd: io.cwd,
     lineages: lineagesOfPlans(plans),
@@ -93,7 +96,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   try {
     let connection: ServerConnection;
     try {
-      if (!request.server) embedded = await startEmbeddedServer(request.engine, request.verbosity === 'verbose', request.concurrency);
+      if (!request.server) embedded = await startEmbeddedServer(embeddedEngineOf(request), request.verbose === true, request.concurrency);
       connection = request.server
         ? await connectToServer(request.server, await tokenFor(request.server, request.token))
         : await connectToServer(embedded!.url, embedded!.token);
@@ -143,32 +146,18 @@ async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<Star
 }
 
 function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>, predictions: Record<string, number>): RunSpec {
-  const parsed = RunSpecSchema.safeParse({
-    image: request.image,
-    features,
-    expectedScenarioLines,
-    predictions,
-    tags: request.tags,
-    // A batch's default command gives the runner every feature of the batch.
-    command: request.command ?? (request.batch === undefined ? undefined : DEFAULT_BATCH_COMMAND),
-    workDir: request.workDir,
-    beforeCommand: request.beforeCommand,
-    env: request.env,
-    concurrency: request.concurrency,
-    timeoutMs: request.timeoutMs,
-    retries: request.retries,
-    failFast: request.failFast,
-    batch: request.batch,
-    memoryBytes: request.memoryBytes,
-    nanoCpus: request.nanoCpus,
-    constraints: request.constraints,
-    network: request.network,
-    stopGraceSeconds: request.stopGraceSeconds,
-    collect: request.collect,
-    collectMaxBytes: request.collectMaxBytes,
-  }, { error: zodInWords });
+  const parsed = RunSpecSchema.safeParse({ ...specFieldsOf(request), features, expectedScenarioLines, predictions }, { error: zodInWords });
   if (!parsed.success) {
     throw new BaleenError('USAGE', `invalid run: ${issueLine(parsed.error.issues[0]!)}`, { hint: 'see baleen cucumber --help' });
   }
   return parsed.data;
+}
+
+function verbosityOf(request: RunRequest): Verbosity {
+  return request.quiet ? 'quiet' : request.verbose ? 'verbose' : 'normal';
+}
+
+/** The engine an embedded server runs on (a `--server` has its own). */
+function embeddedEngineOf(request: RunRequest): EngineChoice {
+  return { runtime: request.runtime ?? DEFAULT_ENGINE.runtime, ...(request.dockerHost === undefined ? {} : { dockerHost: request.dockerHost }) };
 }

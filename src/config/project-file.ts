@@ -3,23 +3,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
-import { parseCpus, parseDuration, parseMemory } from './units.js';
-import { PlacementConstraintSchema } from '../domain/run-spec.js';
-import { RUNTIME_KINDS } from '../runtime/create-runtime.js';
-
-const envName = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A YAML value read like the command line's option: `timeout: 90s`, `memory: 512m`, `cpus: 1.5`. */
-function unitField(read: (text: string) => number | undefined, expected: string) {
-  return z
-    .union([z.string(), z.number()])
-    .transform((value, context) => {
-      const parsed = read(String(value));
-      if (parsed === undefined) context.addIssue({ code: 'custom', message: `expected ${expected}` });
-      return parsed ?? 0;
-    })
-    .optional();
-}
+import { RUN_OPTIONS_FILE_SHAPE } from '../run-options/derive-project-schema.js';
 
 /** Where `baleen server --webhook-secret` fetches a project from: a URL git understands, or `git@host:path`. */
 const RepositorySchema = z
@@ -29,29 +13,12 @@ const RepositorySchema = z
     message: 'expected a repository URL (https://, ssh://, git://, file://) or git@host:path',
   });
 
-/** One project of baleen.yml. Keys are snake_case as in the original baleen's project file. */
+/**
+ * One project of baleen.yml. Keys are snake_case as in the original baleen's project file: every run option's
+ * key (run-options/declaration.ts), then what push-triggered runs need.
+ */
 export const ProjectSchema = z.strictObject({
-  image: z.string().min(1),
-  files: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).transform((v) => (Array.isArray(v) ? v : [v])),
-  command: z.string().min(1).optional(),
-  work_dir: z.string().startsWith('/', 'must be an absolute path inside the image').optional(),
-  before_command: z.string().min(1).optional(),
-  env: z
-    .record(z.string().regex(envName, 'must be an environment variable name'), z.union([z.string(), z.number(), z.boolean()]).transform(String))
-    .optional(),
-  concurrency: z.number().int().min(1).max(1024).optional(),
-  retries: z.number().int().min(0).max(100).optional(),
-  fail_fast: z.boolean().optional(),
-  tags: z.string().min(1).optional(),
-  timeout: unitField(parseDuration, 'a duration such as 90s, 5m or 120'),
-  memory: unitField(parseMemory, 'a size such as 512m or 2g'),
-  cpus: unitField(parseCpus, 'a number of CPUs such as 1.5'),
-  report_dir: z.string().min(1).optional(),
-  runtime: z.enum(RUNTIME_KINDS).optional(),
-  constraints: z.array(PlacementConstraintSchema).optional(),
-  /** Paths in the container whose files come back into the report (as --collect; the command line's add to them). */
-  collect: z.union([z.string().min(1), z.array(z.string().min(1))]).transform((v) => (Array.isArray(v) ? v : [v])).optional(),
-  collect_max: unitField(parseMemory, 'a size such as 512k or 32m'),
+  ...RUN_OPTIONS_FILE_SHAPE,
   // Push-triggered runs (baleen server --webhook-secret): a push to one of `branches` of `repository` builds
   // `dockerfile` from that commit as `image`, and runs the project on it.
   repository: RepositorySchema.optional(),

@@ -31,3 +31,10 @@ function positive(value: number): number | undefined {
   const rounded = Math.round(value);
   return Number.isFinite(rounded) && rounded > 0 ? rounded : undefined;
 }
+
+/** A grace period in whole seconds: 0 (kill at once) or a duration of at most an hour, rounded up. */
+export function parseGrace(text: string): number | undefined {
+  if (/^0+(\.0*)?(ms|s|m|h)?$/.test(text.trim())) return 0;
+  const ms = parseDuration(text);
+  return ms === undefined || ms > 3_600_000 ? undefined : Math.ceil(ms / 1000);
+}

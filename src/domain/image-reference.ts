@@ -18,6 +18,8 @@
  * `[-]*`, whose nested repetition takes quadratic time on a name of many dashes, and a server parses every
  * client's image.
  */
+import { z } from 'zod';
+
 const pathComponent = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
 const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
 const host = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\])`;
@@ -78,3 +80,9 @@ function familiar(registry: string, path: string): string {
   if (registry !== DEFAULT_DOMAIN) return `${registry}/${path}`;
   return path.startsWith(`${OFFICIAL_REPOSITORY}/`) ? path.slice(OFFICIAL_REPOSITORY.length + 1) : path;
 }
+
+/** The image as a Docker image reference; what is not one never reaches the engine. */
+export const ImageSchema = z.string().superRefine((image, context) => {
+  const parsed = parseImageReference(image);
+  if (!parsed.ok) context.addIssue({ code: 'custom', message: `"${image.slice(0, 80)}" is ${parsed.reason}; expected ${IMAGE_REFERENCE_FORM}` });
+});

@@ -2,10 +2,9 @@ import type { ContainerRuntime } from './container-runtime.js';
 import { DockerRuntime } from './docker/docker-runtime.js';
 import { createDocker } from './docker/engine-connection.js';
 import { SwarmRuntime } from './swarm/swarm-runtime.js';
+import type { RuntimeKind } from './runtime-kind.js';
 
-/** The engines baleen runs containers on; a Kubernetes Job backend would be one more name here. */
-export const RUNTIME_KINDS = ['docker', 'swarm'] as const;
-export type RuntimeKind = (typeof RUNTIME_KINDS)[number];
+export { RUNTIME_KINDS, type RuntimeKind } from './runtime-kind.js';
 
 /** Which engine a server uses and how it reaches it. */
 export interface EngineChoice {

@@ -1,12 +1,12 @@
 import { rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type { Project } from '../../config/project-file.js';
-import { projectRunRequest } from '../../config/project-request.js';
+import { runOptionsFromProject } from '../../run-options/derive-project-schema.js';
+import { runRequestOf } from '../../run-options/derive-request.js';
 import { runSuite } from '../../client/run-suite.js';
 import { parseImageReference } from '../../domain/image-reference.js';
 import { messageOf } from '../../errors/baleen-error.js';
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
-import { DEFAULT_ENGINE } from '../../runtime/create-runtime.js';
 import { LABEL_PREFIX } from '../../runtime/labels.js';
 import type { Logger } from '../logger.js';
 import { checkOut, commitArchive } from './checkout.js';
@@ -55,19 +55,18 @@ export async function runPush(push: Push, project: Project, context: PushRunCont
     built = true;
     await context.runtime.buildImage({ context: commitArchive(dir), dockerfile: project.dockerfile ?? 'Dockerfile', tag, labels });
     const out = logLines(log);
-    const exitCode = await runSuite(
+    const request = runRequestOf([
+      runOptionsFromProject(project),
       {
-        ...projectRunRequest(project),
         image: tag,
         reportDir: '.baleen-push-report',
         timingsFile: '.baleen-push-timings.json',
         server: context.serverUrl(),
         ...(context.token === undefined ? {} : { token: context.token }),
-        engine: DEFAULT_ENGINE,
-        verbosity: 'quiet',
+        quiet: true,
       },
-      { cwd: dir, out, err: out, signal: context.signal },
-    );
+    ]);
+    const exitCode = await runSuite(request, { cwd: dir, out, err: out, signal: context.signal });
     log.info({ exitCode }, 'push run finished');
   } catch (error) {
     log.error({ err: messageOf(error) }, 'push run failed');
