@@ -15,8 +15,8 @@ interface BrowserElement {
   getAttribute(name: string): string | null;
   querySelectorAll(selector: string): Iterable<BrowserElement>;
 }
-declare const document: { querySelector(selector: string): BrowserElement | null; querySelectorAll(selector: string): Iterable<BrowserElement> };
-declare const window: { __seen?: Record<string, string[]> };
+declare const document: { cookie: string; querySelector(selector: string): BrowserElement | null; querySelectorAll(selector: string): Iterable<BrowserElement> };
+declare const window: { __seen?: Record<string, string[]>; origin: string };
 declare class MutationObserver {
   constructor(callback: (records: { addedNodes: Iterable<BrowserElement> }[]) => void);
   observe(target: BrowserElement, options: { childList: boolean; subtree: boolean }): void;
@@ -122,20 +122,33 @@ describe('the live page', () => {
     const logHref = await page.locator('tr[data-file="features/pass.feature"] a', { hasText: 'stdout' }).getAttribute('href');
     const log = await page.evaluate(async (href) => (await fetch(href!)).text(), logHref);
     expect(log).toContain('2 scenarios (2 passed)');
+    // What a script of the page can do with the session: read the cookie, and fetch the API with it.
+    const session = () => page.evaluate(async () => {
+      let cookie: string;
+      try {
+        cookie = document.cookie === '' ? 'empty' : 'readable';
+      } catch {
+        cookie = 'refused';
+      }
+      let api: number | 'blocked';
+      try {
+        api = (await fetch('/api/live')).status;
+      } catch {
+        api = 'blocked';
+      }
+      return { origin: window.origin, cookie, api };
+    });
+    // The control: on the live page, a script has the session (the fetch is let in by the cookie).
+    expect(await session()).toMatchObject({ origin: new URL(base).origin, api: 200 });
     const reportHref = await page.locator('#report-link').getAttribute('href');
     const report = await page.goto(new URL(reportHref!, base).href);
     expect(report?.status()).toBe(200);
     expect(await page.locator('body').textContent()).toContain('Failing');
-    // The report runs sandboxed: its scripts get nothing of the signed-in session.
+    // The report runs sandboxed: on the same server, its scripts run in an opaque origin of their own, cannot
+    // read the cookie, and their fetch of the API is a cross-origin request the server refuses (Origin: null).
+    // Without the sandbox each of the three would be the control's.
     expect(report?.headers()['content-security-policy']).toMatch(/^sandbox allow-scripts/);
-    const fromReport = await page.evaluate(async () => {
-      try {
-        return (await fetch('/api/live')).status;
-      } catch {
-        return 'blocked';
-      }
-    });
-    expect(fromReport).not.toBe(200);
+    expect(await session()).toEqual({ origin: 'null', cookie: 'refused', api: 'blocked' });
     expect(foreign).toEqual([]);
     await context.close();
   });
