@@ -4,7 +4,7 @@ import { statusOf, toBaleenError } from '../docker/docker-errors.js';
 import { withEngineRetry } from '../docker/transient-retry.js';
 
 /** The label Swarm puts on every container of a service's tasks. */
-const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
+export const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
 
 async function removeService(docker: Docker, serviceId: string): Promise<void> {
   try {

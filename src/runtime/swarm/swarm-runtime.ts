@@ -10,7 +10,7 @@ import { isTransient, withEngineRetry } from '../docker/transient-retry.js';
 import { modeForApiVersion, serviceSpec, type ServiceMode } from './service-spec.js';
 import { notInSwarmError, notManagerError } from './swarm-errors.js';
 import { SwarmJob } from './swarm-job.js';
-import { removeServiceNow } from './service-removal.js';
+import { removeServiceNow, SERVICE_ID_LABEL } from './service-removal.js';
 import { TaskTracker } from './task-tracker.js';
 import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
 import { pinnedImage } from './image-pin.js';
@@ -87,12 +87,18 @@ export class SwarmRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * The services carrying the labels, and the services already removed whose containers are still on this
+   * node (see strayServices): `removeById` removes either whole.
+   */
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
+    const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
     try {
-      const services = await withEngineRetry(() =>
-        this.docker.listServices({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) } }),
-      );
-      return services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {}, ...createdAtOf(service.CreatedAt) }));
+      // Containers first: a service made between the two looks has no container in the first.
+      const containers = await withEngineRetry(() => this.docker.listContainers({ all: true, filters }));
+      const services = await withEngineRetry(() => this.docker.listServices({ filters }));
+      const listed = services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {}, ...createdAtOf(service.CreatedAt) }));
+      return [...listed, ...strayServices(containers, new Set(listed.map((service) => service.id)))];
     } catch (error) {
       throw toBaleenError(error, 'listing swarm services');
     }
@@ -143,4 +149,21 @@ export class SwarmRuntime implements ContainerRuntime {
     }
     return this.nodeNames.get(nodeId);
   }
+}
+
+/**
+ * Containers on this node of services that are gone, by service. Removing a service leaves its container to
+ * this node's agent, which stops it (the stop signal, the grace period, the kill) before removing it: a
+ * server that quit in between (a second Ctrl-C) leaves it running for up to the grace period, found by the
+ * run's labels, which a service's container carries too. Each counts as its service, whose removal (the
+ * service already gone) force-removes the containers.
+ */
+function strayServices(containers: readonly Docker.ContainerInfo[], services: ReadonlySet<string>): LabelledContainer[] {
+  const strays = new Map<string, LabelledContainer>();
+  for (const container of containers) {
+    const serviceId = container.Labels?.[SERVICE_ID_LABEL];
+    if (serviceId === undefined || services.has(serviceId) || strays.has(serviceId)) continue;
+    strays.set(serviceId, { id: serviceId, labels: container.Labels ?? {}, createdAt: container.Created * 1000 });
+  }
+  return [...strays.values()];
 }
