@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { parseDuration } from '../config/units.js';
-import type { RuntimeKind } from '../runtime/runtime-kind.js';
 import { collect, unit, wholeNumber } from '../run-options/cli-side.js';
 import { DEFAULT_REPORT_DIR } from '../run-options/declaration.js';
 import { addRunOptions, runOptionsFromFlags } from '../run-options/derive-cli.js';
@@ -15,11 +14,8 @@ import { checkRequiredOptionsAfterUnknownOnes } from './usage/required-options.j
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** How a process reaches its container engine: the embedded server's, or `baleen server`'s. */
-export interface EngineFlags {
-  runtime?: RuntimeKind;
-  dockerHost?: string;
-}
+/** How a process reaches its container engine: the embedded server's, or `baleen server`'s (the same two flags). */
+export type EngineFlags = Pick<RunOptionValues, 'runtime' | 'dockerHost'>;
 
 export interface ServerFlags extends EngineFlags {
   host: string;

@@ -32,6 +32,8 @@ const BATCH = reader(parseBatchFlag, 'a number of features such as 8, or auto');
 const BATCH_TARGET = reader(parseDuration, 'a duration such as 60s or 2m');
 const GRACE = reader(parseGrace, 'a duration such as 30s, or 0');
 const CPUS = reader(parseCpus, 'a number of CPUs such as 1.5');
+const ConcurrencySchema = z.number().int().min(1).max(1024);
+const RetriesSchema = z.number().int().min(0).max(100);
 const NetworkSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker network name (letters, digits, _ . -), or none');
 
 /**
@@ -89,8 +91,8 @@ export const RUN_OPTIONS = {
   }),
   concurrency: runOption({
     cli: countFlag('--concurrency <n>', 'containers at once (default: the CPU count)', 1),
-    file: fileKey('concurrency', z.number().int().min(1).max(1024)),
-    wire: z.number().int().min(1).max(1024),
+    file: fileKey('concurrency', ConcurrencySchema),
+    wire: ConcurrencySchema,
     fallback: defaultConcurrency,
   }),
   /** Per feature: past this the container is stopped (grace period, then kill) and the feature is an error. */
@@ -102,8 +104,8 @@ export const RUN_OPTIONS = {
   /** A failed or errored feature runs again in a fresh container, up to this many more times. */
   retries: runOption({
     cli: countFlag('--retries <n>', 'run a failed or errored feature again, in a fresh container, up to n more times', 0),
-    file: fileKey('retries', z.number().int().min(0).max(100)),
-    wire: z.number().int().min(0).max(100).default(0),
+    file: fileKey('retries', RetriesSchema),
+    wire: RetriesSchema.default(0),
   }),
   /** After the first feature that fails for good, start nothing new and stop what runs. */
   failFast: runOption({
