@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { scenarioFailures } from '../../src/reporters/ci/failures.js';
 import { failureOutput, githubFold, gitlabFold } from '../../src/reporters/ci/fold.js';
 import { githubAnnotations } from '../../src/reporters/ci/github-annotations.js';
 import { githubStepSummary } from '../../src/reporters/ci/github-step-summary.js';
+import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
 
 const step = (keyword: string, name: string, status: string, error_message?: string) => ({
   keyword, name, result: { status, duration: 1_000_000, ...(error_message ? { error_message } : {}) },
 });
-const tail = (text: string, truncatedBytes = 0) => ({ text, totalBytes: text.length + truncatedBytes, truncatedBytes });
-const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/a.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'passed', exitCode: 0, durationMs: 1000,
-  stdout: tail(''), stderr: tail(''), cucumberJson: null, ...over,
-});
-const outcome = (results: FeatureResult[]): RunOutcome => ({
-  info: { runId: 'r', image: 'img', features: results.map((r) => r.file), concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/x' },
-  status: results.every((r) => r.status === 'passed') ? 'passed' : 'failed', durationMs: 9000, results, unfinished: [],
-});
+const result = featureResult;
+const outcome = (results: FeatureResult[]) => runOutcome(results, [], { status: results.every((r) => r.status === 'passed') ? 'passed' : 'failed', durationMs: 9000 });
 
 const failing = result({
   file: 'features/pay, now: fast.feature',

@@ -1,9 +1,9 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import type { ConsoleReporter as ConsoleReporterClass } from '../../src/reporters/console/console-reporter.js';
 import { ReporterMultiplexer } from '../../src/reporters/multiplexer.js';
+import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
 
 // Without colours, so that any escape in the output is one the run brought in.
 let ConsoleReporter: typeof ConsoleReporterClass;
@@ -15,15 +15,8 @@ beforeAll(async () => {
 
 // A window title, a screen clear, a hyperlink, a cursor move, a carriage return, a bell, a C1 CSI.
 const HOSTILE = '\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[1A\roverwritten\x08\x9b2J';
-const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
-const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/a.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'failed', exitCode: 1, durationMs: 1500,
-  stdout: tail(''), stderr: tail(''), cucumberJson: null, ...over,
-});
-const outcome = (results: FeatureResult[]): RunOutcome => ({
-  info: { runId: 'r', image: 'img', features: results.map((r) => r.file), concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/report' },
-  status: 'failed', durationMs: 2000, results, unfinished: [],
-});
+const result = (over: Partial<FeatureResult>): FeatureResult => featureResult({ status: 'failed', exitCode: 1, durationMs: 1500, ...over });
+const outcome = (results: FeatureResult[]) => runOutcome(results);
 
 function capture(): { out: NodeJS.WriteStream; text: () => string } {
   const stream = new PassThrough();

@@ -4,24 +4,17 @@ import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
 import { parseFeature } from '../../src/gherkin/parse-feature.js';
 import { lineagesOfPlans } from '../../src/reporters/files/scenario-lineage.js';
 import { JunitReporter } from '../../src/reporters/files/junit-reporter.js';
 import { junitSchemaErrors } from '../support/junit-schema.js';
+import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
 
 const step = (status: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, result: { status, duration: 1_000_000, ...extra } });
 const scenario = (name: string, line: number, ...statuses: string[]) => ({ type: 'scenario', keyword: 'Scenario', name, line, steps: statuses.map((s) => step(s, s === 'failed' ? { error_message: `${name} broke` } : {})) });
-const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
-const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/a.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'passed', exitCode: 0, durationMs: 1500,
-  stdout: tail(''), stderr: tail(''), cucumberJson: null, ...over,
-});
-const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcome => ({
-  info: { runId: 'r', image: 'img', features: [...results.map((r) => r.file), ...unfinished], concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/x' },
-  status: 'failed', durationMs: 2000, results, unfinished,
-});
+const result = (over: Partial<FeatureResult>): FeatureResult => featureResult({ durationMs: 1500, ...over });
+const outcome = (results: FeatureResult[], unfinished: string[] = []) => runOutcome(results, unfinished);
 const parse = (xml: string) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['testsuite', 'testcase', 'flakyFailure', 'flakyError', 'rerunFailure', 'rerunError'].includes(name) }).parse(xml);
 
 const OUTLINE = `Feature: Eating

@@ -4,10 +4,10 @@ import { runReport } from '../../src/cucumber-json/feature-report.js';
 import { countScenarios, failedScenarios, headline, scenariosOf } from '../../src/cucumber-json/scenarios.js';
 import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
 import { logPath } from '../../src/reporters/files/log-path.js';
 import { summarize } from '../../src/reporters/summary.js';
+import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
 
 const step = (status: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, result: { status, duration: 2_000_000_000, ...extra } });
 const report = [
@@ -22,14 +22,9 @@ const report = [
     ],
   },
 ];
-const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
-const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/basket.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), stderr: tail(''), cucumberJson: report, ...over,
-});
-const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcome => ({
-  info: { runId: 'r', image: 'img', features: [...results.map((r) => r.file), ...unfinished], concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/x' },
-  status: 'failed', durationMs: 2000, results, unfinished,
-});
+const result = (over: Partial<FeatureResult>): FeatureResult =>
+  featureResult({ file: 'features/basket.feature', status: 'failed', exitCode: 1, durationMs: 1500, stdout: tail('out \x1b[31mred\x1b[0m\x07'), cucumberJson: report, ...over });
+const outcome = (results: FeatureResult[], unfinished: string[] = []) => runOutcome(results, unfinished);
 
 describe('reading Cucumber JSON', () => {
   it('refuses reports of the wrong shape and drops fields of the wrong type', () => {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import type { RunOutcome } from '../../src/domain/run-outcome.js';
 import { overviewHtml } from '../../src/reporters/html/overview/overview-html.js';
 import { overviewFeatures } from '../../src/reporters/html/overview/overview-model.js';
+import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
 
-const tail = (text: string) => ({ text, totalBytes: text.length, truncatedBytes: 0 });
-const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/a.feature', attempt: 1, flaky: false, engineFailure: false, previousAttempts: [], status: 'passed', exitCode: 0, durationMs: 1000,
-  stdout: tail(''), stderr: tail(''), cucumberJson: null, ...over,
-});
-const outcome = (results: FeatureResult[], unfinished: string[] = []): RunOutcome => ({
-  info: { runId: 'r', image: 'img', features: [...results.map((r) => r.file), ...unfinished], concurrency: 2, startedAt: new Date(0), reportDir: '/tmp/report' },
-  status: 'failed', durationMs: 2000, results, unfinished,
-});
+const result = featureResult;
+const outcome = runOutcome;
 const HOSTILE = '<img src=x onerror=alert(1)> & "q"';
 
 describe('the run overview', () => {
