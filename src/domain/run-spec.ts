@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
+import { SplitChoiceSchema } from './split-choice.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
 export { PlacementConstraintSchema } from './placement-constraint.js';
+export { SplitChoiceSchema, type SplitChoice } from './split-choice.js';
 
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
@@ -17,9 +19,6 @@ const FeaturePathSchema = z
     const argument = cucumberPathArgument(path);
     if (!argument.ok) context.addIssue({ code: 'custom', message: `${JSON.stringify(path)} cannot be run as is: ${argument.reason}; rename the file` });
   });
-
-export const SplitChoiceSchema = z.enum(['feature', 'scenarios']);
-export type SplitChoice = z.infer<typeof SplitChoiceSchema>;
 
 /** What --split scenarios cannot do: pack batches, or hand a line to cucumber-js without `{file}` or on a path it globs. */
 function splitProblems(spec: { batch?: unknown; command: string; features: readonly string[] }, context: z.RefinementCtx): void {
