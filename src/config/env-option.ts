@@ -1,6 +1,7 @@
 import { BaleenError } from '../errors/baleen-error.js';
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** An environment variable's name, as a shell takes it. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Parses `--env` values as `docker run -e` does: `KEY=VALUE` sets a value (which may itself contain `=`),
@@ -11,7 +12,7 @@ export function parseEnvOptions(values: readonly string[], processEnv: NodeJS.Pr
   for (const value of values) {
     const equals = value.indexOf('=');
     const key = equals < 0 ? value : value.slice(0, equals);
-    if (!NAME.test(key)) {
+    if (!ENV_NAME.test(key)) {
       throw new BaleenError('USAGE', `--env ${JSON.stringify(value)} is not KEY=VALUE`, {
         hint: 'use --env NAME=value (a name of letters, digits and _, not starting with a digit)',
       });

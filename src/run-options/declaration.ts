@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { BatchChoiceSchema } from '../batch/batch-choice.js';
 import { parseBatchFlag } from '../batch/batch-option.js';
-import { parseEnvOptions } from '../config/env-option.js';
+import { ENV_NAME, parseEnvOptions } from '../config/env-option.js';
 import { parseCpus, parseDuration, parseGrace, parseMemory } from '../config/units.js';
 import { DEFAULT_COMMAND } from '../domain/command-template.js';
 import { ImageSchema } from '../domain/image-reference.js';
@@ -22,7 +22,6 @@ export function defaultConcurrency(): number {
   return availableParallelism();
 }
 
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_ENV_VARIABLES = 4096;
 const text = z.string().min(1);
 const DURATION = reader(parseDuration, 'a duration such as 90s, 5m or 120');
