@@ -70,6 +70,8 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
       return { cancel: (reason) => actor.send({ type: 'CANCEL', reason }) };
     },
     unstarted: (job: Job, spec, reason) => unstartedResult(job.files[0]!, job.attempt, reason, spec),
+    // Each job removed its own container before it settled: nothing outlives it.
+    runEnded: () => Promise.resolve(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { assign, fromPromise, setup } from 'xstate';
 import { commandWritesReport, type RunSpec } from '../domain/run-spec.js';
-import { CucumberJsonSchema, type CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberJson } from '../cucumber-json/schema.js';
 import type { FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
 import { containerLabels } from '../runtime/labels.js';
@@ -12,8 +12,7 @@ import { batchMembers, type BatchEvidence, type BatchMember } from '../batch/bat
 import { classifyOutcome } from './classify-outcome.js';
 import { featureScript } from './feature-script.js';
 import { createReportChannel, type ReportChannel } from './report-channel.js';
-import { looksLikeMessages, parseEnvelopes } from '../cucumber-messages/envelopes.js';
-import { messagesToCucumberJson } from '../cucumber-messages/to-cucumber-json.js';
+import { parseReport, type ParsedReport } from './parse-report.js';
 import { base64Budget, collectCommand } from '../artifacts/collect-command.js';
 import { extractArtifacts } from '../artifacts/extract-artifacts.js';
 import type { CollectedArtifacts } from '../domain/feature-run.js';
@@ -359,9 +358,7 @@ function expectedLinesOf(context: FeatureContext): readonly number[] | undefined
   return context.line === undefined ? context.spec.expectedScenarioLines[context.files[0]!] : [context.line];
 }
 
-interface CollectedReport {
-  report: CucumberJson | null;
-  messages?: string;
+interface CollectedReport extends ParsedReport {
   artifacts?: CollectedArtifacts;
 }
 
@@ -375,21 +372,4 @@ async function collectedArtifacts(context: FeatureContext): Promise<CollectedArt
   }
   // Whatever came back, the feature's report and verdict stand: a collection that cannot be read is a note.
   return extractArtifacts(sent, context.spec.collectMaxBytes, context.spec.collect).catch((error: unknown) => ({ files: [], note: `nothing collected: ${messageOf(error)}` }));
-}
-
-/** The report by its content: Cucumber JSON (an array), or Cucumber Messages (NDJSON) read into the same records. */
-function parseReport(bytes: Buffer, path: string): CollectedReport {
-  const text = bytes.toString('utf8').trim();
-  // cucumber-js creates the file when it starts and writes the JSON at the end: empty means it never finished.
-  if (text === '') return { report: null };
-  if (looksLikeMessages(text)) return { report: messagesToCucumberJson(parseEnvelopes(text, path)), messages: `${text}\n` };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${path} is not valid JSON (${messageOf(error)})`);
-  }
-  const parsed = CucumberJsonSchema.safeParse(json);
-  if (!parsed.success) throw new Error(`${path} is not a Cucumber JSON report (expected an array of features)`);
-  return { report: parsed.data };
 }

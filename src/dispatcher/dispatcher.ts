@@ -248,7 +248,9 @@ export class Dispatcher {
     if (run.remaining > 0 || run.live.size > 0 || !this.runs.has(run.runId)) return;
     this.runs.delete(run.runId);
     const status = run.stopReason === 'interrupt' ? 'interrupted' : run.anyUnsuccessful ? 'failed' : 'passed';
-    run.finish({ status, durationMs: Date.now() - run.startedAt });
+    const durationMs = Date.now() - run.startedAt;
+    // The run is over once what the launcher keeps for it across jobs (warm workers) is gone too.
+    void this.launcher.runEnded(run.runId).then(() => run.finish({ status, durationMs }));
     this.pump();
   }
 

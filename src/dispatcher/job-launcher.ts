@@ -17,10 +17,15 @@ export interface LaunchedJob {
 
 /**
  * How the dispatcher runs a job it admitted: the server's launcher spawns a feature actor on the container
- * runtime. The dispatcher knows nothing of containers, the actor nothing of slots.
+ * runtime (one container per job), or hands the job to one of the run's warm workers (--isolation worker). The dispatcher knows nothing of containers, the actor nothing of slots.
  */
 export interface JobLauncher {
   launch(job: Job, spec: RunSpec, observer: FeatureObserver, events: JobEvents): LaunchedJob;
   /** The result of a job of one feature its run stopped before it was admitted. */
   unstarted(job: Job, spec: RunSpec, reason: StopReason): FeatureResult;
+  /**
+   * The run has every feature's final result and no live job: whatever the launcher keeps for the run across
+   * jobs (warm workers) goes now. The run is finished once this settles; it never rejects.
+   */
+  runEnded(runId: string): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
+import { DEFAULT_COMMAND } from './command-template.js';
 import { SplitChoiceSchema } from './split-choice.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
@@ -44,6 +45,10 @@ function splitProblems(spec: { batch?: unknown; command: string; features: reado
  */
 export const MAX_FEATURES_PER_RUN = 100_000;
 
+/** How features are kept apart: a container each (the default), or warm workers that run one after another. */
+export const IsolationSchema = z.enum(['feature', 'worker']);
+export type Isolation = z.infer<typeof IsolationSchema>;
+
 /**
  * What a client asks a server to run. It carries only names and text, never host paths to mount: the
  * image holds the suite, and feature paths are relative to the image's working directory.
@@ -68,7 +73,15 @@ export const RunSpecSchema = z.strictObject({
    * own; the dispatcher puts each feature's scenarios back together into one result (see dispatcher/).
    */
   split: SplitChoiceSchema.default('feature'),
+  /**
+   * --isolation: `feature`, a fresh container per feature attempt; `worker`, one warm worker container per slot
+   * for the whole run, handed the features one at a time (see worker/worker-launcher.ts).
+   */
+  isolation: IsolationSchema.default('feature'),
 }).superRefine((spec, context) => {
+  if (spec.isolation === 'worker') {
+    for (const problem of workerIsolationConflicts(spec)) context.addIssue({ code: 'custom', path: ['isolation'], message: problem });
+  }
   // A batch's features reach the command only through `{files}`; `{file}` names one feature.
   if (spec.batch !== undefined && !spec.command.includes('{files}')) {
     context.addIssue({ code: 'custom', path: ['command'], message: '--batch runs several features in one command: put {files} in --command where the feature paths go ({file} names one)' });
@@ -76,3 +89,15 @@ export const RunSpecSchema = z.strictObject({
   if (spec.split === 'scenarios') splitProblems(spec, context);
 });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
+
+/**
+ * What a warm worker cannot honour: it runs cucumber-js through its JavaScript API, one feature per request,
+ * and its container outlives the feature (so nothing is collected from it when the feature ends).
+ */
+function workerIsolationConflicts(spec: { command: string; batch?: unknown; collect: readonly string[] }): string[] {
+  return [
+    ...(spec.batch === undefined ? [] : ['--isolation worker hands a worker one feature at a time: drop --batch (or use --batch without --isolation worker)']),
+    ...(spec.collect.length === 0 ? [] : ['--isolation worker keeps its containers for the whole run, so --collect has no feature container to copy from: drop --collect, or use --isolation feature']),
+    ...(spec.command === DEFAULT_COMMAND ? [] : ['--isolation worker runs cucumber-js through its JavaScript API and no command: drop --command, or use --isolation feature']),
+  ];
+}

@@ -10,6 +10,8 @@ export const Labels = {
   line: `${LABEL_PREFIX}.line`,
   /** `<hostname>/<pid>` of the server process that owns the container, to tell later whether it still lives. */
   owner: `${LABEL_PREFIX}.owner`,
+  /** On a warm worker's container (--isolation worker) instead of feature and attempt: its number in the run. */
+  worker: `${LABEL_PREFIX}.worker`,
 } as const;
 
 export function ownerLabel(hostname: string, pid: number): string {
@@ -23,6 +25,11 @@ export function containerLabels(ids: { runId: string; serverId: string; feature:
     ...(ids.line === undefined ? {} : { [Labels.line]: String(ids.line) }),
     [Labels.attempt]: String(ids.attempt),
   };
+}
+
+/** A warm worker runs many features: it is labelled with its run and its number in the run. */
+export function workerLabels(ids: { runId: string; serverId: string; worker: number; owner: string }): Record<string, string> {
+  return { ...networkLabels(ids), [Labels.worker]: String(ids.worker) };
 }
 
 /** Labels of a run's own network: the same owner and run as its containers, for the reaper. */

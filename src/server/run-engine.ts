@@ -12,6 +12,9 @@ import { createRunFeed, type RunWatcher } from './run-watch.js';
 import { Dispatcher } from '../dispatcher/dispatcher.js';
 import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
 import { featureLauncher } from '../actors/feature-launcher.js';
+import { workerLauncher } from '../worker/worker-launcher.js';
+import { isolationLauncher } from './isolation-launcher.js';
+import { workersNeedStdin } from '../worker/stdin-refusal.js';
 
 export interface PreparedRun {
   readonly runId: string;
@@ -69,7 +72,8 @@ export class RunEngine {
     this.onWatcherError = options.onWatcherError ?? (() => undefined);
     const capacity = options.capacity ?? 1;
     const networkOf = (runId: string) => this.networks.get(runId)!;
-    const launcher = featureLauncher({ serverId, owner: thisOwner(), runtime, networkOf });
+    const context = { serverId, owner: thisOwner(), runtime, networkOf };
+    const launcher = isolationLauncher({ feature: featureLauncher(context), worker: workerLauncher(context) });
     // Everything a job's actor sets going carries its run's id, whichever run's event admitted it.
     this.dispatcher = new Dispatcher(capacity, { ...launcher, launch: (job, ...rest) => inRun(job.runId, () => launcher.launch(job, ...rest)) });
   }
@@ -93,6 +97,7 @@ export class RunEngine {
         hint: 'use --runtime swarm, or drop --constraint',
       });
     }
+    if (spec.isolation === 'worker' && !this.runtime.stdin) throw workersNeedStdin(this.runtime.name);
     try {
       await this.runtime.ping();
       await this.runtime.checkImage(spec.image);
@@ -165,3 +170,4 @@ export class RunEngine {
     await Promise.allSettled(runs.map((run) => run.finished));
   }
 }
+

@@ -9,8 +9,10 @@
 // then from the image's global folders (npm's global root beside this node, NODE_PATH, ~/.node_modules).
 //
 // The conversation, one request at a time:
-//   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"]}
-//   stdout:                cucumber-js's own output for the request (its configured stdout formatter)
+//   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"], "tags": "@fast"}
+//                          (tags optional: a tag expression, on top of the configuration's own)
+//   stdout:                cucumber-js's own output for the request (its configured stdout formatter), then
+//                            baleen-worker-<nonce>-stdout-end
 //   stderr:                the run's stderr, then, framed as src/actors/report-channel.ts reads it,
 //                            baleen-report-<nonce>-begin
 //                            <the Cucumber JSON of these paths>
@@ -54,8 +56,14 @@ function cucumberApi() {
 }
 
 /** Writes to stderr and waits until it is handed to the OS, so that frames never interleave with a crash. */
-async function say(text) {
-  if (!process.stderr.write(text)) await once(process.stderr, 'drain');
+async function say(text, stream = process.stderr) {
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/** The configuration's tag expression and the request's, both applying (as cucumber-js joins a profile's and --tags). */
+function bothTags(configured, requested) {
+  if (!requested) return configured;
+  return configured ? `(${configured}) and (${requested})` : requested;
 }
 
 async function main() {
@@ -69,8 +77,8 @@ async function main() {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const { id, paths } = JSON.parse(line);
-    const sources = { ...runConfiguration.sources, paths };
+    const { id, paths, tags } = JSON.parse(line);
+    const sources = { ...runConfiguration.sources, paths, tagExpression: bothTags(runConfiguration.sources.tagExpression, tags) };
     requests += 1;
     const reportPath = join(scratch, `${requests}.json`);
     let code;
@@ -86,6 +94,8 @@ async function main() {
       await say(`baleen worker: could not run ${paths.join(' ')}: ${error?.stack ?? error}\n`);
       code = NO_RUN;
     }
+    // The engine carries stdout and stderr apart, so either may reach baleen first: each ends with its own line.
+    await say(`baleen-worker-${id}-stdout-end\n`, process.stdout);
     const report = await readFile(reportPath).catch(() => undefined);
     if (report && report.length > 0) await say(`baleen-report-${id}-begin\n${report}\nbaleen-report-${id}-end\n`);
     await rm(reportPath, { force: true });

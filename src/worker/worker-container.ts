@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, ContainerSpec, CreatedContainer } from '../runtime/container-runtime.js';
 import { createReportChannel, type ReportChannel } from '../actors/report-channel.js';
-import { WORKER_COMMAND, WORKER_READY, workerEnv, workerRequest } from './worker-program.js';
+import { RequestStream } from './request-stream.js';
+import { WORKER_COMMAND, WORKER_READY, exitLine, stdoutEndLine, workerEnv, workerRequest } from './worker-program.js';
 
 const READY_LINE = `${WORKER_READY}\n`;
 
@@ -28,9 +29,8 @@ export interface WorkerContainerOptions {
 interface PendingRequest {
   id: string;
   channel: ReportChannel;
-  sinks: RequestSinks;
-  /** The tail of the user's stderr that may still be the start of the exit line. */
-  held: string;
+  stdout: RequestStream;
+  stderr: RequestStream;
   resolve(outcome: RequestOutcome): void;
 }
 
@@ -98,14 +98,34 @@ export class WorkerContainer {
     );
   }
 
-  /** Hands the worker feature paths (`path:line` allowed) and resolves with its answer, or with its end. */
-  run(paths: readonly string[], sinks: RequestSinks): Promise<RequestOutcome> {
+  /** Whether the worker said its support code is loaded. */
+  get ready(): boolean {
+    return this.readySeen;
+  }
+
+  /**
+   * Hands the worker feature paths (`path:line` allowed; a tag expression to select among their scenarios) and
+   * resolves with its answer, or with its end.
+   */
+  run(paths: readonly string[], sinks: RequestSinks, tags?: string): Promise<RequestOutcome> {
     if (this.pending) throw new Error('a warm worker runs one request at a time');
     if (this.hasEnded) return Promise.resolve({ kind: 'worker-ended', exit: this.ended });
     const id = randomBytes(12).toString('hex');
     return new Promise((resolve) => {
-      this.pending = { id, channel: createReportChannel(id, this.maxReportBytes), sinks, held: '', resolve };
-      this.attached!.stdin!.write(workerRequest(id, paths));
+      // The ready line may arrive while the first request waits: it is the worker's, not the feature's.
+      const ownLine = (line: string) => {
+        if (this.readySeen || line !== WORKER_READY) return false;
+        this.readySeen = true;
+        return true;
+      };
+      this.pending = {
+        id,
+        channel: createReportChannel(id, this.maxReportBytes),
+        stdout: new RequestStream(stdoutEndLine(id), sinks.stdout),
+        stderr: new RequestStream(exitLine(id), sinks.stderr, ownLine),
+        resolve,
+      };
+      this.attached!.stdin!.write(workerRequest(id, paths, tags));
     });
   }
 
@@ -128,39 +148,36 @@ export class WorkerContainer {
   }
 
   private onStdout(chunk: Buffer): void {
-    this.pending?.sinks.stdout(chunk);
+    const request = this.pending;
+    // Between requests the worker writes nothing on stdout of its own: nothing to keep.
+    if (!request) return;
+    request.stdout.push(chunk);
+    this.answerIfDone(request);
   }
 
   private onStderr(chunk: Buffer): void {
     const request = this.pending;
-    if (!request) {
+    if (!request || request.stderr.ended) {
       this.readySeen ||= chunk.includes(READY_LINE);
-      // Kept only for an error message: the last few kB.
-      this.ownStderr = (this.ownStderr + chunk.toString()).slice(-8192);
+      this.keepOwn(chunk.toString());
       return;
     }
-    let text = request.held + request.channel.filter(chunk).toString();
-    // The worker's ready line may arrive while the first request waits: it is the worker's, not the feature's.
-    if (!this.readySeen && text.includes(READY_LINE)) {
-      this.readySeen = true;
-      text = text.replace(READY_LINE, '');
-    }
-    // The nonce makes the line unmistakable wherever it starts (the user's output may not have ended its line).
-    const exitLine = new RegExp(`baleen-worker-${request.id}-exit (\\d+)\\n`).exec(text);
-    if (exitLine) {
-      const before = text.slice(0, exitLine.index);
-      if (before) request.sinks.stderr(Buffer.from(before));
-      this.pending = undefined;
-      // What follows the exit line is the worker's, between requests.
-      this.ownStderr = text.slice(exitLine.index + exitLine[0].length);
-      request.resolve({ kind: 'answered', exitCode: Number(exitLine[1]), report: request.channel.report(), reportOverflow: request.channel.overflow });
-      return;
-    }
-    // Pass on all but a last unfinished line, which may be the start of the exit line.
-    const lastNewline = text.lastIndexOf('\n');
-    const complete = text.slice(0, lastNewline + 1);
-    request.held = text.slice(lastNewline + 1);
-    if (complete) request.sinks.stderr(Buffer.from(complete));
+    request.stderr.push(request.channel.filter(chunk));
+    if (request.stderr.ended) this.keepOwn(request.stderr.after, true);
+    this.answerIfDone(request);
+  }
+
+  /** The worker's own stderr, between requests: kept only for an error message, its last few kB. */
+  private keepOwn(text: string, fresh = false): void {
+    this.ownStderr = ((fresh ? '' : this.ownStderr) + text).slice(-8192);
+  }
+
+  /** The engine carries the two streams apart: a request is answered once both said they ended. */
+  private answerIfDone(request: PendingRequest): void {
+    const exit = request.stderr.ended;
+    if (!exit || !request.stdout.ended) return;
+    this.pending = undefined;
+    request.resolve({ kind: 'answered', exitCode: Number(exit[1]), report: request.channel.report(), reportOverflow: request.channel.overflow });
   }
 
   private onEnded(exit: ContainerExit | undefined, error: unknown): void {
@@ -170,7 +187,8 @@ export class WorkerContainer {
     const request = this.pending;
     if (request) {
       this.pending = undefined;
-      if (request.held) request.sinks.stderr(Buffer.from(request.held));
+      request.stdout.flush();
+      request.stderr.flush();
       request.resolve({ kind: 'worker-ended', exit });
     }
   }

@@ -30,10 +30,17 @@ export function workerEnv(supportPaths: readonly string[]): Record<string, strin
   return { [WORKER_PROGRAM_ENV]: workerProgram(), [WORKER_PATHS_ENV]: JSON.stringify(supportPaths) };
 }
 
-/** The stdin line that hands the worker a request (one or more feature paths, `path:line` allowed). */
-export function workerRequest(id: string, paths: readonly string[]): string {
-  return `${JSON.stringify({ id, paths })}\n`;
+/**
+ * The stdin line that hands the worker a request: one or more feature paths (`path:line` allowed), and a tag
+ * expression (--tags) that selects among their scenarios.
+ */
+export function workerRequest(id: string, paths: readonly string[], tags?: string): string {
+  return `${JSON.stringify({ id, paths, ...(tags === undefined ? {} : { tags }) })}\n`;
 }
+
+/** The line that ends a request's stdout, and the one that ends its stderr with the request's outcome. */
+export const stdoutEndLine = (id: string) => new RegExp(`baleen-worker-${id}-stdout-end$`);
+export const exitLine = (id: string) => new RegExp(`baleen-worker-${id}-exit (\\d+)$`);
 
 const EXIT_LINE = /^baleen-worker-([A-Za-z0-9_-]+)-exit (\d+)$/m;
 

@@ -100,6 +100,7 @@ class ManualLauncher implements JobLauncher {
     return { cancel: () => {} };
   }
   unstarted = unstartedResult.bind(null, 'x', 1, 'interrupt') as never;
+  runEnded = () => Promise.resolve();
 }
 const settle = (job: Job & { events: JobEvents }, statuses: FeatureResult['status'][]) => {
   job.events.stopped();

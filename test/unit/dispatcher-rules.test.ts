@@ -89,6 +89,7 @@ class ManualLauncher implements JobLauncher {
     return { cancel: (_reason: StopReason) => this.cancelled.push(job) };
   }
   unstarted = (job: Job, spec: RunSpec, reason: StopReason) => unstartedResult(job.files[0]!, job.attempt, reason, spec);
+  runEnded = () => Promise.resolve();
   /** The job's container exits and it settles with `status`. */
   end(file: string, status: FeatureResult['status'] = 'passed'): void {
     this.endJob(this.started.find((j) => j.files[0] === file)!, status);
