@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { BatchChoiceSchema } from '../batch/batch-choice.js';
+import { BatchChoiceSchema, DEFAULT_BATCH_TARGET_MS } from '../batch/batch-choice.js';
 import { parseBatchFlag } from '../batch/batch-option.js';
 import { ENV_NAME, parseEnvOptions } from '../config/env-option.js';
 import { parseCpus, parseDuration, parseGrace, parseMemory } from '../config/units.js';
@@ -31,6 +31,9 @@ const BATCH = reader(parseBatchFlag, 'a number of features such as 8, or auto');
 const BATCH_TARGET = reader(parseDuration, 'a duration such as 60s or 2m');
 const GRACE = reader(parseGrace, 'a duration such as 30s, or 0');
 const CPUS = reader(parseCpus, 'a number of CPUs such as 1.5');
+/** Defaults the server applies to a spec that leaves them out, and the help states. */
+const DEFAULT_STOP_GRACE_SECONDS = 10;
+const DEFAULT_COLLECT_MAX_MIB = 32;
 const ConcurrencySchema = z.number().int().min(1).max(1024);
 const RetriesSchema = z.number().int().min(0).max(100);
 const NetworkSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker network name (letters, digits, _ . -), or none');
@@ -119,7 +122,7 @@ export const RUN_OPTIONS = {
     wire: BatchChoiceSchema.optional(),
   }),
   batchTargetMs: runOption({
-    cli: readerFlag('--batch-target <duration>', 'with --batch auto: about this much predicted work per container (default: 60s)', BATCH_TARGET),
+    cli: readerFlag('--batch-target <duration>', `with --batch auto: about this much predicted work per container (default: ${DEFAULT_BATCH_TARGET_MS / 1000}s)`, BATCH_TARGET),
     file: fileKey('batch_target', readerSchema(BATCH_TARGET)),
   }),
   /** Container memory limit in bytes (docker run --memory). */
@@ -150,9 +153,9 @@ export const RUN_OPTIONS = {
   }),
   /** Seconds between the stop signal and the kill, for timeouts. */
   stopGraceSeconds: runOption({
-    cli: readerFlag('--stop-grace <duration>', 'when a feature exceeds --timeout: how long its container has between SIGTERM and SIGKILL, e.g. 30s or 0 (default: 10s)', GRACE),
+    cli: readerFlag('--stop-grace <duration>', `when a feature exceeds --timeout: how long its container has between SIGTERM and SIGKILL, e.g. 30s or 0 (default: ${DEFAULT_STOP_GRACE_SECONDS}s)`, GRACE),
     file: fileKey('stop_grace', readerSchema(GRACE)),
-    wire: z.number().int().min(0).max(3600).default(10),
+    wire: z.number().int().min(0).max(3600).default(DEFAULT_STOP_GRACE_SECONDS),
   }),
   /**
    * An existing network every container joins instead of the run's own (a suite that needs a database
@@ -173,9 +176,9 @@ export const RUN_OPTIONS = {
   }),
   /** At most this many bytes of collected files (as a tar archive) per feature; past it the rest is cut. */
   collectMaxBytes: runOption({
-    cli: readerFlag('--collect-max <size>', 'at most this much collected per feature, e.g. 32m (the default); past it the rest is cut and the report says so', COLLECT_SIZE),
+    cli: readerFlag('--collect-max <size>', `at most this much collected per feature, e.g. ${DEFAULT_COLLECT_MAX_MIB}m (the default); past it the rest is cut and the report says so`, COLLECT_SIZE),
     file: fileKey('collect_max', readerSchema(COLLECT_SIZE)),
-    wire: z.number().int().positive().max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    wire: z.number().int().positive().max(1024 * 1024 * 1024).default(DEFAULT_COLLECT_MAX_MIB * 1024 * 1024),
   }),
   reportDir: runOption({
     cli: textFlag('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`),
