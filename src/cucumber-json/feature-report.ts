@@ -14,7 +14,7 @@ const STDERR_TAIL_LINES = 40;
  * a feature of its own holding that one scenario, with the error and the end of stderr, so it is counted
  * and shown like any other instead of vanishing from cucumber.json and the HTML report.
  */
-export function featureReport(result: FeatureResult): CucumberJson {
+function featureReport(result: FeatureResult): CucumberJson {
   const report = result.cucumberJson ?? [];
   if (report.length === 0) return [standInFeature(result.file, featureRunScenario(result))];
   const explained = result.status === 'passed' || result.status === 'cancelled' || result.status === 'skipped'
