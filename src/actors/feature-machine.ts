@@ -341,16 +341,21 @@ function toResults(context: FeatureContext): FeatureResult[] {
     cucumberJson: report,
     // A batch's messages hold every feature of it: they are kept for a feature that ran alone only.
     ...(context.messages === undefined || context.files.length > 1 ? {} : { cucumberMessages: context.messages }),
-    // A batch's collected files are the batch's: each of its features has them.
-    ...(context.artifacts === undefined ? {} : { artifacts: context.artifacts }),
+    // A batch's collected files are the batch's: they come back once, with its first feature.
+    ...(context.artifacts === undefined ? {} : { artifacts: file === context.files[0] ? context.artifacts : collectedWith(context.files[0]!) }),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
     engineFailure: context.engineFailure && outcome.status === 'error',
     ...(context.exit?.node === undefined ? {} : { node: context.exit.node }),
     ...(context.runningAt === undefined ? {} : { containerStartedAt: context.runningAt }),
     ...(context.endedAt === undefined ? {} : { containerEndedAt: context.endedAt }),
-    ...(file === context.files[0] ? {} : { logsOf: context.files[0]! }),
+    ...(file === context.files[0] ? {} : { batchFirst: context.files[0]! }),
   }));
+}
+
+/** The collection of a batch's feature but its first: the batch's files are that first feature's. */
+function collectedWith(first: string): CollectedArtifacts {
+  return { files: [], note: `collected once for its batch: see ${first}'s files` };
 }
 
 /** What a feature's report must show ran and passed: the one scenario of a scenario job, else every expected one. */

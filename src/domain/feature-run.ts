@@ -133,10 +133,11 @@ export const FeatureResultSchema = z.strictObject({
    */
   scenarioJobs: z.array(ScenarioJobSchema).max(1_000_000).optional(),
   /**
-   * With --batch, every feature of the batch but its first: that first feature, whose log files hold the
-   * batch's whole output (one process's output cannot be told apart by feature, so it is logged once).
+   * With --batch, every feature of the batch but its first: that first feature, under whose name the batch's
+   * whole output is logged and its collected files kept (one process's output cannot be told apart by
+   * feature, so it is kept once).
    */
-  logsOf: z.string().optional(),
+  batchFirst: z.string().optional(),
 });
 export type FeatureResult = z.infer<typeof FeatureResultSchema>;
 

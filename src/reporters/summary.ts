@@ -77,7 +77,7 @@ function digest(outcome: RunOutcome): RunSummary {
     ...(result.node === undefined ? {} : { node: result.node }),
     logs: { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') },
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
-    ...(result.artifacts === undefined ? {} : { artifacts: { dir: artifactsDirOf(result.file), files: result.artifacts.files.length, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) } }),
+    ...(result.artifacts === undefined ? {} : { artifacts: { dir: artifactsDirOf(result.batchFirst ?? result.file), files: result.artifacts.files.length, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) } }),
   }));
   for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });
   const count = (status: FeatureSummary['status']) => features.filter((f) => f.status === status).length;

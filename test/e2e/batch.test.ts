@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
@@ -60,6 +60,22 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
     expect(merged.map((feature) => feature.uri).sort()).toEqual(FOUR.map((file) => file).sort());
     for (const feature of summary.features) expect(feature.durationMs).toBeGreaterThan(0);
     expect(leftovers()).toEqual([]);
+  });
+
+  it('--collect brings a batch\'s files back once, under its first feature, and the others say where', async () => {
+    const writes = 'set -- {files}; mkdir -p shots; for f in "$@"; do echo "$f" > "shots/$(basename "$f").txt"; done; cucumber-js "$@" --format json:{report}';
+    const { code, dir, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--collect', 'shots/', '--command', writes]);
+    expect(code).toBe(0);
+    const shots = join(dir, 'artifacts/features/pass.feature/shots');
+    expect(await readFile(join(shots, 'pass.feature.txt'), 'utf8')).toBe('./features/pass.feature\n');
+    expect(await readFile(join(shots, 'with space.feature.txt'), 'utf8')).toBe('./features/with space.feature\n');
+    expect(byFile(summary)['features/pass.feature']!.artifacts).toEqual({ dir: 'artifacts/features/pass.feature/', files: 2 });
+    expect(byFile(summary)['features/with space.feature']!.artifacts).toEqual({
+      dir: 'artifacts/features/pass.feature/',
+      files: 0,
+      note: "collected once for its batch: see features/pass.feature's files",
+    });
+    await expect(readdir(join(dir, 'artifacts/features'))).resolves.toEqual(['pass.feature']);
   });
 
   it('makes every feature of a batch that crashed an error naming the batch', async () => {

@@ -20,8 +20,8 @@ export function logPath(file: string, attempt: number, stream: StreamName): stri
 }
 
 /** Where a result's output is: its own log, or for a feature of a batch but its first, the batch's (its first's). */
-export function resultLogPath(result: Pick<FeatureResult, 'file' | 'attempt' | 'logsOf'>, stream: StreamName): string {
-  return logPath(result.logsOf ?? result.file, result.attempt, stream);
+export function resultLogPath(result: Pick<FeatureResult, 'file' | 'attempt' | 'batchFirst'>, stream: StreamName): string {
+  return logPath(result.batchFirst ?? result.file, result.attempt, stream);
 }
 
 function fitName(name: string, suffix: string, whole: string): string {
