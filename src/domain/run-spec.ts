@@ -3,10 +3,12 @@ import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path
 import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
 import { DEFAULT_COMMAND } from './command-template.js';
 import { SplitChoiceSchema } from './split-choice.js';
+import { IsolationSchema } from './isolation.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
 export { PlacementConstraintSchema } from './placement-constraint.js';
 export { SplitChoiceSchema, type SplitChoice } from './split-choice.js';
+export { IsolationSchema, type Isolation } from './isolation.js';
 
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
@@ -44,10 +46,6 @@ function splitProblems(spec: { batch?: unknown; command: string; features: reado
  * submit message and the server's memory rather than its speed.
  */
 export const MAX_FEATURES_PER_RUN = 100_000;
-
-/** How features are kept apart: a container each (the default), or warm workers that run one after another. */
-export const IsolationSchema = z.enum(['feature', 'worker']);
-export type Isolation = z.infer<typeof IsolationSchema>;
 
 /**
  * What a client asks a server to run. It carries only names and text, never host paths to mount: the
