@@ -1,7 +1,7 @@
 import { cp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { RunStatus } from '../domain/feature-run.js';
-import type { RunOutcome } from '../domain/run-outcome.js';
+import { heldToResults, type RunOutcome } from '../domain/run-outcome.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { readResults } from '../reporters/files/results-json.js';
 import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js';
@@ -46,6 +46,8 @@ async function recordTimings(path: string, shards: readonly RunOutcome[], err: N
 function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
   const byFile = new Map(outcomes.flatMap((outcome) => outcome.results.map((result) => [result.file, result] as const)));
   const files = [...new Set(outcomes.flatMap((outcome) => outcome.info.features))].sort();
+  const results = files.flatMap((file) => byFile.get(file) ?? []);
+  const unfinished = files.filter((file) => !byFile.has(file));
   return {
     info: {
       runId: outcomes.map((outcome) => outcome.info.runId).join('+'),
@@ -57,10 +59,11 @@ function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
       // One shard judged by exit code alone makes the merged verdict rest on exit codes too.
       ...(outcomes.some((outcome) => outcome.info.judgedByExitCodeAlone) ? { judgedByExitCodeAlone: true } : {}),
     },
-    status: worst(outcomes.map((outcome) => outcome.status)),
+    // A shard's results.json written before a client held the server's `passed` to its results is held now.
+    status: heldToResults(worst(outcomes.map((outcome) => outcome.status)), results, unfinished),
     durationMs: Math.max(...outcomes.map((outcome) => outcome.durationMs)),
-    results: files.flatMap((file) => byFile.get(file) ?? []),
-    unfinished: files.filter((file) => !byFile.has(file)),
+    results,
+    unfinished,
   };
 }
 

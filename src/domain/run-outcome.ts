@@ -46,14 +46,22 @@ export interface FeatureOutputChunk {
 
 /**
  * The outcome of a run from the results that arrived. Reports list features by name (the run order is the
- * scheduler's business, not the reader's); a feature without a result is unfinished. A `passed` from the
- * server holds only if every feature passed by `letsRunPass`: the features settled on the client (a Gherkin
- * parse error) are no part of the server's verdict, and a feature without a result did not pass.
+ * scheduler's business, not the reader's); a feature without a result is unfinished. The server's status is
+ * held to the results (`heldToResults`): the features settled on the client (a Gherkin parse error) are no
+ * part of the server's verdict.
  */
 export function outcomeOf(info: RunInfo, status: RunStatus, durationMs: number, results: ReadonlyMap<string, FeatureResult>): RunOutcome {
   const byName = [...info.features].sort(compareNames);
   const ordered = byName.flatMap((file) => results.get(file) ?? []);
   const unfinished = byName.filter((file) => !results.has(file));
-  const everyPassed = unfinished.length === 0 && ordered.every((result) => letsRunPass(result.status));
-  return { info, status: status === 'passed' && !everyPassed ? 'failed' : status, durationMs, results: ordered, unfinished };
+  return { info, status: heldToResults(status, ordered, unfinished), durationMs, results: ordered, unfinished };
+}
+
+/**
+ * A claimed `passed` holds only if every feature passed by `letsRunPass` and none is without a result;
+ * otherwise the run failed. `interrupted` and `failed` stand as they are.
+ */
+export function heldToResults(claimed: RunStatus, results: readonly FeatureResult[], unfinished: readonly string[]): RunStatus {
+  const everyPassed = unfinished.length === 0 && results.every((result) => letsRunPass(result.status));
+  return claimed === 'passed' && !everyPassed ? 'failed' : claimed;
 }

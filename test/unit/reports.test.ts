@@ -1,3 +1,7 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cucumber-json/feature-report.js';
@@ -8,6 +12,9 @@ import { junitXml } from '../../src/reporters/files/junit-xml.js';
 import { logPath } from '../../src/reporters/files/log-path.js';
 import { summarize } from '../../src/reporters/summary.js';
 import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
+import { mergeReports } from '../../src/client/merge-reports.js';
+import { ExitCode } from '../../src/errors/baleen-error.js';
+import { ResultsJsonReporter } from '../../src/reporters/files/results-json.js';
 
 const step = (status: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, result: { status, duration: 2_000_000_000, ...extra } });
 const report = [
@@ -158,5 +165,20 @@ describe('logPath', () => {
     expect(logPath(long, 12, 'stderr')).toBe(first.replace('.stdout.log', '.stderr.log'));
     // Two names that differ only past the cut get different logs.
     expect(logPath(`features/${'é'.repeat(120)}y.feature`, 12, 'stdout')).not.toBe(first);
+  });
+});
+
+describe('baleen merge', () => {
+  it("holds a shard's `passed` to the one rule: a results.json that says passed beside a failed feature merges as failed, exit 1", async () => {
+    const shard = await mkdtemp(join(tmpdir(), 'baleen-shard-'));
+    const parseError = featureResult({ file: 'features/broken.feature', status: 'failed', exitCode: null, error: 'Gherkin parse error at line 4' });
+    // As a client before the rule wrote it: the server's `passed`, with a feature the client failed itself.
+    const claimed = runOutcome([featureResult(), parseError], [], { status: 'passed' });
+    await new ResultsJsonReporter().onEnd({ ...claimed, info: { ...claimed.info, reportDir: shard } });
+    const out = new PassThrough();
+    const target = join(shard, '..', `${basename(shard)}-merged`);
+    const code = await mergeReports([shard], target, { cwd: tmpdir(), out: out as unknown as NodeJS.WriteStream, err: out as unknown as NodeJS.WriteStream });
+    expect(code).toBe(ExitCode.failed);
+    expect(JSON.parse(await readFile(join(target, 'summary.json'), 'utf8'))).toMatchObject({ status: 'failed' });
   });
 });
