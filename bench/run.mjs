@@ -90,6 +90,9 @@ async function runModes(context, scratch, name) {
     'cucumber --parallel (host)': (round) => cucumberParallel(context),
     'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
     'baleen --batch auto': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-batch-${round}`), extra: ['--batch', 'auto'] }),
+    ...(withSwarm
+      ? { 'baleen --batch auto, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-batch-swarm-${round}`), extra: ['--batch', 'auto'] }) }
+      : {}),
   };
   const rounds = quick ? 1 : 3;
   const samples = Object.fromEntries(Object.keys(ways).map((way) => [way, []]));
