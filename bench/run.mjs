@@ -90,6 +90,7 @@ async function runModes(context, scratch, name) {
     'cucumber --parallel (host)': (round) => cucumberParallel(context),
     'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
     'baleen --batch auto': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-batch-${round}`), extra: ['--batch', 'auto'] }),
+    'baleen --isolation worker': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-worker-${round}`), extra: ['--isolation', 'worker'] }),
     ...(withSwarm
       ? { 'baleen --batch auto, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-batch-swarm-${round}`), extra: ['--batch', 'auto'] }) }
       : {}),

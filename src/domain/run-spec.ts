@@ -3,7 +3,6 @@ import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path
 import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
 import { DEFAULT_COMMAND } from './command-template.js';
 import { SplitChoiceSchema } from './split-choice.js';
-import { IsolationSchema } from './isolation.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
 export { PlacementConstraintSchema } from './placement-constraint.js';
@@ -71,11 +70,6 @@ export const RunSpecSchema = z.strictObject({
    * own; the dispatcher puts each feature's scenarios back together into one result (see dispatcher/).
    */
   split: SplitChoiceSchema.default('feature'),
-  /**
-   * --isolation: `feature`, a fresh container per feature attempt; `worker`, one warm worker container per slot
-   * for the whole run, handed the features one at a time (see worker/worker-launcher.ts).
-   */
-  isolation: IsolationSchema.default('feature'),
 }).superRefine((spec, context) => {
   if (spec.isolation === 'worker') {
     for (const problem of workerIsolationConflicts(spec)) context.addIssue({ code: 'custom', path: ['isolation'], message: problem });

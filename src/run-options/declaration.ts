@@ -6,11 +6,12 @@ import { ENV_NAME, parseEnvOptions } from '../config/env-option.js';
 import { parseCpus, parseDuration, parseGrace, parseMemory } from '../config/units.js';
 import { DEFAULT_COMMAND } from '../domain/command-template.js';
 import { ImageSchema } from '../domain/image-reference.js';
+import { IsolationSchema } from '../domain/isolation.js';
 import { PlacementConstraintSchema } from '../domain/placement-constraint.js';
 import { RUNTIME_KINDS } from '../runtime/runtime-kind.js';
 import { parseShard } from '../scheduling/shard.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
-import { countFlag, mapFlag, readerFlag, repeatedFlag, switchFlag, textFlag, textsFlag } from './cli-side.js';
+import { choiceFlag, countFlag, mapFlag, readerFlag, repeatedFlag, switchFlag, textFlag, textsFlag } from './cli-side.js';
 import { dockerHostFlag, runtimeFlag } from './engine-flags.js';
 import { fileKey, oneOrMany, readerSchema } from './file-side.js';
 import { runOption, type RunOptionDeclaration } from './option.js';
@@ -124,6 +125,12 @@ export const RUN_OPTIONS = {
   batchTargetMs: runOption({
     cli: readerFlag('--batch-target <duration>', `with --batch auto: about this much predicted work per container (default: ${DEFAULT_BATCH_TARGET_MS / 1000}s)`, BATCH_TARGET),
     file: fileKey('batch_target', readerSchema(BATCH_TARGET)),
+  }),
+  /** How features are kept apart: a fresh container each, or warm workers (see worker/worker-launcher.ts). */
+  isolation: runOption({
+    cli: choiceFlag('--isolation <mode>', 'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; one Docker engine only)', IsolationSchema.options),
+    file: fileKey('isolation', IsolationSchema),
+    wire: IsolationSchema.default('feature'),
   }),
   /** Container memory limit in bytes (docker run --memory). */
   memoryBytes: runOption({

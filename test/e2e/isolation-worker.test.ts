@@ -1,0 +1,173 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { Labels } from '../../src/runtime/labels.js';
+import { CliProcess, runCli } from '../support/cli.js';
+import { expectNoContainersLeft } from '../support/docker.js';
+import { useScratch } from '../support/scratch.js';
+import { buildSuiteImage } from '../support/suite-image.js';
+
+const IMAGE = 'baleen-test-isolation-worker';
+
+// Support code that counts its loads in the process and says which container runs each feature.
+const WORKER_STEPS = `const { Given } = require('@cucumber/cucumber');
+const { hostname } = require('node:os');
+globalThis.supportLoads = (globalThis.supportLoads ?? 0) + 1;
+Given('it says which container runs it', () => console.log('container ' + hostname() + ' loads ' + globalThis.supportLoads));
+Given('the worker process dies', () => { console.error('dying on purpose'); process.exit(7); });
+Given('it says {string} and hangs', { timeout: -1 }, (what) => {
+  console.log(what);
+  return new Promise(() => setInterval(() => {}, 1000));
+});
+`;
+const says = (name: string) => `Feature: ${name}\n  Scenario: ${name}\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 2\n`;
+
+// Without a timing history the features are queued in name order: the names below set the order of each test.
+const FEATURES = {
+  'features/step_definitions/worker.js': WORKER_STEPS,
+  'features/a.feature': says('a'),
+  'features/b.feature': says('b'),
+  'features/c.feature': says('c'),
+  'features/d.feature': says('d'),
+  'features/b-dies.feature': 'Feature: dies\n  Scenario: the worker process ends\n    Given the worker process dies\n',
+  'features/0-fails.feature': 'Feature: fails\n  Scenario: a wrong sum\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
+  'features/0-hangs.feature': 'Feature: hangs\n  Scenario: forever\n    Given it says "hanging 0" and hangs\n',
+  'features/1-hangs.feature': 'Feature: hangs too\n  Scenario: forever\n    Given it says "hanging 1" and hangs\n',
+  'features/tagged.feature': 'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
+};
+
+const scratch = useScratch('baleen-isolation-worker-');
+const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+const byFile = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature]));
+const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status]));
+/** What a feature's stdout says of its container: its hostname (the container's id) and the support loads so far. */
+const containerOf = async (dir: string, file: string, attempt = 1) => {
+  const log = await readFile(join(dir, 'logs', `${file}${attempt > 1 ? `.attempt-${attempt}` : ''}.stdout.log`), 'utf8');
+  const said = /container (\w+) loads (\d+)/.exec(log);
+  return { host: said?.[1], loads: Number(said?.[2]) };
+};
+
+/** The worker containers the engine created between two moments (its own event log, not baleen's word). */
+function workersCreated(since: number, until: number): number {
+  const out = execFileSync(
+    'docker',
+    ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${Labels.worker}`, '--format', '{{.ID}}'],
+    { encoding: 'utf8' },
+  );
+  return out.split('\n').filter(Boolean).length;
+}
+
+/** A run with a timing history of its own (none yet), so that the features are queued in name order. */
+async function baleen(args: string[]) {
+  const dir = scratch.reportDir();
+  const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
+  const since = Date.now();
+  const result = await runCli(['cucumber', '--image', IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args], { cwd: scratch.path('suite') });
+  return { ...result, dir, summary: await summaryOf(dir), workers: workersCreated(since, Date.now()) };
+}
+
+describe('--isolation worker', () => {
+  beforeAll(async () => {
+    await buildSuiteImage(scratch.path('suite'), IMAGE, FEATURES);
+  }, 300_000);
+  afterEach(() => {
+    expect(expectNoContainersLeft()).toEqual([]);
+  });
+
+  it('runs every feature through one warm container per slot, each with its own result, and removes them', async () => {
+    const files = ['features/0-fails.feature', 'features/a.feature', 'features/b.feature', 'features/c.feature', 'features/d.feature', 'features/tagged.feature'];
+    // --tags: the worker runs only the scenarios the expression selects (tagged.feature's hanging one is not).
+    const { code, dir, summary, workers } = await baleen(['--files', ...files, '--concurrency', '2', '--tags', 'not @slow']);
+    expect(code).toBe(1);
+    expect(statusesOf(summary)).toEqual({
+      'features/0-fails.feature': 'failed',
+      'features/a.feature': 'passed',
+      'features/b.feature': 'passed',
+      'features/c.feature': 'passed',
+      'features/d.feature': 'passed',
+      'features/tagged.feature': 'passed',
+    });
+    expect(byFile(summary)['features/0-fails.feature']!.error).toMatch(/a wrong sum › Then the result is 3: AssertionError/);
+    expect(workers).toBe(2);
+    const seen = await Promise.all(['a', 'b', 'c', 'd', 'tagged'].map((name) => containerOf(dir, `features/${name}.feature`)));
+    expect(new Set(seen.map(({ host }) => host)).size).toBe(2);
+    // Each worker loaded the support code once, whatever number of features it ran.
+    expect(seen.map(({ loads }) => loads)).toEqual([1, 1, 1, 1, 1]);
+    // Each feature's report is its own, as with a container per feature.
+    const merged = JSON.parse(await readFile(join(dir, 'cucumber.json'), 'utf8')) as CucumberJson;
+    expect(merged.map((feature) => feature.uri).sort()).toEqual(files);
+    expect(merged.find((feature) => feature.uri === 'features/tagged.feature')!.elements!.map((scenario) => scenario.name)).toEqual(['quick']);
+    for (const feature of summary.features) expect(feature.exitCode).toBe(feature.status === 'passed' ? 0 : 1);
+  });
+
+  it('makes the feature a worker died on an error naming its end, and runs the rest on a fresh worker', async () => {
+    const { code, dir, summary, workers } = await baleen(['--files', 'features/a.feature', 'features/b-dies.feature', 'features/b.feature', 'features/c.feature', '--concurrency', '1']);
+    expect(code).toBe(1);
+    expect(statusesOf(summary)).toEqual({ 'features/a.feature': 'passed', 'features/b-dies.feature': 'error', 'features/b.feature': 'passed', 'features/c.feature': 'passed' });
+    expect(byFile(summary)['features/b-dies.feature']).toMatchObject({ error: 'its warm worker ended while running it: exit code 7', exitCode: 7 });
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((name) => containerOf(dir, `features/${name}.feature`)));
+    expect(b!.host).not.toBe(a!.host);
+    expect(c!.host).toBe(b!.host);
+    expect(workers).toBe(2);
+    expect(await readFile(join(dir, 'logs', 'features/b-dies.feature.stderr.log'), 'utf8')).toContain('dying on purpose');
+  });
+
+  it('--retries re-runs the feature whose worker died, on a fresh worker', async () => {
+    const { code, summary, workers } = await baleen(['--files', 'features/b-dies.feature', '--retries', '1']);
+    expect(code).toBe(1);
+    expect(byFile(summary)['features/b-dies.feature']).toMatchObject({
+      status: 'error',
+      error: 'its warm worker ended while running it: exit code 7',
+      previousAttempts: [expect.objectContaining({ status: 'error', exitCode: 7 })],
+    });
+    // One worker per attempt: each died with its feature.
+    expect(workers).toBe(2);
+  });
+
+  it('--fail-fast: after the first failure the rest are skipped and the workers removed', async () => {
+    const { code, summary } = await baleen(['--files', 'features/0-fails.feature', 'features/a.feature', 'features/b.feature', '--concurrency', '1', '--fail-fast']);
+    expect(code).toBe(1);
+    expect(statusesOf(summary)).toEqual({ 'features/0-fails.feature': 'failed', 'features/a.feature': 'skipped', 'features/b.feature': 'skipped' });
+  });
+
+  it('--timeout stops the worker of a feature that hangs, makes it an error, and the next feature gets a fresh worker', async () => {
+    const { code, summary, workers } = await baleen(['--files', 'features/0-hangs.feature', 'features/a.feature', '--concurrency', '1', '--timeout', '8s', '--stop-grace', '1s']);
+    expect(code).toBe(1);
+    expect(byFile(summary)['features/0-hangs.feature']).toMatchObject({
+      status: 'error',
+      error: 'timed out after 8.0s (its worker was fresh: loading the support code counts)',
+    });
+    expect(byFile(summary)['features/a.feature']!.status).toBe('passed');
+    expect(workers).toBe(2);
+  });
+
+  it('Ctrl-C stops the workers: no container left, the features cancelled, exit 130', async () => {
+    const dir = scratch.reportDir();
+    const client = new CliProcess(
+      ['cucumber', '--image', IMAGE, '--isolation', 'worker', '--files', 'features/0-hangs.feature', 'features/1-hangs.feature', '--concurrency', '2', '--verbose', '--report-dir', dir],
+      { cwd: scratch.path('suite') },
+    );
+    for (const n of [0, 1]) await client.waitFor(new RegExp(`hanging ${n}`));
+    const result = await client.stop('SIGINT');
+    expect(result.code, result.stderr).toBe(130);
+    const summary = await summaryOf(dir);
+    expect(summary.status).toBe('interrupted');
+    expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('refuses what a worker cannot do with one line and exit 2, before any container', async () => {
+    const refused = async (args: string[]) => {
+      const result = await runCli(['cucumber', '--image', IMAGE, '--isolation', 'worker', '--files', 'features/a.feature', '--report-dir', scratch.reportDir(), ...args], { cwd: scratch.path('suite') });
+      expect(result.code).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      return result.stderr;
+    };
+    expect(await refused(['--collect', 'shots/'])).toMatch(/--isolation worker keeps its containers for the whole run, so --collect/);
+    expect(await refused(['--batch', '2'])).toMatch(/drop --batch/);
+    expect(await refused(['--command', 'cucumber-js {file}'])).toMatch(/drop --command/);
+    expect(await refused(['--runtime', 'swarm'])).toMatch(/--isolation worker needs a container whose stdin baleen writes to, and a swarm service task has none: use --batch auto/);
+  });
+});
