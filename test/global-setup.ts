@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSingleNodeSwarm } from './support/swarm.js';
-import { processIsAlive } from '../src/runtime/reaper.js';
+import { processIsAlive } from '../src/util/process-alive.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
 import { parseJsonOrUndefined } from '../util/parse-json.js';
 import { CREATE_ONLY } from '../util/write-file-atomic.js';
+import { goneFromThisHost } from '../util/process-alive.js';
 
 /** Held by the one run that writes a report dir: two at once would clear each other's staging folders. */
 export const LOCK_FILE = '.baleen-lock';
@@ -27,22 +28,12 @@ export async function claimReportDir(dir: string, shownAs: string): Promise<() =
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = HolderSchema.safeParse(parseJsonOrUndefined(await readFile(path, 'utf8').catch(() => '')));
-    if (!holder.success || !isGone(holder.data)) {
+    if (!holder.success || !goneFromThisHost(holder.data.host, holder.data.pid)) {
       const who = holder.success ? `baleen process ${holder.data.pid} on ${holder.data.host}` : 'another baleen run';
       throw new BaleenError('REPORT_DIR_IN_USE', `--report-dir ${shownAs} is being written by ${who}`, {
         hint: `give each run its own --report-dir (remove ${path} if no run is writing there)`,
       });
     }
     await rm(path, { force: true });
-  }
-}
-
-function isGone({ pid, host }: Holder): boolean {
-  if (host !== hostname()) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import type { ContainerRuntime, LabelledContainer, LabelledNetwork } from './container-runtime.js';
 import { Labels, ownerLabel } from './labels.js';
+import { goneFromThisHost, processIsAlive } from '../util/process-alive.js';
 
 /** What baleen left on an engine: containers (services on a swarm) and run networks, with their labels. */
 export interface Leftovers {
@@ -54,23 +55,12 @@ export async function removeLeftovers(runtime: ContainerRuntime, leftovers: Left
 
 /** Owned by a server on this host whose process is gone. */
 export function orphanOfThisHost(isAlive: (pid: number) => boolean = processIsAlive): LeftoverFilter {
-  const here = hostname();
   return (labels) => {
     const owner = labels[Labels.owner] ?? '';
     const slash = owner.lastIndexOf('/');
     const pid = Number(owner.slice(slash + 1));
-    return owner.slice(0, slash) === here && Number.isInteger(pid) && pid !== process.pid && !isAlive(pid);
+    return Number.isInteger(pid) && goneFromThisHost(owner.slice(0, slash), pid, isAlive);
   };
-}
-
-export function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export const thisOwner = (): string => ownerLabel(hostname(), process.pid);
