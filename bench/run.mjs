@@ -1,6 +1,6 @@
 // npm run bench: baleen against the baselines on the same suites, the same engine, in one process.
 // Prints wall times, ratios against each baseline, containers a second and baleen's peak memory.
-//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large|slow-support|fixed-cost] [--swarm]
+//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large|slow-support|split|fixed-cost] [--swarm]
 // --swarm also runs baleen on a one-node swarm of the same engine (made for the bench, left afterwards).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -29,6 +29,7 @@ try {
 
   const rows = [];
   const modeRows = [];
+  const splitRows = [];
   let fixedCostSuite;
   for (const suite of suites({ quick }).filter((s) => !only || s.name === only || (only === 'fixed-cost' && s.name === 'trivial'))) {
     const { dir, files } = await writeSuite(scratch, suite);
@@ -37,6 +38,11 @@ try {
     const context = { image, files, concurrency: suite.concurrency ?? concurrency, cwd: dir, cucumberBin, timings: join(scratch, `${suite.name}-timings.json`) };
     fixedCostSuite ??= { image, cwd: dir, file: files[0] };
     if (only === 'fixed-cost') break;
+    if (suite.split) {
+      splitRows.push({ suite, concurrency: context.concurrency, times: await runSplit(context, scratch, suite.name) });
+      console.log(`  ${suite.name}: done`);
+      continue;
+    }
     if (suite.slowSupport) {
       modeRows.push({ suite, files: files.length, concurrency: context.concurrency, times: await runModes(context, scratch, suite.name) });
       console.log(`  ${suite.name}: done`);
@@ -61,6 +67,7 @@ try {
   if (left) console.log(`WARNING: containers left behind: ${left.split('\n').length}`);
   if (rows.length > 0) print(rows);
   if (modeRows.length > 0) printModes(modeRows);
+  if (splitRows.length > 0) printSplit(splitRows);
   if (fixed) printFixedCost(fixed, fixedRuns);
 } finally {
   leaveSwarm();
@@ -95,6 +102,23 @@ async function runModes(context, scratch, name) {
       ? { 'baleen --batch auto, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-batch-swarm-${round}`), extra: ['--batch', 'auto'] }) }
       : {}),
   };
+  return interleaved(ways);
+}
+
+/**
+ * One container per feature against --split scenarios, in interleaved rounds (the median of each way's), each
+ * round with no timing history: the split's gain is its spread over the slots, not an order.
+ */
+async function runSplit(context, scratch, name) {
+  const ways = {
+    'baleen, one container per feature': (round) => baleen({ ...context, timings: join(scratch, `${name}-feature-${round}.json`), reportDir: join(scratch, `${name}-feature-${round}`) }),
+    'baleen --split scenarios': (round) => baleen({ ...context, timings: join(scratch, `${name}-split-${round}.json`), reportDir: join(scratch, `${name}-split-${round}`), extra: ['--split', 'scenarios'] }),
+  };
+  return interleaved(ways);
+}
+
+/** Each way once per round, the rounds one after another (quick: one round); each way's median wall time. */
+async function interleaved(ways) {
   const rounds = quick ? 1 : 3;
   const samples = Object.fromEntries(Object.keys(ways).map((way) => [way, []]));
   for (let round = 0; round < rounds; round++) {
@@ -129,6 +153,16 @@ function print(rows) {
   }
   console.log('\nSuites:', rows.map(({ suite }) => `${suite.name}: ${suite.note}`).join('; '));
   console.log('"baleen ÷ it" is baleen with history divided by that baseline: below 1.00× baleen is faster.');
+}
+
+function printSplit(rows) {
+  console.log('\n| suite | way | wall (median) | ÷ one container per feature |');
+  console.log('| --- | --- | --- | --- |');
+  for (const { suite, concurrency, times } of rows) {
+    const whole = times['baleen, one container per feature'];
+    for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / whole).toFixed(2)}× |`);
+    console.log(`\n${suite.name}: ${suite.note}; concurrency ${concurrency}; target: --split scenarios under 0.33× of one container per feature.`);
+  }
 }
 
 function printModes(rows) {

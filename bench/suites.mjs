@@ -12,7 +12,8 @@ const SLOW_SUPPORT = `const until = Date.now() + 2000;
 while (Date.now() < until); // busy, as a compiler would be
 `;
 
-const feature = (name, ms) => `Feature: ${name}\n  Scenario: work\n    Given a step that takes ${ms} ms\n`;
+const feature = (name, ms, scenarios = 1) =>
+  `Feature: ${name}\n${range(scenarios, (i) => `  Scenario: work ${i}\n    Given a step that takes ${ms} ms\n`).join('')}`;
 
 /** Each suite: a name and, per feature file, how long its one step takes. */
 export function suites({ quick }) {
@@ -36,6 +37,15 @@ export function suites({ quick }) {
       slowSupport: true,
       concurrency: 2,
     },
+    {
+      // One long feature: one container runs its scenarios one after another while the other slots idle;
+      // --split scenarios gives each its own container. At concurrency 8 whatever --concurrency says.
+      name: 'split',
+      note: 'one feature of 8 scenarios of 2 s',
+      features: [['eight.feature', 2000, 8]],
+      split: true,
+      concurrency: 8,
+    },
   ];
 }
 
@@ -45,7 +55,7 @@ export async function writeSuite(root, suite) {
   await mkdir(join(dir, 'features/support'), { recursive: true });
   await writeFile(join(dir, 'features/step_definitions/steps.js'), STEPS);
   if (suite.slowSupport) await writeFile(join(dir, 'features/support/slow-to-load.js'), SLOW_SUPPORT);
-  await Promise.all(suite.features.map(([file, ms]) => writeFile(join(dir, 'features', file), feature(file, ms))));
+  await Promise.all(suite.features.map(([file, ms, scenarios]) => writeFile(join(dir, 'features', file), feature(file, ms, scenarios))));
   return { dir, files: suite.features.map(([file]) => `features/${file}`) };
 }
 

@@ -15,6 +15,8 @@ import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
+import { scenarioWork } from '../dispatcher/first-attempts.js';
+import { workName } from '../dispatcher/job.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
@@ -63,9 +65,11 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   // The server's dispatcher orders the features by these; the prediction replays its rules here. The run will
   // most likely go where the last one went (the history's CPU count), else to this host's engine.
   const assumed = { concurrency: request.concurrency, cpus: history.latestCpus() ?? availableParallelism() };
-  const predictions = history.predictions(runnable, assumed);
-  const expectedMs = expectedWallTime(runnable, predictions, request.concurrency, { batch: batchOf(request) });
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
+  // With --split scenarios the dispatcher queues scenarios, by `path:line`, and the history knows them by it.
+  const work = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines).map(workName) : runnable;
+  const predictions = history.predictions(work, assumed);
+  const expectedMs = expectedWallTime(work, predictions, request.concurrency, { batch: batchOf(request) });
   const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
   const startedAt = new Date();

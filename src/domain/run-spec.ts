@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
 import { DEFAULT_COMMAND } from './command-template.js';
-import { SplitChoiceSchema } from './split-choice.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
 export { PlacementConstraintSchema } from './placement-constraint.js';
@@ -64,12 +63,6 @@ export const RunSpecSchema = z.strictObject({
   /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
   predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
   reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
-  /**
-   * --split: what one container runs. `feature` (the default): a feature file. `scenarios`: one scenario (one
-   * Examples row of an outline) of it, `cucumber-js path:line`, each of `expectedScenarioLines` a job of its
-   * own; the dispatcher puts each feature's scenarios back together into one result (see dispatcher/).
-   */
-  split: SplitChoiceSchema.default('feature'),
 }).superRefine((spec, context) => {
   if (spec.isolation === 'worker') {
     for (const problem of workerIsolationConflicts(spec)) context.addIssue({ code: 'custom', path: ['isolation'], message: problem });

@@ -1,9 +1,10 @@
-import type { AttemptSummary, FeatureStatus } from '../domain/feature-run.js';
+import type { AttemptSummary, FeatureStatus, ScenarioJob } from '../domain/feature-run.js';
+import { scenarioName } from '../dispatcher/job.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { runReport } from '../cucumber-json/feature-report.js';
 import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
 import { artifactsDirOf } from './files/artifacts-reporter.js';
-import { resultLogPath } from './files/log-path.js';
+import { attemptLogs, featureLogs } from './files/log-path.js';
 
 export interface FeatureSummary {
   file: string;
@@ -20,8 +21,21 @@ export interface FeatureSummary {
   /** Its last attempt's logs, relative to the report dir (a name too long for the file system is shortened). */
   logs?: { stdout: string; stderr: string };
   previousAttempts?: AttemptSummary[];
+  /** With --split scenarios: each scenario's job, in file order (the feature's logs are its first that did not pass). */
+  scenarios?: ScenarioSummary[];
   /** What --collect brought back: the folder (relative to the report dir), how many files, what was cut. */
   artifacts?: { dir: string; files: number; note?: string };
+}
+
+export interface ScenarioSummary {
+  line: number;
+  status: FeatureStatus;
+  attempts: number;
+  flaky: boolean;
+  durationMs: number;
+  error?: string;
+  logs: { stdout: string; stderr: string };
+  previousAttempts?: AttemptSummary[];
 }
 
 export interface RunSummary {
@@ -65,6 +79,19 @@ export function summarize(outcome: RunOutcome): RunSummary {
   return summary;
 }
 
+function scenarioSummary(file: string, job: ScenarioJob): ScenarioSummary {
+  return {
+    line: job.line,
+    status: job.status,
+    attempts: job.attempt,
+    flaky: job.flaky,
+    durationMs: job.durationMs,
+    ...(job.error === undefined ? {} : { error: job.error }),
+    logs: attemptLogs(scenarioName(file, job.line), job.attempt),
+    ...(job.previousAttempts.length > 0 ? { previousAttempts: job.previousAttempts } : {}),
+  };
+}
+
 function digest(outcome: RunOutcome): RunSummary {
   const features: FeatureSummary[] = outcome.results.map((result) => ({
     file: result.file,
@@ -75,8 +102,9 @@ function digest(outcome: RunOutcome): RunSummary {
     flaky: result.flaky,
     attempts: result.attempt,
     ...(result.node === undefined ? {} : { node: result.node }),
-    logs: { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') },
+    logs: featureLogs(result),
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
+    ...(result.scenarioJobs === undefined ? {} : { scenarios: result.scenarioJobs.map((job) => scenarioSummary(result.file, job)) }),
     ...(result.artifacts === undefined ? {} : { artifacts: { dir: artifactsDirOf(result.batchFirst ?? result.file), files: result.artifacts.files.length, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) } }),
   }));
   for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });

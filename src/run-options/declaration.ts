@@ -7,6 +7,7 @@ import { parseCpus, parseDuration, parseGrace, parseMemory } from '../config/uni
 import { DEFAULT_COMMAND } from '../domain/command-template.js';
 import { ImageSchema } from '../domain/image-reference.js';
 import { IsolationSchema } from '../domain/isolation.js';
+import { SplitChoiceSchema } from '../domain/split-choice.js';
 import { PlacementConstraintSchema } from '../domain/placement-constraint.js';
 import { RUNTIME_KINDS } from '../runtime/runtime-kind.js';
 import { parseShard } from '../scheduling/shard.js';
@@ -131,6 +132,12 @@ export const RUN_OPTIONS = {
     cli: choiceFlag('--isolation <mode>', 'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; one Docker engine only)', IsolationSchema.options),
     file: fileKey('isolation', IsolationSchema),
     wire: IsolationSchema.default('feature'),
+  }),
+  /** What one container runs: a feature file, or one scenario of it (see dispatcher/first-attempts.ts). */
+  split: runOption({
+    cli: choiceFlag('--split <what>', 'what one container runs: a feature file, or one scenario (one Examples row of an outline) each, put back together in the reports (default: feature)', SplitChoiceSchema.options),
+    file: fileKey('split', SplitChoiceSchema),
+    wire: SplitChoiceSchema.default('feature'),
   }),
   /** Container memory limit in bytes (docker run --memory). */
   memoryBytes: runOption({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FeatureResult } from '../domain/feature-run.js';
 import { median } from '../util/order.js';
+import { scenarioName } from '../dispatcher/job.js';
 
 /** How many past durations are kept per feature; the prediction is their median. */
 const KEPT_DURATIONS = 5;
@@ -109,14 +110,20 @@ export class TimingHistory {
 
   /**
    * Records the durations of features that ran to the end under `at` (errors and interruptions say nothing of
-   * speed).
+   * speed). A feature split into scenarios (--split scenarios) records each scenario's under `path:line`, as
+   * the dispatcher orders them, and the feature's (their sum) as well, for shards and unsplit runs.
    */
   record(results: readonly FeatureResult[], at: RunConditions): void {
     for (const result of results) {
-      if (result.status !== 'passed' && result.status !== 'failed') continue;
-      const past = this.data.features[result.file] ?? [];
-      this.data.features[result.file] = [...past, { ms: Math.round(result.durationMs), ...at }].slice(-KEPT_DURATIONS);
+      for (const job of result.scenarioJobs ?? []) this.add(scenarioName(result.file, job.line), job, at);
+      this.add(result.file, result, at);
     }
+  }
+
+  private add(key: string, ran: Pick<FeatureResult, 'status' | 'durationMs'>, at: RunConditions): void {
+    if (ran.status !== 'passed' && ran.status !== 'failed') return;
+    const past = this.data.features[key] ?? [];
+    this.data.features[key] = [...past, { ms: Math.round(ran.durationMs), ...at }].slice(-KEPT_DURATIONS);
   }
 
   async save(path: string): Promise<void> {

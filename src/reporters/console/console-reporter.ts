@@ -3,7 +3,7 @@ import type { FeatureResult } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../../domain/run-outcome.js';
 import { terminalName, terminalText } from '../../util/terminal-text.js';
 import { formatDuration, plural } from '../../util/text.js';
-import { resultLogPath } from '../files/log-path.js';
+import { featureLogs } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { failedFeatureEntries, type FailedFeatureEntry } from '../../cucumber-json/feature-report.js';
@@ -119,8 +119,8 @@ export class ConsoleReporter implements Reporter {
       const { result } = failure;
       this.print(`\n${failureLines(failure).join('\n')}`);
       if (this.isWritten('logs')) {
-        const logs = (stream: 'stdout' | 'stderr') => terminalName(`${reportDir}/${resultLogPath(result, stream)}`);
-        this.print(pc.dim(`  logs: ${logs('stdout')}, ${logs('stderr')}`));
+        const logs = featureLogs(result);
+        this.print(pc.dim(`  logs: ${terminalName(`${reportDir}/${logs.stdout}`)}, ${terminalName(`${reportDir}/${logs.stderr}`)}`));
       }
     }
   }

@@ -105,7 +105,11 @@ function addTestcase(
  * failure of the whole feature, and concerns every scenario, since all of them ran again.
  */
 function earlierFailures(result: FeatureResult, scenarios: ScenarioRecord[]): (scenario: ScenarioRecord) => AttemptSummary[] {
-  const failed = result.previousAttempts.filter((attempt) => attempt.status === 'failed' || attempt.status === 'error');
+  const unsuccessful = (attempt: AttemptSummary) => attempt.status === 'failed' || attempt.status === 'error';
+  // A feature split into scenarios (--split scenarios) knows each scenario's own earlier attempts by its line.
+  const jobs = result.scenarioJobs;
+  if (jobs !== undefined) return (scenario) => (jobs.find((job) => job.line === scenario.line)?.previousAttempts ?? []).filter(unsuccessful);
+  const failed = result.previousAttempts.filter(unsuccessful);
   const names = (attempt: AttemptSummary, scenario: ScenarioRecord) => (attempt.error ?? '').startsWith(`${scenario.name} › `);
   return (scenario) => failed.filter((attempt) => names(attempt, scenario) || !scenarios.some((other) => names(attempt, other)));
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
+import { scenarioName } from '../../dispatcher/job.js';
 
 /** The longest file name Linux, macOS and Windows file systems take: 255 bytes (UTF-8) per name. */
 const NAME_MAX_BYTES = 255;
@@ -40,4 +41,29 @@ function cutToBytes(text: string, bytes: number): string {
     cut += character;
   }
   return cut;
+}
+
+/** The two logs of one attempt, relative to the report dir. */
+export function attemptLogs(file: string, attempt: number): { stdout: string; stderr: string } {
+  return { stdout: logPath(file, attempt, 'stdout'), stderr: logPath(file, attempt, 'stderr') };
+}
+
+/**
+ * The attempts a final result's logs are under: its own last attempt's, or with --split scenarios each
+ * scenario job's last attempt, named `path:line` (logs/<path>:<line>.stdout.log).
+ */
+export function loggedAttempts(result: FeatureResult): { name: string; attempt: number; passed: boolean }[] {
+  if (result.scenarioJobs === undefined) return [{ name: result.file, attempt: result.attempt, passed: result.status === 'passed' }];
+  return result.scenarioJobs.map((job) => ({ name: scenarioName(result.file, job.line), attempt: job.attempt, passed: job.status === 'passed' }));
+}
+
+/**
+ * The logs that tell most of a feature's last run: its own (a batch's feature: the batch's), or a split
+ * feature's first scenario that did not pass (else its first).
+ */
+export function featureLogs(result: FeatureResult): { stdout: string; stderr: string } {
+  if (result.scenarioJobs === undefined) return { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') };
+  const attempts = loggedAttempts(result);
+  const telling = attempts.find((attempt) => !attempt.passed) ?? attempts[0]!;
+  return attemptLogs(telling.name, telling.attempt);
 }

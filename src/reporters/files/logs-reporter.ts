@@ -1,6 +1,6 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { logPath, resultLogPath } from './log-path.js';
+import { loggedAttempts, logPath, resultLogPath } from './log-path.js';
 import { finished } from 'node:stream/promises';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
@@ -33,10 +33,12 @@ export class LogsReporter implements Reporter {
   }
 
   onFeatureResult(result: FeatureResult): void {
-    this.closeAttempt(result);
+    // A feature split into scenarios (--split scenarios) was logged per scenario job, under `path:line`.
+    if (result.scenarioJobs === undefined) this.closeAttempt(result);
+    else for (const { name, attempt } of loggedAttempts(result)) this.closeAttempt({ file: name, attempt });
   }
 
-  private closeAttempt(result: FeatureResult): void {
+  private closeAttempt(result: Pick<FeatureResult, 'file' | 'attempt' | 'batchFirst'>): void {
     const { file, attempt } = result;
     for (const stream of ['stdout', 'stderr'] as const) {
       // Opening the stream here too gives every attempt its two log files, empty or not.

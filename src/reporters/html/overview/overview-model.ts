@@ -4,7 +4,7 @@ import { featureEntries, type FeatureEntry } from '../../../cucumber-json/featur
 import { failedScenarios, type FailedScenario } from '../../../cucumber-json/scenarios.js';
 import { lastLines, stripAnsi } from '../../../util/text.js';
 import { artifactsDirOf } from '../../files/artifacts-reporter.js';
-import { resultLogPath } from '../../files/log-path.js';
+import { featureLogs } from '../../files/log-path.js';
 
 /** How much of each stream the overview shows of a feature that did not pass (logs/ has all of it). */
 const OUTPUT_TAIL_LINES = 30;
@@ -83,6 +83,6 @@ function overviewFeature(entry: FeatureEntry): OverviewFeature {
     const files = result.artifacts.files.map((file) => ({ path: file.path, href: `${artifactsDirOf(result.file)}${file.path}` }));
     feature.artifacts = { files, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) };
   }
-  feature.logs = { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') };
+  feature.logs = featureLogs(result);
   return feature;
 }
