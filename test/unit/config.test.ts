@@ -150,6 +150,13 @@ describe('loadProject', () => {
     expect(error.toLine()).toMatch(message);
   });
 
+  it('reads split, and refuses a value it does not know', async () => {
+    const root = await tree({ 'baleen.yml': 'projects:\n  web:\n    image: r\n    files: f\n    split: scenarios\n' });
+    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toMatchObject({ split: 'scenarios' });
+    const bad = await tree({ 'baleen.yml': 'projects:\n  web:\n    image: r\n    files: f\n    split: rows\n' });
+    expect((await failure(loadProject(join(bad, 'baleen.yml'), 'web'))).toLine()).toMatch(/projects\.web\.split/);
+  });
+
   it('reads the keys of push-triggered runs', async () => {
     const root = await tree({
       'baleen.yml': 'projects:\n  web:\n    image: runner\n    files: features/\n    repository: https://github.com/team/suite.git\n    branches: [main, release]\n    dockerfile: ci/Dockerfile\n',
