@@ -45,7 +45,8 @@ export async function cucumberParallel({ files, concurrency, cwd, cucumberBin })
  * `runtime: 'swarm'` runs the same on the engine's swarm; `extra`: more options (`--batch auto`).
  */
 export async function baleen({ image, files, concurrency, cwd, timings, reportDir, runtime = 'docker', extra = [] }) {
-  const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0', '--runtime', runtime], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  // The server's --capacity defaults to its CPU count: here it is the run's concurrency, as the baselines get.
+  const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0', '--runtime', runtime, '--capacity', String(concurrency)], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {
