@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fixedCost, printFixedCost } from './fixed-cost.mjs';
 import { baleen, cucumberParallel, dockerodeLoop, xargsDockerRun } from './runners.mjs';
-import { suites, writeSuite } from './suites.mjs';
+import { scenarioLines, suites, writeSuite } from './suites.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -40,7 +40,7 @@ try {
     if (!suite.split) fixedCostSuite ??= { image, cwd: dir, file: files[0] };
     if (only === 'fixed-cost') break;
     if (suite.split) {
-      splitRows.push({ suite, concurrency: context.concurrency, times: await runSplit(context, scratch, suite.name) });
+      splitRows.push({ suite, concurrency: context.concurrency, times: await runSplit(context, scratch, suite) });
       console.log(`  ${suite.name}: done`);
       continue;
     }
@@ -110,10 +110,12 @@ async function runModes(context, scratch, name) {
  * One container per feature against --split scenarios, in interleaved rounds (the median of each way's), each
  * round with no timing history: the split's gain is its spread over the slots, not an order.
  */
-async function runSplit(context, scratch, name) {
+async function runSplit(context, scratch, { name, features }) {
   const ways = {
     'baleen, one container per feature': (round) => baleen({ ...context, timings: join(scratch, `${name}-feature-${round}.json`), reportDir: join(scratch, `${name}-feature-${round}`) }),
     'baleen --split scenarios': (round) => baleen({ ...context, timings: join(scratch, `${name}-split-${round}.json`), reportDir: join(scratch, `${name}-split-${round}`), extra: ['--split', 'scenarios'] }),
+    // The engine's floor for the split: each scenario by hand, `docker run … cucumber-js path:line`, all at once.
+    'xargs docker run, one per scenario': () => xargsDockerRun({ ...context, files: scenarioLines(features[0][2]).map((line) => `${context.files[0]}:${line}`) }),
   };
   return interleaved(ways);
 }

@@ -12,6 +12,9 @@ const SLOW_SUPPORT = `const until = Date.now() + 2000;
 while (Date.now() < until); // busy, as a compiler would be
 `;
 
+/** The line of each scenario of a feature the suites write: a two-line header then two lines a scenario. */
+export const scenarioLines = (scenarios) => range(scenarios, (i) => 2 + 2 * i);
+
 const feature = (name, ms, scenarios = 1) =>
   `Feature: ${name}\n${range(scenarios, (i) => `  Scenario: work ${i}\n    Given a step that takes ${ms} ms\n`).join('')}`;
 
