@@ -27,6 +27,17 @@ describe('the live page\'s run board', () => {
     expect(events.map((event) => event.type)).toEqual(['run', 'feature', 'feature', 'feature', 'feature']);
   });
 
+  it('links a feature of a batch to its batch\'s log once its result is in', () => {
+    const board = new RunBoard(true);
+    const reporter = board.watchRun(info);
+    for (const file of ['a.feature', 'b.feature']) reporter.onFeatureState!({ file, attempt: 1, state: 'creating', at: 1100 });
+    reporter.onFeatureResult!(result('a.feature', 'passed'));
+    reporter.onFeatureResult!({ ...result('b.feature', 'passed'), batchFirst: 'a.feature' });
+    const features = board.snapshot()[0]!.features;
+    expect(features['a.feature']!.logs!.stdout).toBe('/runs/run-1/logs/a.feature.stdout.log');
+    expect(features['b.feature']!.logs).toEqual({ stdout: '/runs/run-1/logs/a.feature.stdout.log', stderr: '/runs/run-1/logs/a.feature.stderr.log' });
+  });
+
   it('shows a failed feature\'s failing step', () => {
     const board = new RunBoard(false);
     const reporter = board.watchRun(info);

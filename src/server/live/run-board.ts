@@ -62,7 +62,11 @@ export class RunBoard implements RunWatcher {
         }
         this.update(run, feature);
       },
-      onFeatureResult: (result) => this.update(run, { ...run.features[result.file]!, ...outcomeOf(result) }),
+      onFeatureResult: (result) => {
+        // A batch's output is logged once, as its first feature's (see LogsReporter): link to that log.
+        const logs = this.stored && result.batchFirst !== undefined ? { logs: this.logLinks(run.runId, result.batchFirst, result.attempt) } : {};
+        this.update(run, { ...run.features[result.file]!, ...outcomeOf(result), ...logs });
+      },
       onEnd: (outcome) => {
         run.status = outcome.status;
         run.durationMs = outcome.durationMs;
