@@ -77,7 +77,7 @@ function featureRunScenario(result: FeatureResult): CucumberElement {
 
 // At the line the error points at (a parse error's), else at the top of the file.
 function standInScenario(file: string, status: FeatureStatus | 'unfinished', message: string, durationMs: number, line = 1): CucumberElement {
-  const stepStatus = status === 'passed' ? 'passed' : status === 'failed' || status === 'error' ? 'failed' : 'skipped';
+  const stepStatus = status === 'passed' ? 'passed' : status !== 'unfinished' && isUnsuccessful(status) ? 'failed' : 'skipped';
   return {
     id: FEATURE_RUN_ID,
     keyword: 'Scenario',

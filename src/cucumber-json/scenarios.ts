@@ -84,10 +84,10 @@ export type FailedScenario = ScenarioRecord & { failure: NonNullable<ScenarioRec
  * for a list that shows the feature's own error in its place.
  */
 export function failedScenarios(report: CucumberJson, options: { standIn: boolean } = { standIn: true }): FailedScenario[] {
-  return scenariosOf(report).filter(
-    (scenario): scenario is FailedScenario => scenario.status === 'failed' && scenario.failure !== undefined && (options.standIn || !scenario.featureRun),
-  );
+  return scenariosOf(report).filter((scenario): scenario is FailedScenario => isFailedScenario(scenario) && (options.standIn || !scenario.featureRun));
 }
+
+export const isFailedScenario = (scenario: ScenarioRecord): scenario is FailedScenario => scenario.status === 'failed' && scenario.failure !== undefined;
 
 export interface ScenarioTotals {
   passed: number;

@@ -1,8 +1,8 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { featureEntries, type FeatureEntry } from '../../cucumber-json/feature-report.js';
-import { scenariosOf, type ScenarioRecord } from '../../cucumber-json/scenarios.js';
-import type { AttemptSummary, FeatureResult } from '../../domain/feature-run.js';
+import { isFailedScenario, scenariosOf, type ScenarioRecord } from '../../cucumber-json/scenarios.js';
+import { isUnsuccessful, type AttemptSummary, type FeatureResult } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { xmlSafe } from '../../util/text.js';
 import { testcaseNames, type OutlineRows } from './testcase-names.js';
@@ -77,7 +77,7 @@ function addTestcase(
   const testcase = suite.ele('testcase', { classname: file, name: xmlSafe(name), time: seconds(scenario.durationSeconds) });
   // baleen's stand-in for a feature that could not be run to the end is an error, not a failed test.
   const errored = scenario.featureRun && result?.status === 'error';
-  if (scenario.status === 'failed' && scenario.failure) {
+  if (isFailedScenario(scenario)) {
     const { step, status, message } = scenario.failure;
     const firstLine = message.split('\n')[0] ?? '';
     // The stand-in's one step is baleen's, not the user's: its message is the whole story.
@@ -105,7 +105,7 @@ function addTestcase(
  * failure of the whole feature, and concerns every scenario, since all of them ran again.
  */
 function earlierFailures(result: FeatureResult, scenarios: ScenarioRecord[]): (scenario: ScenarioRecord) => AttemptSummary[] {
-  const unsuccessful = (attempt: AttemptSummary) => attempt.status === 'failed' || attempt.status === 'error';
+  const unsuccessful = (attempt: AttemptSummary) => isUnsuccessful(attempt.status);
   // A feature split into scenarios (--split scenarios) knows each scenario's own earlier attempts by its line.
   const jobs = result.scenarioJobs;
   if (jobs !== undefined) return (scenario) => (jobs.find((job) => job.line === scenario.line)?.previousAttempts ?? []).filter(unsuccessful);
