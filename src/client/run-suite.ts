@@ -67,8 +67,9 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const assumed = { concurrency: request.concurrency, cpus: history.latestCpus() ?? availableParallelism() };
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
   // With --split scenarios the dispatcher queues scenarios, by `path:line`, and the history knows them by it.
-  const work = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines).map(workName) : runnable;
-  const predictions = history.predictions(work, assumed);
+  const split = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines) : undefined;
+  const work = split ? split.map(workName) : runnable;
+  const predictions = split ? history.splitPredictions(split, assumed) : history.predictions(runnable, assumed);
   const expectedMs = expectedWallTime(work, predictions, request.concurrency, { batch: batchOf(request) });
   const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));

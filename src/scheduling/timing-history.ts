@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FeatureResult } from '../domain/feature-run.js';
 import { median } from '../util/order.js';
-import { scenarioName } from '../dispatcher/job.js';
+import { scenarioName, workName, type JobWork } from '../dispatcher/job.js';
 
 /** How many past durations are kept per feature; the prediction is their median. */
 const KEPT_DURATIONS = 5;
@@ -97,6 +97,24 @@ export class TimingHistory {
     for (const file of features) {
       const predicted = this.predict(file, at);
       if (predicted !== undefined) known[file] = Math.round(predicted);
+    }
+    return known;
+  }
+
+  /**
+   * With --split scenarios: the predicted duration under `at` of each job's work, by its name (`path:line`).
+   * A scenario with no history of its own (the first split run of a suite timed whole) takes an equal share of
+   * its feature's prediction, so that the longest features' scenarios still start first.
+   */
+  splitPredictions(work: readonly JobWork[], at: RunConditions = UNLOADED): Record<string, number> {
+    const scenariosOf = new Map<string, number>();
+    for (const { files } of work) scenariosOf.set(files[0]!, (scenariosOf.get(files[0]!) ?? 0) + 1);
+    const known: Record<string, number> = {};
+    for (const item of work) {
+      const file = item.files[0]!;
+      const whole = this.predict(file, at);
+      const predicted = item.line === undefined ? whole : (this.predict(workName(item), at) ?? (whole === undefined ? undefined : whole / scenariosOf.get(file)!));
+      if (predicted !== undefined) known[workName(item)] = Math.round(predicted);
     }
     return known;
   }

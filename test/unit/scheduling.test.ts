@@ -73,6 +73,24 @@ describe('TimingHistory', () => {
   });
 });
 
+describe('TimingHistory with --split scenarios', () => {
+  it('records each scenario under path:line and the feature as their sum, and predicts a scenario by its own history', () => {
+    const history = TimingHistory.empty();
+    const split = { ...result('f.feature', 300), scenarioJobs: [2, 5].map((line, i) => ({ line, attempt: 1, status: 'passed' as const, flaky: false, previousAttempts: [], exitCode: 0, durationMs: 100 * (i + 1) })) };
+    history.record([split], alone);
+    expect(history.predict('f.feature:2')).toBe(100);
+    expect(history.predict('f.feature:5')).toBe(200);
+    expect(history.predict('f.feature')).toBe(300);
+    expect(history.splitPredictions([{ files: ['f.feature'], line: 2 }, { files: ['f.feature'], line: 5 }], alone)).toEqual({ 'f.feature:2': 100, 'f.feature:5': 200 });
+  });
+
+  it('gives a scenario without a history of its own an equal share of its feature\'s prediction', () => {
+    const history = historyOf({ 'long.feature': 9000, 'short.feature': 1000 });
+    const work = [{ files: ['long.feature'], line: 3 }, { files: ['long.feature'], line: 7 }, { files: ['long.feature'], line: 9 }, { files: ['short.feature'], line: 2 }, { files: ['new.feature'], line: 4 }];
+    expect(history.splitPredictions(work, alone)).toEqual({ 'long.feature:3': 3000, 'long.feature:7': 3000, 'long.feature:9': 3000, 'short.feature:2': 1000 });
+  });
+});
+
 describe('longestFirst', () => {
   it('starts unknown features first, then the longest known', () => {
     const history = historyOf({ short: 100, long: 9000, mid: 2000 });
