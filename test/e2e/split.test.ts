@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CucumberJson } from '../../src/cucumber-json/schema.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { runCli } from '../support/cli.js';
+import { CliProcess, runCli } from '../support/cli.js';
 import { baleenContainers } from '../support/docker.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 import { useScratch } from '../support/scratch.js';
@@ -144,6 +144,20 @@ describe('--split scenarios', () => {
     expect(long.status).toBe('error');
     expect(long.scenarios!.map((scenario) => scenario.status)).toEqual(['passed', 'error', 'error', 'error', 'error']);
     expect(long.scenarios![1]!.error).toMatch(/does not name features\/long\.feature|names no scenario/);
+  });
+
+  it('Ctrl-C cancels every running scenario, settles the feature cancelled, and leaves no container', async () => {
+    const dir = scratch.reportDir();
+    const hang = 'echo "started $BALEEN_LINE"; : {file} {report}; exec sleep 600';
+    const client = new CliProcess(['cucumber', '--image', IMAGE, '--files', 'features/long.feature', '--split', 'scenarios', '--concurrency', '2', '--command', hang, '--verbose', '--report-dir', dir], { cwd: suite });
+    await client.waitFor(/started \d+[\s\S]*started \d+/);
+    expect(baleenContainers()).toHaveLength(2);
+    const result = await client.stop('SIGINT');
+    expect(result.code, result.stderr).toBe(130);
+    expect(baleenContainers()).toEqual([]);
+    const long = (await json<RunSummary>(dir, 'summary.json')).features[0]!;
+    expect(long.status).toBe('cancelled');
+    expect(long.scenarios!.map((scenario) => scenario.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled', 'cancelled']);
   });
 
   it('refuses --batch, and a path cucumber-js would not apply a line to, with one line at exit 2 and no container', async () => {
