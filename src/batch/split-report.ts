@@ -6,7 +6,7 @@ export interface FeatureShare {
   file: string;
   /** Its entries of the batch's Cucumber JSON (usually one); undefined when the batch reported none for it. */
   report: CucumberFeature[] | undefined;
-  /** Its share of the batch's wall time, in proportion to its steps' durations. */
+  /** Its share of the batch's wall time: its own steps' time and an equal part of the rest (see below). */
   durationMs: number;
 }
 
@@ -16,8 +16,14 @@ export interface FeatureShare {
  * split back by each feature's `uri`, which cucumber-js writes relative to its working directory, as the
  * path baleen handed it (`./features/a.feature` and `features/a.feature` are the same file). A feature the
  * report does not name did not finish (the batch crashed or was stopped before it) or had no scenario to run:
- * the caller tells which from the batch's exit. The batch's wall time is shared out in proportion to the
- * features' step durations, so that the shares add up to it (equal shares when no step took any time).
+ * the caller tells which from the batch's exit.
+ *
+ * The batch's wall time is shared out so that the shares add up to it: each reported feature gets its own
+ * steps' time, and an equal part of the rest (the container's and the runner's start-up, the support code's
+ * load), which the batch paid once for all of them. Shares in proportion to the steps alone would load the
+ * start-up onto the features with the longest steps: packed with others next time (the history predicts
+ * from these shares), they would be predicted far longer than they take. When the steps' times add up to
+ * more than the wall time (clocks disagree), they are scaled down to fit.
  */
 export function splitBatchReport(files: readonly string[], report: CucumberJson, batchMs: number): FeatureShare[] {
   const byUri = new Map<string, CucumberFeature[]>();
@@ -27,14 +33,18 @@ export function splitBatchReport(files: readonly string[], report: CucumberJson,
     byUri.set(key, [...(byUri.get(key) ?? []), feature]);
   }
   const parts = files.map((file) => ({ file, report: byUri.get(sameFile(file)) }));
-  const weights = parts.map(({ report: entries }) => (entries ? stepNanos(entries) : 0));
-  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  const stepsMs = parts.map(({ report: entries }) => (entries ? stepNanos(entries) / NANOS_PER_MS : 0));
+  const totalSteps = stepsMs.reduce((sum, ms) => sum + ms, 0);
   const reported = parts.filter((part) => part.report).length;
+  const scale = totalSteps > batchMs ? batchMs / totalSteps : 1;
+  const rest = batchMs - totalSteps * scale;
   return parts.map((part, index) => ({
     ...part,
-    durationMs: !part.report ? 0 : total > 0 ? (batchMs * weights[index]!) / total : batchMs / reported,
+    durationMs: part.report ? stepsMs[index]! * scale + rest / reported : 0,
   }));
 }
+
+const NANOS_PER_MS = 1e6;
 
 /** The path as a key: `./a/../b.feature`, `b.feature` and `b.feature` alike. */
 export function sameFile(path: string): string {
