@@ -2,7 +2,7 @@ import { ConsoleReporter, REPORT_DIR_COMMIT, type Verbosity } from './console/co
 import { CucumberJsonReporter } from './files/cucumber-json-reporter.js';
 import { ArtifactsReporter } from './files/artifacts-reporter.js';
 import { CucumberHtmlReporter, MessagesNdjsonReporter } from './files/cucumber-messages-reporter.js';
-import { JunitReporter } from './files/junit-reporter.js';
+import { JunitReporter, type LineageSource } from './files/junit-reporter.js';
 import type { OutlineRows } from './files/testcase-names.js';
 import { LogsReporter } from './files/logs-reporter.js';
 import { ResultsJsonReporter } from './files/results-json.js';
@@ -34,7 +34,7 @@ export function createReporters(options: ReporterOptions): ReporterMultiplexer {
   const commit = { name: REPORT_DIR_COMMIT, onEnd: options.commit };
   // The console runs last and names only the report files that were written (and moved into the report dir).
   const multiplexer: ReporterMultiplexer = new ReporterMultiplexer([
-    ...fileReporters(options),
+    ...fileReporters({ ...options, lineage: options.lineages ? { lineages: options.lineages } : { readFrom: options.cwd } }),
     commit,
     ...(ci ? [ciReporter(ci, options.out)] : []),
     new ConsoleReporter({ ...options, unwritten: () => multiplexer.failed }),
@@ -48,11 +48,11 @@ function ciReporter(ci: CiPlatform, out: NodeJS.WritableStream) {
 }
 
 /** The report dir's files alone: what a server stores of a run (`baleen server --data-dir`). */
-export function createFileReporters(options: { cwd: string }): ReporterMultiplexer {
+export function createFileReporters(options: { lineage: LineageSource }): ReporterMultiplexer {
   return new ReporterMultiplexer(fileReporters(options));
 }
 
-function fileReporters(options: { logs?: boolean; cwd: string; lineages?: OutlineRows }) {
+function fileReporters(options: { logs?: boolean; lineage: LineageSource }) {
   return [
     // Merging copies logs/ as they are: there is no output stream to write.
     ...(options.logs === false ? [] : [new LogsReporter()]),
@@ -62,7 +62,7 @@ function fileReporters(options: { logs?: boolean; cwd: string; lineages?: Outlin
     new ArtifactsReporter(),
     new CucumberHtmlReporter(),
     new SummaryJsonReporter(),
-    new JunitReporter(options.cwd, options.lineages),
+    new JunitReporter(options.lineage),
     new HtmlReporter(),
   ];
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -125,12 +125,22 @@ describe('testcase names', () => {
 
   it("names rows from the run's plans, reading no feature file at the run's end", async () => {
     const reportDir = await mkdtemp(join(tmpdir(), 'baleen-junit-'));
-    // The feature file is nowhere under cwd: only the lineage the plan carried can name the rows.
-    const reporter = new JunitReporter(join(reportDir, 'no-such-checkout'), lineagesOfPlans([parseFeature('features/eating.feature', OUTLINE)]));
+    // No folder to read: only the lineage the plan carried can name the rows.
+    const reporter = new JunitReporter({ lineages: lineagesOfPlans([parseFeature('features/eating.feature', OUTLINE)]) });
     const json = [{ name: 'Eating', uri: 'features/eating.feature', elements: [scenario('Eating 3 cucumbers', 12, 'passed')] }];
     const ran = outcome([result({ file: 'features/eating.feature', cucumberJson: json })]);
     await reporter.onEnd({ ...ran, info: { ...ran.info, reportDir } });
     expect(parse(await readFile(join(reportDir, 'junit.xml'), 'utf8')).testsuites.testsuite[0].testcase[0].name).toBe('Eating <n> cucumbers - #2.1: Eating 3 cucumbers');
+  });
+
+  it('without plans (baleen merge), reads the feature files under the folder it is given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baleen-junit-'));
+    await mkdir(join(dir, 'features'));
+    await writeFile(join(dir, 'features', 'eating.feature'), OUTLINE);
+    const json = [{ name: 'Eating', uri: 'features/eating.feature', elements: [scenario('Eating 3 cucumbers', 12, 'passed')] }];
+    const ran = outcome([result({ file: 'features/eating.feature', cucumberJson: json })]);
+    await new JunitReporter({ readFrom: dir }).onEnd({ ...ran, info: { ...ran.info, reportDir: dir } });
+    expect(parse(await readFile(join(dir, 'junit.xml'), 'utf8')).testsuites.testsuite[0].testcase[0].name).toBe('Eating <n> cucumbers - #2.1: Eating 3 cucumbers');
   });
 
   it('without the feature file, tells repeated names apart by their line', () => {

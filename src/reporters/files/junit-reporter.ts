@@ -6,17 +6,19 @@ import { LoadWhileRunning } from '../load-while-running.js';
 import { readLineages } from './scenario-lineage.js';
 import type { OutlineRows } from './testcase-names.js';
 
+/**
+ * Where the outline rows' lineage comes from: the run's plans (a run; a server, which has no sources, gives
+ * none), or the feature files under a folder, read at the end (`baleen merge`, which has no plans).
+ */
+export type LineageSource = { lineages: OutlineRows } | { readFrom: string };
+
 /** junit.xml, for CI servers. */
 export class JunitReporter implements Reporter {
   readonly name = 'junit.xml';
 
   private readonly xml = new LoadWhileRunning(() => import('./junit-xml.js'));
 
-  /** `lineages`: from the run's plans; without them (a merge, a stored run) the files under `cwd` are read. */
-  constructor(
-    private readonly cwd: string,
-    private readonly lineages?: OutlineRows,
-  ) {}
+  constructor(private readonly source: LineageSource) {}
 
   onFeatureState(change: FeatureStateChange): void {
     this.xml.onFeatureState(change);
@@ -24,7 +26,8 @@ export class JunitReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     // Outline rows are named as Cucumber's JUnit formatter names them, which needs the feature files' lineage.
-    const [lineages, { junitXml }] = await Promise.all([this.lineages ?? readLineages(outcome.info.features, this.cwd), this.xml.get()]);
-    await writeFileAtomic(join(outcome.info.reportDir, 'junit.xml'), junitXml(outcome, lineages));
+    const lineages = 'lineages' in this.source ? this.source.lineages : readLineages(outcome.info.features, this.source.readFrom);
+    const [rows, { junitXml }] = await Promise.all([lineages, this.xml.get()]);
+    await writeFileAtomic(join(outcome.info.reportDir, 'junit.xml'), junitXml(outcome, rows));
   }
 }

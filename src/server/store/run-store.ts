@@ -46,9 +46,9 @@ export class RunStore implements RunWatcher {
 
   watchRun(info: RunInfo): Reporter {
     const reportDir = this.folderOf(info.runId)!;
-    // The server has no feature sources (they are in the image), and the run's folder holds none: JUnit's
-    // outline rows keep the names Cucumber JSON gives them.
-    const files = createFileReporters({ cwd: reportDir });
+    // The server has no feature sources (they are in the image): no lineage, so JUnit's outline rows keep
+    // the names Cucumber JSON gives them, and no file is looked for.
+    const files = createFileReporters({ lineage: { lineages: new Map() } });
     const begun: StoredRun = { runId: info.runId, status: 'running', image: info.image, features: info.features.length, startedAt: info.startedAt.toISOString() };
     return {
       onBegin: (begin) => {
