@@ -182,6 +182,10 @@ describe('on swarm', () => {
     expect(services).toHaveLength(2);
     execFileSync('docker', ['service', 'rm', ...services], { stdio: 'ignore' });
     expect(baleenContainers()).toHaveLength(2);
+    // `baleen reap` sees them too, each under its (removed) service's id.
+    const dry = await runCli(['reap', '--runtime', 'swarm', '--dry-run'], { cwd: scratch.dir });
+    expect(dry.stdout).toMatch(/dry run: 2 services and 1 network would be removed\n$/);
+    for (const service of services) expect(dry.stdout).toContain(`would remove service ${service.slice(0, 12)} (run `);
 
     const next = await startServerProcess({ cwd: scratch.dir, args: ['--runtime', 'swarm'] });
     expect(baleenContainers()).toEqual([]);
