@@ -179,6 +179,11 @@ describe('reassembleFeature', () => {
     expect(reassembleFeature('f.feature', [base(1, 'error'), base(2, 'failed'), base(3, 'failed')], [1, 2, 3]).error).toBe('f.feature:2: failed (and 1 more failed: line 3)');
   });
 
+  it('leaves the scenarios\' Cucumber Messages out: each stream repeats the whole feature\'s document and pickles', () => {
+    const stream = '{"meta":{}}\n{"testRunFinished":{"success":true}}\n';
+    expect(reassembleFeature('f.feature', [base(1, 'passed', { cucumberMessages: stream }), base(2, 'passed', { cucumberMessages: stream })], [1, 2]).cucumberMessages).toBeUndefined();
+  });
+
   it('counts what each scenario had cut from its output as cut from the feature\'s', () => {
     const merged = reassembleFeature('f.feature', [base(1, 'passed', { stdout: { text: 'tail\n', totalBytes: 105, truncatedBytes: 100 } })], [1]);
     expect(merged.stdout).toEqual({ text: '── f.feature:1 ──\ntail\n', totalBytes: 105 + Buffer.byteLength('── f.feature:1 ──\n'), truncatedBytes: 100 });
