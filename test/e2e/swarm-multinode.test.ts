@@ -83,6 +83,18 @@ describe.skipIf(unavailable !== undefined)('baleen --runtime swarm on a two-node
     expect(junit.testsuites.failures).toBe('0');
   });
 
+  it('spreads batches over both nodes, each feature reported on the node its batch ran on', async () => {
+    const result = await baleenOn(swarm().manager.node.host, ['--image', TEST_IMAGE, '--files', ...FEATURES, '--concurrency', '4', '--batch', '2', ...PASSING_OPTIONS]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const summary = await readJson<RunSummary>(join(result.reportDir, 'summary.json'));
+    expect(summary.totals).toMatchObject({ features: 5, passed: 5, failed: 0, errors: 0 });
+    // The features of one batch share its log (its first feature's): one node per log, three batches.
+    const nodesByLog = new Map<string, Set<string | undefined>>();
+    for (const feature of summary.features) nodesByLog.set(feature.logs!.stdout, (nodesByLog.get(feature.logs!.stdout) ?? new Set()).add(feature.node));
+    expect([...nodesByLog.values()].map((nodes) => nodes.size)).toEqual([1, 1, 1]);
+    expect(new Set(summary.features.map((feature) => feature.node))).toEqual(new Set([swarm().manager.node.name, swarm().worker.node.name]));
+  });
+
   it.each([
     ['node.role==manager', 'manager'],
     ['node.role==worker', 'worker'],
