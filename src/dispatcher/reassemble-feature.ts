@@ -2,6 +2,7 @@ import { OUTPUT_TAIL_BYTES } from '../actors/feature-machine.js';
 import { reportCoverageProblem } from '../actors/report-coverage.js';
 import { sameFile } from '../batch/split-report.js';
 import type { CucumberElement, CucumberFeature, CucumberJson } from '../cucumber-json/schema.js';
+import { mergeScenarioStreams } from '../cucumber-messages/merge-scenario-streams.js';
 import type { CollectedArtifacts, FeatureResult, FeatureStatus, OutputTail, ScenarioJob } from '../domain/feature-run.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
 import { scenarioName } from './job.js';
@@ -27,9 +28,8 @@ const PRECEDENCE: readonly FeatureStatus[] = ['failed', 'error', 'cancelled', 's
  *   only if the merged report still shows each expected line ran and passed (the same rule each job was
  *   judged by); error and errorLine from the first scenario of that status, naming its line;
  * - cucumberJson: one feature entry holding every scenario's elements in file order (a Background element of
- *   Cucumber-JVM's layout stays before its scenario); no cucumberMessages: each job's stream holds the whole
- *   feature's document and pickles again, under ids of its own, so that merged they would show the feature
- *   once per scenario (the JSON, read from each stream, has each scenario once);
+ *   Cucumber-JVM's layout stays before its scenario); cucumberMessages: the scenarios' streams as one, the
+ *   feature's document and pickles once (see mergeScenarioStreams);
  * - attempt: the highest of its scenarios', flaky when it passed after a scenario was retried, and
  *   previousAttempts every scenario's earlier attempts, each error naming its line;
  * - durationMs: the sum of the scenarios' (the work it took, as the timing history wants it);
@@ -42,6 +42,7 @@ export function reassembleFeature(file: string, outcomes: readonly ScenarioOutco
   const scenarios = [...outcomes].sort((a, b) => a.line - b.line);
   const worst = PRECEDENCE.find((status) => scenarios.some(({ result }) => result.status === status)) ?? 'passed';
   const cucumberJson = mergedReport(file, scenarios);
+  const messages = scenarios.flatMap(({ result }) => (result.cucumberMessages === undefined ? [] : [result.cucumberMessages]));
   const artifacts = mergedArtifacts(scenarios);
   const starts = scenarios.flatMap(({ result }) => (result.containerStartedAt === undefined ? [] : [result.containerStartedAt]));
   const ends = scenarios.flatMap(({ result }) => (result.containerEndedAt === undefined ? [] : [result.containerEndedAt]));
@@ -60,6 +61,7 @@ export function reassembleFeature(file: string, outcomes: readonly ScenarioOutco
     stdout: joinedOutput(file, scenarios, 'stdout'),
     stderr: joinedOutput(file, scenarios, 'stderr'),
     cucumberJson,
+    ...(messages.length === 0 ? {} : { cucumberMessages: mergeScenarioStreams(messages) }),
     ...(artifacts === undefined ? {} : { artifacts }),
     ...(verdict.error === undefined ? {} : { error: verdict.error }),
     ...(verdict.errorLine === undefined ? {} : { errorLine: verdict.errorLine }),

@@ -146,6 +146,16 @@ describe('--split scenarios', () => {
     expect(long.scenarios![1]!.error).toMatch(/does not name features\/long\.feature|names no scenario/);
   });
 
+  it('with Cucumber Messages, writes one stream where the feature\'s document and pickles appear once and each scenario\'s test case points at one', async () => {
+    const { code, dir, stderr } = await baleen(['--files', 'features/long.feature', '--split', 'scenarios', '--command', 'cucumber-js {file} --format message:{report}']);
+    expect(code, stderr).toBe(1);
+    const envelopes = (await readFile(join(dir, 'messages.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, { id: string; pickleId: string; location?: { line: number } }>);
+    const of = (kind: string) => envelopes.filter((envelope) => kind in envelope).map((envelope) => envelope[kind]!);
+    expect(of('gherkinDocument')).toHaveLength(1);
+    const pickles = new Map(of('pickle').map((pickle) => [pickle.id, pickle.location?.line]));
+    expect(of('testCase').map((testCase) => pickles.get(testCase.pickleId)).sort((a, b) => a! - b!)).toEqual(LONG_LINES);
+  });
+
   it('Ctrl-C cancels every running scenario, settles the feature cancelled, and leaves no container', async () => {
     const dir = scratch.reportDir();
     const hang = 'echo "started $BALEEN_LINE"; : {file} {report}; exec sleep 600';

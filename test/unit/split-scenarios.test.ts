@@ -179,9 +179,26 @@ describe('reassembleFeature', () => {
     expect(reassembleFeature('f.feature', [base(1, 'error'), base(2, 'failed'), base(3, 'failed')], [1, 2, 3]).error).toBe('f.feature:2: failed (and 1 more failed: line 3)');
   });
 
-  it('leaves the scenarios\' Cucumber Messages out: each stream repeats the whole feature\'s document and pickles', () => {
-    const stream = '{"meta":{}}\n{"testRunFinished":{"success":true}}\n';
-    expect(reassembleFeature('f.feature', [base(1, 'passed', { cucumberMessages: stream }), base(2, 'passed', { cucumberMessages: stream })], [1, 2]).cucumberMessages).toBeUndefined();
+  it('puts the scenario jobs\' Cucumber Messages into one stream: the feature\'s document and pickles once, each test case at its pickle', () => {
+    // Each job's cucumber parsed the whole file (two pickles, ids of its own) and ran one of them.
+    const job = (tag: string, ranLine: number) => [
+      { meta: { protocolVersion: '1' } },
+      { testRunStarted: { timestamp: { seconds: 1, nanos: 0 } } },
+      { source: { uri: 'f.feature', data: 'Feature: F' } },
+      { gherkinDocument: { uri: 'f.feature', feature: { name: 'F', children: [] } } },
+      ...[3, 7].map((line) => ({ pickle: { id: `${tag}-p${line}`, uri: 'f.feature', location: { line }, name: `S${line}`, astNodeIds: [], steps: [{ id: `${tag}-s${line}`, astNodeIds: [], text: 'x' }] } })),
+      { stepDefinition: { id: `${tag}-def` } },
+      { testCase: { id: `${tag}-tc`, pickleId: `${tag}-p${ranLine}`, testSteps: [{ id: `${tag}-ts`, pickleStepId: `${tag}-s${ranLine}`, stepDefinitionIds: [`${tag}-def`] }] } },
+      { testRunFinished: { success: true, timestamp: { seconds: 2, nanos: 0 } } },
+    ].map((envelope) => `${JSON.stringify(envelope)}\n`).join('');
+    const merged = reassembleFeature('f.feature', [base(3, 'passed', { cucumberMessages: job('a', 3) }), base(7, 'passed', { cucumberMessages: job('b', 7) })], [3, 7]).cucumberMessages!;
+    const envelopes = merged.trim().split('\n').map((line) => JSON.parse(line) as Record<string, { id?: string; pickleId?: string; testSteps?: { pickleStepId: string }[] }>);
+    const of = (kind: string) => envelopes.filter((envelope) => kind in envelope).map((envelope) => envelope[kind]!);
+    expect(of('gherkinDocument')).toHaveLength(1);
+    expect(of('source')).toHaveLength(1);
+    expect(of('pickle').map((pickle) => pickle.id)).toEqual(['a-p3', 'a-p7']);
+    expect(of('testCase').map((testCase) => [testCase.pickleId, testCase.testSteps![0]!.pickleStepId])).toEqual([['a-p3', 'a-s3'], ['a-p7', 'a-s7']]);
+    expect(of('testRunFinished')).toHaveLength(1);
   });
 
   it('counts what each scenario had cut from its output as cut from the feature\'s', () => {
