@@ -156,6 +156,16 @@ describe('--split scenarios', () => {
     expect(of('testCase').map((testCase) => pickles.get(testCase.pickleId)).sort((a, b) => a! - b!)).toEqual(LONG_LINES);
   });
 
+  it('splits a feature over warm workers too (--isolation worker): each scenario a request, the feature reassembled', async () => {
+    const { code, dir, stderr } = await baleen(['--files', 'features/long.feature', '--split', 'scenarios', '--isolation', 'worker', '--concurrency', '2']);
+    expect(code, stderr).toBe(1);
+    const long = (await json<RunSummary>(dir, 'summary.json')).features[0]!;
+    expect(long.scenarios!.map((scenario) => [scenario.line, scenario.status])).toEqual([[7, 'passed'], [11, 'failed'], [15, 'passed'], [25, 'passed'], [26, 'passed']]);
+    const cucumber = await json<CucumberJson>(dir, 'cucumber.json');
+    expect(cucumber[0]!.elements!.map((element) => element.line)).toEqual(LONG_LINES);
+    expect(baleenContainers()).toEqual([]);
+  });
+
   it('Ctrl-C cancels every running scenario, settles the feature cancelled, and leaves no container', async () => {
     const dir = scratch.reportDir();
     const hang = 'echo "started $BALEEN_LINE"; : {file} {report}; exec sleep 600';
