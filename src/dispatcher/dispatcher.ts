@@ -6,7 +6,7 @@ import { scenarioName, type Job } from './job.js';
 import type { JobLauncher, LaunchedJob } from './job-launcher.js';
 import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import type { RunObserver, RunOutput } from './run-observer.js';
-import { reassembleFeature, type ScenarioOutcome } from './reassemble-feature.js';
+import { heldForReassembly, reassembleFeature, type ScenarioOutcome } from './reassemble-feature.js';
 import { RunQueue } from './run-queue.js';
 import { placeInLine, scheduleStep, type SchedulerState } from './schedule-step.js';
 import { settleAttempt } from './settle-rules.js';
@@ -213,8 +213,9 @@ export class Dispatcher {
   /** A feature's final result; a scenario's (`line`) waits for its feature's other scenarios, then they are one. */
   private final(run: LiveRun, result: FeatureResult, line?: number): void {
     if (line !== undefined) {
-      const done = [...(run.scenariosDone.get(result.file) ?? []), { line, result }];
       const expected = run.spec.expectedScenarioLines[result.file] ?? [];
+      const done = run.scenariosDone.get(result.file) ?? [];
+      done.push({ line, result: heldForReassembly(result, expected.length) });
       if (done.length < expected.length) {
         run.scenariosDone.set(result.file, done);
         return;

@@ -35,8 +35,8 @@ const PRECEDENCE: readonly FeatureStatus[] = ['failed', 'error', 'cancelled', 's
  * - durationMs: the sum of the scenarios' (the work it took, as the timing history wants it);
  *   containerStartedAt and containerEndedAt: the first start and the last end; each job's slot is in
  *   scenarioJobs, with its times and node;
- * - stdout and stderr: each scenario's, in file order, under a `── path:line ──` header, cut to the last
- *   OUTPUT_TAIL_BYTES; collected files under `line-N/`, so that two containers' files of the same name stay apart.
+ * - stdout and stderr: each scenario's, in file order, under a `── path:line ──` header, each cut to its
+ *   share of OUTPUT_TAIL_BYTES (see heldForReassembly); collected files under `line-N/`, so that two containers' files of the same name stay apart.
  */
 export function reassembleFeature(file: string, outcomes: readonly ScenarioOutcome[], expectedLines: readonly number[]): FeatureResult {
   const scenarios = [...outcomes].sort((a, b) => a.line - b.line);
@@ -132,17 +132,39 @@ function scenarioGroups(entry: CucumberFeature): { line: number; elements: Cucum
   return groups;
 }
 
+/** The least of each scenario's output a held result keeps, however many scenarios its feature has. */
+const MIN_SHARE_BYTES = 1024;
+
+/**
+ * A scenario's final result as the dispatcher holds it until its feature's other scenarios have theirs: its
+ * stdout and stderr cut to its share of the feature's tail (OUTPUT_TAIL_BYTES over `scenarios`, at least
+ * MIN_SHARE_BYTES), so that a feature of many chatty scenarios costs the server one feature's tail, not one
+ * per scenario (the client's logs/ has each scenario's whole output).
+ */
+export function heldForReassembly(result: FeatureResult, scenarios: number): FeatureResult {
+  const share = Math.max(MIN_SHARE_BYTES, Math.floor(OUTPUT_TAIL_BYTES / Math.max(1, scenarios)));
+  return { ...result, stdout: cutTo(result.stdout, share), stderr: cutTo(result.stderr, share) };
+}
+
+function cutTo(tail: OutputTail, bytes: number): OutputTail {
+  if (Buffer.byteLength(tail.text) <= bytes) return tail;
+  const buffer = new OutputTailBuffer(bytes);
+  buffer.push(Buffer.from(tail.text));
+  const kept = buffer.toTail();
+  return { text: kept.text, totalBytes: tail.totalBytes, truncatedBytes: tail.truncatedBytes + kept.truncatedBytes };
+}
+
+/** Each scenario's tail under its header, in file order; what each had cut already counts as cut from the whole. */
 function joinedOutput(file: string, scenarios: readonly ScenarioOutcome[], stream: 'stdout' | 'stderr'): OutputTail {
-  const buffer = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
-  let cutBefore = 0;
-  for (const { line, result } of scenarios) {
+  const parts = scenarios.flatMap(({ line, result }) => {
     const tail = result[stream];
-    if (tail.totalBytes === 0) continue;
-    buffer.push(Buffer.from(`── ${scenarioName(file, line)} ──\n`));
-    buffer.push(Buffer.from(tail.text.endsWith('\n') || tail.text === '' ? tail.text : `${tail.text}\n`));
-    cutBefore += tail.truncatedBytes;
-  }
-  // What each scenario's own tail had cut already counts as cut from the whole.
+    if (tail.totalBytes === 0) return [];
+    return [{ header: `── ${scenarioName(file, line)} ──\n`, text: tail.text.endsWith('\n') || tail.text === '' ? tail.text : `${tail.text}\n`, cut: tail.truncatedBytes }];
+  });
+  // Held tails are within their shares (heldForReassembly): the headers come on top of the one feature's tail.
+  const buffer = new OutputTailBuffer(OUTPUT_TAIL_BYTES + parts.reduce((sum, part) => sum + Buffer.byteLength(part.header), 0));
+  for (const part of parts) buffer.push(Buffer.from(part.header + part.text));
+  const cutBefore = parts.reduce((sum, part) => sum + part.cut, 0);
   const joined = buffer.toTail();
   return { ...joined, totalBytes: joined.totalBytes + cutBefore, truncatedBytes: joined.truncatedBytes + cutBefore };
 }

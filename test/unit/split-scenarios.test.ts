@@ -8,7 +8,8 @@ import { DEFAULT_COMMAND, RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { firstAttempts, scenarioWork } from '../../src/dispatcher/first-attempts.js';
 import { longestFirst } from '../../src/dispatcher/order-strategy.js';
-import { reassembleFeature } from '../../src/dispatcher/reassemble-feature.js';
+import { heldForReassembly, reassembleFeature } from '../../src/dispatcher/reassemble-feature.js';
+import { OUTPUT_TAIL_BYTES } from '../../src/actors/feature-machine.js';
 import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
 // The job model and the reassembly of --split scenarios against a scripted runtime; e2e/split.test.ts runs real containers.
@@ -199,6 +200,19 @@ describe('reassembleFeature', () => {
     expect(of('pickle').map((pickle) => pickle.id)).toEqual(['a-p3', 'a-p7']);
     expect(of('testCase').map((testCase) => [testCase.pickleId, testCase.testSteps![0]!.pickleStepId])).toEqual([['a-p3', 'a-s3'], ['a-p7', 'a-s7']]);
     expect(of('testRunFinished')).toHaveLength(1);
+  });
+
+  it('holds each scenario\'s output to its share of the feature\'s tail, so the feature keeps every scenario\'s end', () => {
+    const chatty = (line: number) => {
+      const text = `${'x'.repeat(99_990)}end of ${line}\n`;
+      return { line, result: heldForReassembly(base(line, 'passed', { stdout: { text, totalBytes: Buffer.byteLength(text), truncatedBytes: 0 } }).result, 64) };
+    };
+    const scenarios = Array.from({ length: 64 }, (_, i) => chatty(i + 1));
+    expect(Buffer.byteLength(scenarios[0]!.result.stdout.text)).toBe(OUTPUT_TAIL_BYTES / 64);
+    const merged = reassembleFeature('f.feature', scenarios, scenarios.map(({ line }) => line));
+    for (let line = 1; line <= 64; line++) expect(merged.stdout.text).toContain(`── f.feature:${line} ──\n`);
+    expect(merged.stdout.text.match(/end of \d+\n/g)).toHaveLength(64);
+    expect(merged.stdout.totalBytes - merged.stdout.truncatedBytes).toBe(Buffer.byteLength(merged.stdout.text));
   });
 
   it('counts what each scenario had cut from its output as cut from the feature\'s', () => {
