@@ -129,7 +129,7 @@ export const RUN_OPTIONS = {
   }),
   /** How features are kept apart: a fresh container each, or warm workers (see worker/worker-launcher.ts). */
   isolation: runOption({
-    cli: choiceFlag('--isolation <mode>', 'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; one Docker engine only)', IsolationSchema.options),
+    cli: choiceFlag('--isolation <mode>', 'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; on a swarm, on the node baleen talks to)', IsolationSchema.options),
     file: fileKey('isolation', IsolationSchema),
     wire: IsolationSchema.default('feature'),
   }),

@@ -1,6 +1,5 @@
 import { batchChoiceOf } from '../batch/batch-option.js';
 import { BaleenError } from '../errors/baleen-error.js';
-import { workersNeedStdin } from '../worker/stdin-refusal.js';
 import { runOptionEntries } from './declaration.js';
 import type { RunOptionValues, RunRequest } from './values.js';
 
@@ -25,6 +24,4 @@ export function runRequestOf(sources: readonly RunOptionValues[]): RunRequest {
 /** Rules between options, checked once they are merged: a flag that another one makes meaningless is refused. */
 function checkTogether(request: RunRequest): void {
   batchChoiceOf(request.batch, request.batchTargetMs);
-  // Said before an embedded server on a swarm starts; a --server says it for its own runtime.
-  if (request.isolation === 'worker' && request.server === undefined && request.runtime === 'swarm') throw workersNeedStdin('swarm');
 }

@@ -102,7 +102,7 @@ export interface ContainerRuntime {
   readonly networks: NetworkRuntime;
   /** Whether `ContainerSpec.constraints` means anything here (a cluster), or must stay empty (one engine). */
   readonly placement: boolean;
-  /** Whether `ContainerSpec.stdin` can be honoured (a container on one engine) or not (a Swarm service). */
+  /** Whether `ContainerSpec.stdin` can be honoured (on one engine; on a swarm, by a service placed on the manager's node). */
   readonly stdin?: boolean;
   /** Fails with a BaleenError naming the cause when the engine cannot be used. */
   ping(): Promise<void>;

@@ -1,73 +1,20 @@
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CucumberJson } from '../../src/cucumber-json/schema.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { Labels } from '../../src/runtime/labels.js';
 import { CliProcess, runCli } from '../support/cli.js';
 import { expectNoContainersLeft } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
-
-const IMAGE = 'baleen-test-isolation-worker';
-
-// Support code that counts its loads in the process and says which container runs each feature.
-const WORKER_STEPS = `const { Given } = require('@cucumber/cucumber');
-const { hostname } = require('node:os');
-globalThis.supportLoads = (globalThis.supportLoads ?? 0) + 1;
-Given('it says which container runs it', () => console.log('container ' + hostname() + ' loads ' + globalThis.supportLoads));
-Given('the worker process dies', () => { console.error('dying on purpose'); process.exit(7); });
-Given('it says {string} and hangs', { timeout: -1 }, (what) => {
-  console.log(what);
-  return new Promise(() => setInterval(() => {}, 1000));
-});
-`;
-const says = (name: string) => `Feature: ${name}\n  Scenario: ${name}\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 2\n`;
-
-// Without a timing history the features are queued in name order: the names below set the order of each test.
-const FEATURES = {
-  'features/step_definitions/worker.js': WORKER_STEPS,
-  'features/a.feature': says('a'),
-  'features/b.feature': says('b'),
-  'features/c.feature': says('c'),
-  'features/d.feature': says('d'),
-  'features/b-dies.feature': 'Feature: dies\n  Scenario: the worker process ends\n    Given the worker process dies\n',
-  'features/0-fails.feature': 'Feature: fails\n  Scenario: a wrong sum\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
-  'features/0-hangs.feature': 'Feature: hangs\n  Scenario: forever\n    Given it says "hanging 0" and hangs\n',
-  'features/1-hangs.feature': 'Feature: hangs too\n  Scenario: forever\n    Given it says "hanging 1" and hangs\n',
-  'features/tagged.feature': 'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
-};
+import { WORKER_SUITE as FEATURES, WORKER_IMAGE as IMAGE, containerOf, runWorkers } from '../support/worker-suite.js';
 
 const scratch = useScratch('baleen-isolation-worker-');
 const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
 const byFile = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature]));
 const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status]));
-/** What a feature's stdout says of its container: its hostname (the container's id) and the support loads so far. */
-const containerOf = async (dir: string, file: string, attempt = 1) => {
-  const log = await readFile(join(dir, 'logs', `${file}${attempt > 1 ? `.attempt-${attempt}` : ''}.stdout.log`), 'utf8');
-  const said = /container (\w+) loads (\d+)/.exec(log);
-  return { host: said?.[1], loads: Number(said?.[2]) };
-};
 
-/** The worker containers the engine created between two moments (its own event log, not baleen's word). */
-function workersCreated(since: number, until: number): number {
-  const out = execFileSync(
-    'docker',
-    ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${Labels.worker}`, '--format', '{{.ID}}'],
-    { encoding: 'utf8' },
-  );
-  return out.split('\n').filter(Boolean).length;
-}
-
-/** A run with a timing history of its own (none yet), so that the features are queued in name order. */
-async function baleen(args: string[]) {
-  const dir = scratch.reportDir();
-  const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
-  const since = Date.now();
-  const result = await runCli(['cucumber', '--image', IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args], { cwd: scratch.path('suite') });
-  return { ...result, dir, summary: await summaryOf(dir), workers: workersCreated(since, Date.now()) };
-}
+const baleen = (args: string[]) => runWorkers(scratch, args);
 
 describe('--isolation worker', () => {
   beforeAll(async () => {
@@ -168,6 +115,5 @@ describe('--isolation worker', () => {
     expect(await refused(['--collect', 'shots/'])).toMatch(/--isolation worker keeps its containers for the whole run, so --collect/);
     expect(await refused(['--batch', '2'])).toMatch(/drop --batch/);
     expect(await refused(['--command', 'cucumber-js {file}'])).toMatch(/drop --command/);
-    expect(await refused(['--runtime', 'swarm'])).toMatch(/--isolation worker needs a container whose stdin baleen writes to, and a swarm service task has none: use --batch auto/);
   });
 });

@@ -3,7 +3,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { CliProcess, runCli, startServerProcess, type CliResult } from '../support/cli.js';
+import { CliProcess, runCli, type CliResult } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
 import { baleenServices } from '../support/swarm.js';
@@ -128,21 +128,6 @@ describe('--runtime swarm: clear errors', () => {
       const badConstraint = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--constraint', constraint]);
       expect(badConstraint.code).toBe(2);
       expect(badConstraint.stderr).toMatch(/a placement constraint such as node\.labels\.pool==ci/);
-    }
-  });
-
-  it('a swarm server refuses --isolation worker from its client: exit 2, one line, no service made', async () => {
-    // The client cannot see the separate server's runtime: the server refuses the run (the embedded case is
-    // refused by the client itself, in isolation-worker.test.ts).
-    const server = await startServerProcess({ cwd: scratch.dir, args: ['--runtime', 'swarm'] });
-    try {
-      const result = await baleen(['--files', 'features/pass.feature', '--isolation', 'worker', '--server', server.url]);
-      expect(result.code, result.stderr).toBe(2);
-      expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr).toMatch(/--isolation worker needs a container whose stdin baleen writes to, and a swarm service task has none: use --batch auto/);
-      expect(baleenServices()).toEqual([]);
-    } finally {
-      expect((await server.process.stop('SIGTERM')).code).toBe(0);
     }
   });
 });

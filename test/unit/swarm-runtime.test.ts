@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ContainerSpec } from '../../src/runtime/container-runtime.js';
 import { modeForApiVersion, serviceSpec } from '../../src/runtime/swarm/service-spec.js';
+import { stdinFilteredScript } from '../../src/runtime/swarm/service-stdin.js';
 import { isUnschedulable, taskFailure } from '../../src/runtime/swarm/swarm-errors.js';
 import { repoDigestFor } from '../../src/runtime/swarm/image-pin.js';
 import { newestTask, phaseOf, ranToExit, type SwarmTask } from '../../src/runtime/swarm/swarm-task.js';
@@ -88,6 +89,15 @@ describe('the service a feature runs as', () => {
     expect(template.Networks).toEqual([{ Target: 'baleen-run-r1' }]);
     expect(template.ContainerSpec).toMatchObject({ CapabilityDrop: ['CAP_NET_RAW'] });
     expect(serviceSpec('baleen-x', spec, 'replicated-job').Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } });
+  });
+
+  it('with stdin (a warm worker): an open stdin, placed on the node baleen talks to, its command reading through the marker filter', () => {
+    const template = serviceSpec('baleen-x', spec, 'replicated', { endMarker: 'baleen-stdin-n-end', nodeId: 'node-1' }).TaskTemplate as Docker.ContainerTaskSpec;
+    expect(template.ContainerSpec).toMatchObject({ OpenStdin: true });
+    expect(template.Placement).toEqual({ Constraints: ['node.labels.pool==ci', 'node.id==node-1'] });
+    expect(template.ContainerSpec!.Command).toEqual(['sh', '-c', stdinFilteredScript('cucumber-js a.feature', 'baleen-stdin-n-end')]);
+    expect(stdinFilteredScript('cucumber-js a.feature', 'baleen-stdin-n-end')).toContain("[ \"$line\" = 'baleen-stdin-n-end' ] && break");
+    expect((serviceSpec('baleen-x', spec, 'replicated').TaskTemplate as Docker.ContainerTaskSpec).ContainerSpec).toMatchObject({ OpenStdin: false });
   });
 
   it('uses Swarm jobs only on engines that remove a job\'s tasks (Docker 24, API 1.43, and later)', () => {

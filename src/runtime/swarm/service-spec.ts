@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import type { ContainerSpec } from '../container-runtime.js';
+import { stdinFilteredScript } from './service-stdin.js';
 
 /**
  * How a one-shot feature runs as a Swarm service.
@@ -20,7 +21,11 @@ export function modeForApiVersion(apiVersion: string): ServiceMode {
 
 const NANOS_PER_SECOND = 1_000_000_000;
 
-export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode): Docker.CreateServiceOptions {
+/**
+ * `stdin`: with ContainerSpec.stdin, the marker line that ends the command's stdin (see service-stdin.ts) and
+ * the node baleen talks to, the only one whose engine can attach to the task's container.
+ */
+export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode, stdin?: { endMarker: string; nodeId: string }): Docker.CreateServiceOptions {
   const resources = {
     ...(spec.limits.memoryBytes === undefined ? {} : { MemoryBytes: spec.limits.memoryBytes }),
     ...(spec.limits.nanoCpus === undefined ? {} : { NanoCPUs: spec.limits.nanoCpus }),
@@ -32,7 +37,8 @@ export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode
       ContainerSpec: {
         Image: spec.image,
         // Swarm's Command replaces the image's entrypoint, as `Entrypoint: []` + `Cmd` does on one engine.
-        Command: ['sh', '-c', spec.script],
+        Command: ['sh', '-c', stdin ? stdinFilteredScript(spec.script, stdin.endMarker) : spec.script],
+        OpenStdin: stdin !== undefined,
         Dir: spec.workDir,
         Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
         Labels: spec.labels,
@@ -46,7 +52,7 @@ export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode
       RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
       // A limit alone would let the scheduler pack more features on a node than fit: reserve the same amount.
       Resources: { Limits: resources, Reservations: resources },
-      Placement: { Constraints: [...spec.constraints] },
+      Placement: { Constraints: [...spec.constraints, ...(stdin ? [`node.id==${stdin.nodeId}`] : [])] },
       // Results come back through the task's logs, which Swarm can read only from drivers that keep them.
       LogDriver: { Name: 'json-file' },
     },

@@ -5,6 +5,7 @@ import { removeServiceGracefully, removeServiceNow } from './service-removal.js'
 import { taskFailure } from './swarm-errors.js';
 import { ranToExit, type SwarmTask } from './swarm-task.js';
 import { followTask, UnschedulableTask } from './task-progress.js';
+import type { ServiceStdin } from './service-stdin.js';
 import type { TaskTracker } from './task-tracker.js';
 
 export interface SwarmJobContext {
@@ -32,6 +33,8 @@ export class SwarmJob implements CreatedContainer {
     readonly id: string,
     private readonly image: string,
     private readonly stopGraceSeconds: number,
+    /** With ContainerSpec.stdin: what baleen writes the task's stdin through. */
+    private readonly stdin?: ServiceStdin,
   ) {}
 
   async attach(sinks: OutputSinks): Promise<AttachedContainer> {
@@ -41,6 +44,7 @@ export class SwarmJob implements CreatedContainer {
     this.stopFollowingTask = () => {
       progress.stop();
       logs.close();
+      this.stdin?.close();
     };
     progress.ended.then(() => (this.taskEnded = true), () => undefined);
     const exited = progress.ended.then(async (task) => {
@@ -56,12 +60,17 @@ export class SwarmJob implements CreatedContainer {
     exited.catch(() => undefined);
     return {
       // Swarm starts a service's task as soon as it exists; "start" is the wait for a node to run it.
-      start: (signal) => this.untilRunning(progress.started, signal),
+      start: async (signal) => {
+        const task = await this.untilRunning(progress.started, signal);
+        const containerId = task.Status.ContainerStatus?.ContainerID;
+        if (this.stdin && containerId !== undefined && ranToExit(task) === undefined) await this.stdin.connect(this.context.docker, containerId);
+      },
       exited,
+      ...(this.stdin ? { stdin: this.stdin.stream } : {}),
     };
   }
 
-  private async untilRunning(started: Promise<SwarmTask>, signal: AbortSignal | undefined): Promise<void> {
+  private async untilRunning(started: Promise<SwarmTask>, signal: AbortSignal | undefined): Promise<SwarmTask> {
     let task: SwarmTask;
     try {
       task = await abortable(started, signal);
@@ -70,6 +79,7 @@ export class SwarmJob implements CreatedContainer {
       throw error;
     }
     if (ranToExit(task) === undefined && task.Status.State !== 'running') throw await this.failureOf(task);
+    return task;
   }
 
   private async exitOf(task: SwarmTask): Promise<ContainerExit> {

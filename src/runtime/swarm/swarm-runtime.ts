@@ -14,9 +14,12 @@ import { removeServiceNow, SERVICE_ID_LABEL } from './service-removal.js';
 import { TaskTracker } from './task-tracker.js';
 import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
 import { pinnedImage } from './image-pin.js';
+import { serviceStdin } from './service-stdin.js';
 
 interface SwarmFacts {
   mode: ServiceMode;
+  /** The swarm node of the engine baleen talks to. */
+  nodeId: string;
   nodeCount: number;
   largest: LargestNode;
 }
@@ -29,6 +32,8 @@ interface SwarmFacts {
 export class SwarmRuntime implements ContainerRuntime {
   readonly name = 'swarm';
   readonly placement = true;
+  /** A warm worker's service runs on the node baleen talks to, whose engine attaches to its stdin (service-stdin.ts). */
+  readonly stdin = true;
   private readonly tracker: TaskTracker;
   private readonly nodeNames = new Map<string, string | undefined>();
   private facts?: Promise<SwarmFacts>;
@@ -65,9 +70,7 @@ export class SwarmRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
-    // A bug if it gets here: a run asking for stdin on a swarm is refused before it starts.
-    if (spec.stdin) throw new Error('a Swarm service has no stdin');
-    const { mode, largest, nodeCount } = await this.swarmFacts();
+    const { mode, largest, nodeCount, nodeId } = await this.swarmFacts();
     checkFitsSomeNode(spec.limits, largest);
     const image = await this.pin(spec.image, nodeCount);
     // A create whose answer was lost may have made the service: remove it by its labels before trying again.
@@ -75,10 +78,12 @@ export class SwarmRuntime implements ContainerRuntime {
       for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
     };
     try {
-      const service = await withEngineRetry(() => this.docker.createService(serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, { ...spec, image }, mode)), {
-        beforeRetry: removeTwins,
-      });
-      return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds);
+      const stdin = spec.stdin ? serviceStdin() : undefined;
+      const service = await withEngineRetry(
+        () => this.docker.createService(serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, { ...spec, image }, mode, stdin && { endMarker: stdin.endMarker, nodeId })),
+        { beforeRetry: removeTwins },
+      );
+      return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds, stdin);
     } catch (error) {
       // A failure that is not the engine's answer (a reset connection, a broken ssh transport) may have
       // come after the service was made.
@@ -134,7 +139,7 @@ export class SwarmRuntime implements ContainerRuntime {
       if (swarm.LocalNodeState !== 'active') throw notInSwarmError(engine);
       if (swarm.ControlAvailable !== true) throw notManagerError(engine);
       const [version, nodes] = await Promise.all([this.docker.version(), this.docker.listNodes()]);
-      return { mode: modeForApiVersion(version.ApiVersion), nodeCount: nodes.length, largest: largestNode(nodes) };
+      return { mode: modeForApiVersion(version.ApiVersion), nodeId: swarm.NodeID ?? '', nodeCount: nodes.length, largest: largestNode(nodes) };
     } catch (error) {
       this.facts = undefined;
       throw toBaleenError(error, 'asking the engine about its swarm');

@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunSummary } from '../../src/reporters/summary.js';
+import { Labels } from '../../src/runtime/labels.js';
+import { runCli } from './cli.js';
+import type { Scratch } from './scratch.js';
+
+/**
+ * A suite for --isolation worker (test/e2e/isolation-worker*.test.ts): support code that counts its loads in
+ * its process and says which container runs each feature, a feature whose step kills the worker, features
+ * that hang, fail, or are tagged.
+ */
+/** The image of the suite below, built by the tests that use it (buildSuiteImage). */
+export const WORKER_IMAGE = 'baleen-test-isolation-worker';
+
+// Support code that counts its loads in the process and says which container runs each feature.
+const WORKER_STEPS = `const { Given } = require('@cucumber/cucumber');
+const { hostname } = require('node:os');
+globalThis.supportLoads = (globalThis.supportLoads ?? 0) + 1;
+Given('it says which container runs it', () => console.log('container ' + hostname() + ' loads ' + globalThis.supportLoads));
+Given('the worker process dies', () => { console.error('dying on purpose'); process.exit(7); });
+Given('it says {string} and hangs', { timeout: -1 }, (what) => {
+  console.log(what);
+  return new Promise(() => setInterval(() => {}, 1000));
+});
+`;
+const says = (name: string) => `Feature: ${name}\n  Scenario: ${name}\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 2\n`;
+
+// Without a timing history the features are queued in name order: the names below set the order of each test.
+export const WORKER_SUITE = {
+  'features/step_definitions/worker.js': WORKER_STEPS,
+  'features/a.feature': says('a'),
+  'features/b.feature': says('b'),
+  'features/c.feature': says('c'),
+  'features/d.feature': says('d'),
+  'features/b-dies.feature': 'Feature: dies\n  Scenario: the worker process ends\n    Given the worker process dies\n',
+  'features/0-fails.feature': 'Feature: fails\n  Scenario: a wrong sum\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
+  'features/0-hangs.feature': 'Feature: hangs\n  Scenario: forever\n    Given it says "hanging 0" and hangs\n',
+  'features/1-hangs.feature': 'Feature: hangs too\n  Scenario: forever\n    Given it says "hanging 1" and hangs\n',
+  'features/tagged.feature': 'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
+};
+
+/** What a feature's stdout says of its container: its hostname (the container's id) and the support loads so far. */
+export const containerOf = async (dir: string, file: string, attempt = 1) => {
+  const log = await readFile(join(dir, 'logs', `${file}${attempt > 1 ? `.attempt-${attempt}` : ''}.stdout.log`), 'utf8');
+  const said = /container (\w+) loads (\d+)/.exec(log);
+  return { host: said?.[1], loads: Number(said?.[2]) };
+};
+
+/** The worker containers the engine created between two moments (its own event log, not baleen's word). */
+export function workersCreated(since: number, until: number): number {
+  const out = execFileSync(
+    'docker',
+    ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${Labels.worker}`, '--format', '{{.ID}}'],
+    { encoding: 'utf8' },
+  );
+  return out.split('\n').filter(Boolean).length;
+}
+
+/**
+ * `baleen cucumber --isolation worker` on the suite built under `scratch`'s `suite/` (extra args: --runtime, the
+ * features…), with a timing history of its own (none yet), so that the features are queued in name order;
+ * `workers` is how many worker containers the engine made for it.
+ */
+export async function runWorkers(scratch: Scratch, args: string[]) {
+  const dir = scratch.reportDir();
+  const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
+  const since = Date.now();
+  const result = await runCli(['cucumber', '--image', WORKER_IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args], { cwd: scratch.path('suite') });
+  const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
+  return { ...result, dir, summary, workers: workersCreated(since, Date.now()) };
+}
