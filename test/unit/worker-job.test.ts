@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
+import { RunSpecSchema } from '../../src/domain/run-spec.js';
+import type { RequestOutcome, RequestSinks, WorkerContainer } from '../../src/worker/worker-container.js';
+import { launchWorkerJob } from '../../src/worker/worker-job.js';
+import { WorkerPool } from '../../src/worker/worker-pool.js';
+
+/** A stand-in worker that answers each request as scripted; the real one is e2e-tested. */
+class ScriptedWorker {
+  alive = true;
+  ready = true;
+  removed = false;
+  readonly asked: { paths: readonly string[]; tags?: string }[] = [];
+  constructor(private readonly answer: (sinks: RequestSinks) => RequestOutcome) {}
+  async run(paths: readonly string[], sinks: RequestSinks, tags?: string): Promise<RequestOutcome> {
+    this.asked.push({ paths, ...(tags === undefined ? {} : { tags }) });
+    const outcome = this.answer(sinks);
+    if (outcome.kind === 'worker-ended') this.alive = false;
+    return outcome;
+  }
+  describeEnd(): string {
+    return 'exit code 2';
+  }
+  async stop(): Promise<void> {}
+  async remove(): Promise<void> {
+    this.removed = true;
+    this.alive = false;
+  }
+}
+
+const passedReport = (uri: string) => Buffer.from(JSON.stringify([{ name: 'F', uri, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }]));
+
+function runJob(worker: ScriptedWorker, extra: object = {}) {
+  const pool = new WorkerPool(async () => worker as unknown as WorkerContainer);
+  const spec = RunSpecSchema.parse({ image: 'img', features: ['features/a b.feature'], concurrency: 1, isolation: 'worker', expectedScenarioLines: { 'features/a b.feature': [2] }, ...extra });
+  const states: string[] = [];
+  let stopped = 0;
+  const settled = new Promise<FeatureResult>((resolve) =>
+    launchWorkerJob({
+      job: { runId: 'r', files: ['features/a b.feature'], attempt: 1 },
+      spec,
+      observer: { state: (_file, _attempt, state) => states.push(state), output: () => {} },
+      events: { stopped: () => stopped++, settled: resolve },
+      pool,
+    }),
+  );
+  return { settled, states, pool, stoppedCount: () => stopped };
+}
+
+describe('a feature on a warm worker', () => {
+  it('is judged by its report like a feature in its own container, and gives the worker back', async () => {
+    const worker = new ScriptedWorker((sinks) => {
+      sinks.stdout(Buffer.from('....\n'));
+      return { kind: 'answered', exitCode: 0, report: passedReport('features/a b.feature'), reportOverflow: false };
+    });
+    const { settled, states, pool, stoppedCount } = runJob(worker, { tags: '@fast' });
+    const result = await settled;
+    expect(result).toMatchObject({ status: 'passed', exitCode: 0, stdout: { text: '....\n' }, engineFailure: false });
+    expect(result.cucumberJson).toHaveLength(1);
+    // The path as cucumber-js reads exactly that file, and the run's tags.
+    expect(worker.asked).toEqual([{ paths: ['./features/a b.feature'], tags: '@fast' }]);
+    expect(states).toEqual(['creating', 'running', 'collecting', 'done']);
+    expect(stoppedCount()).toBe(1);
+    expect(worker.removed).toBe(false);
+    expect(pool.size).toBe(1);
+  });
+
+  it('is an error naming the worker\'s end when its worker dies before its support code loaded, and the worker is removed', async () => {
+    const worker = new ScriptedWorker(() => ({ kind: 'worker-ended', exit: { exitCode: 2, oomKilled: false } }));
+    worker.ready = false;
+    const { settled, pool } = runJob(worker);
+    expect(await settled).toMatchObject({
+      status: 'error',
+      exitCode: 2,
+      error: 'its warm worker ended while running it: exit code 2, before its support code had loaded (see the stderr)',
+    });
+    expect(worker.removed).toBe(true);
+    expect(pool.size).toBe(0);
+  });
+
+  it('does not pass a feature whose report lacks its scenario', async () => {
+    const worker = new ScriptedWorker(() => ({ kind: 'answered', exitCode: 0, report: passedReport('features/other.feature'), reportOverflow: false }));
+    const result = await runJob(worker).settled;
+    expect(result.status).toBe('error');
+    expect(result.error).toMatch(/does not name features\/a b.feature/);
+  });
+});
