@@ -35,9 +35,10 @@ export const WORKER_SUITE = {
   'features/c.feature': says('c'),
   'features/d.feature': says('d'),
   'features/b-dies.feature': 'Feature: dies\n  Scenario: the worker process ends\n    Given the worker process dies\n',
-  'features/0-fails.feature': 'Feature: fails\n  Scenario: a wrong sum\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
+  'features/0-fails.feature': 'Feature: fails\n  Scenario: a wrong sum\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
   'features/0-hangs.feature': 'Feature: hangs\n  Scenario: forever\n    Given it says "hanging 0" and hangs\n',
   'features/1-hangs.feature': 'Feature: hangs too\n  Scenario: forever\n    Given it says "hanging 1" and hangs\n',
+  'features/two.feature': 'Feature: two\n  Scenario: passes\n    Given the number 1\n    When I add 1\n    Then the result is 2\n\n  Scenario: fails\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
   'features/tagged.feature': 'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
 };
 
