@@ -26,6 +26,12 @@ export function scenarioName(file: string, line: number): string {
   return `${file}:${line}`;
 }
 
+/** A work name taken apart: a scenario's (`path:line`) into its feature and line; a feature's is its path. */
+export function parseWorkName(name: string): { file: string; line?: number } {
+  const match = /^(.*):(\d+)$/.exec(name);
+  return match ? { file: match[1]!, line: Number(match[2]) } : { file: name };
+}
+
 /** The name a job's work is known by: its feature's path, its scenario's `path:line`, or a batch's first path. */
 export function workName(work: JobWork): string {
   return work.line === undefined ? work.files[0]! : scenarioName(work.files[0]!, work.line);

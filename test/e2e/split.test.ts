@@ -48,7 +48,7 @@ const SHORT = ['Feature: Short', '  Scenario: only', '    Given the number 1', '
 
 /** Each container prints its hostname (its id) first: scenarios that print different ones ran in different containers. */
 const TAGGED = 'echo "container $(hostname)"; cucumber-js {file}{tags} --format json:{report}';
-const hostOf = async (dir: string, name: string) => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${name}.stdout.log`), 'utf8'))?.[1];
+const hostOf = async (dir: string, log: string) => /container (\w+)/.exec(await readFile(join(dir, log), 'utf8'))?.[1];
 const json = async <T>(dir: string, file: string) => JSON.parse(await readFile(join(dir, file), 'utf8')) as T;
 
 beforeAll(async () => {
@@ -72,14 +72,16 @@ describe('--split scenarios', () => {
     const { code, dir, stderr } = await baleen(['--files', 'features/long.feature', 'features/short.feature', '--split', 'scenarios', '--retries', '1', '--concurrency', '3', '--command', TAGGED]);
     expect(code, stderr).toBe(1);
     // One container per scenario: six first attempts, six hostnames.
-    const names = [...LONG_LINES.map((line) => `features/long.feature:${line}`), 'features/short.feature:2'];
+    const names = [...LONG_LINES.map((line) => `logs/features/long.feature.line-${line}.stdout.log`), 'logs/features/short.feature.line-2.stdout.log'];
     const hosts = await Promise.all(names.map((name) => hostOf(dir, name)));
     expect(hosts.every((host) => host !== undefined)).toBe(true);
     expect(new Set(hosts).size).toBe(6);
     // Only the broken scenario ran again, in a seventh container.
     const logs = await readdir(join(dir, 'logs', 'features'));
-    expect(logs.filter((name) => name.includes('.attempt-2.')).sort()).toEqual(['long.feature:11.attempt-2.stderr.log', 'long.feature:11.attempt-2.stdout.log']);
-    const retryHost = await hostOf(dir, 'features/long.feature:11.attempt-2');
+    expect(logs.filter((name) => name.includes('.attempt-2.')).sort()).toEqual(['long.feature.line-11.attempt-2.stderr.log', 'long.feature.line-11.attempt-2.stdout.log']);
+    // No log name holds a `:` (Windows and CI artifact uploaders refuse it).
+    expect(logs.filter((name) => name.includes(':'))).toEqual([]);
+    const retryHost = await hostOf(dir, 'logs/features/long.feature.line-11.attempt-2.stdout.log');
     expect(hosts).not.toContain(retryHost);
 
     // summary.json: one entry per feature, with its scenarios.
@@ -91,6 +93,9 @@ describe('--split scenarios', () => {
       [7, 'passed', 1], [11, 'failed', 2], [15, 'passed', 1], [25, 'passed', 1], [26, 'passed', 1],
     ]);
     expect(summary.totals.scenarios).toMatchObject({ passed: 5, failed: 1 });
+    // Each scenario's logs in summary.json are the files written: the retried one's its last attempt's.
+    expect(long.scenarios![1]!.logs).toEqual({ stdout: 'logs/features/long.feature.line-11.attempt-2.stdout.log', stderr: 'logs/features/long.feature.line-11.attempt-2.stderr.log' });
+    for (const scenario of long.scenarios!) expect(await hostOf(dir, scenario.logs.stdout)).toBeDefined();
 
     // cucumber.json: one feature element per feature, holding all its scenarios in file order.
     const cucumber = await json<CucumberJson>(dir, 'cucumber.json');
@@ -130,7 +135,7 @@ describe('--split scenarios', () => {
   it('with --tags, starts containers for the selected scenarios only', async () => {
     const { code, dir, stderr } = await baleen(['--files', 'features/long.feature', '--split', 'scenarios', '--tags', '@smoke', '--command', TAGGED]);
     expect(code, stderr).toBe(0);
-    expect((await readdir(join(dir, 'logs', 'features'))).sort()).toEqual(['long.feature:7.stderr.log', 'long.feature:7.stdout.log']);
+    expect((await readdir(join(dir, 'logs', 'features'))).sort()).toEqual(['long.feature.line-7.stderr.log', 'long.feature.line-7.stdout.log']);
     const summary = await json<RunSummary>(dir, 'summary.json');
     expect(summary.features[0]!.scenarios!.map((scenario) => [scenario.line, scenario.status])).toEqual([[7, 'passed']]);
   });

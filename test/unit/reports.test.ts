@@ -156,6 +156,11 @@ describe('logPath', () => {
     expect(logPath('/abs/x.feature', 3, 'stdout')).toBe('logs/abs/x.feature.attempt-3.stdout.log');
   });
 
+  it("names a scenario job's log (path:line) without a colon, which Windows and artifact uploaders refuse", () => {
+    expect(logPath('features/a.feature:12', 1, 'stdout')).toBe('logs/features/a.feature.line-12.stdout.log');
+    expect(logPath('features/a.feature:12', 2, 'stderr')).toBe('logs/features/a.feature.line-12.attempt-2.stderr.log');
+  });
+
   it('shortens a name the suffix would push past 255 bytes, with a hash of the whole path, never splitting a character', () => {
     const long = `features/${'é'.repeat(120)}x.feature`; // 249 bytes: a legal file name
     const first = logPath(long, 12, 'stdout');

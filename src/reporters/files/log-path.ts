@@ -1,22 +1,25 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
-import { scenarioName } from '../../dispatcher/job.js';
+import { parseWorkName, scenarioName } from '../../dispatcher/job.js';
 
 /** The longest file name Linux, macOS and Windows file systems take: 255 bytes (UTF-8) per name. */
 const NAME_MAX_BYTES = 255;
 
 /**
  * Where a feature's stream is logged, relative to the report dir: logs/<feature path>.<stream>.log for the
- * first attempt, logs/<feature path>.attempt-<n>.<stream>.log for retries. A feature whose own name is near
+ * first attempt, logs/<feature path>.attempt-<n>.<stream>.log for retries; a scenario job's (`path:line`,
+ * --split scenarios) logs/<feature path>.line-<line>[.attempt-<n>].<stream>.log, since `:` is no file-name
+ * character on Windows and CI artifact uploaders refuse it. A feature whose own name is near
  * the limit would overflow it with that suffix: its name is then cut and marked with a hash of the whole
  * path (so two such features never share a log); summary.json maps the real name to it.
  */
-export function logPath(file: string, attempt: number, stream: StreamName): string {
+export function logPath(work: string, attempt: number, stream: StreamName): string {
+  const { file, line } = parseWorkName(work);
   // The path comes from the run; keep its folders but never let it climb out of logs/.
   const parts = file.split(/[\\/]+/).filter((part) => part !== '' && part !== '.' && part !== '..');
   const name = parts.pop() ?? 'feature';
-  const suffix = `${attempt > 1 ? `.attempt-${attempt}` : ''}.${stream}.log`;
+  const suffix = `${line === undefined ? '' : `.line-${line}`}${attempt > 1 ? `.attempt-${attempt}` : ''}.${stream}.log`;
   return join('logs', ...parts.map((part) => fitName(part, '', file)), fitName(name, suffix, file));
 }
 
@@ -50,7 +53,7 @@ export function attemptLogs(file: string, attempt: number): { stdout: string; st
 
 /**
  * The attempts a final result's logs are under: its own last attempt's, or with --split scenarios each
- * scenario job's last attempt, named `path:line` (logs/<path>:<line>.stdout.log).
+ * scenario job's last attempt, named `path:line` (logs/<path>.line-<line>.stdout.log).
  */
 export function loggedAttempts(result: FeatureResult): { name: string; attempt: number; passed: boolean }[] {
   if (result.scenarioJobs === undefined) return [{ name: result.file, attempt: result.attempt, passed: result.status === 'passed' }];
