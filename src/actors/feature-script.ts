@@ -38,14 +38,7 @@ export function fillCommand(template: string, values: { files: readonly string[]
 export function featureScript(options: { command: string; files: readonly string[]; line?: number; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
-  if (options.beforeCommand) {
-    lines.push(
-      `trap 's=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2' EXIT`,
-      `{ ${options.beforeCommand}`,
-      '} || exit $?',
-      'trap - EXIT',
-    );
-  }
+  if (options.beforeCommand) lines.push(...beforeCommandLines(options.beforeCommand));
   lines.push(fillCommand(options.command, {
     files: options.files,
     report: options.reportPath,
@@ -54,6 +47,14 @@ export function featureScript(options: { command: string; files: readonly string
   }));
   if (options.trailer) lines.push(options.trailer);
   return lines.join('\n');
+}
+
+/**
+ * The before-command in the container's shell: should the shell end during it, by a failure or by an `exit` of
+ * its own, an EXIT trap says so on stderr with the code (read back by `beforeCommandFailure`).
+ */
+export function beforeCommandLines(beforeCommand: string): string[] {
+  return [`trap 's=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2' EXIT`, `{ ${beforeCommand}`, '} || exit $?', 'trap - EXIT'];
 }
 
 /** The exit code the before-command failed with, if the container's stderr says it did. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AttachedContainer, ContainerExit, ContainerRuntime, ContainerSpec, CreatedContainer } from '../runtime/container-runtime.js';
 import { createReportChannel, type ReportChannel } from '../actors/report-channel.js';
+import { beforeCommandLines } from '../actors/feature-script.js';
 import { RequestStream } from './request-stream.js';
 import { WORKER_COMMAND, WORKER_READY, exitLine, stdoutEndLine, workerEnv, workerRequest } from './worker-program.js';
 
@@ -69,7 +70,8 @@ export class WorkerContainer {
 
   /** Creates, attaches and starts the worker container. The caller must `remove()` it in the end. */
   static async start(runtime: ContainerRuntime, options: WorkerContainerOptions, signal?: AbortSignal): Promise<WorkerContainer> {
-    const script = [...(options.beforeCommand ? [options.beforeCommand] : []), WORKER_COMMAND].join('\n');
+    // A before-command that fails ends the worker before it starts, saying so as a feature's container does.
+    const script = [...(options.beforeCommand ? beforeCommandLines(options.beforeCommand) : []), WORKER_COMMAND].join('\n');
     const created = await runtime.create({
       ...options.spec,
       script,

@@ -1,4 +1,5 @@
 import { classifyOutcome } from '../actors/classify-outcome.js';
+import { beforeCommandFailure } from '../actors/feature-script.js';
 import { MAX_REPORT_BYTES, OUTPUT_TAIL_BYTES, type FeatureObserver } from '../actors/feature-machine.js';
 import { parseReport } from '../actors/parse-report.js';
 import { crashResult } from '../actors/result-without-container.js';
@@ -120,7 +121,7 @@ async function runWorkerJob(input: WorkerJobInput, cancelled: AbortSignal, stopR
       else await pool.release(worker);
       freeSlot();
       notify('collecting');
-      readOutcome(first, worker, evidence);
+      readOutcome(first, worker, evidence, stderr.toTail().text);
     }
   }
   freeSlot();
@@ -181,11 +182,16 @@ function firstOf(request: Promise<RequestOutcome>, timeoutMs: number | undefined
 }
 
 /** What the worker's answer, or its end, shows of the feature. */
-function readOutcome(outcome: RequestOutcome, worker: WorkerContainer, evidence: Evidence): void {
+function readOutcome(outcome: RequestOutcome, worker: WorkerContainer, evidence: Evidence, stderrTail: string): void {
   if (outcome.kind === 'worker-ended') {
-    // Nothing shows that the feature finished: an error naming the worker's end, whatever its exit code.
+    // Nothing shows that the feature finished: an error naming the worker's end, whatever its exit code. The
+    // before-command's failure may have come before the request, as the worker's own output.
+    const beforeCode = beforeCommandFailure(`${worker.stderrOutsideRequests}\n${stderrTail}`);
     const before = worker.ready ? '' : ', before its support code had loaded (see the stderr)';
-    evidence.problem = `its warm worker ended while running it: ${worker.describeEnd()}${before}`;
+    evidence.problem =
+      beforeCode === undefined
+        ? `its warm worker ended while running it: ${worker.describeEnd()}${before}`
+        : `--before-command ${beforeCode === 0 ? 'ended the shell (exit 0)' : `failed with exit code ${beforeCode}`}, so its warm worker never started`;
     evidence.endedWith = outcome.exit?.exitCode;
     evidence.engineFailure = outcome.exit === undefined;
     return;

@@ -100,6 +100,14 @@ describe('--isolation worker', () => {
     expect(workers).toBe(2);
   });
 
+  it('--before-command runs before the worker in its shell; one that fails makes the feature an error saying so', async () => {
+    const { code, summary } = await baleen(['--files', 'features/a.feature', '--before-command', 'echo preparing; exit 3']);
+    expect(code).toBe(1);
+    expect(byFile(summary)['features/a.feature']).toMatchObject({ status: 'error', error: '--before-command failed with exit code 3, so its warm worker never started' });
+    const passing = await baleen(['--files', 'features/a.feature', '--before-command', 'echo preparing']);
+    expect(statusesOf(passing.summary)).toEqual({ 'features/a.feature': 'passed' });
+  });
+
   it('Ctrl-C stops the workers: no container left, the features cancelled, exit 130', async () => {
     const dir = scratch.reportDir();
     const client = new CliProcess(

@@ -10,6 +10,7 @@ class ScriptedWorker {
   alive = true;
   ready = true;
   removed = false;
+  stderrOutsideRequests = '';
   readonly asked: { paths: readonly string[]; tags?: string }[] = [];
   constructor(private readonly answer: (sinks: RequestSinks) => RequestOutcome) {}
   async run(paths: readonly string[], sinks: RequestSinks, tags?: string): Promise<RequestOutcome> {
@@ -76,6 +77,14 @@ describe('a feature on a warm worker', () => {
     });
     expect(worker.removed).toBe(true);
     expect(pool.size).toBe(0);
+  });
+
+  it('is an error naming the before-command when it failed and the worker never started', async () => {
+    const worker = new ScriptedWorker(() => ({ kind: 'worker-ended', exit: { exitCode: 3, oomKilled: false } }));
+    worker.ready = false;
+    // Said before the request was written: the worker's own output.
+    worker.stderrOutsideRequests = 'baleen: before-command failed with exit code 3\n';
+    expect(await runJob(worker).settled).toMatchObject({ status: 'error', error: '--before-command failed with exit code 3, so its warm worker never started' });
   });
 
   it('does not pass a feature whose report lacks its scenario', async () => {
