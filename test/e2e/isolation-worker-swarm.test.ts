@@ -42,7 +42,9 @@ describe('--isolation worker on a one-node swarm', () => {
     });
     expect(workers).toBe(2);
     const said = await Promise.all(['a', 'b', 'c', 'd'].map((name) => containerOf(dir, `features/${name}.feature`)));
-    expect(new Set(said.map((one) => one.host)).size).toBe(2);
+    // Four features on at most two containers, each of which loaded the support code once: a container ran
+    // more than one. (Which worker takes which feature is the pool's choice: a slow start may leave one idle.)
+    expect(new Set(said.map((one) => one.host)).size).toBeLessThanOrEqual(2);
     expect(said.map((one) => one.loads)).toEqual([1, 1, 1, 1]);
   });
 
