@@ -1,8 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CucumberJson } from '../../src/cucumber-json/schema.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
+import { Labels } from '../../src/runtime/labels.js';
+import { RUN_NETWORK_PREFIX } from '../../src/server/run-network.js';
 import { CliProcess, runCli } from '../support/cli.js';
 import { expectNoContainersLeft } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
@@ -16,6 +19,17 @@ const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.
 
 const baleen = (args: string[]) => runWorkers(scratch, args);
 
+/** The networks the engine connected the worker containers made between two moments to (its own event log). */
+function workerNetworks(since: number, until: number): string[] {
+  const events = (...filters: string[]) =>
+    execFileSync('docker', ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), ...filters.flatMap((filter) => ['--filter', filter]), '--format', '{{json .}}'], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { id?: string; Actor: { ID: string; Attributes: Record<string, string> } });
+  const workers = new Set(events('type=container', 'event=create', `label=${Labels.worker}`).map((event) => event.Actor.ID));
+  return events('type=network', 'event=connect').filter((event) => workers.has(event.Actor.Attributes.container!)).map((event) => event.Actor.Attributes.name!);
+}
+
 describe('--isolation worker', () => {
   beforeAll(async () => {
     await buildSuiteImage(scratch.path('suite'), IMAGE, FEATURES);
@@ -27,7 +41,10 @@ describe('--isolation worker', () => {
   it('runs every feature through one warm container per slot, each with its own result, and removes them', async () => {
     const files = ['features/0-fails.feature', 'features/a.feature', 'features/b.feature', 'features/c.feature', 'features/d.feature', 'features/tagged.feature'];
     // --tags: the worker runs only the scenarios the expression selects (tagged.feature's hanging one is not).
+    const since = Date.now();
     const { code, dir, summary, workers } = await baleen(['--files', ...files, '--concurrency', '2', '--tags', 'not @slow']);
+    // Both joined the run's own network, as a feature's container does.
+    expect(workerNetworks(since, Date.now())).toEqual([`${RUN_NETWORK_PREFIX}${summary.runId}`, `${RUN_NETWORK_PREFIX}${summary.runId}`]);
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual({
       'features/0-fails.feature': 'failed',
