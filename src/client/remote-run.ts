@@ -13,7 +13,7 @@ export interface RemoteRunOptions {
   reporter: Reporter;
   reportDir: string;
   /** What the client knows of the run beyond what the server says (prediction, shard, how it is judged). */
-  extraInfo?: Pick<RunInfo, 'expectedMs' | 'shard' | 'judgedByExitCodeAlone'>;
+  extraInfo?: Pick<RunInfo, 'expectedMs' | 'shard' | 'judgedByExitCodeAlone' | 'scenarioJobs'>;
   /**
    * Final results the client found itself, for features it did not submit (Gherkin parse errors): reported
    * with the server's, as part of the same run.

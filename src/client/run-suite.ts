@@ -81,6 +81,8 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     ...(expectedMs === undefined ? {} : { expectedMs }),
     ...(request.shard ? { shard: request.shard } : {}),
     ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
+    // A feature with no scenario line to select runs whole: one job (see scenarioWork).
+    ...(split ? { scenarioJobs: Object.fromEntries(runnable.map((file) => [file, Math.max(1, expectedScenarioLines[file]?.length ?? 0)])) } : {}),
   };
   const reporter = createReporters({
     out: io.out,

@@ -16,6 +16,11 @@ export interface RunInfo {
   expectedMs?: number;
   /** This run is one shard of a suite split across machines. */
   shard?: { index: number; total: number };
+  /**
+   * With --split scenarios: each feature's number of scenario jobs (its scenarios and Examples rows to run),
+   * so that progress is counted in the jobs the dispatcher queues.
+   */
+  scenarioJobs?: Record<string, number>;
   /** The command template writes no Cucumber report (`{report}`): each feature was judged by its exit code alone. */
   judgedByExitCodeAlone?: boolean;
 }

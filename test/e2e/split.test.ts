@@ -69,8 +69,13 @@ async function baleen(args: string[]) {
 
 describe('--split scenarios', () => {
   it('runs each scenario and Examples row in its own container, retries only the failed one, and reports each feature once', async () => {
-    const { code, dir, stderr } = await baleen(['--files', 'features/long.feature', 'features/short.feature', '--split', 'scenarios', '--retries', '1', '--concurrency', '3', '--command', TAGGED]);
+    const { code, dir, stderr, stdout } = await baleen(['--files', 'features/long.feature', 'features/short.feature', '--split', 'scenarios', '--retries', '1', '--concurrency', '3', '--command', TAGGED]);
     expect(code, stderr).toBe(1);
+    // The CI log counts features, each one's scenarios indented under it, the retried one by its last attempt.
+    expect(stdout).toContain('baleen: 2 features split into 6 scenario jobs');
+    expect(stdout).toMatch(/^\[\d\/2\] ✗ FAIL +features\/long\.feature \(.*\n {4}✓ PASS +features\/long\.feature:7 \(/m);
+    expect(stdout).toMatch(/^ {4}✗ FAIL +features\/long\.feature:11 \([^)]*, attempt 2\) — /m);
+    expect(stdout).toMatch(/^\[\d\/2\] ✓ PASS +features\/short\.feature \(.*\n {4}✓ PASS +features\/short\.feature:2 \(/m);
     // One container per scenario: six first attempts, six hostnames.
     const names = [...LONG_LINES.map((line) => `logs/features/long.feature.line-${line}.stdout.log`), 'logs/features/short.feature.line-2.stdout.log'];
     const hosts = await Promise.all(names.map((name) => hostOf(dir, name)));

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { FeatureResult } from '../../src/domain/feature-run.js';
+import type { FeatureResult, ScenarioJob } from '../../src/domain/feature-run.js';
 import type { ConsoleReporter as ConsoleReporterClass } from '../../src/reporters/console/console-reporter.js';
 import { ReporterMultiplexer } from '../../src/reporters/multiplexer.js';
 import { featureResult, runOutcome, tail } from '../support/run-fixtures.js';
@@ -127,6 +127,40 @@ describe('progress in a CI log', () => {
     expect(text()).toContain('baleen: 2 features on img');
     expect(text()).toMatch(/^\[1\/2\] ✓ PASS +features\/a\.feature/m);
     expect(text()).toMatch(/^\[2\/2\] ✗ FAIL +features\/b\.feature/m);
+  });
+});
+
+describe('progress of a --split scenarios run', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const job = (line: number, over: Partial<ScenarioJob> = {}): ScenarioJob => ({ line, attempt: 1, status: 'passed', flaky: false, previousAttempts: [], exitCode: 0, durationMs: 2000, ...over });
+
+  it('in a CI log, counts features and lists each one\'s scenarios indented under it', () => {
+    const { out, text } = capture();
+    const long = result({ file: 'features/long.feature', error: 'features/long.feature:11: boom', scenarioJobs: [job(7), job(11, { status: 'failed', attempt: 2, exitCode: 1, error: 'boom' })] });
+    const reporter = new ConsoleReporter({ out, verbosity: 'normal', live: false, reportDir: '/tmp/report' });
+    reporter.onBegin({ ...outcome([long, result({ file: 'features/b.feature' })]).info, scenarioJobs: { 'features/long.feature': 2, 'features/b.feature': 1 } });
+    reporter.onFeatureResult(long);
+    expect(text()).toContain('baleen: 2 features split into 3 scenario jobs on img');
+    expect(text()).toMatch(/^\[1\/2\] ✗ FAIL +features\/long\.feature \(1\.5s\).*\n {4}✓ PASS +features\/long\.feature:7 \(2\.0s\)\n {4}✗ FAIL +features\/long\.feature:11 \(2\.0s, attempt 2\) — boom\n/m);
+  });
+
+  it('on a terminal, shows a running feature with its running scenarios under it, and counts the scenarios that wait as queued', () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const { out, text } = capture();
+    Object.assign(out, { columns: 200 });
+    const reporter = new ConsoleReporter({ out, verbosity: 'normal', live: true, reportDir: '/tmp/report' });
+    reporter.onBegin({ ...outcome([result({ file: 'features/long.feature' })]).info, startedAt: new Date(10_000), scenarioJobs: { 'features/long.feature': 4 } });
+    reporter.onFeatureState({ file: 'features/long.feature:7', attempt: 1, state: 'running', at: 10_000 });
+    reporter.onFeatureState({ file: 'features/long.feature:11', attempt: 1, state: 'creating', at: 10_000 });
+    vi.advanceTimersByTime(1_100);
+    reporter.onFeatureState({ file: 'features/long.feature:7', attempt: 1, state: 'done', at: 11_100 });
+    vi.advanceTimersByTime(200);
+    const drawn = text().slice(text().lastIndexOf('running'));
+    expect(drawn).toMatch(/^running +features\/long\.feature 1\/4 scenarios done, 1\.2s\n +creating +:11 1\.2s\n/);
+    expect(drawn).toContain('1/4 scenarios done, 1 active, 2 queued; features 0/1 done');
   });
 });
 

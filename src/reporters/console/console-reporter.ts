@@ -9,6 +9,9 @@ import { summarize } from '../summary.js';
 import { failedFeatureEntries, type FailedFeatureEntry } from '../../cucumber-json/feature-report.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
+import { SplitProgress } from './split-progress.js';
+import { parseWorkName, scenarioName } from '../../dispatcher/job.js';
+import type { ScenarioJob } from '../../domain/feature-run.js';
 import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
 import { ARTIFACTS_DIR } from '../files/artifacts-reporter.js';
 
@@ -49,6 +52,8 @@ export class ConsoleReporter implements Reporter {
   private finished = 0;
   private total = 0;
   private readonly live: LiveBlock | undefined;
+  /** With --split scenarios: the scenario jobs' progress (the active map then holds jobs, by `path:line`). */
+  private split: SplitProgress | undefined;
 
   constructor(private readonly options: ConsoleOptions) {
     this.live = options.live && options.verbosity !== 'quiet' ? new LiveBlock(options.out, () => this.liveLines()) : undefined;
@@ -58,7 +63,9 @@ export class ConsoleReporter implements Reporter {
     this.total = info.features.length;
     this.runStartedAt = info.startedAt.getTime();
     this.expectedMs = info.expectedMs;
-    this.print(pc.bold(`baleen: ${plural(info.features.length, 'feature')} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
+    this.split = info.scenarioJobs === undefined ? undefined : new SplitProgress(info.scenarioJobs);
+    const jobs = this.split ? ` split into ${plural(this.split.total, 'scenario job')}` : '';
+    this.print(pc.bold(`baleen: ${plural(info.features.length, 'feature')}${jobs} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
   }
 
   onWaiting(place: number): void {
@@ -67,6 +74,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   onFeatureState(change: FeatureStateChange): void {
+    this.split?.state(change.file, change.state);
     if (change.state === 'queued' || change.state === 'done') {
       this.active.delete(change.file);
     } else {
@@ -94,6 +102,10 @@ export class ConsoleReporter implements Reporter {
   onFeatureResult(result: FeatureResult): void {
     this.finished++;
     this.active.delete(result.file);
+    if (this.split) {
+      this.split.settled(result);
+      for (const job of result.scenarioJobs ?? []) this.active.delete(scenarioName(result.file, job.line));
+    }
     if (this.options.verbosity === 'quiet') return;
     const detail = result.flaky
       ? pc.yellow(` flaky: passed on attempt ${result.attempt}`)
@@ -103,6 +115,8 @@ export class ConsoleReporter implements Reporter {
     // The count says how far the run is in a CI log, where there is no live block to say it.
     const progress = pc.dim(`[${this.finished}/${this.total}]`);
     this.print(`${progress} ${mark[result.status]} ${terminalName(result.file)} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
+    // A split feature's scenarios, indented under it: the count stays one of features.
+    for (const job of result.scenarioJobs ?? []) this.print(`    ${scenarioLine(result.file, job)}`);
   }
 
   onEnd(outcome: RunOutcome): void {
@@ -163,10 +177,37 @@ export class ConsoleReporter implements Reporter {
   }
 
   private liveLines(): string[] {
+    if (this.split) return this.splitLiveLines(this.split);
     const now = Date.now();
     const lines = [...this.active].map(([file, { state, startedAt }]) => `  ${pc.cyan(state.padEnd(10))} ${terminalName(file)} ${pc.dim(formatDuration(now - startedAt))}`);
     const queued = this.total - this.finished - this.active.size;
     lines.push(pc.dim(`  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued${this.eta(now)}`));
+    return lines;
+  }
+
+  /**
+   * With --split scenarios: each feature with a scenario running, its scenarios indented under it, and the
+   * counts in scenario jobs (what waits for a slot), the features' beside them.
+   */
+  private splitLiveLines(split: SplitProgress): string[] {
+    const now = Date.now();
+    const byFeature = new Map<string, [string, { state: string; startedAt: number }][]>();
+    for (const entry of this.active) {
+      const { file } = parseWorkName(entry[0]);
+      byFeature.set(file, [...(byFeature.get(file) ?? []), entry]);
+    }
+    const lines = [...byFeature].flatMap(([file, jobs]) => {
+      const { done, total } = split.ofFeature(file);
+      const startedAt = Math.min(...jobs.map(([, job]) => job.startedAt));
+      const feature = `  ${pc.cyan('running'.padEnd(10))} ${terminalName(file)} ${pc.dim(`${done}/${total} scenarios done, ${formatDuration(now - startedAt)}`)}`;
+      const scenarios = jobs.map(([name, { state, startedAt: since }]) => {
+        const { line } = parseWorkName(name);
+        return `    ${pc.cyan(state.padEnd(10))} ${line === undefined ? '(whole)' : `:${line}`} ${pc.dim(formatDuration(now - since))}`;
+      });
+      return [feature, ...scenarios];
+    });
+    const queued = Math.max(split.total - split.doneCount - this.active.size, 0);
+    lines.push(pc.dim(`  ${split.doneCount}/${split.total} scenarios done, ${this.active.size} active, ${queued} queued; features ${this.finished}/${this.total} done${this.eta(now)}`));
     return lines;
   }
 
@@ -183,6 +224,13 @@ export class ConsoleReporter implements Reporter {
     if (this.live) this.live.print(text);
     else this.options.out.write(`${text}\n`);
   }
+}
+
+/** One scenario job of a split feature, as its final attempt ended: `✗ FAIL path:line (2.1s, attempt 2) — error`. */
+function scenarioLine(file: string, job: ScenarioJob): string {
+  const attempt = job.attempt > 1 ? `, attempt ${job.attempt}` : '';
+  const detail = job.flaky ? pc.yellow(' flaky') : job.status === 'passed' ? '' : pc.dim(` — ${terminalText(job.error ?? job.status)}`);
+  return `${mark[job.status]} ${terminalName(scenarioName(file, job.line))} ${pc.dim(`(${formatDuration(job.durationMs)}${attempt})`)}${detail}`;
 }
 
 function expected(outcome: RunOutcome): string {

@@ -24,6 +24,7 @@ const ResultsFileSchema = z.strictObject({
     expectedMs: z.number().optional(),
     shard: z.strictObject({ index: z.number(), total: z.number() }).optional(),
     judgedByExitCodeAlone: z.boolean().optional(),
+    scenarioJobs: z.record(z.string(), z.number().int().nonnegative()).optional(),
   }),
   status: RunStatusSchema,
   durationMs: z.number(),
