@@ -21,7 +21,7 @@ describe('protocol codec', () => {
 
   it.each([
     ['not JSON', '{', /not valid JSON/],
-    ['the previous version', JSON.stringify({ ...submit, v: 2 }), /unsupported protocol version 2 \(this end speaks 3\)/],
+    ['the previous version', JSON.stringify({ ...submit, v: 3 }), /unsupported protocol version 3 \(this end speaks 4\)/],
     ['an unknown type', JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.explode' }), /type/],
     ['a wrong field type', JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, concurrency: 'two' } }), /spec\.concurrency/],
     ['an unknown field', JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, privileged: true } }), /privileged/],
