@@ -15,7 +15,7 @@ import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
-import { scenarioWork } from '../dispatcher/first-attempts.js';
+import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
 import { workName } from '../dispatcher/job.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
@@ -81,8 +81,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     ...(expectedMs === undefined ? {} : { expectedMs }),
     ...(request.shard ? { shard: request.shard } : {}),
     ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
-    // A feature with no scenario line to select runs whole: one job (see scenarioWork).
-    ...(split ? { scenarioJobs: Object.fromEntries(runnable.map((file) => [file, Math.max(1, expectedScenarioLines[file]?.length ?? 0)])) } : {}),
+    ...(split ? { scenarioJobs: scenarioJobCounts(runnable, expectedScenarioLines) } : {}),
   };
   const reporter = createReporters({
     out: io.out,

@@ -15,6 +15,11 @@ export function scenarioWork(features: readonly string[], expectedLines: Readonl
   });
 }
 
+/** How many jobs scenarioWork makes of each feature: its lines, or one for a feature that runs whole. */
+export function scenarioJobCounts(features: readonly string[], expectedLines: Readonly<Record<string, readonly number[]>>): Record<string, number> {
+  return Object.fromEntries(features.map((file) => [file, Math.max(1, expectedLines[file]?.length ?? 0)]));
+}
+
 /**
  * A run's first attempts in the order they are handed out: the strategy orders the work by its name (a
  * feature's path, a scenario's `path:line`) and the predictions under those names; --batch then packs

@@ -15,6 +15,7 @@ import { featureLauncher } from '../actors/feature-launcher.js';
 import { workerLauncher } from '../worker/worker-launcher.js';
 import { isolationLauncher } from './isolation-launcher.js';
 import { workersNeedStdin } from '../worker/stdin-refusal.js';
+import { scenarioJobCounts } from '../dispatcher/first-attempts.js';
 
 export interface PreparedRun {
   readonly runId: string;
@@ -114,7 +115,15 @@ export class RunEngine {
     // A prepare that was under way when shutdown began must not start containers nobody will cancel.
     this.refuseWhenClosing();
     // No report dir of its own: each watcher that writes files chooses where.
-    const info = { runId, image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: '' };
+    const info = {
+      runId,
+      image: spec.image,
+      features: spec.features,
+      concurrency: spec.concurrency,
+      startedAt: new Date(),
+      reportDir: '',
+      ...(spec.split === 'scenarios' ? { scenarioJobs: scenarioJobCounts(spec.features, spec.expectedScenarioLines) } : {}),
+    };
     const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
     const feed = createRunFeed(info, reporters, observer, this.onWatcherError);
     const network = openRunNetwork(this.runtime.networks, runId, spec.network, networkLabels({ runId, serverId: this.serverId, owner: thisOwner() }));

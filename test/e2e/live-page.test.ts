@@ -16,7 +16,7 @@ interface BrowserElement {
   querySelectorAll(selector: string): Iterable<BrowserElement>;
 }
 declare const document: { cookie: string; querySelector(selector: string): BrowserElement | null; querySelectorAll(selector: string): Iterable<BrowserElement> };
-declare const window: { __seen?: Record<string, string[]>; origin: string };
+declare const window: { __seen?: Record<string, string[]>; __featureWhileScenarioRuns?: string[]; origin: string };
 declare class MutationObserver {
   constructor(callback: (records: { addedNodes: Iterable<BrowserElement> }[]) => void);
   observe(target: BrowserElement, options: { childList: boolean; subtree: boolean }): void;
@@ -58,6 +58,33 @@ async function signIn(page: Page, withToken: string): Promise<number | undefined
   return response?.status();
 }
 
+/**
+ * Records every row the page draws, so that short-lived states are seen too (window.__seen: each row's states
+ * in order), and with --split scenarios the state of a feature's row whenever one of its scenario rows says
+ * running (window.__featureWhileScenarioRuns).
+ */
+async function recordRows(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: Record<string, string[]> = {};
+    const whileRuns: string[] = [];
+    window.__seen = seen;
+    window.__featureWhileScenarioRuns = whileRuns;
+    new MutationObserver((records) => {
+      for (const record of records) {
+        for (const node of record.addedNodes) {
+          if (node.tagName !== 'TR' || !node.getAttribute('data-file')) continue;
+          const states = (seen[node.getAttribute('data-file')!] ??= []);
+          const state = node.getAttribute('data-state')!;
+          if (states.at(-1) !== state) states.push(state);
+        }
+      }
+      for (const row of document.querySelectorAll('tr[data-scenario-of][data-state=running]')) {
+        whileRuns.push(document.querySelector(`tr[data-file="${row.getAttribute('data-scenario-of')!}"]`)?.getAttribute('data-state') ?? 'no feature row');
+      }
+    }).observe(document.querySelector('#features')!, { childList: true, subtree: true });
+  });
+}
+
 describe('the live page', () => {
   it('shows a browser without the token only the login form, and its API gives it nothing', async () => {
     const { context, page } = await freshPage();
@@ -83,21 +110,7 @@ describe('the live page', () => {
     expect(cookie).toMatchObject({ name: 'baleen_session', httpOnly: true, sameSite: 'Strict' });
     expect(cookie!.value).not.toContain(token);
     await page.waitForSelector('#connection[data-state=live]');
-    // Every row the page draws is recorded, so that short-lived states are seen too.
-    await page.evaluate(() => {
-      const seen: Record<string, string[]> = {};
-      window.__seen = seen;
-      new MutationObserver((records) => {
-        for (const record of records) {
-          for (const node of record.addedNodes) {
-            if (node.tagName !== 'TR' || !node.getAttribute('data-file')) continue;
-            const states = (seen[node.getAttribute('data-file')!] ??= []);
-            const state = node.getAttribute('data-state')!;
-            if (states.at(-1) !== state) states.push(state);
-          }
-        }
-      }).observe(document.querySelector('#features')!, { childList: true, subtree: true });
-    });
+    await recordRows(page);
 
     const run = await runCli(
       ['cucumber', '--server', wsUrl, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--concurrency', '1', '--before-command', 'sleep 1', '--report-dir', scratch.reportDir()],
@@ -150,6 +163,46 @@ describe('the live page', () => {
     expect(report?.headers()['content-security-policy']).toMatch(/^sandbox allow-scripts/);
     expect(await session()).toEqual({ origin: 'null', cookie: 'refused', api: 'blocked' });
     expect(foreign).toEqual([]);
+    await context.close();
+  });
+
+  it('with --split scenarios, nests each scenario\'s row under its feature\'s, which runs while they do', async () => {
+    const { context, page } = await freshPage();
+    expect(await signIn(page, token)).toBe(200);
+    await page.waitForSelector('#connection[data-state=live]');
+    await recordRows(page);
+    const run = await runCli(
+      ['cucumber', '--server', wsUrl, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--split', 'scenarios', '--concurrency', '1', '--before-command', 'sleep 1', '--report-dir', scratch.reportDir()],
+      { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    await page.waitForSelector('#run-status[data-status=passed]');
+
+    const seen = (await page.evaluate(() => window.__seen))!;
+    const feature = seen['features/pass.feature']!;
+    expect(feature[0]).toBe('queued');
+    expect(feature.indexOf('running')).toBeGreaterThan(0);
+    expect(feature.at(-1)).toBe('passed');
+    // Whenever a scenario's row said running, its feature's said so too.
+    const whileRuns = (await page.evaluate(() => window.__featureWhileScenarioRuns))!;
+    expect(whileRuns.length).toBeGreaterThan(0);
+    expect(new Set(whileRuns)).toEqual(new Set(['running']));
+    for (const line of [2, 7]) expect(seen[`features/pass.feature:${line}`], `line ${line}`).toContain('running');
+    // One row per feature in the run list's count; the scenarios' rows follow their feature's, each with its status and logs.
+    expect(await page.locator('#runs li.selected').textContent()).toContain('1/1 features');
+    const rows = await page.locator('#features tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-file'), tr.getAttribute('data-scenario-of'), tr.getAttribute('data-state')]));
+    expect(rows).toEqual([
+      ['features/pass.feature', null, 'passed'],
+      ['features/pass.feature:2', 'features/pass.feature', 'passed'],
+      ['features/pass.feature:7', 'features/pass.feature', 'passed'],
+    ]);
+    expect(await page.locator('tr[data-file="features/pass.feature"] td.state').textContent()).toBe('passed (2/2 scenarios)');
+    const logHref = await page.locator('tr[data-file="features/pass.feature:7"] a', { hasText: 'stdout' }).getAttribute('href');
+    expect(logHref).toMatch(/\/logs\/features\/pass\.feature\.line-7\.stdout\.log$/);
+    expect(await page.evaluate(async (href) => (await fetch(href!)).text(), logHref)).toContain('1 scenario (1 passed)');
+    // One slot: both scenarios' containers on one lane of the timeline.
+    expect(await page.locator('#timeline .lane').count()).toBe(1);
+    expect(await page.locator('#timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('title')))).toEqual(['features/pass.feature:2', 'features/pass.feature:7']);
     await context.close();
   });
 

@@ -48,4 +48,30 @@ describe('the live page\'s run board', () => {
     expect(feature).toMatchObject({ status: 'failed', failingStep: 'Then the sum is 5' });
     expect(feature.logs).toBeUndefined();
   });
+
+  it('with --split scenarios, keeps scenario jobs under their feature, which runs while any of them does', () => {
+    const board = new RunBoard(true);
+    const events: BoardEvent[] = [];
+    board.subscribe((event) => events.push(event));
+    const reporter = board.watchRun({ ...info, features: ['a.feature'], scenarioJobs: { 'a.feature': 3 } });
+    const state = (name: string, s: 'creating' | 'running' | 'done', at: number) => reporter.onFeatureState!({ file: name, attempt: 1, state: s, at });
+    state('a.feature:3', 'creating', 1100);
+    state('a.feature:3', 'running', 1200);
+    const feature = () => board.snapshot()[0]!.features['a.feature']!;
+    expect(Object.keys(board.snapshot()[0]!.features)).toEqual(['a.feature']);
+    expect(feature()).toMatchObject({ state: 'running', scenarioJobs: 3 });
+    expect(feature().scenarios!['3']).toMatchObject({ line: 3, state: 'running', lane: 0, startedAt: 1100, logs: { stdout: '/runs/run-1/logs/a.feature.line-3.stdout.log' } });
+    // Its only running scenario done and the next not started: the feature waits for a slot again.
+    state('a.feature:3', 'done', 1500);
+    expect(feature().state).toBe('queued');
+    expect(feature().scenarios!['3']!.endedAt).toBe(1500);
+    state('a.feature:8', 'creating', 1600);
+    expect(feature()).toMatchObject({ state: 'running', scenarios: { '8': { lane: 0 } } });
+    // The result gives every scenario its status, one that never started (fail-fast) too.
+    const job = (line: number, status: FeatureResult['status']) => ({ line, attempt: 1, status, flaky: false, previousAttempts: [], exitCode: null, durationMs: 1 });
+    reporter.onFeatureResult!({ ...result('a.feature', 'failed'), scenarioJobs: [job(3, 'passed'), job(8, 'failed'), job(12, 'skipped')] });
+    expect(feature()).toMatchObject({ state: 'done', status: 'failed' });
+    expect(Object.values(feature().scenarios!).map((scenario) => [scenario.line, scenario.status])).toEqual([[3, 'passed'], [8, 'failed'], [12, 'skipped']]);
+    expect(events.map((event) => event.type)).toEqual(['run', 'scenario', 'feature', 'scenario', 'scenario', 'feature', 'scenario', 'feature', 'feature']);
+  });
 });

@@ -48,7 +48,10 @@ export function streamBoard(request: IncomingMessage, response: ServerResponse, 
   response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send('snapshot', board.snapshot());
-  const unsubscribe = board.subscribe((change) => send(change.type, change.type === 'run' ? change.run : { runId: change.runId, feature: change.feature }));
+  const unsubscribe = board.subscribe((change) => {
+    const { type, ...data } = change;
+    send(type, change.type === 'run' ? change.run : data);
+  });
   const keepalive = setInterval(() => response.write(': keepalive\n\n'), KEEPALIVE_MS);
   keepalive.unref();
   request.once('close', () => {

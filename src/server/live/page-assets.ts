@@ -70,6 +70,7 @@ th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid #ddd; ve
 .bar { position: absolute; top: .2em; height: 1.2em; background: #9bd; overflow: hidden; white-space: nowrap; font-size: 11px; }
 .bar[data-status=passed] { background: #9d9; }
 .bar[data-status=failed], .bar[data-status=error] { background: #e99; }
+tr.scenario td.name { padding-left: 2em; color: #555; }
 form { display: flex; flex-direction: column; gap: .5em; max-width: 20em; }
 .problem { color: #a00; }
 `;
@@ -89,6 +90,35 @@ function el(tag, text, attrs) {
 
 function shownState(feature) {
   return feature.status || feature.state;
+}
+
+/** A split feature's scenario rows (--split scenarios), in file order. */
+function scenariosOf(feature) {
+  var scenarios = feature.scenarios || {};
+  return Object.keys(scenarios).map(function (line) { return scenarios[line]; }).sort(function (a, b) { return a.line - b.line; });
+}
+
+function stateText(feature) {
+  if (feature.scenarioJobs === undefined) return shownState(feature);
+  var done = scenariosOf(feature).filter(function (s) { return s.status || s.state === 'done'; }).length;
+  return shownState(feature) + ' (' + done + '/' + feature.scenarioJobs + ' scenarios)';
+}
+
+function jobRow(job, name, label, attrs) {
+  var row = el('tr', null, attrs);
+  row.appendChild(el('td', label, { 'class': 'name', title: name }));
+  row.appendChild(el('td', job.attempt));
+  row.appendChild(el('td', attrs['data-scenario-of'] ? shownState(job) : stateText(job), { 'class': 'state' }));
+  row.appendChild(el('td', job.failingStep || job.error || '', { 'class': 'failure' }));
+  row.appendChild(el('td', job.node || ''));
+  var logs = el('td');
+  if (job.logs) {
+    logs.appendChild(el('a', 'stdout', { href: job.logs.stdout }));
+    logs.appendChild(document.createTextNode(' '));
+    logs.appendChild(el('a', 'stderr', { href: job.logs.stderr }));
+  }
+  row.appendChild(logs);
+  return row;
 }
 
 function renderRuns() {
@@ -120,20 +150,11 @@ function renderRun() {
   body.replaceChildren();
   Object.keys(run.features).sort().forEach(function (file) {
     var f = run.features[file];
-    var row = el('tr', null, { 'data-file': file, 'data-state': shownState(f), 'data-status': f.status || '' });
-    row.appendChild(el('td', file));
-    row.appendChild(el('td', f.attempt));
-    row.appendChild(el('td', shownState(f), { 'class': 'state' }));
-    row.appendChild(el('td', f.failingStep || f.error || '', { 'class': 'failure' }));
-    row.appendChild(el('td', f.node || ''));
-    var logs = el('td');
-    if (f.logs) {
-      logs.appendChild(el('a', 'stdout', { href: f.logs.stdout }));
-      logs.appendChild(document.createTextNode(' '));
-      logs.appendChild(el('a', 'stderr', { href: f.logs.stderr }));
-    }
-    row.appendChild(logs);
-    body.appendChild(row);
+    body.appendChild(jobRow(f, file, file, { 'data-file': file, 'data-state': shownState(f), 'data-status': f.status || '' }));
+    scenariosOf(f).forEach(function (s) {
+      var name = file + ':' + s.line;
+      body.appendChild(jobRow(s, name, ':' + s.line, { 'class': 'scenario', 'data-file': name, 'data-scenario-of': file, 'data-state': shownState(s), 'data-status': s.status || '' }));
+    });
   });
   renderTimeline(run);
 }
@@ -141,7 +162,16 @@ function renderRun() {
 function renderTimeline(run) {
   var box = document.getElementById('timeline');
   box.replaceChildren();
-  var features = Object.keys(run.features).map(function (k) { return run.features[k]; }).filter(function (f) { return f.lane !== undefined; });
+  // Each container is a bar: a feature's, or with --split scenarios each of its scenarios'.
+  var features = [];
+  Object.keys(run.features).forEach(function (file) {
+    var f = run.features[file];
+    features.push({ name: file, job: f });
+    scenariosOf(f).forEach(function (s) { features.push({ name: file + ':' + s.line, job: s }); });
+  });
+  features = features.filter(function (bar) { return bar.job.lane !== undefined; }).map(function (bar) {
+    return { file: bar.name, lane: bar.job.lane, startedAt: bar.job.startedAt, endedAt: bar.job.endedAt, status: bar.job.status };
+  });
   var end = Date.now();
   if (run.durationMs !== undefined) end = run.startedAt + run.durationMs;
   var span = Math.max(end - run.startedAt, 1);
@@ -180,6 +210,14 @@ function connect() {
     var run = JSON.parse(event.data);
     runs[run.runId] = run;
     if (run.status === 'running') selected = run.runId;
+    render();
+  });
+  source.addEventListener('scenario', function (event) {
+    var change = JSON.parse(event.data);
+    var feature = runs[change.runId] && runs[change.runId].features[change.file];
+    if (!feature) return;
+    feature.scenarios = feature.scenarios || {};
+    feature.scenarios[change.scenario.line] = change.scenario;
     render();
   });
   source.addEventListener('feature', function (event) {

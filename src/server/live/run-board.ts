@@ -1,12 +1,16 @@
-import type { FeatureResult, FeatureState } from '../../domain/feature-run.js';
+import type { FeatureResult, FeatureState, ScenarioJob } from '../../domain/feature-run.js';
+import { parseWorkName } from '../../dispatcher/job.js';
 import type { RunInfo } from '../../domain/run-outcome.js';
 import { scenariosOf } from '../../cucumber-json/scenarios.js';
 import { logPath } from '../../reporters/files/log-path.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import type { RunWatcher } from '../run-watch.js';
-import type { BoardEvent, FeatureView, RunView } from './board-views.js';
+import type { BoardEvent, FeatureView, JobView, RunView, ScenarioView } from './board-views.js';
 
 const SLOT_RELEASED: ReadonlySet<FeatureState> = new Set(['collecting', 'removing', 'done']);
+
+/** A scenario job in these states has not started, or has ended: its feature runs only while one is in another. */
+const IDLE: ReadonlySet<FeatureState> = new Set(['queued', 'done']);
 
 /** Finished runs the page still shows (older ones are in the data dir, if there is one). */
 const RECENT_RUNS = 20;
@@ -39,33 +43,56 @@ export class RunBoard implements RunWatcher {
       startedAt: info.startedAt.getTime(),
       concurrency: info.concurrency,
       ...(this.stored ? { report: `/runs/${info.runId}/` } : {}),
-      features: Object.fromEntries(info.features.map((file) => [file, { file, attempt: 1, state: 'queued' as const }])),
+      features: Object.fromEntries(
+        info.features.map((file) => {
+          const jobs = info.scenarioJobs?.[file];
+          return [file, { file, attempt: 1, state: 'queued' as const, ...(jobs === undefined ? {} : { scenarioJobs: jobs, scenarios: {} }) }];
+        }),
+      ),
     };
     this.runs.set(run.runId, run);
     this.forgetOldRuns();
     this.tell({ type: 'run', run });
     const lanes: boolean[] = [];
+    /** A container's part of a row after a state change: a new attempt starts afresh; its slot is a lane. */
+    const advance = <T extends JobView>(before: T, fresh: T, name: string, { attempt, state, at }: { attempt: number; state: FeatureState; at: number }): T => {
+      const job: T = before.attempt === attempt ? { ...before, state } : fresh;
+      if (state === 'creating') {
+        job.lane = takeLane(lanes);
+        job.startedAt = at;
+        if (this.stored) job.logs = this.logLinks(run.runId, name, attempt);
+      }
+      // The run hands a container's slot on once the container has exited (see feature-machine.ts), so
+      // that is where its bar ends and the next container may take its lane.
+      if (SLOT_RELEASED.has(state) && job.endedAt === undefined && job.lane !== undefined) {
+        job.endedAt = at;
+        lanes[job.lane] = false;
+      }
+      return job;
+    };
     return {
-      onFeatureState: ({ file, attempt, state, at }) => {
-        const before = run.features[file];
-        const feature: FeatureView = before && before.attempt === attempt ? { ...before, state } : { file, attempt, state };
-        if (state === 'creating') {
-          feature.lane = takeLane(lanes);
-          feature.startedAt = at;
-          if (this.stored) feature.logs = this.logLinks(run.runId, file, attempt);
+      onFeatureState: (change) => {
+        const { file, line } = parseWorkName(change.file);
+        const feature = run.features[file];
+        // With --split scenarios a job's name is `path:line`: a row under its feature's, which runs while any does.
+        if (line !== undefined && feature?.scenarios !== undefined) {
+          const fresh: ScenarioView = { line, attempt: change.attempt, state: change.state };
+          const scenario = advance(feature.scenarios[line] ?? fresh, fresh, change.file, change);
+          feature.scenarios[line] = scenario;
+          this.tell({ type: 'scenario', runId: run.runId, file, scenario });
+          const state = Object.values(feature.scenarios).some((job) => !IDLE.has(job.state)) ? 'running' : 'queued';
+          if (state !== feature.state && feature.status === undefined) this.update(run, { ...feature, state });
+          return;
         }
-        // The run hands a container's slot on once the container has exited (see feature-machine.ts), so
-        // that is where its bar ends and the next container may take its lane.
-        if (SLOT_RELEASED.has(state) && feature.endedAt === undefined && feature.lane !== undefined) {
-          feature.endedAt = at;
-          lanes[feature.lane] = false;
-        }
-        this.update(run, feature);
+        const fresh: FeatureView = { file: change.file, attempt: change.attempt, state: change.state };
+        this.update(run, advance(run.features[change.file] ?? fresh, fresh, change.file, change));
       },
       onFeatureResult: (result) => {
         // A batch's output is logged once, as its first feature's (see LogsReporter): link to that log.
         const logs = this.stored && result.batchFirst !== undefined ? { logs: this.logLinks(run.runId, result.batchFirst, result.attempt) } : {};
-        this.update(run, { ...run.features[result.file]!, ...outcomeOf(result), ...logs });
+        const before = run.features[result.file]!;
+        const scenarios = before.scenarios === undefined ? {} : { state: 'done' as const, scenarios: settledScenarios(before.scenarios, result) };
+        this.update(run, { ...before, ...outcomeOf(result), ...logs, ...scenarios });
       },
       onEnd: (outcome) => {
         run.status = outcome.status;
@@ -101,6 +128,18 @@ function takeLane(lanes: boolean[]): number {
   if (lane === -1) lane = lanes.length;
   lanes[lane] = true;
   return lane;
+}
+
+/** A split feature's scenario rows once its result is in: each with its job's final status and error. */
+function settledScenarios(scenarios: Record<string, ScenarioView>, result: FeatureResult): Record<string, ScenarioView> {
+  const settled = { ...scenarios };
+  // A scenario that never started (fail-fast, Ctrl-C) gets its row here, with its status.
+  for (const job of result.scenarioJobs ?? []) settled[job.line] = { ...(settled[job.line] ?? { line: job.line, state: 'done' }), attempt: job.attempt, ...jobOutcome(job) };
+  return settled;
+}
+
+function jobOutcome(job: ScenarioJob): Partial<ScenarioView> {
+  return { status: job.status, ...(job.error === undefined ? {} : { error: job.error }), ...(job.node === undefined ? {} : { node: job.node }) };
 }
 
 /** A result as the page shows it: the status, and for a failure the step that failed or baleen's reason. */
