@@ -100,7 +100,10 @@ async function runModes(context, scratch, name) {
     'baleen --batch auto': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-batch-${round}`), extra: ['--batch', 'auto'] }),
     'baleen --isolation worker': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-worker-${round}`), extra: ['--isolation', 'worker'] }),
     ...(withSwarm
-      ? { 'baleen --batch auto, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-batch-swarm-${round}`), extra: ['--batch', 'auto'] }) }
+      ? {
+          'baleen --batch auto, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-batch-swarm-${round}`), extra: ['--batch', 'auto'] }),
+          'baleen --isolation worker, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-worker-swarm-${round}`), extra: ['--isolation', 'worker'] }),
+        }
       : {}),
   };
   return interleaved(ways);
