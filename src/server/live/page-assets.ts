@@ -71,6 +71,7 @@ th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid #ddd; ve
 .bar[data-status=passed] { background: #9d9; }
 .bar[data-status=failed], .bar[data-status=error] { background: #e99; }
 tr.scenario td.name { padding-left: 2em; color: #555; }
+td.state, td:last-child { white-space: nowrap; }
 form { display: flex; flex-direction: column; gap: .5em; max-width: 20em; }
 .problem { color: #a00; }
 `;
