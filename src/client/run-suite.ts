@@ -7,7 +7,7 @@ import { selectScenarios, tagFilter, type TagFilter } from '../gherkin/tag-filte
 import { outcomeWithoutServer } from './outcome-without-server.js';
 import { parseFailureResult } from './parse-failure.js';
 import type { RunRequest } from '../run-options/values.js';
-import { batchOf, specFieldsOf } from '../run-options/derive-spec.js';
+import { specFieldsOf } from '../run-options/derive-spec.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/create-runtime.js';
 import { exitCodeOf } from './exit-code.js';
@@ -16,7 +16,6 @@ import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/balee
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
-import { workName } from '../dispatcher/job.js';
 import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
@@ -68,10 +67,10 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
   // With --split scenarios the dispatcher queues scenarios, by `path:line`, and the history knows them by it.
   const split = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines) : undefined;
-  const work = split ? split.map(workName) : runnable;
   const predictions = split ? history.splitPredictions(split, assumed) : history.predictions(runnable, assumed);
-  const expectedMs = expectedWallTime(work, predictions, request.concurrency, { batch: batchOf(request) });
   const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
+  // The dispatcher's own jobs, from the very spec it gets (batches, scenario jobs), replayed on its rules.
+  const expectedMs = spec === undefined ? undefined : expectedWallTime(spec);
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
   const startedAt = new Date();
   const failedToStart = (error: unknown) => reportStartFailure(reportDir, { image: request.image, features, startedAt, error }, io.err);

@@ -20,12 +20,16 @@ export function scenarioJobCounts(features: readonly string[], expectedLines: Re
   return Object.fromEntries(features.map((file) => [file, Math.max(1, expectedLines[file]?.length ?? 0)]));
 }
 
+/** What decides a run's first attempts: the fields of its spec that firstAttempts reads. */
+export type AttemptPlan = Pick<RunSpec, 'features' | 'predictions' | 'concurrency' | 'batch' | 'split' | 'expectedScenarioLines'>;
+
 /**
  * A run's first attempts in the order they are handed out: the strategy orders the work by its name (a
  * feature's path, a scenario's `path:line`) and the predictions under those names; --batch then packs
- * features into batches (see batch/pack-batches.ts).
+ * features into batches (see batch/pack-batches.ts). The dispatcher queues these, and the client's expected
+ * wall time replays them (expected-wall-time.ts): one list, so the prediction cannot drift from the queue.
  */
-export function firstAttempts(spec: RunSpec, strategy: OrderStrategy): JobWork[] {
+export function firstAttempts(spec: AttemptPlan, strategy: OrderStrategy): JobWork[] {
   if (spec.split === 'scenarios') {
     const work = scenarioWork(spec.features, spec.expectedScenarioLines);
     const byName = new Map(work.map((item) => [workName(item), item]));

@@ -32,6 +32,11 @@ export function parseWorkName(name: string): { file: string; line?: number } {
   return match ? { file: match[1]!, line: Number(match[2]) } : { file: name };
 }
 
+/** The names a job's predictions go by: each of its features' paths, or its one scenario's `path:line`. */
+export function workNames(work: JobWork): readonly string[] {
+  return work.line === undefined ? work.files : [scenarioName(work.files[0]!, work.line)];
+}
+
 /** The name a job's work is known by: its feature's path, its scenario's `path:line`, or a batch's first path. */
 export function workName(work: JobWork): string {
   return work.line === undefined ? work.files[0]! : scenarioName(work.files[0]!, work.line);

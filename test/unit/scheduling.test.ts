@@ -4,12 +4,18 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { expectedWallTime } from '../../src/dispatcher/expected-wall-time.js';
+import type { AttemptPlan } from '../../src/dispatcher/first-attempts.js';
 import { longestFirst } from '../../src/dispatcher/order-strategy.js';
 import { featuresOfShard, parseShard } from '../../src/scheduling/shard.js';
 import { TimingHistory } from '../../src/scheduling/timing-history.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+/** What the dispatcher would queue for these features on `concurrency` slots (a run spec's fields). */
+const plan = (features: readonly string[], predictions: Record<string, number>, concurrency: number, extra: Partial<AttemptPlan> = {}): AttemptPlan => ({
+  features: [...features], predictions, concurrency, split: 'feature', expectedScenarioLines: {}, ...extra,
+});
 
 const tail = { text: '', totalBytes: 0, truncatedBytes: 0 };
 /** One container a CPU: durations taken as they are. */
@@ -101,9 +107,9 @@ describe('longestFirst', () => {
     const durations = { a: 1000, b: 1000, c: 1000, d: 1000, z: 4000 };
     const byName = Object.keys(durations);
     const nameOrder = (features: readonly string[]) => [...features];
-    expect(expectedWallTime(byName, durations, 2, { strategy: nameOrder })).toBe(6000);
-    expect(expectedWallTime(byName, durations, 2, { strategy: longestFirst })).toBe(4000);
-    expect(expectedWallTime(byName, {}, 2)).toBeUndefined();
+    expect(expectedWallTime(plan(byName, durations, 2), { strategy: nameOrder })).toBe(6000);
+    expect(expectedWallTime(plan(byName, durations, 2), { strategy: longestFirst })).toBe(4000);
+    expect(expectedWallTime(plan(byName, {}, 2))).toBeUndefined();
   });
 
   it('packs the features into batches as the dispatcher does, each batch taking the sum of its features', () => {
@@ -111,9 +117,22 @@ describe('longestFirst', () => {
     const features = Object.keys(durations);
     // Longest first, two a batch: [z, a] 5 s on one slot, [b, c] 2 s then [d] 1 s on the other (one feature
     // a container: 4 s).
-    expect(expectedWallTime(features, durations, 2, { batch: { kind: 'count', size: 2 } })).toBe(5000);
+    expect(expectedWallTime(plan(features, durations, 2, { batch: { kind: 'count', size: 2 } }))).toBe(5000);
     // auto: the target drops to the work per slot, 4 s: [z] and [a, b, c, d] side by side.
-    expect(expectedWallTime(features, durations, 2, { batch: { kind: 'auto', targetMs: 60_000 } })).toBe(4000);
+    expect(expectedWallTime(plan(features, durations, 2, { batch: { kind: 'auto', targetMs: 60_000 } }))).toBe(4000);
+  });
+
+  it('with --split scenarios, replays the scenario jobs the dispatcher queues, each on its own prediction', () => {
+    // a.feature's four scenarios, 1 s each, spread over both slots beside b.feature (lines unknown: it runs
+    // whole, 2 s): b on one slot, then two scenarios on each: 3 s. Whole, a alone would take its 4 s.
+    const predictions = { 'a.feature:3': 1000, 'a.feature:7': 1000, 'a.feature:9': 1000, 'a.feature:12': 1000, 'b.feature': 2000 };
+    const split = plan(['a.feature', 'b.feature'], predictions, 2, { split: 'scenarios', expectedScenarioLines: { 'a.feature': [3, 7, 9, 12] } });
+    expect(expectedWallTime(split)).toBe(3000);
+    expect(expectedWallTime({ ...split, split: 'feature', predictions: { 'a.feature': 4000, 'b.feature': 2000 } })).toBe(4000);
+    // A scenario without a prediction counts as the median of the known ones (1 s), and goes first: 7 s of work
+    // on two slots, one scenario alone at the end: 4 s.
+    expect(expectedWallTime({ ...split, expectedScenarioLines: { 'a.feature': [3, 7, 9, 12, 15] } })).toBe(4000);
+    expect(expectedWallTime({ ...split, concurrency: 1, expectedScenarioLines: { 'a.feature': [3, 7, 9, 12, 15] } })).toBe(7000);
   });
 });
 
