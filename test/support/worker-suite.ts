@@ -60,6 +60,19 @@ export function workersCreated(since: number, until: number): number {
 }
 
 /**
+ * The ids of the worker containers the engine created for one run (by its run-id label, so another run on the
+ * engine does not count), in the order it created them. A container's hostname is its id's first 12 characters.
+ */
+export function workerIdsOfRun(since: number, until: number, runId: string): string[] {
+  const out = execFileSync(
+    'docker',
+    ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${Labels.worker}`, '--filter', `label=${Labels.runId}=${runId}`, '--format', '{{.Actor.ID}}'],
+    { encoding: 'utf8' },
+  );
+  return out.split('\n').filter(Boolean);
+}
+
+/**
  * `baleen cucumber --isolation worker` on the suite built under `scratch`'s `suite/` (extra args: --runtime, the
  * features…), with a timing history of its own (none yet), so that the features are queued in name order;
  * `workers` is how many worker containers the engine made for it.

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
+import type { FeatureResult } from '../../src/domain/feature-run.js';
+import { RunSpecSchema } from '../../src/domain/run-spec.js';
+import { unstartedResult } from '../../src/actors/result-without-container.js';
+import type { RequestOutcome, WorkerContainer } from '../../src/worker/worker-container.js';
+import { launchWorkerJob } from '../../src/worker/worker-job.js';
+import { WorkerPool } from '../../src/worker/worker-pool.js';
+
+/** A stand-in worker that passes every feature it is handed and remembers which. */
+class PassingWorker {
+  alive = true;
+  ready = true;
+  stderrOutsideRequests = '';
+  readonly ran: string[] = [];
+  constructor(
+    readonly n: number,
+    private readonly onAnswer: () => void,
+  ) {}
+  async run(paths: readonly string[]): Promise<RequestOutcome> {
+    const uri = paths[0]!.replace(/^\.\//, '');
+    this.ran.push(uri);
+    this.onAnswer();
+    const report = [{ name: 'F', uri, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }];
+    return { kind: 'answered', exitCode: 0, report: Buffer.from(JSON.stringify(report)), reportOverflow: false };
+  }
+  describeEnd(): string {
+    return 'exit code 0';
+  }
+  async stop(): Promise<void> {}
+  async remove(): Promise<void> {
+    this.alive = false;
+  }
+}
+
+describe('warm workers behind the dispatcher (--isolation worker)', () => {
+  // The e2e schedule under load: the second worker's container takes long to start, the first answers feature
+  // after feature meanwhile. The job that started the second worker must still run on it: the two slots run
+  // two workers, and no worker is started for nothing.
+  it('a job waiting on its slow-starting worker keeps it, while the other slot runs the rest on the first worker', async () => {
+    const features = ['0.feature', 'a.feature', 'b.feature', 'c.feature', 'd.feature', 'e.feature'];
+    const workers: PassingWorker[] = [];
+    let secondMayStart!: () => void;
+    const secondHeld = new Promise<void>((resolve) => (secondMayStart = resolve));
+    const pool = new WorkerPool(async (n) => {
+      // Worker 2 starts only once worker 1 answered every feature but the one waiting for worker 2.
+      const worker = new PassingWorker(n, () => {
+        if (workers[0]!.ran.length === features.length - 1) secondMayStart();
+      });
+      workers.push(worker);
+      if (n === 2) await secondHeld;
+      return worker as unknown as WorkerContainer;
+    });
+    const dispatcher = new Dispatcher(2, {
+      launch: (job, spec, observer, events) => launchWorkerJob({ job, spec, observer, events, pool }),
+      unstarted: (job, spec, reason) => unstartedResult(job.files[0]!, job.attempt, reason, spec),
+      runEnded: () => pool.close(),
+    });
+    const spec = RunSpecSchema.parse({
+      image: 'img',
+      features,
+      concurrency: 2,
+      isolation: 'worker',
+      expectedScenarioLines: Object.fromEntries(features.map((file) => [file, [2]])),
+    });
+    const results: FeatureResult[] = [];
+    const run = dispatcher.submit('r', spec, { state: () => {}, output: () => {}, waiting: () => {}, result: (result) => results.push(result) });
+    expect((await run.finished).status).toBe('passed');
+    expect(results.map((result) => result.status)).toEqual(features.map(() => 'passed'));
+    expect(workers.map((worker) => worker.n)).toEqual([1, 2]);
+    // Both first jobs were admitted at once: the second started worker 2 and ran on it, however late it came.
+    expect(workers[1]!.ran).toEqual(['a.feature']);
+    expect(workers[0]!.ran).toEqual(['0.feature', 'b.feature', 'c.feature', 'd.feature', 'e.feature']);
+    expect(pool.size).toBe(0);
+  });
+});
