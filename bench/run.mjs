@@ -97,6 +97,10 @@ async function runModes(context, scratch, name) {
   const ways = {
     'cucumber --parallel (host)': (round) => cucumberParallel(context),
     'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
+    // A first run: no history, so each feature counts the same and each slot gets one batch.
+    'baleen --batch auto, no history': (round) =>
+      baleen({ ...context, timings: join(scratch, `${name}-none-${round}.json`), reportDir: join(scratch, `${name}-batch-first-${round}`), extra: ['--batch', 'auto'] }),
+    // With the history the runs before it recorded (the first round's: one container per feature).
     'baleen --batch auto': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-batch-${round}`), extra: ['--batch', 'auto'] }),
     'baleen --isolation worker': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-worker-${round}`), extra: ['--isolation', 'worker'] }),
     ...(withSwarm
