@@ -1,6 +1,6 @@
 // npm run bench: baleen against the baselines on the same suites, the same engine, in one process.
 // Prints wall times, ratios against each baseline, containers a second and baleen's peak memory.
-//   node bench/run.mjs [--quick] [--concurrency N] [--only trivial|skewed|large|slow-support|split|fixed-cost] [--swarm]
+//   node bench/run.mjs [--quick] [--concurrency N] [--rounds N] [--only trivial|skewed|large|slow-support|split|fixed-cost] [--swarm]
 // --swarm also runs baleen on a one-node swarm of the same engine (made for the bench, left afterwards).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,10 @@ const quick = args.includes('--quick');
 const concurrency = Number(args[args.indexOf('--concurrency') + 1]) || 4;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const withSwarm = args.includes('--swarm');
+// The suites' ways run interleaved this many times, each way's median kept; the slow-support and split
+// suites 3 times (once with --quick) unless --rounds says.
+const rounds = Number(args[args.indexOf('--rounds') + 1]) || 1;
+const modeRounds = args.includes('--rounds') ? rounds : quick ? 1 : 3;
 const repo = new URL('..', import.meta.url).pathname;
 
 const scratch = await mkdtemp(join(tmpdir(), 'baleen-bench-'));
@@ -36,8 +40,8 @@ try {
     const image = `baleen-bench-${suite.name}`;
     execFileSync('bash', [join(repo, 'docker/build-images.sh'), '--suite', dir, '--tag', image], { stdio: 'ignore' });
     const context = { image, files, concurrency: suite.concurrency ?? concurrency, cwd: dir, cucumberBin, timings: join(scratch, `${suite.name}-timings.json`) };
-    // The fixed cost is a trivial feature's: the split suite's one feature takes 16 s.
-    if (!suite.split) fixedCostSuite ??= { image, cwd: dir, file: files[0] };
+    // One trivial feature: a feature of another suite would add its own work (the slow-support one, 2 s) to both.
+    if (suite.name === 'trivial') fixedCostSuite = { image, cwd: dir, file: files[0] };
     if (only === 'fixed-cost') break;
     if (suite.split) {
       splitRows.push({ suite, concurrency: context.concurrency, times: await runSplit(context, scratch, suite) });
@@ -52,13 +56,24 @@ try {
     const runners = suite.large
       ? { dockerode: dockerodeLoop }
       : { xargs: xargsDockerRun, dockerode: dockerodeLoop, 'cucumber --parallel': cucumberParallel };
-    const times = {};
-    for (const [name, runner] of Object.entries(runners)) times[name] = (await timed(() => runner(context))).ms;
-    // First baleen run without history (name order), then with the history it recorded (longest first).
-    const cold = await timed(() => baleen({ ...context, reportDir: join(scratch, `${suite.name}-cold`) }));
-    const warm = await timed(() => baleen({ ...context, reportDir: join(scratch, `${suite.name}-warm`) }));
-    // On the swarm with the same history, so that it differs from the last run only by the runtime.
-    const swarm = withSwarm ? await timed(() => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${suite.name}-swarm`) })) : undefined;
+    // The best static order, where durations differ: the same raw loop with the longest features first.
+    if (!suite.large && new Set(suite.features.map(([, ms]) => ms)).size > 1) {
+      const longestFirst = [...suite.features].sort((a, b) => b[1] - a[1]).map(([file]) => `features/${file}`);
+      runners['dockerode, longest first'] = (context) => dockerodeLoop({ ...context, files: longestFirst });
+    }
+    const baselines = Object.fromEntries(Object.entries(runners).map(([name, runner]) => [name, () => runner(context)]));
+    // Each round: a first baleen run without history (name order), then one with the history it recorded
+    // (longest first); on the swarm with the same history, so that it differs from the last only by the runtime.
+    const history = (round) => join(scratch, `${suite.name}-timings-${round}.json`);
+    const ran = (round, label, extra = {}) => baleen({ ...context, timings: history(round), reportDir: join(scratch, `${suite.name}-${label}-${round}`), ...extra });
+    const medians = await interleaved(rounds, {
+      ...baselines,
+      cold: (round) => ran(round, 'cold'),
+      warm: (round) => ran(round, 'warm'),
+      ...(withSwarm ? { swarm: (round) => ran(round, 'swarm', { runtime: 'swarm' }) } : {}),
+    });
+    const { cold, warm, swarm } = medians;
+    const times = Object.fromEntries(Object.keys(runners).map((name) => [name, medians[name].ms]));
     rows.push({ suite, files: files.length, times, cold, warm, swarm });
     console.log(`  ${suite.name}: done`);
   }
@@ -97,11 +112,17 @@ async function runModes(context, scratch, name) {
   const ways = {
     'cucumber --parallel (host)': (round) => cucumberParallel(context),
     'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
-    // A first run: no history, so each feature counts the same and each slot gets one batch.
-    'baleen --batch auto, no history': (round) =>
-      baleen({ ...context, timings: join(scratch, `${name}-none-${round}.json`), reportDir: join(scratch, `${name}-batch-first-${round}`), extra: ['--batch', 'auto'] }),
-    // With the history the runs before it recorded (the first round's: one container per feature).
-    'baleen --batch auto': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-batch-${round}`), extra: ['--batch', 'auto'] }),
+    // A first run: no history, so each feature counts the same and each slot gets one batch. It writes the
+    // history the next row reads: each feature's share of its batch.
+    'baleen --batch auto, no history': (round) => batched(round, 'first', join(scratch, `${name}-batched-${round}.json`)),
+    'baleen --batch auto, history of a batched run': (round) => batched(round, 'second', join(scratch, `${name}-batched-${round}.json`)),
+    // The first batched run after runs of one container per feature: their history holds each feature's
+    // whole container time, start-up included (a copy, so that it stays the per-feature runs' alone).
+    'baleen --batch auto, history of one container per feature': async (round) => {
+      const timings = join(scratch, `${name}-switch-${round}.json`);
+      await cp(context.timings, timings);
+      return batched(round, 'switch', timings);
+    },
     'baleen --isolation worker': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-worker-${round}`), extra: ['--isolation', 'worker'] }),
     ...(withSwarm
       ? {
@@ -110,7 +131,10 @@ async function runModes(context, scratch, name) {
         }
       : {}),
   };
-  return interleaved(ways);
+  function batched(round, label, timings) {
+    return baleen({ ...context, timings, reportDir: join(scratch, `${name}-batch-${label}-${round}`), extra: ['--batch', 'auto'] });
+  }
+  return medianMs(await interleaved(modeRounds, ways));
 }
 
 /**
@@ -124,17 +148,21 @@ async function runSplit(context, scratch, { name, features }) {
     // The engine's floor for the split: each scenario by hand, `docker run … cucumber-js path:line`, all at once.
     'xargs docker run, one per scenario': () => xargsDockerRun({ ...context, files: scenarioLines(features[0][2]).map((line) => `${context.files[0]}:${line}`) }),
   };
-  return interleaved(ways);
+  return medianMs(await interleaved(modeRounds, ways));
 }
 
-/** Each way once per round, the rounds one after another (quick: one round); each way's median wall time. */
-async function interleaved(ways) {
-  const rounds = quick ? 1 : 3;
+const medianMs = (medians) => Object.fromEntries(Object.entries(medians).map(([way, run]) => [way, run.ms]));
+
+/**
+ * Runs each way once per round, the ways in turn (a loaded machine slows every way alike, not one of them),
+ * and keeps each way's median run by wall time.
+ */
+async function interleaved(count, ways) {
   const samples = Object.fromEntries(Object.keys(ways).map((way) => [way, []]));
-  for (let round = 0; round < rounds; round++) {
-    for (const [way, run] of Object.entries(ways)) samples[way].push((await timed(() => run(round))).ms);
+  for (let round = 0; round < count; round++) {
+    for (const [way, run] of Object.entries(ways)) samples[way].push(await timed(() => run(round)));
   }
-  return Object.fromEntries(Object.entries(samples).map(([way, list]) => [way, [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)]]));
+  return Object.fromEntries(Object.entries(samples).map(([way, list]) => [way, [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)]]));
 }
 
 async function timed(fn) {
@@ -163,6 +191,7 @@ function print(rows) {
   }
   console.log('\nSuites:', rows.map(({ suite }) => `${suite.name}: ${suite.note}`).join('; '));
   console.log('"baleen ÷ it" is baleen with history divided by that baseline: below 1.00× baleen is faster.');
+  console.log(`Each way ran ${rounds === 1 ? 'once' : `${rounds} times, interleaved (the median shown)`}, the ways one after another in one process.`);
 }
 
 function printSplit(rows) {
@@ -181,6 +210,6 @@ function printModes(rows) {
   for (const { suite, concurrency, times } of rows) {
     const host = times['cucumber --parallel (host)'];
     for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / host).toFixed(2)}× |`);
-    console.log(`\n${suite.name}: ${suite.note}; concurrency ${concurrency} (--parallel ${concurrency} on the host).`);
+    console.log(`\n${suite.name}: ${suite.note}; concurrency ${concurrency} (--parallel ${concurrency} on the host); the ways interleaved, the median of each.`);
   }
 }
