@@ -61,10 +61,12 @@ export async function baleen({ image, files, concurrency, cwd, timings, reportDi
   const client = spawn(process.execPath, [BALEEN, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const clientPeak = watchPeakMemory(client.pid);
   const code = await new Promise((resolve) => client.on('exit', resolve));
-  if (code !== 0 && code !== 1) throw new Error(`baleen exited ${code}`);
   const serverMb = serverPeak.stop();
+  // Stopped whatever the client's exit: a failed run must not leave its server running after the bench.
+  const serverExited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.on('exit', resolve));
   server.kill('SIGTERM');
-  await new Promise((resolve) => server.on('exit', resolve));
+  await serverExited;
+  if (code !== 0 && code !== 1) throw new Error(`baleen exited ${code}`);
   const summary = JSON.parse(await readFile(`${reportDir}/summary.json`, 'utf8'));
   return { serverMb, clientMb: clientPeak.stop(), expectedMs: summary.expectedDurationMs };
 }
