@@ -17,6 +17,7 @@ import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreac
 import { readFirstFileFromTar } from './read-file-from-archive.js';
 import { isTransient, withEngineRetry } from './transient-retry.js';
 import { createDocker } from './engine-connection.js';
+import { engineCallTimeoutMs, withEngineBound } from './engine-call-bound.js';
 import { dockerNetworks } from './networks.js';
 import { BaleenError } from '../../errors/baleen-error.js';
 
@@ -56,7 +57,8 @@ export class DockerRuntime implements ContainerRuntime {
       for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
     };
     try {
-      const container = await withEngineRetry(() => this.docker.createContainer({
+      const container = await withEngineRetry((abortSignal) => this.docker.createContainer({
+        abortSignal,
         Image: spec.image,
         Cmd: ['sh', '-c', spec.script],
         Entrypoint: [],
@@ -82,7 +84,7 @@ export class DockerRuntime implements ContainerRuntime {
           ...(spec.limits.memoryBytes === undefined ? {} : { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }),
           ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
         },
-      }), { beforeRetry: removeTwins });
+      }), { beforeRetry: removeTwins, bound: 'create' });
       return new DockerContainer(container, () => this.nameOfEngine(), spec.stdin === true);
     } catch (error) {
       // The last try may have made a container whose answer was lost, too: so may any failure that is not
@@ -107,10 +109,11 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
     try {
-      const found = await withEngineRetry(() => this.docker.listContainers({
+      const found = await withEngineRetry((abortSignal) => this.docker.listContainers({
         all: true,
         filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
-      }));
+        abortSignal,
+      }), { bound: 'list' });
       return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, createdAt: c.Created * 1000 }));
     } catch (error) {
       throw toBaleenError(error, 'listing containers');
@@ -187,7 +190,7 @@ export async function checkImageOn(docker: Docker, image: string): Promise<void>
 
 async function removeContainer(container: Docker.Container): Promise<void> {
   try {
-    await withEngineRetry(() => container.remove({ force: true, v: true }));
+    await withEngineRetry((abortSignal) => container.remove({ force: true, v: true, abortSignal }), { bound: 'remove' });
   } catch (error) {
     // 404: already gone; 409: the engine is removing it already. Both mean the job is done.
     const status = statusOf(error);
@@ -211,7 +214,11 @@ class DockerContainer implements CreatedContainer {
     let stream: NodeJS.ReadWriteStream;
     try {
       // With stdin, the attach is a hijacked connection: what baleen writes to it is the container's stdin.
-      stream = await this.container.attach({ stream: true, stdout: true, stderr: true, logs: true, ...(this.withStdin ? { stdin: true, hijack: true } : {}) });
+      // Only the handshake is bounded: the bound's timer is cleared once the stream is there, so the signal
+      // never ends the stream itself.
+      stream = await withEngineBound('attach', (abortSignal) =>
+        this.container.attach({ stream: true, stdout: true, stderr: true, logs: true, abortSignal, ...(this.withStdin ? { stdin: true, hijack: true } : {}) }),
+      );
     } catch (error) {
       throw toBaleenError(error, 'attaching to a container');
     }
@@ -232,7 +239,7 @@ class DockerContainer implements CreatedContainer {
     return {
       start: async () => {
         try {
-          await withEngineRetry(() => container.start());
+          await withEngineRetry((abortSignal) => container.start({ abortSignal }), { bound: 'start' });
         } catch (error) {
           throw toBaleenError(error, 'starting a container');
         }
@@ -258,7 +265,8 @@ class DockerContainer implements CreatedContainer {
 
   async stop(graceSeconds: number): Promise<void> {
     try {
-      await this.container.stop({ t: graceSeconds });
+      // The engine answers a stop once the grace period is over: the bound counts from then.
+      await withEngineBound('stop', (abortSignal) => this.container.stop({ t: graceSeconds, abortSignal }), graceSeconds * 1000 + engineCallTimeoutMs());
     } catch (error) {
       // 304: already stopped; 404: already gone.
       const status = statusOf(error);
@@ -279,10 +287,11 @@ class DockerContainer implements CreatedContainer {
  */
 async function waitForExit(container: Docker.Container): Promise<ContainerExit> {
   try {
-    let state = (await container.inspect()).State;
+    const inspect = async () => (await withEngineBound('inspect', (abortSignal) => container.inspect({ abortSignal }))).State;
+    let state = await inspect();
     if (state.Running) {
       await container.wait({ condition: 'not-running' });
-      state = (await container.inspect()).State;
+      state = await inspect();
     }
     return { exitCode: state.ExitCode, oomKilled: state.OOMKilled === true };
   } catch (error) {

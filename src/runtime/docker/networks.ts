@@ -17,7 +17,10 @@ export function dockerNetworks(docker: Docker, driver: 'bridge' | 'overlay'): Ne
   return {
     async createNetwork(name, labels) {
       try {
-        await withEngineRetry(() => docker.createNetwork({ Name: name, Driver: driver, Labels: labels, CheckDuplicate: true, ...(driver === 'overlay' ? { Attachable: true } : {}) }));
+        await withEngineRetry(
+          (abortSignal) => docker.createNetwork({ Name: name, Driver: driver, Labels: labels, CheckDuplicate: true, abortSignal, ...(driver === 'overlay' ? { Attachable: true } : {}) }),
+          { bound: 'network create' },
+        );
       } catch (error) {
         throw toBaleenError(error, `creating the run's network ${name}`);
       }
@@ -27,7 +30,7 @@ export function dockerNetworks(docker: Docker, driver: 'bridge' | 'overlay'): Ne
       const deadline = Date.now() + ACTIVE_ENDPOINTS_WAIT_MS;
       for (;;) {
         try {
-          await withEngineRetry(() => docker.getNetwork(name).remove());
+          await withEngineRetry((abortSignal) => docker.getNetwork(name).remove({ abortSignal }), { bound: 'network remove' });
           return;
         } catch (error) {
           const status = statusOf(error);
@@ -54,7 +57,10 @@ export function dockerNetworks(docker: Docker, driver: 'bridge' | 'overlay'): Ne
 
     async listNetworksByLabels(labels): Promise<LabelledNetwork[]> {
       try {
-        const found = await withEngineRetry(() => docker.listNetworks({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) } }));
+        const found = await withEngineRetry(
+          (abortSignal) => docker.listNetworks({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) }, abortSignal }),
+          { bound: 'network list' },
+        );
         return found.map((network) => ({ name: network.Name, labels: network.Labels ?? {}, ...createdAtOf(network.Created) }));
       } catch (error) {
         throw toBaleenError(error, 'listing networks');
