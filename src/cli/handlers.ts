@@ -1,22 +1,13 @@
 import { resolve } from 'node:path';
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
-import { runSuite } from '../client/run-suite.js';
-import { createLogger } from '../server/logger.js';
-import { guardServerProcess } from '../server/last-resort-guard.js';
 import type { CommandHandlers, EngineFlags, ServerFlags } from './program.js';
-import { downloadStoredRun, httpBaseOf, listStoredRuns } from '../client/stored-runs.js';
-import { storedRunLine } from './stored-run-line.js';
-import { startServer, type ServerOptions } from '../server/baleen-server.js';
-import { serverToken, tokenFilePath } from '../config/token-file.js';
-import { tokenFor } from '../client/server-token.js';
-import { reap } from './reap-command.js';
-import { createRuntime, DEFAULT_ENGINE, type EngineChoice } from '../runtime/create-runtime.js';
+import type { ServerOptions } from '../server/baleen-server.js';
+import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/engine-choice.js';
 import { abortOnSignals } from './interrupt.js';
-import { runOptionsFromProject } from '../run-options/derive-project-schema.js';
-import { runRequestOf } from '../run-options/derive-request.js';
 import type { RunOptionValues, RunRequest } from '../run-options/values.js';
 
 async function runWithSignals(request: RunRequest): Promise<number> {
+  const { runSuite } = await import('../client/run-suite.js');
   const interrupt = abortOnSignals(() => process.exit(ExitCode.interrupted));
   try {
     return await runSuite(request, { cwd: process.cwd(), out: process.stdout, err: process.stderr, signal: interrupt.signal });
@@ -78,8 +69,12 @@ async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webho
   return { webhook: { secret: flags.webhookSecret, projects, cancelSuperseded: flags.cancelSuperseded === true } };
 }
 
+/**
+ * Each command imports what it needs when it runs, not before: `--help`, `merge` or `runs` load no server,
+ * engine client or reporter, and a run loads no YAML parser, webhook or swarm runtime it does not use (the
+ * fixed cost of every command, bench/fixed-cost.mjs).
+ */
 export const commandHandlers: CommandHandlers = {
-  // Modules only one command needs are imported by it: a run pays for no YAML parser (the fixed cost, bench/).
   async merge(dirs, flags) {
     const { mergeReports } = await import('../client/merge-reports.js');
     return mergeReports(dirs, flags.reportDir, { cwd: process.cwd(), out: process.stdout, err: process.stderr }, flags.timings);
@@ -91,8 +86,9 @@ export const commandHandlers: CommandHandlers = {
     return ExitCode.passed;
   },
 
-  cucumber(options) {
+  async cucumber(options) {
     refuseEngineWithServer(options);
+    const { runRequestOf } = await import('../run-options/derive-request.js');
     return runWithSignals(runRequestOf([options]));
   },
 
@@ -101,10 +97,18 @@ export const commandHandlers: CommandHandlers = {
     const { loadProject } = await import('../config/project-file.js');
     const project = await loadProject(configPath, name);
     refuseEngineWithServer(options);
+    const [{ runRequestOf }, { runOptionsFromProject }] = await Promise.all([import('../run-options/derive-request.js'), import('../run-options/derive-project-schema.js')]);
     return runWithSignals(runRequestOf([runOptionsFromProject(project), options]));
   },
 
   async server(flags) {
+    const [{ createLogger }, { guardServerProcess }, { startServer }, { serverToken, tokenFilePath }, { createRuntime }] = await Promise.all([
+      import('../server/logger.js'),
+      import('../server/last-resort-guard.js'),
+      import('../server/baleen-server.js'),
+      import('../config/token-file.js'),
+      import('../runtime/create-runtime.js'),
+    ]);
     const logger = createLogger('info');
     // Every server has a secret: without --token, the one in the token file (made on first start).
     const tokenFile = flags.token ? undefined : tokenFilePath();
@@ -121,7 +125,7 @@ export const commandHandlers: CommandHandlers = {
         ...(flags.maxRunsPerConnection === undefined ? {} : { maxRunsPerConnection: flags.maxRunsPerConnection }),
         ...(flags.maxQueuedFeatures === undefined ? {} : { maxQueuedFeatures: flags.maxQueuedFeatures }),
       },
-      runtime: createRuntime(engineOf(flags)),
+      runtime: await createRuntime(engineOf(flags)),
       logger,
       ...dataDirOf(flags),
       ...(await webhookOf(flags)),
@@ -140,7 +144,8 @@ export const commandHandlers: CommandHandlers = {
   },
 
   async reap(flags) {
-    await reap(createRuntime(engineOf(flags)), {
+    const [{ reap }, { createRuntime }] = await Promise.all([import('./reap-command.js'), import('../runtime/create-runtime.js')]);
+    await reap(await createRuntime(engineOf(flags)), {
       ...(flags.olderThan === undefined ? {} : { olderThanMs: flags.olderThan }),
       ...(flags.serverId === undefined ? {} : { serverId: flags.serverId }),
       dryRun: flags.dryRun === true,
@@ -149,6 +154,11 @@ export const commandHandlers: CommandHandlers = {
   },
 
   async runs(flags) {
+    const [{ listStoredRuns, httpBaseOf }, { tokenFor }, { storedRunLine }] = await Promise.all([
+      import('../client/stored-runs.js'),
+      import('../client/server-token.js'),
+      import('./stored-run-line.js'),
+    ]);
     const runs = await listStoredRuns(flags.server, await tokenFor(flags.server, flags.token));
     const base = httpBaseOf(flags.server);
     if (runs.length === 0) process.stdout.write('no stored runs\n');
@@ -158,6 +168,11 @@ export const commandHandlers: CommandHandlers = {
 
   async report(runId, flags) {
     const reportDir = resolve(flags.reportDir);
+    const [{ downloadStoredRun }, { tokenFor }, { storedRunLine }] = await Promise.all([
+      import('../client/stored-runs.js'),
+      import('../client/server-token.js'),
+      import('./stored-run-line.js'),
+    ]);
     const run = await downloadStoredRun(flags.server, await tokenFor(flags.server, flags.token), runId, reportDir);
     process.stdout.write(`${storedRunLine(run)}\nreport written to ${reportDir}\n`);
     return ExitCode.passed;

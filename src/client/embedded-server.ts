@@ -18,7 +18,7 @@ export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean
   const logger = createLogger(verbose ? 'info' : 'error', { readable: true });
   const token = newToken();
   // Its only client is the user who could run `docker` on the engine anyway: any existing network is theirs to join.
-  const server = await startServer({ host: '127.0.0.1', port: 0, token, runtime: createRuntime(engine), logger, service: false, capacity, allowNetworks: 'any' });
+  const server = await startServer({ host: '127.0.0.1', port: 0, token, runtime: await createRuntime(engine), logger, service: false, capacity, allowNetworks: 'any' });
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,

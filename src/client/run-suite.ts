@@ -9,7 +9,7 @@ import { parseFailureResult } from './parse-failure.js';
 import type { RunRequest } from '../run-options/values.js';
 import { specFieldsOf } from '../run-options/derive-spec.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
-import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/create-runtime.js';
+import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/engine-choice.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
@@ -20,7 +20,7 @@ import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { lineagesOfPlans } from '../reporters/files/scenario-lineage.js';
-import { startEmbeddedServer, type EmbeddedServer } from './embedded-server.js';
+import type { EmbeddedServer } from './embedded-server.js';
 import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.js';
 import type { StartFailure } from '../reporters/files/start-failure-report.js';
 import { runOnServer } from './remote-run.js';
@@ -101,7 +101,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   try {
     let connection: ServerConnection;
     try {
-      if (!request.server) embedded = await startEmbeddedServer(embeddedEngineOf(request), request.verbose === true, request.concurrency);
+      if (!request.server) embedded = await startEmbedded(embeddedEngineOf(request), request.verbose === true, request.concurrency);
       connection = request.server
         ? await connectToServer(request.server, await tokenFor(request.server, request.token))
         : await connectToServer(embedded!.url, embedded!.token);
@@ -165,4 +165,10 @@ function verbosityOf(request: RunRequest): Verbosity {
 /** The engine an embedded server runs on (a `--server` has its own). */
 function embeddedEngineOf(request: RunRequest): EngineChoice {
   return { runtime: request.runtime ?? DEFAULT_ENGINE.runtime, ...(request.dockerHost === undefined ? {} : { dockerHost: request.dockerHost }) };
+}
+
+/** A run against `--server` loads no server of its own. */
+async function startEmbedded(...args: Parameters<typeof import('./embedded-server.js').startEmbeddedServer>): Promise<EmbeddedServer> {
+  const { startEmbeddedServer } = await import('./embedded-server.js');
+  return startEmbeddedServer(...args);
 }
