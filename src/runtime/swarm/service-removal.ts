@@ -2,13 +2,14 @@ import type Docker from 'dockerode';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { statusOf, toBaleenError } from '../docker/docker-errors.js';
 import { withEngineRetry } from '../docker/transient-retry.js';
+import { withEngineBound } from '../docker/engine-call-bound.js';
 
 /** The label Swarm puts on every container of a service's tasks. */
 export const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
 
 async function removeService(docker: Docker, serviceId: string): Promise<void> {
   try {
-    await withEngineRetry(() => docker.getService(serviceId).remove());
+    await withEngineRetry((abortSignal) => docker.getService(serviceId).remove({ abortSignal }), { bound: 'service remove' });
   } catch (error) {
     if (statusOf(error) === 404) return;
     throw toBaleenError(error, `removing swarm service ${serviceId.slice(0, 12)}`);
@@ -52,7 +53,7 @@ async function whileLocalContainers(
   const deadline = Date.now() + seconds * 1000;
   const filters = { label: [`${SERVICE_ID_LABEL}=${serviceId}`] };
   while (Date.now() < deadline) {
-    const containers = await docker.listContainers({ all: true, filters }).catch((error: unknown) => {
+    const containers = await withEngineBound('list', (abortSignal) => docker.listContainers({ all: true, filters, abortSignal })).catch((error: unknown) => {
       throw toBaleenError(error, 'listing a service\'s containers');
     });
     if (!(await busy(containers))) return;
@@ -62,7 +63,7 @@ async function whileLocalContainers(
 
 async function forceRemove(docker: Docker, containerId: string): Promise<void> {
   try {
-    await docker.getContainer(containerId).remove({ force: true, v: true });
+    await withEngineBound('remove', (abortSignal) => docker.getContainer(containerId).remove({ force: true, v: true, abortSignal }));
   } catch (error) {
     // 404: gone; 409: Swarm's agent is removing it already.
     if (statusOf(error) !== 404 && statusOf(error) !== 409) throw toBaleenError(error, `removing container ${containerId.slice(0, 12)}`);

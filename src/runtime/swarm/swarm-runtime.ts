@@ -80,8 +80,12 @@ export class SwarmRuntime implements ContainerRuntime {
     try {
       const stdin = spec.stdin ? serviceStdin() : undefined;
       const service = await withEngineRetry(
-        () => this.docker.createService(serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, { ...spec, image }, mode, stdin && { endMarker: stdin.endMarker, nodeId })),
-        { beforeRetry: removeTwins },
+        (abortSignal) =>
+          this.docker.createService({
+            ...serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, { ...spec, image }, mode, stdin && { endMarker: stdin.endMarker, nodeId }),
+            abortSignal,
+          }),
+        { beforeRetry: removeTwins, bound: 'service create' },
       );
       return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds, stdin);
     } catch (error) {
@@ -100,8 +104,8 @@ export class SwarmRuntime implements ContainerRuntime {
     const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
     try {
       // Containers first: a service made between the two looks has no container in the first.
-      const containers = await withEngineRetry(() => this.docker.listContainers({ all: true, filters }));
-      const services = await withEngineRetry(() => this.docker.listServices({ filters }));
+      const containers = await withEngineRetry((abortSignal) => this.docker.listContainers({ all: true, filters, abortSignal }), { bound: 'list' });
+      const services = await withEngineRetry((abortSignal) => this.docker.listServices({ filters, abortSignal }), { bound: 'service list' });
       const listed = services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {}, ...createdAtOf(service.CreatedAt) }));
       return [...listed, ...strayServices(containers, new Set(listed.map((service) => service.id)))];
     } catch (error) {
