@@ -195,21 +195,22 @@ function print(rows) {
 }
 
 function printSplit(rows) {
-  console.log('\n| suite | way | wall (median) | ÷ one container per feature |');
-  console.log('| --- | --- | --- | --- |');
-  for (const { suite, concurrency, times } of rows) {
-    const whole = times['baleen, one container per feature'];
-    for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / whole).toFixed(2)}× |`);
-    console.log(`\n${suite.name}: ${suite.note}; concurrency ${concurrency}; target: --split scenarios under 0.33× of one container per feature.`);
-  }
+  printAgainst(rows, 'baleen, one container per feature', 'one container per feature',
+    (concurrency) => `concurrency ${concurrency}; target: --split scenarios under 0.33× of one container per feature.`);
 }
 
 function printModes(rows) {
-  console.log('\n| suite | way | wall (median) | ÷ cucumber --parallel |');
+  printAgainst(rows, 'cucumber --parallel (host)', 'cucumber --parallel',
+    (concurrency) => `concurrency ${concurrency} (--parallel ${concurrency} on the host); the ways interleaved, the median of each.`);
+}
+
+/** One table of each way's median wall time against one baseline way, then a note per suite. */
+function printAgainst(rows, baselineWay, baselineLabel, note) {
+  console.log(`\n| suite | way | wall (median) | ÷ ${baselineLabel} |`);
   console.log('| --- | --- | --- | --- |');
   for (const { suite, concurrency, times } of rows) {
-    const host = times['cucumber --parallel (host)'];
-    for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / host).toFixed(2)}× |`);
-    console.log(`\n${suite.name}: ${suite.note}; concurrency ${concurrency} (--parallel ${concurrency} on the host); the ways interleaved, the median of each.`);
+    const baseline = times[baselineWay];
+    for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / baseline).toFixed(2)}× |`);
+    console.log(`\n${suite.name}: ${suite.note}; ${note(concurrency)}`);
   }
 }
