@@ -39,5 +39,5 @@ export function workNames(work: JobWork): readonly string[] {
 
 /** The name a job's work is known by: its feature's path, its scenario's `path:line`, or a batch's first path. */
 export function workName(work: JobWork): string {
-  return work.line === undefined ? work.files[0]! : scenarioName(work.files[0]!, work.line);
+  return workNames(work)[0]!;
 }
