@@ -38,12 +38,14 @@ export function batchMembers(
   const batch = batchName(files);
   const { exit, report } = evidence;
   if (report === null || exit === undefined || exit.oomKilled) {
+    // Nothing tells the features' times apart: each gets an equal part of the batch's.
+    const durationMs = batchMs / files.length;
     return files.map((file) => {
       const outcome = classifyOutcome({ ...evidence, file, expectedLines: expectedLines[file] });
-      if (outcome.status === 'passed' || outcome.status === 'cancelled' || outcome.status === 'skipped') return { file, outcome, report: null, durationMs: batchMs / files.length };
+      if (outcome.status === 'passed' || outcome.status === 'cancelled' || outcome.status === 'skipped') return { file, outcome, report: null, durationMs };
       // Without a report a failed scenario cannot be told from a crash, unless the command writes none at all.
       const status = evidence.reportExpected ? 'error' : outcome.status;
-      return { file, outcome: { status, error: `${batch}: ${outcome.error}` }, report: null, durationMs: batchMs / files.length };
+      return { file, outcome: { status, error: `${batch}: ${outcome.error}` }, report: null, durationMs };
     });
   }
   const batchFailed = firstFailure(report) !== undefined;
