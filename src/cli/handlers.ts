@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
-import type { CommandHandlers, EngineFlags, ServerFlags } from './program.js';
+import type { CommandHandlers, ServerFlags } from './program.js';
 import type { ServerOptions } from '../server/baleen-server.js';
-import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/engine-choice.js';
+import { engineChoiceOf } from '../runtime/engine-choice.js';
 import { abortOnSignals } from './interrupt.js';
 import type { RunOptionValues, RunRequest } from '../run-options/values.js';
 
@@ -26,14 +26,6 @@ function refuseEngineWithServer(flags: RunOptionValues): void {
       hint: 'start that server with them (baleen server --runtime swarm), or drop --server',
     });
   }
-}
-
-/** The engine of `baleen server` and `baleen reap`; a run's embedded server takes it from the request (run-suite.ts). */
-function engineOf(flags: EngineFlags): EngineChoice {
-  return {
-    runtime: flags.runtime ?? DEFAULT_ENGINE.runtime,
-    ...(flags.dockerHost === undefined ? {} : { dockerHost: flags.dockerHost }),
-  };
 }
 
 /** `--keep` and `--keep-for` mean nothing without a data dir to keep runs in: say so rather than ignore them. */
@@ -125,7 +117,7 @@ export const commandHandlers: CommandHandlers = {
         ...(flags.maxRunsPerConnection === undefined ? {} : { maxRunsPerConnection: flags.maxRunsPerConnection }),
         ...(flags.maxQueuedFeatures === undefined ? {} : { maxQueuedFeatures: flags.maxQueuedFeatures }),
       },
-      runtime: await createRuntime(engineOf(flags)),
+      runtime: await createRuntime(engineChoiceOf(flags)),
       logger,
       ...dataDirOf(flags),
       ...(await webhookOf(flags)),
@@ -145,7 +137,7 @@ export const commandHandlers: CommandHandlers = {
 
   async reap(flags) {
     const [{ reap }, { createRuntime }] = await Promise.all([import('./reap-command.js'), import('../runtime/create-runtime.js')]);
-    await reap(await createRuntime(engineOf(flags)), {
+    await reap(await createRuntime(engineChoiceOf(flags)), {
       ...(flags.olderThan === undefined ? {} : { olderThanMs: flags.olderThan }),
       ...(flags.serverId === undefined ? {} : { serverId: flags.serverId }),
       dryRun: flags.dryRun === true,

@@ -9,7 +9,7 @@ import { parseFailureResult } from './parse-failure.js';
 import type { RunRequest } from '../run-options/values.js';
 import { specFieldsOf } from '../run-options/derive-spec.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
-import { DEFAULT_ENGINE, type EngineChoice } from '../runtime/engine-choice.js';
+import { engineChoiceOf } from '../runtime/engine-choice.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
@@ -101,7 +101,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   try {
     let connection: ServerConnection;
     try {
-      if (!request.server) embedded = await startEmbedded(embeddedEngineOf(request), request.verbose === true, request.concurrency);
+      if (!request.server) embedded = await startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency);
       connection = request.server
         ? await connectToServer(request.server, await tokenFor(request.server, request.token))
         : await connectToServer(embedded!.url, embedded!.token);
@@ -160,11 +160,6 @@ function buildSpec(request: RunRequest, features: string[], expectedScenarioLine
 
 function verbosityOf(request: RunRequest): Verbosity {
   return request.quiet ? 'quiet' : request.verbose ? 'verbose' : 'normal';
-}
-
-/** The engine an embedded server runs on (a `--server` has its own). */
-function embeddedEngineOf(request: RunRequest): EngineChoice {
-  return { runtime: request.runtime ?? DEFAULT_ENGINE.runtime, ...(request.dockerHost === undefined ? {} : { dockerHost: request.dockerHost }) };
 }
 
 /** A run against `--server` loads no server of its own. */
