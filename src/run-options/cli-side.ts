@@ -87,12 +87,10 @@ export function repeatedFlag(flags: string, help: string, extras: FlagExtras = {
 /** The same flag, its value read on: `--env KEY=VALUE` pairs into the environment they name. */
 export function mapFlag<A, B>(flag: CliSide<A>, map: (value: A) => B): CliSide<B> {
   return {
-    make: flag.make,
-    attribute: flag.attribute,
+    ...flag,
     read: (value) => {
       const read = flag.read(value);
       return read === undefined ? undefined : map(read);
     },
-    ...(flag.only ? { only: flag.only } : {}),
   };
 }
