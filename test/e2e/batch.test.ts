@@ -16,7 +16,14 @@ const byFile = (summary: RunSummary) => Object.fromEntries(summary.features.map(
 const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status]));
 /** Each container prints its hostname (its id) first: features that print the same one shared a container. */
 const TAGGED = 'echo "container $(hostname)"; cucumber-js {files} --format json:{report}';
-const containerOf = async (dir: string, file: string) => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${file}.stdout.log`), 'utf8'))?.[1];
+const containerOf = async (dir: string, file: string, log = 'stdout.log') => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${file}.${log}`), 'utf8'))?.[1];
+/** The statuses of FOUR when fail.feature failed, café ünïcode passed, and pass and with space ended as `others`. */
+const fourEndedWith = (others: string) => ({
+  'features/fail.feature': 'failed',
+  'features/pass.feature': others,
+  'features/with space.feature': others,
+  'features/café ünïcode.feature': 'passed',
+});
 /** Where the summary says a feature's output is: its own log, or its batch's. */
 const stdoutLogOf = (summary: RunSummary, file: string) => byFile(summary)[file]!.logs!.stdout;
 
@@ -37,12 +44,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
   it('runs the features in batches of N, one container each, and splits the report back per feature', async () => {
     const { code, dir, summary } = await baleen(['--files', ...FOUR, '--batch', '2', '--concurrency', '2', '--command', TAGGED]);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({
-      'features/fail.feature': 'failed',
-      'features/pass.feature': 'passed',
-      'features/with space.feature': 'passed',
-      'features/café ünïcode.feature': 'passed',
-    });
+    expect(statusesOf(summary)).toEqual(fourEndedWith('passed'));
     // In name order: café ünïcode and fail share one container, pass and with space the other. Each batch's
     // output is logged once, as its first feature's; the other feature's log names it, and so does the summary.
     const [firstLog, secondLog] = ['logs/features/café ünïcode.feature.stdout.log', 'logs/features/pass.feature.stdout.log'];
@@ -57,7 +59,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
     expect(byFile(summary)['features/fail.feature']!.error).toMatch(/expected|Assertion|fail/i);
     // One entry per feature in the merged report, each feature with its own scenarios only.
     const merged = JSON.parse(await readFile(join(dir, 'cucumber.json'), 'utf8')) as CucumberJson;
-    expect(merged.map((feature) => feature.uri).sort()).toEqual(FOUR.map((file) => file).sort());
+    expect(merged.map((feature) => feature.uri).sort()).toEqual([...FOUR].sort());
     for (const feature of summary.features) expect(feature.durationMs).toBeGreaterThan(0);
     expect(leftovers()).toEqual([]);
   });
@@ -99,7 +101,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
       expect(feature).toMatchObject({ status: 'passed', flaky: true });
       expect(feature.previousAttempts).toEqual([expect.objectContaining({ status: 'error' })]);
     }
-    const retriedIn = await Promise.all(FOUR.slice(1).map(async (file) => /container (\w+)/.exec(await readFile(join(dir, 'logs', `${file}.attempt-2.stdout.log`), 'utf8'))?.[1]));
+    const retriedIn = await Promise.all(FOUR.slice(1).map((file) => containerOf(dir, file, 'attempt-2.stdout.log')));
     expect(new Set(retriedIn).size).toBe(3);
   });
 
@@ -107,12 +109,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
     // Name order: [café ünïcode, fail] runs first, alone (--concurrency 1); [pass, with space] never starts.
     const { code, summary } = await baleen(['--files', ...FOUR, '--batch', '2', '--concurrency', '1', '--fail-fast']);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({
-      'features/fail.feature': 'failed',
-      'features/pass.feature': 'skipped',
-      'features/with space.feature': 'skipped',
-      'features/café ünïcode.feature': 'passed',
-    });
+    expect(statusesOf(summary)).toEqual(fourEndedWith('skipped'));
   });
 
   it('--timeout stops the batch and makes each of its features an error naming the batch', async () => {
