@@ -6,8 +6,17 @@
  * when every feature's did, at the latest time.
  */
 export function mergeMessages(streams: readonly string[]): string {
-  const envelopes = streams.map((stream) => stream.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Record<string, unknown>));
-  const all = envelopes.flat();
+  return mergeEnvelopes(streams.map(envelopesOf));
+}
+
+type Envelope = Record<string, unknown>;
+
+/** Each line of NDJSON as an envelope, as it came: what is merged is passed on untouched. */
+export const envelopesOf = (stream: string): Envelope[] => stream.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Envelope);
+
+/** mergeMessages on streams already read (see mergeScenarioStreams), so that none is written and read again. */
+export function mergeEnvelopes(streams: readonly Envelope[][]): string {
+  const all = streams.flat();
   const meta = all.find((envelope) => 'meta' in envelope);
   const started = all.find((envelope) => 'testRunStarted' in envelope);
   const finished = all.flatMap((envelope) => ('testRunFinished' in envelope ? [envelope.testRunFinished as { success?: boolean; timestamp?: { seconds: number; nanos: number } }] : []));

@@ -1,4 +1,4 @@
-import { mergeMessages } from './merge-messages.js';
+import { envelopesOf, mergeEnvelopes } from './merge-messages.js';
 
 type Envelope = Record<string, unknown>;
 interface PickleStep {
@@ -34,7 +34,7 @@ export function mergeScenarioStreams(streams: readonly string[]): string {
     if (pickle?.uri !== undefined && pickle.location?.line !== undefined) standing.set(keyOf(pickle.uri, pickle.location.line), pickle);
   }
   const uris = new Set([...standing.values()].map((pickle) => pickle.uri));
-  return mergeMessages([first, ...rest.map((stream) => pointedAt(stream, standing, uris))].map(serialize));
+  return mergeEnvelopes([first, ...rest.map((stream) => pointedAt(stream, standing, uris))]);
 }
 
 /** A later stream, its feature's document and pickles dropped and its test cases pointed at the first stream's pickles. */
@@ -67,5 +67,3 @@ function ownedByFeature(envelope: Envelope, uris: ReadonlySet<string | undefined
 }
 
 const keyOf = (uri: string, line: number) => `${uri}\0${line}`;
-const envelopesOf = (stream: string): Envelope[] => stream.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Envelope);
-const serialize = (envelopes: Envelope[]) => envelopes.map((envelope) => `${JSON.stringify(envelope)}\n`).join('');
