@@ -1,6 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram, type CommandHandlers } from '../../src/cli/program.js';
 import { loadProject, ProjectSchema } from '../../src/config/project-file.js';
@@ -56,6 +57,24 @@ describe('the declaration', () => {
       expect(RUN_OPTIONS[name]).not.toHaveProperty('wire');
       expect(Object.keys(RunSpecSchema.shape)).not.toContain(name);
     }
+  });
+});
+
+describe('the README', () => {
+  const readme = () => readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+
+  it('has a row for every run option\'s flag, and every row of its option tables names a flag baleen takes', async () => {
+    const text = await readme();
+    const flags = runOptionEntries().flatMap(([, option]) => (option.cli ? [option.cli.make().long!] : []));
+    for (const flag of flags) expect(text, flag).toMatch(new RegExp(`^\\| [^|]*\`${flag}[\` ]`, 'm'));
+    const rows = [...text.matchAll(/^\| `(--[a-z-]+)/gm)].map((match) => match[1]!);
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(flags, row).toContain(row);
+  });
+
+  it('shows every run option\'s baleen.yml key in its project file example', async () => {
+    const example = (await readme()).split('```yaml\nprojects:\n')[1]!.split('```')[0]!;
+    for (const [name, option] of runOptionEntries()) if (option.file) expect(example, name).toMatch(new RegExp(`^ +${option.file.key}:`, 'm'));
   });
 });
 
