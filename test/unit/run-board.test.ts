@@ -2,12 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { RunBoard } from '../../src/server/live/run-board.js';
 import type { BoardEvent } from '../../src/server/live/board-views.js';
+import { featureResult } from '../support/run-fixtures.js';
 
 const info = { runId: 'run-1', image: 'img', features: ['a.feature', 'b.feature', 'c.feature'], concurrency: 2, startedAt: new Date(1000), reportDir: '' };
-const tail = { text: '', totalBytes: 0, truncatedBytes: 0 };
-const result = (file: string, status: FeatureResult['status'], cucumberJson: FeatureResult['cucumberJson'] = null): FeatureResult => ({
-  file, attempt: 1, status, flaky: false, previousAttempts: [], exitCode: status === 'passed' ? 0 : 1, durationMs: 5, stdout: tail, stderr: tail, cucumberJson, engineFailure: false,
-});
+const result = (file: string, status: FeatureResult['status'], cucumberJson: FeatureResult['cucumberJson'] = null): FeatureResult =>
+  featureResult({ file, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 5, cucumberJson });
 
 describe('the live page\'s run board', () => {
   it('puts containers that follow each other in one slot on one lane, and tells every change', () => {
