@@ -84,6 +84,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
     const crash = ': {files} {report}; exit 139';
     const { code, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--command', crash]);
     expect(code).toBe(1);
+    expect(summary.features).toHaveLength(2); // the loop below would pass on none
     for (const feature of summary.features) {
       expect(feature.status).toBe('error');
       expect(feature.error).toBe(
@@ -97,6 +98,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
     const crashesInABatch = 'set -- {files}; echo "container $(hostname)"; if [ $# -gt 1 ]; then exit 139; fi; cucumber-js "$@" --format json:{report}';
     const { code, dir, summary } = await baleen(['--files', ...FOUR.slice(1), '--batch', '3', '--retries', '1', '--command', crashesInABatch]);
     expect(code).toBe(0);
+    expect(summary.features).toHaveLength(3); // the loop below would pass on none
     for (const feature of summary.features) {
       expect(feature).toMatchObject({ status: 'passed', flaky: true });
       expect(feature.previousAttempts).toEqual([expect.objectContaining({ status: 'error' })]);
@@ -119,6 +121,7 @@ describe.each(RUNTIMES)('--batch on %s', (runtime) => {
     const seconds = runtime === 'swarm' ? 10 : 2;
     const { code, summary } = await baleen(['--files', ...FOUR.slice(1, 3), '--batch', '2', '--timeout', `${seconds}s`, '--stop-grace', '1s', '--command', hang]);
     expect(code).toBe(1);
+    expect(summary.features).toHaveLength(2); // the loop below would pass on none
     for (const feature of summary.features) {
       expect(feature).toMatchObject({ status: 'error', error: `in its batch of 2 features (features/pass.feature, features/with space.feature): timed out after ${seconds}.0s` });
     }
