@@ -1,18 +1,13 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/reporters/summary.js';
 import { CliProcess } from '../support/cli.js';
 import { expectNoContainersLeft } from '../support/docker.js';
+import { byFile, statusesOf, summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 import { expectNoServicesLeft } from '../support/swarm.js';
-import { WORKER_IMAGE, WORKER_SUITE, containerOf, runWorkers } from '../support/worker-suite.js';
+import { FAILS_THEN_PASSES, WORKER_IMAGE, WORKER_SUITE, containerOf, runWorkers } from '../support/worker-suite.js';
 
 const scratch = useScratch('baleen-isolation-worker-swarm-');
-const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
-const byFile = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature]));
-const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status]));
 
 const baleen = (args: string[]) => runWorkers(scratch, ['--runtime', 'swarm', ...args]);
 
@@ -33,13 +28,7 @@ describe('--isolation worker on a one-node swarm', () => {
     const files = ['features/0-fails.feature', 'features/a.feature', 'features/b.feature', 'features/c.feature', 'features/d.feature'];
     const { code, dir, summary, workers } = await baleen(['--files', ...files, '--concurrency', '2']);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({
-      'features/0-fails.feature': 'failed',
-      'features/a.feature': 'passed',
-      'features/b.feature': 'passed',
-      'features/c.feature': 'passed',
-      'features/d.feature': 'passed',
-    });
+    expect(statusesOf(summary)).toEqual(FAILS_THEN_PASSES);
     expect(workers).toBe(2);
     const said = await Promise.all(['a', 'b', 'c', 'd'].map((name) => containerOf(dir, `features/${name}.feature`)));
     // Four features on at most two containers, each of which loaded the support code once: a container ran

@@ -3,19 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CucumberJson } from '../../src/cucumber-json/schema.js';
-import type { RunSummary } from '../../src/reporters/summary.js';
 import { Labels } from '../../src/runtime/labels.js';
 import { RUN_NETWORK_PREFIX } from '../../src/server/run-network.js';
 import { CliProcess, runCli } from '../support/cli.js';
 import { expectNoContainersLeft } from '../support/docker.js';
+import { byFile, statusesOf, summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
-import { WORKER_SUITE as FEATURES, WORKER_IMAGE as IMAGE, containerOf, runWorkers, workerIdsOfRun } from '../support/worker-suite.js';
+import { FAILS_THEN_PASSES, WORKER_SUITE as FEATURES, WORKER_IMAGE as IMAGE, containerOf, runWorkers, workerIdsOfRun } from '../support/worker-suite.js';
 
 const scratch = useScratch('baleen-isolation-worker-');
-const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
-const byFile = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature]));
-const statusesOf = (summary: RunSummary) => Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status]));
 
 const baleen = (args: string[]) => runWorkers(scratch, args);
 
@@ -46,14 +43,7 @@ describe('--isolation worker', () => {
     // Both joined the run's own network, as a feature's container does.
     expect(workerNetworks(since, Date.now())).toEqual([`${RUN_NETWORK_PREFIX}${summary.runId}`, `${RUN_NETWORK_PREFIX}${summary.runId}`]);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({
-      'features/0-fails.feature': 'failed',
-      'features/a.feature': 'passed',
-      'features/b.feature': 'passed',
-      'features/c.feature': 'passed',
-      'features/d.feature': 'passed',
-      'features/tagged.feature': 'passed',
-    });
+    expect(statusesOf(summary)).toEqual({ ...FAILS_THEN_PASSES, 'features/tagged.feature': 'passed' });
     expect(byFile(summary)['features/0-fails.feature']!.error).toMatch(/a wrong sum › Then the result is 3: AssertionError/);
     expect(workers).toBe(2);
     // Two slots: the first two features start at once, each on the worker its job started (a job never waits

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunSummary } from '../../src/reporters/summary.js';
 import { Labels } from '../../src/runtime/labels.js';
 import { runCli } from './cli.js';
+import { summaryOf } from './run-summary.js';
 import type { Scratch } from './scratch.js';
 
 /**
@@ -41,6 +41,15 @@ export const WORKER_SUITE = {
   'features/two.feature': 'Feature: two\n  Scenario: passes\n    Given the number 1\n    When I add 1\n    Then the result is 2\n\n  Scenario: fails\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
   'features/tagged.feature': 'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
 };
+
+/** The statuses of a run of 0-fails and a–d (two slots), whichever runtime ran it: the failing one failed, the rest passed. */
+export const FAILS_THEN_PASSES = {
+  'features/0-fails.feature': 'failed',
+  'features/a.feature': 'passed',
+  'features/b.feature': 'passed',
+  'features/c.feature': 'passed',
+  'features/d.feature': 'passed',
+} as const;
 
 /** What a feature's stdout says of its container: its hostname (the container's id) and the support loads so far. */
 export const containerOf = async (dir: string, file: string, attempt = 1) => {
@@ -82,6 +91,5 @@ export async function runWorkers(scratch: Scratch, args: string[]) {
   const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
   const since = Date.now();
   const result = await runCli(['cucumber', '--image', WORKER_IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args], { cwd: scratch.path('suite') });
-  const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
-  return { ...result, dir, summary, workers: workersCreated(since, Date.now()) };
+  return { ...result, dir, summary: await summaryOf(dir), workers: workersCreated(since, Date.now()) };
 }
