@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +9,7 @@ import { expectNoContainersLeft } from '../support/docker.js';
 import { byFile, statusesOf, summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
-import { FAILS_THEN_PASSES, WORKER_SUITE as FEATURES, WORKER_IMAGE as IMAGE, containerOf, runWorkers, workerIdsOfRun } from '../support/worker-suite.js';
+import { FAILS_THEN_PASSES, WORKER_SUITE as FEATURES, WORKER_IMAGE as IMAGE, containerOf, engineEvents, runWorkers, workerIdsOfRun } from '../support/worker-suite.js';
 
 const scratch = useScratch('baleen-isolation-worker-');
 
@@ -18,13 +17,8 @@ const baleen = (args: string[]) => runWorkers(scratch, args);
 
 /** The networks the engine connected the worker containers made between two moments to (its own event log). */
 function workerNetworks(since: number, until: number): string[] {
-  const events = (...filters: string[]) =>
-    execFileSync('docker', ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), ...filters.flatMap((filter) => ['--filter', filter]), '--format', '{{json .}}'], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as { id?: string; Actor: { ID: string; Attributes: Record<string, string> } });
-  const workers = new Set(events('type=container', 'event=create', `label=${Labels.worker}`).map((event) => event.Actor.ID));
-  return events('type=network', 'event=connect').filter((event) => workers.has(event.Actor.Attributes.container!)).map((event) => event.Actor.Attributes.name!);
+  const workers = new Set(engineEvents(since, until, 'type=container', 'event=create', `label=${Labels.worker}`).map((event) => event.Actor.ID));
+  return engineEvents(since, until, 'type=network', 'event=connect').filter((event) => workers.has(event.Actor.Attributes.container!)).map((event) => event.Actor.Attributes.name!);
 }
 
 describe('--isolation worker', () => {

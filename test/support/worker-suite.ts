@@ -58,14 +58,22 @@ export const containerOf = async (dir: string, file: string, attempt = 1) => {
   return { host: said?.[1], loads: Number(said?.[2]) };
 };
 
+/** One event of the engine's own log (`docker events --format '{{json .}}'`). */
+export interface EngineEvent {
+  Actor: { ID: string; Attributes: Record<string, string> };
+}
+
+/** The engine's events between two moments that match every filter (`type=container`, `label=…`). */
+export function engineEvents(since: number, until: number, ...filters: string[]): EngineEvent[] {
+  return execFileSync('docker', ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), ...filters.flatMap((filter) => ['--filter', filter]), '--format', '{{json .}}'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EngineEvent);
+}
+
 /** The worker containers the engine created between two moments (its own event log, not baleen's word). */
 export function workersCreated(since: number, until: number): number {
-  const out = execFileSync(
-    'docker',
-    ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${Labels.worker}`, '--format', '{{.ID}}'],
-    { encoding: 'utf8' },
-  );
-  return out.split('\n').filter(Boolean).length;
+  return engineEvents(since, until, 'type=container', 'event=create', `label=${Labels.worker}`).length;
 }
 
 /**
@@ -73,12 +81,7 @@ export function workersCreated(since: number, until: number): number {
  * engine does not count), in the order it created them. A container's hostname is its id's first 12 characters.
  */
 export function workerIdsOfRun(since: number, until: number, runId: string): string[] {
-  const out = execFileSync(
-    'docker',
-    ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=${Labels.worker}`, '--filter', `label=${Labels.runId}=${runId}`, '--format', '{{.Actor.ID}}'],
-    { encoding: 'utf8' },
-  );
-  return out.split('\n').filter(Boolean);
+  return engineEvents(since, until, 'type=container', 'event=create', `label=${Labels.worker}`, `label=${Labels.runId}=${runId}`).map((event) => event.Actor.ID);
 }
 
 /**
