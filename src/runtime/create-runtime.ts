@@ -2,7 +2,7 @@ import type { ContainerRuntime } from './container-runtime.js';
 import type { EngineChoice } from './engine-choice.js';
 import { createDocker } from './docker/engine-connection.js';
 
-export { DEFAULT_ENGINE, type EngineChoice } from './engine-choice.js';
+export type { EngineChoice } from './engine-choice.js';
 
 /** The runtime of the chosen engine; only that one is loaded (a docker run pays nothing for swarm's). */
 export async function createRuntime(choice: EngineChoice): Promise<ContainerRuntime> {
