@@ -1,6 +1,6 @@
 import { createActor } from 'xstate';
 import type { FeatureState } from '../domain/feature-run.js';
-import type { Job } from '../dispatcher/job.js';
+import type { Job } from '../domain/job.js';
 import type { JobLauncher } from '../dispatcher/job-launcher.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { Labels } from '../runtime/labels.js';

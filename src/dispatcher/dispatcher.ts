@@ -2,7 +2,7 @@ import type { FeatureObserver } from '../actors/feature-machine.js';
 import { letsRunPass, type AttemptSummary, type FeatureResult, type StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { firstAttempts } from './first-attempts.js';
-import { scenarioName, type Job } from './job.js';
+import { scenarioName, type Job } from '../domain/job.js';
 import type { JobLauncher, LaunchedJob } from './job-launcher.js';
 import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import type { RunObserver, RunOutput } from './run-observer.js';
@@ -197,11 +197,20 @@ export class Dispatcher {
       run.observer.result({ ...result, file: name }, false);
       run.earlier.set(name, [...earlier, summaryOf(result)]);
       // A feature of a batch, or a scenario, is retried alone: its fresh container runs nothing else.
-      run.queue.pushRetry({ runId: run.runId, files: [file], ...(job.line === undefined ? {} : { line: job.line }), attempt: job.attempt + 1 });
+      run.queue.pushRetry({
+        runId: run.runId,
+        files: [file],
+        ...(job.line === undefined ? {} : { line: job.line }),
+        attempt: job.attempt + 1,
+      });
       run.observer.state(name, job.attempt + 1, 'queued');
     } else {
       run.earlier.delete(name);
-      this.final(run, { ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 }, job.line);
+      this.final(
+        run,
+        { ...result, previousAttempts: earlier, flaky: result.status === 'passed' && earlier.length > 0 },
+        job.line,
+      );
       if (decision.stopRun) this.stop(run, 'fail-fast');
     }
     // Settling frees the slot too, if the container never said it stopped.
@@ -238,7 +247,11 @@ export class Dispatcher {
         const name = nameOf(job, file);
         const earlier = run.earlier.get(name) ?? [];
         run.earlier.delete(name);
-        this.final(run, { ...this.launcher.unstarted({ ...job, files: [file] }, run.spec, reason), previousAttempts: earlier }, job.line);
+        this.final(
+          run,
+          { ...this.launcher.unstarted({ ...job, files: [file] }, run.spec, reason), previousAttempts: earlier },
+          job.line,
+        );
       }
     }
     for (const entry of run.live.values()) entry.handle?.cancel(reason);

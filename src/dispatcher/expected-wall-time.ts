@@ -1,6 +1,6 @@
 import { median } from '../util/order.js';
 import { firstAttempts, type AttemptPlan } from './first-attempts.js';
-import { workNames } from './job.js';
+import { workNames } from '../domain/job.js';
 import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import { scheduleStep } from './schedule-step.js';
 
@@ -18,13 +18,22 @@ export interface WallTimeOptions {
  * feature's share of its batch's wall time, so the sum is the batch's own time, start-up paid once. Undefined
  * when nothing is predicted. A run alone on its server; sharing a server with other runs only makes it longer.
  */
-export function expectedWallTime(plan: AttemptPlan, { strategy = longestFirst }: WallTimeOptions = {}): number | undefined {
+export function expectedWallTime(
+  plan: AttemptPlan,
+  { strategy = longestFirst }: WallTimeOptions = {},
+): number | undefined {
   const { predictions, concurrency: slots } = plan;
   const jobs = firstAttempts(plan, strategy).map(workNames);
   const known = (name: string) => Object.hasOwn(predictions, name);
-  const fallback = median(jobs.flat().filter(known).map((name) => predictions[name]!));
+  const fallback = median(
+    jobs
+      .flat()
+      .filter(known)
+      .map((name) => predictions[name]!),
+  );
   if (fallback === undefined) return undefined;
-  const durationOf = (names: readonly string[]) => names.reduce((sum, name) => sum + (known(name) ? predictions[name]! : fallback), 0);
+  const durationOf = (names: readonly string[]) =>
+    names.reduce((sum, name) => sum + (known(name) ? predictions[name]! : fallback), 0);
   // End times of the jobs holding a slot; at most `slots` of them, so a linear scan for the earliest is cheap.
   const ends: number[] = [];
   let next = 0;

@@ -1,6 +1,6 @@
 import { packBatches } from '../batch/pack-batches.js';
 import type { RunSpec } from '../domain/run-spec.js';
-import { workName, type JobWork } from './job.js';
+import { workName, type JobWork } from '../domain/job.js';
 import type { OrderStrategy } from './order-strategy.js';
 
 /**
@@ -8,20 +8,31 @@ import type { OrderStrategy } from './order-strategy.js';
  * of each feature (every Scenario and Examples row, or those --tags selects), in file order. A feature whose
  * lines are unknown (a client that sent none) or that has none runs whole, as without the split.
  */
-export function scenarioWork(features: readonly string[], expectedLines: Readonly<Record<string, readonly number[]>>): JobWork[] {
+export function scenarioWork(
+  features: readonly string[],
+  expectedLines: Readonly<Record<string, readonly number[]>>,
+): JobWork[] {
   return features.flatMap((file): JobWork[] => {
     const lines = expectedLines[file];
-    return lines === undefined || lines.length === 0 ? [{ files: [file] }] : lines.map((line) => ({ files: [file], line }));
+    return lines === undefined || lines.length === 0
+      ? [{ files: [file] }]
+      : lines.map((line) => ({ files: [file], line }));
   });
 }
 
 /** How many jobs scenarioWork makes of each feature: its lines, or one for a feature that runs whole. */
-export function scenarioJobCounts(features: readonly string[], expectedLines: Readonly<Record<string, readonly number[]>>): Record<string, number> {
+export function scenarioJobCounts(
+  features: readonly string[],
+  expectedLines: Readonly<Record<string, readonly number[]>>,
+): Record<string, number> {
   return Object.fromEntries(features.map((file) => [file, Math.max(1, expectedLines[file]?.length ?? 0)]));
 }
 
 /** What decides a run's first attempts: the fields of its spec that firstAttempts reads. */
-export type AttemptPlan = Pick<RunSpec, 'features' | 'predictions' | 'concurrency' | 'batch' | 'split' | 'expectedScenarioLines'>;
+export type AttemptPlan = Pick<
+  RunSpec,
+  'features' | 'predictions' | 'concurrency' | 'batch' | 'split' | 'expectedScenarioLines'
+>;
 
 /**
  * A run's first attempts in the order they are handed out: the strategy orders the work by its name (a
@@ -35,5 +46,7 @@ export function firstAttempts(spec: AttemptPlan, strategy: OrderStrategy): JobWo
     const byName = new Map(work.map((item) => [workName(item), item]));
     return strategy([...byName.keys()], spec.predictions).map((name) => byName.get(name)!);
   }
-  return packBatches(strategy(spec.features, spec.predictions), spec.predictions, spec.batch, spec.concurrency).map((files) => ({ files }));
+  return packBatches(strategy(spec.features, spec.predictions), spec.predictions, spec.batch, spec.concurrency).map(
+    (files) => ({ files }),
+  );
 }

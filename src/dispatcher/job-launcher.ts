@@ -1,7 +1,7 @@
 import type { FeatureObserver } from '../actors/feature-machine.js';
 import type { FeatureResult, StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
-import type { Job } from './job.js';
+import type { Job } from '../domain/job.js';
 
 /** What a launched job tells the dispatcher. */
 export interface JobEvents {

@@ -3,9 +3,15 @@ import { reportCoverageProblem } from '../actors/report-coverage.js';
 import { sameFile } from '../batch/split-report.js';
 import type { CucumberElement, CucumberFeature, CucumberJson } from '../cucumber-json/schema.js';
 import { mergeScenarioStreams } from '../cucumber-messages/merge-scenario-streams.js';
-import type { CollectedArtifacts, FeatureResult, FeatureStatus, OutputTail, ScenarioJob } from '../domain/feature-run.js';
+import type {
+  CollectedArtifacts,
+  FeatureResult,
+  FeatureStatus,
+  OutputTail,
+  ScenarioJob,
+} from '../domain/feature-run.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
-import { scenarioName } from './job.js';
+import { scenarioName } from '../domain/job.js';
 
 /** A scenario job's final result (its retries done), by the line it ran. */
 export interface ScenarioOutcome {
@@ -38,23 +44,37 @@ const PRECEDENCE: readonly FeatureStatus[] = ['failed', 'error', 'cancelled', 's
  * - stdout and stderr: each scenario's, in file order, under a `── path:line ──` header, each cut to its
  *   share of OUTPUT_TAIL_BYTES (see heldForReassembly); collected files under `line-N/`, so that two containers' files of the same name stay apart.
  */
-export function reassembleFeature(file: string, outcomes: readonly ScenarioOutcome[], expectedLines: readonly number[]): FeatureResult {
+export function reassembleFeature(
+  file: string,
+  outcomes: readonly ScenarioOutcome[],
+  expectedLines: readonly number[],
+): FeatureResult {
   const scenarios = [...outcomes].sort((a, b) => a.line - b.line);
   const worst = PRECEDENCE.find((status) => scenarios.some(({ result }) => result.status === status)) ?? 'passed';
   const cucumberJson = mergedReport(file, scenarios);
-  const messages = scenarios.flatMap(({ result }) => (result.cucumberMessages === undefined ? [] : [result.cucumberMessages]));
+  const messages = scenarios.flatMap(({ result }) =>
+    result.cucumberMessages === undefined ? [] : [result.cucumberMessages],
+  );
   const artifacts = mergedArtifacts(scenarios);
-  const starts = scenarios.flatMap(({ result }) => (result.containerStartedAt === undefined ? [] : [result.containerStartedAt]));
-  const ends = scenarios.flatMap(({ result }) => (result.containerEndedAt === undefined ? [] : [result.containerEndedAt]));
+  const starts = scenarios.flatMap(({ result }) =>
+    result.containerStartedAt === undefined ? [] : [result.containerStartedAt],
+  );
+  const ends = scenarios.flatMap(({ result }) =>
+    result.containerEndedAt === undefined ? [] : [result.containerEndedAt],
+  );
   const nodes = new Set(scenarios.flatMap(({ result }) => (result.node === undefined ? [] : [result.node])));
-  const verdict = worst === 'passed' ? passedVerdict(file, cucumberJson, expectedLines) : failedVerdict(file, worst, scenarios);
+  const verdict =
+    worst === 'passed' ? passedVerdict(file, cucumberJson, expectedLines) : failedVerdict(file, worst, scenarios);
   return {
     file,
     attempt: Math.max(1, ...scenarios.map(({ result }) => result.attempt)),
     status: verdict.status,
     flaky: verdict.status === 'passed' && scenarios.some(({ result }) => result.flaky),
     previousAttempts: scenarios.flatMap(({ line, result }) =>
-      result.previousAttempts.map((attempt) => ({ ...attempt, ...(attempt.error === undefined ? {} : { error: `line ${line}: ${attempt.error}` }) })),
+      result.previousAttempts.map((attempt) => ({
+        ...attempt,
+        ...(attempt.error === undefined ? {} : { error: `line ${line}: ${attempt.error}` }),
+      })),
     ),
     exitCode: verdict.exitCode,
     durationMs: scenarios.reduce((sum, { result }) => sum + result.durationMs, 0),
@@ -93,7 +113,13 @@ function failedVerdict(file: string, worst: FeatureStatus, scenarios: readonly S
   const unsuccessful = scenarios.filter(({ result }) => result.status === worst);
   const first = unsuccessful[0]!;
   const others = unsuccessful.length - 1;
-  const more = others === 0 ? '' : ` (and ${others} more ${worst}: line ${unsuccessful.slice(1).map(({ line }) => line).join(', ')})`;
+  const more =
+    others === 0
+      ? ''
+      : ` (and ${others} more ${worst}: line ${unsuccessful
+          .slice(1)
+          .map(({ line }) => line)
+          .join(', ')})`;
   return {
     status: worst,
     exitCode: first.result.exitCode,
@@ -159,10 +185,18 @@ function joinedOutput(file: string, scenarios: readonly ScenarioOutcome[], strea
   const parts = scenarios.flatMap(({ line, result }) => {
     const tail = result[stream];
     if (tail.totalBytes === 0) return [];
-    return [{ header: `── ${scenarioName(file, line)} ──\n`, text: tail.text.endsWith('\n') || tail.text === '' ? tail.text : `${tail.text}\n`, cut: tail.truncatedBytes }];
+    return [
+      {
+        header: `── ${scenarioName(file, line)} ──\n`,
+        text: tail.text.endsWith('\n') || tail.text === '' ? tail.text : `${tail.text}\n`,
+        cut: tail.truncatedBytes,
+      },
+    ];
   });
   // Held tails are within their shares (heldForReassembly): the headers come on top of the one feature's tail.
-  const buffer = new OutputTailBuffer(OUTPUT_TAIL_BYTES + parts.reduce((sum, part) => sum + Buffer.byteLength(part.header), 0));
+  const buffer = new OutputTailBuffer(
+    OUTPUT_TAIL_BYTES + parts.reduce((sum, part) => sum + Buffer.byteLength(part.header), 0),
+  );
   for (const part of parts) buffer.push(Buffer.from(part.header + part.text));
   const cutBefore = parts.reduce((sum, part) => sum + part.cut, 0);
   const joined = buffer.toTail();
@@ -172,8 +206,12 @@ function joinedOutput(file: string, scenarios: readonly ScenarioOutcome[], strea
 function mergedArtifacts(scenarios: readonly ScenarioOutcome[]): CollectedArtifacts | undefined {
   const collected = scenarios.filter(({ result }) => result.artifacts !== undefined);
   if (collected.length === 0) return undefined;
-  const files = collected.flatMap(({ line, result }) => result.artifacts!.files.map((artifact) => ({ ...artifact, path: `line-${line}/${artifact.path}` })));
-  const notes = collected.flatMap(({ line, result }) => (result.artifacts!.note === undefined ? [] : [`line ${line}: ${result.artifacts!.note}`]));
+  const files = collected.flatMap(({ line, result }) =>
+    result.artifacts!.files.map((artifact) => ({ ...artifact, path: `line-${line}/${artifact.path}` })),
+  );
+  const notes = collected.flatMap(({ line, result }) =>
+    result.artifacts!.note === undefined ? [] : [`line ${line}: ${result.artifacts!.note}`],
+  );
   return { files, ...(notes.length === 0 ? {} : { note: notes.join('; ').slice(0, 4096) }) };
 }
 

@@ -1,4 +1,4 @@
-import type { Job, JobWork } from './job.js';
+import type { Job, JobWork } from '../domain/job.js';
 
 /**
  * One run's jobs that wait for a slot. The first attempts keep the strategy's order and are taken from the

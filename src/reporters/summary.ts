@@ -1,5 +1,5 @@
 import type { AttemptSummary, FeatureStatus, ScenarioJob } from '../domain/feature-run.js';
-import { scenarioName } from '../dispatcher/job.js';
+import { scenarioName } from '../domain/job.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { runReport } from '../cucumber-json/feature-report.js';
 import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
@@ -74,8 +74,10 @@ const digests = new WeakMap<RunOutcome, RunSummary>();
  * Cucumber JSON, so it is computed once per outcome.
  */
 export function summarize(outcome: RunOutcome): RunSummary {
-  let summary = digests.get(outcome);
-  if (!summary) digests.set(outcome, (summary = digest(outcome)));
+  const known = digests.get(outcome);
+  if (known) return known;
+  const summary = digest(outcome);
+  digests.set(outcome, summary);
   return summary;
 }
 
@@ -104,10 +106,21 @@ function digest(outcome: RunOutcome): RunSummary {
     ...(result.node === undefined ? {} : { node: result.node }),
     logs: featureLogs(result),
     ...(result.previousAttempts.length > 0 ? { previousAttempts: result.previousAttempts } : {}),
-    ...(result.scenarioJobs === undefined ? {} : { scenarios: result.scenarioJobs.map((job) => scenarioSummary(result.file, job)) }),
-    ...(result.artifacts === undefined ? {} : { artifacts: { dir: artifactsDirOf(result.batchFirst ?? result.file), files: result.artifacts.files.length, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) } }),
+    ...(result.scenarioJobs === undefined
+      ? {}
+      : { scenarios: result.scenarioJobs.map((job) => scenarioSummary(result.file, job)) }),
+    ...(result.artifacts === undefined
+      ? {}
+      : {
+          artifacts: {
+            dir: artifactsDirOf(result.batchFirst ?? result.file),
+            files: result.artifacts.files.length,
+            ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }),
+          },
+        }),
   }));
-  for (const file of outcome.unfinished) features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });
+  for (const file of outcome.unfinished)
+    features.push({ file, status: 'unfinished', exitCode: null, durationMs: 0, flaky: false, attempts: 0 });
   const count = (status: FeatureSummary['status']) => features.filter((f) => f.status === status).length;
   return {
     runId: outcome.info.runId,

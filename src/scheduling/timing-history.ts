@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import type { FeatureResult } from '../domain/feature-run.js';
 import { median } from '../util/order.js';
-import { scenarioName, workName, type JobWork } from '../dispatcher/job.js';
+import { scenarioName, workName, type JobWork } from '../domain/job.js';
 
 /** How many past durations are kept per feature; the prediction is their median. */
 const KEPT_DURATIONS = 5;
@@ -49,12 +49,22 @@ type TimingsFile = z.infer<typeof TimingsFileSchema>;
 const TimingsFileV1Schema = z
   .strictObject({
     version: z.literal(1),
-    features: z.record(z.string(), z.strictObject({ durationsMs: z.array(z.number().nonnegative()).max(KEPT_DURATIONS) })),
+    features: z.record(
+      z.string(),
+      z.strictObject({ durationsMs: z.array(z.number().nonnegative()).max(KEPT_DURATIONS) }),
+    ),
   })
-  .transform(({ features }): TimingsFile => ({
-    version: 2,
-    features: Object.fromEntries(Object.entries(features).map(([file, { durationsMs }]) => [file, durationsMs.map((ms) => ({ ms, ...UNLOADED }))])),
-  }));
+  .transform(
+    ({ features }): TimingsFile => ({
+      version: 2,
+      features: Object.fromEntries(
+        Object.entries(features).map(([file, { durationsMs }]) => [
+          file,
+          durationsMs.map((ms) => ({ ms, ...UNLOADED })),
+        ]),
+      ),
+    }),
+  );
 
 /**
  * Each feature's last few durations, each with the concurrency and CPU count it ran at, kept between runs (CI
@@ -113,7 +123,10 @@ export class TimingHistory {
     for (const item of work) {
       const file = item.files[0]!;
       const whole = this.predict(file, at);
-      const predicted = item.line === undefined ? whole : (this.predict(workName(item), at) ?? (whole === undefined ? undefined : whole / scenariosOf.get(file)!));
+      const predicted =
+        item.line === undefined
+          ? whole
+          : (this.predict(workName(item), at) ?? (whole === undefined ? undefined : whole / scenariosOf.get(file)!));
       if (predicted !== undefined) known[workName(item)] = Math.round(predicted);
     }
     return known;

@@ -5,7 +5,7 @@ import { parseReport } from '../actors/parse-report.js';
 import { crashResult } from '../actors/result-without-container.js';
 import type { CucumberJson } from '../cucumber-json/schema.js';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
-import type { Job } from '../dispatcher/job.js';
+import type { Job } from '../domain/job.js';
 import type { JobEvents, LaunchedJob } from '../dispatcher/job-launcher.js';
 import type { FeatureResult, FeatureState, StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
@@ -67,7 +67,11 @@ export function launchWorkerJob(input: WorkerJobInput): LaunchedJob {
   };
 }
 
-async function runWorkerJob(input: WorkerJobInput, cancelled: AbortSignal, stopReason: () => StopReason | undefined): Promise<FeatureResult> {
+async function runWorkerJob(
+  input: WorkerJobInput,
+  cancelled: AbortSignal,
+  stopReason: () => StopReason | undefined,
+): Promise<FeatureResult> {
   const { job, spec, observer, pool } = input;
   // The run spec refuses --batch with workers, and a retry is one feature: a worker job is one feature (or one
   // scenario of it, with --split scenarios).
@@ -96,16 +100,20 @@ async function runWorkerJob(input: WorkerJobInput, cancelled: AbortSignal, stopR
     const { worker, fresh } = taken;
     notify('running');
     evidence.runningAt = Date.now();
-    const request = worker.run([pathArgument(file, job.line)], {
-      stdout: (chunk) => {
-        stdout.push(chunk);
-        observer.output(file, job.attempt, 'stdout', chunk);
+    const request = worker.run(
+      [pathArgument(file, job.line)],
+      {
+        stdout: (chunk) => {
+          stdout.push(chunk);
+          observer.output(file, job.attempt, 'stdout', chunk);
+        },
+        stderr: (chunk) => {
+          stderr.push(chunk);
+          observer.output(file, job.attempt, 'stderr', chunk);
+        },
       },
-      stderr: (chunk) => {
-        stderr.push(chunk);
-        observer.output(file, job.attempt, 'stderr', chunk);
-      },
-    }, spec.tags);
+      spec.tags,
+    );
     const first = await firstOf(request, spec.timeoutMs, cancelled);
     evidence.endedAt = Date.now();
     if (first === 'cancel') {
@@ -166,7 +174,11 @@ function pathArgument(file: string, line: number | undefined): string {
 }
 
 /** Whichever comes first: the worker's answer (or end), the feature's --timeout, or a cancel. */
-function firstOf(request: Promise<RequestOutcome>, timeoutMs: number | undefined, cancelled: AbortSignal): Promise<RequestOutcome | 'timeout' | 'cancel'> {
+function firstOf(
+  request: Promise<RequestOutcome>,
+  timeoutMs: number | undefined,
+  cancelled: AbortSignal,
+): Promise<RequestOutcome | 'timeout' | 'cancel'> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const interruption = new Promise<'timeout' | 'cancel'>((resolve) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureResult, StopReason } from '../../src/domain/feature-run.js';
 import { RunSpecSchema, type RunSpec } from '../../src/domain/run-spec.js';
 import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
-import type { Job } from '../../src/dispatcher/job.js';
+import type { Job } from '../../src/domain/job.js';
 import type { JobEvents, JobLauncher } from '../../src/dispatcher/job-launcher.js';
 import type { RunObserver } from '../../src/dispatcher/run-observer.js';
 import { placeInLine, scheduleStep, type RunLoad } from '../../src/dispatcher/schedule-step.js';
@@ -11,7 +11,13 @@ import { unstartedResult } from '../../src/actors/result-without-container.js';
 import { FeatureStatusSchema, letsRunPass } from '../../src/domain/feature-run.js';
 import { outcomeOf } from '../../src/domain/run-outcome.js';
 
-const load = (runId: string, held: number, concurrency: number, queued: number, stopping = false): RunLoad => ({ runId, held, concurrency, queued, stopping });
+const load = (runId: string, held: number, concurrency: number, queued: number, stopping = false): RunLoad => ({
+  runId,
+  held,
+  concurrency,
+  queued,
+  stopping,
+});
 
 describe('scheduleStep', () => {
   it('fills free capacity and never more (rule 1)', () => {
@@ -20,7 +26,9 @@ describe('scheduleStep', () => {
   });
 
   it('caps a run at its concurrency and skips stopping or empty runs (rule 2)', () => {
-    expect(scheduleStep({ capacity: 8, runs: [load('a', 1, 2, 10), load('b', 0, 4, 0), load('c', 0, 4, 5, true)] })).toEqual(['a']);
+    expect(
+      scheduleStep({ capacity: 8, runs: [load('a', 1, 2, 10), load('b', 0, 4, 0), load('c', 0, 4, 5, true)] }),
+    ).toEqual(['a']);
   });
 
   it('gives the next slot to the run holding the fewest, the earliest on a tie (rule 3)', () => {
@@ -58,7 +66,11 @@ describe("the run's verdict: one rule for every status", () => {
     expect(statuses.filter(letsRunPass)).toEqual(['passed']);
     // Skipped and cancelled are the run stopping, not a feature failing: never retried, never a fail-fast
     // trigger, and still no pass (they did not demonstrably run).
-    expect(statuses.filter((status) => settleAttempt(status, 1, { retries: 1, failFast: false, stopping: false }).kind === 'retry')).toEqual(['failed', 'error']);
+    expect(
+      statuses.filter(
+        (status) => settleAttempt(status, 1, { retries: 1, failFast: false, stopping: false }).kind === 'retry',
+      ),
+    ).toEqual(['failed', 'error']);
   });
 
   it('reports a run whose features were all skipped as failed, never passed', async () => {
@@ -70,12 +82,42 @@ describe("the run's verdict: one rule for every status", () => {
   });
 
   it("does not take a server's `passed` for a run in which a feature did not pass (one settled on the client)", () => {
-    const info = { runId: 'r', image: 'img', features: ['a', 'b'], concurrency: 1, startedAt: new Date(), reportDir: '/tmp/x' };
-    const result = (file: string, status: FeatureResult['status']) => ({ ...unstartedResult(file, 1, 'interrupt', spec([file], 1)), status });
-    expect(outcomeOf(info, 'passed', 1, new Map([['a', result('a', 'passed')], ['b', result('b', 'failed')]])).status).toBe('failed');
+    const info = {
+      runId: 'r',
+      image: 'img',
+      features: ['a', 'b'],
+      concurrency: 1,
+      startedAt: new Date(),
+      reportDir: '/tmp/x',
+    };
+    const result = (file: string, status: FeatureResult['status']) => ({
+      ...unstartedResult(file, 1, 'interrupt', spec([file], 1)),
+      status,
+    });
+    expect(
+      outcomeOf(
+        info,
+        'passed',
+        1,
+        new Map([
+          ['a', result('a', 'passed')],
+          ['b', result('b', 'failed')],
+        ]),
+      ).status,
+    ).toBe('failed');
     // Nor for one with a feature that never got a result.
     expect(outcomeOf(info, 'passed', 1, new Map([['a', result('a', 'passed')]])).status).toBe('failed');
-    expect(outcomeOf(info, 'passed', 1, new Map([['a', result('a', 'passed')], ['b', result('b', 'passed')]])).status).toBe('passed');
+    expect(
+      outcomeOf(
+        info,
+        'passed',
+        1,
+        new Map([
+          ['a', result('a', 'passed')],
+          ['b', result('b', 'passed')],
+        ]),
+      ).status,
+    ).toBe('passed');
     expect(outcomeOf(info, 'interrupted', 1, new Map([['a', result('a', 'passed')]])).status).toBe('interrupted');
   });
 });
@@ -88,7 +130,8 @@ class ManualLauncher implements JobLauncher {
     this.started.push({ ...job, events });
     return { cancel: (_reason: StopReason) => this.cancelled.push(job) };
   }
-  unstarted = (job: Job, spec: RunSpec, reason: StopReason) => unstartedResult(job.files[0]!, job.attempt, reason, spec);
+  unstarted = (job: Job, spec: RunSpec, reason: StopReason) =>
+    unstartedResult(job.files[0]!, job.attempt, reason, spec);
   runEnded = () => Promise.resolve();
   /** The job's container exits and it settles with `status`. */
   end(file: string, status: FeatureResult['status'] = 'passed'): void {
@@ -96,19 +139,30 @@ class ManualLauncher implements JobLauncher {
   }
   endJob(job: Job & { events: JobEvents }, status: FeatureResult['status'] = 'passed'): void {
     job.events.stopped();
-    job.events.settled({ ...unstartedResult(job.files[0]!, job.attempt, 'interrupt', spec([job.files[0]!], 1)), status, error: undefined as never });
+    job.events.settled({
+      ...unstartedResult(job.files[0]!, job.attempt, 'interrupt', spec([job.files[0]!], 1)),
+      status,
+      error: undefined as never,
+    });
   }
 }
 
 function observer() {
   const places: number[] = [];
   const results: FeatureResult[] = [];
-  const o: RunObserver = { state: () => {}, output: () => {}, waiting: (p) => places.push(p), result: (r, final) => final && results.push(r) };
+  const o: RunObserver = {
+    state: () => {},
+    output: () => {},
+    waiting: (p) => places.push(p),
+    result: (r, final) => final && results.push(r),
+  };
   return { o, places, results };
 }
 
-const features = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}.feature`);
-const spec = (files: string[], concurrency: number, extra: object = {}) => RunSpecSchema.parse({ image: 'img', features: files, concurrency, ...extra });
+const features = (prefix: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}.feature`);
+const spec = (files: string[], concurrency: number, extra: object = {}) =>
+  RunSpecSchema.parse({ image: 'img', features: files, concurrency, ...extra });
 
 describe('Dispatcher', () => {
   it('bounds containers across runs by its capacity and each run by its concurrency', () => {
@@ -136,14 +190,22 @@ describe('Dispatcher', () => {
 
   it('orders each run longest first from the predictions, unknown features first', () => {
     const launcher = new ManualLauncher();
-    new Dispatcher(4, launcher).submit('r', spec(['a', 'b', 'c', 'new'], 4, { predictions: { a: 1, b: 300, c: 20 } }), observer().o);
+    new Dispatcher(4, launcher).submit(
+      'r',
+      spec(['a', 'b', 'c', 'new'], 4, { predictions: { a: 1, b: 300, c: 20 } }),
+      observer().o,
+    );
     expect(launcher.started.map((j) => j.files[0])).toEqual(['new', 'b', 'c', 'a']);
   });
 
   it('puts a retry ahead of first attempts; fail-fast cancels live jobs and settles queued ones unstarted', async () => {
     const launcher = new ManualLauncher();
     const run = observer();
-    const dispatched = new Dispatcher(1, launcher).submit('r', spec(['a', 'b', 'c', 'd'], 1, { retries: 1, failFast: true }), run.o);
+    const dispatched = new Dispatcher(1, launcher).submit(
+      'r',
+      spec(['a', 'b', 'c', 'd'], 1, { retries: 1, failFast: true }),
+      run.o,
+    );
     // a's container exits before its attempt is settled: b takes the freed slot; the retry of a goes next.
     launcher.end('a', 'failed');
     launcher.end('b', 'passed');
@@ -154,7 +216,12 @@ describe('Dispatcher', () => {
     expect(launcher.cancelled.map((j) => j.files[0])).toEqual(['c']);
     launcher.end('c', 'skipped');
     expect(await dispatched.finished).toMatchObject({ status: 'failed' });
-    expect(run.results.map((r) => [r.file, r.status])).toEqual([['b', 'passed'], ['a', 'failed'], ['d', 'skipped'], ['c', 'skipped']]);
+    expect(run.results.map((r) => [r.file, r.status])).toEqual([
+      ['b', 'passed'],
+      ['a', 'failed'],
+      ['d', 'skipped'],
+      ['c', 'skipped'],
+    ]);
     expect(launcher.started).toHaveLength(4);
   });
 

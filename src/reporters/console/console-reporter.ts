@@ -10,7 +10,7 @@ import { failedFeatureEntries, type FailedFeatureEntry } from '../../cucumber-js
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
 import { SplitProgress } from './split-progress.js';
-import { parseWorkName, scenarioName } from '../../dispatcher/job.js';
+import { parseWorkName, scenarioName } from '../../domain/job.js';
 import type { ScenarioJob } from '../../domain/feature-run.js';
 import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
 import { ARTIFACTS_DIR } from '../files/artifacts-reporter.js';
@@ -56,7 +56,8 @@ export class ConsoleReporter implements Reporter {
   private split: SplitProgress | undefined;
 
   constructor(private readonly options: ConsoleOptions) {
-    this.live = options.live && options.verbosity !== 'quiet' ? new LiveBlock(options.out, () => this.liveLines()) : undefined;
+    this.live =
+      options.live && options.verbosity !== 'quiet' ? new LiveBlock(options.out, () => this.liveLines()) : undefined;
   }
 
   onBegin(info: RunInfo): void {
@@ -65,12 +66,18 @@ export class ConsoleReporter implements Reporter {
     this.expectedMs = info.expectedMs;
     this.split = info.scenarioJobs === undefined ? undefined : new SplitProgress(info.scenarioJobs);
     const jobs = this.split ? ` split into ${plural(this.split.total, 'scenario job')}` : '';
-    this.print(pc.bold(`baleen: ${plural(info.features.length, 'feature')}${jobs} on ${terminalName(info.image)}, ${info.concurrency} at a time`));
+    this.print(
+      pc.bold(
+        `baleen: ${plural(info.features.length, 'feature')}${jobs} on ${terminalName(info.image)}, ${info.concurrency} at a time`,
+      ),
+    );
   }
 
   onWaiting(place: number): void {
     if (this.options.verbosity === 'quiet') return;
-    this.print(pc.dim(`waiting for a free slot on the server: ${place === 1 ? 'next in line' : `place ${place} in line`}`));
+    this.print(
+      pc.dim(`waiting for a free slot on the server: ${place === 1 ? 'next in line' : `place ${place} in line`}`),
+    );
   }
 
   onFeatureState(change: FeatureStateChange): void {
@@ -90,13 +97,19 @@ export class ConsoleReporter implements Reporter {
     if (this.options.verbosity !== 'verbose') return;
     const prefix = pc.dim(`[${terminalName(chunk.file)}] `);
     // The command's own colours go too: what it prints must not move the cursor, retitle or clear the terminal.
-    const text = terminalText(chunk.data).replace(/\n$/, '').split('\n').map((line) => prefix + line).join('\n');
+    const text = terminalText(chunk.data)
+      .replace(/\n$/, '')
+      .split('\n')
+      .map((line) => prefix + line)
+      .join('\n');
     this.print(text);
   }
 
   onFeatureRetry(result: FeatureResult): void {
     if (this.options.verbosity === 'quiet') return;
-    this.print(`${pc.yellow('↻ RETRY')} ${terminalName(result.file)} ${pc.dim(`(attempt ${result.attempt} ${result.status}: ${terminalText(result.error ?? result.status)})`)}`);
+    this.print(
+      `${pc.yellow('↻ RETRY')} ${terminalName(result.file)} ${pc.dim(`(attempt ${result.attempt} ${result.status}: ${terminalText(result.error ?? result.status)})`)}`,
+    );
   }
 
   onFeatureResult(result: FeatureResult): void {
@@ -114,7 +127,9 @@ export class ConsoleReporter implements Reporter {
         : pc.dim(` — ${terminalText(result.error ?? result.status)}`);
     // The count says how far the run is in a CI log, where there is no live block to say it.
     const progress = pc.dim(`[${this.finished}/${this.total}]`);
-    this.print(`${progress} ${mark[result.status]} ${terminalName(result.file)} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`);
+    this.print(
+      `${progress} ${mark[result.status]} ${terminalName(result.file)} ${pc.dim(`(${formatDuration(result.durationMs)})`)}${detail}`,
+    );
     // A split feature's scenarios, indented under it: the count stays one of features.
     for (const job of result.scenarioJobs ?? []) this.print(`    ${scenarioLine(result.file, job)}`);
   }
@@ -134,7 +149,11 @@ export class ConsoleReporter implements Reporter {
       this.print(`\n${failureLines(failure).join('\n')}`);
       if (this.isWritten('logs')) {
         const logs = featureLogs(result);
-        this.print(pc.dim(`  logs: ${terminalName(`${reportDir}/${logs.stdout}`)}, ${terminalName(`${reportDir}/${logs.stderr}`)}`));
+        this.print(
+          pc.dim(
+            `  logs: ${terminalName(`${reportDir}/${logs.stdout}`)}, ${terminalName(`${reportDir}/${logs.stderr}`)}`,
+          ),
+        );
       }
     }
   }
@@ -151,11 +170,26 @@ export class ConsoleReporter implements Reporter {
       totals.unfinished ? pc.yellow(`${totals.unfinished} unfinished`) : undefined,
     ].filter(Boolean);
     const scenarios = totals.scenarios;
-    const headline = outcome.status === 'passed' ? pc.green('PASSED') : outcome.status === 'failed' ? pc.red('FAILED') : pc.yellow('INTERRUPTED');
-    this.print(`\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`);
-    if (outcome.info.judgedByExitCodeAlone) this.print(pc.yellow('features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran'));
+    const headline =
+      outcome.status === 'passed'
+        ? pc.green('PASSED')
+        : outcome.status === 'failed'
+          ? pc.red('FAILED')
+          : pc.yellow('INTERRUPTED');
+    this.print(
+      `\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`,
+    );
+    if (outcome.info.judgedByExitCodeAlone)
+      this.print(
+        pc.yellow(
+          'features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran',
+        ),
+      );
     const collected = outcome.results.some((result) => (result.artifacts?.files.length ?? 0) > 0);
-    this.printReportFiles(this.options.reportDir, [...(hasMessages(outcome) ? [CUCUMBER_HTML_FILE, MESSAGES_FILE] : []), ...(collected ? [`${ARTIFACTS_DIR}/`] : [])]);
+    this.printReportFiles(this.options.reportDir, [
+      ...(hasMessages(outcome) ? [CUCUMBER_HTML_FILE, MESSAGES_FILE] : []),
+      ...(collected ? [`${ARTIFACTS_DIR}/`] : []),
+    ]);
   }
 
   /** Where the report is: only files that were written (a failed reporter's error is printed after this). */
@@ -165,7 +199,9 @@ export class ConsoleReporter implements Reporter {
     const written = files.filter((file) => this.isWritten(file.replace(/\/$/, '')));
     const missing = files.filter((file) => !written.includes(file));
     const others = written.filter((file) => file !== 'index.html');
-    const where = written.includes('index.html') ? `${dir}/index.html${others.length > 0 ? ` (also ${others.join(', ')})` : ''}` : `${dir}/ (${others.join(', ') || 'nothing'})`;
+    const where = written.includes('index.html')
+      ? `${dir}/index.html${others.length > 0 ? ` (also ${others.join(', ')})` : ''}`
+      : `${dir}/ (${others.join(', ') || 'nothing'})`;
     this.print(pc.dim(`report: ${where}`));
     if (missing.length > 0) this.print(pc.red(`not written: ${missing.join(', ')} (the reason follows)`));
   }
@@ -179,9 +215,16 @@ export class ConsoleReporter implements Reporter {
   private liveLines(): string[] {
     if (this.split) return this.splitLiveLines(this.split);
     const now = Date.now();
-    const lines = [...this.active].map(([file, { state, startedAt }]) => `  ${pc.cyan(state.padEnd(10))} ${terminalName(file)} ${pc.dim(formatDuration(now - startedAt))}`);
+    const lines = [...this.active].map(
+      ([file, { state, startedAt }]) =>
+        `  ${pc.cyan(state.padEnd(10))} ${terminalName(file)} ${pc.dim(formatDuration(now - startedAt))}`,
+    );
     const queued = this.total - this.finished - this.active.size;
-    lines.push(pc.dim(`  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued${this.eta(now)}`));
+    lines.push(
+      pc.dim(
+        `  ${this.finished}/${this.total} done, ${this.active.size} active, ${Math.max(queued, 0)} queued${this.eta(now)}`,
+      ),
+    );
     return lines;
   }
 
@@ -207,7 +250,11 @@ export class ConsoleReporter implements Reporter {
       return [feature, ...scenarios];
     });
     const queued = Math.max(split.total - split.doneCount - this.active.size, 0);
-    lines.push(pc.dim(`  ${split.doneCount}/${split.total} scenarios done, ${this.active.size} active, ${queued} queued; features ${this.finished}/${this.total} done${this.eta(now)}`));
+    lines.push(
+      pc.dim(
+        `  ${split.doneCount}/${split.total} scenarios done, ${this.active.size} active, ${queued} queued; features ${this.finished}/${this.total} done${this.eta(now)}`,
+      ),
+    );
     return lines;
   }
 
@@ -229,7 +276,11 @@ export class ConsoleReporter implements Reporter {
 /** One scenario job of a split feature, as its final attempt ended: `✗ FAIL path:line (2.1s, attempt 2) — error`. */
 function scenarioLine(file: string, job: ScenarioJob): string {
   const attempt = job.attempt > 1 ? `, attempt ${job.attempt}` : '';
-  const detail = job.flaky ? pc.yellow(' flaky') : job.status === 'passed' ? '' : pc.dim(` — ${terminalText(job.error ?? job.status)}`);
+  const detail = job.flaky
+    ? pc.yellow(' flaky')
+    : job.status === 'passed'
+      ? ''
+      : pc.dim(` — ${terminalText(job.error ?? job.status)}`);
   return `${mark[job.status]} ${terminalName(scenarioName(file, job.line))} ${pc.dim(`(${formatDuration(job.durationMs)}${attempt})`)}${detail}`;
 }
 

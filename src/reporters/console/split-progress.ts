@@ -1,4 +1,4 @@
-import { parseWorkName, scenarioName } from '../../dispatcher/job.js';
+import { parseWorkName, scenarioName } from '../../domain/job.js';
 import type { FeatureResult, FeatureState } from '../../domain/feature-run.js';
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
-import { parseWorkName, scenarioName } from '../../dispatcher/job.js';
+import { parseWorkName, scenarioName } from '../../domain/job.js';
 
 /** The longest file name Linux, macOS and Windows file systems take: 255 bytes (UTF-8) per name. */
 const NAME_MAX_BYTES = 255;
@@ -24,7 +24,10 @@ export function logPath(work: string, attempt: number, stream: StreamName): stri
 }
 
 /** Where a result's output is: its own log, or for a feature of a batch but its first, the batch's (its first's). */
-export function resultLogPath(result: Pick<FeatureResult, 'file' | 'attempt' | 'batchFirst'>, stream: StreamName): string {
+export function resultLogPath(
+  result: Pick<FeatureResult, 'file' | 'attempt' | 'batchFirst'>,
+  stream: StreamName,
+): string {
   return logPath(result.batchFirst ?? result.file, result.attempt, stream);
 }
 
@@ -56,8 +59,13 @@ export function attemptLogs(file: string, attempt: number): { stdout: string; st
  * scenario job's last attempt, named `path:line` (logs/<path>.line-<line>.stdout.log).
  */
 export function loggedAttempts(result: FeatureResult): { name: string; attempt: number; passed: boolean }[] {
-  if (result.scenarioJobs === undefined) return [{ name: result.file, attempt: result.attempt, passed: result.status === 'passed' }];
-  return result.scenarioJobs.map((job) => ({ name: scenarioName(result.file, job.line), attempt: job.attempt, passed: job.status === 'passed' }));
+  if (result.scenarioJobs === undefined)
+    return [{ name: result.file, attempt: result.attempt, passed: result.status === 'passed' }];
+  return result.scenarioJobs.map((job) => ({
+    name: scenarioName(result.file, job.line),
+    attempt: job.attempt,
+    passed: job.status === 'passed',
+  }));
 }
 
 /**
@@ -65,7 +73,8 @@ export function loggedAttempts(result: FeatureResult): { name: string; attempt: 
  * feature's first scenario that did not pass (else its first).
  */
 export function featureLogs(result: FeatureResult): { stdout: string; stderr: string } {
-  if (result.scenarioJobs === undefined) return { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') };
+  if (result.scenarioJobs === undefined)
+    return { stdout: resultLogPath(result, 'stdout'), stderr: resultLogPath(result, 'stderr') };
   const attempts = loggedAttempts(result);
   const telling = attempts.find((attempt) => !attempt.passed) ?? attempts[0]!;
   return attemptLogs(telling.name, telling.attempt);

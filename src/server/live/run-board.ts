@@ -1,5 +1,5 @@
 import type { FeatureResult, FeatureState, ScenarioJob } from '../../domain/feature-run.js';
-import { parseWorkName } from '../../dispatcher/job.js';
+import { parseWorkName } from '../../domain/job.js';
 import type { RunInfo } from '../../domain/run-outcome.js';
 import { scenariosOf } from '../../cucumber-json/scenarios.js';
 import { logPath } from '../../reporters/files/log-path.js';
@@ -46,7 +46,15 @@ export class RunBoard implements RunWatcher {
       features: Object.fromEntries(
         info.features.map((file) => {
           const jobs = info.scenarioJobs?.[file];
-          return [file, { file, attempt: 1, state: 'queued' as const, ...(jobs === undefined ? {} : { scenarioJobs: jobs, scenarios: {} }) }];
+          return [
+            file,
+            {
+              file,
+              attempt: 1,
+              state: 'queued' as const,
+              ...(jobs === undefined ? {} : { scenarioJobs: jobs, scenarios: {} }),
+            },
+          ];
         }),
       ),
     };
@@ -55,7 +63,12 @@ export class RunBoard implements RunWatcher {
     this.tell({ type: 'run', run });
     const lanes: boolean[] = [];
     /** A container's part of a row after a state change: a new attempt starts afresh; its slot is a lane. */
-    const advance = <T extends JobView>(before: T, fresh: T, name: string, { attempt, state, at }: { attempt: number; state: FeatureState; at: number }): T => {
+    const advance = <T extends JobView>(
+      before: T,
+      fresh: T,
+      name: string,
+      { attempt, state, at }: { attempt: number; state: FeatureState; at: number },
+    ): T => {
       const job: T = before.attempt === attempt ? { ...before, state } : fresh;
       if (state === 'creating') {
         job.lane = takeLane(lanes);
@@ -89,9 +102,15 @@ export class RunBoard implements RunWatcher {
       },
       onFeatureResult: (result) => {
         // A batch's output is logged once, as its first feature's (see LogsReporter): link to that log.
-        const logs = this.stored && result.batchFirst !== undefined ? { logs: this.logLinks(run.runId, result.batchFirst, result.attempt) } : {};
+        const logs =
+          this.stored && result.batchFirst !== undefined
+            ? { logs: this.logLinks(run.runId, result.batchFirst, result.attempt) }
+            : {};
         const before = run.features[result.file]!;
-        const scenarios = before.scenarios === undefined ? {} : { state: 'done' as const, scenarios: settledScenarios(before.scenarios, result) };
+        const scenarios =
+          before.scenarios === undefined
+            ? {}
+            : { state: 'done' as const, scenarios: settledScenarios(before.scenarios, result) };
         this.update(run, { ...before, ...outcomeOf(result), ...logs, ...scenarios });
       },
       onEnd: (outcome) => {
@@ -108,7 +127,8 @@ export class RunBoard implements RunWatcher {
   }
 
   private logLinks(runId: string, file: string, attempt: number): FeatureView['logs'] {
-    const link = (stream: 'stdout' | 'stderr') => `/runs/${runId}/${logPath(file, attempt, stream).split(/[\\/]/).map(encodeURIComponent).join('/')}`;
+    const link = (stream: 'stdout' | 'stderr') =>
+      `/runs/${runId}/${logPath(file, attempt, stream).split(/[\\/]/).map(encodeURIComponent).join('/')}`;
     return { stdout: link('stdout'), stderr: link('stderr') };
   }
 
@@ -131,15 +151,27 @@ function takeLane(lanes: boolean[]): number {
 }
 
 /** A split feature's scenario rows once its result is in: each with its job's final status and error. */
-function settledScenarios(scenarios: Record<string, ScenarioView>, result: FeatureResult): Record<string, ScenarioView> {
+function settledScenarios(
+  scenarios: Record<string, ScenarioView>,
+  result: FeatureResult,
+): Record<string, ScenarioView> {
   const settled = { ...scenarios };
   // A scenario that never started (fail-fast, Ctrl-C) gets its row here, with its status.
-  for (const job of result.scenarioJobs ?? []) settled[job.line] = { ...(settled[job.line] ?? { line: job.line, state: 'done' }), attempt: job.attempt, ...jobOutcome(job) };
+  for (const job of result.scenarioJobs ?? [])
+    settled[job.line] = {
+      ...(settled[job.line] ?? { line: job.line, state: 'done' }),
+      attempt: job.attempt,
+      ...jobOutcome(job),
+    };
   return settled;
 }
 
 function jobOutcome(job: ScenarioJob): Partial<ScenarioView> {
-  return { status: job.status, ...(job.error === undefined ? {} : { error: job.error }), ...(job.node === undefined ? {} : { node: job.node }) };
+  return {
+    status: job.status,
+    ...(job.error === undefined ? {} : { error: job.error }),
+    ...(job.node === undefined ? {} : { node: job.node }),
+  };
 }
 
 /** A result as the page shows it: the status, and for a failure the step that failed or baleen's reason. */
@@ -152,4 +184,3 @@ function outcomeOf(result: FeatureResult): Partial<FeatureView> {
     ...(result.node === undefined ? {} : { node: result.node }),
   };
 }
-
