@@ -17,13 +17,27 @@ const silent = { state() {}, output() {}, result() {}, waiting() {} };
 async function measure(jobs) {
   const features = Array.from({ length: jobs }, (_, i) => `features/area-${i % 100}/feature-${i}.feature`);
   const spec = RunSpecSchema.parse({ image: 'img', features, concurrency: capacity });
-  const dispatcher = new Dispatcher(capacity, featureLauncher({ serverId: 'bench', owner: 'bench/1', runtime: instantRuntime(), networkOf: () => ({ name: 'bench', ready: Promise.resolve() }) }));
+  const dispatcher = new Dispatcher(
+    capacity,
+    featureLauncher({
+      serverId: 'bench',
+      owner: 'bench/1',
+      runtime: instantRuntime(),
+      networkOf: () => ({ name: 'bench', ready: Promise.resolve() }),
+    }),
+  );
   const started = performance.now();
   const run = dispatcher.submit(`run-${jobs}`, spec, silent);
   const admittedMs = performance.now() - started;
   await run.finished;
   const totalMs = performance.now() - started;
-  return { jobs, admittedMs, perJobUs: (totalMs * 1000) / jobs, totalMs, heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20) };
+  return {
+    jobs,
+    admittedMs,
+    perJobUs: (totalMs * 1000) / jobs,
+    totalMs,
+    heapMb: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  };
 }
 
 console.log(`dispatcher benchmark: capacity ${capacity}, containers that exit at once, node ${process.version}`);
@@ -32,5 +46,7 @@ for (const jobs of [1_000, 10_000, 100_000]) rows.push(await measure(jobs));
 console.log('\n| jobs | submit (queue + first admissions) | whole run | per job | per job ÷ at 1k | heap after |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 for (const row of rows) {
-  console.log(`| ${row.jobs} | ${row.admittedMs.toFixed(1)} ms | ${(row.totalMs / 1000).toFixed(2)} s | ${row.perJobUs.toFixed(0)} µs | ${(row.perJobUs / rows[0].perJobUs).toFixed(2)}× | ${row.heapMb} MB |`);
+  console.log(
+    `| ${row.jobs} | ${row.admittedMs.toFixed(1)} ms | ${(row.totalMs / 1000).toFixed(2)} s | ${row.perJobUs.toFixed(0)} µs | ${(row.perJobUs / rows[0].perJobUs).toFixed(2)}× | ${row.heapMb} MB |`,
+  );
 }

@@ -15,9 +15,12 @@ const BALEEN = new URL('../bin/baleen.js', import.meta.url).pathname;
 export async function fixedCost({ image, file, cwd, runs = 5, against }) {
   const scratch = await mkdtemp(join(tmpdir(), 'baleen-fixed-'));
   const ways = {
-    'docker run': () => time('docker', ['run', '--rm', image, 'sh', '-c', `cucumber-js '${file}' --format json:/tmp/r.json`], cwd),
+    'docker run': () =>
+      time('docker', ['run', '--rm', image, 'sh', '-c', `cucumber-js '${file}' --format json:/tmp/r.json`], cwd),
     baleen: () => time(process.execPath, baleenArgs(BALEEN, scratch, image, file), cwd),
-    ...(against ? { 'baleen (other build)': () => time(process.execPath, baleenArgs(against, scratch, image, file), cwd) } : {}),
+    ...(against
+      ? { 'baleen (other build)': () => time(process.execPath, baleenArgs(against, scratch, image, file), cwd) }
+      : {}),
   };
   const samples = Object.fromEntries(Object.keys(ways).map((name) => [name, []]));
   try {
@@ -30,7 +33,21 @@ export async function fixedCost({ image, file, cwd, runs = 5, against }) {
 
 function baleenArgs(bin, scratch, image, file) {
   // A fresh history each time: the first run of a suite, as a one-feature CI job would be.
-  return [bin, 'cucumber', '--image', image, '--files', file, '--quiet', '--concurrency', '1', '--report-dir', join(scratch, 'report'), '--timings', join(scratch, `t${Math.random()}.json`)];
+  return [
+    bin,
+    'cucumber',
+    '--image',
+    image,
+    '--files',
+    file,
+    '--quiet',
+    '--concurrency',
+    '1',
+    '--report-dir',
+    join(scratch, 'report'),
+    '--timings',
+    join(scratch, `t${Math.random()}.json`),
+  ];
 }
 
 function time(command, args, cwd) {
@@ -38,7 +55,11 @@ function time(command, args, cwd) {
     const started = process.hrtime.bigint();
     const child = spawn(command, args, { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(Number(process.hrtime.bigint() - started) / 1e6)
+        : reject(new Error(`${command} ${args.join(' ')} exited ${code}`)),
+    );
   });
 }
 
@@ -49,7 +70,8 @@ export function printFixedCost(medians, runs) {
   console.log(`\nFixed cost, one trivial feature (median of ${runs}, interleaved):`);
   console.log('| way | wall | ÷ docker run |');
   console.log('| --- | --- | --- |');
-  for (const [name, ms] of Object.entries(medians)) console.log(`| ${name} | ${(ms / 1000).toFixed(2)}s | ${(ms / docker).toFixed(2)}× |`);
+  for (const [name, ms] of Object.entries(medians))
+    console.log(`| ${name} | ${(ms / 1000).toFixed(2)}s | ${(ms / docker).toFixed(2)}× |`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {

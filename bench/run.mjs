@@ -28,18 +28,30 @@ try {
   // cucumber-js 12 on the host too, for the no-isolation baseline: the same lock file as the runner image.
   await cp(join(repo, 'docker/cucumber-runner/package.json'), join(scratch, 'package.json'));
   await cp(join(repo, 'docker/cucumber-runner/package-lock.json'), join(scratch, 'package-lock.json'));
-  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, stdio: 'ignore' });
+  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: scratch,
+    stdio: 'ignore',
+  });
   const cucumberBin = join(scratch, 'node_modules/@cucumber/cucumber/bin/cucumber.js');
 
   const rows = [];
   const modeRows = [];
   const splitRows = [];
   let fixedCostSuite;
-  for (const suite of suites({ quick }).filter((s) => !only || s.name === only || (only === 'fixed-cost' && s.name === 'trivial'))) {
+  for (const suite of suites({ quick }).filter(
+    (s) => !only || s.name === only || (only === 'fixed-cost' && s.name === 'trivial'),
+  )) {
     const { dir, files } = await writeSuite(scratch, suite);
     const image = `baleen-bench-${suite.name}`;
     execFileSync('bash', [join(repo, 'docker/build-images.sh'), '--suite', dir, '--tag', image], { stdio: 'ignore' });
-    const context = { image, files, concurrency: suite.concurrency ?? concurrency, cwd: dir, cucumberBin, timings: join(scratch, `${suite.name}-timings.json`) };
+    const context = {
+      image,
+      files,
+      concurrency: suite.concurrency ?? concurrency,
+      cwd: dir,
+      cucumberBin,
+      timings: join(scratch, `${suite.name}-timings.json`),
+    };
     // One trivial feature: a feature of another suite would add its own work (the slow-support one, 2 s) to both.
     if (suite.name === 'trivial') fixedCostSuite = { image, cwd: dir, file: files[0] };
     if (only === 'fixed-cost') break;
@@ -49,7 +61,12 @@ try {
       continue;
     }
     if (suite.slowSupport) {
-      modeRows.push({ suite, files: files.length, concurrency: context.concurrency, times: await runModes(context, scratch, suite.name) });
+      modeRows.push({
+        suite,
+        files: files.length,
+        concurrency: context.concurrency,
+        times: await runModes(context, scratch, suite.name),
+      });
       console.log(`  ${suite.name}: done`);
       continue;
     }
@@ -61,11 +78,19 @@ try {
       const longestFirst = [...suite.features].sort((a, b) => b[1] - a[1]).map(([file]) => `features/${file}`);
       runners['dockerode, longest first'] = (context) => dockerodeLoop({ ...context, files: longestFirst });
     }
-    const baselines = Object.fromEntries(Object.entries(runners).map(([name, runner]) => [name, () => runner(context)]));
+    const baselines = Object.fromEntries(
+      Object.entries(runners).map(([name, runner]) => [name, () => runner(context)]),
+    );
     // Each round: a first baleen run without history (name order), then one with the history it recorded
     // (longest first); on the swarm with the same history, so that it differs from the last only by the runtime.
     const history = (round) => join(scratch, `${suite.name}-timings-${round}.json`);
-    const ran = (round, label, extra = {}) => baleen({ ...context, timings: history(round), reportDir: join(scratch, `${suite.name}-${label}-${round}`), ...extra });
+    const ran = (round, label, extra = {}) =>
+      baleen({
+        ...context,
+        timings: history(round),
+        reportDir: join(scratch, `${suite.name}-${label}-${round}`),
+        ...extra,
+      });
     const medians = await interleaved(rounds, {
       ...baselines,
       cold: (round) => ran(round, 'cold'),
@@ -79,7 +104,9 @@ try {
   }
   const fixedRuns = 5;
   const fixed = fixedCostSuite ? await fixedCost({ ...fixedCostSuite, runs: fixedRuns }) : undefined;
-  const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.baleen.managed=true'], { encoding: 'utf8' }).trim();
+  const left = execFileSync('docker', ['ps', '-aq', '--filter', 'label=io.baleen.managed=true'], {
+    encoding: 'utf8',
+  }).trim();
   if (left) console.log(`WARNING: containers left behind: ${left.split('\n').length}`);
   if (rows.length > 0) print(rows);
   if (modeRows.length > 0) printModes(modeRows);
@@ -95,7 +122,10 @@ function joinSwarm() {
   const state = execFileSync('docker', ['info', '--format', '{{.Swarm.LocalNodeState}}'], { encoding: 'utf8' }).trim();
   if (state === 'active') return () => undefined;
   // init also makes the docker_gwbridge network, which leave keeps.
-  const hadGatewayBridge = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$'], { encoding: 'utf8' }).trim() !== '';
+  const hadGatewayBridge =
+    execFileSync('docker', ['network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$'], {
+      encoding: 'utf8',
+    }).trim() !== '';
   execFileSync('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1'], { stdio: 'ignore' });
   return () => {
     execFileSync('docker', ['swarm', 'leave', '--force'], { stdio: 'ignore' });
@@ -110,12 +140,15 @@ function joinSwarm() {
  */
 async function runModes(context, scratch, name) {
   const ways = {
-    'cucumber --parallel (host)': (round) => cucumberParallel(context),
-    'baleen, one container per feature': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
+    'cucumber --parallel (host)': (_round) => cucumberParallel(context),
+    'baleen, one container per feature': (round) =>
+      baleen({ ...context, reportDir: join(scratch, `${name}-feature-${round}`) }),
     // A first run: no history, so each feature counts the same and each slot gets one batch. It writes the
     // history the next row reads: each feature's share of its batch.
-    'baleen --batch auto, no history': (round) => batched(round, 'first', join(scratch, `${name}-batched-${round}.json`)),
-    'baleen --batch auto, history of a batched run': (round) => batched(round, 'second', join(scratch, `${name}-batched-${round}.json`)),
+    'baleen --batch auto, no history': (round) =>
+      batched(round, 'first', join(scratch, `${name}-batched-${round}.json`)),
+    'baleen --batch auto, history of a batched run': (round) =>
+      batched(round, 'second', join(scratch, `${name}-batched-${round}.json`)),
     // The first batched run after runs of one container per feature: their history holds each feature's
     // whole container time, start-up included (a copy, so that it stays the per-feature runs' alone).
     'baleen --batch auto, history of one container per feature': async (round) => {
@@ -123,16 +156,34 @@ async function runModes(context, scratch, name) {
       await cp(context.timings, timings);
       return batched(round, 'switch', timings);
     },
-    'baleen --isolation worker': (round) => baleen({ ...context, reportDir: join(scratch, `${name}-worker-${round}`), extra: ['--isolation', 'worker'] }),
+    'baleen --isolation worker': (round) =>
+      baleen({ ...context, reportDir: join(scratch, `${name}-worker-${round}`), extra: ['--isolation', 'worker'] }),
     ...(withSwarm
       ? {
-          'baleen --batch auto, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-batch-swarm-${round}`), extra: ['--batch', 'auto'] }),
-          'baleen --isolation worker, swarm': (round) => baleen({ ...context, runtime: 'swarm', reportDir: join(scratch, `${name}-worker-swarm-${round}`), extra: ['--isolation', 'worker'] }),
+          'baleen --batch auto, swarm': (round) =>
+            baleen({
+              ...context,
+              runtime: 'swarm',
+              reportDir: join(scratch, `${name}-batch-swarm-${round}`),
+              extra: ['--batch', 'auto'],
+            }),
+          'baleen --isolation worker, swarm': (round) =>
+            baleen({
+              ...context,
+              runtime: 'swarm',
+              reportDir: join(scratch, `${name}-worker-swarm-${round}`),
+              extra: ['--isolation', 'worker'],
+            }),
         }
       : {}),
   };
   function batched(round, label, timings) {
-    return baleen({ ...context, timings, reportDir: join(scratch, `${name}-batch-${label}-${round}`), extra: ['--batch', 'auto'] });
+    return baleen({
+      ...context,
+      timings,
+      reportDir: join(scratch, `${name}-batch-${label}-${round}`),
+      extra: ['--batch', 'auto'],
+    });
   }
   return medianMs(await interleaved(modeRounds, ways));
 }
@@ -143,10 +194,22 @@ async function runModes(context, scratch, name) {
  */
 async function runSplit(context, scratch, { name, features }) {
   const ways = {
-    'baleen, one container per feature': (round) => baleen({ ...context, timings: join(scratch, `${name}-feature-${round}.json`), reportDir: join(scratch, `${name}-feature-${round}`) }),
-    'baleen --split scenarios': (round) => baleen({ ...context, timings: join(scratch, `${name}-split-${round}.json`), reportDir: join(scratch, `${name}-split-${round}`), extra: ['--split', 'scenarios'] }),
+    'baleen, one container per feature': (round) =>
+      baleen({
+        ...context,
+        timings: join(scratch, `${name}-feature-${round}.json`),
+        reportDir: join(scratch, `${name}-feature-${round}`),
+      }),
+    'baleen --split scenarios': (round) =>
+      baleen({
+        ...context,
+        timings: join(scratch, `${name}-split-${round}.json`),
+        reportDir: join(scratch, `${name}-split-${round}`),
+        extra: ['--split', 'scenarios'],
+      }),
     // The engine's floor for the split: each scenario by hand, `docker run … cucumber-js path:line`, all at once.
-    'xargs docker run, one per scenario': () => xargsDockerRun({ ...context, files: scenarioLines(features[0][2]).map((line) => `${context.files[0]}:${line}`) }),
+    'xargs docker run, one per scenario': () =>
+      xargsDockerRun({ ...context, files: scenarioLines(features[0][2]).map((line) => `${context.files[0]}:${line}`) }),
   };
   return medianMs(await interleaved(modeRounds, ways));
 }
@@ -162,7 +225,12 @@ async function interleaved(count, ways) {
   for (let round = 0; round < count; round++) {
     for (const [way, run] of Object.entries(ways)) samples[way].push(await timed(() => run(round)));
   }
-  return Object.fromEntries(Object.entries(samples).map(([way, list]) => [way, [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)]]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([way, list]) => [
+      way,
+      [...list].sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)],
+    ]),
+  );
 }
 
 async function timed(fn) {
@@ -181,27 +249,45 @@ function print(rows) {
       const perSecond = name === 'cucumber --parallel' ? '–' : (files / (ms / 1000)).toFixed(1);
       console.log(`| ${suite.name} | ${name} | ${s(ms)} | ${ratio(warm.ms, ms)} | ${perSecond} | |`);
     }
-    for (const [name, run] of [['baleen, no history', cold], ['baleen, with history', warm]]) {
+    for (const [name, run] of [
+      ['baleen, no history', cold],
+      ['baleen, with history', warm],
+    ]) {
       const expected = run.expectedMs ? ` (expected ${s(run.expectedMs)})` : '';
-      console.log(`| ${suite.name} | ${name} | ${s(run.ms)}${expected} | | ${(files / (run.ms / 1000)).toFixed(1)} | ${run.serverMb} / ${run.clientMb} |`);
+      console.log(
+        `| ${suite.name} | ${name} | ${s(run.ms)}${expected} | | ${(files / (run.ms / 1000)).toFixed(1)} | ${run.serverMb} / ${run.clientMb} |`,
+      );
     }
     if (swarm) {
-      console.log(`| ${suite.name} | baleen on a one-node swarm | ${s(swarm.ms)} | ${ratio(swarm.ms, warm.ms)} of baleen on the engine | ${(files / (swarm.ms / 1000)).toFixed(1)} | ${swarm.serverMb} / ${swarm.clientMb} |`);
+      console.log(
+        `| ${suite.name} | baleen on a one-node swarm | ${s(swarm.ms)} | ${ratio(swarm.ms, warm.ms)} of baleen on the engine | ${(files / (swarm.ms / 1000)).toFixed(1)} | ${swarm.serverMb} / ${swarm.clientMb} |`,
+      );
     }
   }
   console.log('\nSuites:', rows.map(({ suite }) => `${suite.name}: ${suite.note}`).join('; '));
   console.log('"baleen ÷ it" is baleen with history divided by that baseline: below 1.00× baleen is faster.');
-  console.log(`Each way ran ${rounds === 1 ? 'once' : `${rounds} times, interleaved (the median shown)`}, the ways one after another in one process.`);
+  console.log(
+    `Each way ran ${rounds === 1 ? 'once' : `${rounds} times, interleaved (the median shown)`}, the ways one after another in one process.`,
+  );
 }
 
 function printSplit(rows) {
-  printAgainst(rows, 'baleen, one container per feature', 'one container per feature',
-    (concurrency) => `concurrency ${concurrency}; target: --split scenarios under 0.33× of one container per feature.`);
+  printAgainst(
+    rows,
+    'baleen, one container per feature',
+    'one container per feature',
+    (concurrency) => `concurrency ${concurrency}; target: --split scenarios under 0.33× of one container per feature.`,
+  );
 }
 
 function printModes(rows) {
-  printAgainst(rows, 'cucumber --parallel (host)', 'cucumber --parallel',
-    (concurrency) => `concurrency ${concurrency} (--parallel ${concurrency} on the host); the ways interleaved, the median of each.`);
+  printAgainst(
+    rows,
+    'cucumber --parallel (host)',
+    'cucumber --parallel',
+    (concurrency) =>
+      `concurrency ${concurrency} (--parallel ${concurrency} on the host); the ways interleaved, the median of each.`,
+  );
 }
 
 /** One table of each way's median wall time against one baseline way, then a note per suite. */
@@ -210,7 +296,8 @@ function printAgainst(rows, baselineWay, baselineLabel, note) {
   console.log('| --- | --- | --- | --- |');
   for (const { suite, concurrency, times } of rows) {
     const baseline = times[baselineWay];
-    for (const [way, ms] of Object.entries(times)) console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / baseline).toFixed(2)}× |`);
+    for (const [way, ms] of Object.entries(times))
+      console.log(`| ${suite.name} | ${way} | ${(ms / 1000).toFixed(1)}s | ${(ms / baseline).toFixed(2)}× |`);
     console.log(`\n${suite.name}: ${suite.note}; ${note(concurrency)}`);
   }
 }

@@ -9,7 +9,14 @@ const BALEEN = new URL('../bin/baleen.js', import.meta.url).pathname;
 /** 1. What a user writes by hand: xargs -P N docker run --rm. */
 export async function xargsDockerRun({ image, files, concurrency, cwd }) {
   const list = files.map((f) => `${f}\0`).join('');
-  await run('sh', ['-c', `xargs -0 -P ${concurrency} -I{} docker run --rm ${image} cucumber-js {} --format json:/tmp/r.json >/dev/null 2>&1`], { cwd, input: list, okCodes: [0, 123] });
+  await run(
+    'sh',
+    [
+      '-c',
+      `xargs -0 -P ${concurrency} -I{} docker run --rm ${image} cucumber-js {} --format json:/tmp/r.json >/dev/null 2>&1`,
+    ],
+    { cwd, input: list, okCodes: [0, 123] },
+  );
   return {};
 }
 
@@ -20,7 +27,10 @@ export async function dockerodeLoop({ image, files, concurrency }) {
   await Promise.all(
     files.map((file) =>
       limit(async () => {
-        const container = await docker.createContainer({ Image: image, Cmd: ['sh', '-c', `cucumber-js '${file}' --format json:/tmp/r.json`] });
+        const container = await docker.createContainer({
+          Image: image,
+          Cmd: ['sh', '-c', `cucumber-js '${file}' --format json:/tmp/r.json`],
+        });
         const stream = await container.attach({ stream: true, stdout: true, stderr: true });
         stream.resume();
         const ended = new Promise((resolve) => stream.on('end', resolve));
@@ -46,7 +56,11 @@ export async function cucumberParallel({ files, concurrency, cwd, cucumberBin })
  */
 export async function baleen({ image, files, concurrency, cwd, timings, reportDir, runtime = 'docker', extra = [] }) {
   // The server's --capacity defaults to its CPU count: here it is the run's concurrency, as the baselines get.
-  const server = spawn(process.execPath, [BALEEN, 'server', '--port', '0', '--runtime', runtime, '--capacity', String(concurrency)], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+  const server = spawn(
+    process.execPath,
+    [BALEEN, 'server', '--port', '0', '--runtime', runtime, '--capacity', String(concurrency)],
+    { cwd, stdio: ['ignore', 'pipe', 'ignore'] },
+  );
   const url = await new Promise((resolve, reject) => {
     let out = '';
     server.stdout.on('data', (chunk) => {
@@ -57,13 +71,32 @@ export async function baleen({ image, files, concurrency, cwd, timings, reportDi
     server.on('exit', () => reject(new Error('baleen server exited')));
   });
   const serverPeak = watchPeakMemory(server.pid);
-  const args = ['cucumber', '--server', url, '--image', image, '--files', ...files, '--concurrency', String(concurrency), '--quiet', '--timings', timings, '--report-dir', reportDir, ...extra];
+  const args = [
+    'cucumber',
+    '--server',
+    url,
+    '--image',
+    image,
+    '--files',
+    ...files,
+    '--concurrency',
+    String(concurrency),
+    '--quiet',
+    '--timings',
+    timings,
+    '--report-dir',
+    reportDir,
+    ...extra,
+  ];
   const client = spawn(process.execPath, [BALEEN, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const clientPeak = watchPeakMemory(client.pid);
   const code = await new Promise((resolve) => client.on('exit', resolve));
   const serverMb = serverPeak.stop();
   // Stopped whatever the client's exit: a failed run must not leave its server running after the bench.
-  const serverExited = server.exitCode !== null || server.signalCode !== null ? Promise.resolve() : new Promise((resolve) => server.on('exit', resolve));
+  const serverExited =
+    server.exitCode !== null || server.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((resolve) => server.on('exit', resolve));
   server.kill('SIGTERM');
   await serverExited;
   if (code !== 0 && code !== 1) throw new Error(`baleen exited ${code}`);

@@ -24,14 +24,23 @@ export function suites({ quick }) {
   const large = quick ? 120 : 500;
   const slow = quick ? 12 : 40;
   return [
-    { name: 'trivial', note: `${trivial} features of one instant step`, features: range(trivial, (i) => [`t${pad(i)}.feature`, 0]) },
+    {
+      name: 'trivial',
+      note: `${trivial} features of one instant step`,
+      features: range(trivial, (i) => [`t${pad(i)}.feature`, 0]),
+    },
     {
       // The long features sort last by name: in name order they start last and run alone at the end.
       name: 'skewed',
       note: '30 features of 100 ms and 2 of 10 s',
       features: [...range(30, (i) => [`a${pad(i)}.feature`, 100]), ...range(2, (i) => [`z-long${i}.feature`, 10_000])],
     },
-    { name: 'large', note: `${large} features of one instant step`, features: range(large, (i) => [`l${pad(i)}.feature`, 0]), large: true },
+    {
+      name: 'large',
+      note: `${large} features of one instant step`,
+      features: range(large, (i) => [`l${pad(i)}.feature`, 0]),
+      large: true,
+    },
     {
       // Runs at concurrency 2 whatever --concurrency says: the issue's target is against cucumber-js --parallel 2.
       name: 'slow-support',
@@ -58,7 +67,9 @@ export async function writeSuite(root, suite) {
   await mkdir(join(dir, 'features/support'), { recursive: true });
   await writeFile(join(dir, 'features/step_definitions/steps.js'), STEPS);
   if (suite.slowSupport) await writeFile(join(dir, 'features/support/slow-to-load.js'), SLOW_SUPPORT);
-  await Promise.all(suite.features.map(([file, ms, scenarios]) => writeFile(join(dir, 'features', file), feature(file, ms, scenarios))));
+  await Promise.all(
+    suite.features.map(([file, ms, scenarios]) => writeFile(join(dir, 'features', file), feature(file, ms, scenarios))),
+  );
   return { dir, files: suite.features.map(([file]) => `features/${file}`) };
 }
 

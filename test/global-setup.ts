@@ -17,7 +17,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export default function setup(): () => Promise<void> {
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
   execFileSync('bash', ['docker/build-images.sh'], { cwd: root, stdio: 'inherit' });
-  execFileSync('bash', ['docker/build-images.sh', '--suite', 'test/fixtures/suite', '--tag', 'baleen-test-runner'], { cwd: root, stdio: 'inherit' });
+  execFileSync('bash', ['docker/build-images.sh', '--suite', 'test/fixtures/suite', '--tag', 'baleen-test-runner'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   // The swarm runtime's tests need the engine to be a swarm manager; a swarm made here is left afterwards.
   // BALEEN_TEST_SWARM=off leaves the engine alone, for a developer running only non-swarm files on an engine
   // of their own (the swarm tests then fail).

@@ -37,14 +37,19 @@ export interface Outcome {
  */
 export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   const { exit, report } = evidence;
-  if (evidence.stopReason === 'interrupt') return { status: 'cancelled', error: 'the run was interrupted before it finished' };
-  if (evidence.stopReason === 'fail-fast') return { status: 'skipped', error: 'skipped: --fail-fast stopped the run after a failure' };
+  if (evidence.stopReason === 'interrupt')
+    return { status: 'cancelled', error: 'the run was interrupted before it finished' };
+  if (evidence.stopReason === 'fail-fast')
+    return { status: 'skipped', error: 'skipped: --fail-fast stopped the run after a failure' };
   if (evidence.problem !== undefined && exit === undefined) return { status: 'error', error: evidence.problem };
   if (exit === undefined) return { status: 'error', error: 'the container never exited' };
   if (exit.oomKilled) return { status: 'error', error: `out of memory (OOMKilled), exit code ${exit.exitCode}` };
   const beforeCode = beforeCommandFailure(evidence.stderrTail);
   if (beforeCode !== undefined) {
-    const error = beforeCode === 0 ? '--before-command ended the shell (exit 0) before the command ran' : `--before-command failed with exit code ${beforeCode}`;
+    const error =
+      beforeCode === 0
+        ? '--before-command ended the shell (exit 0) before the command ran'
+        : `--before-command failed with exit code ${beforeCode}`;
     return { status: 'error', error };
   }
   const failedStep = report ? firstFailure(report) : undefined;
@@ -64,7 +69,10 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   if (evidence.problem !== undefined) return { status: 'error', error: evidence.problem };
   if (!evidence.reportExpected) return { status: 'passed' };
   if (report === null) {
-    return { status: 'error', error: `exited with code 0 without writing a Cucumber report to ${evidence.reportPath}: nothing shows that its scenarios ran` };
+    return {
+      status: 'error',
+      error: `exited with code 0 without writing a Cucumber report to ${evidence.reportPath}: nothing shows that its scenarios ran`,
+    };
   }
   const coverage = reportCoverageProblem(report, evidence.file, evidence.expectedLines);
   return coverage === undefined ? { status: 'passed' } : { status: 'error', error: coverage };

@@ -3,7 +3,12 @@ import { assign, fromPromise, setup } from 'xstate';
 import { commandWritesReport, type RunSpec } from '../domain/run-spec.js';
 import type { CucumberJson } from '../cucumber-json/schema.js';
 import type { FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
-import type { AttachedContainer, ContainerExit, ContainerRuntime, CreatedContainer } from '../runtime/container-runtime.js';
+import type {
+  AttachedContainer,
+  ContainerExit,
+  ContainerRuntime,
+  CreatedContainer,
+} from '../runtime/container-runtime.js';
 import { containerLabels } from '../runtime/labels.js';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
@@ -112,7 +117,9 @@ export const featureMachine = setup({
           beforeCommand: input.spec.beforeCommand,
           trailer: input.reportChannel.trailer(
             input.spec.reportPath,
-            input.spec.collect.length === 0 ? [] : [input.artifactChannel.section(collectCommand(input.spec.collect, input.spec.collectMaxBytes))],
+            input.spec.collect.length === 0
+              ? []
+              : [input.artifactChannel.section(collectCommand(input.spec.collect, input.spec.collectMaxBytes))],
           ),
         }),
         workDir: input.spec.workDir,
@@ -129,7 +136,14 @@ export const featureMachine = setup({
         constraints: input.spec.constraints,
         network: input.network.name,
         labels: {
-          ...containerLabels({ runId: input.runId, serverId: input.serverId, owner: input.owner, feature: input.files[0]!, line: input.line, attempt: input.attempt }),
+          ...containerLabels({
+            runId: input.runId,
+            serverId: input.serverId,
+            owner: input.owner,
+            feature: input.files[0]!,
+            line: input.line,
+            attempt: input.attempt,
+          }),
         },
       });
     }),
@@ -156,7 +170,10 @@ export const featureMachine = setup({
       // wrote no report at all, makes us look in the container.
       const bytes = channel.report() ?? (await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES));
       const collected = await collectedArtifacts(input);
-      return { ...(bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath)), ...(collected === undefined ? {} : { artifacts: collected }) };
+      return {
+        ...(bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath)),
+        ...(collected === undefined ? {} : { artifacts: collected }),
+      };
     }),
     stopContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.stop(input.spec.stopGraceSeconds)),
     removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
@@ -166,7 +183,9 @@ export const featureMachine = setup({
       for (const file of context.files) context.observer.state(file, context.attempt, state);
     },
     // The container stopped running at the first of collecting or removing, if it ever ran.
-    markEnded: assign({ endedAt: ({ context }) => context.endedAt ?? (context.runningAt === undefined ? undefined : Date.now()) }),
+    markEnded: assign({
+      endedAt: ({ context }) => context.endedAt ?? (context.runningAt === undefined ? undefined : Date.now()),
+    }),
     // The first reason stands: an interrupt after fail-fast does not make skipped features cancelled ones.
     requestCancel: assign({ stopReason: ({ context, event }) => context.stopReason ?? event.reason }),
     // The first problem is the cause; a later one (say, removal failing after a failed start) must not hide it.
@@ -183,7 +202,9 @@ export const featureMachine = setup({
     // what is left (0 when creating and attaching used it all: the timer then fires at once). setTimeout
     // cannot wait longer than 2^31-1 ms; without a timeout the guard above ignores the timer.
     featureTimeout: ({ context }) =>
-      context.spec.timeoutMs === undefined ? 2 ** 31 - 1 : Math.max(0, (context.startedAt ?? Date.now()) + context.spec.timeoutMs - Date.now()),
+      context.spec.timeoutMs === undefined
+        ? 2 ** 31 - 1
+        : Math.max(0, (context.startedAt ?? Date.now()) + context.spec.timeoutMs - Date.now()),
   },
 }).createMachine({
   id: 'feature',
@@ -194,7 +215,11 @@ export const featureMachine = setup({
     stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     reportChannel: createReportChannel(randomBytes(12).toString('hex'), MAX_REPORT_BYTES),
-    artifactChannel: createReportChannel(randomBytes(12).toString('hex'), base64Budget(input.spec.collectMaxBytes), 'artifacts'),
+    artifactChannel: createReportChannel(
+      randomBytes(12).toString('hex'),
+      base64Budget(input.spec.collectMaxBytes),
+      'artifacts',
+    ),
   }),
   initial: 'creating',
   states: {
@@ -241,7 +266,10 @@ export const featureMachine = setup({
           target: 'removing',
           actions: {
             type: 'recordProblem',
-            params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)} before it started running (creating and starting the container, or waiting for a node, took it all)`, engine: false }),
+            params: ({ context }) => ({
+              problem: `timed out after ${formatDuration(context.spec.timeoutMs!)} before it started running (creating and starting the container, or waiting for a node, took it all)`,
+              engine: false,
+            }),
           },
         },
       },
@@ -258,7 +286,13 @@ export const featureMachine = setup({
         featureTimeout: {
           guard: 'hasTimeout',
           target: 'stopping',
-          actions: { type: 'recordProblem', params: ({ context }) => ({ problem: `timed out after ${formatDuration(context.spec.timeoutMs!)}`, engine: false }) },
+          actions: {
+            type: 'recordProblem',
+            params: ({ context }) => ({
+              problem: `timed out after ${formatDuration(context.spec.timeoutMs!)}`,
+              engine: false,
+            }),
+          },
         },
       },
       // Removing force-kills the container; there is nothing left to wait for.
@@ -326,7 +360,14 @@ function toResults(context: FeatureContext): FeatureResult[] {
   const durationMs = context.startedAt === undefined ? 0 : Date.now() - context.startedAt;
   const members: BatchMember[] =
     context.files.length === 1
-      ? [{ file: context.files[0]!, outcome: classifyOutcome({ ...evidence, file: context.files[0]!, expectedLines: expectedLinesOf(context) }), report: context.report, durationMs }]
+      ? [
+          {
+            file: context.files[0]!,
+            outcome: classifyOutcome({ ...evidence, file: context.files[0]!, expectedLines: expectedLinesOf(context) }),
+            report: context.report,
+            durationMs,
+          },
+        ]
       : batchMembers(context.files, evidence, context.spec.expectedScenarioLines, durationMs);
   return members.map(({ file, outcome, report, durationMs: share }) => ({
     file,
@@ -342,7 +383,9 @@ function toResults(context: FeatureContext): FeatureResult[] {
     // A batch's messages hold every feature of it: they are kept for a feature that ran alone only.
     ...(context.messages === undefined || context.files.length > 1 ? {} : { cucumberMessages: context.messages }),
     // A batch's collected files are the batch's: they come back once, with its first feature.
-    ...(context.artifacts === undefined ? {} : { artifacts: file === context.files[0] ? context.artifacts : collectedWith(context.files[0]!) }),
+    ...(context.artifacts === undefined
+      ? {}
+      : { artifacts: file === context.files[0] ? context.artifacts : collectedWith(context.files[0]!) }),
     ...(outcome.error === undefined ? {} : { error: outcome.error }),
     // An engine failure that a cancellation caused (a create interrupted mid-way) is not the engine's fault.
     engineFailure: context.engineFailure && outcome.status === 'error',
@@ -372,9 +415,14 @@ async function collectedArtifacts(context: FeatureContext): Promise<CollectedArt
   if (context.spec.collect.length === 0) return undefined;
   const sent = context.artifactChannel.report();
   if (sent === undefined) {
-    const why = context.artifactChannel.overflow ? 'more than the cap came back' : 'the command did not return to its shell';
+    const why = context.artifactChannel.overflow
+      ? 'more than the cap came back'
+      : 'the command did not return to its shell';
     return { files: [], note: `nothing collected: ${why}` };
   }
   // Whatever came back, the feature's report and verdict stand: a collection that cannot be read is a note.
-  return extractArtifacts(sent, context.spec.collectMaxBytes, context.spec.collect).catch((error: unknown) => ({ files: [], note: `nothing collected: ${messageOf(error)}` }));
+  return extractArtifacts(sent, context.spec.collectMaxBytes, context.spec.collect).catch((error: unknown) => ({
+    files: [],
+    note: `nothing collected: ${messageOf(error)}`,
+  }));
 }

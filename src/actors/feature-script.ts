@@ -11,7 +11,10 @@ export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit co
  * of --split scenarios) `{file}` and `{files}` name the one scenario, `./path:line`. One pass, so that a
  * `{report}` inside a file's name stays part of the name.
  */
-export function fillCommand(template: string, values: { files: readonly string[]; line?: number; report: string; tags?: string }): string {
+export function fillCommand(
+  template: string,
+  values: { files: readonly string[]; line?: number; report: string; tags?: string },
+): string {
   const paths = values.files.map((path) => {
     const argument = values.line === undefined ? cucumberPathArgument(path) : cucumberLineArgument(path, values.line);
     // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
@@ -19,7 +22,8 @@ export function fillCommand(template: string, values: { files: readonly string[]
     return shellQuote(argument.argument);
   });
   // The run spec refuses {file} in a batch's command; reaching here with one is a bug too.
-  if (paths.length !== 1 && /\{file\}/.test(template)) throw new Error('{file} names one feature; a batch needs {files}');
+  if (paths.length !== 1 && /\{file\}/.test(template))
+    throw new Error('{file} names one feature; a batch needs {files}');
   const words = {
     files: paths.join(' '),
     file: paths[0]!,
@@ -35,16 +39,26 @@ export function fillCommand(template: string, values: { files: readonly string[]
  * EXIT trap says so on stderr with the code. The report's folder is made first so that a command writing to it
  * cannot fail for a missing directory.
  */
-export function featureScript(options: { command: string; files: readonly string[]; line?: number; reportPath: string; tags?: string; beforeCommand?: string; trailer?: string }): string {
+export function featureScript(options: {
+  command: string;
+  files: readonly string[];
+  line?: number;
+  reportPath: string;
+  tags?: string;
+  beforeCommand?: string;
+  trailer?: string;
+}): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
   if (options.beforeCommand) lines.push(...beforeCommandLines(options.beforeCommand));
-  lines.push(fillCommand(options.command, {
-    files: options.files,
-    report: options.reportPath,
-    ...(options.line === undefined ? {} : { line: options.line }),
-    ...(options.tags === undefined ? {} : { tags: options.tags }),
-  }));
+  lines.push(
+    fillCommand(options.command, {
+      files: options.files,
+      report: options.reportPath,
+      ...(options.line === undefined ? {} : { line: options.line }),
+      ...(options.tags === undefined ? {} : { tags: options.tags }),
+    }),
+  );
   if (options.trailer) lines.push(options.trailer);
   return lines.join('\n');
 }
@@ -54,7 +68,12 @@ export function featureScript(options: { command: string; files: readonly string
  * its own, an EXIT trap says so on stderr with the code (read back by `beforeCommandFailure`).
  */
 export function beforeCommandLines(beforeCommand: string): string[] {
-  return [`trap 's=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2' EXIT`, `{ ${beforeCommand}`, '} || exit $?', 'trap - EXIT'];
+  return [
+    `trap 's=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2' EXIT`,
+    `{ ${beforeCommand}`,
+    '} || exit $?',
+    'trap - EXIT',
+  ];
 }
 
 /** The exit code the before-command failed with, if the container's stderr says it did. */

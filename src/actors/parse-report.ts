@@ -14,7 +14,8 @@ export function parseReport(bytes: Buffer, path: string): ParsedReport {
   const text = bytes.toString('utf8').trim();
   // cucumber-js creates the file when it starts and writes the JSON at the end: empty means it never finished.
   if (text === '') return { report: null };
-  if (looksLikeMessages(text)) return { report: messagesToCucumberJson(parseEnvelopes(text, path)), messages: `${text}\n` };
+  if (looksLikeMessages(text))
+    return { report: messagesToCucumberJson(parseEnvelopes(text, path)), messages: `${text}\n` };
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -65,7 +65,11 @@ export function createReportChannel(nonce: string, maxBytes: number, label = 're
       ].join('\n'),
 
     section: (command) =>
-      [`printf '%s\\n' ${shellQuote(begin.toString())} >&2`, `{ ${command}; } >&2`, `printf '%s\\n' ${shellQuote(end.toString())} >&2`].join('\n'),
+      [
+        `printf '%s\\n' ${shellQuote(begin.toString())} >&2`,
+        `{ ${command}; } >&2`,
+        `printf '%s\\n' ${shellQuote(end.toString())} >&2`,
+      ].join('\n'),
 
     filter(chunk) {
       if (done) return chunk;

@@ -10,7 +10,11 @@ import type { CucumberJson } from '../cucumber-json/schema.js';
  * this is asked (see classifyOutcome); what is left here is a scenario that is missing or did not pass
  * (skipped: a hook skipped it, or a dry run).
  */
-export function reportCoverageProblem(report: CucumberJson, file: string, expectedLines: readonly number[] | undefined): string | undefined {
+export function reportCoverageProblem(
+  report: CucumberJson,
+  file: string,
+  expectedLines: readonly number[] | undefined,
+): string | undefined {
   const feature = report.find((entry) => entry.uri !== undefined && samePath(entry.uri, file));
   if (!feature) {
     // A feature without scenarios is absent from the report, as cucumber-js leaves it out.
@@ -26,11 +30,17 @@ export function reportCoverageProblem(report: CucumberJson, file: string, expect
   // Scenarios at lines the client's copy has none at: the image holds another version of the file.
   const expected = new Set(lines);
   const elsewhere = [...statusAt.keys()].filter((line): line is number => line !== undefined && !expected.has(line));
-  const stale = elsewhere.length === 0 ? '' : `; it has scenarios at line ${elsewhere.join(', ')} instead: is the image built from this tree?`;
-  if (missing.length === lines.length) return `its Cucumber report names no scenario of ${file}, which holds ${scenarios(lines.length)}${stale}`;
-  if (missing.length > 0) return `its Cucumber report lacks ${missing.length} of the ${scenarios(lines.length)} of ${file} (line ${missing.join(', ')})${stale}`;
+  const stale =
+    elsewhere.length === 0
+      ? ''
+      : `; it has scenarios at line ${elsewhere.join(', ')} instead: is the image built from this tree?`;
+  if (missing.length === lines.length)
+    return `its Cucumber report names no scenario of ${file}, which holds ${scenarios(lines.length)}${stale}`;
+  if (missing.length > 0)
+    return `its Cucumber report lacks ${missing.length} of the ${scenarios(lines.length)} of ${file} (line ${missing.join(', ')})${stale}`;
   const notPassed = lines.filter((line) => statusAt.get(line) !== 'passed');
-  if (notPassed.length > 0) return `${notPassed.length} of the ${scenarios(lines.length)} of ${file} ran without passing (skipped: line ${notPassed.join(', ')})`;
+  if (notPassed.length > 0)
+    return `${notPassed.length} of the ${scenarios(lines.length)} of ${file} ran without passing (skipped: line ${notPassed.join(', ')})`;
   return undefined;
 }
 

@@ -4,10 +4,24 @@ import { classifyOutcome } from './classify-outcome.js';
 
 const empty = { text: '', totalBytes: 0, truncatedBytes: 0 };
 
-function resultOf(file: string, attempt: number, status: FeatureResult['status'], error: string | undefined): FeatureResult {
+function resultOf(
+  file: string,
+  attempt: number,
+  status: FeatureResult['status'],
+  error: string | undefined,
+): FeatureResult {
   return {
-    file, attempt, status, flaky: false, previousAttempts: [], exitCode: null, durationMs: 0,
-    stdout: empty, stderr: empty, cucumberJson: null, engineFailure: false,
+    file,
+    attempt,
+    status,
+    flaky: false,
+    previousAttempts: [],
+    exitCode: null,
+    durationMs: 0,
+    stdout: empty,
+    stderr: empty,
+    cucumberJson: null,
+    engineFailure: false,
     ...(error === undefined ? {} : { error }),
   };
 }
@@ -28,5 +42,10 @@ export function unstartedResult(file: string, attempt: number, reason: StopReaso
 
 /** A feature actor that crashed (a bug, not a test failure) still settles its feature, as an error. */
 export function crashResult(file: string, attempt: number, error: unknown): FeatureResult {
-  return resultOf(file, attempt, 'error', `baleen failed while running this feature: ${error instanceof Error ? error.message : String(error)}`);
+  return resultOf(
+    file,
+    attempt,
+    'error',
+    `baleen failed while running this feature: ${error instanceof Error ? error.message : String(error)}`,
+  );
 }

@@ -6,7 +6,11 @@ import type { CollectedArtifacts } from '../domain/feature-run.js';
  * file that came whole and says what was cut; links, devices and folders are not files and are left out, as
  * is any entry whose path would leave the feature's folder.
  */
-export async function extractArtifacts(base64: Buffer, maxBytes: number, paths: readonly string[]): Promise<CollectedArtifacts> {
+export async function extractArtifacts(
+  base64: Buffer,
+  maxBytes: number,
+  paths: readonly string[],
+): Promise<CollectedArtifacts> {
   const archive = Buffer.from(base64.toString('latin1'), 'base64');
   const cut = archive.length > maxBytes;
   const files: CollectedArtifacts['files'] = [];
@@ -21,7 +25,8 @@ export async function extractArtifacts(base64: Buffer, maxBytes: number, paths: 
     });
     stream.on('end', () => {
       const path = safePath(header.name);
-      if (header.type === 'file' && path !== undefined) files.push({ path, data: Buffer.concat(chunks).toString('base64') });
+      if (header.type === 'file' && path !== undefined)
+        files.push({ path, data: Buffer.concat(chunks).toString('base64') });
       else if (header.type === 'file') skipped.push(header.name);
       next();
     });
@@ -40,8 +45,16 @@ export async function extractArtifacts(base64: Buffer, maxBytes: number, paths: 
   await done;
   const notes = [
     ...(files.length === 0 && !cut ? [`nothing found under ${paths.join(', ')}`] : []),
-    ...(cut ? [`cut at ${maxBytes} bytes (--collect-max): ${files.length} whole file${files.length === 1 ? '' : 's'} kept, the rest was not collected`] : []),
-    ...(skipped.length > 0 ? [`left out ${skipped.length} file${skipped.length === 1 ? '' : 's'} whose path leaves the folder: ${skipped.slice(0, 5).join(', ')}`] : []),
+    ...(cut
+      ? [
+          `cut at ${maxBytes} bytes (--collect-max): ${files.length} whole file${files.length === 1 ? '' : 's'} kept, the rest was not collected`,
+        ]
+      : []),
+    ...(skipped.length > 0
+      ? [
+          `left out ${skipped.length} file${skipped.length === 1 ? '' : 's'} whose path leaves the folder: ${skipped.slice(0, 5).join(', ')}`,
+        ]
+      : []),
   ];
   return { files, ...(notes.length === 0 ? {} : { note: notes.join('; ') }) };
 }

@@ -12,6 +12,13 @@ export const MAX_BATCH_SIZE = 100_000;
  */
 export const BatchChoiceSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('count'), size: z.number().int().min(1).max(MAX_BATCH_SIZE) }),
-  z.strictObject({ kind: z.literal('auto'), targetMs: z.number().int().positive().max(7 * 24 * 3600_000) }),
+  z.strictObject({
+    kind: z.literal('auto'),
+    targetMs: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 3600_000),
+  }),
 ]);
 export type BatchChoice = z.infer<typeof BatchChoiceSchema>;

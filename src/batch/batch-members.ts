@@ -42,7 +42,8 @@ export function batchMembers(
     const durationMs = batchMs / files.length;
     return files.map((file) => {
       const outcome = classifyOutcome({ ...evidence, file, expectedLines: expectedLines[file] });
-      if (outcome.status === 'passed' || outcome.status === 'cancelled' || outcome.status === 'skipped') return { file, outcome, report: null, durationMs };
+      if (outcome.status === 'passed' || outcome.status === 'cancelled' || outcome.status === 'skipped')
+        return { file, outcome, report: null, durationMs };
       // Without a report a failed scenario cannot be told from a crash, unless the command writes none at all.
       const status = evidence.reportExpected ? 'error' : outcome.status;
       return { file, outcome: { status, error: `${batch}: ${outcome.error}` }, report: null, durationMs };
@@ -60,7 +61,10 @@ export function batchMembers(
       expectedLines: expectedLines[share.file],
     });
     const ownFailure = outcome.status === 'failed' && firstFailure(own) !== undefined;
-    const named = outcome.status === 'passed' || ownFailure || outcome.error === undefined ? outcome : { ...outcome, error: `${batch}: ${outcome.error}` };
+    const named =
+      outcome.status === 'passed' || ownFailure || outcome.error === undefined
+        ? outcome
+        : { ...outcome, error: `${batch}: ${outcome.error}` };
     return { file: share.file, outcome: named, report: share.report ?? null, durationMs: share.durationMs };
   });
 }

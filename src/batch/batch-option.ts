@@ -14,7 +14,9 @@ export function parseBatchFlag(text: string): BatchFlag | undefined {
 /** --batch and --batch-target together; --batch-target alone would be silently ignored, so it is refused. */
 export function batchChoiceOf(batch: BatchFlag | undefined, targetMs: number | undefined): BatchChoice | undefined {
   if (targetMs !== undefined && batch?.kind !== 'auto') {
-    throw new BaleenError('USAGE', '--batch-target sizes the batches of --batch auto, and this run has none', { hint: 'add --batch auto, or drop --batch-target' });
+    throw new BaleenError('USAGE', '--batch-target sizes the batches of --batch auto, and this run has none', {
+      hint: 'add --batch auto, or drop --batch-target',
+    });
   }
   if (batch === undefined) return undefined;
   return batch.kind === 'count' ? batch : { kind: 'auto', targetMs: targetMs ?? DEFAULT_BATCH_TARGET_MS };

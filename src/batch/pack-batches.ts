@@ -25,7 +25,12 @@ export const FEATURE_MS_WITHOUT_HISTORY = 1000;
  *    fewer features, then the first: with equal work, one feature to each batch in turn). A feature longer than the others' share
  *    ends up alone. The batches are handed out fullest first.
  */
-export function packBatches(order: readonly string[], predictions: Predictions, choice: BatchChoice | undefined, slots: number): string[][] {
+export function packBatches(
+  order: readonly string[],
+  predictions: Predictions,
+  choice: BatchChoice | undefined,
+  slots: number,
+): string[][] {
   if (choice === undefined) return order.map((file) => [file]);
   if (choice.kind === 'count') return chunks(order, choice.size);
   const known = order.filter((file) => Object.hasOwn(predictions, file)).map((file) => predictions[file]!);
@@ -41,7 +46,10 @@ function dealLongestFirst(order: readonly string[], work: (file: string) => numb
   const bins = Array.from({ length: count }, (_, index) => ({ index, files: [] as string[], work: 0 }));
   type Bin = (typeof bins)[number];
   // On equal work the bin with fewer features, then the first: features predicted at 0 ms still spread.
-  const lightest = new TinyQueue<Bin>([...bins], (a, b) => a.work - b.work || a.files.length - b.files.length || a.index - b.index);
+  const lightest = new TinyQueue<Bin>(
+    [...bins],
+    (a, b) => a.work - b.work || a.files.length - b.files.length || a.index - b.index,
+  );
   // Array.prototype.sort is stable: features of equal work keep the strategy's order.
   for (const file of [...order].sort((a, b) => work(b) - work(a))) {
     const bin = lightest.pop()!;

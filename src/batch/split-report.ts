@@ -56,7 +56,8 @@ function stepNanos(features: CucumberFeature[]): number {
   let sum = 0;
   for (const feature of features) {
     for (const element of feature.elements ?? []) {
-      for (const step of [...(element.before ?? []), ...(element.steps ?? []), ...(element.after ?? [])]) sum += step.result?.duration ?? 0;
+      for (const step of [...(element.before ?? []), ...(element.steps ?? []), ...(element.after ?? [])])
+        sum += step.result?.duration ?? 0;
     }
   }
   return sum;

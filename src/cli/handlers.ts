@@ -10,7 +10,12 @@ async function runWithSignals(request: RunRequest): Promise<number> {
   const { runSuite } = await import('../client/run-suite.js');
   const interrupt = abortOnSignals(() => process.exit(ExitCode.interrupted));
   try {
-    return await runSuite(request, { cwd: process.cwd(), out: process.stdout, err: process.stderr, signal: interrupt.signal });
+    return await runSuite(request, {
+      cwd: process.cwd(),
+      out: process.stdout,
+      err: process.stderr,
+      signal: interrupt.signal,
+    });
   } finally {
     interrupt.dispose();
   }
@@ -22,9 +27,13 @@ async function runWithSignals(request: RunRequest): Promise<number> {
  */
 function refuseEngineWithServer(flags: RunOptionValues): void {
   if (flags.server !== undefined && (flags.runtime !== undefined || flags.dockerHost !== undefined)) {
-    throw new BaleenError('USAGE', '--runtime and --docker-host choose the embedded server\'s engine, and --server names a running server with its own', {
-      hint: 'start that server with them (baleen server --runtime swarm), or drop --server',
-    });
+    throw new BaleenError(
+      'USAGE',
+      "--runtime and --docker-host choose the embedded server's engine, and --server names a running server with its own",
+      {
+        hint: 'start that server with them (baleen server --runtime swarm), or drop --server',
+      },
+    );
   }
 }
 
@@ -32,13 +41,18 @@ function refuseEngineWithServer(flags: RunOptionValues): void {
 function dataDirOf(flags: ServerFlags): Pick<ServerOptions, 'dataDir' | 'retention'> {
   if (flags.dataDir === undefined) {
     if (flags.keep !== undefined || flags.keepFor !== undefined) {
-      throw new BaleenError('USAGE', '--keep and --keep-for limit the runs kept in --data-dir, and there is none', { hint: 'add --data-dir DIR' });
+      throw new BaleenError('USAGE', '--keep and --keep-for limit the runs kept in --data-dir, and there is none', {
+        hint: 'add --data-dir DIR',
+      });
     }
     return {};
   }
   return {
     dataDir: resolve(flags.dataDir),
-    retention: { ...(flags.keep === undefined ? {} : { keep: flags.keep }), ...(flags.keepFor === undefined ? {} : { keepForMs: flags.keepFor }) },
+    retention: {
+      ...(flags.keep === undefined ? {} : { keep: flags.keep }),
+      ...(flags.keepFor === undefined ? {} : { keepForMs: flags.keepFor }),
+    },
   };
 }
 
@@ -46,17 +60,35 @@ function dataDirOf(flags: ServerFlags): Pick<ServerOptions, 'dataDir' | 'retenti
 async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webhook'>> {
   if (flags.webhookSecret === undefined) {
     if (flags.config !== undefined || flags.cancelSuperseded) {
-      throw new BaleenError('USAGE', '--config and --cancel-superseded configure push-triggered runs, and there is no --webhook-secret', { hint: 'add --webhook-secret SECRET (or set BALEEN_WEBHOOK_SECRET)' });
+      throw new BaleenError(
+        'USAGE',
+        '--config and --cancel-superseded configure push-triggered runs, and there is no --webhook-secret',
+        { hint: 'add --webhook-secret SECRET (or set BALEEN_WEBHOOK_SECRET)' },
+      );
     }
     return {};
   }
-  if (flags.webhookSecret.length < 16) throw new BaleenError('USAGE', '--webhook-secret is shorter than 16 characters', { hint: 'use a long random secret, the same as in the repository\'s webhook settings' });
-  if (flags.dataDir === undefined) throw new BaleenError('USAGE', '--webhook-secret needs --data-dir: pushes are checked out and their runs stored there', { hint: 'add --data-dir DIR' });
+  if (flags.webhookSecret.length < 16)
+    throw new BaleenError('USAGE', '--webhook-secret is shorter than 16 characters', {
+      hint: "use a long random secret, the same as in the repository's webhook settings",
+    });
+  if (flags.dataDir === undefined)
+    throw new BaleenError(
+      'USAGE',
+      '--webhook-secret needs --data-dir: pushes are checked out and their runs stored there',
+      { hint: 'add --data-dir DIR' },
+    );
   const configPath = resolve(flags.config ?? 'baleen.yml');
   const { loadProjectFile } = await import('../config/project-file.js');
-  const projects = Object.fromEntries(Object.entries(await loadProjectFile(configPath)).filter(([, project]) => project.repository !== undefined));
+  const projects = Object.fromEntries(
+    Object.entries(await loadProjectFile(configPath)).filter(([, project]) => project.repository !== undefined),
+  );
   if (Object.keys(projects).length === 0) {
-    throw new BaleenError('CONFIG', `${configPath} has no project with a \`repository\`, so no push could run anything`, { hint: 'add repository, branches and dockerfile to a project' });
+    throw new BaleenError(
+      'CONFIG',
+      `${configPath} has no project with a \`repository\`, so no push could run anything`,
+      { hint: 'add repository, branches and dockerfile to a project' },
+    );
   }
   return { webhook: { secret: flags.webhookSecret, projects, cancelSuperseded: flags.cancelSuperseded === true } };
 }
@@ -69,12 +101,23 @@ async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webho
 export const commandHandlers: CommandHandlers = {
   async merge(dirs, flags) {
     const { mergeReports } = await import('../client/merge-reports.js');
-    return mergeReports(dirs, flags.reportDir, { cwd: process.cwd(), out: process.stdout, err: process.stderr }, flags.timings);
+    return mergeReports(
+      dirs,
+      flags.reportDir,
+      { cwd: process.cwd(), out: process.stdout, err: process.stderr },
+      flags.timings,
+    );
   },
 
   async init(flags) {
     const { initProject } = await import('../init/init-project.js');
-    await initProject({ cwd: process.cwd(), out: process.stdout, shards: flags.shards, ...(flags.image ? { image: flags.image } : {}), ...(flags.files ? { files: flags.files } : {}) });
+    await initProject({
+      cwd: process.cwd(),
+      out: process.stdout,
+      shards: flags.shards,
+      ...(flags.image ? { image: flags.image } : {}),
+      ...(flags.files ? { files: flags.files } : {}),
+    });
     return ExitCode.passed;
   },
 
@@ -89,12 +132,21 @@ export const commandHandlers: CommandHandlers = {
     const { loadProject } = await import('../config/project-file.js');
     const project = await loadProject(configPath, name);
     refuseEngineWithServer(options);
-    const [{ runRequestOf }, { runOptionsFromProject }] = await Promise.all([import('../run-options/derive-request.js'), import('../run-options/derive-project-schema.js')]);
+    const [{ runRequestOf }, { runOptionsFromProject }] = await Promise.all([
+      import('../run-options/derive-request.js'),
+      import('../run-options/derive-project-schema.js'),
+    ]);
     return runWithSignals(runRequestOf([runOptionsFromProject(project), options]));
   },
 
   async server(flags) {
-    const [{ createLogger }, { guardServerProcess }, { startServer }, { serverToken, tokenFilePath }, { createRuntime }] = await Promise.all([
+    const [
+      { createLogger },
+      { guardServerProcess },
+      { startServer },
+      { serverToken, tokenFilePath },
+      { createRuntime },
+    ] = await Promise.all([
       import('../server/logger.js'),
       import('../server/last-resort-guard.js'),
       import('../server/baleen-server.js'),
@@ -124,7 +176,10 @@ export const commandHandlers: CommandHandlers = {
     });
     guardServerProcess(server, logger);
     process.stdout.write(`baleen server listening on ${server.url}\n`);
-    if (tokenFile) process.stdout.write(`baleen server token in ${tokenFile} (mode 0600; clients of this user on this machine read it there)\n`);
+    if (tokenFile)
+      process.stdout.write(
+        `baleen server token in ${tokenFile} (mode 0600; clients of this user on this machine read it there)\n`,
+      );
     await new Promise<void>((resolveStop) => {
       const stop = () => resolveStop();
       process.once('SIGINT', stop);
@@ -136,12 +191,19 @@ export const commandHandlers: CommandHandlers = {
   },
 
   async reap(flags) {
-    const [{ reap }, { createRuntime }] = await Promise.all([import('./reap-command.js'), import('../runtime/create-runtime.js')]);
-    await reap(await createRuntime(engineChoiceOf(flags)), {
-      ...(flags.olderThan === undefined ? {} : { olderThanMs: flags.olderThan }),
-      ...(flags.serverId === undefined ? {} : { serverId: flags.serverId }),
-      dryRun: flags.dryRun === true,
-    }, process.stdout);
+    const [{ reap }, { createRuntime }] = await Promise.all([
+      import('./reap-command.js'),
+      import('../runtime/create-runtime.js'),
+    ]);
+    await reap(
+      await createRuntime(engineChoiceOf(flags)),
+      {
+        ...(flags.olderThan === undefined ? {} : { olderThanMs: flags.olderThan }),
+        ...(flags.serverId === undefined ? {} : { serverId: flags.serverId }),
+        dryRun: flags.dryRun === true,
+      },
+      process.stdout,
+    );
     return ExitCode.passed;
   },
 
@@ -154,7 +216,8 @@ export const commandHandlers: CommandHandlers = {
     const runs = await listStoredRuns(flags.server, await tokenFor(flags.server, flags.token));
     const base = httpBaseOf(flags.server);
     if (runs.length === 0) process.stdout.write('no stored runs\n');
-    for (const run of runs) process.stdout.write(`${storedRunLine(run)}  ${new URL(`runs/${run.runId}/`, base).href}\n`);
+    for (const run of runs)
+      process.stdout.write(`${storedRunLine(run)}  ${new URL(`runs/${run.runId}/`, base).href}\n`);
     return ExitCode.passed;
   },
 

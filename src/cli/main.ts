@@ -31,7 +31,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`baleen: ${error.toLine()}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`baleen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `baleen: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return ExitCode.infrastructure;
   }
 }

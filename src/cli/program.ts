@@ -77,7 +77,8 @@ export interface ReapFlags extends EngineFlags {
 
 function port(value: string): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new InvalidArgumentError('--port must be a number from 0 to 65535.');
+  if (!Number.isInteger(number) || number < 0 || number > 65535)
+    throw new InvalidArgumentError('--port must be a number from 0 to 65535.');
   return number;
 }
 
@@ -89,7 +90,7 @@ function addEngineOptions(command: Command, whose: string): Command {
 function addStoredRunOptions(command: Command): Command {
   return command
     .option('--server <url>', 'the server (ws:// or http://, the same address)', DEFAULT_SERVER_URL)
-    .addOption(new Option('--token <token>', 'the server\'s token').env('BALEEN_TOKEN'));
+    .addOption(new Option('--token <token>', "the server's token").env('BALEEN_TOKEN'));
 }
 
 /** The command-line surface. Parsing only: what each command does lives with its handler. */
@@ -102,31 +103,73 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .showSuggestionAfterError(true)
     .enablePositionalOptions();
 
-  addRunOptions(program.command('cucumber').description('run feature files, each in its own container, and write the reports'), 'cucumber')
-    .action((flags: Record<string, unknown>) => handlers.cucumber(runOptionsFromFlags(flags, 'cucumber')).then(setExitCode));
+  addRunOptions(
+    program.command('cucumber').description('run feature files, each in its own container, and write the reports'),
+    'cucumber',
+  ).action((flags: Record<string, unknown>) =>
+    handlers.cucumber(runOptionsFromFlags(flags, 'cucumber')).then(setExitCode),
+  );
 
-  addEngineOptions(program.command('server'), 'the server\'s')
+  addEngineOptions(program.command('server'), "the server's")
     .description('run the engine as a long-lived WebSocket server')
     .option('--host <host>', 'address to listen on (anything but loopback needs --token)', '127.0.0.1')
     .option('--port <port>', 'port to listen on', port, 5533)
     .addOption(new Option('--token <token>', 'clients must present this token').env('BALEEN_TOKEN'))
-    .option('--allow-image <pattern>', 'only run images matching this pattern (* is a wildcard; repeatable)', collect, [])
-    .option('--capacity <n>', 'containers at once across every client\'s runs; a run\'s --concurrency caps that run (default: the CPU count)', wholeNumber('--capacity', 1))
+    .option(
+      '--allow-image <pattern>',
+      'only run images matching this pattern (* is a wildcard; repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--capacity <n>',
+      "containers at once across every client's runs; a run's --concurrency caps that run (default: the CPU count)",
+      wholeNumber('--capacity', 1),
+    )
     .option('--max-connections <n>', 'WebSocket connections at once (default: 64)', wholeNumber('--max-connections', 1))
-    .option('--max-runs-per-connection <n>', 'runs one connection may have going at once (default: 16)', wholeNumber('--max-runs-per-connection', 1))
-    .option('--max-queued-features <n>', 'features of unfinished runs, queued or running, across every client (default: 100000)', wholeNumber('--max-queued-features', 1))
-    .option('--allow-network <name>', 'let clients join this existing network with --network (repeatable; none is always allowed)', collect, [])
-    .option('--data-dir <dir>', 'keep every run\'s report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/')
+    .option(
+      '--max-runs-per-connection <n>',
+      'runs one connection may have going at once (default: 16)',
+      wholeNumber('--max-runs-per-connection', 1),
+    )
+    .option(
+      '--max-queued-features <n>',
+      'features of unfinished runs, queued or running, across every client (default: 100000)',
+      wholeNumber('--max-queued-features', 1),
+    )
+    .option(
+      '--allow-network <name>',
+      'let clients join this existing network with --network (repeatable; none is always allowed)',
+      collect,
+      [],
+    )
+    .option('--data-dir <dir>', "keep every run's report folder in DIR/runs/<run-id>/, served at /runs/<run-id>/")
     .option('--keep <n>', 'with --data-dir: keep only the newest n finished runs', wholeNumber('--keep', 1))
-    .option('--keep-for <duration>', 'with --data-dir: delete finished runs older than this, e.g. 72h', unit(reader(parseDuration, 'a duration such as 72h or 30m')))
-    .addOption(new Option('--webhook-secret <secret>', 'run the projects of --config on GitHub pushes signed with this secret (POST /hooks/github; needs --data-dir)').env('BALEEN_WEBHOOK_SECRET'))
-    .option('--config <file>', 'with --webhook-secret: the project file naming each project\'s repository, branches and dockerfile')
+    .option(
+      '--keep-for <duration>',
+      'with --data-dir: delete finished runs older than this, e.g. 72h',
+      unit(reader(parseDuration, 'a duration such as 72h or 30m')),
+    )
+    .addOption(
+      new Option(
+        '--webhook-secret <secret>',
+        'run the projects of --config on GitHub pushes signed with this secret (POST /hooks/github; needs --data-dir)',
+      ).env('BALEEN_WEBHOOK_SECRET'),
+    )
+    .option(
+      '--config <file>',
+      "with --webhook-secret: the project file naming each project's repository, branches and dockerfile",
+    )
     .option('--cancel-superseded', 'with --webhook-secret: a newer push of a project drops its pushes still waiting')
     .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
 
   addEngineOptions(program.command('reap'), 'the')
     .description('remove the containers, swarm services and run networks baleen left on the engine, listing each')
-    .option('--older-than <duration>', 'only those at least this old, e.g. 2h (whichever server, on whichever host, made them)', unit(reader(parseDuration, 'a duration such as 90s, 5m or 2h')))
+    .option(
+      '--older-than <duration>',
+      'only those at least this old, e.g. 2h (whichever server, on whichever host, made them)',
+      unit(reader(parseDuration, 'a duration such as 90s, 5m or 2h')),
+    )
     .option('--server-id <id>', 'only those of this server (the serverId in its log)')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .action((flags: ReapFlags) => handlers.reap(flags).then(setExitCode));
@@ -136,7 +179,7 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .action((flags: StoredRunFlags) => handlers.runs(flags).then(setExitCode));
 
   addStoredRunOptions(program.command('report'))
-    .description('download a stored run\'s report from a server')
+    .description("download a stored run's report from a server")
     .argument('<run-id>', 'the run, as `baleen runs` lists it')
     .option('--report-dir <dir>', 'where the report goes', DEFAULT_REPORT_DIR)
     .action((runId: string, flags: ReportFlags) => handlers.report(runId, flags).then(setExitCode));
@@ -148,20 +191,27 @@ export function buildProgram(handlers: CommandHandlers): Command {
       .argument('<name>', 'the project, a key under `projects:`')
       .option('--config <file>', 'the project file', 'baleen.yml'),
     'project',
-  ).action((name: string, flags: Record<string, unknown> & { config: string }) => handlers.project(name, flags.config, runOptionsFromFlags(flags, 'project')).then(setExitCode));
+  ).action((name: string, flags: Record<string, unknown> & { config: string }) =>
+    handlers.project(name, flags.config, runOptionsFromFlags(flags, 'project')).then(setExitCode),
+  );
 
   program
     .command('merge')
     .description('merge report dirs (e.g. of --shard runs) into one report')
     .argument('<dirs...>', 'report dirs written by baleen')
     .option('--report-dir <dir>', 'where the merged report goes', DEFAULT_REPORT_DIR)
-    .option('--timings <file>', 'also add the merged features\' durations to this timing history (the file CI caches for the next run)')
+    .option(
+      '--timings <file>',
+      "also add the merged features' durations to this timing history (the file CI caches for the next run)",
+    )
     .action((dirs: string[], flags: MergeFlags) => handlers.merge(dirs, flags).then(setExitCode));
 
   program
     .command('init')
-    .description('write a runner Dockerfile, .dockerignore, baleen.yml and CI files (GitHub Actions, GitLab CI) into this folder; existing files are kept')
-    .option('--image <name>', 'the runner image\'s name (default: the package\'s name, then -runner)')
+    .description(
+      'write a runner Dockerfile, .dockerignore, baleen.yml and CI files (GitHub Actions, GitLab CI) into this folder; existing files are kept',
+    )
+    .option('--image <name>', "the runner image's name (default: the package's name, then -runner)")
     .option('--files <path...>', 'where the feature files are (default: features/)')
     .option('--shards <n>', 'how many CI jobs share the suite', wholeNumber('--shards', 1), 4)
     .action((flags: InitFlags) => handlers.init(flags).then(setExitCode));

@@ -8,12 +8,18 @@ import { plural } from '../util/text.js';
  * `baleen reap`: lists, then (unless a dry run) removes, the containers (swarm services) and run networks
  * baleen left on the engine that the selection picks. One line for each, then a count.
  */
-export async function reap(runtime: ContainerRuntime, selection: ReapSelection & { dryRun: boolean }, out: NodeJS.WritableStream): Promise<void> {
+export async function reap(
+  runtime: ContainerRuntime,
+  selection: ReapSelection & { dryRun: boolean },
+  out: NodeJS.WritableStream,
+): Promise<void> {
   const leftovers = await findLeftovers(runtime, reapFilter(selection));
   const verb = selection.dryRun ? 'would remove' : 'removing';
   const unit = runtime.placement ? 'service' : 'container';
-  for (const { id, labels, createdAt } of leftovers.containers) out.write(`${verb} ${unit} ${id.slice(0, 12)} ${describe(labels, createdAt)}\n`);
-  for (const { name, labels, createdAt } of leftovers.networks) out.write(`${verb} network ${name} ${describe(labels, createdAt)}\n`);
+  for (const { id, labels, createdAt } of leftovers.containers)
+    out.write(`${verb} ${unit} ${id.slice(0, 12)} ${describe(labels, createdAt)}\n`);
+  for (const { name, labels, createdAt } of leftovers.networks)
+    out.write(`${verb} network ${name} ${describe(labels, createdAt)}\n`);
   if (!selection.dryRun) await removeLeftovers(runtime, leftovers);
   const count = `${plural(leftovers.containers.length, unit)} and ${plural(leftovers.networks.length, 'network')}`;
   out.write(selection.dryRun ? `dry run: ${count} would be removed\n` : `removed ${count}\n`);

@@ -14,11 +14,24 @@ export interface EmbeddedServer extends RunningServer {
  * over the same WebSocket protocol, so there is one code path whether the server is local or shared. Its
  * capacity is the run's concurrency: the run has the engine to itself.
  */
-export async function startEmbeddedServer(engine: EngineChoice, verbose: boolean, capacity: number): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(
+  engine: EngineChoice,
+  verbose: boolean,
+  capacity: number,
+): Promise<EmbeddedServer> {
   const logger = createLogger(verbose ? 'info' : 'error', { readable: true });
   const token = newToken();
   // Its only client is the user who could run `docker` on the engine anyway: any existing network is theirs to join.
-  const server = await startServer({ host: '127.0.0.1', port: 0, token, runtime: await createRuntime(engine), logger, service: false, capacity, allowNetworks: 'any' });
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    runtime: await createRuntime(engine),
+    logger,
+    service: false,
+    capacity,
+    allowNetworks: 'any',
+  });
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,

@@ -10,7 +10,9 @@ export function exitCodeOf(outcome: RunOutcome, reportsFailed: boolean, err: Nod
   const engineFailures = outcome.results.filter((result) => result.engineFailure);
   if (engineFailures.length > 0) {
     const first = engineFailures[0]!;
-    err.write(`baleen: ${engineFailures.length} feature(s) could not run because of the container engine; first: ${first.file}: ${first.error}\n`);
+    err.write(
+      `baleen: ${engineFailures.length} feature(s) could not run because of the container engine; first: ${first.file}: ${first.error}\n`,
+    );
     return ExitCode.infrastructure;
   }
   if (reportsFailed) return ExitCode.infrastructure;

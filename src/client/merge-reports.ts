@@ -14,20 +14,41 @@ import type { SuiteIo } from './run-suite.js';
  * `baleen merge DIR...`: the reports of shards (or of separate runs) as one report. The shards ran side by
  * side, so the merged run took as long as the longest one, and it is only as good as its worst shard.
  */
-export async function mergeReports(dirs: readonly string[], reportDir: string, io: Omit<SuiteIo, 'signal'>, timingsFile?: string): Promise<ExitCode> {
+export async function mergeReports(
+  dirs: readonly string[],
+  reportDir: string,
+  io: Omit<SuiteIo, 'signal'>,
+  timingsFile?: string,
+): Promise<ExitCode> {
   const target = resolve(io.cwd, reportDir);
   if (dirs.some((dir) => resolve(io.cwd, dir) === target)) {
-    throw new BaleenError('USAGE', `--report-dir ${reportDir} is one of the report dirs being merged`, { hint: 'merge into a new folder' });
+    throw new BaleenError('USAGE', `--report-dir ${reportDir} is one of the report dirs being merged`, {
+      hint: 'merge into a new folder',
+    });
   }
   const outcomes = await Promise.all(dirs.map((dir) => readResults(resolve(io.cwd, dir), target)));
   const staged = await stageReportDir(target);
   for (const dir of dirs) {
     const logs = join(resolve(io.cwd, dir), 'logs');
     // Into the private staging folder: the merged report is swapped in by the same rules as a run's.
-    if (await stat(logs).then(() => true, () => false)) await cp(logs, join(staged.staging, 'logs'), { recursive: true });
+    if (
+      await stat(logs).then(
+        () => true,
+        () => false,
+      )
+    )
+      await cp(logs, join(staged.staging, 'logs'), { recursive: true });
   }
   const merged = combine(outcomes, staged.staging);
-  const reporter = createReporters({ out: io.out, verbosity: 'normal', live: false, logs: false, cwd: io.cwd, reportDir: staged.dir, commit: staged.commit });
+  const reporter = createReporters({
+    out: io.out,
+    verbosity: 'normal',
+    live: false,
+    logs: false,
+    cwd: io.cwd,
+    reportDir: staged.dir,
+    commit: staged.commit,
+  });
   reporter.onBegin(merged.info);
   await reporter.onEnd(merged);
   for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
@@ -40,11 +61,15 @@ export async function mergeReports(dirs: readonly string[], reportDir: string, i
 async function recordTimings(path: string, shards: readonly RunOutcome[], err: NodeJS.WritableStream): Promise<void> {
   const history = await TimingHistory.load(path, (message) => err.write(`baleen: ${message}\n`));
   for (const { results, info } of shards) history.record(results, conditionsOf(info));
-  await history.save(path).catch((problem: unknown) => err.write(`baleen: could not save timings to ${path}: ${messageOf(problem)}\n`));
+  await history
+    .save(path)
+    .catch((problem: unknown) => err.write(`baleen: could not save timings to ${path}: ${messageOf(problem)}\n`));
 }
 
 function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
-  const byFile = new Map(outcomes.flatMap((outcome) => outcome.results.map((result) => [result.file, result] as const)));
+  const byFile = new Map(
+    outcomes.flatMap((outcome) => outcome.results.map((result) => [result.file, result] as const)),
+  );
   const files = [...new Set(outcomes.flatMap((outcome) => outcome.info.features))].sort();
   const results = files.flatMap((file) => byFile.get(file) ?? []);
   const unfinished = files.filter((file) => !byFile.has(file));

@@ -7,7 +7,11 @@ import { compareNames } from '../util/order.js';
  * A run with nothing for a server to do: every feature was settled on the client (each one a Gherkin parse
  * error). The reporters still see a whole run, so the reports say what was found.
  */
-export async function outcomeWithoutServer(reporter: Reporter, info: RunInfo, results: FeatureResult[]): Promise<RunOutcome> {
+export async function outcomeWithoutServer(
+  reporter: Reporter,
+  info: RunInfo,
+  results: FeatureResult[],
+): Promise<RunOutcome> {
   reporter.onBegin?.(info);
   for (const result of results) reporter.onFeatureResult?.(result);
   const outcome: RunOutcome = {

@@ -9,7 +9,10 @@ const EMPTY_TAIL = { text: '', totalBytes: 0, truncatedBytes: 0 };
  */
 export function parseFailureResult(plan: UnparsableFeature): FeatureResult {
   const [first, ...more] = plan.errors;
-  const others = more.length === 0 ? '' : ` (and ${more.length} more parse error${more.length === 1 ? '' : 's'}, from line ${more.map((error) => error.line).join(', ')})`;
+  const others =
+    more.length === 0
+      ? ''
+      : ` (and ${more.length} more parse error${more.length === 1 ? '' : 's'}, from line ${more.map((error) => error.line).join(', ')})`;
   return {
     file: plan.file,
     attempt: 1,

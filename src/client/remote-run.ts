@@ -92,9 +92,19 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
           if (message.runId !== info?.runId) return;
           return reporter.onWaiting?.(message.place);
         case 'feature.state':
-          return reporter.onFeatureState?.({ file: message.file, attempt: message.attempt, state: message.state, at: message.at });
+          return reporter.onFeatureState?.({
+            file: message.file,
+            attempt: message.attempt,
+            state: message.state,
+            at: message.at,
+          });
         case 'feature.output':
-          return reporter.onFeatureOutput?.({ file: message.file, attempt: message.attempt, stream: message.stream, data: message.data });
+          return reporter.onFeatureOutput?.({
+            file: message.file,
+            attempt: message.attempt,
+            stream: message.stream,
+            data: message.data,
+          });
         case 'feature.result':
           if (!message.final) return reporter.onFeatureRetry?.(message.result);
           results.set(message.result.file, message.result);
@@ -104,13 +114,21 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
         case 'error': {
           const ours = message.requestId === requestId || (info !== undefined && message.runId === info.runId);
           if (!ours) return;
-          const error = new BaleenError(errorCodeOf[message.code], message.message, message.hint ? { hint: message.hint } : {});
+          const error = new BaleenError(
+            errorCodeOf[message.code],
+            message.message,
+            message.hint ? { hint: message.hint } : {},
+          );
           return void finish(undefined, elapsed(), error);
         }
       }
     });
     void connection.closed.then((error) => {
-      void finish(undefined, elapsed(), error ?? new BaleenError('SERVER_CLOSED', 'the connection closed before the run finished'));
+      void finish(
+        undefined,
+        elapsed(),
+        error ?? new BaleenError('SERVER_CLOSED', 'the connection closed before the run finished'),
+      );
     });
 
     options.signal?.addEventListener(
@@ -119,8 +137,20 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
         if (settled) return;
         if (!info) {
           // Nothing ran yet; the reports still say so (every feature unfinished), as for any interrupted run.
-          begin({ runId: 'none', image: spec.image, features: spec.features, concurrency: spec.concurrency, startedAt: new Date(), reportDir: options.reportDir, ...options.extraInfo });
-          return void finish('interrupted', 0, new BaleenError('INTERRUPTED', 'interrupted before the server accepted the run'));
+          begin({
+            runId: 'none',
+            image: spec.image,
+            features: spec.features,
+            concurrency: spec.concurrency,
+            startedAt: new Date(),
+            reportDir: options.reportDir,
+            ...options.extraInfo,
+          });
+          return void finish(
+            'interrupted',
+            0,
+            new BaleenError('INTERRUPTED', 'interrupted before the server accepted the run'),
+          );
         }
         connection.send({ type: 'run.cancel', runId: info.runId, reason: 'interrupted by the user' });
         // The server answers a cancel with run.finished once the containers are gone; do not wait forever.

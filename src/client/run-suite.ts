@@ -12,7 +12,7 @@ import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { engineChoiceOf } from '../runtime/engine-choice.js';
 import { exitCodeOf } from './exit-code.js';
 import { resolveFeatures } from '../config/resolve-features.js';
-import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
+import { BaleenError, type ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
@@ -42,11 +42,17 @@ export interface SuiteIo {
 export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCode> {
   const timingsFile = resolve(io.cwd, request.timingsFile);
   const history = await TimingHistory.load(timingsFile, (message) => io.err.write(`baleen: ${message}\n`));
-  let features = await resolveFeatures(request.files, io.cwd, { signal: io.signal, onProgress: (message) => io.err.write(`baleen: ${message}\n`) });
+  let features = await resolveFeatures(request.files, io.cwd, {
+    signal: io.signal,
+    onProgress: (message) => io.err.write(`baleen: ${message}\n`),
+  });
   if (request.shard) {
     features = featuresOfShard(features, request.shard, history);
     // Nothing to run still writes this shard's (empty) report: CI must not publish an older run's from its folder.
-    if (features.length === 0) io.out.write(`baleen: shard ${request.shard.index}/${request.shard.total} has no features (more shards than features); nothing to run\n`);
+    if (features.length === 0)
+      io.out.write(
+        `baleen: shard ${request.shard.index}/${request.shard.total} has no features (more shards than features); nothing to run\n`,
+      );
   }
   const filter = tagFilterOf(request);
   // Cucumber's own parser reads every feature before any container starts: what each must run, for the
@@ -64,7 +70,9 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   // The server's dispatcher orders the features by these; the prediction replays its rules here. The run will
   // most likely go where the last one went (the history's CPU count), else to this host's engine.
   const assumed = { concurrency: request.concurrency, cpus: history.latestCpus() ?? availableParallelism() };
-  const expectedScenarioLines = Object.fromEntries(parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]));
+  const expectedScenarioLines = Object.fromEntries(
+    parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]),
+  );
   // With --split scenarios the dispatcher queues scenarios, by `path:line`, and the history knows them by it.
   const split = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines) : undefined;
   const predictions = split ? history.splitPredictions(split, assumed) : history.predictions(runnable, assumed);
@@ -73,7 +81,8 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const expectedMs = spec === undefined ? undefined : expectedWallTime(spec);
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
   const startedAt = new Date();
-  const failedToStart = (error: unknown) => reportStartFailure(reportDir, { image: request.image, features, startedAt, error }, io.err);
+  const failedToStart = (error: unknown) =>
+    reportStartFailure(reportDir, { image: request.image, features, startedAt, error }, io.err);
 
   const judgedByExitCodeAlone = !commandWritesReport(request.command ?? DEFAULT_COMMAND);
   const extraInfo = {
@@ -92,7 +101,15 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     commit: reportDir.commit,
   });
   if (!spec) {
-    const info = { runId: 'none', image: request.image, features: [], concurrency: request.concurrency, startedAt, reportDir: reportDir.staging, ...extraInfo };
+    const info = {
+      runId: 'none',
+      image: request.image,
+      features: [],
+      concurrency: request.concurrency,
+      startedAt,
+      reportDir: reportDir.staging,
+      ...extraInfo,
+    };
     const outcome = await outcomeWithoutServer(reporter, info, foundBeforeRun);
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
@@ -101,18 +118,31 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   try {
     let connection: ServerConnection;
     try {
-      if (!request.server) embedded = await startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency);
+      if (!request.server)
+        embedded = await startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency);
       connection = request.server
         ? await connectToServer(request.server, await tokenFor(request.server, request.token))
         : await connectToServer(embedded!.url, embedded!.token);
     } catch (error) {
       throw await failedToStart(error);
     }
-    const { outcome, error } = await runOnServer({ connection, spec, reporter, reportDir: reportDir.staging, extraInfo, foundBeforeRun, signal: io.signal });
+    const { outcome, error } = await runOnServer({
+      connection,
+      spec,
+      reporter,
+      reportDir: reportDir.staging,
+      extraInfo,
+      foundBeforeRun,
+      signal: io.signal,
+    });
     connection.close();
     if (!outcome) throw await failedToStart(error);
     history.record(outcome.results, conditionsOf(outcome.info));
-    await history.save(timingsFile).catch((problem: unknown) => io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`));
+    await history
+      .save(timingsFile)
+      .catch((problem: unknown) =>
+        io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`),
+      );
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     if (error) throw error;
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
@@ -137,7 +167,11 @@ function tagFilterOf(request: RunRequest): TagFilter | undefined {
  * A run that never started still replaces the previous report with one that says why, so CI shows this
  * failure. Returns the error to throw: the cause, whether or not its report could be written.
  */
-async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<StartFailure, 'error'> & { error: unknown }, err: NodeJS.WritableStream): Promise<unknown> {
+async function reportStartFailure(
+  reportDir: StagedReportDir,
+  failure: Omit<StartFailure, 'error'> & { error: unknown },
+  err: NodeJS.WritableStream,
+): Promise<unknown> {
   const error = isBaleenError(failure.error) ? failure.error : new BaleenError('INTERNAL', messageOf(failure.error));
   try {
     // Loaded only here: its XML builder is no part of a run that starts (see bench/fixed-cost.mjs).
@@ -150,10 +184,20 @@ async function reportStartFailure(reportDir: StagedReportDir, failure: Omit<Star
   return failure.error;
 }
 
-function buildSpec(request: RunRequest, features: string[], expectedScenarioLines: Record<string, number[]>, predictions: Record<string, number>): RunSpec {
-  const parsed = RunSpecSchema.safeParse({ ...specFieldsOf(request), features, expectedScenarioLines, predictions }, { error: zodInWords });
+function buildSpec(
+  request: RunRequest,
+  features: string[],
+  expectedScenarioLines: Record<string, number[]>,
+  predictions: Record<string, number>,
+): RunSpec {
+  const parsed = RunSpecSchema.safeParse(
+    { ...specFieldsOf(request), features, expectedScenarioLines, predictions },
+    { error: zodInWords },
+  );
   if (!parsed.success) {
-    throw new BaleenError('USAGE', `invalid run: ${issueLine(parsed.error.issues[0]!)}`, { hint: 'see baleen cucumber --help' });
+    throw new BaleenError('USAGE', `invalid run: ${issueLine(parsed.error.issues[0]!)}`, {
+      hint: 'see baleen cucumber --help',
+    });
   }
   return parsed.data;
 }
@@ -163,7 +207,9 @@ function verbosityOf(request: RunRequest): Verbosity {
 }
 
 /** A run against `--server` loads no server of its own. */
-async function startEmbedded(...args: Parameters<typeof import('./embedded-server.js').startEmbeddedServer>): Promise<EmbeddedServer> {
+async function startEmbedded(
+  ...args: Parameters<typeof import('./embedded-server.js').startEmbeddedServer>
+): Promise<EmbeddedServer> {
   const { startEmbeddedServer } = await import('./embedded-server.js');
   return startEmbeddedServer(...args);
 }

@@ -30,9 +30,13 @@ export async function connectToServer(url: string, token?: string): Promise<Serv
   socket.on('message', (data) => {
     const decoded = decodeServerMessage(data.toString());
     if (!decoded.ok) {
-      failure = new BaleenError('PROTOCOL', `the server sent a message this client does not understand (${decoded.error})`, {
-        hint: 'use the same baleen version for client and server',
-      });
+      failure = new BaleenError(
+        'PROTOCOL',
+        `the server sent a message this client does not understand (${decoded.error})`,
+        {
+          hint: 'use the same baleen version for client and server',
+        },
+      );
       socket.terminate();
       return;
     }
@@ -40,17 +44,25 @@ export async function connectToServer(url: string, token?: string): Promise<Serv
   });
   const closed = new Promise<BaleenError | undefined>((resolve) => {
     socket.on('error', (error) => {
-      failure ??= new BaleenError('SERVER_CLOSED', `lost the connection to the baleen server at ${url} (${messageOf(error)})`, {
-        hint: 'check that the server is still running',
-      });
+      failure ??= new BaleenError(
+        'SERVER_CLOSED',
+        `lost the connection to the baleen server at ${url} (${messageOf(error)})`,
+        {
+          hint: 'check that the server is still running',
+        },
+      );
     });
     socket.on('close', (code, reason) => {
       if (closing && !failure) return resolve(undefined);
       resolve(
         failure ??
-          new BaleenError('SERVER_CLOSED', `the baleen server at ${url} closed the connection (${code}${reason.length ? ` ${reason}` : ''})`, {
-            hint: 'the server stopped or crashed; see its log, then run again',
-          }),
+          new BaleenError(
+            'SERVER_CLOSED',
+            `the baleen server at ${url} closed the connection (${code}${reason.length ? ` ${reason}` : ''})`,
+            {
+              hint: 'the server stopped or crashed; see its log, then run again',
+            },
+          ),
       );
     });
   });
@@ -73,12 +85,16 @@ function opened(socket: WebSocket, url: string): Promise<void> {
       const status = response.statusCode ?? 0;
       socket.terminate();
       const limit = response.headers[REFUSAL_HEADER];
-      if (typeof limit === 'string') return reject(new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url} refused the connection: ${limit}`));
+      if (typeof limit === 'string')
+        return reject(
+          new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url} refused the connection: ${limit}`),
+        );
       reject(
         new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url} refused the connection (HTTP ${status})`, {
-          hint: status === 401
-            ? 'pass the server\'s token with --token or BALEEN_TOKEN (a `baleen server` started without --token printed where it keeps its token)'
-            : 'check the --server URL',
+          hint:
+            status === 401
+              ? "pass the server's token with --token or BALEEN_TOKEN (a `baleen server` started without --token printed where it keeps its token)"
+              : 'check the --server URL',
         }),
       );
     });

@@ -17,7 +17,10 @@ export function httpBaseOf(server: string): URL {
     throw new BaleenError('USAGE', `--server ${server} is not a URL`, { hint: 'give it as ws://host:port' });
   }
   const protocol = { 'ws:': 'http:', 'wss:': 'https:', 'http:': 'http:', 'https:': 'https:' }[url.protocol];
-  if (!protocol) throw new BaleenError('USAGE', `--server ${server} is not a ws:// or http:// address`, { hint: 'give it as ws://host:port' });
+  if (!protocol)
+    throw new BaleenError('USAGE', `--server ${server} is not a ws:// or http:// address`, {
+      hint: 'give it as ws://host:port',
+    });
   return new URL(`${protocol}//${url.host}/`);
 }
 
@@ -27,16 +30,31 @@ export async function listStoredRuns(server: string, token: string | undefined):
 }
 
 /** `baleen report RUN_ID`: every file of a stored run's report, into `reportDir`, by the report dir's rules (see report-dir/). */
-export async function downloadStoredRun(server: string, token: string | undefined, runId: string, reportDir: string): Promise<StoredRun> {
+export async function downloadStoredRun(
+  server: string,
+  token: string | undefined,
+  runId: string,
+  reportDir: string,
+): Promise<StoredRun> {
   const base = httpBaseOf(server);
-  const detail = await getJson(new URL(`api/runs/${encodeURIComponent(runId)}`, base), token, StoredRunDetailSchema, `no stored run ${runId} on ${base.host}`);
+  const detail = await getJson(
+    new URL(`api/runs/${encodeURIComponent(runId)}`, base),
+    token,
+    StoredRunDetailSchema,
+    `no stored run ${runId} on ${base.host}`,
+  );
   const staged = await stageReportDir(reportDir);
   for (const file of detail.files) {
     // The server names the files; a name that would climb out of the report dir is not written.
     if (file.split('/').some((part) => part === '..' || part === '') || file.startsWith('/')) {
-      throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${file}`, { hint: 'check that --server is a baleen server' });
+      throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${file}`, {
+        hint: 'check that --server is a baleen server',
+      });
     }
-    const response = await request(new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base), token);
+    const response = await request(
+      new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base),
+      token,
+    );
     const target = join(staged.staging, ...file.split('/'));
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, Buffer.from(await response.arrayBuffer()), { flag: CREATE_ONLY });
@@ -48,7 +66,12 @@ export async function downloadStoredRun(server: string, token: string | undefine
 async function getJson<T>(url: URL, token: string | undefined, schema: z.ZodType<T>, notFound?: string): Promise<T> {
   const response = await request(url, token, notFound);
   const parsed = schema.safeParse(await response.json().catch(() => undefined));
-  if (!parsed.success) throw new BaleenError('PROTOCOL', `${url.origin} answered ${url.pathname} with something baleen does not understand`, { hint: 'use the same baleen version for client and server' });
+  if (!parsed.success)
+    throw new BaleenError(
+      'PROTOCOL',
+      `${url.origin} answered ${url.pathname} with something baleen does not understand`,
+      { hint: 'use the same baleen version for client and server' },
+    );
   return parsed.data;
 }
 
@@ -57,17 +80,26 @@ async function request(url: URL, token: string | undefined, notFound?: string): 
   try {
     response = await fetch(url, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   } catch (error) {
-    throw new BaleenError('SERVER_UNREACHABLE', `cannot reach a baleen server at ${url.origin} (${messageOf((error as Error).cause ?? error)})`, {
-      hint: 'check --server and that the server is running',
-      cause: error,
-    });
+    throw new BaleenError(
+      'SERVER_UNREACHABLE',
+      `cannot reach a baleen server at ${url.origin} (${messageOf((error as Error).cause ?? error)})`,
+      {
+        hint: 'check --server and that the server is running',
+        cause: error,
+      },
+    );
   }
   if (response.ok) return response;
-  if (response.status === 404 && notFound) throw new BaleenError('USAGE', notFound, { hint: '`baleen runs --server URL` lists the stored runs' });
+  if (response.status === 404 && notFound)
+    throw new BaleenError('USAGE', notFound, { hint: '`baleen runs --server URL` lists the stored runs' });
   if (response.status === 404 && url.pathname.startsWith('/api/')) {
     throw new BaleenError('USAGE', `the server at ${url.origin} keeps no runs`, { hint: 'start it with --data-dir' });
   }
-  throw new BaleenError('SERVER_UNREACHABLE', `the baleen server at ${url.origin} refused ${url.pathname} (HTTP ${response.status})`, {
-    hint: response.status === 401 ? 'pass the server\'s token with --token or BALEEN_TOKEN' : 'check the --server URL',
-  });
+  throw new BaleenError(
+    'SERVER_UNREACHABLE',
+    `the baleen server at ${url.origin} refused ${url.pathname} (HTTP ${response.status})`,
+    {
+      hint: response.status === 401 ? "pass the server's token with --token or BALEEN_TOKEN" : 'check the --server URL',
+    },
+  );
 }

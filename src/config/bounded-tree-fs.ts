@@ -30,7 +30,8 @@ export function boundedTreeFs(walk: TreeWalk, pattern: string): Options['fs'] {
     const callback = args.length === 2 ? args[1] : args[0];
     const read = () => (args.length === 2 ? fs.readdir(path, args[0], callback) : fs.readdir(path, callback));
     if (walk.signal?.aborted) {
-      return callback(new BaleenError('INTERRUPTED', `interrupted while looking for features (--files ${pattern})`), []);
+      callback(new BaleenError('INTERRUPTED', `interrupted while looking for features (--files ${pattern})`), []);
+      return;
     }
     fs.realpath(path, (error, real) => {
       if (error) return callback(error, []);
@@ -45,7 +46,9 @@ export function boundedTreeFs(walk: TreeWalk, pattern: string): Options['fs'] {
         );
       }
       if (walk.foldersRead === PROGRESS_AFTER) {
-        walk.onProgress?.(`still looking for features: ${PROGRESS_AFTER} folders read for --files ${pattern} (the limit is ${walk.maxFolders})`);
+        walk.onProgress?.(
+          `still looking for features: ${PROGRESS_AFTER} folders read for --files ${pattern} (the limit is ${walk.maxFolders})`,
+        );
       }
       read();
     });

@@ -7,7 +7,10 @@ export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Parses `--env` values as `docker run -e` does: `KEY=VALUE` sets a value (which may itself contain `=`),
  * a bare `KEY` passes this process's value through.
  */
-export function parseEnvOptions(values: readonly string[], processEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function parseEnvOptions(
+  values: readonly string[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const value of values) {
     const equals = value.indexOf('=');
@@ -23,7 +26,9 @@ export function parseEnvOptions(values: readonly string[], processEnv: NodeJS.Pr
     }
     const inherited = processEnv[key];
     if (inherited === undefined) {
-      throw new BaleenError('USAGE', `--env ${key} names a variable that is not set here`, { hint: `set ${key} or pass --env ${key}=value` });
+      throw new BaleenError('USAGE', `--env ${key} names a variable that is not set here`, {
+        hint: `set ${key} or pass --env ${key}=value`,
+      });
     }
     env[key] = inherited;
   }

@@ -9,27 +9,59 @@ import { RUN_OPTIONS_FILE_SHAPE } from '../run-options/derive-project-schema.js'
 const RepositorySchema = z
   .string()
   .min(1)
-  .refine((text) => /^[\w.-]+@[\w.-]+:\S+$/.test(text) || (URL.canParse(text) && ['https:', 'http:', 'ssh:', 'git:', 'file:'].includes(new URL(text).protocol)), {
-    message: 'expected a repository URL (https://, ssh://, git://, file://) or git@host:path',
-  });
+  .refine(
+    (text) =>
+      /^[\w.-]+@[\w.-]+:\S+$/.test(text) ||
+      (URL.canParse(text) && ['https:', 'http:', 'ssh:', 'git:', 'file:'].includes(new URL(text).protocol)),
+    {
+      message: 'expected a repository URL (https://, ssh://, git://, file://) or git@host:path',
+    },
+  );
 
 /**
  * One project of baleen.yml. Keys are snake_case as in the original baleen's project file: every run option's
  * key (run-options/declaration.ts), then what push-triggered runs need.
  */
-export const ProjectSchema = z.strictObject({
-  ...RUN_OPTIONS_FILE_SHAPE,
-  // Push-triggered runs (baleen server --webhook-secret): a push to one of `branches` of `repository` builds
-  // `dockerfile` from that commit as `image`, and runs the project on it.
-  repository: RepositorySchema.optional(),
-  branches: z.array(z.string().min(1).regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name')).min(1).optional(),
-  dockerfile: z.string().min(1).refine((path) => !path.startsWith('/') && !path.split('/').includes('..'), 'must be a path inside the repository').optional(),
-}).superRefine((project, context) => {
-  for (const key of ['branches', 'dockerfile'] as const) {
-    if (project[key] !== undefined && project.repository === undefined) context.addIssue({ code: 'custom', path: [key], message: 'needs `repository` (the repository pushes come from)' });
-  }
-  if (project.repository !== undefined && project.branches === undefined) context.addIssue({ code: 'custom', path: ['branches'], message: 'is required with `repository`: the branches whose pushes run the project' });
-});
+export const ProjectSchema = z
+  .strictObject({
+    ...RUN_OPTIONS_FILE_SHAPE,
+    // Push-triggered runs (baleen server --webhook-secret): a push to one of `branches` of `repository` builds
+    // `dockerfile` from that commit as `image`, and runs the project on it.
+    repository: RepositorySchema.optional(),
+    branches: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .regex(/^[^\s~^:?*[\\]+$/, 'must be a branch name'),
+      )
+      .min(1)
+      .optional(),
+    dockerfile: z
+      .string()
+      .min(1)
+      .refine(
+        (path) => !path.startsWith('/') && !path.split('/').includes('..'),
+        'must be a path inside the repository',
+      )
+      .optional(),
+  })
+  .superRefine((project, context) => {
+    for (const key of ['branches', 'dockerfile'] as const) {
+      if (project[key] !== undefined && project.repository === undefined)
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'needs `repository` (the repository pushes come from)',
+        });
+    }
+    if (project.repository !== undefined && project.branches === undefined)
+      context.addIssue({
+        code: 'custom',
+        path: ['branches'],
+        message: 'is required with `repository`: the branches whose pushes run the project',
+      });
+  });
 export type Project = z.infer<typeof ProjectSchema>;
 
 export const ProjectFileSchema = z.strictObject({
@@ -72,9 +104,13 @@ export async function loadProjectFile(path: string): Promise<Record<string, Proj
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new BaleenError('CONFIG', `cannot read project file ${path} (${(error as NodeJS.ErrnoException).code ?? error})`, {
-      hint: 'create it, or pass --config FILE',
-    });
+    throw new BaleenError(
+      'CONFIG',
+      `cannot read project file ${path} (${(error as NodeJS.ErrnoException).code ?? error})`,
+      {
+        hint: 'create it, or pass --config FILE',
+      },
+    );
   }
   const lines = new LineCounter();
   const document = parseDocument(text, { prettyErrors: false, lineCounter: lines });
@@ -91,7 +127,10 @@ export async function loadProjectFile(path: string): Promise<Record<string, Proj
     const issue = parsed.error.issues[0]!;
     const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     throw new BaleenError('CONFIG', `${path}:${lines.linePos(offsetOf(document, at)).line}: ${issueLine(issue)}`, {
-      hint: issue.code === 'unrecognized_keys' ? `each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\`` : 'fix it there',
+      hint:
+        issue.code === 'unrecognized_keys'
+          ? `each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\``
+          : 'fix it there',
     });
   }
   return parsed.data.projects;

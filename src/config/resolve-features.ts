@@ -25,7 +25,11 @@ export interface ResolveOptions {
  * read once), a file reached by several paths counts once, under its real path, and the result is sorted.
  * The same relative paths are handed to the containers, whose image holds the same tree.
  */
-export async function resolveFeatures(patterns: readonly string[], cwd: string, options: ResolveOptions = {}): Promise<string[]> {
+export async function resolveFeatures(
+  patterns: readonly string[],
+  cwd: string,
+  options: ResolveOptions = {},
+): Promise<string[]> {
   const root = await realpath(cwd);
   const walk: TreeWalk = { ...options, root, foldersRead: 0, maxFolders: options.maxFolders ?? MAX_FOLDERS_WALKED };
   const found = new Set<string>();
@@ -43,14 +47,17 @@ export async function resolveFeatures(patterns: readonly string[], cwd: string, 
 
 async function resolveOne(pattern: string, cwd: string, walk: TreeWalk): Promise<string[]> {
   if (pattern.trim() === '') {
-    throw new BaleenError('USAGE', '--files was given an empty path', { hint: 'name a folder (--files features/), a feature file or a glob' });
+    throw new BaleenError('USAGE', '--files was given an empty path', {
+      hint: 'name a folder (--files features/), a feature file or a glob',
+    });
   }
   const kind = await stat(resolve(cwd, pattern)).then(
     (info) => (info.isDirectory() ? 'directory' : 'file'),
     () => 'pattern' as const,
   );
   if (kind === 'file') return [pattern];
-  const glob = kind === 'directory' ? `${fg.escapePath(toPosix(pattern)).replace(/\/+$/, '')}/${FEATURE_FILES}` : toPosix(pattern);
+  const glob =
+    kind === 'directory' ? `${fg.escapePath(toPosix(pattern)).replace(/\/+$/, '')}/${FEATURE_FILES}` : toPosix(pattern);
   // Refused before reading anything: a walk that starts outside the tree (`--files /usr`, `../`).
   const base = fg.generateTasks([glob], { cwd })[0]?.base ?? '.';
   const start = await realpath(resolve(cwd, base)).catch(() => undefined);
@@ -69,9 +76,13 @@ async function inTree(path: string, root: string, pattern: string): Promise<stri
   const real = await realpath(path).catch(() => path);
   const inside = relative(root, real);
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) {
-    throw new BaleenError('USAGE', `--files ${pattern} leads to ${real}, which is outside the current directory (${root})`, {
-      hint: 'run baleen from the folder whose tree the image holds, and name features inside it',
-    });
+    throw new BaleenError(
+      'USAGE',
+      `--files ${pattern} leads to ${real}, which is outside the current directory (${root})`,
+      {
+        hint: 'run baleen from the folder whose tree the image holds, and name features inside it',
+      },
+    );
   }
   return toPosix(inside);
 }

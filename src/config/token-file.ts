@@ -50,7 +50,7 @@ export async function clientToken(path: string): Promise<string | undefined> {
 }
 
 async function readTokenFile(path: string): Promise<string | undefined> {
-  let stats;
+  let stats: Awaited<ReturnType<typeof lstat>>;
   try {
     stats = await lstat(path);
   } catch (error) {
@@ -58,7 +58,8 @@ async function readTokenFile(path: string): Promise<string | undefined> {
     throw tokenFileError(path, error);
   }
   if (!stats.isFile()) throw tokenFileError(path, new Error('not a regular file'));
-  if ((stats.mode & 0o077) !== 0) await chmod(path, 0o600).catch((error: unknown) => Promise.reject(tokenFileError(path, error)));
+  if ((stats.mode & 0o077) !== 0)
+    await chmod(path, 0o600).catch((error: unknown) => Promise.reject(tokenFileError(path, error)));
   const token = (await readFile(path, 'utf8')).trim();
   return token === '' ? undefined : token;
 }

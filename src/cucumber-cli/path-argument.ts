@@ -43,7 +43,11 @@ export function cucumberLineArgument(path: string, line: number): PathArgument {
   const argument = cucumberPathArgument(path);
   if (!argument.ok) return argument;
   if (path.search(GLOB_SPECIAL) >= 0) {
-    return { ok: false, reason: 'cucumber-js ignores `:LINE` after a path holding one of * ? [ ] ( ) { } @, so one scenario of it cannot be selected' };
+    return {
+      ok: false,
+      reason:
+        'cucumber-js ignores `:LINE` after a path holding one of * ? [ ] ( ) { } @, so one scenario of it cannot be selected',
+    };
   }
   return { ok: true, argument: `${argument.argument}:${line}` };
 }

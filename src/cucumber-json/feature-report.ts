@@ -17,8 +17,11 @@ const STDERR_TAIL_LINES = 40;
 function featureReport(result: FeatureResult): CucumberJson {
   const report = result.cucumberJson ?? [];
   if (report.length === 0) return [standInFeature(result.file, featureRunScenario(result))];
-  const explained = result.status === 'passed' || result.status === 'cancelled' || result.status === 'skipped'
-    || scenariosOf(report).some((scenario) => scenario.status === 'failed');
+  const explained =
+    result.status === 'passed' ||
+    result.status === 'cancelled' ||
+    result.status === 'skipped' ||
+    scenariosOf(report).some((scenario) => scenario.status === 'failed');
   if (explained) return report;
   const [first, ...rest] = report as [CucumberFeature, ...CucumberFeature[]];
   return [{ ...first, elements: [...(first.elements ?? []), featureRunScenario(result)] }, ...rest];
@@ -44,7 +47,9 @@ export function featureEntries(outcome: RunOutcome): FeatureEntry[] {
       ...outcome.results.map((result) => ({ file: result.file, result, report: featureReport(result) })),
       ...outcome.unfinished.map((file) => ({
         file,
-        report: [standInFeature(file, standInScenario(file, 'unfinished', 'the run ended before this feature finished', 0))],
+        report: [
+          standInFeature(file, standInScenario(file, 'unfinished', 'the run ended before this feature finished', 0)),
+        ],
       })),
     ];
     entries.set(outcome, list);
@@ -57,7 +62,9 @@ export type FailedFeatureEntry = FeatureEntry & { result: FeatureResult };
 
 /** The features whose failure lists show (console, CI logs): failed or errored, in the run's order. */
 export function failedFeatureEntries(outcome: RunOutcome): FailedFeatureEntry[] {
-  return featureEntries(outcome).filter((entry): entry is FailedFeatureEntry => entry.result !== undefined && isUnsuccessful(entry.result.status));
+  return featureEntries(outcome).filter(
+    (entry): entry is FailedFeatureEntry => entry.result !== undefined && isUnsuccessful(entry.result.status),
+  );
 }
 
 /**
@@ -70,14 +77,28 @@ export function runReport(outcome: RunOutcome): CucumberJson {
 
 function featureRunScenario(result: FeatureResult): CucumberElement {
   const stderr = stripAnsi(result.stderr.text).trim();
-  const error = result.error ?? (result.status === 'passed' ? 'exited 0; it wrote no Cucumber report, so only its exit code was judged' : result.status);
-  const message = stderr && result.status !== 'passed' ? `${error}\n\nstderr (last lines):\n${lastLines(stderr, STDERR_TAIL_LINES)}` : error;
+  const error =
+    result.error ??
+    (result.status === 'passed'
+      ? 'exited 0; it wrote no Cucumber report, so only its exit code was judged'
+      : result.status);
+  const message =
+    stderr && result.status !== 'passed'
+      ? `${error}\n\nstderr (last lines):\n${lastLines(stderr, STDERR_TAIL_LINES)}`
+      : error;
   return standInScenario(result.file, result.status, message, result.durationMs, result.errorLine);
 }
 
 // At the line the error points at (a parse error's), else at the top of the file.
-function standInScenario(file: string, status: FeatureStatus | 'unfinished', message: string, durationMs: number, line = 1): CucumberElement {
-  const stepStatus = status === 'passed' ? 'passed' : status !== 'unfinished' && isUnsuccessful(status) ? 'failed' : 'skipped';
+function standInScenario(
+  file: string,
+  status: FeatureStatus | 'unfinished',
+  message: string,
+  durationMs: number,
+  line = 1,
+): CucumberElement {
+  const stepStatus =
+    status === 'passed' ? 'passed' : status !== 'unfinished' && isUnsuccessful(status) ? 'failed' : 'skipped';
   return {
     id: FEATURE_RUN_ID,
     keyword: 'Scenario',
@@ -103,5 +124,14 @@ function standInScenario(file: string, status: FeatureStatus | 'unfinished', mes
 }
 
 function standInFeature(file: string, scenario: CucumberElement): CucumberFeature {
-  return { id: file, keyword: 'Feature', name: file, uri: file, line: 1, description: '', tags: [], elements: [scenario] };
+  return {
+    id: file,
+    keyword: 'Feature',
+    name: file,
+    uri: file,
+    line: 1,
+    description: '',
+    tags: [],
+    elements: [scenario],
+  };
 }

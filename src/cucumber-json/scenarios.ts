@@ -38,7 +38,10 @@ export function scenarioStepsOf(feature: CucumberFeature): ScenarioSteps[] {
       background = [...(element.before ?? []), ...(element.steps ?? [])];
       continue;
     }
-    scenarios.push({ element, steps: [...background, ...(element.before ?? []), ...(element.steps ?? []), ...(element.after ?? [])] });
+    scenarios.push({
+      element,
+      steps: [...background, ...(element.before ?? []), ...(element.steps ?? []), ...(element.after ?? [])],
+    });
     background = [];
   }
   return scenarios;
@@ -83,11 +86,17 @@ export type FailedScenario = ScenarioRecord & { failure: NonNullable<ScenarioRec
  * baleen's stand-in (`featureRun`: a parse error, a crash, a timeout) is among them unless `standIn: false`,
  * for a list that shows the feature's own error in its place.
  */
-export function failedScenarios(report: CucumberJson, options: { standIn: boolean } = { standIn: true }): FailedScenario[] {
-  return scenariosOf(report).filter((scenario): scenario is FailedScenario => isFailedScenario(scenario) && (options.standIn || !scenario.featureRun));
+export function failedScenarios(
+  report: CucumberJson,
+  options: { standIn: boolean } = { standIn: true },
+): FailedScenario[] {
+  return scenariosOf(report).filter(
+    (scenario): scenario is FailedScenario => isFailedScenario(scenario) && (options.standIn || !scenario.featureRun),
+  );
 }
 
-export const isFailedScenario = (scenario: ScenarioRecord): scenario is FailedScenario => scenario.status === 'failed' && scenario.failure !== undefined;
+export const isFailedScenario = (scenario: ScenarioRecord): scenario is FailedScenario =>
+  scenario.status === 'failed' && scenario.failure !== undefined;
 
 export interface ScenarioTotals {
   passed: number;
@@ -123,6 +132,10 @@ export function linesBeforeStack(message: string): string[] {
  * library's "Expected values to be strictly equal:" keeps the values that follow it.
  */
 export function headline(message: string, maxLength = 240): string {
-  const gist = linesBeforeStack(message).map((line) => line.trim()).filter(Boolean).slice(0, 2).join(' ');
+  const gist = linesBeforeStack(message)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(0, 2)
+    .join(' ');
   return gist.length > maxLength ? `${gist.slice(0, maxLength - 1)}…` : gist;
 }

@@ -16,13 +16,27 @@ const GherkinScenarioSchema = z.looseObject({
   keyword: text,
   name: text,
   steps: z.array(GherkinStepSchema).catch([]),
-  examples: z.array(z.looseObject({ tableBody: z.array(z.looseObject({ id: z.string(), location })).catch([]) })).catch([]),
+  examples: z
+    .array(z.looseObject({ tableBody: z.array(z.looseObject({ id: z.string(), location })).catch([]) }))
+    .catch([]),
 });
 const GherkinBackgroundSchema = z.looseObject({ id: z.string(), steps: z.array(GherkinStepSchema).catch([]) });
 const GherkinChildSchema = z.looseObject({
   background: GherkinBackgroundSchema.optional().catch(undefined),
   scenario: GherkinScenarioSchema.optional().catch(undefined),
-  rule: z.looseObject({ children: z.array(z.looseObject({ background: GherkinBackgroundSchema.optional().catch(undefined), scenario: GherkinScenarioSchema.optional().catch(undefined) })).catch([]) }).optional().catch(undefined),
+  rule: z
+    .looseObject({
+      children: z
+        .array(
+          z.looseObject({
+            background: GherkinBackgroundSchema.optional().catch(undefined),
+            scenario: GherkinScenarioSchema.optional().catch(undefined),
+          }),
+        )
+        .catch([]),
+    })
+    .optional()
+    .catch(undefined),
 });
 export type GherkinChild = z.infer<typeof GherkinChildSchema>;
 export type GherkinScenario = z.infer<typeof GherkinScenarioSchema>;
@@ -31,19 +45,41 @@ export const EnvelopeSchema = z.looseObject({
   gherkinDocument: z
     .looseObject({
       uri: text,
-      feature: z.looseObject({ location, keyword: text, name: text, description: text, children: z.array(GherkinChildSchema).catch([]) }).optional().catch(undefined),
+      feature: z
+        .looseObject({
+          location,
+          keyword: text,
+          name: text,
+          description: text,
+          children: z.array(GherkinChildSchema).catch([]),
+        })
+        .optional()
+        .catch(undefined),
     })
     .optional()
     .catch(undefined),
   pickle: z
-    .looseObject({ id: z.string(), uri: text, name: text, astNodeIds: ids, steps: z.array(z.looseObject({ id: z.string(), astNodeIds: ids, text })).catch([]) })
+    .looseObject({
+      id: z.string(),
+      uri: text,
+      name: text,
+      astNodeIds: ids,
+      steps: z.array(z.looseObject({ id: z.string(), astNodeIds: ids, text })).catch([]),
+    })
     .optional()
     .catch(undefined),
   testCase: z
-    .looseObject({ id: z.string(), pickleId: z.string(), testSteps: z.array(z.looseObject({ id: z.string(), pickleStepId: text, hookId: text })).catch([]) })
+    .looseObject({
+      id: z.string(),
+      pickleId: z.string(),
+      testSteps: z.array(z.looseObject({ id: z.string(), pickleStepId: text, hookId: text })).catch([]),
+    })
     .optional()
     .catch(undefined),
-  testCaseStarted: z.looseObject({ id: z.string(), testCaseId: z.string(), attempt: z.number().catch(0) }).optional().catch(undefined),
+  testCaseStarted: z
+    .looseObject({ id: z.string(), testCaseId: z.string(), attempt: z.number().catch(0) })
+    .optional()
+    .catch(undefined),
   testStepFinished: z
     .looseObject({
       testCaseStartedId: z.string(),
@@ -57,7 +93,10 @@ export const EnvelopeSchema = z.looseObject({
     .optional()
     .catch(undefined),
   testRunStarted: z.looseObject({}).optional().catch(undefined),
-  testRunFinished: z.looseObject({ success: z.boolean().optional().catch(undefined) }).optional().catch(undefined),
+  testRunFinished: z
+    .looseObject({ success: z.boolean().optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
   meta: z.looseObject({}).optional().catch(undefined),
 });
 export type Envelope = z.infer<typeof EnvelopeSchema>;
@@ -76,10 +115,13 @@ export function parseEnvelopes(text: string, path: string): Envelope[] {
     try {
       json = JSON.parse(line);
     } catch (error) {
-      throw new Error(`${path} line ${index + 1} is not a Cucumber message (${error instanceof Error ? error.message : String(error)})`);
+      throw new Error(
+        `${path} line ${index + 1} is not a Cucumber message (${error instanceof Error ? error.message : String(error)})`,
+      );
     }
     const parsed = EnvelopeSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`${path} line ${index + 1} is not a Cucumber message (expected one JSON object a line)`);
+    if (!parsed.success)
+      throw new Error(`${path} line ${index + 1} is not a Cucumber message (expected one JSON object a line)`);
     envelopes.push(parsed.data);
   });
   return envelopes;

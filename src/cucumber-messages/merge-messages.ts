@@ -12,16 +12,29 @@ export function mergeMessages(streams: readonly string[]): string {
 type Envelope = Record<string, unknown>;
 
 /** Each line of NDJSON as an envelope, as it came: what is merged is passed on untouched. */
-export const envelopesOf = (stream: string): Envelope[] => stream.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as Envelope);
+export const envelopesOf = (stream: string): Envelope[] =>
+  stream
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Envelope);
 
 /** mergeMessages on streams already read (see mergeScenarioStreams), so that none is written and read again. */
 export function mergeEnvelopes(streams: readonly Envelope[][]): string {
   const all = streams.flat();
   const meta = all.find((envelope) => 'meta' in envelope);
   const started = all.find((envelope) => 'testRunStarted' in envelope);
-  const finished = all.flatMap((envelope) => ('testRunFinished' in envelope ? [envelope.testRunFinished as { success?: boolean; timestamp?: { seconds: number; nanos: number } }] : []));
-  const body = all.filter((envelope) => !('meta' in envelope) && !('testRunStarted' in envelope) && !('testRunFinished' in envelope));
-  const latest = finished.map((end) => end.timestamp).filter((time) => time !== undefined).sort((a, b) => b.seconds - a.seconds || b.nanos - a.nanos)[0];
+  const finished = all.flatMap((envelope) =>
+    'testRunFinished' in envelope
+      ? [envelope.testRunFinished as { success?: boolean; timestamp?: { seconds: number; nanos: number } }]
+      : [],
+  );
+  const body = all.filter(
+    (envelope) => !('meta' in envelope) && !('testRunStarted' in envelope) && !('testRunFinished' in envelope),
+  );
+  const latest = finished
+    .map((end) => end.timestamp)
+    .filter((time) => time !== undefined)
+    .sort((a, b) => b.seconds - a.seconds || b.nanos - a.nanos)[0];
   const end = {
     testRunFinished: {
       ...(finished[0] ?? {}),
@@ -30,6 +43,11 @@ export function mergeEnvelopes(streams: readonly Envelope[][]): string {
       ...(latest === undefined ? {} : { timestamp: latest }),
     },
   };
-  const merged = [...(meta ? [meta] : []), ...(started ? [started] : []), ...body, ...(streams.length > 0 ? [end] : [])];
+  const merged = [
+    ...(meta ? [meta] : []),
+    ...(started ? [started] : []),
+    ...body,
+    ...(streams.length > 0 ? [end] : []),
+  ];
   return merged.map((envelope) => `${JSON.stringify(envelope)}\n`).join('');
 }

@@ -31,29 +31,46 @@ export function mergeScenarioStreams(streams: readonly string[]): string {
   const standing = new Map<string, Pickle>();
   for (const envelope of first) {
     const pickle = envelope.pickle as Pickle | undefined;
-    if (pickle?.uri !== undefined && pickle.location?.line !== undefined) standing.set(keyOf(pickle.uri, pickle.location.line), pickle);
+    if (pickle?.uri !== undefined && pickle.location?.line !== undefined)
+      standing.set(keyOf(pickle.uri, pickle.location.line), pickle);
   }
   const uris = new Set([...standing.values()].map((pickle) => pickle.uri));
   return mergeEnvelopes([first, ...rest.map((stream) => pointedAt(stream, standing, uris))]);
 }
 
 /** A later stream, its feature's document and pickles dropped and its test cases pointed at the first stream's pickles. */
-function pointedAt(stream: Envelope[], standing: ReadonlyMap<string, Pickle>, uris: ReadonlySet<string | undefined>): Envelope[] {
+function pointedAt(
+  stream: Envelope[],
+  standing: ReadonlyMap<string, Pickle>,
+  uris: ReadonlySet<string | undefined>,
+): Envelope[] {
   const ids = new Map<string, string>();
   for (const envelope of stream) {
     const pickle = envelope.pickle as Pickle | undefined;
     if (pickle === undefined || !uris.has(pickle.uri)) continue;
-    const match = pickle.location?.line === undefined ? undefined : standing.get(keyOf(pickle.uri!, pickle.location.line));
+    const match =
+      pickle.location?.line === undefined ? undefined : standing.get(keyOf(pickle.uri!, pickle.location.line));
     if (match === undefined || (match.steps ?? []).length !== (pickle.steps ?? []).length) return stream;
     ids.set(pickle.id, match.id);
-    (pickle.steps ?? []).forEach((step, index) => ids.set(step.id, match.steps![index]!.id));
+    for (const [index, step] of (pickle.steps ?? []).entries()) ids.set(step.id, match.steps![index]!.id);
   }
   return stream.flatMap((envelope): Envelope[] => {
     if (ownedByFeature(envelope, uris)) return [];
     const testCase = envelope.testCase as TestCase | undefined;
     if (testCase === undefined) return [envelope];
     const to = (id: string | undefined) => (id === undefined ? undefined : (ids.get(id) ?? id));
-    return [{ ...envelope, testCase: { ...testCase, pickleId: to(testCase.pickleId), testSteps: testCase.testSteps?.map((step) => (step.pickleStepId === undefined ? step : { ...step, pickleStepId: to(step.pickleStepId) })) } }];
+    return [
+      {
+        ...envelope,
+        testCase: {
+          ...testCase,
+          pickleId: to(testCase.pickleId),
+          testSteps: testCase.testSteps?.map((step) =>
+            step.pickleStepId === undefined ? step : { ...step, pickleStepId: to(step.pickleStepId) },
+          ),
+        },
+      },
+    ];
   });
 }
 

@@ -42,7 +42,8 @@ export function messagesToCucumberJson(envelopes: readonly Envelope[]): Cucumber
     if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle);
     if (envelope.testCase) testCases.push(envelope.testCase);
     const started = envelope.testCaseStarted;
-    if (started && started.attempt >= (lastStart.get(started.testCaseId)?.attempt ?? -1)) lastStart.set(started.testCaseId, started);
+    if (started && started.attempt >= (lastStart.get(started.testCaseId)?.attempt ?? -1))
+      lastStart.set(started.testCaseId, started);
     const finished = envelope.testStepFinished;
     if (finished) {
       const steps = results.get(finished.testCaseStartedId) ?? new Map<string, Result>();
@@ -63,7 +64,11 @@ export function messagesToCucumberJson(envelopes: readonly Envelope[]): Cucumber
       const result = stepResults?.get(testStep.id);
       const pickleStep = testStep.pickleStepId === undefined ? undefined : pickleSteps.get(testStep.pickleStepId);
       const base: CucumberStep = pickleStep
-        ? { keyword: nodes.get(pickleStep.astNodeIds[0] ?? '')?.keyword ?? '', name: pickleStep.text, line: nodes.get(pickleStep.astNodeIds[0] ?? '')?.line }
+        ? {
+            keyword: nodes.get(pickleStep.astNodeIds[0] ?? '')?.keyword ?? '',
+            name: pickleStep.text,
+            line: nodes.get(pickleStep.astNodeIds[0] ?? '')?.line,
+          }
         : { keyword: seenStep ? 'After' : 'Before', hidden: true };
       if (pickleStep) seenStep = true;
       return result ? { ...base, result: stepResult(result) } : base;
@@ -71,14 +76,24 @@ export function messagesToCucumberJson(envelopes: readonly Envelope[]): Cucumber
     // An Outline row's pickle names the scenario first and the row last: its line is the row's.
     const scenario = nodes.get(pickle.astNodeIds[0] ?? '');
     const line = nodes.get(pickle.astNodeIds[pickle.astNodeIds.length - 1] ?? '')?.line;
-    const element: CucumberElement = { id: pickle.id, keyword: scenario?.keyword ?? 'Scenario', name: pickle.name, type: 'scenario', line, description: '', tags: [], steps };
+    const element: CucumberElement = {
+      id: pickle.id,
+      keyword: scenario?.keyword ?? 'Scenario',
+      name: pickle.name,
+      type: 'scenario',
+      line,
+      description: '',
+      tags: [],
+      steps,
+    };
     feature.elements!.push(element);
   }
   return [...features.values()];
 }
 
 function indexChild(child: GherkinChild, nodes: Map<string, AstNode>): void {
-  for (const step of child.background?.steps ?? []) nodes.set(step.id, { line: step.location?.line, keyword: step.keyword });
+  for (const step of child.background?.steps ?? [])
+    nodes.set(step.id, { line: step.location?.line, keyword: step.keyword });
   if (child.scenario) indexScenario(child.scenario, nodes);
   for (const inner of child.rule?.children ?? []) indexChild(inner, nodes);
 }
@@ -86,7 +101,8 @@ function indexChild(child: GherkinChild, nodes: Map<string, AstNode>): void {
 function indexScenario(scenario: GherkinScenario, nodes: Map<string, AstNode>): void {
   nodes.set(scenario.id, { line: scenario.location?.line, keyword: scenario.keyword });
   for (const step of scenario.steps) nodes.set(step.id, { line: step.location?.line, keyword: step.keyword });
-  for (const examples of scenario.examples) for (const row of examples.tableBody) nodes.set(row.id, { line: row.location?.line });
+  for (const examples of scenario.examples)
+    for (const row of examples.tableBody) nodes.set(row.id, { line: row.location?.line });
 }
 
 /** Messages name statuses in capitals and time in seconds and nanos; Cucumber JSON in lower case and nanoseconds. */

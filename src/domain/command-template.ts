@@ -3,7 +3,8 @@
  * cucumber-js (node_modules/.bin in the working directory) when the image has one: only that copy sees the
  * suite's dependencies (ts-node, its support code); else the one on PATH, as a runner image provides.
  */
-export const DEFAULT_COMMAND = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file}{tags} --format json:{report}';
+export const DEFAULT_COMMAND =
+  '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file}{tags} --format json:{report}';
 
 /** The default command with --batch: the same, given every feature of the batch. */
 export const DEFAULT_BATCH_COMMAND = DEFAULT_COMMAND.replace('{file}', '{files}');

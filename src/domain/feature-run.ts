@@ -45,7 +45,8 @@ export const letsRunPass = (status: FeatureStatus): boolean => status === 'passe
  * retried nor a fail-fast trigger, their output says nothing about a failure, and (by `letsRunPass`) they
  * still fail the run.
  */
-export const isUnsuccessful = (status: FeatureStatus): boolean => !letsRunPass(status) && status !== 'skipped' && status !== 'cancelled';
+export const isUnsuccessful = (status: FeatureStatus): boolean =>
+  !letsRunPass(status) && status !== 'skipped' && status !== 'cancelled';
 
 export const StreamNameSchema = z.enum(['stdout', 'stderr']);
 export type StreamName = z.infer<typeof StreamNameSchema>;
@@ -57,7 +58,6 @@ export const OutputTailSchema = z.strictObject({
   truncatedBytes: z.number().int().nonnegative(),
 });
 export type OutputTail = z.infer<typeof OutputTailSchema>;
-
 
 /** An earlier attempt of a retried feature, in brief (its logs are kept in full). */
 export const AttemptSummarySchema = z.strictObject({

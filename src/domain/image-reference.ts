@@ -26,7 +26,9 @@ const host = `(?:${domainComponent}(?:\\.${domainComponent})*|\\[[a-fA-F0-9:]+\\
 const domain = `${host}(?::[0-9]+)?`;
 const tag = '[\\w][\\w.-]{0,127}';
 const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
-const REFERENCE = new RegExp(`^((?:${domain}/)?${pathComponent}(?:/${pathComponent})*)(?::(${tag}))?(?:@(${digest}))?$`);
+const REFERENCE = new RegExp(
+  `^((?:${domain}/)?${pathComponent}(?:/${pathComponent})*)(?::(${tag}))?(?:@(${digest}))?$`,
+);
 const IMAGE_ID = /^(?:sha256:)?[a-f0-9]{64}$/;
 
 const NAME_MAX_LENGTH = 255;
@@ -43,25 +45,44 @@ export interface ImageReference {
   readonly digest?: string;
 }
 
-export type ParsedImage = { ok: true; reference: ImageReference } | { ok: true; imageId: string } | { ok: false; reason: string };
+export type ParsedImage =
+  | { ok: true; reference: ImageReference }
+  | { ok: true; imageId: string }
+  | { ok: false; reason: string };
 
 /** What a valid reference looks like, for error messages. */
 export const IMAGE_REFERENCE_FORM =
   'a Docker image reference: a lowercase name of path components, an optional registry host before them, then an optional :tag and @digest (baleen-example, registry.example:5000/ci/suite:1.2)';
 
 export function parseImageReference(text: string): ParsedImage {
-  if (text.length > REFERENCE_MAX_LENGTH) return { ok: false, reason: `longer than ${REFERENCE_MAX_LENGTH} characters` };
+  if (text.length > REFERENCE_MAX_LENGTH)
+    return { ok: false, reason: `longer than ${REFERENCE_MAX_LENGTH} characters` };
   if (IMAGE_ID.test(text)) return { ok: true, imageId: text };
   const match = REFERENCE.exec(text);
   if (!match) {
-    return { ok: false, reason: REFERENCE.test(text.toLowerCase()) ? 'the repository name must be lowercase' : 'not a Docker image reference' };
+    return {
+      ok: false,
+      reason: REFERENCE.test(text.toLowerCase())
+        ? 'the repository name must be lowercase'
+        : 'not a Docker image reference',
+    };
   }
   const [, written = '', tagPart, digestPart] = match;
-  if (written.length > NAME_MAX_LENGTH) return { ok: false, reason: `the repository name is longer than ${NAME_MAX_LENGTH} characters` };
+  if (written.length > NAME_MAX_LENGTH)
+    return { ok: false, reason: `the repository name is longer than ${NAME_MAX_LENGTH} characters` };
   const { registry, path } = splitRegistry(written);
-  if (registry === DEFAULT_DOMAIN && /^[a-f0-9]{64}$/.test(path)) return { ok: false, reason: 'a repository name cannot be 64 hex digits (that is an image ID)' };
+  if (registry === DEFAULT_DOMAIN && /^[a-f0-9]{64}$/.test(path))
+    return { ok: false, reason: 'a repository name cannot be 64 hex digits (that is an image ID)' };
   const name = `${registry}/${path}`;
-  return { ok: true, reference: { name, familiarName: familiar(registry, path), ...(tagPart ? { tag: tagPart } : {}), ...(digestPart ? { digest: digestPart } : {}) } };
+  return {
+    ok: true,
+    reference: {
+      name,
+      familiarName: familiar(registry, path),
+      ...(tagPart ? { tag: tagPart } : {}),
+      ...(digestPart ? { digest: digestPart } : {}),
+    },
+  };
 }
 
 /** As the engine: the first component is a registry only if it has a `.` or a `:` or is `localhost`. */
@@ -73,7 +94,10 @@ function splitRegistry(written: string): { registry: string; path: string } {
   }
   const registry = first === 'index.docker.io' ? DEFAULT_DOMAIN : first;
   const path = written.slice(slash + 1);
-  return { registry, path: registry === DEFAULT_DOMAIN && !path.includes('/') ? `${OFFICIAL_REPOSITORY}/${path}` : path };
+  return {
+    registry,
+    path: registry === DEFAULT_DOMAIN && !path.includes('/') ? `${OFFICIAL_REPOSITORY}/${path}` : path,
+  };
 }
 
 function familiar(registry: string, path: string): string {
@@ -84,5 +108,9 @@ function familiar(registry: string, path: string): string {
 /** The image as a Docker image reference; what is not one never reaches the engine. */
 export const ImageSchema = z.string().superRefine((image, context) => {
   const parsed = parseImageReference(image);
-  if (!parsed.ok) context.addIssue({ code: 'custom', message: `"${image.slice(0, 80)}" is ${parsed.reason}; expected ${IMAGE_REFERENCE_FORM}` });
+  if (!parsed.ok)
+    context.addIssue({
+      code: 'custom',
+      message: `"${image.slice(0, 80)}" is ${parsed.reason}; expected ${IMAGE_REFERENCE_FORM}`,
+    });
 });

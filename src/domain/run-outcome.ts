@@ -55,7 +55,12 @@ export interface FeatureOutputChunk {
  * held to the results (`heldToResults`): the features settled on the client (a Gherkin parse error) are no
  * part of the server's verdict.
  */
-export function outcomeOf(info: RunInfo, status: RunStatus, durationMs: number, results: ReadonlyMap<string, FeatureResult>): RunOutcome {
+export function outcomeOf(
+  info: RunInfo,
+  status: RunStatus,
+  durationMs: number,
+  results: ReadonlyMap<string, FeatureResult>,
+): RunOutcome {
   const byName = [...info.features].sort(compareNames);
   const ordered = byName.flatMap((file) => results.get(file) ?? []);
   const unfinished = byName.filter((file) => !results.has(file));
@@ -66,7 +71,11 @@ export function outcomeOf(info: RunInfo, status: RunStatus, durationMs: number, 
  * A claimed `passed` holds only if every feature passed by `letsRunPass` and none is without a result;
  * otherwise the run failed. `interrupted` and `failed` stand as they are.
  */
-export function heldToResults(claimed: RunStatus, results: readonly FeatureResult[], unfinished: readonly string[]): RunStatus {
+export function heldToResults(
+  claimed: RunStatus,
+  results: readonly FeatureResult[],
+  unfinished: readonly string[],
+): RunStatus {
   const everyPassed = unfinished.length === 0 && results.every((result) => letsRunPass(result.status));
   return claimed === 'passed' && !everyPassed ? 'failed' : claimed;
 }

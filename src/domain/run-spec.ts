@@ -18,21 +18,42 @@ const FeaturePathSchema = z
   .max(4096)
   .superRefine((path, context) => {
     const argument = cucumberPathArgument(path);
-    if (!argument.ok) context.addIssue({ code: 'custom', message: `${JSON.stringify(path)} cannot be run as is: ${argument.reason}; rename the file` });
+    if (!argument.ok)
+      context.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(path)} cannot be run as is: ${argument.reason}; rename the file`,
+      });
   });
 
 /** What --split scenarios cannot do: pack batches, or hand a line to cucumber-js without `{file}` or on a path it globs. */
-function splitProblems(spec: { batch?: unknown; command: string; features: readonly string[] }, context: z.RefinementCtx): void {
+function splitProblems(
+  spec: { batch?: unknown; command: string; features: readonly string[] },
+  context: z.RefinementCtx,
+): void {
   if (spec.batch !== undefined) {
-    context.addIssue({ code: 'custom', path: ['split'], message: '--split scenarios runs one scenario per container and --batch several features per container: use one of them' });
+    context.addIssue({
+      code: 'custom',
+      path: ['split'],
+      message:
+        '--split scenarios runs one scenario per container and --batch several features per container: use one of them',
+    });
   }
   if (!/\{files?\}/.test(spec.command)) {
-    context.addIssue({ code: 'custom', path: ['command'], message: '--split scenarios hands each scenario to the runner as path:line through {file}: put {file} in --command' });
+    context.addIssue({
+      code: 'custom',
+      path: ['command'],
+      message:
+        '--split scenarios hands each scenario to the runner as path:line through {file}: put {file} in --command',
+    });
   }
   for (const path of spec.features) {
     const argument = cucumberLineArgument(path, 1);
     if (!argument.ok && cucumberPathArgument(path).ok) {
-      context.addIssue({ code: 'custom', path: ['features'], message: `${JSON.stringify(path)} cannot be split into scenarios: ${argument.reason}; rename the file or run it with --split feature` });
+      context.addIssue({
+        code: 'custom',
+        path: ['features'],
+        message: `${JSON.stringify(path)} cannot be split into scenarios: ${argument.reason}; rename the file or run it with --split feature`,
+      });
       return;
     }
   }
@@ -49,30 +70,43 @@ export const MAX_FEATURES_PER_RUN = 100_000;
  * What a client asks a server to run. It carries only names and text, never host paths to mount: the
  * image holds the suite, and feature paths are relative to the image's working directory.
  */
-export const RunSpecSchema = z.strictObject({
-  /** The run options that cross the wire (image, command, env, concurrency, limits, …), declared in run-options/declaration.ts. */
-  ...RUN_OPTIONS_WIRE_SHAPE,
-  features: z.array(FeaturePathSchema).min(1).max(MAX_FEATURES_PER_RUN, `more than ${MAX_FEATURES_PER_RUN} features in one run: split the suite with --shard`),
-  /**
-   * Per feature (a key is an entry of `features`), the lines of the scenarios it must run, as the client's
-   * Gherkin parser found them: every scenario and Scenario Outline row it holds, or those a filter selects.
-   * A feature passes only when its report has each of them, passed. A feature without an entry is judged by
-   * its report alone (it must name the feature and hold a scenario of it).
-   */
-  expectedScenarioLines: z.record(z.string().max(4096), z.array(z.number().int().positive()).max(1_000_000)).default({}),
-  /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
-  predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
-  reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
-}).superRefine((spec, context) => {
-  if (spec.isolation === 'worker') {
-    for (const problem of workerIsolationConflicts(spec)) context.addIssue({ code: 'custom', path: ['isolation'], message: problem });
-  }
-  // A batch's features reach the command only through `{files}`; `{file}` names one feature.
-  if (spec.batch !== undefined && !spec.command.includes('{files}')) {
-    context.addIssue({ code: 'custom', path: ['command'], message: '--batch runs several features in one command: put {files} in --command where the feature paths go ({file} names one)' });
-  }
-  if (spec.split === 'scenarios') splitProblems(spec, context);
-});
+export const RunSpecSchema = z
+  .strictObject({
+    /** The run options that cross the wire (image, command, env, concurrency, limits, …), declared in run-options/declaration.ts. */
+    ...RUN_OPTIONS_WIRE_SHAPE,
+    features: z
+      .array(FeaturePathSchema)
+      .min(1)
+      .max(MAX_FEATURES_PER_RUN, `more than ${MAX_FEATURES_PER_RUN} features in one run: split the suite with --shard`),
+    /**
+     * Per feature (a key is an entry of `features`), the lines of the scenarios it must run, as the client's
+     * Gherkin parser found them: every scenario and Scenario Outline row it holds, or those a filter selects.
+     * A feature passes only when its report has each of them, passed. A feature without an entry is judged by
+     * its report alone (it must name the feature and hold a scenario of it).
+     */
+    expectedScenarioLines: z
+      .record(z.string().max(4096), z.array(z.number().int().positive()).max(1_000_000))
+      .default({}),
+    /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
+    predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
+    reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
+  })
+  .superRefine((spec, context) => {
+    if (spec.isolation === 'worker') {
+      for (const problem of workerIsolationConflicts(spec))
+        context.addIssue({ code: 'custom', path: ['isolation'], message: problem });
+    }
+    // A batch's features reach the command only through `{files}`; `{file}` names one feature.
+    if (spec.batch !== undefined && !spec.command.includes('{files}')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['command'],
+        message:
+          '--batch runs several features in one command: put {files} in --command where the feature paths go ({file} names one)',
+      });
+    }
+    if (spec.split === 'scenarios') splitProblems(spec, context);
+  });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
 
 /**
@@ -81,8 +115,20 @@ export type RunSpec = z.infer<typeof RunSpecSchema>;
  */
 function workerIsolationConflicts(spec: { command: string; batch?: unknown; collect: readonly string[] }): string[] {
   return [
-    ...(spec.batch === undefined ? [] : ['--isolation worker hands a worker one feature at a time: drop --batch (or use --batch without --isolation worker)']),
-    ...(spec.collect.length === 0 ? [] : ['--isolation worker keeps its containers for the whole run, so --collect has no feature container to copy from: drop --collect, or use --isolation feature']),
-    ...(spec.command === DEFAULT_COMMAND ? [] : ['--isolation worker runs cucumber-js through its JavaScript API and no command: drop --command, or use --isolation feature']),
+    ...(spec.batch === undefined
+      ? []
+      : [
+          '--isolation worker hands a worker one feature at a time: drop --batch (or use --batch without --isolation worker)',
+        ]),
+    ...(spec.collect.length === 0
+      ? []
+      : [
+          '--isolation worker keeps its containers for the whole run, so --collect has no feature container to copy from: drop --collect, or use --isolation feature',
+        ]),
+    ...(spec.command === DEFAULT_COMMAND
+      ? []
+      : [
+          '--isolation worker runs cucumber-js through its JavaScript API and no command: drop --command, or use --isolation feature',
+        ]),
   ];
 }

@@ -22,7 +22,11 @@ const KIND: Record<string, string> = {
   record: 'a mapping',
 };
 
-function bound(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>, limit: number | bigint, small: boolean): string {
+function bound(
+  issue: Extract<Issue, { code: 'too_small' | 'too_big' }>,
+  limit: number | bigint,
+  small: boolean,
+): string {
   if (issue.origin === 'string' && small && Number(limit) === 1) return 'must not be empty';
   if (issue.origin === 'array' && small && Number(limit) === 1) return 'must list at least one';
   const than = small ? (issue.inclusive ? 'at least' : 'more than') : issue.inclusive ? 'at most' : 'less than';
@@ -59,7 +63,9 @@ export const zodInWords: z.core.$ZodErrorMap = (issue) => {
 
 /** Where an issue is: `projects.smoke.concurrency`, `files[2]`. */
 function issuePath(path: readonly PropertyKey[]): string {
-  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`)).join('');
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index ? '.' : ''}${String(key)}`))
+    .join('');
 }
 
 /** One issue as one line: where, then what is wrong there. */

@@ -11,9 +11,13 @@ export function tagFilter(expression: string): TagFilter {
     const node = parseTagExpression(expression);
     return (tags) => node.evaluate([...tags]);
   } catch (problem) {
-    throw new BaleenError('USAGE', `--tags ${JSON.stringify(expression)} is not a Cucumber tag expression (${messageOf(problem)})`, {
-      hint: 'write tags with @, joined by and, or, not and parentheses, e.g. --tags "@smoke and not @slow"',
-    });
+    throw new BaleenError(
+      'USAGE',
+      `--tags ${JSON.stringify(expression)} is not a Cucumber tag expression (${messageOf(problem)})`,
+      {
+        hint: 'write tags with @, joined by and, or, not and parentheses, e.g. --tags "@smoke and not @slow"',
+      },
+    );
   }
 }
 

@@ -28,13 +28,19 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
     const target = join(options.cwd, file.path);
     await mkdir(dirname(target), { recursive: true });
     // The `wx` flag: created only if absent, decided by the filesystem (no check-then-write race).
-    const written = await writeFile(target, file.text, { flag: 'wx' }).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EEXIST') return false;
-      throw error;
-    });
+    const written = await writeFile(target, file.text, { flag: 'wx' }).then(
+      () => true,
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === 'EEXIST') return false;
+        throw error;
+      },
+    );
     (written ? report.written : report.kept).push(file.path);
   }
-  const hasLock = await readFile(join(options.cwd, 'package-lock.json')).then(() => true, () => false);
+  const hasLock = await readFile(join(options.cwd, 'package-lock.json')).then(
+    () => true,
+    () => false,
+  );
   options.out.write(describe(report, settings, hasLock));
   return report;
 }
@@ -54,9 +60,15 @@ async function defaultImage(cwd: string): Promise<string> {
 
 function describe(report: InitReport, settings: InitSettings, hasLock: boolean): string {
   const lines = [
-    ...(hasLock ? [] : ['note: no package-lock.json here: the Dockerfile\'s `npm ci` needs one (`npm install` writes it), or change its install step']),
+    ...(hasLock
+      ? []
+      : [
+          "note: no package-lock.json here: the Dockerfile's `npm ci` needs one (`npm install` writes it), or change its install step",
+        ]),
     ...report.written.map((path) => `  wrote ${path}`),
-    ...report.kept.map((path) => `  kept  ${path} (it exists; compare it with a fresh \`baleen init\` in an empty folder)`),
+    ...report.kept.map(
+      (path) => `  kept  ${path} (it exists; compare it with a fresh \`baleen init\` in an empty folder)`,
+    ),
     '',
     'Next:',
     `  docker build -t ${settings.image} .`,

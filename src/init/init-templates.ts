@@ -30,7 +30,9 @@ export async function renderTemplates(settings: InitSettings): Promise<RenderedF
     .filter((entry) => entry.isFile())
     .map((entry) => join(entry.parentPath, entry.name).slice(TEMPLATE_DIR.length).replaceAll('\\', '/'))
     .sort();
-  return Promise.all(paths.map(async (path) => ({ path, text: fill(await readFile(join(TEMPLATE_DIR, path), 'utf8'), settings, path) })));
+  return Promise.all(
+    paths.map(async (path) => ({ path, text: fill(await readFile(join(TEMPLATE_DIR, path), 'utf8'), settings, path) })),
+  );
 }
 
 function fill(template: string, settings: InitSettings, path: string): string {

@@ -21,7 +21,10 @@ function decodeWith<M>(schema: z.ZodType<M>, raw: string): Decoded<M> {
   if (parsed.success) return { ok: true, message: parsed.data };
   const version = (json as { v?: unknown } | null)?.v;
   if (version !== PROTOCOL_VERSION) {
-    return { ok: false, error: `unsupported protocol version ${JSON.stringify(version)} (this end speaks ${PROTOCOL_VERSION})` };
+    return {
+      ok: false,
+      error: `unsupported protocol version ${JSON.stringify(version)} (this end speaks ${PROTOCOL_VERSION})`,
+    };
   }
   return { ok: false, error: describeIssues(parsed.error) };
 }

@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { RunSpecSchema } from '../domain/run-spec.js';
-import {
-  FeatureResultSchema,
-  FeatureStateSchema,
-  RunStatusSchema,
-  StreamNameSchema,
-} from '../domain/feature-run.js';
+import { FeatureResultSchema, FeatureStateSchema, RunStatusSchema, StreamNameSchema } from '../domain/feature-run.js';
 
 /**
  * The WebSocket protocol between a baleen client and server: one JSON object per message, each with the

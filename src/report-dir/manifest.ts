@@ -15,7 +15,10 @@ export const MANIFEST_FILE = '.baleen-manifest.json';
 const EntryName = z
   .string()
   .min(1)
-  .refine((name) => !/[\\/]/.test(name) && name !== '.' && name !== '..' && name !== MANIFEST_FILE && name !== LOCK_FILE, 'a plain file name');
+  .refine(
+    (name) => !/[\\/]/.test(name) && name !== '.' && name !== '..' && name !== MANIFEST_FILE && name !== LOCK_FILE,
+    'a plain file name',
+  );
 
 export const ManifestSchema = z.strictObject({
   writtenBy: z.literal('baleen'),

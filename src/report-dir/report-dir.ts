@@ -7,7 +7,14 @@ import { MANIFEST_FILE, manifestOf, readManifest } from './manifest.js';
 import { claimReportDir, LOCK_FILE } from './run-lock.js';
 
 /** The names a run writes into its report dir. */
-export const REPORT_OUTPUTS = ['index.html', 'cucumber.json', 'junit.xml', 'summary.json', 'results.json', 'logs'] as const;
+export const REPORT_OUTPUTS = [
+  'index.html',
+  'cucumber.json',
+  'junit.xml',
+  'summary.json',
+  'results.json',
+  'logs',
+] as const;
 
 /**
  * A report dir opened for one run. The run writes into `staging`, a private folder inside the report dir
@@ -48,16 +55,24 @@ async function openForRun(dir: string, real: string): Promise<{ previous: readon
   const manifest = await readManifest(real);
   const present = (await readdir(real)).filter((name) => name !== LOCK_FILE);
   if (!manifest && present.length > 0) {
-    throw new BaleenError('REPORT_DIR_NOT_OURS', `--report-dir ${dir} holds files baleen did not write (it has no ${MANIFEST_FILE})`, {
-      hint: 'name a new or empty folder, or one a baleen run wrote; baleen never deletes what it did not write',
-    });
+    throw new BaleenError(
+      'REPORT_DIR_NOT_OURS',
+      `--report-dir ${dir} holds files baleen did not write (it has no ${MANIFEST_FILE})`,
+      {
+        hint: 'name a new or empty folder, or one a baleen run wrote; baleen never deletes what it did not write',
+      },
+    );
   }
   const previous = manifest?.entries ?? [];
   const foreign = REPORT_OUTPUTS.find((name) => present.includes(name) && !previous.includes(name));
   if (foreign !== undefined) {
-    throw new BaleenError('REPORT_DIR_NOT_OURS', `${join(dir, foreign)} was not written by baleen (${MANIFEST_FILE} does not list it)`, {
-      hint: 'move it away, or name another --report-dir',
-    });
+    throw new BaleenError(
+      'REPORT_DIR_NOT_OURS',
+      `${join(dir, foreign)} was not written by baleen (${MANIFEST_FILE} does not list it)`,
+      {
+        hint: 'move it away, or name another --report-dir',
+      },
+    );
   }
   const staging = await writable(dir, () => mkdtemp(join(real, '.baleen-staging-')));
   // Recorded at once, so a run that dies before its commit leaves a folder the next run may clear.
@@ -71,7 +86,9 @@ async function ensureDirectory(dir: string): Promise<string> {
     throw unwritable(dir, error);
   });
   if (info && !info.isDirectory()) {
-    throw new BaleenError('USAGE', `--report-dir ${dir} is a file, not a folder`, { hint: 'name a folder (it is made when missing)' });
+    throw new BaleenError('USAGE', `--report-dir ${dir} is a file, not a folder`, {
+      hint: 'name a folder (it is made when missing)',
+    });
   }
   if (!info) await writable(dir, () => mkdir(dir, { recursive: true }));
   return realpath(dir);
@@ -117,7 +134,9 @@ async function commit(dir: string, previous: readonly string[], staging: string)
   await writeManifest(dir, blocked.length > 0 ? [...placed, stagingName] : placed);
   await rm(aside, { recursive: true, force: true });
   if (blocked.length > 0) {
-    throw new Error(`${blocked.map((name) => join(dir, name)).join(', ')} appeared during the run and baleen did not write it; this run's copy is in ${staging}`);
+    throw new Error(
+      `${blocked.map((name) => join(dir, name)).join(', ')} appeared during the run and baleen did not write it; this run's copy is in ${staging}`,
+    );
   }
   await rm(staging, { recursive: true, force: true });
 }

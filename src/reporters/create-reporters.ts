@@ -34,7 +34,10 @@ export function createReporters(options: ReporterOptions): ReporterMultiplexer {
   const commit = { name: REPORT_DIR_COMMIT, onEnd: options.commit };
   // The console runs last and names only the report files that were written (and moved into the report dir).
   const multiplexer: ReporterMultiplexer = new ReporterMultiplexer([
-    ...fileReporters({ ...options, lineage: options.lineages ? { lineages: options.lineages } : { readFrom: options.cwd } }),
+    ...fileReporters({
+      ...options,
+      lineage: options.lineages ? { lineages: options.lineages } : { readFrom: options.cwd },
+    }),
     commit,
     ...(ci ? [ciReporter(ci, options.out)] : []),
     new ConsoleReporter({ ...options, unwritten: () => multiplexer.failed }),
@@ -44,7 +47,9 @@ export function createReporters(options: ReporterOptions): ReporterMultiplexer {
 
 /** What the CI service's log and page show beyond the console: annotations, folded output, a job summary. */
 function ciReporter(ci: CiPlatform, out: NodeJS.WritableStream) {
-  return ci.kind === 'github' ? new GithubReporter({ out, ...(ci.stepSummary ? { stepSummary: ci.stepSummary } : {}) }) : new GitlabReporter({ out });
+  return ci.kind === 'github'
+    ? new GithubReporter({ out, ...(ci.stepSummary ? { stepSummary: ci.stepSummary } : {}) })
+    : new GitlabReporter({ out });
 }
 
 /** The report dir's files alone: what a server stores of a run (`baleen server --data-dir`). */

@@ -11,16 +11,18 @@ export class ReporterMultiplexer implements Required<Reporter> {
   /** The reporters that failed at some point: their files are missing or incomplete. */
   readonly failed = new Set<string>();
 
-  constructor(
-    private readonly reporters: readonly (Reporter & { readonly name: string })[],
-  ) {}
+  constructor(private readonly reporters: readonly (Reporter & { readonly name: string })[]) {}
 
   onBegin: Required<Reporter>['onBegin'] = (info) => this.each('onBegin', (r) => r.onBegin?.(info));
   onWaiting: Required<Reporter>['onWaiting'] = (place) => this.each('onWaiting', (r) => r.onWaiting?.(place));
-  onFeatureState: Required<Reporter>['onFeatureState'] = (change) => this.each('onFeatureState', (r) => r.onFeatureState?.(change));
-  onFeatureOutput: Required<Reporter>['onFeatureOutput'] = (chunk) => this.each('onFeatureOutput', (r) => r.onFeatureOutput?.(chunk));
-  onFeatureRetry: Required<Reporter>['onFeatureRetry'] = (result) => this.each('onFeatureRetry', (r) => r.onFeatureRetry?.(result));
-  onFeatureResult: Required<Reporter>['onFeatureResult'] = (result) => this.each('onFeatureResult', (r) => r.onFeatureResult?.(result));
+  onFeatureState: Required<Reporter>['onFeatureState'] = (change) =>
+    this.each('onFeatureState', (r) => r.onFeatureState?.(change));
+  onFeatureOutput: Required<Reporter>['onFeatureOutput'] = (chunk) =>
+    this.each('onFeatureOutput', (r) => r.onFeatureOutput?.(chunk));
+  onFeatureRetry: Required<Reporter>['onFeatureRetry'] = (result) =>
+    this.each('onFeatureRetry', (r) => r.onFeatureRetry?.(result));
+  onFeatureResult: Required<Reporter>['onFeatureResult'] = (result) =>
+    this.each('onFeatureResult', (r) => r.onFeatureResult?.(result));
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     for (const reporter of this.reporters) {

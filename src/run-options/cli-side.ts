@@ -12,14 +12,24 @@ export interface FlagExtras {
   conflicts?: string;
 }
 
-function side<T>(flags: string, make: () => Option, read: (held: unknown) => T | undefined, extras: FlagExtras): CliSide<T> {
+function side<T>(
+  flags: string,
+  make: () => Option,
+  read: (held: unknown) => T | undefined,
+  extras: FlagExtras,
+): CliSide<T> {
   const build = () => {
     const option = make();
     if (extras.env) option.env(extras.env);
     if (extras.conflicts) option.conflicts(extras.conflicts);
     return option;
   };
-  return { make: build, attribute: new Option(flags).attributeName(), read, ...(extras.only ? { only: extras.only } : {}) };
+  return {
+    make: build,
+    attribute: new Option(flags).attributeName(),
+    read,
+    ...(extras.only ? { only: extras.only } : {}),
+  };
 }
 
 const held = <T>(value: unknown) => value as T | undefined;
@@ -40,7 +50,12 @@ export function textsFlag(flags: `${string}...>`, help: string, extras: FlagExtr
 }
 
 /** A flag with one of a few words (commander refuses anything else, listing them). */
-export function choiceFlag<const C extends readonly string[]>(flags: string, help: string, choices: C, extras: FlagExtras = {}): CliSide<C[number]> {
+export function choiceFlag<const C extends readonly string[]>(
+  flags: string,
+  help: string,
+  choices: C,
+  extras: FlagExtras = {},
+): CliSide<C[number]> {
   return side(flags, () => new Option(flags, help).choices(choices), held<C[number]>, extras);
 }
 
@@ -62,7 +77,8 @@ export function readerFlag<T>(flags: string, help: string, reader: Reader<T>, ex
 export function wholeNumber(name: string, min: 0 | 1) {
   return (value: string) => {
     const number = Number(value);
-    if (!Number.isInteger(number) || number < min) throw new InvalidArgumentError(`${name} must be a whole number of ${min} or more.`);
+    if (!Number.isInteger(number) || number < min)
+      throw new InvalidArgumentError(`${name} must be a whole number of ${min} or more.`);
     return number;
   };
 }
@@ -78,10 +94,15 @@ export const collect = (value: string, previous: string[] = []) => [...previous,
 
 /** A repeatable flag (`--collect a --collect b`); not given at all, it is unset, so a project file's list stays. */
 export function repeatedFlag(flags: string, help: string, extras: FlagExtras = {}): CliSide<string[]> {
-  return side(flags, () => new Option(flags, help).argParser(collect).default([]), (value) => {
-    const values = value as string[] | undefined;
-    return values && values.length > 0 ? values : undefined;
-  }, extras);
+  return side(
+    flags,
+    () => new Option(flags, help).argParser(collect).default([]),
+    (value) => {
+      const values = value as string[] | undefined;
+      return values && values.length > 0 ? values : undefined;
+    },
+    extras,
+  );
 }
 
 /** The same flag, its value read on: `--env KEY=VALUE` pairs into the environment they name. */

@@ -12,7 +12,16 @@ import { PlacementConstraintSchema } from '../domain/placement-constraint.js';
 import { RUNTIME_KINDS } from '../runtime/runtime-kind.js';
 import { parseShard } from '../scheduling/shard.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
-import { choiceFlag, countFlag, mapFlag, readerFlag, repeatedFlag, switchFlag, textFlag, textsFlag } from './cli-side.js';
+import {
+  choiceFlag,
+  countFlag,
+  mapFlag,
+  readerFlag,
+  repeatedFlag,
+  switchFlag,
+  textFlag,
+  textsFlag,
+} from './cli-side.js';
 import { dockerHostFlag, runtimeFlag } from './engine-flags.js';
 import { fileKey, oneOrMany, readerSchema } from './file-side.js';
 import { runOption, type RunOptionDeclaration } from './option.js';
@@ -38,7 +47,9 @@ const DEFAULT_STOP_GRACE_SECONDS = 10;
 const DEFAULT_COLLECT_MAX_MIB = 32;
 const ConcurrencySchema = z.number().int().min(1).max(1024);
 const RetriesSchema = z.number().int().min(0).max(100);
-const NetworkSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker network name (letters, digits, _ . -), or none');
+const NetworkSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker network name (letters, digits, _ . -), or none');
 
 /**
  * Every run option of `baleen cucumber` and `baleen project`, declared once: its flag and help, its key in a
@@ -48,50 +59,78 @@ const NetworkSchema = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a 
  */
 export const RUN_OPTIONS = {
   image: runOption({
-    cli: textFlag('--image <image>', 'the runner image; it holds the suite under its working directory', { only: 'cucumber' }),
+    cli: textFlag('--image <image>', 'the runner image; it holds the suite under its working directory', {
+      only: 'cucumber',
+    }),
     file: fileKey('image', text),
     wire: ImageSchema,
     required: true,
   }),
   /** Feature files, folders or globs; the client resolves them and sends the features (RunSpec `features`). */
   files: runOption({
-    cli: textsFlag('--files <path...>', 'feature files, directories (searched for *.feature) or globs', { only: 'cucumber' }),
+    cli: textsFlag('--files <path...>', 'feature files, directories (searched for *.feature) or globs', {
+      only: 'cucumber',
+    }),
     file: fileKey('files', oneOrMany(text, true)),
     required: true,
   }),
   /** What each container runs; with --batch and no command, the batch's default (derive-spec.ts). */
   command: runOption({
-    cli: textFlag('--command <template>', `what each container runs via sh -c; {file} and {report} are filled in (default: "${DEFAULT_COMMAND}")`, { only: 'cucumber' }),
+    cli: textFlag(
+      '--command <template>',
+      `what each container runs via sh -c; {file} and {report} are filled in (default: "${DEFAULT_COMMAND}")`,
+      { only: 'cucumber' },
+    ),
     file: fileKey('command', text),
     wire: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
   }),
   workDir: runOption({
-    cli: textFlag('--work-dir <dir>', 'working directory inside the container (default: the image\'s WORKDIR)', { only: 'cucumber' }),
+    cli: textFlag('--work-dir <dir>', "working directory inside the container (default: the image's WORKDIR)", {
+      only: 'cucumber',
+    }),
     file: fileKey('work_dir', z.string().startsWith('/', 'must be an absolute path inside the image')),
     wire: z.string().startsWith('/').max(4096).optional(),
   }),
   beforeCommand: runOption({
-    cli: textFlag('--before-command <cmd>', 'runs first in the same shell; if it fails, the feature is an error', { only: 'cucumber' }),
+    cli: textFlag('--before-command <cmd>', 'runs first in the same shell; if it fails, the feature is an error', {
+      only: 'cucumber',
+    }),
     file: fileKey('before_command', text),
     wire: z.string().min(1).max(16_384).optional(),
   }),
   env: runOption({
-    cli: mapFlag(repeatedFlag('--env <KEY=VALUE>', 'an environment variable for the containers (repeatable; KEY alone passes yours)', { only: 'cucumber' }), (pairs) => parseEnvOptions(pairs)),
-    file: fileKey('env', z.record(z.string().regex(ENV_NAME, 'must be an environment variable name'), z.union([z.string(), z.number(), z.boolean()]).transform(String))),
+    cli: mapFlag(
+      repeatedFlag(
+        '--env <KEY=VALUE>',
+        'an environment variable for the containers (repeatable; KEY alone passes yours)',
+        { only: 'cucumber' },
+      ),
+      (pairs) => parseEnvOptions(pairs),
+    ),
+    file: fileKey(
+      'env',
+      z.record(
+        z.string().regex(ENV_NAME, 'must be an environment variable name'),
+        z.union([z.string(), z.number(), z.boolean()]).transform(String),
+      ),
+    ),
     wire: z
       .record(z.string().regex(ENV_NAME, 'an environment variable name'), z.string().max(65_536))
-      .refine((env) => Object.keys(env).length <= MAX_ENV_VARIABLES, `at most ${MAX_ENV_VARIABLES} environment variables`)
+      .refine(
+        (env) => Object.keys(env).length <= MAX_ENV_VARIABLES,
+        `at most ${MAX_ENV_VARIABLES} environment variables`,
+      )
       .default({}),
     fallback: () => ({}),
   }),
   /** The embedded server's engine (a `--server` has its own). */
   runtime: runOption({
-    cli: runtimeFlag('the embedded server\'s'),
+    cli: runtimeFlag("the embedded server's"),
     file: fileKey('runtime', z.enum(RUNTIME_KINDS)),
   }),
   dockerHost: runOption({
     cli: dockerHostFlag(),
-    notInFile: 'the engine\'s address is the machine\'s (DOCKER_HOST, the docker context), not the suite\'s',
+    notInFile: "the engine's address is the machine's (DOCKER_HOST, the docker context), not the suite's",
   }),
   concurrency: runOption({
     cli: countFlag('--concurrency <n>', 'containers at once (default: the CPU count)', 1),
@@ -101,41 +140,73 @@ export const RUN_OPTIONS = {
   }),
   /** Per feature: past this the container is stopped (grace period, then kill) and the feature is an error. */
   timeoutMs: runOption({
-    cli: readerFlag('--timeout <duration>', 'per feature, e.g. 90s, 5m or seconds; then the container is stopped and the feature is an error', DURATION),
+    cli: readerFlag(
+      '--timeout <duration>',
+      'per feature, e.g. 90s, 5m or seconds; then the container is stopped and the feature is an error',
+      DURATION,
+    ),
     file: fileKey('timeout', readerSchema(DURATION)),
-    wire: z.number().int().positive().max(7 * 24 * 3600_000).optional(),
+    wire: z
+      .number()
+      .int()
+      .positive()
+      .max(7 * 24 * 3600_000)
+      .optional(),
   }),
   /** A failed or errored feature runs again in a fresh container, up to this many more times. */
   retries: runOption({
-    cli: countFlag('--retries <n>', 'run a failed or errored feature again, in a fresh container, up to n more times', 0),
+    cli: countFlag(
+      '--retries <n>',
+      'run a failed or errored feature again, in a fresh container, up to n more times',
+      0,
+    ),
     file: fileKey('retries', RetriesSchema),
     wire: RetriesSchema.default(0),
   }),
   /** After the first feature that fails for good, start nothing new and stop what runs. */
   failFast: runOption({
-    cli: switchFlag('--fail-fast', 'after the first failure start no new container, stop the running ones and skip the rest'),
+    cli: switchFlag(
+      '--fail-fast',
+      'after the first failure start no new container, stop the running ones and skip the rest',
+    ),
     file: fileKey('fail_fast', z.boolean()),
     wire: z.boolean().default(false),
   }),
   /** Several features per container (see batch/pack-batches.ts); sent with --batch-target as one BatchChoice. */
   batch: runOption({
-    cli: readerFlag('--batch <n|auto>', 'run several features per container in one runner invocation ({files} in --command): n each, or auto by the timing history (default: one feature per container)', BATCH),
+    cli: readerFlag(
+      '--batch <n|auto>',
+      'run several features per container in one runner invocation ({files} in --command): n each, or auto by the timing history (default: one feature per container)',
+      BATCH,
+    ),
     file: fileKey('batch', readerSchema(BATCH)),
     wire: BatchChoiceSchema.optional(),
   }),
   batchTargetMs: runOption({
-    cli: readerFlag('--batch-target <duration>', `with --batch auto: about this much predicted work per container (default: ${DEFAULT_BATCH_TARGET_MS / 1000}s)`, BATCH_TARGET),
+    cli: readerFlag(
+      '--batch-target <duration>',
+      `with --batch auto: about this much predicted work per container (default: ${DEFAULT_BATCH_TARGET_MS / 1000}s)`,
+      BATCH_TARGET,
+    ),
     file: fileKey('batch_target', readerSchema(BATCH_TARGET)),
   }),
   /** How features are kept apart: a fresh container each, or warm workers (see worker/worker-launcher.ts). */
   isolation: runOption({
-    cli: choiceFlag('--isolation <mode>', 'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; on a swarm, on the node baleen talks to)', IsolationSchema.options),
+    cli: choiceFlag(
+      '--isolation <mode>',
+      'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; on a swarm, on the node baleen talks to)',
+      IsolationSchema.options,
+    ),
     file: fileKey('isolation', IsolationSchema),
     wire: IsolationSchema.default('feature'),
   }),
   /** What one container runs: a feature file, or one scenario of it (see dispatcher/first-attempts.ts). */
   split: runOption({
-    cli: choiceFlag('--split <what>', 'what one container runs: a feature file, or one scenario (one Examples row of an outline) each, put back together in the reports (default: feature)', SplitChoiceSchema.options),
+    cli: choiceFlag(
+      '--split <what>',
+      'what one container runs: a feature file, or one scenario (one Examples row of an outline) each, put back together in the reports (default: feature)',
+      SplitChoiceSchema.options,
+    ),
     file: fileKey('split', SplitChoiceSchema),
     wire: SplitChoiceSchema.default('feature'),
   }),
@@ -143,7 +214,11 @@ export const RUN_OPTIONS = {
   memoryBytes: runOption({
     cli: readerFlag('--memory <size>', 'memory limit per container, e.g. 512m or 2g (on a swarm also reserved)', SIZE),
     file: fileKey('memory', readerSchema(SIZE)),
-    wire: z.number().int().min(6 * 1024 * 1024).optional(),
+    wire: z
+      .number()
+      .int()
+      .min(6 * 1024 * 1024)
+      .optional(),
   }),
   /** CPU limit in billionths of a CPU (docker run --cpus 1.5 = 1_500_000_000). */
   nanoCpus: runOption({
@@ -153,7 +228,10 @@ export const RUN_OPTIONS = {
   }),
   /** Swarm placement constraints, as `docker service create --constraint` takes them; the command line's add to the file's. */
   constraints: runOption({
-    cli: repeatedFlag('--constraint <expr>', 'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)'),
+    cli: repeatedFlag(
+      '--constraint <expr>',
+      'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)',
+    ),
     file: fileKey('constraints', z.array(PlacementConstraintSchema)),
     wire: z.array(PlacementConstraintSchema).max(64).default([]),
     merge: 'add',
@@ -161,13 +239,20 @@ export const RUN_OPTIONS = {
   }),
   /** A Cucumber tag expression, handed to the runner through the command's `{tags}`. */
   tags: runOption({
-    cli: textFlag('--tags <expression>', 'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container'),
+    cli: textFlag(
+      '--tags <expression>',
+      'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container',
+    ),
     file: fileKey('tags', text),
     wire: z.string().min(1).max(4096).optional(),
   }),
   /** Seconds between the stop signal and the kill, for timeouts. */
   stopGraceSeconds: runOption({
-    cli: readerFlag('--stop-grace <duration>', `when a feature exceeds --timeout: how long its container has between SIGTERM and SIGKILL, e.g. 30s or 0 (default: ${DEFAULT_STOP_GRACE_SECONDS}s)`, GRACE),
+    cli: readerFlag(
+      '--stop-grace <duration>',
+      `when a feature exceeds --timeout: how long its container has between SIGTERM and SIGKILL, e.g. 30s or 0 (default: ${DEFAULT_STOP_GRACE_SECONDS}s)`,
+      GRACE,
+    ),
     file: fileKey('stop_grace', readerSchema(GRACE)),
     wire: z.number().int().min(0).max(3600).default(DEFAULT_STOP_GRACE_SECONDS),
   }),
@@ -176,23 +261,47 @@ export const RUN_OPTIONS = {
    * container), or `none` for no network at all. Unset: a network of this run only.
    */
   network: runOption({
-    cli: textFlag('--network <name>', 'join this existing network (a suite\'s database container) instead of the run\'s own, or none for no network (default: a network of this run only)'),
+    cli: textFlag(
+      '--network <name>',
+      "join this existing network (a suite's database container) instead of the run's own, or none for no network (default: a network of this run only)",
+    ),
     file: fileKey('network', NetworkSchema),
     wire: NetworkSchema.optional(),
   }),
   /** Paths in the container (relative to its working directory) whose files come back with the report; the command line's add to the file's. */
   collect: runOption({
-    cli: repeatedFlag('--collect <path>', 'bring the files under this path in the container (e.g. screenshots/) back into the report dir\'s artifacts/<feature>/ (repeatable)'),
+    cli: repeatedFlag(
+      '--collect <path>',
+      "bring the files under this path in the container (e.g. screenshots/) back into the report dir's artifacts/<feature>/ (repeatable)",
+    ),
     file: fileKey('collect', oneOrMany(text)),
-    wire: z.array(z.string().min(1).max(4096).refine((path) => !path.includes('\0'), 'no NUL in a path')).max(64).default([]),
+    wire: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(4096)
+          .refine((path) => !path.includes('\0'), 'no NUL in a path'),
+      )
+      .max(64)
+      .default([]),
     merge: 'add',
     fallback: () => [],
   }),
   /** At most this many bytes of collected files (as a tar archive) per feature; past it the rest is cut. */
   collectMaxBytes: runOption({
-    cli: readerFlag('--collect-max <size>', `at most this much collected per feature, e.g. ${DEFAULT_COLLECT_MAX_MIB}m (the default); past it the rest is cut and the report says so`, COLLECT_SIZE),
+    cli: readerFlag(
+      '--collect-max <size>',
+      `at most this much collected per feature, e.g. ${DEFAULT_COLLECT_MAX_MIB}m (the default); past it the rest is cut and the report says so`,
+      COLLECT_SIZE,
+    ),
     file: fileKey('collect_max', readerSchema(COLLECT_SIZE)),
-    wire: z.number().int().positive().max(1024 * 1024 * 1024).default(DEFAULT_COLLECT_MAX_MIB * 1024 * 1024),
+    wire: z
+      .number()
+      .int()
+      .positive()
+      .max(1024 * 1024 * 1024)
+      .default(DEFAULT_COLLECT_MAX_MIB * 1024 * 1024),
   }),
   reportDir: runOption({
     cli: textFlag('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`),
@@ -201,30 +310,41 @@ export const RUN_OPTIONS = {
   }),
   /** The timing history file: long features first, balanced shards. */
   timingsFile: runOption({
-    cli: textFlag('--timings <file>', `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`),
+    cli: textFlag(
+      '--timings <file>',
+      `timing history used to start long features first and balance shards (default: ${DEFAULT_TIMINGS_FILE})`,
+    ),
     file: fileKey('timings', text),
     fallback: () => DEFAULT_TIMINGS_FILE,
   }),
   shard: runOption({
-    cli: readerFlag('--shard <i/n>', 'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)', reader(parseShard, 'INDEX/TOTAL such as 2/4')),
+    cli: readerFlag(
+      '--shard <i/n>',
+      'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)',
+      reader(parseShard, 'INDEX/TOTAL such as 2/4'),
+    ),
     notInFile: 'each CI job of a pipeline runs its own shard of the same project',
   }),
   /** A running baleen server; without one, an embedded server starts in-process, on `runtime`. */
   server: runOption({
-    cli: textFlag('--server <url>', 'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one, on --runtime)'),
-    notInFile: 'which server runs it is the invoking machine\'s choice, as is its engine (and a pushed run is its own server\'s)',
+    cli: textFlag(
+      '--server <url>',
+      'a running baleen server, e.g. ws://127.0.0.1:5533 (default: an embedded one, on --runtime)',
+    ),
+    notInFile:
+      "which server runs it is the invoking machine's choice, as is its engine (and a pushed run is its own server's)",
   }),
   token: runOption({
-    cli: textFlag('--token <token>', 'the server\'s token', { env: 'BALEEN_TOKEN' }),
+    cli: textFlag('--token <token>', "the server's token", { env: 'BALEEN_TOKEN' }),
     notInFile: 'a secret does not belong in a file kept in the repository (BALEEN_TOKEN, or the token file)',
   }),
   quiet: runOption({
     cli: switchFlag('--quiet', 'print only the summary', { conflicts: 'verbose' }),
-    notInFile: 'how much the console shows is the reader\'s choice, not the suite\'s',
+    notInFile: "how much the console shows is the reader's choice, not the suite's",
   }),
   verbose: runOption({
-    cli: switchFlag('--verbose', 'stream every container\'s output and the server log'),
-    notInFile: 'how much the console shows is the reader\'s choice, not the suite\'s',
+    cli: switchFlag('--verbose', "stream every container's output and the server log"),
+    notInFile: "how much the console shows is the reader's choice, not the suite's",
   }),
 };
 

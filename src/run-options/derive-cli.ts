@@ -5,7 +5,9 @@ import type { RunOptionValues } from './values.js';
 
 /** The declarations whose flag the command takes, in the declaration's (the help's) order. */
 function flagsOf(command: RunCommand) {
-  return runOptionEntries().flatMap(([name, option]) => (option.cli && (option.cli.only ?? command) === command ? [{ name, option, cli: option.cli }] : []));
+  return runOptionEntries().flatMap(([name, option]) =>
+    option.cli && (option.cli.only ?? command) === command ? [{ name, option, cli: option.cli }] : [],
+  );
 }
 
 /**

@@ -1,17 +1,25 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { runOptionEntries, type RunOptions } from './declaration.js';
 import type { FileSide } from './option.js';
 import type { RunOptionValues } from './values.js';
 
-type FileKeyed = { [N in keyof RunOptions]: RunOptions[N] extends { file: FileSide<unknown> } ? N : never }[keyof RunOptions];
+type FileKeyed = {
+  [N in keyof RunOptions]: RunOptions[N] extends { file: FileSide<unknown> } ? N : never;
+}[keyof RunOptions];
 type KeyOf<N extends FileKeyed> = RunOptions[N]['file']['key'];
-type SchemaOf<N extends FileKeyed> = RunOptions[N] extends { file: FileSide<infer T> } ? (RunOptions[N] extends { required: true } ? z.ZodType<T> : z.ZodOptional<z.ZodType<T>>) : never;
+type SchemaOf<N extends FileKeyed> = RunOptions[N] extends { file: FileSide<infer T> }
+  ? RunOptions[N] extends { required: true }
+    ? z.ZodType<T>
+    : z.ZodOptional<z.ZodType<T>>
+  : never;
 
 /** The run options' keys of a project in baleen.yml, snake_case, each optional unless the run needs it. */
 export type RunOptionsFileShape = { [N in FileKeyed as KeyOf<N>]: SchemaOf<N> };
 
 export const RUN_OPTIONS_FILE_SHAPE = Object.fromEntries(
-  runOptionEntries().flatMap(([, option]) => (option.file ? [[option.file.key, option.required ? option.file.schema : option.file.schema.optional()]] : [])),
+  runOptionEntries().flatMap(([, option]) =>
+    option.file ? [[option.file.key, option.required ? option.file.schema : option.file.schema.optional()]] : [],
+  ),
 ) as RunOptionsFileShape;
 
 /** What a project of baleen.yml says about a run, under the options' names. */

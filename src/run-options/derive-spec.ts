@@ -20,7 +20,8 @@ export function batchOf(request: RunRequest) {
  */
 const COMPOSED = {
   batch: batchOf,
-  command: (request: RunRequest) => request.command ?? (request.batch === undefined ? undefined : DEFAULT_BATCH_COMMAND),
+  command: (request: RunRequest) =>
+    request.command ?? (request.batch === undefined ? undefined : DEFAULT_BATCH_COMMAND),
 } satisfies { [N in WireNames]?: (request: RunRequest) => z.input<RunOptionsWireShape[N]> };
 
 /** The RunSpec fields of a request: each option that crosses the wire, under its own name. */

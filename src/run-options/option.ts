@@ -47,7 +47,13 @@ export interface RunOptionDeclaration<T> {
 export type ValueOf<D> = D extends { cli: CliSide<infer T> } ? T : D extends { file: FileSide<infer T> } ? T : never;
 
 /** Whether the command line and the file of a declaration agree on its type (never when they do not). */
-type Agreeing<D> = D extends { cli: CliSide<infer C>; file: FileSide<infer F> } ? ([C] extends [F] ? ([F] extends [C] ? D : never) : never) : D;
+type Agreeing<D> = D extends { cli: CliSide<infer C>; file: FileSide<infer F> }
+  ? [C] extends [F]
+    ? [F] extends [C]
+      ? D
+      : never
+    : never
+  : D;
 
 /** Declares a run option; the compiler checks that its flag and its file key read to the same type. */
 export function runOption<const D extends RunOptionDeclaration<unknown>>(declaration: D & Agreeing<D>): D {

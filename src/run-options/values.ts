@@ -5,10 +5,14 @@ import type { ValueOf } from './option.js';
 export type RunOptionValues = { [N in RunOptionName]?: ValueOf<RunOptions[N]> };
 
 /** The options a run cannot be without: required ones, and those with a value when nothing is given. */
-type SetNames = { [N in RunOptionName]: RunOptions[N] extends { required: true } | { fallback: () => unknown } ? N : never }[RunOptionName];
+type SetNames = {
+  [N in RunOptionName]: RunOptions[N] extends { required: true } | { fallback: () => unknown } ? N : never;
+}[RunOptionName];
 
 /**
  * Everything the client needs to run a suite, whichever way it was asked for (flags, a project file, a push):
  * the options merged (derive-request.ts), those with a fallback or required always set.
  */
-export type RunRequest = { [N in SetNames]: ValueOf<RunOptions[N]> } & { [N in Exclude<RunOptionName, SetNames>]?: ValueOf<RunOptions[N]> };
+export type RunRequest = { [N in SetNames]: ValueOf<RunOptions[N]> } & {
+  [N in Exclude<RunOptionName, SetNames>]?: ValueOf<RunOptions[N]>;
+};

@@ -10,6 +10,12 @@ export interface EngineChoice {
 export const DEFAULT_ENGINE: EngineChoice = { runtime: 'docker' };
 
 /** The engine a command line (or a run request) names: --runtime, else docker; --docker-host if given. */
-export function engineChoiceOf(named: { runtime?: RuntimeKind | undefined; dockerHost?: string | undefined }): EngineChoice {
-  return { runtime: named.runtime ?? DEFAULT_ENGINE.runtime, ...(named.dockerHost === undefined ? {} : { dockerHost: named.dockerHost }) };
+export function engineChoiceOf(named: {
+  runtime?: RuntimeKind | undefined;
+  dockerHost?: string | undefined;
+}): EngineChoice {
+  return {
+    runtime: named.runtime ?? DEFAULT_ENGINE.runtime,
+    ...(named.dockerHost === undefined ? {} : { dockerHost: named.dockerHost }),
+  };
 }

@@ -18,7 +18,14 @@ export function ownerLabel(hostname: string, pid: number): string {
   return `${hostname}/${pid}`;
 }
 
-export function containerLabels(ids: { runId: string; serverId: string; feature: string; line?: number; attempt: number; owner: string }): Record<string, string> {
+export function containerLabels(ids: {
+  runId: string;
+  serverId: string;
+  feature: string;
+  line?: number;
+  attempt: number;
+  owner: string;
+}): Record<string, string> {
   return {
     ...networkLabels(ids),
     [Labels.feature]: ids.feature,
@@ -28,7 +35,12 @@ export function containerLabels(ids: { runId: string; serverId: string; feature:
 }
 
 /** A warm worker runs many features: it is labelled with its run and its number in the run. */
-export function workerLabels(ids: { runId: string; serverId: string; worker: number; owner: string }): Record<string, string> {
+export function workerLabels(ids: {
+  runId: string;
+  serverId: string;
+  worker: number;
+  owner: string;
+}): Record<string, string> {
   return { ...networkLabels(ids), [Labels.worker]: String(ids.worker) };
 }
 

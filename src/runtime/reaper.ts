@@ -26,17 +26,27 @@ export type LeftoverFilter = (labels: Record<string, string>, createdAt: number 
  * means an orphan. What servers on other hosts sharing the engine own is left alone, since their liveness
  * cannot be seen from here: `baleen reap` is for those.
  */
-export async function reapOrphans(runtime: ContainerRuntime, isAlive: (pid: number) => boolean = processIsAlive): Promise<ReapReport> {
+export async function reapOrphans(
+  runtime: ContainerRuntime,
+  isAlive: (pid: number) => boolean = processIsAlive,
+): Promise<ReapReport> {
   const all = await findLeftovers(runtime, () => true);
   const orphans = selectLeftovers(all, orphanOfThisHost(isAlive));
   await removeLeftovers(runtime, orphans);
-  return { removed: orphans.containers.map((c) => c.id), networks: orphans.networks.map((n) => n.name), kept: all.containers.length - orphans.containers.length };
+  return {
+    removed: orphans.containers.map((c) => c.id),
+    networks: orphans.networks.map((n) => n.name),
+    kept: all.containers.length - orphans.containers.length,
+  };
 }
 
 /** Everything baleen labelled on the engine that the filter picks. */
 export async function findLeftovers(runtime: ContainerRuntime, picks: LeftoverFilter): Promise<Leftovers> {
   const managed = { [Labels.managed]: 'true' };
-  const [containers, networks] = await Promise.all([runtime.listByLabels(managed), runtime.networks.listNetworksByLabels(managed)]);
+  const [containers, networks] = await Promise.all([
+    runtime.listByLabels(managed),
+    runtime.networks.listNetworksByLabels(managed),
+  ]);
   return selectLeftovers({ containers, networks }, picks);
 }
 

@@ -22,7 +22,8 @@ export function parseShard(text: string): Shard | undefined {
  * With more shards than features, some shards are empty: that is not an error (see runSuite).
  */
 export function featuresOfShard(features: readonly string[], shard: Shard, history: TimingHistory): string[] {
-  const fallback = median(features.map((file) => history.predict(file)).filter((d): d is number => d !== undefined)) ?? 1;
+  const fallback =
+    median(features.map((file) => history.predict(file)).filter((d): d is number => d !== undefined)) ?? 1;
   const cost = (file: string) => history.predict(file) ?? fallback;
   const byCost = [...features].sort((a, b) => cost(b) - cost(a) || compareNames(a, b));
   const loads = new Array<number>(shard.total).fill(0);

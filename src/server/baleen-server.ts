@@ -83,7 +83,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   let url = '';
-  const side = options.service === false ? undefined : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log, () => url);
+  const side =
+    options.service === false
+      ? undefined
+      : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log, () => url);
   const http = createServer(side?.handle ?? webSocketOnly);
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client may reset the connection at any moment; without a listener that error would end the server.
@@ -91,12 +94,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const verdict = checkUpgrade(request, options.token);
     if (!verdict.ok) {
       log.warn({ remote: request.socket.remoteAddress, reason: verdict.reason }, 'connection refused');
-      socket.end(`HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${verdict.status} ${verdict.status === 401 ? 'Unauthorized' : 'Forbidden'}\r\nConnection: close\r\n\r\n`,
+      );
       return;
     }
     if (wss.clients.size >= limits.maxConnections) {
       const reason = `the server has ${limits.maxConnections} connections, its limit: try again later, or start it with a higher --max-connections`;
-      log.warn({ remote: request.socket.remoteAddress, connections: wss.clients.size }, 'connection refused: too many connections');
+      log.warn(
+        { remote: request.socket.remoteAddress, connections: wss.clients.size },
+        'connection refused: too many connections',
+      );
       socket.end(`HTTP/1.1 503 Service Unavailable\r\n${REFUSAL_HEADER}: ${reason}\r\nConnection: close\r\n\r\n`);
       return;
     }
@@ -144,7 +152,10 @@ async function reapOrphansAtStart(runtime: ContainerRuntime, log: Logger): Promi
   try {
     const { removed, networks } = await reapOrphans(runtime);
     if (removed.length + networks.length > 0) {
-      log.warn({ removed: removed.map((id) => id.slice(0, 12)), networks }, 'removed containers and networks left by a baleen server that is gone');
+      log.warn(
+        { removed: removed.map((id) => id.slice(0, 12)), networks },
+        'removed containers and networks left by a baleen server that is gone',
+      );
     }
   } catch (error) {
     // No engine yet is not fatal for a server: each run checks the engine again and reports it to its client.
@@ -157,7 +168,10 @@ function listen(http: Server, host: string, port: number): Promise<void> {
     http.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         new BaleenError('USAGE', `cannot listen on ${host}:${port} (${error.code ?? error.message})`, {
-          hint: error.code === 'EADDRINUSE' ? 'choose another --port or stop the process using it' : 'check --host and --port',
+          hint:
+            error.code === 'EADDRINUSE'
+              ? 'choose another --port or stop the process using it'
+              : 'check --host and --port',
           cause: error,
         }),
       );

@@ -13,7 +13,11 @@ import { currentRunId } from './run-context.js';
  * Installed by the processes that own a server (`baleen server`, a client's embedded one), never by the
  * server library itself, so that tests and embedders keep their own handlers. Returns the uninstaller.
  */
-export function guardServerProcess(server: RunningServer, log: Logger, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+export function guardServerProcess(
+  server: RunningServer,
+  log: Logger,
+  exit: (code: number) => void = (code) => process.exit(code),
+): () => void {
   let exiting = false;
   const onError = (error: unknown) => {
     const runId = currentRunId();
@@ -21,7 +25,10 @@ export function guardServerProcess(server: RunningServer, log: Logger, exit: (co
       log.error({ err: error, runId }, 'unexpected error in a run: cancelling that run, serving the others');
       return;
     }
-    log.fatal({ err: error, ...(runId === undefined ? {} : { runId }) }, 'unexpected error: cancelling every run, removing their containers, then exiting');
+    log.fatal(
+      { err: error, ...(runId === undefined ? {} : { runId }) },
+      'unexpected error: cancelling every run, removing their containers, then exiting',
+    );
     if (exiting) return;
     exiting = true;
     void server.close().finally(() => exit(ExitCode.infrastructure));

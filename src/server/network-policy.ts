@@ -9,20 +9,39 @@ import { RUN_NETWORK_PREFIX } from './run-network.js';
  */
 export type AllowedNetworks = 'any' | readonly string[];
 
-export async function checkNetwork(network: string | undefined, allowed: AllowedNetworks, runtime: ContainerRuntime): Promise<void> {
+export async function checkNetwork(
+  network: string | undefined,
+  allowed: AllowedNetworks,
+  runtime: ContainerRuntime,
+): Promise<void> {
   if (network === undefined) return;
   if (network === 'none') {
-    if (runtime.placement) throw refused('--network none is not available on a swarm (a service always joins a network)', 'drop --network, or use --runtime docker');
+    if (runtime.placement)
+      throw refused(
+        '--network none is not available on a swarm (a service always joins a network)',
+        'drop --network, or use --runtime docker',
+      );
     return;
   }
   if (network === 'host' || network.startsWith(RUN_NETWORK_PREFIX)) {
-    throw refused(`network "${network}" may not be joined: ${network === 'host' ? 'it is the host\'s own network stack' : 'it is another run\'s'}`, 'name a network made for the suite\'s services, or none');
+    throw refused(
+      `network "${network}" may not be joined: ${network === 'host' ? "it is the host's own network stack" : "it is another run's"}`,
+      "name a network made for the suite's services, or none",
+    );
   }
   if (allowed !== 'any' && !allowed.includes(network)) {
-    throw refused(`network "${network}" is not allowed on this server`, allowed.length === 0 ? 'start the server with --allow-network NAME to let clients join it' : `it allows ${allowed.join(', ')} (its --allow-network)`);
+    throw refused(
+      `network "${network}" is not allowed on this server`,
+      allowed.length === 0
+        ? 'start the server with --allow-network NAME to let clients join it'
+        : `it allows ${allowed.join(', ')} (its --allow-network)`,
+    );
   }
   if (!(await runtime.networks.networkExists(network))) {
-    throw refused(`network "${network}" does not exist on the ${runtime.name} engine`, `create it first (docker network create ${runtime.placement ? '--driver overlay --attachable ' : ''}${network}) or drop --network`);
+    throw refused(
+      `network "${network}" does not exist on the ${runtime.name} engine`,
+      `create it first (docker network create ${runtime.placement ? '--driver overlay --attachable ' : ''}${network}) or drop --network`,
+    );
   }
 }
 

@@ -27,6 +27,11 @@ export function readableLogLine(line: string): string {
   const fields = Object.entries(entry)
     .filter(([key]) => !LEFT_OUT.has(key))
     .map(([key, value]) => `${key}=${typeof value === 'string' && !/\s/.test(value) ? value : JSON.stringify(value)}`);
-  const parts = [`baleen server: ${level}`, String(entry.msg ?? ''), ...(error?.message === undefined ? [] : [`(${String(error.message)})`]), ...fields];
+  const parts = [
+    `baleen server: ${level}`,
+    String(entry.msg ?? ''),
+    ...(error?.message === undefined ? [] : [`(${String(error.message)})`]),
+    ...fields,
+  ];
   return terminalText(parts.filter(Boolean).join(' '));
 }

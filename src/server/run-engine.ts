@@ -76,7 +76,10 @@ export class RunEngine {
     const context = { serverId, owner: thisOwner(), runtime, networkOf };
     const launcher = isolationLauncher({ feature: featureLauncher(context), worker: workerLauncher(context) });
     // Everything a job's actor sets going carries its run's id, whichever run's event admitted it.
-    this.dispatcher = new Dispatcher(capacity, { ...launcher, launch: (job, ...rest) => inRun(job.runId, () => launcher.launch(job, ...rest)) });
+    this.dispatcher = new Dispatcher(capacity, {
+      ...launcher,
+      launch: (job, ...rest) => inRun(job.runId, () => launcher.launch(job, ...rest)),
+    });
   }
 
   /** Lets `watcher` follow every run started from now on, and every run the engine refuses. */
@@ -94,9 +97,13 @@ export class RunEngine {
       });
     }
     if (spec.constraints.length > 0 && !this.runtime.placement) {
-      throw new BaleenError('USAGE', `placement constraints need a cluster, and this server runs containers on one ${this.runtime.name} engine`, {
-        hint: 'use --runtime swarm, or drop --constraint',
-      });
+      throw new BaleenError(
+        'USAGE',
+        `placement constraints need a cluster, and this server runs containers on one ${this.runtime.name} engine`,
+        {
+          hint: 'use --runtime swarm, or drop --constraint',
+        },
+      );
     }
     if (spec.isolation === 'worker' && !this.runtime.stdin) throw workersNeedStdin(this.runtime.name);
     try {
@@ -122,11 +129,18 @@ export class RunEngine {
       concurrency: spec.concurrency,
       startedAt: new Date(),
       reportDir: '',
-      ...(spec.split === 'scenarios' ? { scenarioJobs: scenarioJobCounts(spec.features, spec.expectedScenarioLines) } : {}),
+      ...(spec.split === 'scenarios'
+        ? { scenarioJobs: scenarioJobCounts(spec.features, spec.expectedScenarioLines) }
+        : {}),
     };
     const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
     const feed = createRunFeed(info, reporters, observer, this.onWatcherError);
-    const network = openRunNetwork(this.runtime.networks, runId, spec.network, networkLabels({ runId, serverId: this.serverId, owner: thisOwner() }));
+    const network = openRunNetwork(
+      this.runtime.networks,
+      runId,
+      spec.network,
+      networkLabels({ runId, serverId: this.serverId, owner: thisOwner() }),
+    );
     this.networks.set(runId, network);
     this.liveFeatures += spec.features.length;
     // Everything the run sets going carries its id, so an error nobody caught names its run.
@@ -151,13 +165,18 @@ export class RunEngine {
 
   private refuseOverQueueLimit(features: number): void {
     if (this.liveFeatures + features <= this.maxQueuedFeatures) return;
-    throw new BaleenError('USAGE', `the server has ${this.liveFeatures} features queued or running, and this run's ${features} would pass its limit of ${this.maxQueuedFeatures}`, {
-      hint: 'run again later, split the run (--shard), or start the server with a higher --max-queued-features',
-    });
+    throw new BaleenError(
+      'USAGE',
+      `the server has ${this.liveFeatures} features queued or running, and this run's ${features} would pass its limit of ${this.maxQueuedFeatures}`,
+      {
+        hint: 'run again later, split the run (--shard), or start the server with a higher --max-queued-features',
+      },
+    );
   }
 
   private refuseWhenClosing(): void {
-    if (this.closing) throw new BaleenError('SERVER_CLOSED', 'the server is shutting down', { hint: 'run again once it is back' });
+    if (this.closing)
+      throw new BaleenError('SERVER_CLOSED', 'the server is shutting down', { hint: 'run again once it is back' });
   }
 
   /** Cancels one live run; false when there is none by that id (it ended already). */
@@ -179,4 +198,3 @@ export class RunEngine {
     await Promise.allSettled(runs.map((run) => run.finished));
   }
 }
-

@@ -15,7 +15,12 @@ export interface RunNetwork {
  * The network a run's containers join: the one the client named (`--network NAME`, or `none`), else a
  * network of this run only, made now and removed with the run, so that no other run reaches its containers.
  */
-export function openRunNetwork(networks: NetworkRuntime, runId: string, named: string | undefined, labels: Record<string, string>): RunNetwork {
+export function openRunNetwork(
+  networks: NetworkRuntime,
+  runId: string,
+  named: string | undefined,
+  labels: Record<string, string>,
+): RunNetwork {
   if (named !== undefined) return { name: named, ready: Promise.resolve(), remove: () => Promise.resolve() };
   const name = `${RUN_NETWORK_PREFIX}${runId}`;
   const ready = networks.createNetwork(name, labels);

@@ -28,7 +28,12 @@ export interface RunFeed {
  * Tees a run's observer into the watchers' reporters. `output` undefined means the run's actor stopped
  * without an outcome; the run then counts as interrupted, with the features that had no result unfinished.
  */
-export function createRunFeed(info: RunInfo, reporters: readonly Reporter[], client: RunObserver, onError: (error: unknown) => void): RunFeed {
+export function createRunFeed(
+  info: RunInfo,
+  reporters: readonly Reporter[],
+  client: RunObserver,
+  onError: (error: unknown) => void,
+): RunFeed {
   const text = new Utf8Chunks();
   const results = new Map<string, FeatureResult>();
   // A watcher's failure is logged and must never reach the run's actors: the client's run goes on.
@@ -68,7 +73,12 @@ export function createRunFeed(info: RunInfo, reporters: readonly Reporter[], cli
       },
     },
     async end(output) {
-      const outcome = outcomeOf(info, output?.status ?? 'interrupted', output?.durationMs ?? Date.now() - info.startedAt.getTime(), results);
+      const outcome = outcomeOf(
+        info,
+        output?.status ?? 'interrupted',
+        output?.durationMs ?? Date.now() - info.startedAt.getTime(),
+        results,
+      );
       const ends = await Promise.allSettled(reporters.map(async (reporter) => reporter.onEnd?.(outcome)));
       for (const end of ends) if (end.status === 'rejected') onError(end.reason);
     },

@@ -11,7 +11,11 @@ export interface ServerLimits {
   maxQueuedFeatures: number;
 }
 
-export const DEFAULT_LIMITS: ServerLimits = { maxConnections: 64, maxRunsPerConnection: 16, maxQueuedFeatures: 100_000 };
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 64,
+  maxRunsPerConnection: 16,
+  maxQueuedFeatures: 100_000,
+};
 
 /** The response header that carries why an upgrade was refused for a limit, for the client to show. */
 export const REFUSAL_HEADER = 'x-baleen-refused';

@@ -5,7 +5,7 @@ import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
 import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
 import type { RunObserver } from '../dispatcher/run-observer.js';
 import type { Logger } from './logger.js';
-import type { RunEngine, StartedRun } from './run-engine.js';
+import type { PreparedRun, RunEngine, StartedRun } from './run-engine.js';
 import { TokenBucket } from './rate-limit.js';
 import { DEFAULT_LIMITS } from './server-limits.js';
 import { Utf8Chunks } from '../util/utf8-chunks.js';
@@ -55,7 +55,8 @@ export class Session {
         return this.submit(message);
       case 'run.cancel': {
         const run = this.runs.get(message.runId);
-        if (!run) return this.sendError('BAD_MESSAGE', `no run ${message.runId} on this connection`, { runId: message.runId });
+        if (!run)
+          return this.sendError('BAD_MESSAGE', `no run ${message.runId} on this connection`, { runId: message.runId });
         this.log.info({ runId: message.runId, reason: message.reason }, 'run cancelled by client');
         return run.cancel();
       }
@@ -65,12 +66,16 @@ export class Session {
   private async submit(message: Extract<ClientMessage, { type: 'run.submit' }>): Promise<void> {
     const { requestId, spec } = message;
     if (this.runs.size + this.submitting >= this.maxRuns) {
-      return this.sendError('RUN_REJECTED', `this connection already has ${this.maxRuns} runs going, the server's limit`, {
-        requestId,
-        hint: 'wait for one to finish, or start the server with a higher --max-runs-per-connection',
-      });
+      return this.sendError(
+        'RUN_REJECTED',
+        `this connection already has ${this.maxRuns} runs going, the server's limit`,
+        {
+          requestId,
+          hint: 'wait for one to finish, or start the server with a higher --max-runs-per-connection',
+        },
+      );
     }
-    let prepared;
+    let prepared: PreparedRun;
     this.submitting++;
     try {
       prepared = await this.engine.prepare(spec);
@@ -83,8 +88,18 @@ export class Session {
     }
     if (!this.isOpen()) return;
     const { runId } = prepared;
-    this.log.info({ runId, image: spec.image, features: spec.features.length, concurrency: spec.concurrency }, 'run accepted');
-    this.send({ type: 'run.accepted', requestId, runId, features: spec.features, concurrency: spec.concurrency, cpus: availableParallelism() });
+    this.log.info(
+      { runId, image: spec.image, features: spec.features.length, concurrency: spec.concurrency },
+      'run accepted',
+    );
+    this.send({
+      type: 'run.accepted',
+      requestId,
+      runId,
+      features: spec.features,
+      concurrency: spec.concurrency,
+      cpus: availableParallelism(),
+    });
     let run: StartedRun;
     try {
       run = prepared.start(this.observerFor(runId));
@@ -107,7 +122,8 @@ export class Session {
   private observerFor(runId: string): RunObserver {
     const text = new Utf8Chunks();
     return {
-      state: (file, attempt, state) => this.send({ type: 'feature.state', runId, file, attempt, state, at: Date.now() }),
+      state: (file, attempt, state) =>
+        this.send({ type: 'feature.state', runId, file, attempt, state, at: Date.now() }),
       output: (file, attempt, stream, chunk) => {
         const data = text.write(file, attempt, stream, chunk);
         if (data !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data });
@@ -115,7 +131,8 @@ export class Session {
       waiting: (place) => this.send({ type: 'run.waiting', runId, place }),
       result: (result, final) => {
         const { file, attempt } = result;
-        for (const { stream, data } of text.end(file, attempt)) this.send({ type: 'feature.output', runId, file, attempt, stream, data });
+        for (const { stream, data } of text.end(file, attempt))
+          this.send({ type: 'feature.output', runId, file, attempt, stream, data });
         this.send({ type: 'feature.result', runId, result, final });
       },
     };
@@ -142,7 +159,11 @@ export class Session {
     this.socket.send(encodeMessage(message));
   }
 
-  private sendError(code: ServerErrorCode, message: string, extra: { requestId?: string; runId?: string; hint?: string } = {}): void {
+  private sendError(
+    code: ServerErrorCode,
+    message: string,
+    extra: { requestId?: string; runId?: string; hint?: string } = {},
+  ): void {
     this.send({ type: 'error', code, message, ...extra });
   }
 }
@@ -150,6 +171,7 @@ export class Session {
 /** The protocol's name for why a run was refused: the engine's fault (exit 3 on the client) or the run's (2). */
 function rejectionCode(error: unknown): ServerErrorCode {
   if (!(error instanceof BaleenError)) return 'RUN_REJECTED';
-  if (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND' || error.code === 'NOT_SWARM_MANAGER') return error.code;
+  if (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND' || error.code === 'NOT_SWARM_MANAGER')
+    return error.code;
   return error.exitCode === ExitCode.infrastructure ? 'ENGINE_FAILED' : 'RUN_REJECTED';
 }

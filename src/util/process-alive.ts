@@ -14,6 +14,10 @@ export function processIsAlive(pid: number): boolean {
 }
 
 /** A process named by its host and pid is known to be gone only on this host: another's may be alive. */
-export function goneFromThisHost(host: string, pid: number, isAlive: (pid: number) => boolean = processIsAlive): boolean {
+export function goneFromThisHost(
+  host: string,
+  pid: number,
+  isAlive: (pid: number) => boolean = processIsAlive,
+): boolean {
   return host === hostname() && pid !== process.pid && !isAlive(pid);
 }

@@ -12,7 +12,10 @@ export class Utf8Chunks {
   write(file: string, attempt: number, stream: StreamName, chunk: Buffer): string {
     const key = keyOf(file, attempt, stream);
     let decoder = this.decoders.get(key);
-    if (!decoder) this.decoders.set(key, (decoder = new StringDecoder('utf8')));
+    if (!decoder) {
+      decoder = new StringDecoder('utf8');
+      this.decoders.set(key, decoder);
+    }
     return decoder.write(chunk);
   }
 

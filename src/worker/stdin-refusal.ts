@@ -6,7 +6,11 @@ import { BaleenError } from '../errors/baleen-error.js';
  * docs/runtimes.md, "Warm workers on a swarm"); said by any server whose runtime cannot.
  */
 export function workersNeedStdin(runtime: string): BaleenError {
-  return new BaleenError('USAGE', `--isolation worker needs a container whose stdin baleen writes to, and a ${runtime} service task has none`, {
-    hint: 'use --batch auto to load the support code once per batch instead, or --runtime docker',
-  });
+  return new BaleenError(
+    'USAGE',
+    `--isolation worker needs a container whose stdin baleen writes to, and a ${runtime} service task has none`,
+    {
+      hint: 'use --batch auto to load the support code once per batch instead, or --runtime docker',
+    },
+  );
 }

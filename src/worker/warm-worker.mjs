@@ -45,14 +45,19 @@ function cucumberApi() {
     ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean),
     ...(process.env.HOME ? [join(process.env.HOME, '.node_modules')] : []),
   ];
-  for (const resolve of [() => fromSuite.resolve('@cucumber/cucumber/api'), () => fromSuite.resolve('@cucumber/cucumber/api', { paths: globalFolders })]) {
+  for (const resolve of [
+    () => fromSuite.resolve('@cucumber/cucumber/api'),
+    () => fromSuite.resolve('@cucumber/cucumber/api', { paths: globalFolders }),
+  ]) {
     try {
       return fromSuite(resolve());
     } catch {
       // not there: the next place
     }
   }
-  throw new Error(`@cucumber/cucumber (10 or later) is not installed in ${process.cwd()}, above it, or in ${globalFolders.join(', ')}`);
+  throw new Error(
+    `@cucumber/cucumber (10 or later) is not installed in ${process.cwd()}, above it, or in ${globalFolders.join(', ')}`,
+  );
 }
 
 /** Writes to stderr and waits until it is handed to the OS, so that frames never interleave with a crash. */
@@ -70,15 +75,24 @@ async function main() {
   const api = cucumberApi();
   const { runConfiguration } = await api.loadConfiguration();
   const scratch = await mkdtemp(join(tmpdir(), 'baleen-worker-'));
-  const supportPaths = process.env.BALEEN_WORKER_PATHS ? JSON.parse(process.env.BALEEN_WORKER_PATHS) : runConfiguration.sources.paths;
-  const support = await api.loadSupport({ sources: { ...runConfiguration.sources, paths: supportPaths }, support: runConfiguration.support });
+  const supportPaths = process.env.BALEEN_WORKER_PATHS
+    ? JSON.parse(process.env.BALEEN_WORKER_PATHS)
+    : runConfiguration.sources.paths;
+  const support = await api.loadSupport({
+    sources: { ...runConfiguration.sources, paths: supportPaths },
+    support: runConfiguration.support,
+  });
   await say('baleen-worker-ready\n');
   let requests = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
     const { id, paths, tags } = JSON.parse(line);
-    const sources = { ...runConfiguration.sources, paths, tagExpression: bothTags(runConfiguration.sources.tagExpression, tags) };
+    const sources = {
+      ...runConfiguration.sources,
+      paths,
+      tagExpression: bothTags(runConfiguration.sources.tagExpression, tags),
+    };
     requests += 1;
     const reportPath = join(scratch, `${requests}.json`);
     let code;
@@ -87,7 +101,11 @@ async function main() {
         ...runConfiguration,
         sources,
         support,
-        formats: { ...runConfiguration.formats, publish: false, files: { ...runConfiguration.formats.files, [reportPath]: 'json' } },
+        formats: {
+          ...runConfiguration.formats,
+          publish: false,
+          files: { ...runConfiguration.formats.files, [reportPath]: 'json' },
+        },
       });
       code = success ? 0 : 1;
     } catch (error) {

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { AttachedContainer, ContainerExit, ContainerRuntime, ContainerSpec, CreatedContainer } from '../runtime/container-runtime.js';
+import type {
+  AttachedContainer,
+  ContainerExit,
+  ContainerRuntime,
+  ContainerSpec,
+  CreatedContainer,
+} from '../runtime/container-runtime.js';
 import { createReportChannel, type ReportChannel } from '../actors/report-channel.js';
 import { beforeCommandLines } from '../actors/feature-script.js';
 import { RequestStream } from './request-stream.js';
@@ -69,9 +75,15 @@ export class WorkerContainer {
   }
 
   /** Creates, attaches and starts the worker container. The caller must `remove()` it in the end. */
-  static async start(runtime: ContainerRuntime, options: WorkerContainerOptions, signal?: AbortSignal): Promise<WorkerContainer> {
+  static async start(
+    runtime: ContainerRuntime,
+    options: WorkerContainerOptions,
+    signal?: AbortSignal,
+  ): Promise<WorkerContainer> {
     // A before-command that fails ends the worker before it starts, saying so as a feature's container does.
-    const script = [...(options.beforeCommand ? beforeCommandLines(options.beforeCommand) : []), WORKER_COMMAND].join('\n');
+    const script = [...(options.beforeCommand ? beforeCommandLines(options.beforeCommand) : []), WORKER_COMMAND].join(
+      '\n',
+    );
     const created = await runtime.create({
       ...options.spec,
       script,
@@ -80,7 +92,10 @@ export class WorkerContainer {
     });
     const worker = new WorkerContainer(created, options.maxReportBytes);
     try {
-      const attached = await created.attach({ stdout: (chunk) => worker.onStdout(chunk), stderr: (chunk) => worker.onStderr(chunk) });
+      const attached = await created.attach({
+        stdout: (chunk) => worker.onStdout(chunk),
+        stderr: (chunk) => worker.onStderr(chunk),
+      });
       worker.follow(attached);
       await attached.start(signal);
       return worker;
@@ -179,7 +194,12 @@ export class WorkerContainer {
     const exit = request.stderr.ended;
     if (!exit || !request.stdout.ended) return;
     this.pending = undefined;
-    request.resolve({ kind: 'answered', exitCode: Number(exit[1]), report: request.channel.report(), reportOverflow: request.channel.overflow });
+    request.resolve({
+      kind: 'answered',
+      exitCode: Number(exit[1]),
+      report: request.channel.report(),
+      reportOverflow: request.channel.overflow,
+    });
   }
 
   private onEnded(exit: ContainerExit | undefined, error: unknown): void {

@@ -26,7 +26,8 @@ export function workerLauncher(context: LauncherContext): JobLauncher {
     return pool;
   };
   return {
-    launch: (job, spec, observer, events) => launchWorkerJob({ job, spec, observer, events, pool: poolOf(job.runId, spec) }),
+    launch: (job, spec, observer, events) =>
+      launchWorkerJob({ job, spec, observer, events, pool: poolOf(job.runId, spec) }),
     unstarted: (job, spec, reason) => unstartedResult(job.files[0]!, job.attempt, reason, spec),
     async runEnded(runId) {
       const pool = pools.get(runId);
@@ -36,7 +37,13 @@ export function workerLauncher(context: LauncherContext): JobLauncher {
   };
 }
 
-async function startWorker(context: LauncherContext, runId: string, spec: RunSpec, n: number, signal: AbortSignal): Promise<WorkerContainer> {
+async function startWorker(
+  context: LauncherContext,
+  runId: string,
+  spec: RunSpec,
+  n: number,
+  signal: AbortSignal,
+): Promise<WorkerContainer> {
   const network = context.networkOf(runId);
   await network.ready;
   return WorkerContainer.start(

@@ -23,13 +23,37 @@ interface ContainerEvent {
 }
 
 /** The engine's own record of baleen's container starts and deaths, in order, as they happen. */
-function watchContainers(): { events: ContainerEvent[]; stop(): void; changed(wait: (events: ContainerEvent[]) => boolean): Promise<void> } {
+function watchContainers(): {
+  events: ContainerEvent[];
+  stop(): void;
+  changed(wait: (events: ContainerEvent[]) => boolean): Promise<void>;
+} {
   const events: ContainerEvent[] = [];
   const waiters: (() => void)[] = [];
-  const child = spawn('docker', ['events', '--filter', 'label=io.baleen.managed=true', '--filter', 'event=create', '--filter', 'event=start', '--filter', 'event=die', '--format', '{{json .}}']);
+  const child = spawn('docker', [
+    'events',
+    '--filter',
+    'label=io.baleen.managed=true',
+    '--filter',
+    'event=create',
+    '--filter',
+    'event=start',
+    '--filter',
+    'event=die',
+    '--format',
+    '{{json .}}',
+  ]);
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const event = JSON.parse(line) as { Action: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
-    events.push({ action: event.Action as ContainerEvent['action'], feature: event.Actor.Attributes['io.baleen.feature']!, at: event.timeNano / 1e6 });
+    const event = JSON.parse(line) as {
+      Action: string;
+      timeNano: number;
+      Actor: { Attributes: Record<string, string> };
+    };
+    events.push({
+      action: event.Action as ContainerEvent['action'],
+      feature: event.Actor.Attributes['io.baleen.feature']!,
+      at: event.timeNano / 1e6,
+    });
     waiters.forEach((waiter) => waiter());
   });
   return {
@@ -44,7 +68,8 @@ function watchContainers(): { events: ContainerEvent[]; stop(): void; changed(wa
   };
 }
 
-const running = (events: ContainerEvent[]) => events.reduce((n, e) => n + (e.action === 'start' ? 1 : e.action === 'die' ? -1 : 0), 0);
+const running = (events: ContainerEvent[]) =>
+  events.reduce((n, e) => n + (e.action === 'start' ? 1 : e.action === 'die' ? -1 : 0), 0);
 const SMALL = 'features/pass.feature';
 
 /** When the server accepted the run of `features` features, from its own log (JSON lines on stderr). */
@@ -59,14 +84,42 @@ describe('one server shared by two runs', () => {
     try {
       // A big run whose features each take at least 10 s holds both slots when the small run comes in.
       const big = new CliProcess(
-        ['cucumber', '--server', url, '--image', TEST_IMAGE, '--concurrency', '2', '--report-dir', scratch.reportDir(),
-          '--command', 'sleep 10; cucumber-js {file} --format json:{report}',
-          '--files', 'features/before.feature', 'features/env.feature', 'features/fail.feature', 'features/with space.feature', 'features/café ünïcode.feature'],
+        [
+          'cucumber',
+          '--server',
+          url,
+          '--image',
+          TEST_IMAGE,
+          '--concurrency',
+          '2',
+          '--report-dir',
+          scratch.reportDir(),
+          '--command',
+          'sleep 10; cucumber-js {file} --format json:{report}',
+          '--files',
+          'features/before.feature',
+          'features/env.feature',
+          'features/fail.feature',
+          'features/with space.feature',
+          'features/café ünïcode.feature',
+        ],
         { cwd: FIXTURE_SUITE },
       );
       await watch.changed((events) => running(events) === 2);
       const small = new CliProcess(
-        ['cucumber', '--server', url, '--image', TEST_IMAGE, '--concurrency', '2', '--report-dir', scratch.reportDir(), '--files', SMALL],
+        [
+          'cucumber',
+          '--server',
+          url,
+          '--image',
+          TEST_IMAGE,
+          '--concurrency',
+          '2',
+          '--report-dir',
+          scratch.reportDir(),
+          '--files',
+          SMALL,
+        ],
         { cwd: FIXTURE_SUITE },
       );
       await small.waitFor(/waiting for a free slot on the server: next in line/);
@@ -90,7 +143,10 @@ describe('one server shared by two runs', () => {
       const smallStart = events.find((e) => e.action === 'start' && e.feature === SMALL)!.at;
       const bigRuns = events
         .filter((e) => e.action === 'start' && e.feature !== SMALL)
-        .map((start) => events.find((e) => e.action === 'die' && e.feature === start.feature && e.at >= start.at)!.at - start.at);
+        .map(
+          (start) =>
+            events.find((e) => e.action === 'die' && e.feature === start.feature && e.at >= start.at)!.at - start.at,
+        );
       expect(smallStart - firstFreed.at).toBeLessThan(Math.min(...bigRuns));
     } finally {
       watch.stop();

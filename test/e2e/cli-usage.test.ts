@@ -19,23 +19,46 @@ function expectOneUsageLine(result: CliResult): string {
 
 describe('usage errors: one line, `baleen: …`, exit 2', () => {
   it('a misspelt option is named with its suggestion even when a required option is missing too', async () => {
-    const line = expectOneUsageLine(await runCli(['cucumber', '--imgae', 'x', '--files', 'features/'], { cwd: scratch.dir }));
+    const line = expectOneUsageLine(
+      await runCli(['cucumber', '--imgae', 'x', '--files', 'features/'], { cwd: scratch.dir }),
+    );
     expect(line).toBe("baleen: unknown option '--imgae': did you mean --image?");
   });
 
   it.each([
-    [['cucumber', '--files', 'features/'], "baleen: required option '--image <image>' not specified: run baleen cucumber --help for usage"],
+    [
+      ['cucumber', '--files', 'features/'],
+      "baleen: required option '--image <image>' not specified: run baleen cucumber --help for usage",
+    ],
     [['cucumbr'], "baleen: unknown command 'cucumbr': did you mean cucumber?"],
-    [['cucumber', '--image', 'x', '--files', 'f', '--concurrency', 'none'], "baleen: option '--concurrency <n>' argument 'none' is invalid: --concurrency must be a whole number of 1 or more"],
-    [['cucumber', '--image', 'x', '--files', 'f', '--quiet', '--verbose'], "baleen: option '--quiet' cannot be used with option '--verbose': run baleen cucumber --help for usage"],
+    [
+      ['cucumber', '--image', 'x', '--files', 'f', '--concurrency', 'none'],
+      "baleen: option '--concurrency <n>' argument 'none' is invalid: --concurrency must be a whole number of 1 or more",
+    ],
+    [
+      ['cucumber', '--image', 'x', '--files', 'f', '--quiet', '--verbose'],
+      "baleen: option '--quiet' cannot be used with option '--verbose': run baleen cucumber --help for usage",
+    ],
     [['project'], "baleen: missing required argument 'name': run baleen project --help for usage"],
     [['server', '--port'], "baleen: option '--port <port>' argument missing: run baleen server --help for usage"],
     [['merge', 'a', '--bogus'], "baleen: unknown option '--bogus': run baleen merge --help for usage"],
-    [['cucumber', '--image', 'x', '--files', 'f', '--runtime', 'k8s'], "baleen: option '--runtime <kind>' argument 'k8s' is invalid: allowed choices are docker, swarm"],
+    [
+      ['cucumber', '--image', 'x', '--files', 'f', '--runtime', 'k8s'],
+      "baleen: option '--runtime <kind>' argument 'k8s' is invalid: allowed choices are docker, swarm",
+    ],
     // README's --batch-target and --stop-grace rows: refused without --batch auto, and past an hour.
-    [['cucumber', '--image', 'x', '--files', 'f', '--batch-target', '30s'], 'baleen: --batch-target sizes the batches of --batch auto, and this run has none: add --batch auto, or drop --batch-target'],
-    [['cucumber', '--image', 'x', '--files', 'f', '--stop-grace', '2h'], "baleen: option '--stop-grace <duration>' argument '2h' is invalid: expected a duration such as 30s, or 0"],
-    [[], 'baleen: no command given: choose one of cucumber, server, reap, runs, report, project, merge, init (baleen --help says what each does)'],
+    [
+      ['cucumber', '--image', 'x', '--files', 'f', '--batch-target', '30s'],
+      'baleen: --batch-target sizes the batches of --batch auto, and this run has none: add --batch auto, or drop --batch-target',
+    ],
+    [
+      ['cucumber', '--image', 'x', '--files', 'f', '--stop-grace', '2h'],
+      "baleen: option '--stop-grace <duration>' argument '2h' is invalid: expected a duration such as 30s, or 0",
+    ],
+    [
+      [],
+      'baleen: no command given: choose one of cucumber, server, reap, runs, report, project, merge, init (baleen --help says what each does)',
+    ],
   ])('%j', async (args, expected) => {
     expect(expectOneUsageLine(await runCli(args, { cwd: scratch.dir }))).toBe(expected);
   });
@@ -68,16 +91,28 @@ describe('the project file', () => {
     ['fail_fast: "yes"', 'projects.smoke.fail_fast: must be true or false, not the text "yes"'],
     ['imgae: y', 'projects.smoke: unknown key "imgae"'],
     ['timeout: soon', 'projects.smoke.timeout: expected a duration such as 90s, 5m or 120'],
-  ])('%s: the value\'s line and plain words, not zod\'s', async (entry, words) => {
+  ])("%s: the value's line and plain words, not zod's", async (entry, words) => {
     const line = await project('schema.yml', `projects:\n  smoke:\n    image: x\n    files: features/\n    ${entry}\n`);
     expect(line.startsWith(`baleen: ${scratch.path('schema.yml')}:5: ${words}: `), line).toBe(true);
-    expect(line.endsWith(entry.startsWith('imgae') ? `: each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\`` : ': fix it there'), line).toBe(true);
+    expect(
+      line.endsWith(
+        entry.startsWith('imgae')
+          ? `: each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\``
+          : ': fix it there',
+      ),
+      line,
+    ).toBe(true);
     expect(line).not.toMatch(/Invalid input|Too small|received|expected number/);
   });
 
   it('a missing required key names the project', async () => {
     const line = await project('missing.yml', 'projects:\n  smoke:\n    files: features/\n');
-    expect(line.startsWith(`baleen: ${scratch.path('missing.yml')}:2: projects.smoke.image: required, but missing: fix it there`), line).toBe(true);
+    expect(
+      line.startsWith(
+        `baleen: ${scratch.path('missing.yml')}:2: projects.smoke.image: required, but missing: fix it there`,
+      ),
+      line,
+    ).toBe(true);
   });
 });
 

@@ -12,11 +12,16 @@ describe('terminal escape sequences in file names and output', () => {
   let suite = '';
   beforeAll(async () => {
     suite = scratch.path('suite');
-    await buildSuiteImage(suite, IMAGE, { [EVIL]: 'Feature: Evil\n  Scenario: hostile\n    When the output is hostile\n' });
+    await buildSuiteImage(suite, IMAGE, {
+      [EVIL]: 'Feature: Evil\n  Scenario: hostile\n    When the output is hostile\n',
+    });
   }, 120_000);
 
   it('never reach the console raw: names show their escapes, output and errors lose them', async () => {
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', EVIL, '--report-dir', scratch.reportDir(), '--verbose'], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', IMAGE, '--files', EVIL, '--report-dir', scratch.reportDir(), '--verbose'],
+      { cwd: suite },
+    );
     expect(result.code, result.stderr).toBe(1);
     // Colours are off (NO_COLOR): any control character but a newline came from the run.
     // eslint-disable-next-line no-control-regex

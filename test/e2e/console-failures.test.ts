@@ -10,7 +10,12 @@ const IMAGE = 'baleen-test-console-failures';
 // Two failing scenarios whose assertion diff is on stdout while the service's warning is on stderr, and a
 // feature that does not parse.
 const FEATURES = {
-  'features/refund.feature': refundFeature('a partial refund', ['  Scenario: no refund', '    When the refund service answers 0', '    Then the refund is 0', '']),
+  'features/refund.feature': refundFeature('a partial refund', [
+    '  Scenario: no refund',
+    '    When the refund service answers 0',
+    '    Then the refund is 0',
+    '',
+  ]),
   'features/broken.feature': 'Feature: Broken\n  Scenario: a\n    Given the number 1\n  Oops this is not Gherkin\n',
 };
 
@@ -30,7 +35,19 @@ describe('the console failure list', () => {
   }, 120_000);
 
   it('names every failed scenario with its step, error and file:line, then both output tails', async () => {
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', 'features/refund.feature', 'features/broken.feature', '--report-dir', scratch.reportDir()], { cwd: suite });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/refund.feature',
+        'features/broken.feature',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
+      { cwd: suite },
+    );
     expect(result.code, result.stderr).toBe(1);
     const list = failureList(result.stdout);
     // Both failing scenarios, each at its line with its failing step and the report's error (the diff).
@@ -51,11 +68,25 @@ describe('the console failure list', () => {
   }, 180_000);
 
   it('--verbose prints the server log as readable lines, never pino JSON', async () => {
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', 'features/refund.feature', '--report-dir', scratch.reportDir(), '--verbose'], { cwd: suite });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/refund.feature',
+        '--report-dir',
+        scratch.reportDir(),
+        '--verbose',
+      ],
+      { cwd: suite },
+    );
     expect(result.code, result.stderr).toBe(1);
     const output = `${result.stdout}\n${result.stderr}`;
     expect(output).not.toMatch(/^\{"level"/m);
-    expect(result.stderr).toMatch(/^baleen server: info run accepted runId=\S+ image=baleen-test-console-failures features=1/m);
+    expect(result.stderr).toMatch(
+      /^baleen server: info run accepted runId=\S+ image=baleen-test-console-failures features=1/m,
+    );
     expect(result.stderr).toMatch(/^baleen server: info run finished /m);
   }, 120_000);
 });

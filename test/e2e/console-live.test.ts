@@ -12,11 +12,28 @@ const scratch = useScratch('baleen-tty-');
 describe('the console on a terminal', () => {
   it('redraws a live line per active feature, then prints the results and the summary', async () => {
     // util-linux `script` gives the CLI a real pseudo-terminal, as a developer's shell would.
-    const command = [process.execPath, BALEEN_BIN, 'cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/with space.feature',
-      '--command', 'sleep 1; cucumber-js {file} --format json:{report}', '--report-dir', scratch.path('r'), '--timings', scratch.path('t.json')]
+    const command = [
+      process.execPath,
+      BALEEN_BIN,
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      'features/with space.feature',
+      '--command',
+      'sleep 1; cucumber-js {file} --format json:{report}',
+      '--report-dir',
+      scratch.path('r'),
+      '--timings',
+      scratch.path('t.json'),
+    ]
       .map(shellQuote)
       .join(' ');
-    const { stdout } = await promisify(execFile)('script', ['-qefc', command, '/dev/null'], { cwd: FIXTURE_SUITE, env: { ...process.env, COLUMNS: '120' } });
+    const { stdout } = await promisify(execFile)('script', ['-qefc', command, '/dev/null'], {
+      cwd: FIXTURE_SUITE,
+      env: { ...process.env, COLUMNS: '120' },
+    });
     expect(stdout).toMatch(/\x1b\[2K\x1b\[1A\x1b\[2K/); // log-update erased the live block's lines to redraw it
     const text = stripAnsi(stdout);
     expect(text).toMatch(/running\s+features\/pass\.feature/);

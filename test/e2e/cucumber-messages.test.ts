@@ -12,14 +12,24 @@ const MESSAGES = 'cucumber-js {file} --format message:{report}';
 
 async function run(cwd: string, image: string, files: string[], command: string) {
   const reportDir = scratch.reportDir();
-  const result = await runCli(['cucumber', '--image', image, '--files', ...files, '--command', command, '--report-dir', reportDir], { cwd });
+  const result = await runCli(
+    ['cucumber', '--image', image, '--files', ...files, '--command', command, '--report-dir', reportDir],
+    { cwd },
+  );
   const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
   return { ...result, summary, reportDir };
 }
 
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 const envelopes = async (reportDir: string) =>
-  (await readFile(join(reportDir, 'messages.ndjson'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
+  (await readFile(join(reportDir, 'messages.ndjson'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, any>);
 
 describe('a suite that reports in Cucumber Messages', () => {
   it('is judged by the same rule as Cucumber JSON, merged into messages.ndjson and drawn as cucumber.html', async () => {
@@ -27,7 +37,8 @@ describe('a suite that reports in Cucumber Messages', () => {
     const messages = await run(FIXTURE_SUITE, TEST_IMAGE, files, MESSAGES);
     const json = await run(FIXTURE_SUITE, TEST_IMAGE, files, 'cucumber-js {file} --format json:{report}');
     expect(messages.code, messages.stderr).toBe(1);
-    const statuses = (summary: RunSummary) => summary.features.map((feature) => [feature.file, feature.status, feature.error]);
+    const statuses = (summary: RunSummary) =>
+      summary.features.map((feature) => [feature.file, feature.status, feature.error]);
     expect(statuses(messages.summary)).toEqual([
       ['features/fail.feature', 'failed', expect.stringMatching(/^a wrong sum › Then the result is 5: AssertionError/)],
       ['features/pass.feature', 'passed', undefined],
@@ -35,16 +46,35 @@ describe('a suite that reports in Cucumber Messages', () => {
     // The same scenarios, with the same results, as the run that wrote Cucumber JSON.
     expect(messages.summary.totals.scenarios).toEqual({ passed: 3, failed: 1, skipped: 0 });
     expect(messages.summary.totals.scenarios).toEqual(json.summary.totals.scenarios);
-    const report = JSON.parse(await readFile(join(messages.reportDir, 'cucumber.json'), 'utf8')) as Array<{ uri: string; elements: Array<{ name: string; line: number; steps: Array<{ name: string; result?: { status: string; error_message?: string } }> }> }>;
-    const wrong = report.find((feature) => feature.uri === 'features/fail.feature')!.elements.find((element) => element.name === 'a wrong sum')!;
+    const report = JSON.parse(await readFile(join(messages.reportDir, 'cucumber.json'), 'utf8')) as Array<{
+      uri: string;
+      elements: Array<{
+        name: string;
+        line: number;
+        steps: Array<{ name: string; result?: { status: string; error_message?: string } }>;
+      }>;
+    }>;
+    const wrong = report
+      .find((feature) => feature.uri === 'features/fail.feature')!
+      .elements.find((element) => element.name === 'a wrong sum')!;
     expect(wrong.line).toBe(7);
-    expect(wrong.steps.at(-1)).toMatchObject({ name: 'the result is 5', result: { status: 'failed', error_message: expect.stringContaining('5') } });
+    expect(wrong.steps.at(-1)).toMatchObject({
+      name: 'the result is 5',
+      result: { status: 'failed', error_message: expect.stringContaining('5') },
+    });
 
     const merged = await envelopes(messages.reportDir);
     expect(merged.filter((envelope) => envelope.meta)).toHaveLength(1);
     expect(merged.filter((envelope) => envelope.testRunStarted)).toHaveLength(1);
-    expect(merged.filter((envelope) => envelope.testRunFinished).map((envelope) => envelope.testRunFinished.success)).toEqual([false]);
-    expect(merged.filter((envelope) => envelope.gherkinDocument).map((envelope) => envelope.gherkinDocument.uri).sort()).toEqual(files);
+    expect(
+      merged.filter((envelope) => envelope.testRunFinished).map((envelope) => envelope.testRunFinished.success),
+    ).toEqual([false]);
+    expect(
+      merged
+        .filter((envelope) => envelope.gherkinDocument)
+        .map((envelope) => envelope.gherkinDocument.uri)
+        .sort(),
+    ).toEqual(files);
     expect(merged.filter((envelope) => envelope.testCaseFinished)).toHaveLength(4);
     const html = await readFile(join(messages.reportDir, 'cucumber.html'), 'utf8');
     // The official formatter's page: its script inlined (offline), the run's messages in it.
@@ -57,9 +87,18 @@ describe('a suite that reports in Cucumber Messages', () => {
   });
 
   it('holds the pass rule: a dry run reported in messages is an error, and Outline rows, Backgrounds and Rules are found at their lines', async () => {
-    const dry = await run(FIXTURE_SUITE, TEST_IMAGE, ['features/pass.feature'], 'cucumber-js {file} --dry-run --format message:{report}');
+    const dry = await run(
+      FIXTURE_SUITE,
+      TEST_IMAGE,
+      ['features/pass.feature'],
+      'cucumber-js {file} --dry-run --format message:{report}',
+    );
     expect(dry.code).toBe(1);
-    expect(dry.summary.features[0]).toMatchObject({ status: 'error', exitCode: 0, error: '2 of the 2 scenarios of features/pass.feature ran without passing (skipped: line 2, 7)' });
+    expect(dry.summary.features[0]).toMatchObject({
+      status: 'error',
+      exitCode: 0,
+      error: '2 of the 2 scenarios of features/pass.feature ran without passing (skipped: line 2, 7)',
+    });
 
     const shapes = [
       'Feature: Shapes',
@@ -82,7 +121,9 @@ describe('a suite that reports in Cucumber Messages', () => {
     const passed = await run(suite, 'baleen-test-messages-shapes', ['features/shapes.feature'], MESSAGES);
     expect(passed.code, passed.stdout + passed.stderr).toBe(0);
     expect(passed.summary.totals.scenarios).toEqual({ passed: 3, failed: 0, skipped: 0 });
-    const report = JSON.parse(await readFile(join(passed.reportDir, 'cucumber.json'), 'utf8')) as Array<{ elements: Array<{ line: number; steps: unknown[] }> }>;
+    const report = JSON.parse(await readFile(join(passed.reportDir, 'cucumber.json'), 'utf8')) as Array<{
+      elements: Array<{ line: number; steps: unknown[] }>;
+    }>;
     expect(report[0]!.elements.map((element) => element.line)).toEqual([9, 10, 12]);
   });
 });

@@ -15,7 +15,8 @@ const engine = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 /** A Docker CLI config folder of its own, with a context made by the real `docker context create`. */
 function configWithContext(name: string, host: string, use: boolean): string {
   const dir = scratch.path(`docker-config-${name}`);
-  const docker = (...args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: dir }, stdio: 'pipe' });
+  const docker = (...args: string[]) =>
+    execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: dir }, stdio: 'pipe' });
   docker('context', 'create', name, '--docker', `host=${host}`);
   if (use) docker('context', 'use', name);
   return dir;
@@ -33,10 +34,13 @@ describe('the Docker CLI context chooses the engine when DOCKER_HOST does not', 
     const image = `baleen-context-only:${process.pid}`;
     execFileSync('docker', ['tag', TEST_IMAGE, image]);
     try {
-      const result = await runCli(['cucumber', '--image', image, '--files', 'features/pass.feature', '--report-dir', reportDir], {
-        cwd: FIXTURE_SUITE,
-        env: withoutDockerHost({ DOCKER_CONFIG: config }),
-      });
+      const result = await runCli(
+        ['cucumber', '--image', image, '--files', 'features/pass.feature', '--report-dir', reportDir],
+        {
+          cwd: FIXTURE_SUITE,
+          env: withoutDockerHost({ DOCKER_CONFIG: config }),
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
     } finally {
       execFileSync('docker', ['rmi', image], { stdio: 'ignore' });
@@ -47,20 +51,26 @@ describe('the Docker CLI context chooses the engine when DOCKER_HOST does not', 
 
   it('DOCKER_CONTEXT naming a context whose engine is gone: it is that engine that is reported unreachable, not the default', async () => {
     const config = configWithContext('nowhere', 'unix:///nonexistent/baleen-context.sock', false);
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()], {
-      cwd: FIXTURE_SUITE,
-      env: withoutDockerHost({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'nowhere' }),
-    });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()],
+      {
+        cwd: FIXTURE_SUITE,
+        env: withoutDockerHost({ DOCKER_CONFIG: config, DOCKER_CONTEXT: 'nowhere' }),
+      },
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/baleen-context\.sock/);
   });
 
   it('DOCKER_HOST wins over the current context', async () => {
     const config = configWithContext('elsewhere', 'unix:///nonexistent/baleen-context.sock', true);
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()], {
-      cwd: FIXTURE_SUITE,
-      env: { ...process.env, DOCKER_HOST: engine, DOCKER_CONFIG: config },
-    });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()],
+      {
+        cwd: FIXTURE_SUITE,
+        env: { ...process.env, DOCKER_HOST: engine, DOCKER_CONFIG: config },
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
   });
 });

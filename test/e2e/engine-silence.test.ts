@@ -33,19 +33,26 @@ async function silentStartProxy(path: string): Promise<{ server: Server; starts:
       req.resume();
       return; // never answered
     }
-    const upstream = request({ socketPath: target, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      // An attach's answer is its headers, then the container's output whenever there is some: send them now.
-      res.flushHeaders();
-      answer.pipe(res);
-    });
+    const upstream = request(
+      { socketPath: target, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // An attach's answer is its headers, then the container's output whenever there is some: send them now.
+        res.flushHeaders();
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
   // An attach with stdin is a hijacked connection: hand the raw bytes through both ways.
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const upstream = connect(target, () => {
-      upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\r\n')}\r\n\r\n`);
+      upstream.write(
+        `${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers)
+          .map(([k, v]) => `${k}: ${String(v)}`)
+          .join('\r\n')}\r\n\r\n`,
+      );
       upstream.write(head);
       socket.pipe(upstream).pipe(socket);
     });
@@ -65,21 +72,41 @@ afterEach(async () => {
 });
 
 describe('an engine that never answers a call', () => {
-  it('a start left unanswered is an error naming the call and the bound; the run ends, exit 3, no container left', { timeout: 60_000 }, async () => {
+  it('a start left unanswered is an error naming the call and the bound; the run ends, exit 3, no container left', {
+    timeout: 60_000,
+  }, async () => {
     const socket = join(scratch.dir, 'engine.sock');
     const silent = await silentStartProxy(socket);
     proxy = silent.server;
     const dir = scratch.reportDir();
     const started = Date.now();
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--docker-host', `unix://${socket}`, '--report-dir', dir], {
-      cwd: FIXTURE_SUITE,
-      env: { BALEEN_ENGINE_CALL_TIMEOUT_MS: '2000' },
-    });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--docker-host',
+        `unix://${socket}`,
+        '--report-dir',
+        dir,
+      ],
+      {
+        cwd: FIXTURE_SUITE,
+        env: { BALEEN_ENGINE_CALL_TIMEOUT_MS: '2000' },
+      },
+    );
     expect(silent.starts(), result.stderr).toBeGreaterThan(0);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr).toMatch(/the Docker engine did not answer `start` within 2 s/);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.features[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/could not start the container: the Docker engine did not answer `start` within 2 s/) });
+    expect(summary.features[0]).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(
+        /could not start the container: the Docker engine did not answer `start` within 2 s/,
+      ),
+    });
     // A timed-out start is not tried again, and removing the container is bounded too: well under the test's limit.
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(baleenContainers()).toEqual([]);

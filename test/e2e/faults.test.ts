@@ -24,7 +24,22 @@ const HANG = 'echo "started $BALEEN_FEATURE"; exec sleep 600';
 /** Starts a run whose containers hang, and resolves once every one of them has printed that it started. */
 async function startHangingRun(extra: string[]): Promise<{ client: CliProcess; dir: string }> {
   const dir = reportDir();
-  const client = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...TWO, '--command', HANG, '--verbose', '--report-dir', dir, ...extra], { cwd: FIXTURE_SUITE });
+  const client = new CliProcess(
+    [
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      ...TWO,
+      '--command',
+      HANG,
+      '--verbose',
+      '--report-dir',
+      dir,
+      ...extra,
+    ],
+    { cwd: FIXTURE_SUITE },
+  );
   for (const file of TWO) await client.waitFor(new RegExp(`started ${file.replace('.', '\\.')}`));
   return { client, dir };
 }
@@ -34,18 +49,21 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
   const onRuntime = ['--runtime', runtime];
 
   describe('interruption', () => {
-    it.each(['SIGINT', 'SIGTERM'] as const)('%s removes every container within 10 s, keeps partial reports and exits 130', async (signal) => {
-      const { client, dir } = await startHangingRun(onRuntime);
-      expect(baleenContainers()).toHaveLength(2);
-      const started = Date.now();
-      const result = await client.stop(signal);
-      expect(result.code, result.stderr).toBe(130);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(baleenContainers()).toEqual([]);
-      const summary = await summaryOf(dir);
-      expect(summary.status).toBe('interrupted');
-      expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
-    });
+    it.each(['SIGINT', 'SIGTERM'] as const)(
+      '%s removes every container within 10 s, keeps partial reports and exits 130',
+      async (signal) => {
+        const { client, dir } = await startHangingRun(onRuntime);
+        expect(baleenContainers()).toHaveLength(2);
+        const started = Date.now();
+        const result = await client.stop(signal);
+        expect(result.code, result.stderr).toBe(130);
+        expect(Date.now() - started).toBeLessThan(10_000);
+        expect(baleenContainers()).toEqual([]);
+        const summary = await summaryOf(dir);
+        expect(summary.status).toBe('interrupted');
+        expect(Object.values(statusesOf(summary))).toEqual(['cancelled', 'cancelled']);
+      },
+    );
 
     it('a second Ctrl-C quits at once; the next server start removes whatever was left', async () => {
       const { client } = await startHangingRun(onRuntime);
@@ -75,7 +93,23 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       const dir = reportDir();
       // The budget runs from the container's creation: it must leave room for a swarm task to be scheduled and
       // started on a busy machine, or the feature times out "before it started running" (seen at 2 s).
-      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', HANG, '--timeout', '10s', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      const result = await runCli(
+        [
+          'cucumber',
+          '--image',
+          TEST_IMAGE,
+          '--files',
+          'features/pass.feature',
+          '--command',
+          HANG,
+          '--timeout',
+          '10s',
+          '--report-dir',
+          dir,
+          ...onRuntime,
+        ],
+        { cwd: FIXTURE_SUITE },
+      );
       expect(result.code).toBe(1);
       expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error', error: 'timed out after 10.0s' });
     });
@@ -83,7 +117,23 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
     it('--memory: a container killed for memory is "out of memory (OOMKilled)"', async () => {
       const dir = reportDir();
       const hog = 'node -e "const a = []; for (;;) a.push(Buffer.alloc(1 << 20, 1))"';
-      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', hog, '--memory', '64m', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      const result = await runCli(
+        [
+          'cucumber',
+          '--image',
+          TEST_IMAGE,
+          '--files',
+          'features/pass.feature',
+          '--command',
+          hog,
+          '--memory',
+          '64m',
+          '--report-dir',
+          dir,
+          ...onRuntime,
+        ],
+        { cwd: FIXTURE_SUITE },
+      );
       expect(result.code).toBe(1);
       expect((await summaryOf(dir)).features[0]!.error).toMatch(/^out of memory \(OOMKilled\)/);
     });
@@ -92,14 +142,33 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
   describe('retries and fail-fast', () => {
     it('--retries runs a failed feature again in a fresh container; passing later makes it flaky, every attempt logged', async () => {
       const dir = reportDir();
-      const flaky = 'echo "attempt $BALEEN_ATTEMPT"; [ "$BALEEN_ATTEMPT" -ge 2 ] && cucumber-js {file} --format json:{report}';
-      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', flaky, '--retries', '2', '--report-dir', dir, ...onRuntime], { cwd: FIXTURE_SUITE });
+      const flaky =
+        'echo "attempt $BALEEN_ATTEMPT"; [ "$BALEEN_ATTEMPT" -ge 2 ] && cucumber-js {file} --format json:{report}';
+      const result = await runCli(
+        [
+          'cucumber',
+          '--image',
+          TEST_IMAGE,
+          '--files',
+          'features/pass.feature',
+          '--command',
+          flaky,
+          '--retries',
+          '2',
+          '--report-dir',
+          dir,
+          ...onRuntime,
+        ],
+        { cwd: FIXTURE_SUITE },
+      );
       expect(result.code, result.stdout).toBe(0);
       expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'passed', flaky: true, attempts: 2 });
       expect(result.stdout).toMatch(/↻ RETRY features\/pass\.feature/);
       expect(result.stdout).toMatch(/flaky: passed on attempt 2/);
       expect(await readFile(join(dir, 'logs/features/pass.feature.stdout.log'), 'utf8')).toContain('attempt 1');
-      expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain('attempt 2');
+      expect(await readFile(join(dir, 'logs/features/pass.feature.attempt-2.stdout.log'), 'utf8')).toContain(
+        'attempt 2',
+      );
       const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
       expect(junit).toContain('name="baleen.flaky" value="true"');
       // Surefire's element for a test that passed on a rerun, on each scenario (the failed attempt named none).
@@ -114,7 +183,23 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       // A fresh timing history: features without one start in name order, so fail.feature goes first
       // whatever the other tests' runs recorded.
       const timings = ['--timings', scratch.path(`fail-fast-${runtime}.json`)];
-      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '1', '--fail-fast', '--report-dir', dir, ...timings, ...onRuntime], { cwd: FIXTURE_SUITE });
+      const result = await runCli(
+        [
+          'cucumber',
+          '--image',
+          TEST_IMAGE,
+          '--files',
+          ...files,
+          '--concurrency',
+          '1',
+          '--fail-fast',
+          '--report-dir',
+          dir,
+          ...timings,
+          ...onRuntime,
+        ],
+        { cwd: FIXTURE_SUITE },
+      );
       expect(result.code).toBe(1);
       expect(statusesOf(await summaryOf(dir))).toEqual({
         'features/fail.feature': 'failed',
@@ -130,14 +215,30 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
       // Swarm hands output over line by line through its log API, about 1 MB/s of short lines here (measured;
       // see docs/runtimes.md): the same promise, a tenth of the size.
       const bytes = (runtime === 'swarm' ? 16 : 200) * 1024 * 1024;
-      const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', `yes baleen-output-line | head -c ${bytes}`, '--report-dir', dir, ...onRuntime], {
-        cwd: FIXTURE_SUITE,
-      });
+      const result = await runCli(
+        [
+          'cucumber',
+          '--image',
+          TEST_IMAGE,
+          '--files',
+          'features/pass.feature',
+          '--command',
+          `yes baleen-output-line | head -c ${bytes}`,
+          '--report-dir',
+          dir,
+          ...onRuntime,
+        ],
+        {
+          cwd: FIXTURE_SUITE,
+        },
+      );
       expect(result.code).toBe(0);
       expect((await stat(join(dir, 'logs/features/pass.feature.stdout.log'))).size).toBe(bytes);
       const junit = await readFile(join(dir, 'junit.xml'), 'utf8');
       expect(junit.length).toBeLessThan(1024 * 1024);
-      const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as { results: { stdout: { totalBytes: number; truncatedBytes: number } }[] };
+      const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as {
+        results: { stdout: { totalBytes: number; truncatedBytes: number } }[];
+      };
       expect(results.results[0]!.stdout).toMatchObject({ totalBytes: bytes });
       expect(results.results[0]!.stdout.truncatedBytes).toBeGreaterThan(bytes - 300 * 1024);
     });
@@ -171,7 +272,7 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
 });
 
 describe('on swarm', () => {
-  it('a server start removes the container of a service already removed, while Swarm\'s agent would still be stopping it', async () => {
+  it("a server start removes the container of a service already removed, while Swarm's agent would still be stopping it", async () => {
     // What a second Ctrl-C can leave: the first removed the service, the second quit before its container went.
     // With a minute's stop grace, Swarm's agent would leave the container (`sleep` ignores SIGTERM) for that long.
     const server = await startServerProcess({ cwd: scratch.dir, args: ['--runtime', 'swarm'] });
@@ -196,19 +297,29 @@ describe('on swarm', () => {
 describe('Docker problems', () => {
   it('a container the engine refuses to create is an infrastructure error: the cause in one line, exit 3', async () => {
     const dir = reportDir();
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--cpus', '512', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--cpus', '512', '--report-dir', dir],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/could not run because of the container engine; first: features\/pass\.feature: could not create the container: .*CPU/i);
+    expect(result.stderr).toMatch(
+      /could not run because of the container engine; first: features\/pass\.feature: could not create the container: .*CPU/i,
+    );
     expect((await summaryOf(dir)).features[0]).toMatchObject({ status: 'error' });
   });
 
   it('an unreachable engine is a one-line error with the fix, exit 3', async () => {
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', reportDir()], {
-      cwd: FIXTURE_SUITE,
-      env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
-    });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', reportDir()],
+      {
+        cwd: FIXTURE_SUITE,
+        env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      },
+    );
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock .*: start Docker/);
+    expect(result.stderr).toMatch(
+      /cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock .*: start Docker/,
+    );
   });
 });

@@ -28,7 +28,11 @@ declare const document: {
 };
 /** What the hostile report's strings would have set, had the browser run them. */
 declare const window: { __ran?: string[] };
-declare function getComputedStyle(element: BrowserElement): { backgroundColor: string; minHeight: string; display: string };
+declare function getComputedStyle(element: BrowserElement): {
+  backgroundColor: string;
+  minHeight: string;
+  display: string;
+};
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/cucumber-json/merged-two-features.json', import.meta.url));
 const SCREENSHOT = '/tmp/baleen-html-report.png';
@@ -63,31 +67,48 @@ async function openHostileReport(browser: Browser, name: string, features: unkno
 describe('writeHtmlReport input checks', () => {
   it('rejects a missing file, naming it', async () => {
     const missing = join(scratch, 'nope', 'cucumber.json');
-    await expect(writeHtmlReport({ cucumberJsonFile: missing, outputFile: join(scratch, 'missing', 'index.html'), title: 't', metadata: {} })).rejects.toThrow(
-      `Cannot write the HTML report: Cucumber JSON file ${missing} does not exist`,
-    );
+    await expect(
+      writeHtmlReport({
+        cucumberJsonFile: missing,
+        outputFile: join(scratch, 'missing', 'index.html'),
+        title: 't',
+        metadata: {},
+      }),
+    ).rejects.toThrow(`Cannot write the HTML report: Cucumber JSON file ${missing} does not exist`);
     expect(existsSync(join(scratch, 'missing'))).toBe(false);
   });
 
   it('rejects a file that is not JSON', async () => {
     const bad = join(scratch, 'bad.json');
     await writeFile(bad, '[{"name": "Checkout", ');
-    await expect(writeHtmlReport({ cucumberJsonFile: bad, outputFile: join(scratch, 'bad', 'index.html'), title: 't', metadata: {} })).rejects.toThrow(
-      new RegExp(`Cucumber JSON file ${bad} is not valid JSON \\(.+\\)`),
-    );
+    await expect(
+      writeHtmlReport({
+        cucumberJsonFile: bad,
+        outputFile: join(scratch, 'bad', 'index.html'),
+        title: 't',
+        metadata: {},
+      }),
+    ).rejects.toThrow(new RegExp(`Cucumber JSON file ${bad} is not valid JSON \\(.+\\)`));
     expect(existsSync(join(scratch, 'bad'))).toBe(false);
   });
 
   it('rejects JSON that is not an array of features', async () => {
     const object = join(scratch, 'object.json');
     await writeFile(object, '{"features": []}');
-    await expect(writeHtmlReport({ cucumberJsonFile: object, outputFile: join(scratch, 'object', 'index.html'), title: 't', metadata: {} })).rejects.toThrow(
-      'is not a Cucumber JSON report: expected an array of features, found object',
-    );
+    await expect(
+      writeHtmlReport({
+        cucumberJsonFile: object,
+        outputFile: join(scratch, 'object', 'index.html'),
+        title: 't',
+        metadata: {},
+      }),
+    ).rejects.toThrow('is not a Cucumber JSON report: expected an array of features, found object');
   });
 
   it('refuses a template whose CDN tags it does not recognise, rather than leave them', async () => {
-    await expect(inlineCdnAssets('<html><head></head><body></body></html>')).rejects.toThrow("cucumber-html-reporter's template no longer contains");
+    await expect(inlineCdnAssets('<html><head></head><body></body></html>')).rejects.toThrow(
+      "cucumber-html-reporter's template no longer contains",
+    );
   });
 });
 
@@ -129,10 +150,20 @@ describe('the HTML report, opened offline in Chromium', () => {
       const styles = await view.page.evaluate(() => {
         const navbar = getComputedStyle(document.querySelector('.navbar-default')!);
         const danger = getComputedStyle(document.querySelector('.label-danger')!);
-        return { navbarBackground: navbar.backgroundColor, navbarMinHeight: navbar.minHeight, dangerBackground: danger.backgroundColor };
+        return {
+          navbarBackground: navbar.backgroundColor,
+          navbarMinHeight: navbar.minHeight,
+          dangerBackground: danger.backgroundColor,
+        };
       });
-      expect(styles).toEqual({ navbarBackground: 'rgb(248, 248, 248)', navbarMinHeight: '50px', dangerBackground: 'rgb(217, 83, 79)' });
-      const glyphicons = await view.page.evaluate(() => [...document.fonts].filter((font) => font.family.includes('Glyphicons')).map((font) => font.status));
+      expect(styles).toEqual({
+        navbarBackground: 'rgb(248, 248, 248)',
+        navbarMinHeight: '50px',
+        dangerBackground: 'rgb(217, 83, 79)',
+      });
+      const glyphicons = await view.page.evaluate(() =>
+        [...document.fonts].filter((font) => font.family.includes('Glyphicons')).map((font) => font.status),
+      );
       expect(glyphicons).toEqual(['loaded']);
     });
 
@@ -212,29 +243,68 @@ describe('the HTML report, opened offline in Chromium', () => {
   describe('of features whose text is HTML (names, tags, tables, attachments, an undefined step)', () => {
     it('shows that text as written and runs none of it', async () => {
       // Each hostile string would set a flag if the browser ran it; `&` and quotes must still read as typed.
-      const attack = (where: string) => `<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')"> & "${where}"`;
+      const attack = (where: string) =>
+        `<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')"> & "${where}"`;
       const hostile = [
         {
-          keyword: 'Feature', name: attack('feature'), description: attack('description'), uri: 'features/evil.feature', tags: [{ name: attack('feature-tag') }],
-          elements: [{
-            keyword: 'Scenario', type: 'scenario', name: attack('scenario'), tags: [{ name: attack('scenario-tag') }],
-            before: [{ keyword: 'Before', result: { status: 'passed', duration: 1 }, embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('hook')).toString('base64') }] }],
-            steps: [
-              { keyword: 'And ', name: 'attachments of every kind', result: { status: 'passed', duration: 1 }, embeddings: [
-                { media: { type: 'text/plain' }, data: Buffer.from(attack('media-type')).toString('base64') },
-                { mime_type: 'image/png', data: `x" onerror="window.__ran=(window.__ran||[]).concat('image')` },
-                { mime_type: `application/x"><img src=x onerror="window.__ran=(window.__ran||[]).concat('mime')">`, data: 'AAAA' },
-              ] },
-              { keyword: 'Given ', name: attack('step'), result: { status: 'passed', duration: 1 }, rows: [{ cells: [attack('header')] }, { cells: [attack('cell')] }],
-                embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('attachment')).toString('base64') }] },
-              { keyword: 'Then ', name: attack('undefined-step'), result: { status: 'undefined' } },
-            ],
-          }],
+          keyword: 'Feature',
+          name: attack('feature'),
+          description: attack('description'),
+          uri: 'features/evil.feature',
+          tags: [{ name: attack('feature-tag') }],
+          elements: [
+            {
+              keyword: 'Scenario',
+              type: 'scenario',
+              name: attack('scenario'),
+              tags: [{ name: attack('scenario-tag') }],
+              before: [
+                {
+                  keyword: 'Before',
+                  result: { status: 'passed', duration: 1 },
+                  embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('hook')).toString('base64') }],
+                },
+              ],
+              steps: [
+                {
+                  keyword: 'And ',
+                  name: 'attachments of every kind',
+                  result: { status: 'passed', duration: 1 },
+                  embeddings: [
+                    { media: { type: 'text/plain' }, data: Buffer.from(attack('media-type')).toString('base64') },
+                    { mime_type: 'image/png', data: `x" onerror="window.__ran=(window.__ran||[]).concat('image')` },
+                    {
+                      mime_type: `application/x"><img src=x onerror="window.__ran=(window.__ran||[]).concat('mime')">`,
+                      data: 'AAAA',
+                    },
+                  ],
+                },
+                {
+                  keyword: 'Given ',
+                  name: attack('step'),
+                  result: { status: 'passed', duration: 1 },
+                  rows: [{ cells: [attack('header')] }, { cells: [attack('cell')] }],
+                  embeddings: [{ mime_type: 'text/plain', data: Buffer.from(attack('attachment')).toString('base64') }],
+                },
+                { keyword: 'Then ', name: attack('undefined-step'), result: { status: 'undefined' } },
+              ],
+            },
+          ],
         },
       ];
       const view = await openHostileReport(browser, 'hostile', hostile);
       const text = await view.page.evaluate(() => document.body.innerText);
-      for (const where of ['feature', 'description', 'scenario', 'step', 'header', 'cell', 'attachment', 'hook', 'media-type']) {
+      for (const where of [
+        'feature',
+        'description',
+        'scenario',
+        'step',
+        'header',
+        'cell',
+        'attachment',
+        'hook',
+        'media-type',
+      ]) {
         expect(text, where).toContain(attack(where));
       }
       // Escaped once, not twice, where the template escapes too: the scenario's hover text.
@@ -254,18 +324,40 @@ describe('the HTML report, opened offline in Chromium', () => {
       const wrapped = (where: string) => ({ html: attack(where) });
       const hostile = [
         {
-          keyword: attack('feature-keyword'), name: attack('feature'), uri: 'features/evil.feature', tags: [{ name: attack('feature-tag') }],
-          elements: [{
-            keyword: attack('scenario-keyword'), type: 'scenario', name: wrapped('scenario'), tags: [{ name: wrapped('scenario-tag') }],
-            steps: [
-              { keyword: attack('step-keyword'), name: 'a table', result: { status: 'passed', duration: 1 }, output: [attack('output'), wrapped('output-object')],
-                rows: [{ cells: [attack('header'), wrapped('header-object')] }, { cells: [attack('cell')] }],
-                arguments: [{ rows: [{ cells: [attack('argument-header')] }, { cells: ['x'] }] }],
-                embeddings: [{ mime_type: 'application/zip', data: [`x" onerror="window.__ran=(window.__ran||[]).concat('link')`] }] },
-              { keyword: 'Then ', name: attack('failed-step'), result: { status: 'failed', duration: 1, error_message: attack('error-message')[0] } },
-              { keyword: 'Then ', name: attack('undefined-step')[0], result: { status: 'undefined' } },
-            ],
-          }],
+          keyword: attack('feature-keyword'),
+          name: attack('feature'),
+          uri: 'features/evil.feature',
+          tags: [{ name: attack('feature-tag') }],
+          elements: [
+            {
+              keyword: attack('scenario-keyword'),
+              type: 'scenario',
+              name: wrapped('scenario'),
+              tags: [{ name: wrapped('scenario-tag') }],
+              steps: [
+                {
+                  keyword: attack('step-keyword'),
+                  name: 'a table',
+                  result: { status: 'passed', duration: 1 },
+                  output: [attack('output'), wrapped('output-object')],
+                  rows: [{ cells: [attack('header'), wrapped('header-object')] }, { cells: [attack('cell')] }],
+                  arguments: [{ rows: [{ cells: [attack('argument-header')] }, { cells: ['x'] }] }],
+                  embeddings: [
+                    {
+                      mime_type: 'application/zip',
+                      data: [`x" onerror="window.__ran=(window.__ran||[]).concat('link')`],
+                    },
+                  ],
+                },
+                {
+                  keyword: 'Then ',
+                  name: attack('failed-step'),
+                  result: { status: 'failed', duration: 1, error_message: attack('error-message')[0] },
+                },
+                { keyword: 'Then ', name: attack('undefined-step')[0], result: { status: 'undefined' } },
+              ],
+            },
+          ],
         },
       ];
       const view = await openHostileReport(browser, 'hostile-arrays', hostile);
@@ -279,11 +371,30 @@ describe('the HTML report, opened offline in Chromium', () => {
       const malformed = [
         null,
         'not a feature',
-        { name: 'Lists that are not lists', description: ['<b>a description in an array</b>'], tags: 'x', elements: [
-          null,
-          { name: 'no steps at all', type: 'scenario', description: 42 },
-          { name: 'odd steps', type: 'scenario', steps: [null, { keyword: 'Given ', name: 'ok', result: { status: 'passed', duration: 1 } }, { name: ['an undefined step named by an array'], result: { status: 'undefined' } }, { name: 'broken', result: { status: 'failed', error_message: { nested: ['x'] } }, rows: 'x', arguments: [{ content: 5 }, { content: ['<b>a doc string in an array</b>'] }] }] },
-        ] },
+        {
+          name: 'Lists that are not lists',
+          description: ['<b>a description in an array</b>'],
+          tags: 'x',
+          elements: [
+            null,
+            { name: 'no steps at all', type: 'scenario', description: 42 },
+            {
+              name: 'odd steps',
+              type: 'scenario',
+              steps: [
+                null,
+                { keyword: 'Given ', name: 'ok', result: { status: 'passed', duration: 1 } },
+                { name: ['an undefined step named by an array'], result: { status: 'undefined' } },
+                {
+                  name: 'broken',
+                  result: { status: 'failed', error_message: { nested: ['x'] } },
+                  rows: 'x',
+                  arguments: [{ content: 5 }, { content: ['<b>a doc string in an array</b>'] }],
+                },
+              ],
+            },
+          ],
+        },
       ];
       const json = join(scratch, 'malformed.json');
       await writeFile(json, JSON.stringify(malformed));
@@ -318,7 +429,6 @@ describe('the HTML report, opened offline in Chromium', () => {
   });
 });
 
-
 /** What the chart shim drew into one chart container. */
 async function chartIn(page: Page, selector: string) {
   return page.evaluate((selector) => {
@@ -341,7 +451,10 @@ async function chartIn(page: Page, selector: string) {
 async function stateOf(panel: Locator): Promise<'open' | 'closed' | 'moving'> {
   return panel.evaluate((element) => {
     if (element.classList.contains('collapsing')) return 'moving';
-    const shown = element.classList.contains('in') && getComputedStyle(element).display !== 'none' && element.getBoundingClientRect().height > 0;
+    const shown =
+      element.classList.contains('in') &&
+      getComputedStyle(element).display !== 'none' &&
+      element.getBoundingClientRect().height > 0;
     const hidden = !element.classList.contains('in') && getComputedStyle(element).display === 'none';
     return shown ? 'open' : hidden ? 'closed' : 'moving';
   });

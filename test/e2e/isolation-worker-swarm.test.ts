@@ -25,7 +25,13 @@ describe('--isolation worker on a one-node swarm', () => {
   });
 
   it('runs the features through one warm service per slot, the support code loaded once in each', async () => {
-    const files = ['features/0-fails.feature', 'features/a.feature', 'features/b.feature', 'features/c.feature', 'features/d.feature'];
+    const files = [
+      'features/0-fails.feature',
+      'features/a.feature',
+      'features/b.feature',
+      'features/c.feature',
+      'features/d.feature',
+    ];
     const { code, dir, summary, workers } = await baleen(['--files', ...files, '--concurrency', '2']);
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual(FAILS_THEN_PASSES);
@@ -38,25 +44,67 @@ describe('--isolation worker on a one-node swarm', () => {
   });
 
   it('makes the feature a worker died on an error naming its end, and runs the rest on a fresh worker', async () => {
-    const { code, summary, workers } = await baleen(['--files', 'features/a.feature', 'features/b-dies.feature', 'features/b.feature', '--concurrency', '1']);
+    const { code, summary, workers } = await baleen([
+      '--files',
+      'features/a.feature',
+      'features/b-dies.feature',
+      'features/b.feature',
+      '--concurrency',
+      '1',
+    ]);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({ 'features/a.feature': 'passed', 'features/b-dies.feature': 'error', 'features/b.feature': 'passed' });
-    expect(byFile(summary)['features/b-dies.feature']).toMatchObject({ error: 'its warm worker ended while running it: exit code 7', exitCode: 7 });
+    expect(statusesOf(summary)).toEqual({
+      'features/a.feature': 'passed',
+      'features/b-dies.feature': 'error',
+      'features/b.feature': 'passed',
+    });
+    expect(byFile(summary)['features/b-dies.feature']).toMatchObject({
+      error: 'its warm worker ended while running it: exit code 7',
+      exitCode: 7,
+    });
     expect(workers).toBe(2);
   });
 
   it('--retries re-runs the feature whose worker died, on a fresh worker; --fail-fast skips the rest', async () => {
     const retried = await baleen(['--files', 'features/b-dies.feature', '--retries', '1']);
-    expect(byFile(retried.summary)['features/b-dies.feature']).toMatchObject({ status: 'error', previousAttempts: [expect.objectContaining({ status: 'error', exitCode: 7 })] });
+    expect(byFile(retried.summary)['features/b-dies.feature']).toMatchObject({
+      status: 'error',
+      previousAttempts: [expect.objectContaining({ status: 'error', exitCode: 7 })],
+    });
     expect(retried.workers).toBe(2);
-    const failFast = await baleen(['--files', 'features/0-fails.feature', 'features/a.feature', 'features/b.feature', '--concurrency', '1', '--fail-fast']);
-    expect(statusesOf(failFast.summary)).toEqual({ 'features/0-fails.feature': 'failed', 'features/a.feature': 'skipped', 'features/b.feature': 'skipped' });
+    const failFast = await baleen([
+      '--files',
+      'features/0-fails.feature',
+      'features/a.feature',
+      'features/b.feature',
+      '--concurrency',
+      '1',
+      '--fail-fast',
+    ]);
+    expect(statusesOf(failFast.summary)).toEqual({
+      'features/0-fails.feature': 'failed',
+      'features/a.feature': 'skipped',
+      'features/b.feature': 'skipped',
+    });
   });
 
   it('--timeout stops the worker of a feature that hangs, makes it an error, and the next feature gets a fresh worker', async () => {
-    const { code, summary, workers } = await baleen(['--files', 'features/0-hangs.feature', 'features/a.feature', '--concurrency', '1', '--timeout', '10s', '--stop-grace', '1s']);
+    const { code, summary, workers } = await baleen([
+      '--files',
+      'features/0-hangs.feature',
+      'features/a.feature',
+      '--concurrency',
+      '1',
+      '--timeout',
+      '10s',
+      '--stop-grace',
+      '1s',
+    ]);
     expect(code).toBe(1);
-    expect(byFile(summary)['features/0-hangs.feature']).toMatchObject({ status: 'error', error: 'timed out after 10.0s (its worker was fresh: loading the support code counts)' });
+    expect(byFile(summary)['features/0-hangs.feature']).toMatchObject({
+      status: 'error',
+      error: 'timed out after 10.0s (its worker was fresh: loading the support code counts)',
+    });
     expect(byFile(summary)['features/a.feature']!.status).toBe('passed');
     expect(workers).toBe(2);
   });
@@ -64,7 +112,23 @@ describe('--isolation worker on a one-node swarm', () => {
   it('Ctrl-C stops the workers: no service or container left, the features cancelled, exit 130', async () => {
     const dir = scratch.reportDir();
     const client = new CliProcess(
-      ['cucumber', '--image', WORKER_IMAGE, '--runtime', 'swarm', '--isolation', 'worker', '--files', 'features/0-hangs.feature', 'features/1-hangs.feature', '--concurrency', '2', '--verbose', '--report-dir', dir],
+      [
+        'cucumber',
+        '--image',
+        WORKER_IMAGE,
+        '--runtime',
+        'swarm',
+        '--isolation',
+        'worker',
+        '--files',
+        'features/0-hangs.feature',
+        'features/1-hangs.feature',
+        '--concurrency',
+        '2',
+        '--verbose',
+        '--report-dir',
+        dir,
+      ],
       { cwd: scratch.path('suite') },
     );
     for (const n of [0, 1]) await client.waitFor(new RegExp(`hanging ${n}`));

@@ -9,7 +9,15 @@ import { expectNoContainersLeft } from '../support/docker.js';
 import { byFile, statusesOf, summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
-import { FAILS_THEN_PASSES, WORKER_SUITE as FEATURES, WORKER_IMAGE as IMAGE, containerOf, engineEvents, runWorkers, workerIdsOfRun } from '../support/worker-suite.js';
+import {
+  FAILS_THEN_PASSES,
+  WORKER_SUITE as FEATURES,
+  WORKER_IMAGE as IMAGE,
+  containerOf,
+  engineEvents,
+  runWorkers,
+  workerIdsOfRun,
+} from '../support/worker-suite.js';
 
 const scratch = useScratch('baleen-isolation-worker-');
 
@@ -17,8 +25,14 @@ const baleen = (args: string[]) => runWorkers(scratch, args);
 
 /** The networks the engine connected the worker containers made between two moments to (its own event log). */
 function workerNetworks(since: number, until: number): string[] {
-  const workers = new Set(engineEvents(since, until, 'type=container', 'event=create', `label=${Labels.worker}`).map((event) => event.Actor.ID));
-  return engineEvents(since, until, 'type=network', 'event=connect').filter((event) => workers.has(event.Actor.Attributes.container!)).map((event) => event.Actor.Attributes.name!);
+  const workers = new Set(
+    engineEvents(since, until, 'type=container', 'event=create', `label=${Labels.worker}`).map(
+      (event) => event.Actor.ID,
+    ),
+  );
+  return engineEvents(since, until, 'type=network', 'event=connect')
+    .filter((event) => workers.has(event.Actor.Attributes.container!))
+    .map((event) => event.Actor.Attributes.name!);
 }
 
 describe('--isolation worker', () => {
@@ -30,15 +44,34 @@ describe('--isolation worker', () => {
   });
 
   it('runs every feature through one warm container per slot, each with its own result, and removes them', async () => {
-    const files = ['features/0-fails.feature', 'features/a.feature', 'features/b.feature', 'features/c.feature', 'features/d.feature', 'features/tagged.feature'];
+    const files = [
+      'features/0-fails.feature',
+      'features/a.feature',
+      'features/b.feature',
+      'features/c.feature',
+      'features/d.feature',
+      'features/tagged.feature',
+    ];
     // --tags: the worker runs only the scenarios the expression selects (tagged.feature's hanging one is not).
     const since = Date.now();
-    const { code, dir, summary, workers } = await baleen(['--files', ...files, '--concurrency', '2', '--tags', 'not @slow']);
+    const { code, dir, summary, workers } = await baleen([
+      '--files',
+      ...files,
+      '--concurrency',
+      '2',
+      '--tags',
+      'not @slow',
+    ]);
     // Both joined the run's own network, as a feature's container does.
-    expect(workerNetworks(since, Date.now())).toEqual([`${RUN_NETWORK_PREFIX}${summary.runId}`, `${RUN_NETWORK_PREFIX}${summary.runId}`]);
+    expect(workerNetworks(since, Date.now())).toEqual([
+      `${RUN_NETWORK_PREFIX}${summary.runId}`,
+      `${RUN_NETWORK_PREFIX}${summary.runId}`,
+    ]);
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual({ ...FAILS_THEN_PASSES, 'features/tagged.feature': 'passed' });
-    expect(byFile(summary)['features/0-fails.feature']!.error).toMatch(/a wrong sum › Then the result is 3: AssertionError/);
+    expect(byFile(summary)['features/0-fails.feature']!.error).toMatch(
+      /a wrong sum › Then the result is 3: AssertionError/,
+    );
     expect(workers).toBe(2);
     // Two slots: the first two features start at once, each on the worker its job started (a job never waits
     // for another's, however slow its start: test/unit/worker-slots.test.ts); which ran the rest is the order
@@ -53,20 +86,40 @@ describe('--isolation worker', () => {
     // Each feature's report is its own, as with a container per feature.
     const merged = JSON.parse(await readFile(join(dir, 'cucumber.json'), 'utf8')) as CucumberJson;
     expect(merged.map((feature) => feature.uri).sort()).toEqual(files);
-    expect(merged.find((feature) => feature.uri === 'features/tagged.feature')!.elements!.map((scenario) => scenario.name)).toEqual(['quick']);
+    expect(
+      merged.find((feature) => feature.uri === 'features/tagged.feature')!.elements!.map((scenario) => scenario.name),
+    ).toEqual(['quick']);
     for (const feature of summary.features) expect(feature.exitCode).toBe(feature.status === 'passed' ? 0 : 1);
   });
 
   it('makes the feature a worker died on an error naming its end, and runs the rest on a fresh worker', async () => {
-    const { code, dir, summary, workers } = await baleen(['--files', 'features/a.feature', 'features/b-dies.feature', 'features/b.feature', 'features/c.feature', '--concurrency', '1']);
+    const { code, dir, summary, workers } = await baleen([
+      '--files',
+      'features/a.feature',
+      'features/b-dies.feature',
+      'features/b.feature',
+      'features/c.feature',
+      '--concurrency',
+      '1',
+    ]);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({ 'features/a.feature': 'passed', 'features/b-dies.feature': 'error', 'features/b.feature': 'passed', 'features/c.feature': 'passed' });
-    expect(byFile(summary)['features/b-dies.feature']).toMatchObject({ error: 'its warm worker ended while running it: exit code 7', exitCode: 7 });
+    expect(statusesOf(summary)).toEqual({
+      'features/a.feature': 'passed',
+      'features/b-dies.feature': 'error',
+      'features/b.feature': 'passed',
+      'features/c.feature': 'passed',
+    });
+    expect(byFile(summary)['features/b-dies.feature']).toMatchObject({
+      error: 'its warm worker ended while running it: exit code 7',
+      exitCode: 7,
+    });
     const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((name) => containerOf(dir, `features/${name}.feature`)));
     expect(b!.host).not.toBe(a!.host);
     expect(c!.host).toBe(b!.host);
     expect(workers).toBe(2);
-    expect(await readFile(join(dir, 'logs', 'features/b-dies.feature.stderr.log'), 'utf8')).toContain('dying on purpose');
+    expect(await readFile(join(dir, 'logs', 'features/b-dies.feature.stderr.log'), 'utf8')).toContain(
+      'dying on purpose',
+    );
   });
 
   it('--retries re-runs the feature whose worker died, on a fresh worker', async () => {
@@ -82,13 +135,35 @@ describe('--isolation worker', () => {
   });
 
   it('--fail-fast: after the first failure the rest are skipped and the workers removed', async () => {
-    const { code, summary } = await baleen(['--files', 'features/0-fails.feature', 'features/a.feature', 'features/b.feature', '--concurrency', '1', '--fail-fast']);
+    const { code, summary } = await baleen([
+      '--files',
+      'features/0-fails.feature',
+      'features/a.feature',
+      'features/b.feature',
+      '--concurrency',
+      '1',
+      '--fail-fast',
+    ]);
     expect(code).toBe(1);
-    expect(statusesOf(summary)).toEqual({ 'features/0-fails.feature': 'failed', 'features/a.feature': 'skipped', 'features/b.feature': 'skipped' });
+    expect(statusesOf(summary)).toEqual({
+      'features/0-fails.feature': 'failed',
+      'features/a.feature': 'skipped',
+      'features/b.feature': 'skipped',
+    });
   });
 
   it('--timeout stops the worker of a feature that hangs, makes it an error, and the next feature gets a fresh worker', async () => {
-    const { code, summary, workers } = await baleen(['--files', 'features/0-hangs.feature', 'features/a.feature', '--concurrency', '1', '--timeout', '8s', '--stop-grace', '1s']);
+    const { code, summary, workers } = await baleen([
+      '--files',
+      'features/0-hangs.feature',
+      'features/a.feature',
+      '--concurrency',
+      '1',
+      '--timeout',
+      '8s',
+      '--stop-grace',
+      '1s',
+    ]);
     expect(code).toBe(1);
     expect(byFile(summary)['features/0-hangs.feature']).toMatchObject({
       status: 'error',
@@ -99,17 +174,36 @@ describe('--isolation worker', () => {
   });
 
   it('--split scenarios hands the workers one scenario at a time, and puts each feature back together', async () => {
-    const { code, summary, workers } = await baleen(['--files', 'features/two.feature', 'features/a.feature', '--split', 'scenarios', '--concurrency', '2']);
+    const { code, summary, workers } = await baleen([
+      '--files',
+      'features/two.feature',
+      'features/a.feature',
+      '--split',
+      'scenarios',
+      '--concurrency',
+      '2',
+    ]);
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual({ 'features/a.feature': 'passed', 'features/two.feature': 'failed' });
-    expect(byFile(summary)['features/two.feature']!.scenarios!.map(({ line, status }) => [line, status])).toEqual([[2, 'passed'], [7, 'failed']]);
+    expect(byFile(summary)['features/two.feature']!.scenarios!.map(({ line, status }) => [line, status])).toEqual([
+      [2, 'passed'],
+      [7, 'failed'],
+    ]);
     expect(workers).toBe(2);
   });
 
   it('--before-command runs before the worker in its shell; one that fails makes the feature an error saying so', async () => {
-    const { code, summary } = await baleen(['--files', 'features/a.feature', '--before-command', 'echo preparing; exit 3']);
+    const { code, summary } = await baleen([
+      '--files',
+      'features/a.feature',
+      '--before-command',
+      'echo preparing; exit 3',
+    ]);
     expect(code).toBe(1);
-    expect(byFile(summary)['features/a.feature']).toMatchObject({ status: 'error', error: '--before-command failed with exit code 3, so its warm worker never started' });
+    expect(byFile(summary)['features/a.feature']).toMatchObject({
+      status: 'error',
+      error: '--before-command failed with exit code 3, so its warm worker never started',
+    });
     const passing = await baleen(['--files', 'features/a.feature', '--before-command', 'echo preparing']);
     expect(statusesOf(passing.summary)).toEqual({ 'features/a.feature': 'passed' });
   });
@@ -117,7 +211,21 @@ describe('--isolation worker', () => {
   it('Ctrl-C stops the workers: no container left, the features cancelled, exit 130', async () => {
     const dir = scratch.reportDir();
     const client = new CliProcess(
-      ['cucumber', '--image', IMAGE, '--isolation', 'worker', '--files', 'features/0-hangs.feature', 'features/1-hangs.feature', '--concurrency', '2', '--verbose', '--report-dir', dir],
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--isolation',
+        'worker',
+        '--files',
+        'features/0-hangs.feature',
+        'features/1-hangs.feature',
+        '--concurrency',
+        '2',
+        '--verbose',
+        '--report-dir',
+        dir,
+      ],
       { cwd: scratch.path('suite') },
     );
     for (const n of [0, 1]) await client.waitFor(new RegExp(`hanging ${n}`));
@@ -130,12 +238,28 @@ describe('--isolation worker', () => {
 
   it('refuses what a worker cannot do with one line and exit 2, before any container', async () => {
     const refused = async (args: string[]) => {
-      const result = await runCli(['cucumber', '--image', IMAGE, '--isolation', 'worker', '--files', 'features/a.feature', '--report-dir', scratch.reportDir(), ...args], { cwd: scratch.path('suite') });
+      const result = await runCli(
+        [
+          'cucumber',
+          '--image',
+          IMAGE,
+          '--isolation',
+          'worker',
+          '--files',
+          'features/a.feature',
+          '--report-dir',
+          scratch.reportDir(),
+          ...args,
+        ],
+        { cwd: scratch.path('suite') },
+      );
       expect(result.code).toBe(2);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
       return result.stderr;
     };
-    expect(await refused(['--collect', 'shots/'])).toMatch(/--isolation worker keeps its containers for the whole run, so --collect/);
+    expect(await refused(['--collect', 'shots/'])).toMatch(
+      /--isolation worker keeps its containers for the whole run, so --collect/,
+    );
     expect(await refused(['--batch', '2'])).toMatch(/drop --batch/);
     expect(await refused(['--command', 'cucumber-js {file}'])).toMatch(/drop --command/);
   });

@@ -16,25 +16,46 @@ const twoScenarios = (name: string) =>
 
 // Each name is one cucumber-js would read as something else: a class, a wildcard, a template placeholder, a
 // rerun file, an option. `b.feature` and `x1.feature` are what `[` and `*` would select instead.
-const ODD_NAMES = ['features/a[b].feature', 'features/star*.feature', 'features/r{report}.feature', 'features/@rerun.feature', 'features/-dash.feature'];
+const ODD_NAMES = [
+  'features/a[b].feature',
+  'features/star*.feature',
+  'features/r{report}.feature',
+  'features/@rerun.feature',
+  'features/-dash.feature',
+];
 const DECOYS = ['features/b.feature', 'features/starX.feature'];
 
 describe('feature paths reach cucumber-js literally', () => {
   let suite = '';
   beforeAll(async () => {
     suite = scratch.path('suite');
-    await buildSuiteImage(suite, IMAGE, Object.fromEntries([...ODD_NAMES, ...DECOYS].map((path) => [path, twoScenarios(path)])));
+    await buildSuiteImage(
+      suite,
+      IMAGE,
+      Object.fromEntries([...ODD_NAMES, ...DECOYS].map((path) => [path, twoScenarios(path)])),
+    );
   });
 
   it('runs a feature whose name holds [ ] * {report} @ or a leading - as exactly that file, all its scenarios', async () => {
     const reportDir = scratch.reportDir();
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', ...ODD_NAMES, '--report-dir', reportDir, '--concurrency', '2'], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', IMAGE, '--files', ...ODD_NAMES, '--report-dir', reportDir, '--concurrency', '2'],
+      { cwd: suite },
+    );
     expect(result.code, result.stderr + result.stdout).toBe(0);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.features.map((feature) => [feature.file, feature.status]).sort()).toEqual(ODD_NAMES.map((file) => [file, 'passed']).sort());
+    expect(summary.features.map((feature) => [feature.file, feature.status]).sort()).toEqual(
+      ODD_NAMES.map((file) => [file, 'passed']).sort(),
+    );
     // Each report names its own file and no other, with both its scenarios.
-    const merged = JSON.parse(await readFile(join(reportDir, 'cucumber.json'), 'utf8')) as { uri: string; name: string; elements: unknown[] }[];
-    expect(merged.map((feature) => [feature.uri, feature.name, feature.elements.length]).sort()).toEqual(ODD_NAMES.map((file) => [file, file, 2]).sort());
+    const merged = JSON.parse(await readFile(join(reportDir, 'cucumber.json'), 'utf8')) as {
+      uri: string;
+      name: string;
+      elements: unknown[];
+    }[];
+    expect(merged.map((feature) => [feature.uri, feature.name, feature.elements.length]).sort()).toEqual(
+      ODD_NAMES.map((file) => [file, file, 2]).sort(),
+    );
     expect(summary.totals.scenarios.passed).toBe(2 * ODD_NAMES.length);
   });
 
@@ -42,10 +63,14 @@ describe('feature paths reach cucumber-js literally', () => {
     // Written after the image was built: the refusal must come before the image is even looked at.
     await writeFile(join(suite, 'features/back\\slash.feature'), twoScenarios('back slash'));
     const files = ['features/back\\slash.feature', 'features/b.feature'];
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', ...files, '--report-dir', scratch.reportDir()], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', IMAGE, '--files', ...files, '--report-dir', scratch.reportDir()],
+      { cwd: suite },
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/"features\/back\\\\slash.feature" cannot be run as is: cucumber-js reads `\\` in a path as a folder separator; rename the file/);
+    expect(result.stderr).toMatch(
+      /"features\/back\\\\slash.feature" cannot be run as is: cucumber-js reads `\\` in a path as a folder separator; rename the file/,
+    );
     expect(baleenContainers()).toEqual([]);
   });
 });
-

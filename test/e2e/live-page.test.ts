@@ -15,7 +15,11 @@ interface BrowserElement {
   getAttribute(name: string): string | null;
   querySelectorAll(selector: string): Iterable<BrowserElement>;
 }
-declare const document: { cookie: string; querySelector(selector: string): BrowserElement | null; querySelectorAll(selector: string): Iterable<BrowserElement> };
+declare const document: {
+  cookie: string;
+  querySelector(selector: string): BrowserElement | null;
+  querySelectorAll(selector: string): Iterable<BrowserElement>;
+};
 declare const window: { __seen?: Record<string, string[]>; __featureWhileScenarioRuns?: string[]; origin: string };
 declare class MutationObserver {
   constructor(callback: (records: { addedNodes: Iterable<BrowserElement> }[]) => void);
@@ -30,7 +34,11 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  ({ process: server, url: wsUrl } = await startServerProcess({ cwd: scratch.dir, env: { BALEEN_TOKEN: token }, args: ['--data-dir', join(scratch.dir, 'data')] }));
+  ({ process: server, url: wsUrl } = await startServerProcess({
+    cwd: scratch.dir,
+    env: { BALEEN_TOKEN: token },
+    args: ['--data-dir', join(scratch.dir, 'data')],
+  }));
   base = wsUrl.replace(/^ws:/, 'http:');
   browser = await launchChromium();
 }, 60_000);
@@ -79,7 +87,11 @@ async function recordRows(page: Page): Promise<void> {
         }
       }
       for (const row of document.querySelectorAll('tr[data-scenario-of][data-state=running]')) {
-        whileRuns.push(document.querySelector(`tr[data-file="${row.getAttribute('data-scenario-of')!}"]`)?.getAttribute('data-state') ?? 'no feature row');
+        whileRuns.push(
+          document
+            .querySelector(`tr[data-file="${row.getAttribute('data-scenario-of')!}"]`)
+            ?.getAttribute('data-state') ?? 'no feature row',
+        );
       }
     }).observe(document.querySelector('#features')!, { childList: true, subtree: true });
   });
@@ -98,12 +110,12 @@ describe('the live page', () => {
     });
     expect(statuses).toEqual([401, 401, 401, 401]);
     expect(await signIn(page, 'not-the-token')).toBe(401);
-    expect(await page.locator('#problem').textContent()).toBe('That is not the server\'s token.');
+    expect(await page.locator('#problem').textContent()).toBe("That is not the server's token.");
     expect(await context.cookies()).toEqual([]);
     await context.close();
   });
 
-  it('after signing in, shows each feature\'s state change while the run runs, its failing step, a timeline, logs and the stored report', async () => {
+  it("after signing in, shows each feature's state change while the run runs, its failing step, a timeline, logs and the stored report", async () => {
     const { context, page, foreign } = await freshPage();
     expect(await signIn(page, token)).toBe(200);
     const [cookie] = await context.cookies();
@@ -113,14 +125,32 @@ describe('the live page', () => {
     await recordRows(page);
 
     const run = await runCli(
-      ['cucumber', '--server', wsUrl, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--concurrency', '1', '--before-command', 'sleep 1', '--report-dir', scratch.reportDir()],
+      [
+        'cucumber',
+        '--server',
+        wsUrl,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        'features/fail.feature',
+        '--concurrency',
+        '1',
+        '--before-command',
+        'sleep 1',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
     );
     expect(run.code, run.stderr).toBe(1);
     await page.waitForSelector('#run-status[data-status=failed]');
 
     const seen = (await page.evaluate(() => window.__seen))!;
-    for (const [file, status] of [['features/pass.feature', 'passed'], ['features/fail.feature', 'failed']] as const) {
+    for (const [file, status] of [
+      ['features/pass.feature', 'passed'],
+      ['features/fail.feature', 'failed'],
+    ] as const) {
       const states = seen[file]!;
       expect(states[0], file).toBe('queued');
       expect(states, file).toContain('running');
@@ -130,27 +160,32 @@ describe('the live page', () => {
     // One slot: one lane of the timeline, both containers in it.
     expect(await page.locator('#timeline .lane').count()).toBe(1);
     expect(await page.locator('#timeline .bar').count()).toBe(2);
-    expect(await page.locator('tr[data-file="features/fail.feature"] td.failure').textContent()).toBe('Then the result is 5');
+    expect(await page.locator('tr[data-file="features/fail.feature"] td.failure').textContent()).toBe(
+      'Then the result is 5',
+    );
 
-    const logHref = await page.locator('tr[data-file="features/pass.feature"] a', { hasText: 'stdout' }).getAttribute('href');
+    const logHref = await page
+      .locator('tr[data-file="features/pass.feature"] a', { hasText: 'stdout' })
+      .getAttribute('href');
     const log = await page.evaluate(async (href) => (await fetch(href!)).text(), logHref);
     expect(log).toContain('2 scenarios (2 passed)');
     // What a script of the page can do with the session: read the cookie, and fetch the API with it.
-    const session = () => page.evaluate(async () => {
-      let cookie: string;
-      try {
-        cookie = document.cookie === '' ? 'empty' : 'readable';
-      } catch {
-        cookie = 'refused';
-      }
-      let api: number | 'blocked';
-      try {
-        api = (await fetch('/api/live')).status;
-      } catch {
-        api = 'blocked';
-      }
-      return { origin: window.origin, cookie, api };
-    });
+    const session = () =>
+      page.evaluate(async () => {
+        let cookie: string;
+        try {
+          cookie = document.cookie === '' ? 'empty' : 'readable';
+        } catch {
+          cookie = 'refused';
+        }
+        let api: number | 'blocked';
+        try {
+          api = (await fetch('/api/live')).status;
+        } catch {
+          api = 'blocked';
+        }
+        return { origin: window.origin, cookie, api };
+      });
     // The control: on the live page, a script has the session (the fetch is let in by the cookie).
     expect(await session()).toMatchObject({ origin: new URL(base).origin, api: 200 });
     const reportHref = await page.locator('#report-link').getAttribute('href');
@@ -166,13 +201,29 @@ describe('the live page', () => {
     await context.close();
   });
 
-  it('with --split scenarios, nests each scenario\'s row under its feature\'s, which runs while they do', async () => {
+  it("with --split scenarios, nests each scenario's row under its feature's, which runs while they do", async () => {
     const { context, page } = await freshPage();
     expect(await signIn(page, token)).toBe(200);
     await page.waitForSelector('#connection[data-state=live]');
     await recordRows(page);
     const run = await runCli(
-      ['cucumber', '--server', wsUrl, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--split', 'scenarios', '--concurrency', '1', '--before-command', 'sleep 1', '--report-dir', scratch.reportDir()],
+      [
+        'cucumber',
+        '--server',
+        wsUrl,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--split',
+        'scenarios',
+        '--concurrency',
+        '1',
+        '--before-command',
+        'sleep 1',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
     );
     expect(run.code, run.stderr).toBe(0);
@@ -190,19 +241,35 @@ describe('the live page', () => {
     for (const line of [2, 7]) expect(seen[`features/pass.feature:${line}`], `line ${line}`).toContain('running');
     // One row per feature in the run list's count; the scenarios' rows follow their feature's, each with its status and logs.
     expect(await page.locator('#runs li.selected').textContent()).toContain('1/1 features');
-    const rows = await page.locator('#features tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-file'), tr.getAttribute('data-scenario-of'), tr.getAttribute('data-state')]));
+    const rows = await page
+      .locator('#features tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [
+          tr.getAttribute('data-file'),
+          tr.getAttribute('data-scenario-of'),
+          tr.getAttribute('data-state'),
+        ]),
+      );
     expect(rows).toEqual([
       ['features/pass.feature', null, 'passed'],
       ['features/pass.feature:2', 'features/pass.feature', 'passed'],
       ['features/pass.feature:7', 'features/pass.feature', 'passed'],
     ]);
-    expect(await page.locator('tr[data-file="features/pass.feature"] td.state').textContent()).toBe('passed (2/2 scenarios)');
-    const logHref = await page.locator('tr[data-file="features/pass.feature:7"] a', { hasText: 'stdout' }).getAttribute('href');
+    expect(await page.locator('tr[data-file="features/pass.feature"] td.state').textContent()).toBe(
+      'passed (2/2 scenarios)',
+    );
+    const logHref = await page
+      .locator('tr[data-file="features/pass.feature:7"] a', { hasText: 'stdout' })
+      .getAttribute('href');
     expect(logHref).toMatch(/\/logs\/features\/pass\.feature\.line-7\.stdout\.log$/);
-    expect(await page.evaluate(async (href) => (await fetch(href!)).text(), logHref)).toContain('1 scenario (1 passed)');
+    expect(await page.evaluate(async (href) => (await fetch(href!)).text(), logHref)).toContain(
+      '1 scenario (1 passed)',
+    );
     // One slot: both scenarios' containers on one lane of the timeline.
     expect(await page.locator('#timeline .lane').count()).toBe(1);
-    expect(await page.locator('#timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('title')))).toEqual(['features/pass.feature:2', 'features/pass.feature:7']);
+    expect(
+      await page.locator('#timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('title'))),
+    ).toEqual(['features/pass.feature:2', 'features/pass.feature:7']);
     await context.close();
   });
 
@@ -212,10 +279,18 @@ describe('the live page', () => {
     const [cookie] = await context.cookies();
     const status = await new Promise<number>((resolve, reject) => {
       const { hostname, port } = new URL(base);
-      const req = httpRequest({ hostname, port, path: '/api/live', headers: { origin: 'http://evil.example', cookie: `${cookie!.name}=${cookie!.value}` } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        {
+          hostname,
+          port,
+          path: '/api/live',
+          headers: { origin: 'http://evil.example', cookie: `${cookie!.name}=${cookie!.value}` },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.end();
     });

@@ -14,7 +14,12 @@ import { useScratch } from '../support/scratch.js';
 const scratch = useScratch('baleen-fuzz-');
 let server: RunningServer;
 beforeAll(async () => {
-  server = await startServer({ host: '127.0.0.1', port: 0, runtime: new DockerRuntime(), logger: createLogger('silent') });
+  server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    runtime: new DockerRuntime(),
+    logger: createLogger('silent'),
+  });
 });
 afterAll(async () => {
   await server.close();
@@ -28,28 +33,97 @@ function random(seed: number) {
   };
 }
 
-const validSubmit = { v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'fuzz', spec: { image: 'baleen-fuzz-no-such-image', features: ['a.feature'], concurrency: 1 } };
+const validSubmit = {
+  v: PROTOCOL_VERSION,
+  type: 'run.submit',
+  requestId: 'fuzz',
+  spec: { image: 'baleen-fuzz-no-such-image', features: ['a.feature'], concurrency: 1 },
+};
 
 /** Not image references: each must be answered with an error before the engine sees it (`..` once crashed the server). */
-const HOSTILE_IMAGES = ['..', '.', '../../etc', 'baleen-x/../../y', 'x/../../../containers/json', '%2e%2e', 'a?all=1', 'a#frag', 'UPPER', '/abs', 'x:', '@sha256:1', 'a'.repeat(600), 'a'.repeat(300), `a${'-'.repeat(510)}!`, 'ubuntu\u0000', 'ubuntu\n', 'http://evil.example/x'];
-const HOSTILE_PATHS = ['../../etc/passwd', '/etc/shadow', 'a\u0000b', '$(touch /tmp/pwned)', '`id`', 'x'.repeat(5000), '\n\r', '*', '-rf /'];
+const HOSTILE_IMAGES = [
+  '..',
+  '.',
+  '../../etc',
+  'baleen-x/../../y',
+  'x/../../../containers/json',
+  '%2e%2e',
+  'a?all=1',
+  'a#frag',
+  'UPPER',
+  '/abs',
+  'x:',
+  '@sha256:1',
+  'a'.repeat(600),
+  'a'.repeat(300),
+  `a${'-'.repeat(510)}!`,
+  'ubuntu\u0000',
+  'ubuntu\n',
+  'http://evil.example/x',
+];
+const HOSTILE_PATHS = [
+  '../../etc/passwd',
+  '/etc/shadow',
+  'a\u0000b',
+  '$(touch /tmp/pwned)',
+  '`id`',
+  'x'.repeat(5000),
+  '\n\r',
+  '*',
+  '-rf /',
+];
 
 function mutate(rand: () => number): string | Buffer {
   const pick = <T>(items: T[]) => items[Math.floor(rand() * items.length)]!;
-  const junk = () => pick<unknown>([null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(rand() * 5000)), [], {}, true, { v: PROTOCOL_VERSION }, ['a'], '\u0000\uffff']);
+  const junk = () =>
+    pick<unknown>([
+      null,
+      0,
+      -1,
+      1e308,
+      '',
+      'x'.repeat(Math.floor(rand() * 5000)),
+      [],
+      {},
+      true,
+      { v: PROTOCOL_VERSION },
+      ['a'],
+      '\u0000\uffff',
+    ]);
   const message = structuredClone(validSubmit) as Record<string, unknown> & { spec: Record<string, unknown> };
   switch (Math.floor(rand() * 11)) {
-    case 0: return Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)));
-    case 1: return JSON.stringify(junk());
-    case 2: message[pick(['v', 'type', 'requestId', 'spec'])] = junk(); break;
-    case 3: message.spec[pick(['image', 'features', 'concurrency', 'command', 'env', 'reportPath', 'workDir'])] = junk(); break;
-    case 4: delete message[pick(['v', 'type', 'requestId', 'spec'])]; break;
-    case 5: message.type = pick(['run.cancel', 'run.explode', 'feature.result', 'error', '']); message.runId = junk(); break;
-    case 6: return JSON.stringify(message).slice(0, Math.floor(rand() * 80));
-    case 7: message.spec.privileged = true; message.spec.binds = ['/:/host']; break;
-    case 8: message.spec.image = pick(HOSTILE_IMAGES); break;
-    case 9: message.spec[pick(['features', 'reportPath', 'workDir'])] = pick([[pick(HOSTILE_PATHS)], pick(HOSTILE_PATHS)]); break;
-    default: message.spec.features = Array.from({ length: Math.floor(rand() * 50) }, () => junk()); break;
+    case 0:
+      return Buffer.from(Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)));
+    case 1:
+      return JSON.stringify(junk());
+    case 2:
+      message[pick(['v', 'type', 'requestId', 'spec'])] = junk();
+      break;
+    case 3:
+      message.spec[pick(['image', 'features', 'concurrency', 'command', 'env', 'reportPath', 'workDir'])] = junk();
+      break;
+    case 4:
+      delete message[pick(['v', 'type', 'requestId', 'spec'])];
+      break;
+    case 5:
+      message.type = pick(['run.cancel', 'run.explode', 'feature.result', 'error', '']);
+      message.runId = junk();
+      break;
+    case 6:
+      return JSON.stringify(message).slice(0, Math.floor(rand() * 80));
+    case 7:
+      message.spec.privileged = true;
+      message.spec.binds = ['/:/host'];
+      break;
+    case 8:
+      message.spec.image = pick(HOSTILE_IMAGES);
+      break;
+    case 9:
+      message.spec[pick(['features', 'reportPath', 'workDir'])] = pick([[pick(HOSTILE_PATHS)], pick(HOSTILE_PATHS)]);
+      break;
+    default:
+      message.spec.features = Array.from({ length: Math.floor(rand() * 50) }, () => junk());
+      break;
   }
   return JSON.stringify(message);
 }
@@ -99,7 +173,21 @@ describe('the server under hostile input', () => {
 
     expect(baleenContainers()).toEqual([]);
     const dir = scratch.path('after-fuzz');
-    const result = await runCli(['cucumber', '--server', server.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--server',
+        server.url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        'features/fail.feature',
+        '--report-dir',
+        dir,
+      ],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code, result.stderr).toBe(1);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.totals).toMatchObject({ features: 2, passed: 1, failed: 1 });
@@ -109,16 +197,27 @@ describe('the server under hostile input', () => {
   it('answers huge and deeply nested values with an error, each in turn, and still runs a real job', async () => {
     const socket = await connect();
     const replies: { type: string; code?: string }[] = [];
-    socket.on('message', (data: Buffer) => replies.push(JSON.parse(data.toString()) as { type: string; code?: string }));
+    socket.on('message', (data: Buffer) =>
+      replies.push(JSON.parse(data.toString()) as { type: string; code?: string }),
+    );
     const spec = validSubmit.spec;
     const hostile = [
       // 4 million nested arrays, just under the frame limit: JSON.parse runs out of stack, which must be caught.
       '['.repeat(4_000_000) + ']'.repeat(4_000_000),
       // 100 000 nested objects where a string belongs (written as text: this side's JSON.parse would overflow too).
-      JSON.stringify({ ...validSubmit, spec: { ...spec, env: { A: 'NESTED' } } }).replace('"NESTED"', '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000)),
+      JSON.stringify({ ...validSubmit, spec: { ...spec, env: { A: 'NESTED' } } }).replace(
+        '"NESTED"',
+        `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`,
+      ),
       JSON.stringify({ ...validSubmit, spec: { ...spec, image: 'a'.repeat(15 * 1024 * 1024) } }),
-      JSON.stringify({ ...validSubmit, spec: { ...spec, features: Array.from({ length: 200_000 }, (_, i) => `f${i}`) } }),
-      JSON.stringify({ ...validSubmit, spec: { ...spec, env: Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`K${i}`, 'v'])) } }),
+      JSON.stringify({
+        ...validSubmit,
+        spec: { ...spec, features: Array.from({ length: 200_000 }, (_, i) => `f${i}`) },
+      }),
+      JSON.stringify({
+        ...validSubmit,
+        spec: { ...spec, env: Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`K${i}`, 'v'])) },
+      }),
       JSON.stringify({ ...validSubmit, spec: { ...spec, concurrency: 1e308 } }),
     ];
     for (const [index, message] of hostile.entries()) {
@@ -129,7 +228,20 @@ describe('the server under hostile input', () => {
     socket.close();
     await closed(socket);
     const dir = scratch.path('after-hostile-values');
-    const result = await runCli(['cucumber', '--server', server.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', dir], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--server',
+        server.url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--report-dir',
+        dir,
+      ],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(baleenContainers()).toEqual([]);
   });
@@ -138,7 +250,12 @@ describe('the server under hostile input', () => {
     const socket = await connect();
     // Stop reading at the TCP level: the server's sends pile up in its buffer for this connection.
     (socket as unknown as { _socket: { pause(): void } })._socket.pause();
-    const endless = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'yes baleen-endless-output' };
+    const endless = {
+      image: TEST_IMAGE,
+      features: ['features/pass.feature'],
+      concurrency: 1,
+      command: 'yes baleen-endless-output',
+    };
     socket.send(JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'never-reads', spec: endless }));
     // The container prints forever; only the server dropping this client (and so cancelling its run) ends it.
     await waitForNoBaleenContainers(120_000, { afterAtLeastOne: true });
@@ -149,11 +266,22 @@ describe('the server under hostile input', () => {
 
 describe('a client that stops answering pings (its machine froze, its network vanished)', () => {
   it('is dropped at the next heartbeat and its run cancelled, though it sent nothing wrong and nothing waits for it', async () => {
-    const watchful = await startServer({ host: '127.0.0.1', port: 0, runtime: new DockerRuntime(), logger: createLogger('silent'), heartbeatMs: 300 });
+    const watchful = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      runtime: new DockerRuntime(),
+      logger: createLogger('silent'),
+      heartbeatMs: 300,
+    });
     try {
       const socket = new WebSocket(watchful.url);
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-      const silent = { image: TEST_IMAGE, features: ['features/pass.feature'], concurrency: 1, command: 'exec sleep 600' };
+      const silent = {
+        image: TEST_IMAGE,
+        features: ['features/pass.feature'],
+        concurrency: 1,
+        command: 'exec sleep 600',
+      };
       // Its container runs first (a client dropped sooner would never have had its run started).
       const running = new Promise<void>((resolve) =>
         socket.on('message', (data: Buffer) => {

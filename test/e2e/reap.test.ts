@@ -6,12 +6,29 @@ import { useScratch } from '../support/scratch.js';
 
 const scratch = useScratch('baleen-reap-');
 const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
-const runNetworks = () => docker('network', 'ls', '--format', '{{.Name}}', '--filter', 'label=io.baleen.managed=true').split('\n').filter(Boolean);
+const runNetworks = () =>
+  docker('network', 'ls', '--format', '{{.Name}}', '--filter', 'label=io.baleen.managed=true')
+    .split('\n')
+    .filter(Boolean);
 
 describe('--stop-grace', () => {
-  it('gives a timed-out container that long between SIGTERM and SIGKILL (the engine\'s StopTimeout)', async () => {
+  it("gives a timed-out container that long between SIGTERM and SIGKILL (the engine's StopTimeout)", async () => {
     const client = new CliProcess(
-      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'trap "" TERM; while :; do sleep 1; done', '--timeout', '2s', '--stop-grace', '3s', '--report-dir', scratch.reportDir()],
+      [
+        'cucumber',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--command',
+        'trap "" TERM; while :; do sleep 1; done',
+        '--timeout',
+        '2s',
+        '--stop-grace',
+        '3s',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
       { cwd: FIXTURE_SUITE },
     );
     await vi.waitFor(() => expect(baleenContainers()).toHaveLength(1), { timeout: 30_000, interval: 100 });
@@ -22,7 +39,10 @@ describe('--stop-grace', () => {
   });
 
   it('is refused in one line when it is not a duration', async () => {
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--stop-grace', 'soon'], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--stop-grace', 'soon'],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/--stop-grace.*expected a duration such as 30s, or 0/);
   });
@@ -31,7 +51,22 @@ describe('--stop-grace', () => {
 describe('baleen reap', () => {
   it('lists and removes what a dead server left (containers and its run network), chosen by server id and age', async () => {
     const server = await startServerProcess({ cwd: scratch.dir });
-    const client = new CliProcess(['cucumber', '--server', server.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'exec sleep 600', '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
+    const client = new CliProcess(
+      [
+        'cucumber',
+        '--server',
+        server.url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--command',
+        'exec sleep 600',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
+      { cwd: FIXTURE_SUITE },
+    );
     await vi.waitFor(() => expect(baleenContainers()).toHaveLength(1), { timeout: 30_000, interval: 200 });
     await server.process.stop('SIGKILL');
     await client.stop('SIGKILL');
@@ -47,7 +82,9 @@ describe('baleen reap', () => {
 
     const dry = await runCli(['reap', '--server-id', serverId, '--dry-run'], { cwd: scratch.dir });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain(`would remove container ${container!.slice(0, 12)} (run ${runId}, server ${serverId}, owner `);
+    expect(dry.stdout).toContain(
+      `would remove container ${container!.slice(0, 12)} (run ${runId}, server ${serverId}, owner `,
+    );
     expect(dry.stdout).toContain(`would remove network baleen-run-${runId} (run ${runId}`);
     expect(dry.stdout).toMatch(/dry run: 1 container and 1 network would be removed\n$/);
     expect(baleenContainers()).toEqual([container]);

@@ -46,7 +46,10 @@ afterAll(async () => {
 });
 
 function mainEngineContainersOf(owner: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', `label=io.baleen.owner=${owner}`], { encoding: 'utf8', env: localDockerEnv() })
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=io.baleen.owner=${owner}`], {
+    encoding: 'utf8',
+    env: localDockerEnv(),
+  })
     .split('\n')
     .filter(Boolean);
 }
@@ -54,7 +57,8 @@ function mainEngineContainersOf(owner: string): string[] {
 /** This process's docker commands talk to the main engine, whatever the shell running the tests says. */
 function localDockerEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT']) delete env[key];
+  for (const key of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT'])
+    delete env[key];
   return env;
 }
 
@@ -71,11 +75,32 @@ const FILES = ['features/pass.feature', 'features/with space.feature'];
 async function baleen(env: NodeJS.ProcessEnv, files = FILES, extraArgs: string[] = []): Promise<Run> {
   const reportDir = join(scratch, `report-${++runs}`);
   const since = secondsNow();
-  const cli = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '2', '--report-dir', reportDir, ...extraArgs], {
-    cwd: FIXTURE_SUITE,
-    // Unset what the test's own shell may have set, then the settings under test.
-    env: { DOCKER_HOST: undefined, DOCKER_TLS_VERIFY: undefined, DOCKER_TLS: undefined, DOCKER_CERT_PATH: undefined, DOCKER_CONTEXT: undefined, ...env },
-  });
+  const cli = new CliProcess(
+    [
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      ...files,
+      '--concurrency',
+      '2',
+      '--report-dir',
+      reportDir,
+      ...extraArgs,
+    ],
+    {
+      cwd: FIXTURE_SUITE,
+      // Unset what the test's own shell may have set, then the settings under test.
+      env: {
+        DOCKER_HOST: undefined,
+        DOCKER_TLS_VERIFY: undefined,
+        DOCKER_TLS: undefined,
+        DOCKER_CERT_PATH: undefined,
+        DOCKER_CONTEXT: undefined,
+        ...env,
+      },
+    },
+  );
   clis.push(cli);
   const owner = `${hostname()}/${cli.child.pid}`;
   owners.push(owner);
@@ -89,9 +114,18 @@ const secondsNow = () => (Date.now() / 1000).toFixed(3);
 /** Containers created in the run's time window: `feature owner` per line, from an engine's event log. */
 function creations(docker: (args: string[]) => string, run: Run, filters: string[] = []): string[] {
   const out = docker([
-    'events', '--since', run.since, '--until', run.until, '--filter', 'type=container', '--filter', 'event=create',
+    'events',
+    '--since',
+    run.since,
+    '--until',
+    run.until,
+    '--filter',
+    'type=container',
+    '--filter',
+    'event=create',
     ...filters.flatMap((filter) => ['--filter', filter]),
-    '--format', '{{index .Actor.Attributes "io.baleen.feature"}} {{index .Actor.Attributes "io.baleen.owner"}}',
+    '--format',
+    '{{index .Actor.Attributes "io.baleen.feature"}} {{index .Actor.Attributes "io.baleen.owner"}}',
   ]);
   return out.split('\n').filter(Boolean).sort();
 }
@@ -107,7 +141,11 @@ function onlyLine(stderr: string): string {
 
 describe('a remote engine over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH)', () => {
   let engine: TlsEngine | undefined;
-  const tlsEnv = (certPath: string): NodeJS.ProcessEnv => ({ DOCKER_HOST: engine!.host, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certPath });
+  const tlsEnv = (certPath: string): NodeJS.ProcessEnv => ({
+    DOCKER_HOST: engine!.host,
+    DOCKER_TLS_VERIFY: '1',
+    DOCKER_CERT_PATH: certPath,
+  });
 
   beforeAll(async () => {
     engine = await startTlsEngine();
@@ -133,7 +171,13 @@ describe('a remote engine over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERI
 
     const summary = JSON.parse(await readFile(join(run.reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.totals).toMatchObject({ features: 2, passed: 2, failed: 0, errors: 0 });
-    for (const file of ['index.html', 'junit.xml', 'cucumber.json', 'results.json', 'logs/features/pass.feature.stdout.log']) {
+    for (const file of [
+      'index.html',
+      'junit.xml',
+      'cucumber.json',
+      'results.json',
+      'logs/features/pass.feature.stdout.log',
+    ]) {
       expect(existsSync(join(run.reportDir, file)), file).toBe(true);
     }
 
@@ -145,7 +189,10 @@ describe('a remote engine over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERI
   });
 
   it('DOCKER_TLS alone: TLS without checking the engine (a foreign ca.pem does not matter), the client certificate still presented', async () => {
-    const run = await baleen({ DOCKER_HOST: engine!.host, DOCKER_TLS: 'yes', DOCKER_CERT_PATH: engine!.certs.wrongCa }, ['features/pass.feature']);
+    const run = await baleen(
+      { DOCKER_HOST: engine!.host, DOCKER_TLS: 'yes', DOCKER_CERT_PATH: engine!.certs.wrongCa },
+      ['features/pass.feature'],
+    );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(creations(engine!.docker, run)).toEqual([`features/pass.feature ${run.owner}`]);
   });
@@ -162,7 +209,9 @@ describe('a remote engine over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERI
     expect(run.code, run.stdout + run.stderr).toBe(3);
     const line = onlyLine(run.stderr);
     expect(line).toContain(`cannot reach the Docker engine at ${engine!.host} (TLS, verified)`);
-    expect(line).toMatch(/the TLS handshake failed \(unable to verify the first certificate, UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/);
+    expect(line).toMatch(
+      /the TLS handshake failed \(unable to verify the first certificate, UNABLE_TO_VERIFY_LEAF_SIGNATURE\)/,
+    );
     expect(line).toContain(`${engine!.certs.wrongCa}/ca.pem must be the CA that signed the engine's certificate`);
     expect(creations(engine!.docker, run)).toEqual([]);
   });
@@ -171,22 +220,30 @@ describe('a remote engine over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERI
     const run = await baleen(tlsEnv(engine!.certs.noClientCert));
     expect(run.code, run.stdout + run.stderr).toBe(3);
     const line = onlyLine(run.stderr);
-    expect(line).toContain(`cannot reach the Docker engine at ${engine!.host} (TLS, verified, no client certificate: cert.pem and key.pem missing in ${engine!.certs.noClientCert})`);
-    expect(line).toMatch(/the TLS handshake failed \(.*alert.*\): the engine refused this client: put cert\.pem and key\.pem/);
+    expect(line).toContain(
+      `cannot reach the Docker engine at ${engine!.host} (TLS, verified, no client certificate: cert.pem and key.pem missing in ${engine!.certs.noClientCert})`,
+    );
+    expect(line).toMatch(
+      /the TLS handshake failed \(.*alert.*\): the engine refused this client: put cert\.pem and key\.pem/,
+    );
     expect(creations(engine!.docker, run)).toEqual([]);
   });
 
   it('plain HTTP to the TLS engine: exit 3, one line saying it speaks TLS', async () => {
     const run = await baleen({ DOCKER_HOST: engine!.host });
     expect(run.code, run.stdout + run.stderr).toBe(3);
-    expect(onlyLine(run.stderr)).toContain(`cannot reach the Docker engine at ${engine!.host} (no TLS): it speaks TLS: set DOCKER_TLS_VERIFY=1`);
+    expect(onlyLine(run.stderr)).toContain(
+      `cannot reach the Docker engine at ${engine!.host} (no TLS): it speaks TLS: set DOCKER_TLS_VERIFY=1`,
+    );
   });
 
   it('DOCKER_TLS_VERIFY with a cert path that does not exist: exit 2 before any connection, naming the missing file', async () => {
     const nowhere = join(scratch, 'no-such-certs');
     const run = await baleen(tlsEnv(nowhere));
     expect(run.code, run.stdout + run.stderr).toBe(2);
-    expect(onlyLine(run.stderr)).toMatch(new RegExp(`DOCKER_TLS_VERIFY is set but ${nowhere}/ca\\.pem does not exist \\(DOCKER_CERT_PATH\\)`));
+    expect(onlyLine(run.stderr)).toMatch(
+      new RegExp(`DOCKER_TLS_VERIFY is set but ${nowhere}/ca\\.pem does not exist \\(DOCKER_CERT_PATH\\)`),
+    );
     expect(creations(engine!.docker, run)).toEqual([]);
   });
 });
@@ -194,7 +251,10 @@ describe('a remote engine over TCP with mutual TLS (DOCKER_HOST, DOCKER_TLS_VERI
 describe('a remote engine over ssh (DOCKER_HOST=ssh://user@host:port, the system ssh and its config)', () => {
   let sshd: SshEngine | undefined;
   /** The ssh on PATH is the one whose config knows this server, as a user's ~/.ssh/config would. */
-  const sshEnv = (binDir: string, host = sshd!.host): NodeJS.ProcessEnv => ({ DOCKER_HOST: host, PATH: `${binDir}:${process.env.PATH}` });
+  const sshEnv = (binDir: string, host = sshd!.host): NodeJS.ProcessEnv => ({
+    DOCKER_HOST: host,
+    PATH: `${binDir}:${process.env.PATH}`,
+  });
 
   beforeAll(async () => {
     sshd = await startSshEngine();
@@ -209,7 +269,11 @@ describe('a remote engine over ssh (DOCKER_HOST=ssh://user@host:port, the system
 
   afterEach(async () => {
     // baleen ends its ssh connections when it exits; the remote side's sessions then end too.
-    await waitFor(async () => (await sshd!.clients()).length === 0 && (await sshd!.sessions()).length === 0, 10_000, 'ssh clients or sessions still running');
+    await waitFor(
+      async () => (await sshd!.clients()).length === 0 && (await sshd!.sessions()).length === 0,
+      10_000,
+      'ssh clients or sessions still running',
+    );
   });
 
   it('runs the features on the engine behind ssh, through the ssh on PATH, and writes the reports', async () => {
@@ -220,7 +284,9 @@ describe('a remote engine over ssh (DOCKER_HOST=ssh://user@host:port, the system
     expect(summary.totals).toMatchObject({ features: 2, passed: 2, failed: 0, errors: 0 });
     expect(existsSync(join(run.reportDir, 'junit.xml'))).toBe(true);
     // The engine behind the ssh server is this machine's: the containers were made there, by this run...
-    expect(creations(mainEngine, run, [`label=io.baleen.owner=${run.owner}`])).toEqual(FILES.map((file) => `${file} ${run.owner}`).sort());
+    expect(creations(mainEngine, run, [`label=io.baleen.owner=${run.owner}`])).toEqual(
+      FILES.map((file) => `${file} ${run.owner}`).sort(),
+    );
     // ...over ssh logins to that server (connections are kept alive and reused: fewer than requests).
     expect(sshd!.acceptedLogins()).toBeGreaterThan(loginsBefore);
   });
@@ -239,8 +305,12 @@ describe('a remote engine over ssh (DOCKER_HOST=ssh://user@host:port, the system
     expect(run.code, run.stdout + run.stderr).toBe(3);
     const line = onlyLine(run.stderr);
     // The remote docker CLI's own words, relayed: it was asked for that socket.
-    expect(line).toMatch(/over ssh \(ssh exited with code 1: .*dial unix \/nonexistent\/docker\.sock: connect: no such file or directory\)/);
-    expect(line).toContain(`ssh -p ${new URL(sshd!.host).port} root@127.0.0.1 docker --host=unix:///nonexistent/docker.sock system dial-stdio`);
+    expect(line).toMatch(
+      /over ssh \(ssh exited with code 1: .*dial unix \/nonexistent\/docker\.sock: connect: no such file or directory\)/,
+    );
+    expect(line).toContain(
+      `ssh -p ${new URL(sshd!.host).port} root@127.0.0.1 docker --host=unix:///nonexistent/docker.sock system dial-stdio`,
+    );
   });
 });
 

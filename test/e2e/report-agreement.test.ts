@@ -52,7 +52,22 @@ describe('every report tells the same story', () => {
   let order: string[];
   it('runs the fixture suite', async () => {
     reportDir = scratch.reportDir();
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--concurrency', '5', '--timeout', TIMEOUT, '--report-dir', reportDir], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        ...FILES,
+        '--concurrency',
+        '5',
+        '--timeout',
+        TIMEOUT,
+        '--report-dir',
+        reportDir,
+      ],
+      { cwd: FIXTURE_SUITE },
+    );
     ({ stdout, code } = result);
     expect(code, result.stderr).toBe(1);
   }, 300_000);
@@ -68,11 +83,21 @@ describe('every report tells the same story', () => {
       'features/statuses/crash.feature': 'failed',
       'features/statuses/timeout.feature': 'error',
     });
-    expect(summary.totals).toMatchObject({ features: 5, passed: FEATURES.passed, failed: 3, errors: 1, scenarios: SCENARIOS });
+    expect(summary.totals).toMatchObject({
+      features: 5,
+      passed: FEATURES.passed,
+      failed: 3,
+      errors: 1,
+      scenarios: SCENARIOS,
+    });
   });
 
   it('the console', () => {
-    expect(stdout).toMatch(new RegExp(`FAILED features: ${FEATURES.passed} passed, 3 failed, 1 error of 5; scenarios: ${SCENARIOS.passed} passed, ${SCENARIOS.failed} failed, ${SCENARIOS.skipped} skipped;`));
+    expect(stdout).toMatch(
+      new RegExp(
+        `FAILED features: ${FEATURES.passed} passed, 3 failed, 1 error of 5; scenarios: ${SCENARIOS.passed} passed, ${SCENARIOS.failed} failed, ${SCENARIOS.skipped} skipped;`,
+      ),
+    );
   });
 
   it('cucumber.json, a feature without a report included with its error', async () => {
@@ -81,7 +106,10 @@ describe('every report tells the same story', () => {
     const scenarios = features.flatMap((f) => f.elements.filter((e) => e.type !== 'background'));
     expect(scenarios).toHaveLength(SCENARIOS.passed + SCENARIOS.failed + SCENARIOS.skipped);
     const crash = features.find((f) => f.uri === 'features/statuses/crash.feature')!;
-    expect(crash.elements[0]!.steps[0]!.result).toMatchObject({ status: 'failed', error_message: expect.stringMatching(/137|killed|without writing a Cucumber report/) });
+    expect(crash.elements[0]!.steps[0]!.result).toMatchObject({
+      status: 'failed',
+      error_message: expect.stringMatching(/137|killed|without writing a Cucumber report/),
+    });
     const timeout = features.find((f) => f.uri === 'features/statuses/timeout.feature')!;
     expect(timeout.elements[0]!.steps[0]!.result?.error_message).toMatch(/timed out after 1m30s/);
     const parse = features.find((f) => f.uri === 'features/parse-error.feature')!;
@@ -92,27 +120,57 @@ describe('every report tells the same story', () => {
   it('junit.xml, valid against junit-10.xsd', async () => {
     const xml = await readFile(join(reportDir, 'junit.xml'), 'utf8');
     expect(junitSchemaErrors(xml)).toBe('');
-    const { testsuites } = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testsuite' || name === 'testcase' }).parse(xml);
+    const { testsuites } = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '',
+      isArray: (name) => name === 'testsuite' || name === 'testcase',
+    }).parse(xml);
     expect(testsuites.testsuite.map((s: { file: string }) => s.file)).toEqual(order);
-    const total = (key: string) => testsuites.testsuite.reduce((sum: number, s: Record<string, string>) => sum + Number(s[key]), 0);
-    expect({ tests: Number(testsuites.tests), failures: Number(testsuites.failures) + Number(testsuites.errors), skipped: total('skipped') }).toEqual({
+    const total = (key: string) =>
+      testsuites.testsuite.reduce((sum: number, s: Record<string, string>) => sum + Number(s[key]), 0);
+    expect({
+      tests: Number(testsuites.tests),
+      failures: Number(testsuites.failures) + Number(testsuites.errors),
+      skipped: total('skipped'),
+    }).toEqual({
       tests: SCENARIOS.passed + SCENARIOS.failed + SCENARIOS.skipped,
       failures: SCENARIOS.failed,
       skipped: SCENARIOS.skipped,
     });
     // The timeout is baleen's error, not a failed test.
     expect(testsuites.errors).toBe('1');
-    const everyStatus = testsuites.testsuite.find((s: { file: string }) => s.file === 'features/statuses/every-status.feature');
-    const outline = everyStatus.testcase.map((c: { name: string }) => c.name).filter((name: string) => name.startsWith('adds'));
+    const everyStatus = testsuites.testsuite.find(
+      (s: { file: string }) => s.file === 'features/statuses/every-status.feature',
+    );
+    const outline = everyStatus.testcase
+      .map((c: { name: string }) => c.name)
+      .filter((name: string) => name.startsWith('adds'));
     expect(outline).toEqual(['adds <a> - small - #1.1: adds 1', 'adds <a> - small - #1.2: adds 2']);
   });
 
   it("the HTML report's pies, and the features without a report in it with their error", async () => {
     const html = await readFile(join(reportDir, 'index.html'), 'utf8');
-    const pies = [...html.matchAll(/drawChart\(\{\s*"title": "(\w+)",([^}]*)\}\)/g)].map((m) => [m[1], JSON.parse(`{${m[2]}}`) as Pie] as const);
+    const pies = [...html.matchAll(/drawChart\(\{\s*"title": "(\w+)",([^}]*)\}\)/g)].map(
+      (m) => [m[1], JSON.parse(`{${m[2]}}`) as Pie] as const,
+    );
     const pie = Object.fromEntries(pies);
-    expect(pie.Features).toEqual({ failed: FEATURES.failed, passed: FEATURES.passed, notdefined: 0, pending: 0, skipped: FEATURES.notRun, ambiguous: 0 });
-    expect(pie.Scenarios).toEqual({ failed: SCENARIOS.failed, passed: SCENARIOS.passed, rerun: 0, notdefined: 0, pending: 0, skipped: SCENARIOS.skipped, ambiguous: 0 });
+    expect(pie.Features).toEqual({
+      failed: FEATURES.failed,
+      passed: FEATURES.passed,
+      notdefined: 0,
+      pending: 0,
+      skipped: FEATURES.notRun,
+      ambiguous: 0,
+    });
+    expect(pie.Scenarios).toEqual({
+      failed: SCENARIOS.failed,
+      passed: SCENARIOS.passed,
+      rerun: 0,
+      notdefined: 0,
+      pending: 0,
+      skipped: SCENARIOS.skipped,
+      ambiguous: 0,
+    });
     expect(html).toContain('features/statuses/crash.feature (feature run)');
     expect(html).toMatch(/timed out after 1m30s/);
   });

@@ -31,10 +31,25 @@ const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFil
 /** Containers of baleen's that the engine created since `since`: proof that a refusal came before any. */
 function containersCreatedSince(since: Date): string[] {
   const until = new Date(Date.now() + 1000);
-  const out = execFileSync('docker', [
-    'events', '--since', since.toISOString(), '--until', until.toISOString(),
-    '--filter', 'type=container', '--filter', 'event=create', '--filter', 'label=io.baleen.managed=true', '--format', '{{.ID}}',
-  ], { encoding: 'utf8' });
+  const out = execFileSync(
+    'docker',
+    [
+      'events',
+      '--since',
+      since.toISOString(),
+      '--until',
+      until.toISOString(),
+      '--filter',
+      'type=container',
+      '--filter',
+      'event=create',
+      '--filter',
+      'label=io.baleen.managed=true',
+      '--format',
+      '{{.ID}}',
+    ],
+    { encoding: 'utf8' },
+  );
   return out.split('\n').filter(Boolean);
 }
 
@@ -50,7 +65,7 @@ async function expectFiles(dir: string, files: Record<string, string>): Promise<
   for (const [name, text] of Object.entries(files)) expect(await readFile(join(dir, name), 'utf8')).toBe(text);
 }
 
-describe('the report dir is the user\'s', () => {
+describe("the report dir is the user's", () => {
   it('refuses a non-empty folder baleen did not write, at once: one line, exit 2, nothing deleted or overwritten', async () => {
     const dir = scratch.path('users-folder');
     const files = await usersFolder(dir);
@@ -58,7 +73,9 @@ describe('the report dir is the user\'s', () => {
     const result = await baleen([...PASS, '--report-dir', dir]);
     expect(result.code, result.stderr).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/--report-dir .*users-folder holds files baleen did not write \(it has no \.baleen-manifest\.json\)/);
+    expect(result.stderr).toMatch(
+      /--report-dir .*users-folder holds files baleen did not write \(it has no \.baleen-manifest\.json\)/,
+    );
     await expectFiles(dir, files);
     expect(await readdir(dir)).toEqual(['index.html', 'logs']);
     expect(containersCreatedSince(since)).toEqual([]);
@@ -72,28 +89,58 @@ describe('the report dir is the user\'s', () => {
     expect((await readdir(suite)).sort()).toEqual(['features', 'index.html', 'logs']);
   });
 
-  it('replaces only what its manifest lists: a second run clears the first run\'s files and keeps the user\'s', async () => {
+  it("replaces only what its manifest lists: a second run clears the first run's files and keeps the user's", async () => {
     const dir = scratch.path('two-runs');
-    const first = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', dir]);
+    const first = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      'features/fail.feature',
+      '--report-dir',
+      dir,
+    ]);
     expect(first.code, first.stderr).toBe(1);
-    expect((await readJson<{ entries: string[] }>(join(dir, MANIFEST))).entries).toEqual(['cucumber.json', 'index.html', 'junit.xml', 'logs', 'results.json', 'summary.json']);
+    expect((await readJson<{ entries: string[] }>(join(dir, MANIFEST))).entries).toEqual([
+      'cucumber.json',
+      'index.html',
+      'junit.xml',
+      'logs',
+      'results.json',
+      'summary.json',
+    ]);
     await writeFile(join(dir, 'notes.txt'), 'mine\n');
 
     const second = await baleen([...PASS, '--report-dir', dir]);
     expect(second.code, second.stderr).toBe(0);
     expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('mine\n');
-    expect((await readJson<RunSummary>(join(dir, 'summary.json'))).features.map((f) => f.file)).toEqual(['features/pass.feature']);
+    expect((await readJson<RunSummary>(join(dir, 'summary.json'))).features.map((f) => f.file)).toEqual([
+      'features/pass.feature',
+    ]);
     // The first run's log of a feature the second did not run went with the first run's report.
     expect(await readdir(join(dir, 'logs/features'))).toEqual(['pass.feature.stderr.log', 'pass.feature.stdout.log']);
     // No staging or set-aside folder is left.
-    expect((await readdir(dir)).sort()).toEqual([MANIFEST, 'cucumber.json', 'index.html', 'junit.xml', 'logs', 'notes.txt', 'results.json', 'summary.json']);
+    expect((await readdir(dir)).sort()).toEqual([
+      MANIFEST,
+      'cucumber.json',
+      'index.html',
+      'junit.xml',
+      'logs',
+      'notes.txt',
+      'results.json',
+      'summary.json',
+    ]);
   });
 
   it('refuses a folder with a manifest when a file baleen would write is not in it', async () => {
     const dir = scratch.path('foreign-name');
     expect((await baleen([...PASS, '--report-dir', dir])).code).toBe(0);
     const manifest = await readJson<{ entries: string[] }>(join(dir, MANIFEST));
-    await writeFile(join(dir, MANIFEST), JSON.stringify({ ...manifest, entries: manifest.entries.filter((e) => e !== 'index.html') }));
+    await writeFile(
+      join(dir, MANIFEST),
+      JSON.stringify({ ...manifest, entries: manifest.entries.filter((e) => e !== 'index.html') }),
+    );
     await writeFile(join(dir, 'index.html'), '<h1>mine now</h1>\n');
     const result = await baleen([...PASS, '--report-dir', dir]);
     expect(result.code).toBe(2);
@@ -122,20 +169,36 @@ describe('the report dir is the user\'s', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(await readFile(victim, 'utf8')).toBe('precious\n');
     expect(await readdir(scratch.path('victim-dir'))).toEqual([]);
-    for (const name of ['index.html', 'summary.json', 'junit.xml', 'logs']) expect((await lstat(join(dir, name))).isSymbolicLink()).toBe(false);
+    for (const name of ['index.html', 'summary.json', 'junit.xml', 'logs'])
+      expect((await lstat(join(dir, name))).isSymbolicLink()).toBe(false);
     expect((await readJson<RunSummary>(join(dir, 'summary.json'))).totals.passed).toBe(1);
   });
 
   it('a run that cannot start replaces the previous report with one that says why (summary.json, junit.xml), exit 3', async () => {
     const dir = scratch.path('failed-start');
     expect((await baleen([...PASS, '--report-dir', dir])).code).toBe(0);
-    const result = await baleen(['cucumber', '--image', 'baleen-no-such-image', '--files', 'features/pass.feature', '--report-dir', dir]);
+    const result = await baleen([
+      'cucumber',
+      '--image',
+      'baleen-no-such-image',
+      '--files',
+      'features/pass.feature',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    const summary = await readJson<RunSummary & { error: { code: string; message: string } }>(join(dir, 'summary.json'));
+    const summary = await readJson<RunSummary & { error: { code: string; message: string } }>(
+      join(dir, 'summary.json'),
+    );
     expect(summary.status).toBe('failed');
-    expect(summary.error).toMatchObject({ code: 'IMAGE_NOT_FOUND', message: expect.stringMatching(/image "baleen-no-such-image" is not on the Docker engine/) });
-    expect(summary.features).toEqual([expect.objectContaining({ file: 'features/pass.feature', status: 'unfinished' })]);
+    expect(summary.error).toMatchObject({
+      code: 'IMAGE_NOT_FOUND',
+      message: expect.stringMatching(/image "baleen-no-such-image" is not on the Docker engine/),
+    });
+    expect(summary.features).toEqual([
+      expect.objectContaining({ file: 'features/pass.feature', status: 'unfinished' }),
+    ]);
     const junitText = await readFile(join(dir, 'junit.xml'), 'utf8');
     expect(junitSchemaErrors(junitText)).toBe('');
     const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(junitText);
@@ -150,7 +213,9 @@ describe('the report dir is the user\'s', () => {
     const result = await baleen([...PASS, '--report-dir', dir], { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect((await readJson<{ error: { code: string } }>(join(dir, 'summary.json'))).error.code).toBe('DOCKER_UNREACHABLE');
+    expect((await readJson<{ error: { code: string } }>(join(dir, 'summary.json'))).error.code).toBe(
+      'DOCKER_UNREACHABLE',
+    );
   });
 
   it('an unwritable report dir is found before any container starts: one line, exit 3', async () => {
@@ -159,20 +224,47 @@ describe('the report dir is the user\'s', () => {
     const result = await baleen([...PASS, '--report-dir', '/sys/baleen-report']);
     expect(result.code, result.stderr).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/cannot write the report dir \/sys\/baleen-report: .*: make it writable, or name another --report-dir/);
+    expect(result.stderr).toMatch(
+      /cannot write the report dir \/sys\/baleen-report: .*: make it writable, or name another --report-dir/,
+    );
     expect(containersCreatedSince(since)).toEqual([]);
   });
 
-  it('one run at a time: a second run into a report dir being written is refused (exit 2), a dead run\'s claim is taken over', async () => {
+  it("one run at a time: a second run into a report dir being written is refused (exit 2), a dead run's claim is taken over", async () => {
     const dir = scratch.path('busy');
-    const first = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'sleep 5', '--report-dir', dir], { cwd: suite });
+    const first = new CliProcess(
+      [
+        'cucumber',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--command',
+        'sleep 5',
+        '--report-dir',
+        dir,
+      ],
+      { cwd: suite },
+    );
     // The run prints its header once its report dir is claimed and it has started; it then runs for 5 s.
     await first.waitFor(/1 features? on baleen-test-runner/);
     const second = await baleen([...PASS, '--report-dir', dir]);
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(new RegExp(`--report-dir .*busy is being written by baleen process ${first.child.pid} on .*: give each run its own --report-dir`));
+    expect(second.stderr).toMatch(
+      new RegExp(
+        `--report-dir .*busy is being written by baleen process ${first.child.pid} on .*: give each run its own --report-dir`,
+      ),
+    );
     expect((await first.done).code).toBe(0);
-    expect((await readdir(dir)).sort()).toEqual([MANIFEST, 'cucumber.json', 'index.html', 'junit.xml', 'logs', 'results.json', 'summary.json']);
+    expect((await readdir(dir)).sort()).toEqual([
+      MANIFEST,
+      'cucumber.json',
+      'index.html',
+      'junit.xml',
+      'logs',
+      'results.json',
+      'summary.json',
+    ]);
 
     // A run killed before its end left its claim: the process is gone, so the next run takes it over.
     const gone = spawnSync(process.execPath, ['-e', '0']).pid;
@@ -181,7 +273,7 @@ describe('the report dir is the user\'s', () => {
     expect(await readdir(dir)).not.toContain('.baleen-lock');
   });
 
-  it('baleen merge obeys the same rules: a user\'s folder is refused, its own report replaced', async () => {
+  it("baleen merge obeys the same rules: a user's folder is refused, its own report replaced", async () => {
     const source = scratch.path('merge-source');
     expect((await baleen([...PASS, '--report-dir', source])).code).toBe(0);
     const users = scratch.path('merge-users');
@@ -192,8 +284,18 @@ describe('the report dir is the user\'s', () => {
 
     const target = scratch.path('merge-target');
     for (let i = 0; i < 2; i++) expect((await baleen(['merge', source, '--report-dir', target])).code).toBe(0);
-    expect((await readdir(target)).sort()).toEqual([MANIFEST, 'cucumber.json', 'index.html', 'junit.xml', 'logs', 'results.json', 'summary.json']);
-    expect(await readFile(join(target, 'logs/features/pass.feature.stdout.log'), 'utf8')).toBe(await readFile(join(source, 'logs/features/pass.feature.stdout.log'), 'utf8'));
+    expect((await readdir(target)).sort()).toEqual([
+      MANIFEST,
+      'cucumber.json',
+      'index.html',
+      'junit.xml',
+      'logs',
+      'results.json',
+      'summary.json',
+    ]);
+    expect(await readFile(join(target, 'logs/features/pass.feature.stdout.log'), 'utf8')).toBe(
+      await readFile(join(source, 'logs/features/pass.feature.stdout.log'), 'utf8'),
+    );
   });
 });
 
@@ -204,7 +306,17 @@ describe('a feature name near the file-name limit', () => {
     await writeFile(join(suite, file), await readFile(join(suite, 'features/pass.feature'), 'utf8'));
     const dir = scratch.path('long-name');
     // The image does not hold this file: the command only proves it ran, by its exit code.
-    const result = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', file, '--command', 'echo ran {file}', '--report-dir', dir]);
+    const result = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      file,
+      '--command',
+      'echo ran {file}',
+      '--report-dir',
+      dir,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const summary = await readJson<RunSummary>(join(dir, 'summary.json'));
     expect(summary.features).toEqual([expect.objectContaining({ file, status: 'passed' })]);

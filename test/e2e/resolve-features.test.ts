@@ -14,7 +14,10 @@ let suite = '';
 beforeAll(async () => {
   suite = scratch.path('suite');
   await cp(join(FIXTURE_SUITE, 'features/pass.feature'), join(suite, 'features/pass.feature'));
-  await writeFile(join(suite, 'features/docs.feature.md'), '# Feature: Docs\n\n## Scenario: in markdown\n\n* Given a step\n');
+  await writeFile(
+    join(suite, 'features/docs.feature.md'),
+    '# Feature: Docs\n\n## Scenario: in markdown\n\n* Given a step\n',
+  );
   await symlink('..', join(suite, 'features/loop'));
   await symlink('pass.feature', join(suite, 'features/again.feature'));
 });
@@ -26,12 +29,14 @@ async function folders(root: string, count: number, depth: number): Promise<void
   }
 }
 
-
 describe('--files', () => {
   it('a folder: *.feature and *.feature.md below it, a symlink loop read once, a file reached by two names run once', async () => {
     const dir = scratch.reportDir();
     // The image does not hold the Markdown feature: the command only proves each ran, by its exit code.
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'features/', '--command', 'echo ran {file}', '--report-dir', dir], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/', '--command', 'echo ran {file}', '--report-dir', dir],
+      { cwd: suite },
+    );
     expect(result.code, result.stderr).toBe(0);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.features.map((f) => [f.file, f.status])).toEqual([
@@ -42,10 +47,16 @@ describe('--files', () => {
 
   it.each([
     [[''], /^baleen: --files was given an empty path: name a folder/],
-    [['/usr'], /^baleen: --files \/usr leads to \/usr, which is outside the current directory .*: run baleen from the folder/],
+    [
+      ['/usr'],
+      /^baleen: --files \/usr leads to \/usr, which is outside the current directory .*: run baleen from the folder/,
+    ],
     [['../'], /which is outside the current directory/],
   ])('--files %j is refused before anything is read: one line, exit 2', async (files, message) => {
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--report-dir', scratch.reportDir()], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--report-dir', scratch.reportDir()],
+      { cwd: suite },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
@@ -54,7 +65,10 @@ describe('--files', () => {
   it(`refuses a walk of more than ${MAX_FOLDERS_WALKED} folders with the fix`, async () => {
     const root = scratch.path('huge');
     await folders(join(root, 'tree'), MAX_FOLDERS_WALKED + 100, 100);
-    const result = await runCli(['cucumber', '--image', TEST_IMAGE, '--files', 'tree', '--report-dir', scratch.reportDir()], { cwd: root });
+    const result = await runCli(
+      ['cucumber', '--image', TEST_IMAGE, '--files', 'tree', '--report-dir', scratch.reportDir()],
+      { cwd: root },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([
       `baleen: still looking for features: 1000 folders read for --files tree (the limit is ${MAX_FOLDERS_WALKED})`,
@@ -66,9 +80,13 @@ describe('--files', () => {
     const root = scratch.path('long-walk');
     await folders(join(root, 'tree'), MAX_FOLDERS_WALKED - 100, 300);
     const reportDir = scratch.reportDir();
-    const run = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', 'tree', '--report-dir', reportDir], { cwd: root });
+    const run = new CliProcess(['cucumber', '--image', TEST_IMAGE, '--files', 'tree', '--report-dir', reportDir], {
+      cwd: root,
+    });
     // The walk says so once it has read 1000 folders: it is under way, with thousands still to read.
-    await expect.poll(() => run.stderr, { timeout: 60_000, interval: 10 }).toMatch(/still looking for features: 1000 folders read for --files tree \(the limit is 10000\)/);
+    await expect
+      .poll(() => run.stderr, { timeout: 60_000, interval: 10 })
+      .toMatch(/still looking for features: 1000 folders read for --files tree \(the limit is 10000\)/);
     run.child.kill('SIGTERM');
     const result = await run.done;
     expect(result.code, result.stderr).toBe(130);

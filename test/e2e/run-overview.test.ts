@@ -13,12 +13,15 @@ const scratch = useScratch('baleen-run-overview-');
 const IMAGE = 'baleen-test-run-overview';
 
 /** Text that would set a flag if the browser ran it. */
-const attack = (where: string) => `<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')"> & "${where}"`;
+const attack = (where: string) =>
+  `<img src=x onerror="window.__ran=(window.__ran||[]).concat('${where}')"> & "${where}"`;
 
 const FEATURES = {
   'features/refund.feature': refundFeature(attack('scenario')),
-  'features/adds.feature': 'Feature: Adds\n  Scenario: one and one\n    Given the number 1\n    When I add 1\n    Then the result is 2\n',
-  'features/subtracts.feature': 'Feature: Subtracts\n  Scenario: none\n    Given the number 1\n    When I add 0\n    Then the result is 1\n',
+  'features/adds.feature':
+    'Feature: Adds\n  Scenario: one and one\n    Given the number 1\n    When I add 1\n    Then the result is 2\n',
+  'features/subtracts.feature':
+    'Feature: Subtracts\n  Scenario: none\n    Given the number 1\n    When I add 0\n    Then the result is 1\n',
   'features/broken.feature': 'Feature: Broken\n  Scenario: a\n    Given the number 1\n  Oops this is not Gherkin\n',
 };
 
@@ -36,7 +39,20 @@ describe('the run overview in index.html, opened offline in Chromium', () => {
     const suite = scratch.path('suite');
     await buildSuiteImage(suite, IMAGE, FEATURES);
     reportDir = scratch.reportDir();
-    const run = await runCli(['cucumber', '--image', IMAGE, '--files', ...Object.keys(FEATURES), '--report-dir', reportDir, '--concurrency', '2'], { cwd: suite });
+    const run = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        ...Object.keys(FEATURES),
+        '--report-dir',
+        reportDir,
+        '--concurrency',
+        '2',
+      ],
+      { cwd: suite },
+    );
     expect(run.code, run.stderr).toBe(1);
     results = JSON.parse(await readFile(join(reportDir, 'results.json'), 'utf8'));
     browser = await launchChromium();
@@ -62,12 +78,20 @@ describe('the run overview in index.html, opened offline in Chromium', () => {
   it('lists failures first and open, with file:line, both output tails, the node and links to the logs', async () => {
     const features = view.page.locator('#baleen-features .baleen-feature');
     const files = await features.locator('.baleen-file').allTextContents();
-    expect(files).toEqual(['features/broken.feature', 'features/refund.feature', 'features/adds.feature', 'features/subtracts.feature']);
+    expect(files).toEqual([
+      'features/broken.feature',
+      'features/refund.feature',
+      'features/adds.feature',
+      'features/subtracts.feature',
+    ]);
     const broken = features.nth(0);
     expect(await broken.getAttribute('open')).not.toBeNull();
     expect(await broken.locator('.baleen-error').textContent()).toMatch(/Gherkin parse error at line 4/);
     const refund = features.nth(1);
-    expect(await refund.locator('.baleen-where').allTextContents()).toEqual(['features/refund.feature:2', 'features/refund.feature:6']);
+    expect(await refund.locator('.baleen-where').allTextContents()).toEqual([
+      'features/refund.feature:2',
+      'features/refund.feature:6',
+    ]);
     expect(await refund.locator('.baleen-stderr').textContent()).toContain('refund service: WARN slow response');
     expect(await refund.locator('.baleen-stdout').textContent()).toContain('2 scenarios (2 failed)');
     expect(await refund.locator('.baleen-meta').textContent()).toMatch(/ on \S+/);
@@ -96,7 +120,10 @@ describe('the run overview in index.html, opened offline in Chromium', () => {
   });
 
   it('draws one timeline bar per container, none for the feature that never had one', async () => {
-    const ran = results.results.filter((result) => result.containerStartedAt !== undefined).map((result) => result.file).sort();
+    const ran = results.results
+      .filter((result) => result.containerStartedAt !== undefined)
+      .map((result) => result.file)
+      .sort();
     expect(ran).toEqual(['features/adds.feature', 'features/refund.feature', 'features/subtracts.feature']);
     const bars = view.page.locator('#baleen-overview svg.baleen-timeline rect.bar');
     const drawn = await bars.evaluateAll((rects) => rects.map((rect) => rect.getAttribute('data-file')));

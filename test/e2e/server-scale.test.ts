@@ -13,10 +13,12 @@ const server = spawn(process.execPath, [SERVER, '8', '200'], { stdio: ['ignore',
 let url = '';
 
 beforeAll(async () => {
-  url = await new Promise<string>((resolve) => server.stdout.on('data', (chunk: Buffer) => {
-    const match = /listening on (\S+)/.exec(chunk.toString());
-    if (match) resolve(match[1]!);
-  }));
+  url = await new Promise<string>((resolve) =>
+    server.stdout.on('data', (chunk: Buffer) => {
+      const match = /listening on (\S+)/.exec(chunk.toString());
+      if (match) resolve(match[1]!);
+    }),
+  );
 });
 afterAll(() => {
   server.kill('SIGTERM');

@@ -16,7 +16,11 @@ afterEach(async () => {
 });
 
 /** Sends one raw message and resolves with the server's first answer. */
-async function ask(url: string, token: string | undefined, message: unknown): Promise<{ type: string; code?: string; message?: string }> {
+async function ask(
+  url: string,
+  token: string | undefined,
+  message: unknown,
+): Promise<{ type: string; code?: string; message?: string }> {
   const socket = new WebSocket(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
   const answer = new Promise<string>((resolve, reject) => {
@@ -31,19 +35,48 @@ async function ask(url: string, token: string | undefined, message: unknown): Pr
   }
 }
 
-const submit = (image: string) => ({ v: PROTOCOL_VERSION, type: 'run.submit', requestId: 'B', spec: { image, features: ['x'], concurrency: 1 } });
+const submit = (image: string) => ({
+  v: PROTOCOL_VERSION,
+  type: 'run.submit',
+  requestId: 'B',
+  spec: { image, features: ['x'], concurrency: 1 },
+});
 
 describe('one hostile message against a real `baleen server` process', () => {
   it('answers the image ".." (which the engine answers with a redirect) with an error and keeps serving', async () => {
     const started = await startServerProcess({ cwd: FIXTURE_SUITE, args: ['--token', 'survive-token'] });
     serverProcess = started.process;
-    for (const image of ['..', '../../etc', 'baleen-x/../../y', 'UPPER', 'a'.repeat(300), 'x:', '/abs', 'img@sha256:short']) {
+    for (const image of [
+      '..',
+      '../../etc',
+      'baleen-x/../../y',
+      'UPPER',
+      'a'.repeat(300),
+      'x:',
+      '/abs',
+      'img@sha256:short',
+    ]) {
       const answer = await ask(started.url, 'survive-token', submit(image));
       expect(answer, image).toMatchObject({ type: 'error', code: 'BAD_MESSAGE' });
       expect(answer.message, image).toMatch(/image/);
     }
     // Still alive, and still running real suites.
-    const result = await runCli(['cucumber', '--server', started.url, '--token', 'survive-token', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--server',
+        started.url,
+        '--token',
+        'survive-token',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(serverProcess.child.exitCode).toBeNull();
   });
@@ -56,7 +89,10 @@ describe('one hostile message against a real `baleen server` process', () => {
 
 describe('the CLI with a hostile --image', () => {
   it('prints one line naming the image grammar and exits 2, no stack trace', async () => {
-    const result = await runCli(['cucumber', '--image', '..', '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      ['cucumber', '--image', '..', '--files', 'features/pass.feature', '--report-dir', scratch.reportDir()],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/^baleen: .*image.*"\.\."/);
@@ -94,7 +130,25 @@ describe('an error nobody caught, in a real server process', () => {
     const server = new CliProcess([], { cwd: FIXTURE_SUITE, node: ['--input-type=module', '-e', FAULT_SERVER] });
     const url = (await server.waitFor(/listening on (ws:\/\/\S+)/))[1]!;
     const client = (env: string[]) =>
-      new CliProcess(['cucumber', '--server', url, '--token', 'fault-token', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'exec sleep 600', ...env, '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
+      new CliProcess(
+        [
+          'cucumber',
+          '--server',
+          url,
+          '--token',
+          'fault-token',
+          '--image',
+          TEST_IMAGE,
+          '--files',
+          'features/pass.feature',
+          '--command',
+          'exec sleep 600',
+          ...env,
+          '--report-dir',
+          scratch.reportDir(),
+        ],
+        { cwd: FIXTURE_SUITE },
+      );
     const steady = client([]);
     await vi.waitFor(() => expect(baleenContainers()).toHaveLength(1), { timeout: 30_000, interval: 200 });
     const [steadyContainer] = baleenContainers();

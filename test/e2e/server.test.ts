@@ -33,10 +33,21 @@ function upgradeStatus(headers: Record<string, string>): Promise<number> {
 }
 
 describe('baleen server as its own process', () => {
-  it('runs a client\'s suite sent over WebSocket and streams back the results', async () => {
+  it("runs a client's suite sent over WebSocket and streams back the results", async () => {
     const reportDir = scratch.path('report');
     const result = await runCli(
-      ['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', reportDir],
+      [
+        'cucumber',
+        '--server',
+        url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        'features/fail.feature',
+        '--report-dir',
+        reportDir,
+      ],
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
     );
     expect(result.code, result.stderr).toBe(1);
@@ -51,7 +62,19 @@ describe('baleen server as its own process', () => {
     const secret = 's3cret-value-that-must-not-leak';
     const reportDir = scratch.path('secret-report');
     const result = await runCli(
-      ['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--env', `API_KEY=${secret}`, '--report-dir', reportDir],
+      [
+        'cucumber',
+        '--server',
+        url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--env',
+        `API_KEY=${secret}`,
+        '--report-dir',
+        reportDir,
+      ],
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
     );
     expect(result.code).toBe(0);
@@ -70,26 +93,58 @@ describe('baleen server as its own process', () => {
   });
 
   it('tells a client without the token how to fix it (exit 3)', async () => {
-    const result = await runCli(['cucumber', '--server', url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.path('r2')], {
-      cwd: FIXTURE_SUITE,
-      env: { BALEEN_TOKEN: '' },
-    });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--server',
+        url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--report-dir',
+        scratch.path('r2'),
+      ],
+      {
+        cwd: FIXTURE_SUITE,
+        env: { BALEEN_TOKEN: '' },
+      },
+    );
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/refused the connection \(HTTP 401\): pass the server's token/);
   });
 
   it('runs only the images its --allow-image patterns allow (exit 2 for the others)', async () => {
     const strict = await startServerProcess({ cwd: scratch.dir, args: ['--allow-image', 'registry.example/*'] });
-    const result = await runCli(['cucumber', '--server', strict.url, '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--report-dir', scratch.path('r3')], {
-      cwd: FIXTURE_SUITE,
-    });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--server',
+        strict.url,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--report-dir',
+        scratch.path('r3'),
+      ],
+      {
+        cwd: FIXTURE_SUITE,
+      },
+    );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/image "baleen-test-runner" is not allowed on this server: it accepts only registry\.example\/\*/);
+    expect(result.stderr).toMatch(
+      /image "baleen-test-runner" is not allowed on this server: it accepts only registry\.example\/\*/,
+    );
     expect((await strict.process.stop('SIGTERM')).code).toBe(0);
   });
 
   it('listens beyond loopback only with a token: without --token, the one it made, which a connection must present', async () => {
-    const open = await startServerProcess({ cwd: scratch.dir, args: ['--host', '0.0.0.0'], env: { BALEEN_TOKEN: '', BALEEN_TOKEN_FILE: scratch.path('wide/server-token') } });
+    const open = await startServerProcess({
+      cwd: scratch.dir,
+      args: ['--host', '0.0.0.0'],
+      env: { BALEEN_TOKEN: '', BALEEN_TOKEN_FILE: scratch.path('wide/server-token') },
+    });
     await open.process.waitFor(/token in .*wide\/server-token/);
     const status = await new Promise<number>((resolve) => {
       const socket = new WebSocket(open.url.replace('0.0.0.0', '127.0.0.1')).on('error', () => undefined);

@@ -8,21 +8,50 @@ import { useScratch } from '../support/scratch.js';
 
 const scratch = useScratch('baleen-shard-');
 
-const FILES = ['features/pass.feature', 'features/fail.feature', 'features/with space.feature', 'features/café ünïcode.feature'];
+const FILES = [
+  'features/pass.feature',
+  'features/fail.feature',
+  'features/with space.feature',
+  'features/café ünïcode.feature',
+];
 const summaryOf = async (dir: string) => JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
 const baleen = (args: string[]) => runCli(args, { cwd: FIXTURE_SUITE });
 
 describe('timing history, sharding and merging', () => {
   it('records durations, and starts the feature the history says is longest first', async () => {
     const timings = scratch.path('timings.json');
-    const first = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--report-dir', scratch.path('r0')]);
+    const first = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      ...FILES,
+      '--timings',
+      timings,
+      '--report-dir',
+      scratch.path('r0'),
+    ]);
     expect(first.code).toBe(1);
-    const recorded = JSON.parse(await readFile(timings, 'utf8')) as { features: Record<string, { ms: number; concurrency: number; cpus: number }[]> };
+    const recorded = JSON.parse(await readFile(timings, 'utf8')) as {
+      features: Record<string, { ms: number; concurrency: number; cpus: number }[]>;
+    };
     expect(Object.keys(recorded.features).sort()).toEqual([...FILES].sort());
 
     recorded.features['features/with space.feature'] = [{ ms: 60_000, concurrency: 1, cpus: 1 }];
     await writeFile(timings, JSON.stringify(recorded));
-    const second = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--concurrency', '1', '--report-dir', scratch.path('r1')]);
+    const second = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      ...FILES,
+      '--timings',
+      timings,
+      '--concurrency',
+      '1',
+      '--report-dir',
+      scratch.path('r1'),
+    ]);
     // One slot: features finish in the order they start.
     const finished = [...second.stdout.matchAll(/(?:PASS|FAIL)\s+(features\/.+?\.feature)/g)].map((m) => m[1]);
     expect(finished[0]).toBe('features/with space.feature');
@@ -35,7 +64,19 @@ describe('timing history, sharding and merging', () => {
     const shardDirs = [scratch.path('shard-1'), scratch.path('shard-2')];
     for (const [i, dir] of shardDirs.entries()) {
       const timings = scratch.path(`shard-${i + 1}-timings.json`);
-      await baleen(['cucumber', '--image', TEST_IMAGE, '--files', ...FILES, '--timings', timings, '--shard', `${i + 1}/2`, '--report-dir', dir]);
+      await baleen([
+        'cucumber',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        ...FILES,
+        '--timings',
+        timings,
+        '--shard',
+        `${i + 1}/2`,
+        '--report-dir',
+        dir,
+      ]);
     }
     const shards = await Promise.all(shardDirs.map(async (dir) => (await summaryOf(dir)).features.map((f) => f.file)));
     expect(shards[0]!.length).toBeGreaterThan(0);

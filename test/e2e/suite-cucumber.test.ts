@@ -22,34 +22,64 @@ beforeAll(async () => {
   await cp(join(FIXTURE_SUITE, 'features'), join(suite, 'features'), { recursive: true });
   await mkdir(join(suite, 'node_modules', '.bin'), { recursive: true });
   await mkdir(join(suite, 'node_modules', 'suite-only-helper'), { recursive: true });
-  await writeFile(join(suite, 'node_modules', 'suite-only-helper', 'index.js'), "module.exports = 'the suite\\'s own cucumber-js';\n");
+  await writeFile(
+    join(suite, 'node_modules', 'suite-only-helper', 'index.js'),
+    "module.exports = 'the suite\\'s own cucumber-js';\n",
+  );
   const bin = join(suite, 'node_modules', '.bin', 'cucumber-js');
-  await writeFile(bin, [
-    '#!/usr/bin/env node',
-    "process.stderr.write(`${require('suite-only-helper')}\\n`);",
-    "require('/node_modules/@cucumber/cucumber/bin/cucumber.js');",
-    '',
-  ].join('\n'));
+  await writeFile(
+    bin,
+    [
+      '#!/usr/bin/env node',
+      "process.stderr.write(`${require('suite-only-helper')}\\n`);",
+      "require('/node_modules/@cucumber/cucumber/bin/cucumber.js');",
+      '',
+    ].join('\n'),
+  );
   await chmod(bin, 0o755);
-  execFileSync('bash', [join(REPO_ROOT, 'docker/build-images.sh'), '--suite', suite, '--tag', IMAGE], { stdio: 'pipe' });
+  execFileSync('bash', [join(REPO_ROOT, 'docker/build-images.sh'), '--suite', suite, '--tag', IMAGE], {
+    stdio: 'pipe',
+  });
 });
 
 describe('the default command and a suite with its own cucumber-js', () => {
   it("runs the suite's node_modules/.bin/cucumber-js, not the runner image's", async () => {
     const reportDir = scratch.reportDir();
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', 'features/pass.feature', 'features/fail.feature', '--report-dir', reportDir], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/pass.feature',
+        'features/fail.feature',
+        '--report-dir',
+        reportDir,
+      ],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code, result.stderr).toBe(1);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
-    expect(summary.features.map((f) => [f.file, f.status])).toEqual([['features/fail.feature', 'failed'], ['features/pass.feature', 'passed']]);
+    expect(summary.features.map((f) => [f.file, f.status])).toEqual([
+      ['features/fail.feature', 'failed'],
+      ['features/pass.feature', 'passed'],
+    ]);
     for (const file of ['pass', 'fail']) {
-      expect(await readFile(join(reportDir, `logs/features/${file}.feature.stderr.log`), 'utf8')).toContain("the suite's own cucumber-js");
+      expect(await readFile(join(reportDir, `logs/features/${file}.feature.stderr.log`), 'utf8')).toContain(
+        "the suite's own cucumber-js",
+      );
     }
   });
 
   it("an image without one still runs the runner's cucumber-js on PATH", async () => {
     const reportDir = scratch.reportDir();
-    const result = await runCli(['cucumber', '--image', 'baleen-test-runner', '--files', 'features/pass.feature', '--report-dir', reportDir], { cwd: FIXTURE_SUITE });
+    const result = await runCli(
+      ['cucumber', '--image', 'baleen-test-runner', '--files', 'features/pass.feature', '--report-dir', reportDir],
+      { cwd: FIXTURE_SUITE },
+    );
     expect(result.code, result.stderr).toBe(0);
-    expect(await readFile(join(reportDir, 'logs/features/pass.feature.stderr.log'), 'utf8')).not.toContain("the suite's own");
+    expect(await readFile(join(reportDir, 'logs/features/pass.feature.stderr.log'), 'utf8')).not.toContain(
+      "the suite's own",
+    );
   });
 });

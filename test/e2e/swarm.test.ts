@@ -13,12 +13,19 @@ const scratch = useScratch('baleen-swarm-');
 interface ServiceSpec {
   Labels: Record<string, string>;
   Mode: Record<string, unknown>;
-  TaskTemplate: { ContainerSpec: { Image: string }; RestartPolicy: { Condition: string }; Resources: Record<string, { MemoryBytes: number; NanoCPUs: number }>; Placement: { Constraints: string[] } };
+  TaskTemplate: {
+    ContainerSpec: { Image: string };
+    RestartPolicy: { Condition: string };
+    Resources: Record<string, { MemoryBytes: number; NanoCPUs: number }>;
+    Placement: { Constraints: string[] };
+  };
 }
 
 async function baleen(args: string[]): Promise<CliResult & { reportDir: string }> {
   const reportDir = scratch.reportDir();
-  const result = await runCli(['cucumber', '--image', TEST_IMAGE, ...args, '--report-dir', reportDir], { cwd: FIXTURE_SUITE });
+  const result = await runCli(['cucumber', '--image', TEST_IMAGE, ...args, '--report-dir', reportDir], {
+    cwd: FIXTURE_SUITE,
+  });
   return { ...result, reportDir };
 }
 
@@ -34,17 +41,41 @@ function withoutTimes(value: unknown): unknown {
       .map(([key, inner]) => [key, withoutTimes(inner)]),
   );
 }
-const timesInText = (text: string) => text.replace(/\d+m\d+\.\d+s/g, 'T').replace(/(time|timestamp)="[^"]*"/g, '$1=""').replace(/\d+(\.\d+)?(ms|s)\b/g, 'T');
+const timesInText = (text: string) =>
+  text
+    .replace(/\d+m\d+\.\d+s/g, 'T')
+    .replace(/(time|timestamp)="[^"]*"/g, '$1=""')
+    .replace(/\d+(\.\d+)?(ms|s)\b/g, 'T');
 
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => relative(dir, join(entry.parentPath, entry.name))).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)))
+    .sort();
 }
 
 describe('--runtime swarm on a real one-node swarm', () => {
   it('gives the same reports as the Docker backend for the same suite', async () => {
-    const files = ['features/pass.feature', 'features/fail.feature', 'features/parse-error.feature', 'features/with space.feature', 'features/café ünïcode.feature', 'features/env.feature', 'features/before.feature'];
-    const args = ['--files', ...files, '--env', 'BALEEN_GREETING=hello world', '--before-command', 'touch /tmp/baleen-before-marker', '--concurrency', '3'];
+    const files = [
+      'features/pass.feature',
+      'features/fail.feature',
+      'features/parse-error.feature',
+      'features/with space.feature',
+      'features/café ünïcode.feature',
+      'features/env.feature',
+      'features/before.feature',
+    ];
+    const args = [
+      '--files',
+      ...files,
+      '--env',
+      'BALEEN_GREETING=hello world',
+      '--before-command',
+      'touch /tmp/baleen-before-marker',
+      '--concurrency',
+      '3',
+    ];
     const onDocker = await baleen([...args, '--runtime', 'docker']);
     const onSwarm = await baleen([...args, '--runtime', 'swarm']);
     expect(onDocker.code, onDocker.stderr).toBe(1);
@@ -54,7 +85,9 @@ describe('--runtime swarm on a real one-node swarm', () => {
     const swarmSummary = await readJson<RunSummary>(join(onSwarm.reportDir, 'summary.json'));
     expect(swarmSummary.totals).toMatchObject({ features: 7, passed: 5, failed: 2, errors: 0 });
     expect(withoutTimes(swarmSummary.features)).toEqual(withoutTimes(dockerSummary.features));
-    expect(withoutTimes(await readJson(join(onSwarm.reportDir, 'cucumber.json')))).toEqual(withoutTimes(await readJson(join(onDocker.reportDir, 'cucumber.json'))));
+    expect(withoutTimes(await readJson(join(onSwarm.reportDir, 'cucumber.json')))).toEqual(
+      withoutTimes(await readJson(join(onDocker.reportDir, 'cucumber.json'))),
+    );
     const junit = async (dir: string) => timesInText(await readFile(join(dir, 'junit.xml'), 'utf8'));
     expect(await junit(onSwarm.reportDir)).toEqual(await junit(onDocker.reportDir));
 
@@ -66,30 +99,67 @@ describe('--runtime swarm on a real one-node swarm', () => {
     }
   });
 
-  it('returns output byte for byte: lines far longer than the log driver\'s 16 KiB, and a last line without a newline', async () => {
-    const script = "process.stdout.write('a'.repeat(300000) + '\\n' + 'b'.repeat(70000)); process.stderr.write('c'.repeat(40000))";
-    const result = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--command', `node -e "${script}"`]);
+  it("returns output byte for byte: lines far longer than the log driver's 16 KiB, and a last line without a newline", async () => {
+    const script =
+      "process.stdout.write('a'.repeat(300000) + '\\n' + 'b'.repeat(70000)); process.stderr.write('c'.repeat(40000))";
+    const result = await baleen([
+      '--files',
+      'features/pass.feature',
+      '--runtime',
+      'swarm',
+      '--command',
+      `node -e "${script}"`,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const stdout = await readFile(join(result.reportDir, 'logs/features/pass.feature.stdout.log'), 'utf8');
     expect(stdout).toBe(`${'a'.repeat(300000)}\n${'b'.repeat(70000)}`);
-    expect(await readFile(join(result.reportDir, 'logs/features/pass.feature.stderr.log'), 'utf8')).toBe('c'.repeat(40000));
+    expect(await readFile(join(result.reportDir, 'logs/features/pass.feature.stderr.log'), 'utf8')).toBe(
+      'c'.repeat(40000),
+    );
   });
 
   it('runs each feature as a one-shot service: labels, no restart, limits reserved, constraints placed', async () => {
     const client = new CliProcess(
-      ['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--runtime', 'swarm', '--command', 'echo "started $BALEEN_FEATURE"; exec sleep 600',
-        '--memory', '96m', '--cpus', '0.5', '--constraint', 'node.role==manager', '--verbose', '--report-dir', scratch.reportDir()],
+      [
+        'cucumber',
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/pass.feature',
+        '--runtime',
+        'swarm',
+        '--command',
+        'echo "started $BALEEN_FEATURE"; exec sleep 600',
+        '--memory',
+        '96m',
+        '--cpus',
+        '0.5',
+        '--constraint',
+        'node.role==manager',
+        '--verbose',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
       { cwd: FIXTURE_SUITE },
     );
     await client.waitFor(/started features\/pass\.feature/);
     const [id] = baleenServices();
-    const spec = (JSON.parse(execFileSync('docker', ['service', 'inspect', id!], { encoding: 'utf8' })) as [{ Spec: ServiceSpec }])[0].Spec;
-    expect(spec.Labels).toMatchObject({ 'io.baleen.managed': 'true', 'io.baleen.feature': 'features/pass.feature', 'io.baleen.attempt': '1' });
+    const spec = (
+      JSON.parse(execFileSync('docker', ['service', 'inspect', id!], { encoding: 'utf8' })) as [{ Spec: ServiceSpec }]
+    )[0].Spec;
+    expect(spec.Labels).toMatchObject({
+      'io.baleen.managed': 'true',
+      'io.baleen.feature': 'features/pass.feature',
+      'io.baleen.attempt': '1',
+    });
     expect(spec.TaskTemplate.RestartPolicy.Condition).toBe('none');
-    for (const kind of ['Limits', 'Reservations']) expect(spec.TaskTemplate.Resources[kind]).toEqual({ MemoryBytes: 96 * 1024 * 1024, NanoCPUs: 500_000_000 });
+    for (const kind of ['Limits', 'Reservations'])
+      expect(spec.TaskTemplate.Resources[kind]).toEqual({ MemoryBytes: 96 * 1024 * 1024, NanoCPUs: 500_000_000 });
     expect(spec.TaskTemplate.Placement.Constraints).toEqual(['node.role==manager']);
     // A locally built image is pinned by its ID: no node asks a registry for it, none runs another build.
-    expect(spec.TaskTemplate.ContainerSpec.Image).toBe(execFileSync('docker', ['image', 'inspect', TEST_IMAGE, '--format', '{{.Id}}'], { encoding: 'utf8' }).trim());
+    expect(spec.TaskTemplate.ContainerSpec.Image).toBe(
+      execFileSync('docker', ['image', 'inspect', TEST_IMAGE, '--format', '{{.Id}}'], { encoding: 'utf8' }).trim(),
+    );
     expect(Object.keys(spec.Mode)).toHaveLength(1);
     expect((await client.stop('SIGINT')).code).toBe(130);
   });
@@ -97,13 +167,30 @@ describe('--runtime swarm on a real one-node swarm', () => {
 
 describe('--runtime swarm: clear errors', () => {
   it('a constraint no node satisfies: exit 3, one line naming the constraint problem and the fix', async () => {
-    const result = await baleen(['--files', 'features/pass.feature', 'features/with space.feature', '--runtime', 'swarm', '--constraint', 'node.labels.pool==nowhere']);
+    const result = await baleen([
+      '--files',
+      'features/pass.feature',
+      'features/with space.feature',
+      '--runtime',
+      'swarm',
+      '--constraint',
+      'node.labels.pool==nowhere',
+    ]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/no swarm node can run the feature: scheduling constraints not satisfied on 1 node: check --constraint/);
+    expect(result.stderr).toMatch(
+      /no swarm node can run the feature: scheduling constraints not satisfied on 1 node: check --constraint/,
+    );
   });
 
   it('an image the one-node swarm does not have: exit 3, refused when the run is checked', async () => {
-    const result = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--image', 'baleen-no-such-image']);
+    const result = await baleen([
+      '--files',
+      'features/pass.feature',
+      '--runtime',
+      'swarm',
+      '--image',
+      'baleen-no-such-image',
+    ]);
     expect(result.code).toBe(3);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/image "baleen-no-such-image" is not on the Docker engine/);
@@ -114,18 +201,34 @@ describe('--runtime swarm: clear errors', () => {
   it('a reservation no node could ever hold: exit 3 at once, not a task pending for ever', async () => {
     const result = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--memory', '100000g']);
     expect(result.code).toBe(3);
-    expect(result.stderr).toMatch(/--memory 100000\.0 GiB is more than any swarm node has \(the largest: [\d.]+ GiB\): ask for less/);
+    expect(result.stderr).toMatch(
+      /--memory 100000\.0 GiB is more than any swarm node has \(the largest: [\d.]+ GiB\): ask for less/,
+    );
   });
 
   it('constraints without a swarm, and an engine choice for a separate server, are usage errors (exit 2)', async () => {
     const onDocker = await baleen(['--files', 'features/pass.feature', '--constraint', 'node.role==manager']);
     expect(onDocker.code).toBe(2);
     expect(onDocker.stderr).toMatch(/placement constraints need a cluster.*: use --runtime swarm/);
-    const withServer = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--server', 'ws://127.0.0.1:9']);
+    const withServer = await baleen([
+      '--files',
+      'features/pass.feature',
+      '--runtime',
+      'swarm',
+      '--server',
+      'ws://127.0.0.1:9',
+    ]);
     expect(withServer.code).toBe(2);
     expect(withServer.stderr).toMatch(/--runtime and --docker-host choose the embedded server's engine/);
     for (const constraint of ['pool=ci', 'node.rol==manager']) {
-      const badConstraint = await baleen(['--files', 'features/pass.feature', '--runtime', 'swarm', '--constraint', constraint]);
+      const badConstraint = await baleen([
+        '--files',
+        'features/pass.feature',
+        '--runtime',
+        'swarm',
+        '--constraint',
+        constraint,
+      ]);
       expect(badConstraint.code).toBe(2);
       expect(badConstraint.stderr).toMatch(/a placement constraint such as node\.labels\.pool==ci/);
     }

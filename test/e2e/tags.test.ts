@@ -22,7 +22,12 @@ beforeAll(async () => {
   suite = scratch.path('suite');
   await buildSuiteImage(suite, IMAGE, {
     // The slow scenario fails: it must not run under --tags @smoke.
-    'features/mixed.feature': ['Feature: Mixed', ...scenario('@smoke', 'quick one'), ...scenario('@slow', 'slow one', true), ''].join('\n'),
+    'features/mixed.feature': [
+      'Feature: Mixed',
+      ...scenario('@smoke', 'quick one'),
+      ...scenario('@slow', 'slow one', true),
+      '',
+    ].join('\n'),
     'features/slow-only.feature': ['Feature: Slow only', ...scenario('@slow', 'slow only', true), ''].join('\n'),
   });
 });
@@ -31,28 +36,68 @@ describe('--tags', () => {
   it('runs only the scenarios the expression selects, and starts no container for a feature with none', async () => {
     const reportDir = scratch.reportDir();
     const result = await runCli(
-      ['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@smoke and not @slow', '--report-dir', reportDir],
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/',
+        '--tags',
+        '@smoke and not @slow',
+        '--report-dir',
+        reportDir,
+      ],
       { cwd: suite },
     );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     // slow-only.feature is no part of the run: no container, no result.
-    expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([['features/mixed.feature', 'passed']]);
+    expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([
+      ['features/mixed.feature', 'passed'],
+    ]);
     expect(summary.totals.scenarios).toMatchObject({ passed: 1, failed: 0 });
   });
 
   it('says so and runs nothing when no scenario matches', async () => {
-    const result = await runCli(['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@nowhere', '--report-dir', scratch.reportDir()], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@nowhere', '--report-dir', scratch.reportDir()],
+      { cwd: suite },
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('no scenario matches --tags @nowhere; nothing to run');
   });
 
   it('refuses an expression that is not one, and a --command without {tags}, with exit 2', async () => {
-    const bad = await runCli(['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@smoke and', '--report-dir', scratch.reportDir()], { cwd: suite });
+    const bad = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/',
+        '--tags',
+        '@smoke and',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
+      { cwd: suite },
+    );
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--tags "@smoke and" is not a Cucumber tag expression/);
     const noPlace = await runCli(
-      ['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@smoke', '--command', 'cucumber-js {file} --format json:{report}', '--report-dir', scratch.reportDir()],
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/',
+        '--tags',
+        '@smoke',
+        '--command',
+        'cucumber-js {file} --format json:{report}',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
       { cwd: suite },
     );
     expect(noPlace.code).toBe(2);

@@ -25,37 +25,91 @@ const only = (summary: RunSummary) => {
 describe('a feature passes only when its report shows every scenario ran and passed', () => {
   it('makes a run that selects none of the scenarios an error, not a pass', async () => {
     const command = 'cucumber-js {file} --name "no scenario is called this" --format json:{report}';
-    const { code, summary, stderr } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', command]);
+    const { code, summary, stderr } = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      command,
+    ]);
     expect(code, stderr).toBe(1);
     expect(only(summary)).toMatchObject({
       status: 'error',
       exitCode: 0,
-      error: 'its Cucumber report does not name features/pass.feature, which holds 2 scenarios (it names no feature): nothing shows that it ran',
+      error:
+        'its Cucumber report does not name features/pass.feature, which holds 2 scenarios (it names no feature): nothing shows that it ran',
     });
   });
 
   it('makes a run that leaves some scenarios out an error naming their lines', async () => {
     const command = 'cucumber-js {file} --name "one plus one" --format json:{report}';
-    const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', command]);
+    const { code, summary } = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      command,
+    ]);
     expect(code).toBe(1);
-    expect(only(summary)).toMatchObject({ status: 'error', error: 'its Cucumber report lacks 1 of the 2 scenarios of features/pass.feature (line 7)' });
+    expect(only(summary)).toMatchObject({
+      status: 'error',
+      error: 'its Cucumber report lacks 1 of the 2 scenarios of features/pass.feature (line 7)',
+    });
   });
 
   it('does not pass a dry run: its scenarios are reported, but skipped', async () => {
     const command = 'cucumber-js {file} --dry-run --format json:{report}';
-    const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', command]);
+    const { code, summary } = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      command,
+    ]);
     expect(code).toBe(1);
-    expect(only(summary)).toMatchObject({ status: 'error', exitCode: 0, error: '2 of the 2 scenarios of features/pass.feature ran without passing (skipped: line 2, 7)' });
+    expect(only(summary)).toMatchObject({
+      status: 'error',
+      exitCode: 0,
+      error: '2 of the 2 scenarios of features/pass.feature ran without passing (skipped: line 2, 7)',
+    });
   });
 
   it('makes exit 0 without the report the template asks for an error', async () => {
-    const { code, summary } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'echo {file} {report}']);
+    const { code, summary } = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      'echo {file} {report}',
+    ]);
     expect(code).toBe(1);
-    expect(only(summary)).toMatchObject({ status: 'error', exitCode: 0, error: expect.stringMatching(/^exited with code 0 without writing a Cucumber report to \/\S+: nothing shows that its scenarios ran$/) });
+    expect(only(summary)).toMatchObject({
+      status: 'error',
+      exitCode: 0,
+      error: expect.stringMatching(
+        /^exited with code 0 without writing a Cucumber report to \/\S+: nothing shows that its scenarios ran$/,
+      ),
+    });
   });
 
   it('judges a template without {report} by its exit code alone, and says so', async () => {
-    const { code, summary, stdout } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'cucumber-js {file}']);
+    const { code, summary, stdout } = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      'cucumber-js {file}',
+    ]);
     expect(code).toBe(0);
     expect(only(summary).status).toBe('passed');
     expect(summary.judgedBy).toBe('exit code');
@@ -65,35 +119,83 @@ describe('a feature passes only when its report shows every scenario ran and pas
     expect(judged.stdout).not.toMatch(/exit code alone/);
   });
 
-  it('fails a Gherkin parse error without a container: the parser\'s line and message, never retried, not even an image needed', async () => {
+  it("fails a Gherkin parse error without a container: the parser's line and message, never retried, not even an image needed", async () => {
     // No such image: a run that needed a container would end in exit 3 "image … is not on the Docker engine".
-    const { code, summary, stderr } = await baleen(['cucumber', '--image', 'baleen-no-such-image', '--files', 'features/parse-error.feature', '--retries', '2']);
+    const { code, summary, stderr } = await baleen([
+      'cucumber',
+      '--image',
+      'baleen-no-such-image',
+      '--files',
+      'features/parse-error.feature',
+      '--retries',
+      '2',
+    ]);
     expect(code, stderr).toBe(1);
     expect(only(summary)).toMatchObject({
       status: 'failed',
       exitCode: null,
       attempts: 1,
-      error: expect.stringMatching(/^Gherkin parse error at line 4: \(4:3\): expected: .*got 'This line is not a step and not a keyword'.*; found before any container started$/),
+      error: expect.stringMatching(
+        /^Gherkin parse error at line 4: \(4:3\): expected: .*got 'This line is not a step and not a keyword'.*; found before any container started$/,
+      ),
     });
   });
 
   it('fails the run when a parse error is its only failure: the server passed every feature it ran, the client did not', async () => {
-    const { code, summary, stdout } = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', 'features/parse-error.feature']);
+    const { code, summary, stdout } = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      'features/parse-error.feature',
+    ]);
     expect(code, stdout).toBe(1);
     expect(summary.status).toBe('failed');
-    expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([['features/parse-error.feature', 'failed'], ['features/pass.feature', 'passed']]);
+    expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([
+      ['features/parse-error.feature', 'failed'],
+      ['features/pass.feature', 'passed'],
+    ]);
     expect(stdout).toMatch(/FAILED features: 1 passed, 1 failed of 2/);
   });
 
   it('names a command missing from the image (127) or not executable (126)', async () => {
-    const missing = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', 'cukes {file} --format json:{report}']);
+    const missing = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      'cukes {file} --format json:{report}',
+    ]);
     expect(missing.code).toBe(1);
-    expect(only(missing.summary)).toMatchObject({ status: 'error', exitCode: 127, error: expect.stringMatching(/^`cukes` was not found in image baleen-test-runner: exit code 127 \(.*cukes: not found\); check the image and --command$/) });
-    const denied = await baleen(['cucumber', '--image', TEST_IMAGE, '--files', 'features/pass.feature', '--command', './features/pass.feature {file} {report}']);
-    expect(only(denied.summary)).toMatchObject({ status: 'error', exitCode: 126, error: expect.stringMatching(/^`\.\/features\/pass\.feature` is not executable in image baleen-test-runner: exit code 126/) });
+    expect(only(missing.summary)).toMatchObject({
+      status: 'error',
+      exitCode: 127,
+      error: expect.stringMatching(
+        /^`cukes` was not found in image baleen-test-runner: exit code 127 \(.*cukes: not found\); check the image and --command$/,
+      ),
+    });
+    const denied = await baleen([
+      'cucumber',
+      '--image',
+      TEST_IMAGE,
+      '--files',
+      'features/pass.feature',
+      '--command',
+      './features/pass.feature {file} {report}',
+    ]);
+    expect(only(denied.summary)).toMatchObject({
+      status: 'error',
+      exitCode: 126,
+      error: expect.stringMatching(
+        /^`\.\/features\/pass\.feature` is not executable in image baleen-test-runner: exit code 126/,
+      ),
+    });
   });
 
-  it("agrees with cucumber-js in the image on what a feature holds: Backgrounds, Outline rows, Rules, Markdown", async () => {
+  it('agrees with cucumber-js in the image on what a feature holds: Backgrounds, Outline rows, Rules, Markdown', async () => {
     // Were the client's scenario lines not the ones cucumber-js reports, each of these would be an error.
     const shapes = [
       'Feature: Shapes',
@@ -117,12 +219,19 @@ describe('a feature passes only when its report shows every scenario ran and pas
       '      Then the result is 1',
       '',
     ].join('\n');
-    const markdown = '# Feature: In Markdown\n\nProse.\n\n## Scenario: from markdown\n\n* Given the number 2\n* When I add 2\n* Then the result is 4\n';
+    const markdown =
+      '# Feature: In Markdown\n\nProse.\n\n## Scenario: from markdown\n\n* Given the number 2\n* When I add 2\n* Then the result is 4\n';
     const suite = scratch.path('shapes-suite');
-    await buildSuiteImage(suite, 'baleen-test-shapes', { 'features/shapes.feature': shapes, 'features/docs.feature.md': markdown });
+    await buildSuiteImage(suite, 'baleen-test-shapes', {
+      'features/shapes.feature': shapes,
+      'features/docs.feature.md': markdown,
+    });
     const reportDir = scratch.reportDir();
     const files = ['features/shapes.feature', 'features/docs.feature.md'];
-    const result = await runCli(['cucumber', '--image', 'baleen-test-shapes', '--files', ...files, '--report-dir', reportDir], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', 'baleen-test-shapes', '--files', ...files, '--report-dir', reportDir],
+      { cwd: suite },
+    );
     expect(result.code, result.stdout + result.stderr).toBe(0);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(summary.features.map((feature) => [feature.file, feature.status])).toEqual([
@@ -139,13 +248,17 @@ describe('a feature passes only when its report shows every scenario ran and pas
     // The file changes here after the image was built: a comment line moves its scenario down by one.
     await writeFile(join(suite, 'features/stale.feature'), `# edited\n${feature}`);
     const reportDir = scratch.reportDir();
-    const result = await runCli(['cucumber', '--image', 'baleen-test-stale', '--files', 'features/stale.feature', '--report-dir', reportDir], { cwd: suite });
+    const result = await runCli(
+      ['cucumber', '--image', 'baleen-test-stale', '--files', 'features/stale.feature', '--report-dir', reportDir],
+      { cwd: suite },
+    );
     expect(result.code).toBe(1);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(only(summary)).toMatchObject({
       status: 'error',
       exitCode: 0,
-      error: 'its Cucumber report names no scenario of features/stale.feature, which holds 1 scenario; it has scenarios at line 2 instead: is the image built from this tree?',
+      error:
+        'its Cucumber report names no scenario of features/stale.feature, which holds 1 scenario; it has scenarios at line 2 instead: is the image built from this tree?',
     });
   });
 });

@@ -27,12 +27,16 @@ Given('it writes {string} to stdout and {string} to stderr', (out, err) => { pro
 
 const FEATURES = {
   'features/step_definitions/slow.js': SLOW_SUPPORT,
-  'features/one.feature': 'Feature: one\n  Scenario: first\n    Given the support code was loaded once in this process\n',
-  'features/two.feature': 'Feature: two\n  Scenario: second\n    Given the support code was loaded once in this process\n    And the number 2\n    When I add 3\n    Then the result is 5\n',
-  'features/failing.feature': 'Feature: failing\n  Scenario: passes\n    Given the number 1\n  Scenario: fails\n    Given a step that fails here\n',
+  'features/one.feature':
+    'Feature: one\n  Scenario: first\n    Given the support code was loaded once in this process\n',
+  'features/two.feature':
+    'Feature: two\n  Scenario: second\n    Given the support code was loaded once in this process\n    And the number 2\n    When I add 3\n    Then the result is 5\n',
+  'features/failing.feature':
+    'Feature: failing\n  Scenario: passes\n    Given the number 1\n  Scenario: fails\n    Given a step that fails here\n',
   'features/sleeps.feature': 'Feature: sleeps\n  Scenario: long\n    Given it sleeps 60000 ms\n',
   'features/dies.feature': 'Feature: dies\n  Scenario: the process ends\n    Given the worker process dies\n',
-  'features/talks.feature': 'Feature: talks\n  Scenario: output\n    Given it writes "to-stdout" to stdout and "to-stderr, no newline" to stderr\n',
+  'features/talks.feature':
+    'Feature: talks\n  Scenario: output\n    Given it writes "to-stdout" to stdout and "to-stderr, no newline" to stderr\n',
   // A second suite in the same image whose support code throws while loading.
   'broken/boom.js': "throw new Error('support code broken on purpose');\n",
   'broken/x.feature': 'Feature: x\n  Scenario: y\n    Given anything\n',
@@ -58,10 +62,14 @@ class DockerRunWorker {
   constructor(image: string, env: Record<string, string> = {}) {
     const allEnv = { ...workerEnv(['features/']), ...env };
     const envArgs = Object.keys(allEnv).flatMap((key) => ['-e', key]);
-    this.child = spawn('docker', ['run', '-i', '--rm', '--label', LABEL, ...envArgs, image, 'sh', '-c', WORKER_COMMAND], {
-      env: { ...process.env, ...allEnv },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    this.child = spawn(
+      'docker',
+      ['run', '-i', '--rm', '--label', LABEL, ...envArgs, image, 'sh', '-c', WORKER_COMMAND],
+      {
+        env: { ...process.env, ...allEnv },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     this.child.stdout.on('data', (chunk: Buffer) => {
       this.stdout += chunk.toString();
     });
@@ -69,10 +77,12 @@ class DockerRunWorker {
       this.stderr += (this.channel ? this.channel.filter(chunk) : chunk).toString();
       this.waiters.forEach((waiter) => waiter());
     });
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => {
-      this.waiters.forEach((waiter) => waiter());
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('close', (code) => {
+        this.waiters.forEach((waiter) => waiter());
+        resolve(code);
+      }),
+    );
   }
 
   /** Resolves once stderr (reports taken out) holds the pattern; rejects if the container ends first. */
@@ -81,7 +91,8 @@ class DockerRunWorker {
       const check = () => {
         const found = find();
         if (found !== undefined) resolve(found);
-        else if (this.child.exitCode !== null) reject(new Error(`the worker exited ${this.child.exitCode}; stderr:\n${this.stderr}`));
+        else if (this.child.exitCode !== null)
+          reject(new Error(`the worker exited ${this.child.exitCode}; stderr:\n${this.stderr}`));
         else return;
         this.waiters = this.waiters.filter((waiter) => waiter !== check);
       };
@@ -117,7 +128,8 @@ const uris = (report: unknown[] | undefined) => (report ?? []).map((feature) => 
 const statuses = (report: unknown[] | undefined) =>
   (report ?? []).flatMap((feature) =>
     (feature as { elements: { name: string; steps: { result: { status: string } }[] }[] }).elements.map(
-      (scenario) => `${scenario.name}:${scenario.steps.every((step) => step.result.status === 'passed') ? 'passed' : 'failed'}`,
+      (scenario) =>
+        `${scenario.name}:${scenario.steps.every((step) => step.result.status === 'passed') ? 'passed' : 'failed'}`,
     ),
   );
 
@@ -140,7 +152,11 @@ describe('the warm worker program in a container', () => {
     const two = await worker.run(['features/two.feature']);
     const failing = await worker.run(['features/failing.feature']);
     expect([one.exit, two.exit, failing.exit]).toEqual([0, 0, 1]);
-    expect([uris(one.report), uris(two.report), uris(failing.report)]).toEqual([['features/one.feature'], ['features/two.feature'], ['features/failing.feature']]);
+    expect([uris(one.report), uris(two.report), uris(failing.report)]).toEqual([
+      ['features/one.feature'],
+      ['features/two.feature'],
+      ['features/failing.feature'],
+    ]);
     // The second feature passing its first step proves the support code was not loaded again.
     expect(statuses(two.report)).toEqual(['second:passed']);
     expect(statuses(failing.report)).toEqual(['passes:passed', 'fails:failed']);
@@ -189,7 +205,13 @@ describe('a warm worker container through the docker runtime', () => {
 
   const collect = () => {
     const out = { stdout: '', stderr: '' };
-    return { out, sinks: { stdout: (chunk: Buffer) => (out.stdout += chunk.toString()), stderr: (chunk: Buffer) => (out.stderr += chunk.toString()) } };
+    return {
+      out,
+      sinks: {
+        stdout: (chunk: Buffer) => (out.stdout += chunk.toString()),
+        stderr: (chunk: Buffer) => (out.stderr += chunk.toString()),
+      },
+    };
   };
 
   it("routes each request's output and report to it, and ends when its stdin closes", async () => {

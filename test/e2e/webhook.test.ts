@@ -31,7 +31,12 @@ async function commit(message: string): Promise<string> {
 }
 
 function pushPayload(after: string, options: { ref?: string; cloneUrl?: string } = {}): string {
-  return JSON.stringify({ ref: options.ref ?? 'refs/heads/main', before: '0'.repeat(40), after, repository: { full_name: 'team/suite', clone_url: options.cloneUrl ?? origin } });
+  return JSON.stringify({
+    ref: options.ref ?? 'refs/heads/main',
+    before: '0'.repeat(40),
+    after,
+    repository: { full_name: 'team/suite', clone_url: options.cloneUrl ?? origin },
+  });
 }
 
 function sign(body: string, key = secret): string {
@@ -41,7 +46,13 @@ function sign(body: string, key = secret): string {
 async function deliver(body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
   const response = await fetch(`${base}/hooks/github`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': sign(body), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': sign(body),
+      ...headers,
+    },
     body,
   });
   return { status: response.status, text: await response.text() };
@@ -54,7 +65,9 @@ async function storedRuns(): Promise<StoredRun[]> {
 
 /** Images the server built for pushes (labelled with their project). */
 function pushImages(): string[] {
-  return execFileSync('docker', ['images', '-q', '--filter', 'label=io.baleen.project'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('docker', ['images', '-q', '--filter', 'label=io.baleen.project'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 }
 
 async function checkouts(): Promise<string[]> {
@@ -69,7 +82,8 @@ beforeAll(async () => {
   await git('git', ['init', '-q', '-b', 'main', work]);
   await git('git', ['-C', work, 'remote', 'add', 'origin', origin]);
   await mkdir(join(work, 'features'));
-  for (const file of ['pass.feature', 'fail.feature', 'step_definitions']) await cp(join(FIXTURE_SUITE, 'features', file), join(work, 'features', file), { recursive: true });
+  for (const file of ['pass.feature', 'fail.feature', 'step_definitions'])
+    await cp(join(FIXTURE_SUITE, 'features', file), join(work, 'features', file), { recursive: true });
   await writeFile(join(work, 'Dockerfile'), 'FROM baleen/cucumber-runner:12\nWORKDIR /suite\nCOPY . /suite/\n');
   await writeFile(
     scratch.path('baleen.yml'),
@@ -108,9 +122,15 @@ describe('POST /hooks/github', () => {
     const unknown = await deliver(pushPayload(sha, { cloneUrl: 'https://github.com/team/other.git' }));
     expect(unknown).toMatchObject({ status: 404, text: 'no project of this server builds that repository\n' });
     const notJson = '{"ref": "refs/heads/main",';
-    expect(await deliver(notJson, { 'x-hub-signature-256': sign(notJson) })).toMatchObject({ status: 400, text: 'the body is not JSON\n' });
+    expect(await deliver(notJson, { 'x-hub-signature-256': sign(notJson) })).toMatchObject({
+      status: 400,
+      text: 'the body is not JSON\n',
+    });
     const noCommit = JSON.stringify({ ref: 'refs/heads/main', repository: { clone_url: origin } });
-    expect(await deliver(noCommit, { 'x-hub-signature-256': sign(noCommit) })).toMatchObject({ status: 400, text: expect.stringMatching(/^not a push event: after: /) });
+    expect(await deliver(noCommit, { 'x-hub-signature-256': sign(noCommit) })).toMatchObject({
+      status: 400,
+      text: expect.stringMatching(/^not a push event: after: /),
+    });
     // Not a listed branch: answered, and nothing runs either.
     const other = await deliver(pushPayload(sha, { ref: 'refs/heads/feature-x' }));
     expect(other.status).toBe(202);
@@ -128,31 +148,54 @@ describe('POST /hooks/github', () => {
     expect(first.status, first.text).toBe(202);
     expect(JSON.parse(first.text)).toEqual({ status: 'queued', project: 'suite', commit: failing, ahead: 0 });
     // The same delivery again (a replay) is answered and does nothing.
-    expect(await deliver(pushPayload(failing), { 'x-github-delivery': delivery })).toMatchObject({ status: 200, text: JSON.stringify({ status: 'duplicate', delivery }) });
+    expect(await deliver(pushPayload(failing), { 'x-github-delivery': delivery })).toMatchObject({
+      status: 200,
+      text: JSON.stringify({ status: 'duplicate', delivery }),
+    });
     // The next commit fixes the failing scenario; its push waits for the first.
     const failSource = await readFile(join(work, 'features', 'fail.feature'), 'utf8');
-    await writeFile(join(work, 'features', 'fail.feature'), failSource.replace(/Then the result is 5/, 'Then the result is 4'));
+    await writeFile(
+      join(work, 'features', 'fail.feature'),
+      failSource.replace(/Then the result is 5/, 'Then the result is 4'),
+    );
     const fixed = await commit('fix the expectation');
     const second = await deliver(pushPayload(fixed));
     expect(JSON.parse(second.text)).toEqual({ status: 'queued', project: 'suite', commit: fixed, ahead: 1 });
 
-    const runs = await eventually(async () => {
-      const stored = await storedRuns();
-      return stored.length === 2 && stored.every((run) => run.status !== 'running') ? stored : undefined;
-    }, 'both pushes run and stored', 240_000);
+    const runs = await eventually(
+      async () => {
+        const stored = await storedRuns();
+        return stored.length === 2 && stored.every((run) => run.status !== 'running') ? stored : undefined;
+      },
+      'both pushes run and stored',
+      240_000,
+    );
     const byImage = Object.fromEntries(runs.map((run) => [run.image, run]));
-    expect(byImage[`baleen-webhook-suite:${failing.slice(0, 12)}`]).toMatchObject({ status: 'failed', features: 2, totals: { passed: 1, failed: 1 } });
-    expect(byImage[`baleen-webhook-suite:${fixed.slice(0, 12)}`]).toMatchObject({ status: 'passed', features: 2, totals: { passed: 2, failed: 0 } });
+    expect(byImage[`baleen-webhook-suite:${failing.slice(0, 12)}`]).toMatchObject({
+      status: 'failed',
+      features: 2,
+      totals: { passed: 1, failed: 1 },
+    });
+    expect(byImage[`baleen-webhook-suite:${fixed.slice(0, 12)}`]).toMatchObject({
+      status: 'passed',
+      features: 2,
+      totals: { passed: 2, failed: 0 },
+    });
     // In push order: the fixed commit's run started after the failing one's had finished.
     const failedRun = byImage[`baleen-webhook-suite:${failing.slice(0, 12)}`]!;
     const passedRun = byImage[`baleen-webhook-suite:${fixed.slice(0, 12)}`]!;
     expect(Date.parse(passedRun.startedAt)).toBeGreaterThanOrEqual(Date.parse(failedRun.finishedAt!));
-    const summary = JSON.parse(await readFile(join(dataDir, 'runs', failedRun.runId, 'summary.json'), 'utf8')) as RunSummary;
+    const summary = JSON.parse(
+      await readFile(join(dataDir, 'runs', failedRun.runId, 'summary.json'), 'utf8'),
+    ) as RunSummary;
     expect(summary.features.map((feature) => [feature.file, feature.status]).sort()).toEqual([
       ['features/fail.feature', 'failed'],
       ['features/pass.feature', 'passed'],
     ]);
-    await eventually(async () => ((await checkouts()).length === 0 && pushImages().length === 0 ? true : undefined), 'the images and checkouts removed');
+    await eventually(
+      async () => ((await checkouts()).length === 0 && pushImages().length === 0 ? true : undefined),
+      'the images and checkouts removed',
+    );
     expect(baleenContainers()).toEqual([]);
   }, 300_000);
 });
@@ -160,9 +203,15 @@ describe('POST /hooks/github', () => {
 describe('baleen server --webhook-secret', () => {
   it.each([
     [['--webhook-secret', secret, '--config', 'baleen.yml'], /--webhook-secret needs --data-dir/],
-    [['--config', 'baleen.yml', '--data-dir', 'data'], /--config and --cancel-superseded configure push-triggered runs, and there is no --webhook-secret/],
+    [
+      ['--config', 'baleen.yml', '--data-dir', 'data'],
+      /--config and --cancel-superseded configure push-triggered runs, and there is no --webhook-secret/,
+    ],
     [['--webhook-secret', 'short', '--data-dir', 'data'], /--webhook-secret is shorter than 16 characters/],
-    [['--webhook-secret', secret, '--data-dir', 'data', '--config', 'missing.yml'], /cannot read project file .*missing\.yml/],
+    [
+      ['--webhook-secret', secret, '--data-dir', 'data', '--config', 'missing.yml'],
+      /cannot read project file .*missing\.yml/,
+    ],
   ])('refuses %j with a usage error before listening', async (args, message) => {
     const result = await runCli(['server', '--port', '0', ...args], { cwd: scratch.dir });
     expect(result.code).toBe(2);

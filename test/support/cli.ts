@@ -30,7 +30,10 @@ export class CliProcess {
    * `node` replaces the CLI with other node arguments (a script of a test's own); `user` runs it as another
    * user (uid and gid, supplementary groups dropped), as a stranger on the same machine.
    */
-  constructor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string[]; user?: { uid: number; gid: number } }) {
+  constructor(
+    args: string[],
+    options: { cwd: string; env?: NodeJS.ProcessEnv; node?: string[]; user?: { uid: number; gid: number } },
+  ) {
     // A run records a timing history where it runs; tests keep theirs out of the fixture suite.
     const runs = (args[0] === 'cucumber' || args[0] === 'project') && !args.includes('--timings');
     const timings = runs ? ['--timings', join(tmpdir(), `baleen-test-timings-${process.pid}.json`)] : [];
@@ -88,7 +91,11 @@ export function runCli(args: string[], options: ConstructorParameters<typeof Cli
 }
 
 /** A `baleen server` on a free loopback port; resolves once it listens. */
-export async function startServerProcess(options: { cwd: string; env?: NodeJS.ProcessEnv; args?: string[] }): Promise<{ process: CliProcess; url: string }> {
+export async function startServerProcess(options: {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  args?: string[];
+}): Promise<{ process: CliProcess; url: string }> {
   const server = new CliProcess(['server', '--port', '0', ...(options.args ?? [])], options);
   const url = (await server.waitFor(/listening on (ws:\/\/\S+)/))[1]!;
   return { process: server, url };

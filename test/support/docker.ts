@@ -13,7 +13,10 @@ export function baleenContainers(): string[] {
  * Waits until no baleen container exists: polls the engine for the condition, failing after the deadline.
  * With `afterAtLeastOne`, first waits for one to appear (for a run that is only just starting).
  */
-export async function waitForNoBaleenContainers(timeoutMs: number, options: { afterAtLeastOne?: boolean } = {}): Promise<void> {
+export async function waitForNoBaleenContainers(
+  timeoutMs: number,
+  options: { afterAtLeastOne?: boolean } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const poll = async (done: () => boolean, what: string) => {
     while (!done()) {

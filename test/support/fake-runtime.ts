@@ -57,7 +57,10 @@ export class FakeRuntime implements ContainerRuntime {
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
     return this.created
       .map((spec, index) => ({ id: `fake-${index + 1}`, labels: spec.labels }))
-      .filter(({ id, labels: own }) => !this.removed.includes(id) && Object.entries(labels).every(([key, value]) => own[key] === value));
+      .filter(
+        ({ id, labels: own }) =>
+          !this.removed.includes(id) && Object.entries(labels).every(([key, value]) => own[key] === value),
+      );
   }
   async removeById(id: string): Promise<void> {
     this.removed.push(id);
@@ -102,7 +105,8 @@ export class FakeRuntime implements ContainerRuntime {
               kill = () => done(137);
               return;
             }
-            const exit = (run: () => void) => (behaviour.runsForMs === undefined ? setImmediate(run) : setTimeout(run, behaviour.runsForMs));
+            const exit = (run: () => void) =>
+              behaviour.runsForMs === undefined ? setImmediate(run) : setTimeout(run, behaviour.runsForMs);
             exit(() => {
               if (behaviour.stdout) sinks.stdout(Buffer.from(behaviour.stdout));
               if (behaviour.stderr) sinks.stderr(Buffer.from(behaviour.stderr));

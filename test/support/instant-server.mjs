@@ -5,6 +5,12 @@ import { createLogger } from '../../dist/server/logger.js';
 import { instantRuntime } from './instant-runtime.mjs';
 
 const [capacity, runsForMs] = process.argv.slice(2).map(Number);
-const server = await startServer({ host: '127.0.0.1', port: 0, runtime: instantRuntime(runsForMs), logger: createLogger('silent'), capacity });
+const server = await startServer({
+  host: '127.0.0.1',
+  port: 0,
+  runtime: instantRuntime(runsForMs),
+  logger: createLogger('silent'),
+  capacity,
+});
 process.stdout.write(`listening on ${server.url}\n`);
 process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));

@@ -17,7 +17,14 @@ declare const document: { fonts: { ready: Promise<unknown> } };
 export async function openOffline(browser: Browser, file: string): Promise<OfflineView> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
   const page = await context.newPage();
-  const view: OfflineView = { page, url: pathToFileURL(file).href, externalRequests: [], fileRequests: [], pageErrors: [], consoleErrors: [] };
+  const view: OfflineView = {
+    page,
+    url: pathToFileURL(file).href,
+    externalRequests: [],
+    fileRequests: [],
+    pageErrors: [],
+    consoleErrors: [],
+  };
   await context.route('**/*', async (route) => {
     const url = route.request().url();
     if (url.startsWith('data:')) return route.continue();

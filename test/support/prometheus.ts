@@ -42,22 +42,34 @@ export async function startPrometheus(options: { dir: string; target: string; to
   const port = await freePort();
   const child: ChildProcess = spawn(
     'prometheus',
-    [`--config.file=${config}`, `--storage.tsdb.path=${join(options.dir, 'tsdb')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(options.dir, 'tsdb')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let log = '';
   child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const api = `http://127.0.0.1:${port}`;
-  await eventually(async () => ((await fetch(`${api}/-/ready`)).ok ? true : undefined), `prometheus ready (log: ${log})`);
+  await eventually(
+    async () => ((await fetch(`${api}/-/ready`)).ok ? true : undefined),
+    `prometheus ready (log: ${log})`,
+  );
   return {
     async query(expression) {
-      const body = (await (await fetch(`${api}/api/v1/query?query=${encodeURIComponent(expression)}`)).json()) as { data: { result: { value: [number, string] }[] } };
+      const body = (await (await fetch(`${api}/api/v1/query?query=${encodeURIComponent(expression)}`)).json()) as {
+        data: { result: { value: [number, string] }[] };
+      };
       const sample = body.data.result[0];
       return sample === undefined ? undefined : Number(sample.value[1]);
     },
     async target() {
-      const body = (await (await fetch(`${api}/api/v1/targets`)).json()) as { data: { activeTargets: { health: string; lastError: string }[] } };
+      const body = (await (await fetch(`${api}/api/v1/targets`)).json()) as {
+        data: { activeTargets: { health: string; lastError: string }[] };
+      };
       return body.data.activeTargets[0];
     },
     async stop() {

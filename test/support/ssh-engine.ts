@@ -37,7 +37,8 @@ const POLL_MS = 100;
 const PRIVSEP_DIR = '/run/sshd';
 
 export async function startSshEngine(): Promise<SshEngine> {
-  if (!existsSync('/usr/sbin/sshd')) throw new Error('sshd is not installed: apt-get install openssh-server (.ci/run does)');
+  if (!existsSync('/usr/sbin/sshd'))
+    throw new Error('sshd is not installed: apt-get install openssh-server (.ci/run does)');
   const root = await mkdtemp(join(tmpdir(), 'baleen-ssh-engine-'));
   const madePrivsepDir = !existsSync(PRIVSEP_DIR);
   if (madePrivsepDir) mkdirSync(PRIVSEP_DIR, { mode: 0o755 });
@@ -78,35 +79,46 @@ interface Keys {
 
 function makeKeys(root: string): Keys {
   const keygen = (name: string) => {
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `baleen test ${name}`, '-f', join(root, name)], { stdio: 'ignore' });
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `baleen test ${name}`, '-f', join(root, name)], {
+      stdio: 'ignore',
+    });
     return { path: join(root, name), public: readFileSync(join(root, `${name}.pub`), 'utf8').trim() };
   };
   const host = keygen('host-key');
   const other = keygen('other-host-key');
   const client = keygen('client-key');
-  return { host: host.path, hostPublic: host.public, otherHostPublic: other.public, client: client.path, clientPublic: client.public };
+  return {
+    host: host.path,
+    hostPublic: host.public,
+    otherHostPublic: other.public,
+    client: client.path,
+    clientPublic: client.public,
+  };
 }
 
 async function writeServerConfig(root: string, port: number, keys: Keys): Promise<string> {
   await writeFile(join(root, 'authorized_keys'), `${keys.clientPublic}\n`);
   const config = join(root, 'sshd_config');
-  await writeFile(config, [
-    `Port ${port}`,
-    'ListenAddress 127.0.0.1',
-    `HostKey ${keys.host}`,
-    `PidFile ${join(root, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${join(root, 'authorized_keys')}`,
-    'PubkeyAuthentication yes',
-    'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no',
-    'PermitRootLogin prohibit-password',
-    'AllowUsers root',
-    // The key files live under /tmp, which is world-writable: StrictModes would refuse them.
-    'StrictModes no',
-    'UsePAM no',
-    'LogLevel VERBOSE',
-    '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${keys.host}`,
+      `PidFile ${join(root, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${join(root, 'authorized_keys')}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'AllowUsers root',
+      // The key files live under /tmp, which is world-writable: StrictModes would refuse them.
+      'StrictModes no',
+      'UsePAM no',
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n'),
+  );
   execFileSync('/usr/sbin/sshd', ['-t', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   return config;
 }
@@ -116,16 +128,19 @@ async function writeClient(root: string, name: string, port: number, hostPublic:
   const dir = join(root, `client-${name}`);
   await mkdir(join(dir, 'bin'), { recursive: true });
   await writeFile(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPublic}\n`);
-  await writeFile(join(dir, 'config'), [
-    'Host 127.0.0.1',
-    `  IdentityFile ${join(root, 'client-key')}`,
-    '  IdentitiesOnly yes',
-    `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
-    '  GlobalKnownHostsFile /dev/null',
-    '  StrictHostKeyChecking yes',
-    '  BatchMode yes',
-    '',
-  ].join('\n'));
+  await writeFile(
+    join(dir, 'config'),
+    [
+      'Host 127.0.0.1',
+      `  IdentityFile ${join(root, 'client-key')}`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${join(dir, 'known_hosts')}`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '',
+    ].join('\n'),
+  );
   const wrapper = join(dir, 'bin', 'ssh');
   await writeFile(wrapper, `#!/bin/sh\nexec /usr/bin/ssh -F '${join(dir, 'config')}' "$@"\n`);
   chmodSync(wrapper, 0o755);
@@ -161,7 +176,8 @@ async function stopSshd(sshd: ChildProcess, root: string, madePrivsepDir: boolea
   const stubborn = leftovers.filter(isAlive);
   for (const pid of stubborn) signal(pid, 'SIGKILL');
   await cleanUp(root, madePrivsepDir);
-  if (stubborn.length > 0) throw new Error(`sshd processes did not end on SIGTERM and were killed: ${stubborn.join(', ')}`);
+  if (stubborn.length > 0)
+    throw new Error(`sshd processes did not end on SIGTERM and were killed: ${stubborn.join(', ')}`);
 }
 
 async function cleanUp(root: string, madePrivsepDir: boolean): Promise<void> {

@@ -12,10 +12,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * names or contents a test makes up (names a repository should not hold, scenarios counted by the test).
  */
 export async function buildSuiteImage(dir: string, tag: string, features: Record<string, string>): Promise<void> {
-  await cp(join(FIXTURE_SUITE, 'features/step_definitions'), join(dir, 'features/step_definitions'), { recursive: true });
+  await cp(join(FIXTURE_SUITE, 'features/step_definitions'), join(dir, 'features/step_definitions'), {
+    recursive: true,
+  });
   for (const [path, text] of Object.entries(features)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), text);
   }
-  execFileSync('bash', ['docker/build-images.sh', '--suite', dir, '--tag', tag], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', ['docker/build-images.sh', '--suite', dir, '--tag', tag], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }

@@ -28,7 +28,11 @@ export async function run(file: string, args: string[]): Promise<string> {
 }
 
 /** Polls `check` until it returns something other than undefined; fails naming `what` after `timeoutMs`. */
-export async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function until<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined> | T | undefined,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -122,7 +126,8 @@ export class DockerNode {
     const left: string[] = [];
     const processes = processesOf(this.mountNs);
     if (processes.length > 0) left.push(`${this.name}: processes ${processes.join(', ')}`);
-    if ((await run('ip', ['netns', 'list'])).split('\n').some((line) => line.split(' ')[0] === this.name)) left.push(`${this.name}: netns`);
+    if ((await run('ip', ['netns', 'list'])).split('\n').some((line) => line.split(' ')[0] === this.name))
+      left.push(`${this.name}: netns`);
     const mounts = mountsUnder(this.dir);
     if (mounts.length > 0) left.push(`${this.name}: mounts ${mounts.join(', ')}`);
     return left;
@@ -133,11 +138,16 @@ async function spawnDaemon(name: string, dir: string): Promise<ChildProcess> {
   await writeFile(join(dir, 'daemon.json'), '{}\n');
   const flags = [
     // An empty config file: /etc/docker/daemon.json belongs to the main engine (its `hosts` would clash).
-    '--config-file', join(dir, 'daemon.json'),
-    '--data-root', join(dir, 'data'),
-    '--exec-root', join(dir, 'exec'),
-    '--pidfile', join(dir, 'docker.pid'),
-    '-H', `unix://${join(dir, 'docker.sock')}`,
+    '--config-file',
+    join(dir, 'daemon.json'),
+    '--data-root',
+    join(dir, 'data'),
+    '--exec-root',
+    join(dir, 'exec'),
+    '--pidfile',
+    join(dir, 'docker.pid'),
+    '-H',
+    `unix://${join(dir, 'docker.sock')}`,
     // Nothing here needs NAT or published ports; leaving iptables alone keeps the netns free of rules.
     '--iptables=false',
   ];
@@ -145,7 +155,20 @@ async function spawnDaemon(name: string, dir: string): Promise<ChildProcess> {
   // netns`; the mount ns is new but sees the host's /sys (`ip netns exec` remounts /sys, which hides the
   // cgroup mounts: dockerd then fails with "Devices cgroup isn't mounted"); the UTS ns gives the hostname.
   const setHostname = 'echo "$0" > /proc/sys/kernel/hostname && exec "$@"';
-  const args = [`--net=/run/netns/${name}`, 'unshare', '--mount', '--propagation', 'slave', '--uts', 'sh', '-c', setHostname, name, 'dockerd', ...flags];
+  const args = [
+    `--net=/run/netns/${name}`,
+    'unshare',
+    '--mount',
+    '--propagation',
+    'slave',
+    '--uts',
+    'sh',
+    '-c',
+    setHostname,
+    name,
+    'dockerd',
+    ...flags,
+  ];
   const log = openSync(join(dir, 'dockerd.log'), 'a');
   try {
     return spawn('nsenter', args, { stdio: ['ignore', log, log] });
@@ -166,7 +189,13 @@ async function waitUntilAnswering(name: string, dir: string, daemon: ChildProces
   try {
     await until(`dockerd ${name} to answer`, DAEMON_READY_MS, async () => {
       if (hasExited(daemon)) throw new Error(`dockerd ${name} exited (${daemon.exitCode ?? daemon.signalCode})`);
-      return run('docker', ['-H', `unix://${join(dir, 'docker.sock')}`, 'version', '--format', '{{.Server.Version}}']).then(
+      return run('docker', [
+        '-H',
+        `unix://${join(dir, 'docker.sock')}`,
+        'version',
+        '--format',
+        '{{.Server.Version}}',
+      ]).then(
         () => true,
         () => undefined,
       );
@@ -176,7 +205,10 @@ async function waitUntilAnswering(name: string, dir: string, daemon: ChildProces
     throw new Error(`${(error as Error).message}; the end of its log:\n${log.split('\n').slice(-15).join('\n')}`);
   }
   const pidFile = Number((await readFile(join(dir, 'docker.pid'), 'utf8')).trim());
-  if (pidFile !== daemon.pid) throw new Error(`dockerd ${name} runs as pid ${pidFile}, not as the spawned ${daemon.pid}: cannot stop it reliably`);
+  if (pidFile !== daemon.pid)
+    throw new Error(
+      `dockerd ${name} runs as pid ${pidFile}, not as the spawned ${daemon.pid}: cannot stop it reliably`,
+    );
 }
 
 /**
@@ -252,7 +284,7 @@ async function killAll(mountNs: string): Promise<void> {
       // already gone
     }
   }
-  await until('the node\'s processes to end', 10_000, () => (processesOf(mountNs).length === 0 ? true : undefined));
+  await until("the node's processes to end", 10_000, () => (processesOf(mountNs).length === 0 ? true : undefined));
 }
 
 /** The daemon's mounts live in its own mount namespace and die with it; this is for anything that leaked. */
@@ -272,7 +304,10 @@ async function link(a: DockerNode, b: DockerNode, subnet: string): Promise<[stri
   const ends = [`bs${process.pid}a`, `bs${process.pid}b`] as const;
   await run('ip', ['link', 'add', ends[0], 'netns', a.name, 'type', 'veth', 'peer', 'name', ends[1], 'netns', b.name]);
   const addresses: [string, string] = [`${subnet}.1`, `${subnet}.2`];
-  for (const [node, end, address] of [[a, ends[0], addresses[0]], [b, ends[1], addresses[1]]] as const) {
+  for (const [node, end, address] of [
+    [a, ends[0], addresses[0]],
+    [b, ends[1], addresses[1]],
+  ] as const) {
     await run('ip', ['-n', node.name, 'addr', 'add', `${address}/24`, 'dev', end]);
     await run('ip', ['-n', node.name, 'link', 'set', end, 'up']);
   }
@@ -303,7 +338,9 @@ class NodeGroup {
     // The veth ends are made inside the netns and die with them; one on the host would be a leak.
     const links = await run('ip', ['-o', 'link', 'show']);
     if (links.includes(`bs${process.pid}`)) left.push(`veth bs${process.pid}* on the host`);
-    await rm(this.root, { recursive: true, force: true }).catch((error: Error) => left.push(`${this.root}: ${error.message}`));
+    await rm(this.root, { recursive: true, force: true }).catch((error: Error) =>
+      left.push(`${this.root}: ${error.message}`),
+    );
     return left;
   }
 
@@ -326,7 +363,9 @@ export class LoneNode extends NodeGroup {
   }
 
   static start(): Promise<LoneNode> {
-    return NodeGroup.inTempRoot(async (root) => new LoneNode(root, await startNodes(root, [`baleen-lone-${process.pid}`])));
+    return NodeGroup.inTempRoot(
+      async (root) => new LoneNode(root, await startNodes(root, [`baleen-lone-${process.pid}`])),
+    );
   }
 }
 
@@ -348,7 +387,10 @@ export class SwarmCluster extends NodeGroup {
 
   static start(image: string): Promise<SwarmCluster> {
     return NodeGroup.inTempRoot(async (root) => {
-      const [manager, worker] = (await startNodes(root, [`baleen-manager-${process.pid}`, `baleen-worker-${process.pid}`])) as [DockerNode, DockerNode];
+      const [manager, worker] = (await startNodes(root, [
+        `baleen-manager-${process.pid}`,
+        `baleen-worker-${process.pid}`,
+      ])) as [DockerNode, DockerNode];
       try {
         const [managerIp] = await link(manager, worker, await unusedSubnet());
         const ids = await joinSwarm(manager, worker, managerIp);
@@ -369,11 +411,20 @@ export class SwarmCluster extends NodeGroup {
   async leftoverWork(timeoutMs = 30_000): Promise<{ services: string[]; containers: string[] }> {
     const current = async () => ({
       services: lines(await this.manager.node.docker('service', 'ls', '-q')),
-      containers: (await Promise.all([this.manager.node, this.worker.node].map(async (node) => lines(await node.docker('ps', '-aq')).map((id) => `${node.name}:${id}`)))).flat(),
+      containers: (
+        await Promise.all(
+          [this.manager.node, this.worker.node].map(async (node) =>
+            lines(await node.docker('ps', '-aq')).map((id) => `${node.name}:${id}`),
+          ),
+        )
+      ).flat(),
     });
-    const empty = (work: { services: string[]; containers: string[] }) => work.services.length + work.containers.length === 0;
+    const empty = (work: { services: string[]; containers: string[] }) =>
+      work.services.length + work.containers.length === 0;
     let last = await current();
-    await until('no service and no container', timeoutMs, async () => (empty((last = await current())) ? true : undefined)).catch(() => undefined);
+    await until('no service and no container', timeoutMs, async () =>
+      empty((last = await current())) ? true : undefined,
+    ).catch(() => undefined);
     await this.removeWork(last);
     return last;
   }
@@ -388,13 +439,21 @@ export class SwarmCluster extends NodeGroup {
   }
 }
 
-async function joinSwarm(manager: DockerNode, worker: DockerNode, managerIp: string): Promise<{ manager: string; worker: string }> {
+async function joinSwarm(
+  manager: DockerNode,
+  worker: DockerNode,
+  managerIp: string,
+): Promise<{ manager: string; worker: string }> {
   await manager.docker('swarm', 'init', '--advertise-addr', managerIp);
   const token = await manager.docker('swarm', 'join-token', '-q', 'worker');
   await worker.docker('swarm', 'join', '--token', token, `${managerIp}:2377`);
   const ids = { manager: await manager.nodeId(), worker: await worker.nodeId() };
   // The scheduler places tasks only on ready nodes; a node that has just joined is not ready at once.
-  await until('the worker to be ready', 30_000, async () => ((await manager.docker('node', 'inspect', ids.worker, '--format', '{{.Status.State}}')) === 'ready' ? true : undefined));
+  await until('the worker to be ready', 30_000, async () =>
+    (await manager.docker('node', 'inspect', ids.worker, '--format', '{{.Status.State}}')) === 'ready'
+      ? true
+      : undefined,
+  );
   return ids;
 }
 

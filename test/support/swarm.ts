@@ -28,7 +28,9 @@ function removeGatewayBridge(): void {
   try {
     docker('network', 'rm', 'docker_gwbridge');
   } catch (error) {
-    console.warn(`could not remove the docker_gwbridge network the swarm set-up made: ${(error as Error).message.split('\n')[0]}`);
+    console.warn(
+      `could not remove the docker_gwbridge network the swarm set-up made: ${(error as Error).message.split('\n')[0]}`,
+    );
   }
 }
 

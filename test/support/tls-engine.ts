@@ -37,7 +37,11 @@ export async function startTlsEngine(): Promise<TlsEngine> {
     const port = await freePort();
     const socket = join(root, 'docker.sock');
     const docker = (args: string[]) =>
-      execFileSync('docker', ['-H', `unix://${socket}`, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: withoutDockerEnv() });
+      execFileSync('docker', ['-H', `unix://${socket}`, ...args], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: withoutDockerEnv(),
+      });
     createBridge(BRIDGE);
     daemon = await startDockerd(root, socket, port, certs.server);
     await waitUntilReady(daemon, docker, root);
@@ -85,39 +89,64 @@ function deleteBridge(name: string): void {
 
 /** Copies an image from the main engine into the second one (`docker save | docker -H … load`). */
 export function loadImage(engine: TlsEngine, image: string): void {
-  execFileSync('bash', ['-o', 'pipefail', '-c', 'docker save "$1" | docker -H "unix://$2" load --quiet', 'load-image', image, engine.socket], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: withoutDockerEnv(),
-  });
+  execFileSync(
+    'bash',
+    [
+      '-o',
+      'pipefail',
+      '-c',
+      'docker save "$1" | docker -H "unix://$2" load --quiet',
+      'load-image',
+      image,
+      engine.socket,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: withoutDockerEnv(),
+    },
+  );
 }
 
 /** The test's own docker commands must reach the engine they name, whatever this shell's DOCKER_* say. */
 function withoutDockerEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT']) delete env[key];
+  for (const key of ['DOCKER_HOST', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH', 'DOCKER_CONTEXT'])
+    delete env[key];
   return env;
 }
 
 async function startDockerd(root: string, socket: string, port: number, serverCerts: string): Promise<ChildProcess> {
   await writeFile(join(root, 'daemon.json'), '{}\n'); // not the machine's /etc/docker/daemon.json
   const args = [
-    '--data-root', join(root, 'data'),
-    '--exec-root', join(root, 'exec'),
-    '--pidfile', join(root, 'docker.pid'),
-    '--config-file', join(root, 'daemon.json'),
-    '-H', `unix://${socket}`,
-    '-H', `tcp://127.0.0.1:${port}`,
+    '--data-root',
+    join(root, 'data'),
+    '--exec-root',
+    join(root, 'exec'),
+    '--pidfile',
+    join(root, 'docker.pid'),
+    '--config-file',
+    join(root, 'daemon.json'),
+    '-H',
+    `unix://${socket}`,
+    '-H',
+    `tcp://127.0.0.1:${port}`,
     '--tlsverify',
-    '--tlscacert', join(serverCerts, 'ca.pem'),
-    '--tlscert', join(serverCerts, 'cert.pem'),
-    '--tlskey', join(serverCerts, 'key.pem'),
+    '--tlscacert',
+    join(serverCerts, 'ca.pem'),
+    '--tlscert',
+    join(serverCerts, 'cert.pem'),
+    '--tlskey',
+    join(serverCerts, 'key.pem'),
     // Leave the first engine's network alone: a bridge of its own, no iptables rules (see BRIDGE).
-    '--bridge', BRIDGE,
+    '--bridge',
+    BRIDGE,
     '--iptables=false',
     '--ip-masq=false',
     // Should a system containerd be shared, this engine's containers stay apart from the first engine's.
-    '--containerd-namespace', 'baleen-tls-test',
-    '--containerd-plugins-namespace', 'baleen-tls-test-plugins',
+    '--containerd-namespace',
+    'baleen-tls-test',
+    '--containerd-plugins-namespace',
+    'baleen-tls-test-plugins',
   ];
   const log = openSync(join(root, 'dockerd.log'), 'a');
   try {
@@ -134,12 +163,14 @@ async function startDockerd(root: string, socket: string, port: number, serverCe
 async function waitUntilReady(daemon: ChildProcess, docker: (args: string[]) => string, root: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (daemon.exitCode !== null || daemon.signalCode !== null) throw new Error(`the second dockerd exited at start:\n${logTail(root)}`);
+    if (daemon.exitCode !== null || daemon.signalCode !== null)
+      throw new Error(`the second dockerd exited at start:\n${logTail(root)}`);
     try {
       docker(['version', '--format', '{{.Server.Version}}']);
       return;
     } catch {
-      if (Date.now() > deadline) throw new Error(`the second dockerd did not answer within ${READY_TIMEOUT_MS} ms:\n${logTail(root)}`);
+      if (Date.now() > deadline)
+        throw new Error(`the second dockerd did not answer within ${READY_TIMEOUT_MS} ms:\n${logTail(root)}`);
       await delay(POLL_MS);
     }
   }
@@ -150,7 +181,10 @@ async function stopEngine(daemon: ChildProcess, root: string): Promise<void> {
     const exited = new Promise<void>((resolve) => daemon.once('exit', () => resolve()));
     daemon.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const inTime = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS)))]);
+    const inTime = await Promise.race([
+      exited.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS))),
+    ]);
     clearTimeout(timer);
     if (!inTime) {
       daemon.kill('SIGKILL');
@@ -166,7 +200,9 @@ async function stopEngine(daemon: ChildProcess, root: string): Promise<void> {
   await rm(root, { recursive: true, force: true });
   deleteBridge(BRIDGE);
   if (processes.length > 0 || mounts.length > 0) {
-    throw new Error(`the second dockerd left ${processes.length} process(es) and ${mounts.length} mount(s) behind: ${[...processes, ...mounts].join(', ')}`);
+    throw new Error(
+      `the second dockerd left ${processes.length} process(es) and ${mounts.length} mount(s) behind: ${[...processes, ...mounts].join(', ')}`,
+    );
   }
 }
 
@@ -205,20 +241,67 @@ subjectKeyIdentifier = hash
  * With openssl: a CA, a server certificate for IP 127.0.0.1, a client certificate, and a second CA that signed
  * neither. Returns folders laid out as DOCKER_CERT_PATH expects.
  */
-export async function makeCertificates(dir: string): Promise<{ server: string; client: string; wrongCa: string; noClientCert: string }> {
+export async function makeCertificates(
+  dir: string,
+): Promise<{ server: string; client: string; wrongCa: string; noClientCert: string }> {
   await mkdir(dir, { recursive: true });
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
-  const key = (name: string) => openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', name);
+  const openssl = (...args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const key = (name: string) =>
+    openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', name);
   await writeFile(join(dir, 'ca.cnf'), CA_CONFIG);
   for (const ca of ['ca', 'wrong-ca']) {
     key(`${ca}-key.pem`);
-    openssl('req', '-x509', '-new', '-config', 'ca.cnf', '-extensions', 'ca', '-key', `${ca}-key.pem`, '-subj', `/CN=baleen test ${ca}`, '-days', '2', '-out', `${ca}.pem`);
+    openssl(
+      'req',
+      '-x509',
+      '-new',
+      '-config',
+      'ca.cnf',
+      '-extensions',
+      'ca',
+      '-key',
+      `${ca}-key.pem`,
+      '-subj',
+      `/CN=baleen test ${ca}`,
+      '-days',
+      '2',
+      '-out',
+      `${ca}.pem`,
+    );
   }
   const signed = async (name: string, extensions: string) => {
     key(`${name}-key.pem`);
-    openssl('req', '-new', '-config', 'ca.cnf', '-key', `${name}-key.pem`, '-subj', `/CN=baleen test ${name}`, '-out', `${name}.csr`);
+    openssl(
+      'req',
+      '-new',
+      '-config',
+      'ca.cnf',
+      '-key',
+      `${name}-key.pem`,
+      '-subj',
+      `/CN=baleen test ${name}`,
+      '-out',
+      `${name}.csr`,
+    );
     await writeFile(join(dir, `${name}.ext`), extensions);
-    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca-key.pem', '-CAcreateserial', '-days', '2', '-extfile', `${name}.ext`, '-out', `${name}-cert.pem`);
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca-key.pem',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}-cert.pem`,
+    );
   };
   await signed('server', 'subjectAltName = IP:127.0.0.1\nextendedKeyUsage = serverAuth\n');
   await signed('client', 'extendedKeyUsage = clientAuth\n');
@@ -230,7 +313,11 @@ export async function makeCertificates(dir: string): Promise<{ server: string; c
   return {
     server: await layout('server', { 'ca.pem': 'ca.pem', 'cert.pem': 'server-cert.pem', 'key.pem': 'server-key.pem' }),
     client: await layout('client', { 'ca.pem': 'ca.pem', 'cert.pem': 'client-cert.pem', 'key.pem': 'client-key.pem' }),
-    wrongCa: await layout('wrong-ca', { 'ca.pem': 'wrong-ca.pem', 'cert.pem': 'client-cert.pem', 'key.pem': 'client-key.pem' }),
+    wrongCa: await layout('wrong-ca', {
+      'ca.pem': 'wrong-ca.pem',
+      'cert.pem': 'client-cert.pem',
+      'key.pem': 'client-key.pem',
+    }),
     noClientCert: await layout('no-client-cert', { 'ca.pem': 'ca.pem' }),
   };
 }

@@ -25,7 +25,8 @@ Given('it says {string} and hangs', { timeout: -1 }, (what) => {
   return new Promise(() => setInterval(() => {}, 1000));
 });
 `;
-const says = (name: string) => `Feature: ${name}\n  Scenario: ${name}\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 2\n`;
+const says = (name: string) =>
+  `Feature: ${name}\n  Scenario: ${name}\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 2\n`;
 
 // Without a timing history the features are queued in name order: the names below set the order of each test.
 export const WORKER_SUITE = {
@@ -35,11 +36,14 @@ export const WORKER_SUITE = {
   'features/c.feature': says('c'),
   'features/d.feature': says('d'),
   'features/b-dies.feature': 'Feature: dies\n  Scenario: the worker process ends\n    Given the worker process dies\n',
-  'features/0-fails.feature': 'Feature: fails\n  Scenario: a wrong sum\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
+  'features/0-fails.feature':
+    'Feature: fails\n  Scenario: a wrong sum\n    Given it says which container runs it\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
   'features/0-hangs.feature': 'Feature: hangs\n  Scenario: forever\n    Given it says "hanging 0" and hangs\n',
   'features/1-hangs.feature': 'Feature: hangs too\n  Scenario: forever\n    Given it says "hanging 1" and hangs\n',
-  'features/two.feature': 'Feature: two\n  Scenario: passes\n    Given the number 1\n    When I add 1\n    Then the result is 2\n\n  Scenario: fails\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
-  'features/tagged.feature': 'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
+  'features/two.feature':
+    'Feature: two\n  Scenario: passes\n    Given the number 1\n    When I add 1\n    Then the result is 2\n\n  Scenario: fails\n    Given the number 1\n    When I add 1\n    Then the result is 3\n',
+  'features/tagged.feature':
+    'Feature: tagged\n  @slow\n  Scenario: hangs\n    When a step hangs\n\n  Scenario: quick\n    Given it says which container runs it\n',
 };
 
 /** The statuses of a run of 0-fails and a–d (two slots), whichever runtime ran it: the failing one failed, the rest passed. */
@@ -53,7 +57,10 @@ export const FAILS_THEN_PASSES = {
 
 /** What a feature's stdout says of its container: its hostname (the container's id) and the support loads so far. */
 export const containerOf = async (dir: string, file: string, attempt = 1) => {
-  const log = await readFile(join(dir, 'logs', `${file}${attempt > 1 ? `.attempt-${attempt}` : ''}.stdout.log`), 'utf8');
+  const log = await readFile(
+    join(dir, 'logs', `${file}${attempt > 1 ? `.attempt-${attempt}` : ''}.stdout.log`),
+    'utf8',
+  );
   const said = /container (\w+) loads (\d+)/.exec(log);
   return { host: said?.[1], loads: Number(said?.[2]) };
 };
@@ -65,7 +72,20 @@ export interface EngineEvent {
 
 /** The engine's events between two moments that match every filter (`type=container`, `label=…`). */
 export function engineEvents(since: number, until: number, ...filters: string[]): EngineEvent[] {
-  return execFileSync('docker', ['events', '--since', (since / 1000).toFixed(3), '--until', (until / 1000).toFixed(3), ...filters.flatMap((filter) => ['--filter', filter]), '--format', '{{json .}}'], { encoding: 'utf8' })
+  return execFileSync(
+    'docker',
+    [
+      'events',
+      '--since',
+      (since / 1000).toFixed(3),
+      '--until',
+      (until / 1000).toFixed(3),
+      ...filters.flatMap((filter) => ['--filter', filter]),
+      '--format',
+      '{{json .}}',
+    ],
+    { encoding: 'utf8' },
+  )
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as EngineEvent);
@@ -81,7 +101,14 @@ export function workersCreated(since: number, until: number): number {
  * engine does not count), in the order it created them. A container's hostname is its id's first 12 characters.
  */
 export function workerIdsOfRun(since: number, until: number, runId: string): string[] {
-  return engineEvents(since, until, 'type=container', 'event=create', `label=${Labels.worker}`, `label=${Labels.runId}=${runId}`).map((event) => event.Actor.ID);
+  return engineEvents(
+    since,
+    until,
+    'type=container',
+    'event=create',
+    `label=${Labels.worker}`,
+    `label=${Labels.runId}=${runId}`,
+  ).map((event) => event.Actor.ID);
 }
 
 /**
@@ -93,6 +120,9 @@ export async function runWorkers(scratch: Scratch, args: string[]) {
   const dir = scratch.reportDir();
   const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
   const since = Date.now();
-  const result = await runCli(['cucumber', '--image', WORKER_IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args], { cwd: scratch.path('suite') });
+  const result = await runCli(
+    ['cucumber', '--image', WORKER_IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args],
+    { cwd: scratch.path('suite') },
+  );
   return { ...result, dir, summary: await summaryOf(dir), workers: workersCreated(since, Date.now()) };
 }

@@ -14,7 +14,12 @@ const run = (id: number, finishedAt?: string): StoredRun => ({
 });
 
 describe('retention of stored runs', () => {
-  const runs = [run(1, '2026-01-01T01:00:00.000Z'), run(2, '2026-01-01T03:00:00.000Z'), run(3), run(4, '2026-01-01T02:00:00.000Z')];
+  const runs = [
+    run(1, '2026-01-01T01:00:00.000Z'),
+    run(2, '2026-01-01T03:00:00.000Z'),
+    run(3),
+    run(4, '2026-01-01T02:00:00.000Z'),
+  ];
   const now = Date.parse('2026-01-01T04:00:00.000Z');
 
   it('deletes finished runs beyond the newest --keep', () => {
@@ -23,7 +28,10 @@ describe('retention of stored runs', () => {
 
   it('deletes finished runs older than --keep-for', () => {
     expect(expiredRuns(runs, { keepForMs: 2.5 * 3_600_000 }, now).map((r) => r.runId)).toEqual([run(1).runId]);
-    expect(expiredRuns(runs, { keepForMs: 1.5 * 3_600_000 }, now).map((r) => r.runId)).toEqual([run(4).runId, run(1).runId]);
+    expect(expiredRuns(runs, { keepForMs: 1.5 * 3_600_000 }, now).map((r) => r.runId)).toEqual([
+      run(4).runId,
+      run(1).runId,
+    ]);
   });
 
   it('never deletes a run still going, and keeps everything without a limit', () => {

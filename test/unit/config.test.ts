@@ -21,7 +21,10 @@ async function tree(files: Record<string, string>): Promise<string> {
 }
 
 async function failure(promise: Promise<unknown>): Promise<BaleenError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(BaleenError);
   return error as BaleenError;
 }
@@ -37,7 +40,13 @@ describe('resolveFeatures', () => {
       'other/x.feature': '',
     });
     const found = await resolveFeatures(['features/', 'features/a.feature', 'other/*.feature'], root);
-    expect(found).toEqual(['features/a.feature', 'features/b.feature', 'features/deep/c d.feature', 'features/deep/café.feature', 'other/x.feature']);
+    expect(found).toEqual([
+      'features/a.feature',
+      'features/b.feature',
+      'features/deep/c d.feature',
+      'features/deep/café.feature',
+      'other/x.feature',
+    ]);
   });
 
   it('is a usage error when a pattern matches nothing', async () => {
@@ -61,12 +70,22 @@ describe('resolveFeatures on trees with links, and walks it must refuse', () => 
     await symlink('..', join(root, 'features/loop'));
     await symlink('a.feature', join(root, 'features/again.feature'));
     await symlink('../shared', join(root, 'features/shared'));
-    expect(await resolveFeatures(['features/'], root)).toEqual(['features/a.feature', 'features/b.feature.md', 'shared/c.feature']);
+    expect(await resolveFeatures(['features/'], root)).toEqual([
+      'features/a.feature',
+      'features/b.feature.md',
+      'shared/c.feature',
+    ]);
     // A tree holding a link to a folder outside it: nothing outside is read, and naming it is refused.
     const elsewhere = await tree({ 'z.feature': '' });
     await symlink(elsewhere, join(root, 'features/out'));
-    expect(await resolveFeatures(['.'], root)).toEqual(['features/a.feature', 'features/b.feature.md', 'shared/c.feature']);
-    expect((await failure(resolveFeatures(['features/out/z.feature'], root))).message).toMatch(/leads to .*z\.feature, which is outside the current directory/);
+    expect(await resolveFeatures(['.'], root)).toEqual([
+      'features/a.feature',
+      'features/b.feature.md',
+      'shared/c.feature',
+    ]);
+    expect((await failure(resolveFeatures(['features/out/z.feature'], root))).message).toMatch(
+      /leads to .*z\.feature, which is outside the current directory/,
+    );
     expect((await failure(resolveFeatures(['features/out'], root))).message).toMatch(/outside the current directory/);
   });
 
@@ -79,7 +98,10 @@ describe('resolveFeatures on trees with links, and walks it must refuse', () => 
       expect(error.message).toContain('outside the current directory');
     }
     const empty = await failure(resolveFeatures([''], suite));
-    expect([empty.code, empty.toLine()]).toEqual(['USAGE', '--files was given an empty path: name a folder (--files features/), a feature file or a glob']);
+    expect([empty.code, empty.toLine()]).toEqual([
+      'USAGE',
+      '--files was given an empty path: name a folder (--files features/), a feature file or a glob',
+    ]);
   });
 
   it('refuses a walk past its folder limit, for a folder and for a glob', async () => {
@@ -87,7 +109,9 @@ describe('resolveFeatures on trees with links, and walks it must refuse', () => 
     const root = await tree(files);
     for (const pattern of ['big', 'big/**/*.feature']) {
       const error = await failure(resolveFeatures([pattern], root, { maxFolders: 10 }));
-      expect(error.toLine()).toBe(`--files ${pattern} reaches more than 10 folders: name the folders that hold your features (--files features/), not a whole tree`);
+      expect(error.toLine()).toBe(
+        `--files ${pattern} reaches more than 10 folders: name the folders that hold your features (--files features/), not a whole tree`,
+      );
     }
     expect(await resolveFeatures(['big'], root, { maxFolders: 13 })).toHaveLength(12);
   });
@@ -120,28 +144,73 @@ describe('parseEnvOptions', () => {
 describe('loadProject', () => {
   it('reads a project and normalises files and env', async () => {
     const root = await tree({
-      'baleen.yml': 'projects:\n  web:\n    image: runner\n    files: features/\n    env:\n      PORT: 8080\n    concurrency: 3\n',
+      'baleen.yml':
+        'projects:\n  web:\n    image: runner\n    files: features/\n    env:\n      PORT: 8080\n    concurrency: 3\n',
     });
-    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toEqual({ image: 'runner', files: ['features/'], env: { PORT: '8080' }, concurrency: 3 });
+    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toEqual({
+      image: 'runner',
+      files: ['features/'],
+      env: { PORT: '8080' },
+      concurrency: 3,
+    });
   });
 
   it('reads collect as one path or a list, and collect_max as a size', async () => {
     const root = await tree({
-      'baleen.yml': 'projects:\n  one:\n    image: r\n    files: f\n    collect: shots/\n  many:\n    image: r\n    files: f\n    collect: [shots/, reports/]\n    collect_max: 512k\n',
+      'baleen.yml':
+        'projects:\n  one:\n    image: r\n    files: f\n    collect: shots/\n  many:\n    image: r\n    files: f\n    collect: [shots/, reports/]\n    collect_max: 512k\n',
     });
     expect(await loadProject(join(root, 'baleen.yml'), 'one')).toMatchObject({ collect: ['shots/'] });
-    expect(await loadProject(join(root, 'baleen.yml'), 'many')).toMatchObject({ collect: ['shots/', 'reports/'], collect_max: 512 * 1024 });
+    expect(await loadProject(join(root, 'baleen.yml'), 'many')).toMatchObject({
+      collect: ['shots/', 'reports/'],
+      collect_max: 512 * 1024,
+    });
   });
 
   it.each([
-    ['an unknown key', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    imagee: x\n', /projects\.web: unknown key "imagee"/],
-    ['a wrong type', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    concurrency: many\n', /projects\.web\.concurrency/],
+    [
+      'an unknown key',
+      'web',
+      'projects:\n  web:\n    image: r\n    files: f\n    imagee: x\n',
+      /projects\.web: unknown key "imagee"/,
+    ],
+    [
+      'a wrong type',
+      'web',
+      'projects:\n  web:\n    image: r\n    files: f\n    concurrency: many\n',
+      /projects\.web\.concurrency/,
+    ],
     ['bad YAML', 'web', 'projects:\n  web: [unclosed\n', /baleen\.yml:2: not valid YAML/],
-    ['a missing project', 'api', 'projects:\n  web:\n    image: r\n    files: f\n', /has no project "api".*choose one of: web/],
-    ['a repository that is no URL', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    repository: not a url\n    branches: [main]\n', /projects\.web\.repository: expected a repository URL/],
-    ['a repository without branches', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    repository: https://github.com/team/suite\n', /projects\.web\.branches: is required with `repository`/],
-    ['branches without a repository', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    branches: [main]\n', /projects\.web\.branches: needs `repository`/],
-    ['a dockerfile outside the repository', 'web', 'projects:\n  web:\n    image: r\n    files: f\n    repository: git@github.com:team/suite.git\n    branches: [main]\n    dockerfile: ../Dockerfile\n', /projects\.web\.dockerfile: must be a path inside the repository/],
+    [
+      'a missing project',
+      'api',
+      'projects:\n  web:\n    image: r\n    files: f\n',
+      /has no project "api".*choose one of: web/,
+    ],
+    [
+      'a repository that is no URL',
+      'web',
+      'projects:\n  web:\n    image: r\n    files: f\n    repository: not a url\n    branches: [main]\n',
+      /projects\.web\.repository: expected a repository URL/,
+    ],
+    [
+      'a repository without branches',
+      'web',
+      'projects:\n  web:\n    image: r\n    files: f\n    repository: https://github.com/team/suite\n',
+      /projects\.web\.branches: is required with `repository`/,
+    ],
+    [
+      'branches without a repository',
+      'web',
+      'projects:\n  web:\n    image: r\n    files: f\n    branches: [main]\n',
+      /projects\.web\.branches: needs `repository`/,
+    ],
+    [
+      'a dockerfile outside the repository',
+      'web',
+      'projects:\n  web:\n    image: r\n    files: f\n    repository: git@github.com:team/suite.git\n    branches: [main]\n    dockerfile: ../Dockerfile\n',
+      /projects\.web\.dockerfile: must be a path inside the repository/,
+    ],
   ])('rejects %s with a config error naming it', async (_what, name, yaml, message) => {
     const root = await tree({ 'baleen.yml': yaml });
     const error = await failure(loadProject(join(root, 'baleen.yml'), name));
@@ -159,9 +228,14 @@ describe('loadProject', () => {
 
   it('reads the keys of push-triggered runs', async () => {
     const root = await tree({
-      'baleen.yml': 'projects:\n  web:\n    image: runner\n    files: features/\n    repository: https://github.com/team/suite.git\n    branches: [main, release]\n    dockerfile: ci/Dockerfile\n',
+      'baleen.yml':
+        'projects:\n  web:\n    image: runner\n    files: features/\n    repository: https://github.com/team/suite.git\n    branches: [main, release]\n    dockerfile: ci/Dockerfile\n',
     });
-    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toMatchObject({ repository: 'https://github.com/team/suite.git', branches: ['main', 'release'], dockerfile: 'ci/Dockerfile' });
+    expect(await loadProject(join(root, 'baleen.yml'), 'web')).toMatchObject({
+      repository: 'https://github.com/team/suite.git',
+      branches: ['main', 'release'],
+      dockerfile: 'ci/Dockerfile',
+    });
   });
 
   it('says which file is missing', async () => {

@@ -14,8 +14,10 @@ beforeAll(async () => {
 });
 
 // A window title, a screen clear, a hyperlink, a cursor move, a carriage return, a bell, a C1 CSI.
-const HOSTILE = '\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[1A\roverwritten\x08\x9b2J';
-const result = (over: Partial<FeatureResult>): FeatureResult => featureResult({ status: 'failed', exitCode: 1, durationMs: 1500, ...over });
+const HOSTILE =
+  '\x1b]0;pwned\x07\x1b[2J\x1b]8;;https://evil.example\x07click\x1b]8;;\x07\x1b[1A\roverwritten\x08\x9b2J';
+const result = (over: Partial<FeatureResult>): FeatureResult =>
+  featureResult({ status: 'failed', exitCode: 1, durationMs: 1500, ...over });
 const outcome = (results: FeatureResult[]) => runOutcome(results);
 
 function capture(): { out: NodeJS.WriteStream; text: () => string } {
@@ -29,7 +31,11 @@ describe('the console and terminal escape sequences', () => {
   it('prints file names with their control characters shown, and output and errors without them', async () => {
     const { out, text } = capture();
     const reporter = new ConsoleReporter({ out, verbosity: 'verbose', live: false, reportDir: '/tmp/report' });
-    const hostile = result({ file: `features/evil${HOSTILE}.feature`, error: `exited with code 1: ${HOSTILE}`, stderr: tail(`boom ${HOSTILE}\nlast line`) });
+    const hostile = result({
+      file: `features/evil${HOSTILE}.feature`,
+      error: `exited with code 1: ${HOSTILE}`,
+      stderr: tail(`boom ${HOSTILE}\nlast line`),
+    });
     reporter.onBegin(outcome([hostile]).info);
     reporter.onFeatureOutput({ file: hostile.file, attempt: 1, stream: 'stderr', data: `live ${HOSTILE}\n` });
     reporter.onFeatureResult(hostile);
@@ -45,13 +51,24 @@ describe('where the console says the report is', () => {
   const run = async (failing: string[]) => {
     const { out, text } = capture();
     const broken = failing.map((name) => ({ name, onEnd: () => Promise.reject(new Error('disk full')) }));
-    const multiplexer: ReporterMultiplexer = new ReporterMultiplexer([...broken, new ConsoleReporter({ out, verbosity: 'normal', live: false, reportDir: '/tmp/report', unwritten: () => multiplexer.failed })]);
+    const multiplexer: ReporterMultiplexer = new ReporterMultiplexer([
+      ...broken,
+      new ConsoleReporter({
+        out,
+        verbosity: 'normal',
+        live: false,
+        reportDir: '/tmp/report',
+        unwritten: () => multiplexer.failed,
+      }),
+    ]);
     await multiplexer.onEnd(outcome([result({})]));
     return { text: text(), errors: multiplexer.errors };
   };
 
   it('names every file when all were written', async () => {
-    expect((await run([])).text).toContain('report: /tmp/report/index.html (also cucumber.json, junit.xml, summary.json, logs/)\n');
+    expect((await run([])).text).toContain(
+      'report: /tmp/report/index.html (also cucumber.json, junit.xml, summary.json, logs/)\n',
+    );
   });
 
   it('never points at a file that was not written', async () => {
@@ -73,7 +90,10 @@ describe('where the console says the report is', () => {
 describe('the CI logs and terminal escape sequences', () => {
   it("fold a failed feature's output without its escapes, a name with them shown", async () => {
     const { failureOutput, githubFold } = await import('../../src/reporters/ci/fold.js');
-    const text = failureOutput([result({ file: `features/evil${HOSTILE}.feature`, stderr: tail(`boom ${HOSTILE}\n::error::forged`) })], githubFold);
+    const text = failureOutput(
+      [result({ file: `features/evil${HOSTILE}.feature`, stderr: tail(`boom ${HOSTILE}\n::error::forged`) })],
+      githubFold,
+    );
     // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     expect(text).toContain('::group::baleen: stderr of features/evil\\x1b]0;pwned\\x07');
@@ -82,12 +102,28 @@ describe('the CI logs and terminal escape sequences', () => {
 });
 
 describe('the failure list', () => {
-  const step = (name: string, status: string, error?: string) => ({ keyword: 'Then ', name, line: 3, result: { status, duration: 1, ...(error ? { error_message: error } : {}) } });
-  const report = [{ name: 'F', uri: 'features/a.feature', elements: [
-    { name: 'one', line: 2, type: 'scenario', steps: [step('it works', 'failed', 'AssertionError: 1 !== 2\n    at Object.<anonymous> (steps.js:3:9)')] },
-    { name: 'two', line: 7, type: 'scenario', steps: [step('it is written', 'undefined')] },
-    { name: 'three', line: 9, type: 'scenario', steps: [step('it passes', 'passed')] },
-  ] }];
+  const step = (name: string, status: string, error?: string) => ({
+    keyword: 'Then ',
+    name,
+    line: 3,
+    result: { status, duration: 1, ...(error ? { error_message: error } : {}) },
+  });
+  const report = [
+    {
+      name: 'F',
+      uri: 'features/a.feature',
+      elements: [
+        {
+          name: 'one',
+          line: 2,
+          type: 'scenario',
+          steps: [step('it works', 'failed', 'AssertionError: 1 !== 2\n    at Object.<anonymous> (steps.js:3:9)')],
+        },
+        { name: 'two', line: 7, type: 'scenario', steps: [step('it is written', 'undefined')] },
+        { name: 'three', line: 9, type: 'scenario', steps: [step('it passes', 'passed')] },
+      ],
+    },
+  ];
 
   const end = (results: FeatureResult[]) => {
     const { out, text } = capture();
@@ -96,7 +132,14 @@ describe('the failure list', () => {
   };
 
   it('names every failed scenario at file:line with its step and error (no stack), then both streams', () => {
-    const text = end([result({ cucumberJson: report, error: 'one › Then it works: AssertionError', stdout: tail('diff on stdout\n'), stderr: tail('WARN on stderr\n') })]);
+    const text = end([
+      result({
+        cucumberJson: report,
+        error: 'one › Then it works: AssertionError',
+        stdout: tail('diff on stdout\n'),
+        stderr: tail('WARN on stderr\n'),
+      }),
+    ]);
     expect(text).toContain('Failures (1 feature):');
     expect(text).toContain('features/a.feature: 2 scenarios failed');
     expect(text).toMatch(/✗ features\/a\.feature:2 one\n\s+Then it works\n\s+AssertionError: 1 !== 2\n/);
@@ -108,7 +151,9 @@ describe('the failure list', () => {
   });
 
   it('shows a feature without a report by its error and both streams, and counts in the singular for one', () => {
-    const text = end([result({ status: 'error', error: 'Gherkin parse error at line 4', stdout: tail('out\n'), stderr: tail('err\n') })]);
+    const text = end([
+      result({ status: 'error', error: 'Gherkin parse error at line 4', stdout: tail('out\n'), stderr: tail('err\n') }),
+    ]);
     expect(text).toContain('features/a.feature: Gherkin parse error at line 4');
     expect(text).not.toContain('feature run');
     expect(text).toMatch(/stdout \(last 1 line\):\n\s+out/);
@@ -135,16 +180,34 @@ describe('progress of a --split scenarios run', () => {
     vi.useRealTimers();
   });
 
-  const job = (line: number, over: Partial<ScenarioJob> = {}): ScenarioJob => ({ line, attempt: 1, status: 'passed', flaky: false, previousAttempts: [], exitCode: 0, durationMs: 2000, ...over });
+  const job = (line: number, over: Partial<ScenarioJob> = {}): ScenarioJob => ({
+    line,
+    attempt: 1,
+    status: 'passed',
+    flaky: false,
+    previousAttempts: [],
+    exitCode: 0,
+    durationMs: 2000,
+    ...over,
+  });
 
-  it('in a CI log, counts features and lists each one\'s scenarios indented under it', () => {
+  it("in a CI log, counts features and lists each one's scenarios indented under it", () => {
     const { out, text } = capture();
-    const long = result({ file: 'features/long.feature', error: 'features/long.feature:11: boom', scenarioJobs: [job(7), job(11, { status: 'failed', attempt: 2, exitCode: 1, error: 'boom' })] });
+    const long = result({
+      file: 'features/long.feature',
+      error: 'features/long.feature:11: boom',
+      scenarioJobs: [job(7), job(11, { status: 'failed', attempt: 2, exitCode: 1, error: 'boom' })],
+    });
     const reporter = new ConsoleReporter({ out, verbosity: 'normal', live: false, reportDir: '/tmp/report' });
-    reporter.onBegin({ ...outcome([long, result({ file: 'features/b.feature' })]).info, scenarioJobs: { 'features/long.feature': 2, 'features/b.feature': 1 } });
+    reporter.onBegin({
+      ...outcome([long, result({ file: 'features/b.feature' })]).info,
+      scenarioJobs: { 'features/long.feature': 2, 'features/b.feature': 1 },
+    });
     reporter.onFeatureResult(long);
     expect(text()).toContain('baleen: 2 features split into 3 scenario jobs on img');
-    expect(text()).toMatch(/^\[1\/2\] ✗ FAIL +features\/long\.feature \(1\.5s\).*\n {4}✓ PASS +features\/long\.feature:7 \(2\.0s\)\n {4}✗ FAIL +features\/long\.feature:11 \(2\.0s, attempt 2\) — boom\n/m);
+    expect(text()).toMatch(
+      /^\[1\/2\] ✗ FAIL +features\/long\.feature \(1\.5s\).*\n {4}✓ PASS +features\/long\.feature:7 \(2\.0s\)\n {4}✗ FAIL +features\/long\.feature:11 \(2\.0s, attempt 2\) — boom\n/m,
+    );
   });
 
   it('on a terminal, shows a running feature with its running scenarios under it, and counts the scenarios that wait as queued', () => {
@@ -152,7 +215,11 @@ describe('progress of a --split scenarios run', () => {
     const { out, text } = capture();
     Object.assign(out, { columns: 200 });
     const reporter = new ConsoleReporter({ out, verbosity: 'normal', live: true, reportDir: '/tmp/report' });
-    reporter.onBegin({ ...outcome([result({ file: 'features/long.feature' })]).info, startedAt: new Date(10_000), scenarioJobs: { 'features/long.feature': 4 } });
+    reporter.onBegin({
+      ...outcome([result({ file: 'features/long.feature' })]).info,
+      startedAt: new Date(10_000),
+      scenarioJobs: { 'features/long.feature': 4 },
+    });
     reporter.onFeatureState({ file: 'features/long.feature:7', attempt: 1, state: 'running', at: 10_000 });
     reporter.onFeatureState({ file: 'features/long.feature:11', attempt: 1, state: 'creating', at: 10_000 });
     vi.advanceTimersByTime(1_100);
@@ -185,7 +252,9 @@ describe('live lines on a terminal', () => {
     expect(drawn).toMatch(/^running +features\/a\.feature 5\.1s/);
     expect(drawn).toContain('0/1 done, 1 active, 0 queued; ETA 14.9s (the timing history expects 20.0s)');
     vi.advanceTimersByTime(20_000);
-    expect(text().slice(text().lastIndexOf('running'))).toMatch(/^running +features\/a\.feature 25\.1s[^]*5\.1s over the 20\.0s the timing history expects/);
+    expect(text().slice(text().lastIndexOf('running'))).toMatch(
+      /^running +features\/a\.feature 25\.1s[\s\S]*5\.1s over the 20\.0s the timing history expects/,
+    );
     // A retry's timer starts again.
     reporter.onFeatureState({ file: 'features/a.feature', attempt: 2, state: 'creating', at: 35_000 });
     vi.advanceTimersByTime(1_100);

@@ -8,7 +8,15 @@ import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
 // Dispatcher and state-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
 function launch(runtime: FakeRuntime, capacity: number) {
-  return new Dispatcher(capacity, featureLauncher({ serverId: 's1', owner: 'host/1', runtime, networkOf: () => ({ name: 'n', ready: Promise.resolve() }) }));
+  return new Dispatcher(
+    capacity,
+    featureLauncher({
+      serverId: 's1',
+      owner: 'host/1',
+      runtime,
+      networkOf: () => ({ name: 'n', ready: Promise.resolve() }),
+    }),
+  );
 }
 
 function run(
@@ -27,7 +35,8 @@ function run(
   const results: FeatureResult[] = [];
   const retried: FeatureResult[] = [];
   const observer: RunObserver = {
-    state: (file, attempt, state) => states.set(file, [...(states.get(file) ?? []), attempt > 1 ? `${state}#${attempt}` : state]),
+    state: (file, attempt, state) =>
+      states.set(file, [...(states.get(file) ?? []), attempt > 1 ? `${state}#${attempt}` : state]),
     output: () => {},
     waiting: () => {},
     result: (result, final) => {
@@ -37,18 +46,42 @@ function run(
   };
   const spec = RunSpecSchema.parse({ image: 'img', features, concurrency, ...options });
   const dispatched = launch(runtime, concurrency).submit('r1', spec, observer);
-  return { actor: { send: (_: { type: 'CANCEL' }) => dispatched.cancel() }, done: dispatched.finished, runtime, states, results, retried };
+  return {
+    actor: { send: (_: { type: 'CANCEL' }) => dispatched.cancel() },
+    done: dispatched.finished,
+    runtime,
+    states,
+    results,
+    retried,
+  };
 }
 
 /** A report that shows the feature's one scenario (at line 2) ran and passed. */
-const report = (file: string) => JSON.stringify([{ name: 'F', uri: file, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }]);
+const report = (file: string) =>
+  JSON.stringify([
+    {
+      name: 'F',
+      uri: file,
+      elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }],
+    },
+  ]);
 
 describe('dispatcher with feature actors', () => {
   it('takes every feature through the container states in order and removes every container', async () => {
-    const { done, runtime, states, results } = run(['a.feature', 'b.feature', 'c.feature'], (file) => ({ report: report(file) }));
+    const { done, runtime, states, results } = run(['a.feature', 'b.feature', 'c.feature'], (file) => ({
+      report: report(file),
+    }));
     expect(await done).toMatchObject({ status: 'passed' });
     for (const file of ['a.feature', 'b.feature', 'c.feature']) {
-      expect(states.get(file)).toEqual(['creating', 'attaching', 'starting', 'running', 'collecting', 'removing', 'done']);
+      expect(states.get(file)).toEqual([
+        'creating',
+        'attaching',
+        'starting',
+        'running',
+        'collecting',
+        'removing',
+        'done',
+      ]);
     }
     expect(results.map((r) => r.status)).toEqual(['passed', 'passed', 'passed']);
     expect(runtime.removed).toHaveLength(3);
@@ -62,13 +95,15 @@ describe('dispatcher with feature actors', () => {
     expect(runtime.removed).toHaveLength(12);
   });
 
-  it('records each result\'s slot and container start and end, so that the run can be drawn as a timeline', async () => {
+  it("records each result's slot and container start and end, so that the run can be drawn as a timeline", async () => {
     const files = Array.from({ length: 9 }, (_, i) => `f${i}.feature`);
     const { done, results } = run(files, (file) => ({ report: report(file), runsForMs: 5 }), 3);
     await done;
     expect(new Set(results.map((r) => r.slot))).toEqual(new Set([0, 1, 2]));
     for (const slot of [0, 1, 2]) {
-      const spans = results.filter((r) => r.slot === slot).sort((a, b) => a.containerStartedAt! - b.containerStartedAt!);
+      const spans = results
+        .filter((r) => r.slot === slot)
+        .sort((a, b) => a.containerStartedAt! - b.containerStartedAt!);
       spans.forEach((span, i) => {
         expect(span.containerEndedAt!).toBeGreaterThanOrEqual(span.containerStartedAt!);
         // One container at a time in a slot: each starts after the one before it in that slot stopped.
@@ -103,7 +138,11 @@ describe('dispatcher with feature actors', () => {
   });
 
   it('on CANCEL removes running containers, never starts queued ones, and ends interrupted', async () => {
-    const { actor, done, results, runtime, states } = run(['a.feature', 'b.feature', 'c.feature'], () => ({ hang: true }), 2);
+    const { actor, done, results, runtime, states } = run(
+      ['a.feature', 'b.feature', 'c.feature'],
+      () => ({ hang: true }),
+      2,
+    );
     await new Promise<void>((resolve) => {
       const check = () => (runtime.running === 2 ? resolve() : setImmediate(check));
       check();
@@ -135,12 +174,15 @@ describe('dispatcher with feature actors', () => {
   it('counts a start that waits for a node against --timeout', async () => {
     const { done, results, runtime } = run(['a.feature'], () => ({ neverScheduled: true }), 1, { timeoutMs: 20 });
     expect(await done).toMatchObject({ status: 'failed' });
-    expect(results[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^timed out after .* before it started/) });
+    expect(results[0]).toMatchObject({
+      status: 'error',
+      error: expect.stringMatching(/^timed out after .* before it started/),
+    });
     expect(runtime.abortedStarts).toBe(1);
     expect(runtime.removed).toEqual(['fake-1']);
   });
 
-  describe('--timeout, one budget from the container\'s creation, on the test\'s clock', () => {
+  describe("--timeout, one budget from the container's creation, on the test's clock", () => {
     beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
     afterEach(() => void vi.useRealTimers());
 
@@ -168,17 +210,30 @@ describe('dispatcher with feature actors', () => {
       started();
       expect(await done).toMatchObject({ status: 'failed' });
       expect(states.get('slow.feature')).not.toContain('running');
-      expect(results[0]).toMatchObject({ status: 'error', error: expect.stringMatching(/^timed out after 1.0s before it started running/) });
+      expect(results[0]).toMatchObject({
+        status: 'error',
+        error: expect.stringMatching(/^timed out after 1.0s before it started running/),
+      });
     });
   });
 
   it('retries a failed feature in a fresh container and reports it passed and flaky', async () => {
-    const { done, results, retried, runtime, states } = run(['flaky.feature'], (file, attempt) => (attempt === 1 ? { exitCode: 1 } : { report: report(file) }), 1, { retries: 2 });
+    const { done, results, retried, runtime, states } = run(
+      ['flaky.feature'],
+      (file, attempt) => (attempt === 1 ? { exitCode: 1 } : { report: report(file) }),
+      1,
+      { retries: 2 },
+    );
     expect(await done).toMatchObject({ status: 'passed' });
     expect(retried).toHaveLength(1);
     expect(retried[0]).toMatchObject({ attempt: 1, status: 'failed' });
     expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ attempt: 2, status: 'passed', flaky: true, previousAttempts: [{ attempt: 1, status: 'failed', exitCode: 1 }] });
+    expect(results[0]).toMatchObject({
+      attempt: 2,
+      status: 'passed',
+      flaky: true,
+      previousAttempts: [{ attempt: 1, status: 'failed', exitCode: 1 }],
+    });
     expect(runtime.created).toHaveLength(2);
     expect(runtime.removed).toHaveLength(2);
     expect(states.get('flaky.feature')).toContain('running#2');
@@ -194,10 +249,20 @@ describe('dispatcher with feature actors', () => {
 
   it('with fail-fast, stops running features and skips queued ones after the first failure', async () => {
     const files = ['a-fails.feature', 'b-hangs.feature', 'c.feature', 'd.feature'];
-    const { done, results, runtime } = run(files, (file) => (file === 'a-fails.feature' ? { exitCode: 1 } : { hang: true }), 2, { failFast: true });
+    const { done, results, runtime } = run(
+      files,
+      (file) => (file === 'a-fails.feature' ? { exitCode: 1 } : { hang: true }),
+      2,
+      { failFast: true },
+    );
     expect(await done).toMatchObject({ status: 'failed' });
     const statusOf = Object.fromEntries(results.map((r) => [r.file, r.status]));
-    expect(statusOf).toEqual({ 'a-fails.feature': 'failed', 'b-hangs.feature': 'skipped', 'c.feature': 'skipped', 'd.feature': 'skipped' });
+    expect(statusOf).toEqual({
+      'a-fails.feature': 'failed',
+      'b-hangs.feature': 'skipped',
+      'c.feature': 'skipped',
+      'd.feature': 'skipped',
+    });
     // c started after a's slot freed, before the failure was known, or not at all; every container is removed.
     expect(runtime.removed).toHaveLength(runtime.created.length);
     expect(runtime.running).toBe(0);
@@ -217,7 +282,12 @@ describe('dispatcher with feature actors', () => {
     const spec = RunSpecSchema.parse({ image: 'img', features: ['boom.feature', 'ok.feature'], concurrency: 2 });
     const done = launch(runtime, 2).submit('r', spec, observer).finished;
     expect(await done).toMatchObject({ status: 'failed' });
-    expect(results.map((r) => [r.file, r.status])).toEqual(expect.arrayContaining([['boom.feature', 'error'], ['ok.feature', 'passed']]));
+    expect(results.map((r) => [r.file, r.status])).toEqual(
+      expect.arrayContaining([
+        ['boom.feature', 'error'],
+        ['ok.feature', 'passed'],
+      ]),
+    );
     expect(results.find((r) => r.file === 'boom.feature')!.error).toContain('observer bug');
     // Its container outlived the crashed actor; the run removes it by its labels.
     await vi.waitFor(() => expect(runtime.removed).toHaveLength(2));

@@ -15,13 +15,19 @@ import {
   explainFailure,
   type EngineConnection,
 } from '../../src/runtime/docker/engine-connection.js';
-import { CommandConnection, SshAgent, SshTransportError, sshArguments } from '../../src/runtime/docker/ssh-transport.js';
+import {
+  CommandConnection,
+  SshAgent,
+  SshTransportError,
+  sshArguments,
+} from '../../src/runtime/docker/ssh-transport.js';
 import { TcpAgent, TlsAgent, withConnectTimeout } from '../../src/runtime/docker/tcp-transport.js';
 import { makeCertificates } from '../support/tls-engine.js';
 
 /** The environment of a machine with nothing Docker-related set, plus what a test adds. */
 const env = (vars: Record<string, string> = {}): NodeJS.ProcessEnv => ({ HOME: '/home/someone', ...vars });
-const target = (vars: Record<string, string> = {}, dockerHost?: string) => resolveEngineTarget({ dockerHost, env: env(vars) });
+const target = (vars: Record<string, string> = {}, dockerHost?: string) =>
+  resolveEngineTarget({ dockerHost, env: env(vars) });
 
 function thrown(make: () => unknown): BaleenError {
   try {
@@ -35,12 +41,22 @@ function thrown(make: () => unknown): BaleenError {
 
 describe('which engine: --docker-host, then DOCKER_HOST, then the default (as the docker CLI)', () => {
   it('defaults to the local unix socket', () => {
-    expect(target()).toMatchObject({ url: 'unix:///var/run/docker.sock', from: 'the default', address: { scheme: 'unix', socketPath: '/var/run/docker.sock' } });
+    expect(target()).toMatchObject({
+      url: 'unix:///var/run/docker.sock',
+      from: 'the default',
+      address: { scheme: 'unix', socketPath: '/var/run/docker.sock' },
+    });
   });
 
   it('takes DOCKER_HOST, and --docker-host over it', () => {
-    expect(target({ DOCKER_HOST: 'unix:///run/other.sock' })).toMatchObject({ url: 'unix:///run/other.sock', from: 'DOCKER_HOST' });
-    expect(target({ DOCKER_HOST: 'unix:///run/other.sock' }, 'tcp://10.0.0.1:2375')).toMatchObject({ url: 'tcp://10.0.0.1:2375', from: '--docker-host' });
+    expect(target({ DOCKER_HOST: 'unix:///run/other.sock' })).toMatchObject({
+      url: 'unix:///run/other.sock',
+      from: 'DOCKER_HOST',
+    });
+    expect(target({ DOCKER_HOST: 'unix:///run/other.sock' }, 'tcp://10.0.0.1:2375')).toMatchObject({
+      url: 'tcp://10.0.0.1:2375',
+      from: '--docker-host',
+    });
   });
 
   it('an empty or blank value is no value: the default (an empty --docker-host too, as `docker -H ""`)', () => {
@@ -75,14 +91,21 @@ describe('which engine: --docker-host, then DOCKER_HOST, then the default (as th
   });
 
   it('tcp://host without a port is 2375 with TLS too, as the CLI (`DOCKER_TLS_VERIFY=1 DOCKER_HOST=tcp://h docker info` dials h:2375)', () => {
-    expect(target({ DOCKER_HOST: 'tcp://h', DOCKER_TLS_VERIFY: '1' }).address).toEqual({ scheme: 'tcp', hostname: 'h', port: 2375 });
+    expect(target({ DOCKER_HOST: 'tcp://h', DOCKER_TLS_VERIFY: '1' }).address).toEqual({
+      scheme: 'tcp',
+      hostname: 'h',
+      port: 2375,
+    });
   });
 
   it.each([
     ['ssh://builder@ci.example.com:2222', { user: 'builder', hostname: 'ci.example.com', port: '2222' }],
     ['ssh://ci.example.com', { hostname: 'ci.example.com' }],
     ['ssh://root@[::1]:22', { user: 'root', hostname: '::1', port: '22' }],
-    ['ssh://me@box/run/user/1000/docker.sock', { user: 'me', hostname: 'box', socketPath: '/run/user/1000/docker.sock' }],
+    [
+      'ssh://me@box/run/user/1000/docker.sock',
+      { user: 'me', hostname: 'box', socketPath: '/run/user/1000/docker.sock' },
+    ],
     ['ssh://me@box/', { user: 'me', hostname: 'box' }],
   ])('ssh: %s', (value, address) => {
     const resolved = target({ DOCKER_HOST: value });
@@ -109,7 +132,9 @@ describe('which engine: --docker-host, then DOCKER_HOST, then the default (as th
   ])('a malformed address is a usage error (exit 2) naming it: %s', (value, problem) => {
     const error = thrown(() => target({ DOCKER_HOST: value }));
     expect(error.exitCode).toBe(2);
-    expect(error.message.startsWith(`DOCKER_HOST=${value.replace('secret', '***')} is not a Docker engine address (`)).toBe(true);
+    expect(
+      error.message.startsWith(`DOCKER_HOST=${value.replace('secret', '***')} is not a Docker engine address (`),
+    ).toBe(true);
     expect(error.message).toContain(problem);
     expect(error.hint).toMatch(/unix:\/\/\/path\/to\/docker\.sock, tcp:\/\/host:port or ssh:\/\/user@host/);
     expect(error.toLine()).not.toContain('\n');
@@ -120,7 +145,9 @@ describe('which engine: --docker-host, then DOCKER_HOST, then the default (as th
   });
 
   it('names --docker-host when the flag was wrong', () => {
-    expect(thrown(() => target({}, 'tcp://h:x')).message).toBe('--docker-host tcp://h:x is not a Docker engine address ("x" is not a port)');
+    expect(thrown(() => target({}, 'tcp://h:x')).message).toBe(
+      '--docker-host tcp://h:x is not a Docker engine address ("x" is not a port)',
+    );
   });
 
   it('DOCKER_API_VERSION pins the API version, as the CLI; a malformed one is a usage error', () => {
@@ -139,7 +166,9 @@ describe('TLS settings (DOCKER_TLS_VERIFY, DOCKER_TLS, DOCKER_CERT_PATH)', () =>
   });
 
   it('the certificates come from DOCKER_CERT_PATH, else DOCKER_CONFIG, else ~/.docker', () => {
-    expect(target({ DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs', DOCKER_CONFIG: '/config' }).tls?.certPath).toBe('/certs');
+    expect(target({ DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs', DOCKER_CONFIG: '/config' }).tls?.certPath).toBe(
+      '/certs',
+    );
     expect(target({ DOCKER_TLS_VERIFY: '1', DOCKER_CONFIG: '/config' }).tls?.certPath).toBe('/config');
     expect(target({ DOCKER_TLS_VERIFY: '1' }).tls?.certPath).toBe('/home/someone/.docker');
   });
@@ -166,7 +195,8 @@ describe('engineConnection: dockerode options and a description', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const connect = (vars: Record<string, string>, dockerHost?: string) => engineConnection({ dockerHost, env: env(vars) });
+  const connect = (vars: Record<string, string>, dockerHost?: string) =>
+    engineConnection({ dockerHost, env: env(vars) });
 
   it('a unix socket', () => {
     const { options, description } = connect({});
@@ -182,7 +212,11 @@ describe('engineConnection: dockerode options and a description', () => {
   });
 
   it('DOCKER_TLS_VERIFY: https, the engine checked against ca.pem, the client certificate presented', async () => {
-    const { options, description } = connect({ DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client });
+    const { options, description } = connect({
+      DOCKER_HOST: 'tcp://127.0.0.1:2376',
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: certs.client,
+    });
     expect(options).toMatchObject({ protocol: 'https', host: '127.0.0.1', port: 2376 });
     expect(options.agent).toBeInstanceOf(TlsAgent);
     const agentOptions = (options.agent as TlsAgent).options;
@@ -194,23 +228,37 @@ describe('engineConnection: dockerode options and a description', () => {
   });
 
   it('DOCKER_TLS without VERIFY: https, the engine not checked', () => {
-    const { options, description } = connect({ DOCKER_HOST: 'tcp://127.0.0.1:2376', DOCKER_TLS: '1', DOCKER_CERT_PATH: certs.client });
+    const { options, description } = connect({
+      DOCKER_HOST: 'tcp://127.0.0.1:2376',
+      DOCKER_TLS: '1',
+      DOCKER_CERT_PATH: certs.client,
+    });
     expect((options.agent as TlsAgent).options.rejectUnauthorized).toBe(false);
     expect(description).toBe('tcp://127.0.0.1:2376 (TLS, not verified)');
   });
 
   it('no cert.pem/key.pem: goes on without a client certificate (as the CLI) and says so', () => {
-    const { options, description } = connect({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.noClientCert });
+    const { options, description } = connect({
+      DOCKER_HOST: 'tcp://h:2376',
+      DOCKER_TLS_VERIFY: '1',
+      DOCKER_CERT_PATH: certs.noClientCert,
+    });
     expect((options.agent as TlsAgent).options.cert).toBeUndefined();
-    expect(description).toBe(`tcp://h:2376 (TLS, verified, no client certificate: cert.pem and key.pem missing in ${certs.noClientCert})`);
+    expect(description).toBe(
+      `tcp://h:2376 (TLS, verified, no client certificate: cert.pem and key.pem missing in ${certs.noClientCert})`,
+    );
   });
 
   it('a missing ca.pem is a usage error naming the file and where its folder came from', () => {
     const nowhere = join(dir, 'nowhere');
-    const error = thrown(() => connect({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: nowhere }));
+    const error = thrown(() =>
+      connect({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: nowhere }),
+    );
     expect(error.exitCode).toBe(2);
     expect(error.message).toBe(`DOCKER_TLS_VERIFY is set but ${nowhere}/ca.pem does not exist (DOCKER_CERT_PATH)`);
-    expect(error.hint).toMatch(/point DOCKER_CERT_PATH at the folder holding ca\.pem, cert\.pem and key\.pem \(or unset DOCKER_TLS_VERIFY\)$/);
+    expect(error.hint).toMatch(
+      /point DOCKER_CERT_PATH at the folder holding ca\.pem, cert\.pem and key\.pem \(or unset DOCKER_TLS_VERIFY\)$/,
+    );
     const home = join(dir, 'home');
     expect(thrown(() => engineConnection({ env: { HOME: home, DOCKER_TLS: '1' } })).message).toBe(
       `DOCKER_TLS is set but ${home}/.docker/ca.pem does not exist (the default, as DOCKER_CERT_PATH is not set)`,
@@ -218,21 +266,49 @@ describe('engineConnection: dockerode options and a description', () => {
   });
 
   it('with TLS on, ca.pem is required whatever the address, as the CLI reads it first (even for a unix socket)', () => {
-    expect(thrown(() => connect({ DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(dir, 'none') })).exitCode).toBe(2);
-    expect(connect({ DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client }).options).toEqual({
+    expect(
+      thrown(() =>
+        connect({
+          DOCKER_HOST: 'unix:///var/run/docker.sock',
+          DOCKER_TLS_VERIFY: '1',
+          DOCKER_CERT_PATH: join(dir, 'none'),
+        }),
+      ).exitCode,
+    ).toBe(2);
+    expect(
+      connect({ DOCKER_HOST: 'unix:///var/run/docker.sock', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs.client })
+        .options,
+    ).toEqual({
       socketPath: '/var/run/docker.sock',
     });
   });
 
   it('unusable files are named before any connection: a ca.pem without a certificate, a key of another certificate, an encrypted key', async () => {
-    const noCa = await folder('no-ca', { 'ca.pem': 'not a certificate\n', 'cert.pem': undefined, 'key.pem': undefined });
-    const tcp = (certPath: string) => () => connect({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certPath });
+    const noCa = await folder('no-ca', {
+      'ca.pem': 'not a certificate\n',
+      'cert.pem': undefined,
+      'key.pem': undefined,
+    });
+    const tcp = (certPath: string) => () =>
+      connect({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certPath });
     expect(thrown(tcp(noCa)).message).toBe(`DOCKER_TLS_VERIFY is set but ${noCa}/ca.pem holds no PEM certificate`);
 
-    const otherKey = await folder('other-key', { 'ca.pem': undefined, 'cert.pem': undefined, 'key.pem': await (await file(join(dir, 'made'), 'server-key.pem')).toString() });
-    expect(thrown(tcp(otherKey)).message).toMatch(new RegExp(`^DOCKER_TLS_VERIFY is set but ${otherKey}/cert\\.pem and key\\.pem are not a usable client certificate \\(.*key values mismatch`));
+    const otherKey = await folder('other-key', {
+      'ca.pem': undefined,
+      'cert.pem': undefined,
+      'key.pem': await (await file(join(dir, 'made'), 'server-key.pem')).toString(),
+    });
+    expect(thrown(tcp(otherKey)).message).toMatch(
+      new RegExp(
+        `^DOCKER_TLS_VERIFY is set but ${otherKey}/cert\\.pem and key\\.pem are not a usable client certificate \\(.*key values mismatch`,
+      ),
+    );
 
-    const encrypted = execFileSync('openssl', ['pkey', '-in', join(certs.client, 'key.pem'), '-aes256', '-passout', 'pass:secret'], { encoding: 'utf8' });
+    const encrypted = execFileSync(
+      'openssl',
+      ['pkey', '-in', join(certs.client, 'key.pem'), '-aes256', '-passout', 'pass:secret'],
+      { encoding: 'utf8' },
+    );
     const locked = await folder('locked', { 'ca.pem': undefined, 'cert.pem': undefined, 'key.pem': encrypted });
     expect(thrown(tcp(locked)).message).toBe(`DOCKER_TLS_VERIFY is set but ${locked}/key.pem is encrypted`);
     for (const path of [noCa, otherKey, locked]) expect(thrown(tcp(path)).exitCode).toBe(2);
@@ -269,7 +345,9 @@ describe('the TCP connect timeout (the CLI dials with 30 s)', () => {
     expect(hanging.destroyed).toBe(true);
     expect(connected.destroyed).toBe(false);
     await new Promise((resolve) => process.nextTick(resolve)); // destroy() emits its error on the next tick
-    expect(errors.map((error) => [error.code, error.message])).toEqual([['ETIMEDOUT', 'connect ETIMEDOUT: no answer within 30 s']]);
+    expect(errors.map((error) => [error.code, error.message])).toEqual([
+      ['ETIMEDOUT', 'connect ETIMEDOUT: no answer within 30 s'],
+    ]);
     connected.destroy();
   });
 });
@@ -278,7 +356,11 @@ describe('createDocker: docker-modem sees only our options', () => {
   it("neither DOCKER_HOST in the process's environment nor the cert files it would read get in the way", () => {
     const saved = { ...process.env };
     // docker-modem alone would connect to tcp://elsewhere and throw for the missing cert files.
-    Object.assign(process.env, { DOCKER_HOST: 'tcp://elsewhere:2376', DOCKER_CERT_PATH: '/nonexistent', DOCKER_TLS_VERIFY: '' });
+    Object.assign(process.env, {
+      DOCKER_HOST: 'tcp://elsewhere:2376',
+      DOCKER_CERT_PATH: '/nonexistent',
+      DOCKER_TLS_VERIFY: '',
+    });
     try {
       const docker = createDocker({ dockerHost: 'unix:///run/test.sock', env: env() });
       const modem = docker.modem as unknown as { socketPath?: string; host?: string };
@@ -294,12 +376,17 @@ describe('createDocker: docker-modem sees only our options', () => {
   });
 
   it('tells which engine a client it made talks to', () => {
-    expect(engineDescription(createDocker({ dockerHost: 'tcp://10.1.2.3', env: env() }))).toBe('tcp://10.1.2.3:2375 (no TLS)');
+    expect(engineDescription(createDocker({ dockerHost: 'tcp://10.1.2.3', env: env() }))).toBe(
+      'tcp://10.1.2.3:2375 (no TLS)',
+    );
   });
 
   it('a failed connection names the engine that was asked, through to the unreachable error', async () => {
     const docker = createDocker({ dockerHost: 'unix:///nonexistent/docker.sock', env: env() });
-    const error = await docker.ping().then(() => undefined, (problem: unknown) => problem);
+    const error = await docker.ping().then(
+      () => undefined,
+      (problem: unknown) => problem,
+    );
     expect((error as { code?: string }).code).toBe('ENOENT');
     const line = unreachableError(error).toLine();
     expect(line).toMatch(/^cannot reach the Docker engine at unix:\/\/\/nonexistent\/docker\.sock \(connect ENOENT/);
@@ -311,14 +398,29 @@ describe('explainFailure: failures only the connection settings explain', () => 
   const tlsConnection: EngineConnection = {
     options: {},
     description: 'tcp://10.1.2.3:2376 (TLS, verified)',
-    target: { ...resolveEngineTarget({ env: env({ DOCKER_HOST: 'tcp://10.1.2.3:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }) }) },
+    target: {
+      ...resolveEngineTarget({
+        env: env({ DOCKER_HOST: 'tcp://10.1.2.3:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: '/certs' }),
+      }),
+    },
   };
-  const sshConnection = { options: {}, description: 'ssh://root@box:2222', target: resolveEngineTarget({ env: env({ DOCKER_HOST: 'ssh://root@box:2222' }) }) };
-  const plainConnection = { options: {}, description: 'tcp://10.1.2.3:2376 (no TLS)', target: resolveEngineTarget({ env: env({ DOCKER_HOST: 'tcp://10.1.2.3:2376' }) }) };
+  const sshConnection = {
+    options: {},
+    description: 'ssh://root@box:2222',
+    target: resolveEngineTarget({ env: env({ DOCKER_HOST: 'ssh://root@box:2222' }) }),
+  };
+  const plainConnection = {
+    options: {},
+    description: 'tcp://10.1.2.3:2376 (no TLS)',
+    target: resolveEngineTarget({ env: env({ DOCKER_HOST: 'tcp://10.1.2.3:2376' }) }),
+  };
   const nodeError = (code: string, message: string) => Object.assign(new Error(message), { code });
 
   it('an engine certificate this side does not trust: exit 3, the engine, the reason, ca.pem to fix', () => {
-    const error = explainFailure(nodeError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), tlsConnection) as BaleenError;
+    const error = explainFailure(
+      nodeError('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'),
+      tlsConnection,
+    ) as BaleenError;
     expect(error.code).toBe('DOCKER_UNREACHABLE');
     expect(error.exitCode).toBe(3);
     expect(error.toLine()).toBe(
@@ -327,19 +429,30 @@ describe('explainFailure: failures only the connection settings explain', () => 
   });
 
   it("the engine's refusal (an alert) keeps OpenSSL's reason, not its whole line, and points at the client certificate", () => {
-    const alert = nodeError('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', '40F8:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../ssl/record/rec_layer_s3.c:1605:SSL alert number 116');
+    const alert = nodeError(
+      'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+      '40F8:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../ssl/record/rec_layer_s3.c:1605:SSL alert number 116',
+    );
     const line = (explainFailure(alert, tlsConnection) as BaleenError).toLine();
-    expect(line).toContain('the TLS handshake failed (tlsv13 alert certificate required, ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED): the engine refused this client: put cert.pem and key.pem');
+    expect(line).toContain(
+      'the TLS handshake failed (tlsv13 alert certificate required, ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED): the engine refused this client: put cert.pem and key.pem',
+    );
     expect(line).not.toContain('rec_layer');
   });
 
   it('a certificate for another name', () => {
-    const error = explainFailure(nodeError('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"), tlsConnection) as BaleenError;
+    const error = explainFailure(
+      nodeError('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"),
+      tlsConnection,
+    ) as BaleenError;
     expect(error.hint).toMatch(/not made out to this host name or address/);
   });
 
   it('ssh that failed: exit 3, what ssh said, and the ssh command to try', () => {
-    const error = explainFailure(new SshTransportError('ssh exited with code 255: root@box: Permission denied (publickey).', ''), sshConnection) as BaleenError;
+    const error = explainFailure(
+      new SshTransportError('ssh exited with code 255: root@box: Permission denied (publickey).', ''),
+      sshConnection,
+    ) as BaleenError;
     expect(error.exitCode).toBe(3);
     expect(error.toLine()).toBe(
       'cannot reach the Docker engine at ssh://root@box:2222 over ssh (ssh exited with code 255: root@box: Permission denied (publickey).): check that `ssh -p 2222 root@box docker system dial-stdio` works from here: ssh keys or agent, known_hosts, and docker on the remote machine',
@@ -347,8 +460,13 @@ describe('explainFailure: failures only the connection settings explain', () => 
   });
 
   it('plain HTTP to a TLS port: the engine says so in a 400; exit 3 with how to turn TLS on', () => {
-    const answer = Object.assign(new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server. '), { statusCode: 400 });
-    expect((explainFailure(answer, plainConnection) as BaleenError).toLine()).toMatch(/at tcp:\/\/10\.1\.2\.3:2376 \(no TLS\): it speaks TLS: set DOCKER_TLS_VERIFY=1/);
+    const answer = Object.assign(
+      new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server. '),
+      { statusCode: 400 },
+    );
+    expect((explainFailure(answer, plainConnection) as BaleenError).toLine()).toMatch(
+      /at tcp:\/\/10\.1\.2\.3:2376 \(no TLS\): it speaks TLS: set DOCKER_TLS_VERIFY=1/,
+    );
   });
 
   it('other connection failures stay as they are (retries look at their code), tagged with the engine', () => {
@@ -373,10 +491,28 @@ describe('explainFailure: failures only the connection settings explain', () => 
 describe('the ssh transport (as the CLI: the system ssh running `docker system dial-stdio`)', () => {
   it('builds the CLI ssh command line', () => {
     expect(sshArguments({ user: 'root', hostname: 'box', port: '2222' })).toEqual([
-      '-l', 'root', '-p', '2222', '-o', 'ConnectTimeout=30', '-T', '--', 'box', 'docker system dial-stdio',
+      '-l',
+      'root',
+      '-p',
+      '2222',
+      '-o',
+      'ConnectTimeout=30',
+      '-T',
+      '--',
+      'box',
+      'docker system dial-stdio',
     ]);
-    expect(sshArguments({ hostname: 'box' })).toEqual(['-o', 'ConnectTimeout=30', '-T', '--', 'box', 'docker system dial-stdio']);
-    expect(sshArguments({ hostname: 'box', socketPath: "/run/my docker's.sock" }).at(-1)).toBe(`docker '--host=unix:///run/my docker'\\''s.sock' system dial-stdio`);
+    expect(sshArguments({ hostname: 'box' })).toEqual([
+      '-o',
+      'ConnectTimeout=30',
+      '-T',
+      '--',
+      'box',
+      'docker system dial-stdio',
+    ]);
+    expect(sshArguments({ hostname: 'box', socketPath: "/run/my docker's.sock" }).at(-1)).toBe(
+      `docker '--host=unix:///run/my docker'\\''s.sock' system dial-stdio`,
+    );
   });
 
   /** Reads a connection to its end. */
@@ -395,14 +531,23 @@ describe('the ssh transport (as the CLI: the system ssh running `docker system d
   });
 
   it('a process that fails says why: its exit code and the last line of its stderr', async () => {
-    const connection = new CommandConnection('sh', ['-c', 'echo "debug noise" >&2; echo "Permission denied (publickey)." >&2; exit 255']);
-    const error = await readAll(connection).then(() => undefined, (problem: unknown) => problem);
+    const connection = new CommandConnection('sh', [
+      '-c',
+      'echo "debug noise" >&2; echo "Permission denied (publickey)." >&2; exit 255',
+    ]);
+    const error = await readAll(connection).then(
+      () => undefined,
+      (problem: unknown) => problem,
+    );
     expect(error).toBeInstanceOf(SshTransportError);
     expect((error as Error).message).toBe('sh exited with code 255: Permission denied (publickey).');
   });
 
   it('no such program: an error naming it', async () => {
-    const error = await readAll(new CommandConnection('/nonexistent/ssh', [])).then(() => undefined, (problem: unknown) => problem);
+    const error = await readAll(new CommandConnection('/nonexistent/ssh', [])).then(
+      () => undefined,
+      (problem: unknown) => problem,
+    );
     expect((error as Error).message).toBe('could not run /nonexistent/ssh (ENOENT)');
   });
 

@@ -2,7 +2,9 @@ import { pack } from 'tar-stream';
 import { describe, expect, it } from 'vitest';
 import { extractArtifacts } from '../../src/artifacts/extract-artifacts.js';
 
-async function archive(entries: Array<{ name: string; data?: Buffer | string; type?: 'file' | 'symlink'; linkname?: string }>): Promise<Buffer> {
+async function archive(
+  entries: Array<{ name: string; data?: Buffer | string; type?: 'file' | 'symlink'; linkname?: string }>,
+): Promise<Buffer> {
   const packer = pack();
   for (const { data, ...header } of entries) packer.entry(header, data ?? '');
   packer.finalize();
@@ -26,10 +28,16 @@ describe('extractArtifacts', () => {
   });
 
   it('keeps the whole files before the cap and names the cut; an empty archive is nothing found', async () => {
-    const tar = await archive([{ name: 'one.txt', data: 'one' }, { name: 'big.bin', data: Buffer.alloc(10_000) }]);
+    const tar = await archive([
+      { name: 'one.txt', data: 'one' },
+      { name: 'big.bin', data: Buffer.alloc(10_000) },
+    ]);
     const cut = await extractArtifacts(base64(tar.subarray(0, 4001)), 4000, ['one.txt', 'big.bin']);
     expect(cut.files.map((file) => file.path)).toEqual(['one.txt']);
     expect(cut.note).toBe('cut at 4000 bytes (--collect-max): 1 whole file kept, the rest was not collected');
-    expect(await extractArtifacts(Buffer.alloc(0), 4000, ['shots/'])).toEqual({ files: [], note: 'nothing found under shots/' });
+    expect(await extractArtifacts(Buffer.alloc(0), 4000, ['shots/'])).toEqual({
+      files: [],
+      note: 'nothing found under shots/',
+    });
   });
 });

@@ -5,7 +5,10 @@ import { shellQuote } from '../../src/util/shell-quote.js';
 
 const sh = (script: string) => {
   try {
-    return { code: 0, out: execFileSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    return {
+      code: 0,
+      out: execFileSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    };
   } catch (error) {
     const e = error as { status: number; stdout: string; stderr: string };
     return { code: e.status, out: e.stdout, err: e.stderr };
@@ -13,12 +16,16 @@ const sh = (script: string) => {
 };
 
 describe('shellQuote', () => {
-  it.each(['plain.feature', 'with space.feature', 'café ünïcode.feature', "it's.feature", '$(rm -rf /).feature', 'a"b`c'])(
-    'passes %s through sh as one word',
-    (value) => {
-      expect(sh(`printf '%s' ${shellQuote(value)}`).out).toBe(value);
-    },
-  );
+  it.each([
+    'plain.feature',
+    'with space.feature',
+    'café ünïcode.feature',
+    "it's.feature",
+    '$(rm -rf /).feature',
+    'a"b`c',
+  ])('passes %s through sh as one word', (value) => {
+    expect(sh(`printf '%s' ${shellQuote(value)}`).out).toBe(value);
+  });
 });
 
 describe('fillCommand', () => {
@@ -37,9 +44,12 @@ describe('fillCommand', () => {
 
 describe('fillCommand with a batch', () => {
   it('fills {files} with every feature, each quoted and literal to cucumber-js', () => {
-    expect(fillCommand('run {files} --out {report}', { files: ['a b.feature', 'c*.feature', '/abs/d.feature'], report: '/tmp/r.json' })).toBe(
-      "run './a b.feature' './c[*].feature' /abs/d.feature --out /tmp/r.json",
-    );
+    expect(
+      fillCommand('run {files} --out {report}', {
+        files: ['a b.feature', 'c*.feature', '/abs/d.feature'],
+        report: '/tmp/r.json',
+      }),
+    ).toBe("run './a b.feature' './c[*].feature' /abs/d.feature --out /tmp/r.json");
   });
 
   it('fills {files} with the one feature of a job that is no batch', () => {
@@ -53,12 +63,22 @@ describe('fillCommand with a batch', () => {
 
 describe('featureScript', () => {
   it('runs the before-command in the same shell as the command', () => {
-    const script = featureScript({ command: 'echo "$GREETING" {file}', files: ['x.feature'], reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'export GREETING=hi' });
+    const script = featureScript({
+      command: 'echo "$GREETING" {file}',
+      files: ['x.feature'],
+      reportPath: '/tmp/baleen-test/r.json',
+      beforeCommand: 'export GREETING=hi',
+    });
     expect(sh(script)).toMatchObject({ code: 0, out: 'hi ./x.feature\n' });
   });
 
   it('reports a failing before-command with its exit code and does not run the command', () => {
-    const script = featureScript({ command: 'echo ran', files: ['x.feature'], reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'exit 7' });
+    const script = featureScript({
+      command: 'echo ran',
+      files: ['x.feature'],
+      reportPath: '/tmp/baleen-test/r.json',
+      beforeCommand: 'exit 7',
+    });
     const result = sh(script);
     expect(result.code).toBe(7);
     expect(result.out).toBe('');
@@ -66,10 +86,24 @@ describe('featureScript', () => {
   });
 
   it('reports a before-command that exits the shell, even with 0', () => {
-    const result = sh(featureScript({ command: 'echo ran', files: ['x'], reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'false' }));
+    const result = sh(
+      featureScript({
+        command: 'echo ran',
+        files: ['x'],
+        reportPath: '/tmp/baleen-test/r.json',
+        beforeCommand: 'false',
+      }),
+    );
     expect(result.code).toBe(1);
     expect(beforeCommandFailure(result.err ?? '')).toBe(1);
-    const exited = sh(featureScript({ command: 'echo ran', files: ['x'], reportPath: '/tmp/baleen-test/r.json', beforeCommand: 'exit 0' }));
+    const exited = sh(
+      featureScript({
+        command: 'echo ran',
+        files: ['x'],
+        reportPath: '/tmp/baleen-test/r.json',
+        beforeCommand: 'exit 0',
+      }),
+    );
     expect(exited.out).toBe('');
   });
 
@@ -80,7 +114,9 @@ describe('featureScript', () => {
 
 describe('fillCommand {tags}', () => {
   it('hands the tag expression to the runner as one quoted --tags argument, and nothing without one', () => {
-    expect(fillCommand('run {file}{tags}', { files: ['a.feature'], report: '/r', tags: "@a and not @b's" })).toBe(`run ./a.feature --tags '@a and not @b'\\''s'`);
+    expect(fillCommand('run {file}{tags}', { files: ['a.feature'], report: '/r', tags: "@a and not @b's" })).toBe(
+      `run ./a.feature --tags '@a and not @b'\\''s'`,
+    );
     expect(fillCommand('run {file}{tags}', { files: ['a.feature'], report: '/r' })).toBe('run ./a.feature');
   });
 });

@@ -16,9 +16,17 @@ describe('what a run loads before its first container', () => {
     await import('../../src/client/run-suite.js');
     const { startEmbeddedServer } = await import('../../src/client/embedded-server.js');
     // The embedded server itself, started (on an engine that is not there: nothing here needs one) and closed.
-    const server = await startEmbeddedServer({ runtime: 'docker', dockerHost: 'unix:///nonexistent/docker.sock' }, false, 1);
+    const server = await startEmbeddedServer(
+      { runtime: 'docker', dockerHost: 'unix:///nonexistent/docker.sock' },
+      false,
+      1,
+    );
     await server.close();
-    expect(loaded(/node_modules\/(@grpc|protobufjs|ssh2|tar-stream|yaml|xmlbuilder2|cucumber-html-reporter|lodash|serve-static|prom-client|@opentelemetry)\//)).toEqual([]);
+    expect(
+      loaded(
+        /node_modules\/(@grpc|protobufjs|ssh2|tar-stream|yaml|xmlbuilder2|cucumber-html-reporter|lodash|serve-static|prom-client|@opentelemetry)\//,
+      ),
+    ).toEqual([]);
     // Transforming and importing the whole CLI took 4.5 to 5.1 s on a loaded 2-core machine: past vitest's
     // default 5 s. What this checks is what gets loaded, not how fast.
   }, 60_000);
@@ -27,7 +35,9 @@ describe('what a run loads before its first container', () => {
 describe('dockerode without the parts a run never calls', () => {
   it('loads no gRPC, ssh2 or tar implementation, and still works as dockerode', () => {
     expect(typeof Dockerode).toBe('function');
-    expect((new Dockerode({ socketPath: '/nonexistent.sock' }).modem as unknown as { socketPath: string }).socketPath).toBe('/nonexistent.sock');
+    expect(
+      (new Dockerode({ socketPath: '/nonexistent.sock' }).modem as unknown as { socketPath: string }).socketPath,
+    ).toBe('/nonexistent.sock');
     expect(loaded(/node_modules\/(@grpc|protobufjs|ssh2|tar-stream)\//)).toEqual([]);
   });
 

@@ -38,7 +38,11 @@ Feature: Shopping
 describe('parseFeature', () => {
   it('lists scenarios as cucumber-js pickles them: one per Examples row, at the row line, with every tag that applies and its lineage', () => {
     const plan = parseFeature('features/shop.feature', classic);
-    const outline = (example: string, ...names: string[]) => ({ names: ['<count> items', ...names], example, template: '<count> items' });
+    const outline = (example: string, ...names: string[]) => ({
+      names: ['<count> items', ...names],
+      example,
+      template: '<count> items',
+    });
     expect(FeaturePlanSchema.parse(plan)).toEqual({
       kind: 'parsed',
       file: 'features/shop.feature',
@@ -47,14 +51,27 @@ describe('parseFeature', () => {
         { name: 'one item', line: 7, tags: ['@feature-tag'], lineage: { names: ['one item'], template: 'one item' } },
         { name: '2 items', line: 16, tags: ['@feature-tag', '@outline-tag'], lineage: outline('#1.1', 'small') },
         { name: '3 items', line: 17, tags: ['@feature-tag', '@outline-tag'], lineage: outline('#1.2', 'small') },
-        { name: '100 items', line: 22, tags: ['@feature-tag', '@outline-tag', '@big'], lineage: outline('#2.1', 'big') },
-        { name: 'refund one', line: 26, tags: ['@feature-tag', '@refund'], lineage: { names: ['refunds', 'refund one'], template: 'refund one' } },
+        {
+          name: '100 items',
+          line: 22,
+          tags: ['@feature-tag', '@outline-tag', '@big'],
+          lineage: outline('#2.1', 'big'),
+        },
+        {
+          name: 'refund one',
+          line: 26,
+          tags: ['@feature-tag', '@refund'],
+          lineage: { names: ['refunds', 'refund one'], template: 'refund one' },
+        },
       ],
     });
   });
 
   it("returns the parser's message and line for a file it refuses, every error in it", () => {
-    const plan = parseFeature('bad.feature', 'Feature: broken\n  Scenario: a\n    Given a\n  this is not gherkin\n  neither is this\n');
+    const plan = parseFeature(
+      'bad.feature',
+      'Feature: broken\n  Scenario: a\n    Given a\n  this is not gherkin\n  neither is this\n',
+    );
     expect(plan.kind).toBe('parse-error');
     if (plan.kind !== 'parse-error') return;
     expect(plan.errors.map((error) => error.line)).toEqual([4, 5]);
@@ -67,19 +84,29 @@ describe('parseFeature', () => {
       kind: 'parsed',
       file: 'docs/cli.feature.md',
       name: 'Docs',
-      scenarios: [{ name: 'in markdown', line: 5, tags: [], lineage: { names: ['in markdown'], template: 'in markdown' } }],
+      scenarios: [
+        { name: 'in markdown', line: 5, tags: [], lineage: { names: ['in markdown'], template: 'in markdown' } },
+      ],
     });
     // The same text as classic Gherkin is an error: the mode really depends on the name.
     expect(parseFeature('docs/cli.feature', markdown).kind).toBe('parse-error');
   });
 
   it('follows a # language header', () => {
-    const plan = parseFeature('fr.feature', '# language: fr\nFonctionnalité: Achats\n  Scénario: un article\n    Soit un magasin\n');
+    const plan = parseFeature(
+      'fr.feature',
+      '# language: fr\nFonctionnalité: Achats\n  Scénario: un article\n    Soit un magasin\n',
+    );
     expect(plan).toMatchObject({ kind: 'parsed', name: 'Achats', scenarios: [{ name: 'un article', line: 3 }] });
   });
 
   it('finds no scenario in a file without a Feature, and no error either', () => {
-    expect(parseFeature('empty.feature', '# only a comment\n')).toEqual({ kind: 'parsed', file: 'empty.feature', name: '', scenarios: [] });
+    expect(parseFeature('empty.feature', '# only a comment\n')).toEqual({
+      kind: 'parsed',
+      file: 'empty.feature',
+      name: '',
+      scenarios: [],
+    });
   });
 });
 
@@ -90,6 +117,9 @@ describe('planFeatures', () => {
     await writeFile(join(dir, 'a.feature'), 'Feature: A\n  Scenario: a\n');
     const plans = await planFeatures(['b.feature', 'a.feature'], dir);
     expect(plans.map((plan) => plan.kind === 'parsed' && plan.name)).toEqual(['B', 'A']);
-    await expect(planFeatures(['missing.feature'], dir)).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('missing.feature') });
+    await expect(planFeatures(['missing.feature'], dir)).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringContaining('missing.feature'),
+    });
   });
 });

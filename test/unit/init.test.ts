@@ -32,9 +32,14 @@ describe('baleen init', () => {
     for (const path of FILES) expect(await read(path)).not.toMatch(/__[A-Z_]+__/);
     expect(await read('Dockerfile')).toMatch(/^FROM node:20/m);
     expect(await read('Dockerfile')).toContain('docker build -t acme-shop-tests-runner .');
-    expect((await read('.dockerignore')).split('\n')).toEqual(expect.arrayContaining(['baleen-report/', '.baleen/', 'tmp/', 'node_modules/']));
+    expect((await read('.dockerignore')).split('\n')).toEqual(
+      expect.arrayContaining(['baleen-report/', '.baleen/', 'tmp/', 'node_modules/']),
+    );
     // The project file is one baleen itself accepts.
-    expect(await loadProject(join(dir, 'baleen.yml'), 'suite')).toMatchObject({ image: 'acme-shop-tests-runner', files: ['features/'] });
+    expect(await loadProject(join(dir, 'baleen.yml'), 'suite')).toMatchObject({
+      image: 'acme-shop-tests-runner',
+      files: ['features/'],
+    });
     expect(out.text).toContain('docker build -t acme-shop-tests-runner .');
     expect(out.text).toContain('no package-lock.json here');
   });

@@ -6,7 +6,10 @@ const REPOSITORY_ONLY = /npm run |docker\/ensure-docker\.sh|docker\/build-images
 
 describe('error hints work from an install, not only from a clone of baleen', () => {
   it('an engine that is not running: how to start one on the usual platforms, or point at another', () => {
-    const error = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), { code: 'ENOENT', dockerHost: 'unix:///var/run/docker.sock' });
+    const error = Object.assign(new Error('connect ENOENT /var/run/docker.sock'), {
+      code: 'ENOENT',
+      dockerHost: 'unix:///var/run/docker.sock',
+    });
     const line = unreachableError(error).toLine();
     expect(line).not.toMatch(REPOSITORY_ONLY);
     expect(line).toContain('start Docker');

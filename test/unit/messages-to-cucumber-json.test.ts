@@ -5,15 +5,57 @@ import { mergeMessages } from '../../src/cucumber-messages/merge-messages.js';
 import { messagesToCucumberJson } from '../../src/cucumber-messages/to-cucumber-json.js';
 
 const ndjson = (envelopes: object[]) => envelopes.map((envelope) => JSON.stringify(envelope)).join('\n');
-const result = (status: string, message?: string) => ({ status, duration: { seconds: 0, nanos: 5 }, ...(message ? { message } : {}) });
+const result = (status: string, message?: string) => ({
+  status,
+  duration: { seconds: 0, nanos: 5 },
+  ...(message ? { message } : {}),
+});
 
 // One scenario with a Before hook, run twice (cucumber-js --retry): failed, then passed.
 const retried = [
   { meta: { protocolVersion: '1' } },
   { testRunStarted: { timestamp: { seconds: 1, nanos: 0 } } },
-  { gherkinDocument: { uri: 'features/a.feature', feature: { location: { line: 1 }, keyword: 'Feature', name: 'A', children: [{ scenario: { id: 's', location: { line: 2 }, keyword: 'Scenario', name: 'one', steps: [{ id: 'st', location: { line: 3 }, keyword: 'Given ', text: 'a step' }], examples: [] } }] } } },
-  { pickle: { id: 'p', uri: 'features/a.feature', name: 'one', astNodeIds: ['s'], steps: [{ id: 'ps', astNodeIds: ['st'], text: 'a step' }] } },
-  { testCase: { id: 'tc', pickleId: 'p', testSteps: [{ id: 'h', hookId: 'hook' }, { id: 't', pickleStepId: 'ps' }] } },
+  {
+    gherkinDocument: {
+      uri: 'features/a.feature',
+      feature: {
+        location: { line: 1 },
+        keyword: 'Feature',
+        name: 'A',
+        children: [
+          {
+            scenario: {
+              id: 's',
+              location: { line: 2 },
+              keyword: 'Scenario',
+              name: 'one',
+              steps: [{ id: 'st', location: { line: 3 }, keyword: 'Given ', text: 'a step' }],
+              examples: [],
+            },
+          },
+        ],
+      },
+    },
+  },
+  {
+    pickle: {
+      id: 'p',
+      uri: 'features/a.feature',
+      name: 'one',
+      astNodeIds: ['s'],
+      steps: [{ id: 'ps', astNodeIds: ['st'], text: 'a step' }],
+    },
+  },
+  {
+    testCase: {
+      id: 'tc',
+      pickleId: 'p',
+      testSteps: [
+        { id: 'h', hookId: 'hook' },
+        { id: 't', pickleStepId: 'ps' },
+      ],
+    },
+  },
   { testCaseStarted: { id: 'run0', testCaseId: 'tc', attempt: 0 } },
   { testStepFinished: { testCaseStartedId: 'run0', testStepId: 'h', testStepResult: result('PASSED') } },
   { testStepFinished: { testCaseStartedId: 'run0', testStepId: 't', testStepResult: result('FAILED', 'boom') } },
@@ -46,15 +88,28 @@ describe('Cucumber Messages read into Cucumber JSON', () => {
   });
 
   it('refuses a line that is not a message, naming it', () => {
-    expect(() => parseEnvelopes('{"meta":{}}\nnot json', '/tmp/report')).toThrow(/^\/tmp\/report line 2 is not a Cucumber message/);
+    expect(() => parseEnvelopes('{"meta":{}}\nnot json', '/tmp/report')).toThrow(
+      /^\/tmp\/report line 2 is not a Cucumber message/,
+    );
   });
 
   it('merges runs into one: one meta and testRunStarted, one testRunFinished that fails when any did', () => {
-    const failed = ndjson(retried.map((envelope) => ('testRunFinished' in envelope ? { testRunFinished: { success: false, timestamp: { seconds: 3, nanos: 0 } } } : envelope)));
-    const merged = mergeMessages([ndjson(retried), failed]).trim().split('\n').map((line) => JSON.parse(line) as Record<string, { success?: boolean; timestamp?: unknown }>);
+    const failed = ndjson(
+      retried.map((envelope) =>
+        'testRunFinished' in envelope
+          ? { testRunFinished: { success: false, timestamp: { seconds: 3, nanos: 0 } } }
+          : envelope,
+      ),
+    );
+    const merged = mergeMessages([ndjson(retried), failed])
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, { success?: boolean; timestamp?: unknown }>);
     expect(merged.filter((envelope) => 'meta' in envelope)).toHaveLength(1);
     expect(merged.filter((envelope) => 'testRunStarted' in envelope)).toHaveLength(1);
-    expect(merged.filter((envelope) => 'testRunFinished' in envelope).map((envelope) => envelope.testRunFinished)).toEqual([{ success: false, timestamp: { seconds: 3, nanos: 0 } }]);
+    expect(
+      merged.filter((envelope) => 'testRunFinished' in envelope).map((envelope) => envelope.testRunFinished),
+    ).toEqual([{ success: false, timestamp: { seconds: 3, nanos: 0 } }]);
     expect(merged.filter((envelope) => 'gherkinDocument' in envelope)).toHaveLength(2);
   });
 });

@@ -13,7 +13,7 @@ describe('processIsAlive and goneFromThisHost: one answer for the reaper and the
     expect(processIsAlive(1)).toBe(true);
   });
 
-  it('calls gone only a process of this host that no longer exists, never this process nor another host\'s', () => {
+  it("calls gone only a process of this host that no longer exists, never this process nor another host's", () => {
     expect(goneFromThisHost(hostname(), exited)).toBe(true);
     expect(goneFromThisHost(`${hostname()}-elsewhere`, exited)).toBe(false);
     expect(goneFromThisHost(hostname(), process.pid, () => false)).toBe(false);

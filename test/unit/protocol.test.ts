@@ -5,7 +5,11 @@ import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
 import { DEFAULT_COMMAND, MAX_FEATURES_PER_RUN } from '../../src/domain/run-spec.js';
 import { checkUpgrade, isLoopback } from '../../src/server/upgrade-guard.js';
 
-const submit = { type: 'run.submit', requestId: 'r1', spec: { image: 'img', features: ['a.feature'], concurrency: 2 } } as const;
+const submit = {
+  type: 'run.submit',
+  requestId: 'r1',
+  spec: { image: 'img', features: ['a.feature'], concurrency: 2 },
+} as const;
 
 describe('protocol codec', () => {
   it('round-trips a submit, filling the spec defaults', () => {
@@ -15,16 +19,30 @@ describe('protocol codec', () => {
 
   it('refuses a run past the documented size limit, saying how to split it', () => {
     const features = Array.from({ length: MAX_FEATURES_PER_RUN + 1 }, (_, i) => `f${i}.feature`);
-    const decoded = decodeClientMessage(JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, features } }));
+    const decoded = decodeClientMessage(
+      JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, features } }),
+    );
     expect(!decoded.ok && decoded.error).toMatch(/more than 100000 features in one run: split the suite with --shard/);
   });
 
   it.each([
     ['not JSON', '{', /not valid JSON/],
-    ['the previous version', JSON.stringify({ ...submit, v: 3 }), /unsupported protocol version 3 \(this end speaks 4\)/],
+    [
+      'the previous version',
+      JSON.stringify({ ...submit, v: 3 }),
+      /unsupported protocol version 3 \(this end speaks 4\)/,
+    ],
     ['an unknown type', JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.explode' }), /type/],
-    ['a wrong field type', JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, concurrency: 'two' } }), /spec\.concurrency/],
-    ['an unknown field', JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, privileged: true } }), /privileged/],
+    [
+      'a wrong field type',
+      JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, concurrency: 'two' } }),
+      /spec\.concurrency/,
+    ],
+    [
+      'an unknown field',
+      JSON.stringify({ v: PROTOCOL_VERSION, ...submit, spec: { ...submit.spec, privileged: true } }),
+      /privileged/,
+    ],
   ])('rejects %s with a reason', (_what, raw, reason) => {
     const decoded = decodeClientMessage(raw);
     expect(decoded.ok).toBe(false);
@@ -32,8 +50,32 @@ describe('protocol codec', () => {
   });
 
   it('validates server messages too', () => {
-    expect(decodeServerMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'flying', at: 1 })).ok).toBe(false);
-    expect(decodeServerMessage(JSON.stringify({ v: PROTOCOL_VERSION, type: 'feature.state', runId: 'x', file: 'a', attempt: 1, state: 'running', at: 1 })).ok).toBe(true);
+    expect(
+      decodeServerMessage(
+        JSON.stringify({
+          v: PROTOCOL_VERSION,
+          type: 'feature.state',
+          runId: 'x',
+          file: 'a',
+          attempt: 1,
+          state: 'flying',
+          at: 1,
+        }),
+      ).ok,
+    ).toBe(false);
+    expect(
+      decodeServerMessage(
+        JSON.stringify({
+          v: PROTOCOL_VERSION,
+          type: 'feature.state',
+          runId: 'x',
+          file: 'a',
+          attempt: 1,
+          state: 'running',
+          at: 1,
+        }),
+      ).ok,
+    ).toBe(true);
   });
 });
 
@@ -41,13 +83,22 @@ const request = (headers: Record<string, string>) => ({ headers }) as unknown as
 
 describe('upgrade guard', () => {
   it('refuses any browser origin', () => {
-    expect(checkUpgrade(request({ origin: 'https://evil.example' }), undefined)).toMatchObject({ ok: false, status: 403 });
-    expect(checkUpgrade(request({ origin: 'http://localhost:5533' }), 'secret')).toMatchObject({ ok: false, status: 403 });
+    expect(checkUpgrade(request({ origin: 'https://evil.example' }), undefined)).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(checkUpgrade(request({ origin: 'http://localhost:5533' }), 'secret')).toMatchObject({
+      ok: false,
+      status: 403,
+    });
   });
 
   it('needs the exact token when one is set', () => {
     expect(checkUpgrade(request({}), 'secret')).toMatchObject({ ok: false, status: 401 });
-    expect(checkUpgrade(request({ authorization: 'Bearer secreT' }), 'secret')).toMatchObject({ ok: false, status: 401 });
+    expect(checkUpgrade(request({ authorization: 'Bearer secreT' }), 'secret')).toMatchObject({
+      ok: false,
+      status: 401,
+    });
     expect(checkUpgrade(request({ authorization: 'Bearer secret' }), 'secret')).toEqual({ ok: true });
     expect(checkUpgrade(request({}), undefined)).toEqual({ ok: true });
   });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PushQueue, type QueuedPush } from '../../src/server/webhook/push-queue.js';
-import { pushedBranch, PushEventSchema, repositoryAddresses, sameRepository } from '../../src/server/webhook/push-event.js';
+import {
+  pushedBranch,
+  PushEventSchema,
+  repositoryAddresses,
+  sameRepository,
+} from '../../src/server/webhook/push-event.js';
 import { pushImageTag } from '../../src/server/webhook/push-run.js';
 
 /** A push whose run lasts until the test releases it, recording what happened to it. */
@@ -55,7 +60,12 @@ describe('PushQueue', () => {
 });
 
 describe('push events', () => {
-  const event = (ref: string, after = 'a'.repeat(40)) => PushEventSchema.parse({ ref, after, repository: { clone_url: 'https://GitHub.com/team/suite.git', html_url: 'https://github.com/team/suite' } });
+  const event = (ref: string, after = 'a'.repeat(40)) =>
+    PushEventSchema.parse({
+      ref,
+      after,
+      repository: { clone_url: 'https://GitHub.com/team/suite.git', html_url: 'https://github.com/team/suite' },
+    });
 
   it('runs pushes to branches only, not tags or deletions', () => {
     expect(pushedBranch(event('refs/heads/release/1.x'))).toBe('release/1.x');
@@ -65,11 +75,15 @@ describe('push events', () => {
 
   it('matches a repository however its address is spelt', () => {
     expect(repositoryAddresses(event('refs/heads/main'))).toContain(sameRepository('https://github.com/team/suite/'));
-    expect(repositoryAddresses(event('refs/heads/main'))).not.toContain(sameRepository('https://github.com/team/suite-two'));
+    expect(repositoryAddresses(event('refs/heads/main'))).not.toContain(
+      sameRepository('https://github.com/team/suite-two'),
+    );
   });
 
   it('tags the built image with the commit', () => {
-    expect(pushImageTag('registry.example/team/runner:latest', 'abcdef0123456789'.repeat(2) + '01234567')).toBe('registry.example/team/runner:abcdef012345');
+    expect(pushImageTag('registry.example/team/runner:latest', `${'abcdef0123456789'.repeat(2)}01234567`)).toBe(
+      'registry.example/team/runner:abcdef012345',
+    );
     expect(pushImageTag('runner', 'f'.repeat(40))).toBe('runner:ffffffffffff');
   });
 });

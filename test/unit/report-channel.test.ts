@@ -12,7 +12,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function runWithTrailer(userScript: string, trailer: string): { stderr: Buffer; code: number } {
   try {
     // Swap stdout and stderr so that the test reads the script's stderr as execFileSync's output.
-    const stderr = execFileSync('sh', ['-c', `{\n${userScript}\n${trailer}\n} 3>&1 1>&2 2>&3`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const stderr = execFileSync('sh', ['-c', `{\n${userScript}\n${trailer}\n} 3>&1 1>&2 2>&3`], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     return { stderr, code: 0 };
   } catch (error) {
     const e = error as { status: number; stdout: Buffer };
@@ -37,17 +39,26 @@ describe('report channel', () => {
   const reportPath = join(dir, 'report.json');
   writeFileSync(reportPath, report);
 
-  it.each([[[1]], [[3, 7, 1]], [[64]], [[100_000]]])('takes the report out of stderr and keeps the exit code (chunks %j)', (sizes) => {
-    const channel = createReportChannel('n0nce', 1 << 20);
-    const { stderr, code } = runWithTrailer(`printf 'warning: one\\nlast line without newline' >&2; sh -c 'exit 3'`, channel.trailer(reportPath));
-    expect(code).toBe(3);
-    expect(feed(channel, stderr, sizes).toString()).toBe('warning: one\nlast line without newline');
-    expect(channel.report()?.toString()).toBe(report);
-  });
+  it.each([[[1]], [[3, 7, 1]], [[64]], [[100_000]]])(
+    'takes the report out of stderr and keeps the exit code (chunks %j)',
+    (sizes) => {
+      const channel = createReportChannel('n0nce', 1 << 20);
+      const { stderr, code } = runWithTrailer(
+        `printf 'warning: one\\nlast line without newline' >&2; sh -c 'exit 3'`,
+        channel.trailer(reportPath),
+      );
+      expect(code).toBe(3);
+      expect(feed(channel, stderr, sizes).toString()).toBe('warning: one\nlast line without newline');
+      expect(channel.report()?.toString()).toBe(report);
+    },
+  );
 
-  it('says nothing and passes everything when no report was written, even a last line that looks like a marker\'s start', () => {
+  it("says nothing and passes everything when no report was written, even a last line that looks like a marker's start", () => {
     const channel = createReportChannel('n0nce', 1 << 20);
-    const { stderr } = runWithTrailer(`echo 'Parse error' >&2; printf 'baleen-rep' >&2; false`, channel.trailer(join(dir, 'missing.json')));
+    const { stderr } = runWithTrailer(
+      `echo 'Parse error' >&2; printf 'baleen-rep' >&2; false`,
+      channel.trailer(join(dir, 'missing.json')),
+    );
     expect(feed(channel, stderr, [5]).toString()).toBe('Parse error\nbaleen-rep');
     expect(channel.report()).toBeUndefined();
   });

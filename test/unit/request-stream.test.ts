@@ -8,9 +8,10 @@ function stream(own?: (line: string) => boolean) {
 }
 
 describe('RequestStream', () => {
-  it('passes the user\'s lines on and stops at its end line, even split across chunks', () => {
+  it("passes the user's lines on and stops at its end line, even split across chunks", () => {
     const { request, seen } = stream();
-    for (const chunk of ['one\ntw', 'o\nbaleen-wor', 'ker-abc-ex', 'it 1\nnext request\'s']) request.push(Buffer.from(chunk));
+    for (const chunk of ['one\ntw', 'o\nbaleen-wor', 'ker-abc-ex', "it 1\nnext request's"])
+      request.push(Buffer.from(chunk));
     expect(seen()).toBe('one\ntwo\n');
     expect(request.ended?.[1]).toBe('1');
     expect(request.after).toBe("next request's");
@@ -23,7 +24,7 @@ describe('RequestStream', () => {
     expect(request.ended?.[1]).toBe('0');
   });
 
-  it('keeps a character whose bytes are split across chunks whole, and drops the worker\'s own lines', () => {
+  it("keeps a character whose bytes are split across chunks whole, and drops the worker's own lines", () => {
     const { request, seen } = stream((line) => line === 'baleen-worker-ready');
     const bytes = Buffer.from('café\nbaleen-worker-ready\n');
     request.push(bytes.subarray(0, 4));

@@ -4,17 +4,28 @@ import { RunBoard } from '../../src/server/live/run-board.js';
 import type { BoardEvent } from '../../src/server/live/board-views.js';
 import { featureResult } from '../support/run-fixtures.js';
 
-const info = { runId: 'run-1', image: 'img', features: ['a.feature', 'b.feature', 'c.feature'], concurrency: 2, startedAt: new Date(1000), reportDir: '' };
-const result = (file: string, status: FeatureResult['status'], cucumberJson: FeatureResult['cucumberJson'] = null): FeatureResult =>
-  featureResult({ file, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 5, cucumberJson });
+const info = {
+  runId: 'run-1',
+  image: 'img',
+  features: ['a.feature', 'b.feature', 'c.feature'],
+  concurrency: 2,
+  startedAt: new Date(1000),
+  reportDir: '',
+};
+const result = (
+  file: string,
+  status: FeatureResult['status'],
+  cucumberJson: FeatureResult['cucumberJson'] = null,
+): FeatureResult => featureResult({ file, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 5, cucumberJson });
 
-describe('the live page\'s run board', () => {
+describe("the live page's run board", () => {
   it('puts containers that follow each other in one slot on one lane, and tells every change', () => {
     const board = new RunBoard(true);
     const events: BoardEvent[] = [];
     board.subscribe((event) => events.push(event));
     const reporter = board.watchRun(info);
-    const state = (file: string, s: 'creating' | 'collecting', at: number) => reporter.onFeatureState!({ file, attempt: 1, state: s, at });
+    const state = (file: string, s: 'creating' | 'collecting', at: number) =>
+      reporter.onFeatureState!({ file, attempt: 1, state: s, at });
     state('a.feature', 'creating', 1100);
     state('b.feature', 'creating', 1100);
     state('a.feature', 'collecting', 1500);
@@ -22,26 +33,48 @@ describe('the live page\'s run board', () => {
     const features = board.snapshot()[0]!.features;
     expect([features['a.feature']!.lane, features['b.feature']!.lane, features['c.feature']!.lane]).toEqual([0, 1, 0]);
     expect(features['a.feature']!.endedAt).toBe(1500);
-    expect(features['c.feature']!.logs).toEqual({ stdout: '/runs/run-1/logs/c.feature.stdout.log', stderr: '/runs/run-1/logs/c.feature.stderr.log' });
+    expect(features['c.feature']!.logs).toEqual({
+      stdout: '/runs/run-1/logs/c.feature.stdout.log',
+      stderr: '/runs/run-1/logs/c.feature.stderr.log',
+    });
     expect(events.map((event) => event.type)).toEqual(['run', 'feature', 'feature', 'feature', 'feature']);
   });
 
-  it('links a feature of a batch to its batch\'s log once its result is in', () => {
+  it("links a feature of a batch to its batch's log once its result is in", () => {
     const board = new RunBoard(true);
     const reporter = board.watchRun(info);
-    for (const file of ['a.feature', 'b.feature']) reporter.onFeatureState!({ file, attempt: 1, state: 'creating', at: 1100 });
+    for (const file of ['a.feature', 'b.feature'])
+      reporter.onFeatureState!({ file, attempt: 1, state: 'creating', at: 1100 });
     reporter.onFeatureResult!(result('a.feature', 'passed'));
     reporter.onFeatureResult!({ ...result('b.feature', 'passed'), batchFirst: 'a.feature' });
     const features = board.snapshot()[0]!.features;
     expect(features['a.feature']!.logs!.stdout).toBe('/runs/run-1/logs/a.feature.stdout.log');
-    expect(features['b.feature']!.logs).toEqual({ stdout: '/runs/run-1/logs/a.feature.stdout.log', stderr: '/runs/run-1/logs/a.feature.stderr.log' });
+    expect(features['b.feature']!.logs).toEqual({
+      stdout: '/runs/run-1/logs/a.feature.stdout.log',
+      stderr: '/runs/run-1/logs/a.feature.stderr.log',
+    });
   });
 
-  it('shows a failed feature\'s failing step', () => {
+  it("shows a failed feature's failing step", () => {
     const board = new RunBoard(false);
     const reporter = board.watchRun(info);
     reporter.onFeatureResult!(
-      result('b.feature', 'failed', [{ name: 'F', uri: 'b.feature', elements: [{ name: 'S', type: 'scenario', steps: [{ keyword: 'Given ', name: 'ok', result: { status: 'passed' } }, { keyword: 'Then ', name: 'the sum is 5', result: { status: 'failed', error_message: 'no' } }] }] }]),
+      result('b.feature', 'failed', [
+        {
+          name: 'F',
+          uri: 'b.feature',
+          elements: [
+            {
+              name: 'S',
+              type: 'scenario',
+              steps: [
+                { keyword: 'Given ', name: 'ok', result: { status: 'passed' } },
+                { keyword: 'Then ', name: 'the sum is 5', result: { status: 'failed', error_message: 'no' } },
+              ],
+            },
+          ],
+        },
+      ]),
     );
     const feature = board.snapshot()[0]!.features['b.feature']!;
     expect(feature).toMatchObject({ status: 'failed', failingStep: 'Then the sum is 5' });
@@ -53,13 +86,20 @@ describe('the live page\'s run board', () => {
     const events: BoardEvent[] = [];
     board.subscribe((event) => events.push(event));
     const reporter = board.watchRun({ ...info, features: ['a.feature'], scenarioJobs: { 'a.feature': 3 } });
-    const state = (name: string, s: 'creating' | 'running' | 'done', at: number) => reporter.onFeatureState!({ file: name, attempt: 1, state: s, at });
+    const state = (name: string, s: 'creating' | 'running' | 'done', at: number) =>
+      reporter.onFeatureState!({ file: name, attempt: 1, state: s, at });
     state('a.feature:3', 'creating', 1100);
     state('a.feature:3', 'running', 1200);
     const feature = () => board.snapshot()[0]!.features['a.feature']!;
     expect(Object.keys(board.snapshot()[0]!.features)).toEqual(['a.feature']);
     expect(feature()).toMatchObject({ state: 'running', scenarioJobs: 3 });
-    expect(feature().scenarios!['3']).toMatchObject({ line: 3, state: 'running', lane: 0, startedAt: 1100, logs: { stdout: '/runs/run-1/logs/a.feature.line-3.stdout.log' } });
+    expect(feature().scenarios!['3']).toMatchObject({
+      line: 3,
+      state: 'running',
+      lane: 0,
+      startedAt: 1100,
+      logs: { stdout: '/runs/run-1/logs/a.feature.line-3.stdout.log' },
+    });
     // Its only running scenario done and the next not started: the feature waits for a slot again.
     state('a.feature:3', 'done', 1500);
     expect(feature().state).toBe('queued');
@@ -67,10 +107,35 @@ describe('the live page\'s run board', () => {
     state('a.feature:8', 'creating', 1600);
     expect(feature()).toMatchObject({ state: 'running', scenarios: { '8': { lane: 0 } } });
     // The result gives every scenario its status, one that never started (fail-fast) too.
-    const job = (line: number, status: FeatureResult['status']) => ({ line, attempt: 1, status, flaky: false, previousAttempts: [], exitCode: null, durationMs: 1 });
-    reporter.onFeatureResult!({ ...result('a.feature', 'failed'), scenarioJobs: [job(3, 'passed'), job(8, 'failed'), job(12, 'skipped')] });
+    const job = (line: number, status: FeatureResult['status']) => ({
+      line,
+      attempt: 1,
+      status,
+      flaky: false,
+      previousAttempts: [],
+      exitCode: null,
+      durationMs: 1,
+    });
+    reporter.onFeatureResult!({
+      ...result('a.feature', 'failed'),
+      scenarioJobs: [job(3, 'passed'), job(8, 'failed'), job(12, 'skipped')],
+    });
     expect(feature()).toMatchObject({ state: 'done', status: 'failed' });
-    expect(Object.values(feature().scenarios!).map((scenario) => [scenario.line, scenario.status])).toEqual([[3, 'passed'], [8, 'failed'], [12, 'skipped']]);
-    expect(events.map((event) => event.type)).toEqual(['run', 'scenario', 'feature', 'scenario', 'scenario', 'feature', 'scenario', 'feature', 'feature']);
+    expect(Object.values(feature().scenarios!).map((scenario) => [scenario.line, scenario.status])).toEqual([
+      [3, 'passed'],
+      [8, 'failed'],
+      [12, 'skipped'],
+    ]);
+    expect(events.map((event) => event.type)).toEqual([
+      'run',
+      'scenario',
+      'feature',
+      'scenario',
+      'scenario',
+      'feature',
+      'scenario',
+      'feature',
+      'feature',
+    ]);
   });
 });

@@ -21,7 +21,9 @@ async function parsed(args: string[]): Promise<{ options: RunOptionValues; confi
   let seen: { options: RunOptionValues; configFile?: string } | undefined;
   const handlers = {
     cucumber: async (options: RunOptionValues) => ((seen = { options }), 0),
-    project: async (_name: string, configFile: string, options: RunOptionValues) => ((seen = { options, configFile }), 0),
+    project: async (_name: string, configFile: string, options: RunOptionValues) => (
+      (seen = { options, configFile }), 0
+    ),
   } as unknown as CommandHandlers;
   await buildProgram(handlers).parseAsync(['node', 'baleen', ...args]);
   return seen!;
@@ -49,11 +51,35 @@ describe('the declaration', () => {
   });
 
   it('puts every option that crosses the wire into the RunSpec under its own name', () => {
-    const wire = runOptionEntries().filter(([, option]) => option.wire).map(([name]) => name);
-    expect(wire).toEqual(expect.arrayContaining(['image', 'concurrency', 'memoryBytes', 'constraints', 'stopGraceSeconds', 'collectMaxBytes', 'batch', 'network']));
+    const wire = runOptionEntries()
+      .filter(([, option]) => option.wire)
+      .map(([name]) => name);
+    expect(wire).toEqual(
+      expect.arrayContaining([
+        'image',
+        'concurrency',
+        'memoryBytes',
+        'constraints',
+        'stopGraceSeconds',
+        'collectMaxBytes',
+        'batch',
+        'network',
+      ]),
+    );
     for (const name of wire) expect(Object.keys(RunSpecSchema.shape), name).toContain(name);
     // Client-side options stay on the client.
-    for (const name of ['files', 'reportDir', 'timingsFile', 'shard', 'server', 'token', 'quiet', 'verbose', 'runtime', 'batchTargetMs'] as const) {
+    for (const name of [
+      'files',
+      'reportDir',
+      'timingsFile',
+      'shard',
+      'server',
+      'token',
+      'quiet',
+      'verbose',
+      'runtime',
+      'batchTargetMs',
+    ] as const) {
       expect(RUN_OPTIONS[name]).not.toHaveProperty('wire');
       expect(Object.keys(RunSpecSchema.shape)).not.toContain(name);
     }
@@ -63,7 +89,7 @@ describe('the declaration', () => {
 describe('the README', () => {
   const readme = () => readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
 
-  it('has a row for every run option\'s flag, and every row of its option tables names a flag baleen takes', async () => {
+  it("has a row for every run option's flag, and every row of its option tables names a flag baleen takes", async () => {
     const text = await readme();
     const flags = runOptionEntries().flatMap(([, option]) => (option.cli ? [option.cli.make().long!] : []));
     for (const flag of flags) expect(text, flag).toMatch(new RegExp(`^\\| [^|]*\`${flag}[\` ]`, 'm'));
@@ -72,29 +98,74 @@ describe('the README', () => {
     for (const row of rows) expect(flags, row).toContain(row);
   });
 
-  it('shows every run option\'s baleen.yml key in its project file example', async () => {
+  it("shows every run option's baleen.yml key in its project file example", async () => {
     const example = (await readme()).split('```yaml\nprojects:\n')[1]!.split('```')[0]!;
-    for (const [name, option] of runOptionEntries()) if (option.file) expect(example, name).toMatch(new RegExp(`^ +${option.file.key}:`, 'm'));
+    for (const [name, option] of runOptionEntries())
+      if (option.file) expect(example, name).toMatch(new RegExp(`^ +${option.file.key}:`, 'm'));
   });
 });
 
 describe('from the command line to the RunSpec', () => {
-  it('reads each flag as declared, under the option\'s name, and sends what crosses the wire', async () => {
+  it("reads each flag as declared, under the option's name, and sends what crosses the wire", async () => {
     const { options } = await parsed([
-      'cucumber', '--image', 'runner', '--files', 'a/', 'b/', '--env', 'TZ=UTC', '--memory', '512m', '--cpus', '1.5', '--stop-grace', '0',
-      '--constraint', 'node.role==worker', '--collect-max', '1m', '--batch', 'auto', '--batch-target', '30s', '--timeout', '90s', '--fail-fast', '--quiet',
+      'cucumber',
+      '--image',
+      'runner',
+      '--files',
+      'a/',
+      'b/',
+      '--env',
+      'TZ=UTC',
+      '--memory',
+      '512m',
+      '--cpus',
+      '1.5',
+      '--stop-grace',
+      '0',
+      '--constraint',
+      'node.role==worker',
+      '--collect-max',
+      '1m',
+      '--batch',
+      'auto',
+      '--batch-target',
+      '30s',
+      '--timeout',
+      '90s',
+      '--fail-fast',
+      '--quiet',
     ]);
     expect(options).toEqual({
-      image: 'runner', files: ['a/', 'b/'], env: { TZ: 'UTC' }, memoryBytes: 512 * 1024 ** 2, nanoCpus: 1_500_000_000, stopGraceSeconds: 0,
-      constraints: ['node.role==worker'], collectMaxBytes: 1024 ** 2, batch: { kind: 'auto' }, batchTargetMs: 30_000, timeoutMs: 90_000, failFast: true, quiet: true,
+      image: 'runner',
+      files: ['a/', 'b/'],
+      env: { TZ: 'UTC' },
+      memoryBytes: 512 * 1024 ** 2,
+      nanoCpus: 1_500_000_000,
+      stopGraceSeconds: 0,
+      constraints: ['node.role==worker'],
+      collectMaxBytes: 1024 ** 2,
+      batch: { kind: 'auto' },
+      batchTargetMs: 30_000,
+      timeoutMs: 90_000,
+      failFast: true,
+      quiet: true,
     });
     const request = runRequestOf([options]);
     expect(request).toMatchObject({ reportDir: 'baleen-report', timingsFile: '.baleen/timings.json', collect: [] });
     expect(request.concurrency).toBeGreaterThan(0);
     const spec = RunSpecSchema.parse({ ...specFieldsOf(request), features: ['a/x.feature'] });
     expect(spec).toMatchObject({
-      image: 'runner', env: { TZ: 'UTC' }, memoryBytes: 512 * 1024 ** 2, nanoCpus: 1_500_000_000, stopGraceSeconds: 0, constraints: ['node.role==worker'],
-      collectMaxBytes: 1024 ** 2, batch: { kind: 'auto', targetMs: 30_000 }, timeoutMs: 90_000, failFast: true, retries: 0,
+      image: 'runner',
+      env: { TZ: 'UTC' },
+      memoryBytes: 512 * 1024 ** 2,
+      nanoCpus: 1_500_000_000,
+      stopGraceSeconds: 0,
+      constraints: ['node.role==worker'],
+      collectMaxBytes: 1024 ** 2,
+      batch: { kind: 'auto', targetMs: 30_000 },
+      timeoutMs: 90_000,
+      failFast: true,
+      retries: 0,
     });
     // --batch without a command: the runner is given every feature of the batch.
     expect(spec.command).toContain('{files}');
@@ -102,11 +173,19 @@ describe('from the command line to the RunSpec', () => {
     expect(spec).not.toHaveProperty('quiet');
   });
 
-  it('leaves what was not given unset, so the spec\'s own defaults apply', async () => {
+  it("leaves what was not given unset, so the spec's own defaults apply", async () => {
     const { options } = await parsed(['cucumber', '--image', 'runner', '--files', 'f/']);
     expect(options).toEqual({ image: 'runner', files: ['f/'] });
     const spec = RunSpecSchema.parse({ ...specFieldsOf(runRequestOf([options])), features: ['f/a.feature'] });
-    expect(spec).toMatchObject({ stopGraceSeconds: 10, collectMaxBytes: 32 * 1024 ** 2, retries: 0, failFast: false, constraints: [], collect: [], env: {} });
+    expect(spec).toMatchObject({
+      stopGraceSeconds: 10,
+      collectMaxBytes: 32 * 1024 ** 2,
+      retries: 0,
+      failFast: false,
+      constraints: [],
+      collect: [],
+      env: {},
+    });
     expect(spec.command).toContain('{file}');
   });
 
@@ -114,7 +193,9 @@ describe('from the command line to the RunSpec', () => {
     const refusal = () => runRequestOf([{ image: 'r', files: ['f'], batchTargetMs: 30_000 }]);
     expect(refusal).toThrow(BaleenError);
     expect(refusal).toThrow('--batch-target sizes the batches of --batch auto');
-    expect(runRequestOf([{ image: 'r', files: ['f'], batch: { kind: 'auto' } }, { batchTargetMs: 30_000 }]).batchTargetMs).toBe(30_000);
+    expect(
+      runRequestOf([{ image: 'r', files: ['f'], batch: { kind: 'auto' } }, { batchTargetMs: 30_000 }]).batchTargetMs,
+    ).toBe(30_000);
   });
 });
 
@@ -139,18 +220,48 @@ describe('a project file under the command line', () => {
   it('reads the keys every run option has, the new ones included', async () => {
     const project = await loadProject(await projectFile(yaml), 'web');
     expect(runOptionsFromProject(project)).toEqual({
-      image: 'runner', files: ['features/'], constraints: ['node.labels.pool==ci'], collect: ['shots/'], collectMaxBytes: 512 * 1024,
-      network: 'suite-db', stopGraceSeconds: 30, batch: { kind: 'auto' }, batchTargetMs: 120_000, timingsFile: 'ci/timings.json', retries: 1,
+      image: 'runner',
+      files: ['features/'],
+      constraints: ['node.labels.pool==ci'],
+      collect: ['shots/'],
+      collectMaxBytes: 512 * 1024,
+      network: 'suite-db',
+      stopGraceSeconds: 30,
+      batch: { kind: 'auto' },
+      batchTargetMs: 120_000,
+      timingsFile: 'ci/timings.json',
+      retries: 1,
     });
   });
 
-  it('lets the command line win, and adds its constraints and collected paths to the file\'s', async () => {
+  it("lets the command line win, and adds its constraints and collected paths to the file's", async () => {
     const configFile = await projectFile(yaml);
-    const { options } = await parsed(['project', 'web', '--config', configFile, '--constraint', 'node.role==worker', '--collect', 'logs/', '--collect-max', '1m', '--retries', '0', '--stop-grace', '0']);
+    const { options } = await parsed([
+      'project',
+      'web',
+      '--config',
+      configFile,
+      '--constraint',
+      'node.role==worker',
+      '--collect',
+      'logs/',
+      '--collect-max',
+      '1m',
+      '--retries',
+      '0',
+      '--stop-grace',
+      '0',
+    ]);
     const request = runRequestOf([runOptionsFromProject(await loadProject(configFile, 'web')), options]);
     expect(request).toMatchObject({
-      constraints: ['node.labels.pool==ci', 'node.role==worker'], collect: ['shots/', 'logs/'], collectMaxBytes: 1024 ** 2, retries: 0, stopGraceSeconds: 0,
-      network: 'suite-db', batchTargetMs: 120_000, timingsFile: 'ci/timings.json',
+      constraints: ['node.labels.pool==ci', 'node.role==worker'],
+      collect: ['shots/', 'logs/'],
+      collectMaxBytes: 1024 ** 2,
+      retries: 0,
+      stopGraceSeconds: 0,
+      network: 'suite-db',
+      batchTargetMs: 120_000,
+      timingsFile: 'ci/timings.json',
     });
   });
 
@@ -158,8 +269,14 @@ describe('a project file under the command line', () => {
     ['stop_grace: 2h', 'projects.web.stop_grace: expected a duration such as 30s, or 0'],
     ['batch: many', 'projects.web.batch: expected a number of features such as 8, or auto'],
     ['network: "a b"', 'projects.web.network: a Docker network name (letters, digits, _ . -), or none'],
-  ])('refuses %s with the flag\'s words', async (entry, words) => {
-    const error = await loadProject(await projectFile(`projects:\n  web:\n    image: r\n    files: f\n    ${entry}\n`), 'web').then(() => undefined, (e: unknown) => e as BaleenError);
+  ])("refuses %s with the flag's words", async (entry, words) => {
+    const error = await loadProject(
+      await projectFile(`projects:\n  web:\n    image: r\n    files: f\n    ${entry}\n`),
+      'web',
+    ).then(
+      () => undefined,
+      (e: unknown) => e as BaleenError,
+    );
     expect(error?.code).toBe('CONFIG');
     expect(error?.toLine()).toContain(`baleen.yml:5: ${words}`);
   });

@@ -13,20 +13,43 @@ const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
 
 /** What the dispatcher would queue for these features on `concurrency` slots (a run spec's fields). */
-const plan = (features: readonly string[], predictions: Record<string, number>, concurrency: number, extra: Partial<AttemptPlan> = {}): AttemptPlan => ({
-  features: [...features], predictions, concurrency, split: 'feature', expectedScenarioLines: {}, ...extra,
+const plan = (
+  features: readonly string[],
+  predictions: Record<string, number>,
+  concurrency: number,
+  extra: Partial<AttemptPlan> = {},
+): AttemptPlan => ({
+  features: [...features],
+  predictions,
+  concurrency,
+  split: 'feature',
+  expectedScenarioLines: {},
+  ...extra,
 });
 
 const tail = { text: '', totalBytes: 0, truncatedBytes: 0 };
 /** One container a CPU: durations taken as they are. */
 const alone = { concurrency: 1, cpus: 1 };
 const result = (file: string, durationMs: number, status: FeatureResult['status'] = 'passed'): FeatureResult => ({
-  file, durationMs, status, attempt: 1, flaky: false, previousAttempts: [], exitCode: 0, stdout: tail, stderr: tail, cucumberJson: null, engineFailure: false,
+  file,
+  durationMs,
+  status,
+  attempt: 1,
+  flaky: false,
+  previousAttempts: [],
+  exitCode: 0,
+  stdout: tail,
+  stderr: tail,
+  cucumberJson: null,
+  engineFailure: false,
 });
 
 function historyOf(durations: Record<string, number>): TimingHistory {
   const history = TimingHistory.empty();
-  history.record(Object.entries(durations).map(([file, ms]) => result(file, ms)), alone);
+  history.record(
+    Object.entries(durations).map(([file, ms]) => result(file, ms)),
+    alone,
+  );
   return history;
 }
 
@@ -82,25 +105,57 @@ describe('TimingHistory', () => {
 describe('TimingHistory with --split scenarios', () => {
   it('records each scenario under path:line and the feature as their sum, and predicts a scenario by its own history', () => {
     const history = TimingHistory.empty();
-    const split = { ...result('f.feature', 300), scenarioJobs: [2, 5].map((line, i) => ({ line, attempt: 1, status: 'passed' as const, flaky: false, previousAttempts: [], exitCode: 0, durationMs: 100 * (i + 1) })) };
+    const split = {
+      ...result('f.feature', 300),
+      scenarioJobs: [2, 5].map((line, i) => ({
+        line,
+        attempt: 1,
+        status: 'passed' as const,
+        flaky: false,
+        previousAttempts: [],
+        exitCode: 0,
+        durationMs: 100 * (i + 1),
+      })),
+    };
     history.record([split], alone);
     expect(history.predict('f.feature:2')).toBe(100);
     expect(history.predict('f.feature:5')).toBe(200);
     expect(history.predict('f.feature')).toBe(300);
-    expect(history.splitPredictions([{ files: ['f.feature'], line: 2 }, { files: ['f.feature'], line: 5 }], alone)).toEqual({ 'f.feature:2': 100, 'f.feature:5': 200 });
+    expect(
+      history.splitPredictions(
+        [
+          { files: ['f.feature'], line: 2 },
+          { files: ['f.feature'], line: 5 },
+        ],
+        alone,
+      ),
+    ).toEqual({ 'f.feature:2': 100, 'f.feature:5': 200 });
   });
 
-  it('gives a scenario without a history of its own an equal share of its feature\'s prediction', () => {
+  it("gives a scenario without a history of its own an equal share of its feature's prediction", () => {
     const history = historyOf({ 'long.feature': 9000, 'short.feature': 1000 });
-    const work = [{ files: ['long.feature'], line: 3 }, { files: ['long.feature'], line: 7 }, { files: ['long.feature'], line: 9 }, { files: ['short.feature'], line: 2 }, { files: ['new.feature'], line: 4 }];
-    expect(history.splitPredictions(work, alone)).toEqual({ 'long.feature:3': 3000, 'long.feature:7': 3000, 'long.feature:9': 3000, 'short.feature:2': 1000 });
+    const work = [
+      { files: ['long.feature'], line: 3 },
+      { files: ['long.feature'], line: 7 },
+      { files: ['long.feature'], line: 9 },
+      { files: ['short.feature'], line: 2 },
+      { files: ['new.feature'], line: 4 },
+    ];
+    expect(history.splitPredictions(work, alone)).toEqual({
+      'long.feature:3': 3000,
+      'long.feature:7': 3000,
+      'long.feature:9': 3000,
+      'short.feature:2': 1000,
+    });
   });
 });
 
 describe('longestFirst', () => {
   it('starts unknown features first, then the longest known', () => {
     const history = historyOf({ short: 100, long: 9000, mid: 2000 });
-    expect(longestFirst(['long', 'mid', 'new-b', 'short', 'new-a'], history.predictions(['long', 'mid', 'short']))).toEqual(['new-b', 'new-a', 'long', 'mid', 'short']);
+    expect(
+      longestFirst(['long', 'mid', 'new-b', 'short', 'new-a'], history.predictions(['long', 'mid', 'short'])),
+    ).toEqual(['new-b', 'new-a', 'long', 'mid', 'short']);
   });
 
   it('beats name order on a skewed suite, by the simulated wall time', () => {
@@ -125,14 +180,27 @@ describe('longestFirst', () => {
   it('with --split scenarios, replays the scenario jobs the dispatcher queues, each on its own prediction', () => {
     // a.feature's four scenarios, 1 s each, spread over both slots beside b.feature (lines unknown: it runs
     // whole, 2 s): b on one slot, then two scenarios on each: 3 s. Whole, a alone would take its 4 s.
-    const predictions = { 'a.feature:3': 1000, 'a.feature:7': 1000, 'a.feature:9': 1000, 'a.feature:12': 1000, 'b.feature': 2000 };
-    const split = plan(['a.feature', 'b.feature'], predictions, 2, { split: 'scenarios', expectedScenarioLines: { 'a.feature': [3, 7, 9, 12] } });
+    const predictions = {
+      'a.feature:3': 1000,
+      'a.feature:7': 1000,
+      'a.feature:9': 1000,
+      'a.feature:12': 1000,
+      'b.feature': 2000,
+    };
+    const split = plan(['a.feature', 'b.feature'], predictions, 2, {
+      split: 'scenarios',
+      expectedScenarioLines: { 'a.feature': [3, 7, 9, 12] },
+    });
     expect(expectedWallTime(split)).toBe(3000);
-    expect(expectedWallTime({ ...split, split: 'feature', predictions: { 'a.feature': 4000, 'b.feature': 2000 } })).toBe(4000);
+    expect(
+      expectedWallTime({ ...split, split: 'feature', predictions: { 'a.feature': 4000, 'b.feature': 2000 } }),
+    ).toBe(4000);
     // A scenario without a prediction counts as the median of the known ones (1 s), and goes first: 7 s of work
     // on two slots, one scenario alone at the end: 4 s.
     expect(expectedWallTime({ ...split, expectedScenarioLines: { 'a.feature': [3, 7, 9, 12, 15] } })).toBe(4000);
-    expect(expectedWallTime({ ...split, concurrency: 1, expectedScenarioLines: { 'a.feature': [3, 7, 9, 12, 15] } })).toBe(7000);
+    expect(
+      expectedWallTime({ ...split, concurrency: 1, expectedScenarioLines: { 'a.feature': [3, 7, 9, 12, 15] } }),
+    ).toBe(7000);
   });
 });
 

@@ -24,7 +24,7 @@ describe('imageAllowed', () => {
     expect(imageAllowed('evil.example/baleen-x', ['baleen-*'])).toBe(false);
   });
 
-  it('matches a pattern\'s tag against the image\'s (latest when it names none); a digest needs a pattern without a tag', () => {
+  it("matches a pattern's tag against the image's (latest when it names none); a digest needs a pattern without a tag", () => {
     expect(imageAllowed('baleen-x', ['baleen-*:latest'])).toBe(true);
     expect(imageAllowed('baleen-x:dev', ['baleen-*:latest'])).toBe(false);
     expect(imageAllowed('registry.example:5000/ci/x:1', ['registry.example:5000/ci/*:1'])).toBe(true);
@@ -57,6 +57,8 @@ describe('RunEngine options', () => {
     await expect(engine.prepare(spec(['a', 'b', 'c']))).rejects.toThrow(/this run's 3 would pass its limit of 2/);
     await expect(engine.prepare(spec(['a', 'b']))).resolves.toMatchObject({ runId: expect.any(String) });
     // An image outside allowedImages is refused by the same options object.
-    await expect(engine.prepare(RunSpecSchema.parse({ image: 'other', features: ['a'], concurrency: 1 }))).rejects.toThrow(/image "other" is not allowed/);
+    await expect(
+      engine.prepare(RunSpecSchema.parse({ image: 'other', features: ['a'], concurrency: 1 })),
+    ).rejects.toThrow(/image "other" is not allowed/);
   });
 });

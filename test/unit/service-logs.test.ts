@@ -57,7 +57,12 @@ async function following(wholeLog: () => Buffer[]) {
 
 describe('ServiceLogs', () => {
   it('delivers every byte once: live from the follow, the rest from the final read', async () => {
-    const all = [frame('stdout', 'one\n'), frame('stderr', 'err\n'), frame('stdout', 'two\n'), frame('stdout', 'three, no newline')];
+    const all = [
+      frame('stdout', 'one\n'),
+      frame('stderr', 'err\n'),
+      frame('stdout', 'two\n'),
+      frame('stdout', 'three, no newline'),
+    ];
     const { logs, follow, got } = await following(() => all);
     // The follow has the first three frames, and holds back the unterminated last line.
     follow.write(Buffer.concat(all.slice(0, 3)));

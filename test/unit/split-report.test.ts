@@ -5,7 +5,9 @@ import type { CucumberJson } from '../../src/cucumber-json/schema.js';
 const feature = (uri: string, ...stepNanos: number[]) => ({
   uri,
   name: uri,
-  elements: [{ name: 's', steps: stepNanos.map((duration) => ({ name: 'x', result: { status: 'passed', duration } })) }],
+  elements: [
+    { name: 's', steps: stepNanos.map((duration) => ({ name: 'x', result: { status: 'passed', duration } })) },
+  ],
 });
 
 describe('a batch report split back per feature', () => {
@@ -20,21 +22,37 @@ describe('a batch report split back per feature', () => {
 
   it("gives each feature its own steps' time and an equal part of the batch's start-up, adding up to the batch's time", () => {
     // 3 s and 1 s of steps in 8 s: the 4 s left (the start-up) is shared equally.
-    const shares = splitBatchReport(['a.feature', 'b.feature'], [feature('a.feature', 3e9), feature('b.feature', 1e9)], 8000);
+    const shares = splitBatchReport(
+      ['a.feature', 'b.feature'],
+      [feature('a.feature', 3e9), feature('b.feature', 1e9)],
+      8000,
+    );
     expect(shares.map((share) => share.durationMs)).toEqual([5000, 3000]);
   });
 
   it('predicts a batch of features from other batches close to what it takes, where shares by steps alone did not', () => {
     // Two batches of 4 s each, 3.5 s of it start-up: [a 400 ms of steps, b 100 ms] and [c 400 ms, d 100 ms].
-    const first = splitBatchReport(['a.feature', 'b.feature'], [feature('a.feature', 4e8), feature('b.feature', 1e8)], 4000);
-    const second = splitBatchReport(['c.feature', 'd.feature'], [feature('c.feature', 4e8), feature('d.feature', 1e8)], 4000);
+    const first = splitBatchReport(
+      ['a.feature', 'b.feature'],
+      [feature('a.feature', 4e8), feature('b.feature', 1e8)],
+      4000,
+    );
+    const second = splitBatchReport(
+      ['c.feature', 'd.feature'],
+      [feature('c.feature', 4e8), feature('d.feature', 1e8)],
+      4000,
+    );
     // Packed as [a, c] next time, the batch pays one start-up and 800 ms of steps: 4.3 s. By steps alone
     // a and c would have had 3.2 s each, 6.4 s together.
     expect(first[0]!.durationMs + second[0]!.durationMs).toBe(4300);
   });
 
   it('scales the steps down to the wall time when they add up to more (clocks that disagree)', () => {
-    const shares = splitBatchReport(['a.feature', 'b.feature'], [feature('a.feature', 3e9), feature('b.feature', 1e9)], 2000);
+    const shares = splitBatchReport(
+      ['a.feature', 'b.feature'],
+      [feature('a.feature', 3e9), feature('b.feature', 1e9)],
+      2000,
+    );
     expect(shares.map((share) => share.durationMs)).toEqual([1500, 500]);
   });
 

@@ -2,23 +2,56 @@ import { describe, expect, it } from 'vitest';
 import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
 import { forTemplateCounts } from '../../src/reporters/html/template-counts.js';
 
-const step = (status?: string, extra: Record<string, unknown> = {}) => ({ keyword: 'Given ', name: `a ${status} step`, ...(status ? { result: { status, duration: 1 } } : {}), ...extra });
+const step = (status?: string, extra: Record<string, unknown> = {}) => ({
+  keyword: 'Given ',
+  name: `a ${status} step`,
+  ...(status ? { result: { status, duration: 1 } } : {}),
+  ...extra,
+});
 
 describe("the HTML report's copy of the run", () => {
   it('says in the terms cucumber-html-reporter counts what the one rule decided', () => {
-    const report = CucumberJsonSchema.parse([{ name: 'F', elements: [
-      { type: 'background', steps: [step('passed')] },
-      { type: 'scenario', name: 'undefined', steps: [step('undefined')] },
-      { type: 'scenario', name: 'hook', steps: [step('passed', { keyword: 'Before', hidden: true, result: { status: 'failed', error_message: 'hook broke' } }), step('skipped')] },
-      { type: 'scenario', name: 'no result', steps: [step(undefined)] },
-      { type: 'scenario', name: 'empty', steps: [] },
-    ] }]);
+    const report = CucumberJsonSchema.parse([
+      {
+        name: 'F',
+        elements: [
+          { type: 'background', steps: [step('passed')] },
+          { type: 'scenario', name: 'undefined', steps: [step('undefined')] },
+          {
+            type: 'scenario',
+            name: 'hook',
+            steps: [
+              step('passed', {
+                keyword: 'Before',
+                hidden: true,
+                result: { status: 'failed', error_message: 'hook broke' },
+              }),
+              step('skipped'),
+            ],
+          },
+          { type: 'scenario', name: 'no result', steps: [step(undefined)] },
+          { type: 'scenario', name: 'empty', steps: [] },
+        ],
+      },
+    ]);
     const [feature] = forTemplateCounts(report);
     const elements = feature!.elements!;
     // The Background is folded into the scenario after it, as cucumber-js writes it.
     expect(elements.map((e) => [e.name, e.steps!.map((s) => [s.result?.status, s.hidden ?? false])])).toEqual([
-      ['undefined', [['passed', false], ['failed', false]]],
-      ['hook', [['failed', false], ['skipped', false]]],
+      [
+        'undefined',
+        [
+          ['passed', false],
+          ['failed', false],
+        ],
+      ],
+      [
+        'hook',
+        [
+          ['failed', false],
+          ['skipped', false],
+        ],
+      ],
       ['no result', [['skipped', false]]],
       ['empty', [['skipped', false]]],
     ]);

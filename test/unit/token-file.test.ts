@@ -23,7 +23,7 @@ describe('the server token file', () => {
     expect(await clientToken(path)).toBe(token);
   });
 
-  it('makes a file others could read the user\'s alone before using it', async () => {
+  it("makes a file others could read the user's alone before using it", async () => {
     const path = join(await folder(), 'server-token');
     await writeFile(path, 'kept-token\n');
     await chmod(path, 0o644);

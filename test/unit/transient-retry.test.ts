@@ -22,10 +22,26 @@ describe('withEngineRetry', () => {
 
   it('does not retry what another try cannot fix, and gives up after the last attempt', async () => {
     let calls = 0;
-    await expect(withEngineRetry(async () => { calls++; throw engineError(404); }, { policy })).rejects.toThrow('HTTP 404');
+    await expect(
+      withEngineRetry(
+        async () => {
+          calls++;
+          throw engineError(404);
+        },
+        { policy },
+      ),
+    ).rejects.toThrow('HTTP 404');
     expect(calls).toBe(1);
     calls = 0;
-    await expect(withEngineRetry(async () => { calls++; throw engineError(500); }, { policy })).rejects.toThrow('HTTP 500');
+    await expect(
+      withEngineRetry(
+        async () => {
+          calls++;
+          throw engineError(500);
+        },
+        { policy },
+      ),
+    ).rejects.toThrow('HTTP 500');
     expect(calls).toBe(3);
     expect(isTransient(engineError(409))).toBe(false);
   });

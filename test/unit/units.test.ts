@@ -3,10 +3,17 @@ import { parseCpus, parseDuration, parseMemory } from '../../src/config/units.js
 
 describe('units', () => {
   it.each([
-    ['90s', 90_000], ['5m', 300_000], ['1h30m', 5_400_000], ['250ms', 250], ['45', 45_000], ['1.5s', 1500],
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['1h30m', 5_400_000],
+    ['250ms', 250],
+    ['45', 45_000],
+    ['1.5s', 1500],
   ])('reads the duration %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'soon', '5 minutes', '-3s', '0', '5x'])('refuses the duration %j', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'soon', '5 minutes', '-3s', '0', '5x'])('refuses the duration %j', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 
   it('reads memory like docker and CPUs as billionths', () => {
     expect(parseMemory('512m')).toBe(512 * 1024 ** 2);

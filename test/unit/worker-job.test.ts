@@ -29,11 +29,27 @@ class ScriptedWorker {
   }
 }
 
-const passedReport = (uri: string) => Buffer.from(JSON.stringify([{ name: 'F', uri, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }]));
+const passedReport = (uri: string) =>
+  Buffer.from(
+    JSON.stringify([
+      {
+        name: 'F',
+        uri,
+        elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }],
+      },
+    ]),
+  );
 
 function runJob(worker: ScriptedWorker, extra: object = {}) {
   const pool = new WorkerPool(async () => worker as unknown as WorkerContainer);
-  const spec = RunSpecSchema.parse({ image: 'img', features: ['features/a b.feature'], concurrency: 1, isolation: 'worker', expectedScenarioLines: { 'features/a b.feature': [2] }, ...extra });
+  const spec = RunSpecSchema.parse({
+    image: 'img',
+    features: ['features/a b.feature'],
+    concurrency: 1,
+    isolation: 'worker',
+    expectedScenarioLines: { 'features/a b.feature': [2] },
+    ...extra,
+  });
   const states: string[] = [];
   let stopped = 0;
   const settled = new Promise<FeatureResult>((resolve) =>
@@ -66,7 +82,7 @@ describe('a feature on a warm worker', () => {
     expect(pool.size).toBe(1);
   });
 
-  it('is an error naming the worker\'s end when its worker dies before its support code loaded, and the worker is removed', async () => {
+  it("is an error naming the worker's end when its worker dies before its support code loaded, and the worker is removed", async () => {
     const worker = new ScriptedWorker(() => ({ kind: 'worker-ended', exit: { exitCode: 2, oomKilled: false } }));
     worker.ready = false;
     const { settled, pool } = runJob(worker);
@@ -84,11 +100,19 @@ describe('a feature on a warm worker', () => {
     worker.ready = false;
     // Said before the request was written: the worker's own output.
     worker.stderrOutsideRequests = 'baleen: before-command failed with exit code 3\n';
-    expect(await runJob(worker).settled).toMatchObject({ status: 'error', error: '--before-command failed with exit code 3, so its warm worker never started' });
+    expect(await runJob(worker).settled).toMatchObject({
+      status: 'error',
+      error: '--before-command failed with exit code 3, so its warm worker never started',
+    });
   });
 
   it('does not pass a feature whose report lacks its scenario', async () => {
-    const worker = new ScriptedWorker(() => ({ kind: 'answered', exitCode: 0, report: passedReport('features/other.feature'), reportOverflow: false }));
+    const worker = new ScriptedWorker(() => ({
+      kind: 'answered',
+      exitCode: 0,
+      report: passedReport('features/other.feature'),
+      reportOverflow: false,
+    }));
     const result = await runJob(worker).settled;
     expect(result.status).toBe('error');
     expect(result.error).toMatch(/does not name features\/a b.feature/);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { WORKER_PATHS_ENV, WORKER_PROGRAM_ENV, workerEnv, workerExit, workerProgram, workerRequest } from '../../src/worker/worker-program.js';
+import {
+  WORKER_PATHS_ENV,
+  WORKER_PROGRAM_ENV,
+  workerEnv,
+  workerExit,
+  workerProgram,
+  workerRequest,
+} from '../../src/worker/worker-program.js';
 
 describe('the warm worker program as baleen sends it', () => {
   it('fits in one environment string (Linux allows 128 kB) and carries the support paths', () => {

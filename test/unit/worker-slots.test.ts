@@ -21,7 +21,13 @@ class PassingWorker {
     const uri = paths[0]!.replace(/^\.\//, '');
     this.ran.push(uri);
     this.onAnswer();
-    const report = [{ name: 'F', uri, elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }] }];
+    const report = [
+      {
+        name: 'F',
+        uri,
+        elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }],
+      },
+    ];
     return { kind: 'answered', exitCode: 0, report: Buffer.from(JSON.stringify(report)), reportOverflow: false };
   }
   describeEnd(): string {
@@ -64,7 +70,12 @@ describe('warm workers behind the dispatcher (--isolation worker)', () => {
       expectedScenarioLines: Object.fromEntries(features.map((file) => [file, [2]])),
     });
     const results: FeatureResult[] = [];
-    const run = dispatcher.submit('r', spec, { state: () => {}, output: () => {}, waiting: () => {}, result: (result) => results.push(result) });
+    const run = dispatcher.submit('r', spec, {
+      state: () => {},
+      output: () => {},
+      waiting: () => {},
+      result: (result) => results.push(result),
+    });
     expect((await run.finished).status).toBe('passed');
     expect(results.map((result) => result.status)).toEqual(features.map(() => 'passed'));
     expect(workers.map((worker) => worker.n)).toEqual([1, 2]);

@@ -9,11 +9,19 @@ const CUCUMBER_EXAMPLES = [
 ];
 
 const EXAMPLES: Record<string, string[]> = {
-  baleen: [CUCUMBER_EXAMPLES[0]!, 'baleen project example', 'baleen merge shard-1 shard-2 --report-dir baleen-report', 'baleen init'],
+  baleen: [
+    CUCUMBER_EXAMPLES[0]!,
+    'baleen project example',
+    'baleen merge shard-1 shard-2 --report-dir baleen-report',
+    'baleen init',
+  ],
   cucumber: CUCUMBER_EXAMPLES,
   project: ['baleen project example', 'baleen project smoke --config ci/baleen.yml --concurrency 8'],
   merge: ['baleen merge shard-1 shard-2 shard-3 shard-4 --report-dir baleen-report --timings .baleen/timings.json'],
-  server: ['baleen server --port 5533', 'BALEEN_TOKEN=secret baleen server --host 0.0.0.0 --data-dir /var/lib/baleen --keep 50'],
+  server: [
+    'baleen server --port 5533',
+    'BALEEN_TOKEN=secret baleen server --host 0.0.0.0 --data-dir /var/lib/baleen --keep 50',
+  ],
 };
 
 function examples(lines: string[]): string {

@@ -7,7 +7,10 @@ import { commandPath, everyCommand } from './commands.js';
  * (InvalidArgumentError) follows `… is invalid.` and says what the value must be, which is the fix.
  */
 function usageLine(message: string, command: string): string {
-  const [first = '', ...rest] = message.replace(/^error: /, '').trim().split('\n');
+  const [first = '', ...rest] = message
+    .replace(/^error: /, '')
+    .trim()
+    .split('\n');
   const suggestion = rest.join(' ').match(/\(Did you mean (.+)\?\)/)?.[1];
   if (suggestion) return `${first}: did you mean ${suggestion}?`;
   const invalid = first.match(/^(.+? is invalid)\. (.+?)\.?$/);
@@ -28,7 +31,10 @@ export function writeUsageErrorsAsOneLine(program: Command): void {
   let said = false;
   program.configureOutput({
     writeErr: () => {
-      if (!said) process.stderr.write(`baleen: no command given: choose one of ${commands} (baleen --help says what each does)\n`);
+      if (!said)
+        process.stderr.write(
+          `baleen: no command given: choose one of ${commands} (baleen --help says what each does)\n`,
+        );
       said = true;
     },
   });

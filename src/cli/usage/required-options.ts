@@ -15,7 +15,11 @@ export function checkRequiredOptionsAfterUnknownOnes(program: Command): void {
     for (const option of required) option.mandatory = false;
     command.hook('preAction', (self) => {
       const missing = required.find((option) => self.getOptionValue(option.attributeName()) === undefined);
-      if (missing) self.error(`error: required option '${missing.flags}' not specified`, { code: 'commander.missingMandatoryOptionValue', exitCode: ExitCode.usage });
+      if (missing)
+        self.error(`error: required option '${missing.flags}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+          exitCode: ExitCode.usage,
+        });
     });
   }
 }

@@ -38,7 +38,10 @@ export function failureOutput(results: readonly FeatureResult[], fold: Fold): st
       // Escape sequences and control characters (a `\r` would hide the defusing below) never reach the log.
       const tail = terminalText(result[stream].text).replace(/\n$/, '');
       if (tail.trim() === '') continue;
-      const cut = result[stream].truncatedBytes > 0 ? ` (the last ${result[stream].text.length} characters; logs/ has all of it)` : '';
+      const cut =
+        result[stream].truncatedBytes > 0
+          ? ` (the last ${result[stream].text.length} characters; logs/ has all of it)`
+          : '';
       text += fold.open(`baleen: ${stream} of ${terminalName(result.file)} (${result.status})${cut}`);
       text += `${tail.replace(/^::/gm, ' ::')}\n`;
       text += fold.close();

@@ -16,7 +16,9 @@ export function githubAnnotations(failures: readonly ScenarioFailure[]): string 
     return `::error ${properties}::${data(message)}`;
   });
   if (failures.length > MAX_ANNOTATIONS) {
-    lines.push(`::error ::${data(`and ${failures.length - MAX_ANNOTATIONS} more failed scenarios: see the job's summary and the report`)}`);
+    lines.push(
+      `::error ::${data(`and ${failures.length - MAX_ANNOTATIONS} more failed scenarios: see the job's summary and the report`)}`,
+    );
   }
   return lines.map((line) => `${line}\n`).join('');
 }

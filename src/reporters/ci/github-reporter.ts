@@ -19,7 +19,12 @@ export class GithubReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const failures = scenarioFailures(outcome);
-    this.options.out.write(failureOutput(failedFeatureEntries(outcome).map((entry) => entry.result), githubFold) + githubAnnotations(failures));
+    this.options.out.write(
+      failureOutput(
+        failedFeatureEntries(outcome).map((entry) => entry.result),
+        githubFold,
+      ) + githubAnnotations(failures),
+    );
     if (this.options.stepSummary) await appendFile(this.options.stepSummary, githubStepSummary(outcome, failures));
   }
 }

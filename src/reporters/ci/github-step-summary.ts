@@ -24,14 +24,25 @@ export function githubStepSummary(outcome: RunOutcome, failures: readonly Scenar
     `| passed | ${totals.passed} | ${totals.scenarios.passed} |`,
     `| failed | ${totals.failed} | ${totals.scenarios.failed} |`,
     ...(totals.errors > 0 ? [`| error | ${totals.errors} | |`] : []),
-    ...(totals.scenarios.skipped + totals.skipped > 0 ? [`| skipped | ${totals.skipped} | ${totals.scenarios.skipped} |`] : []),
-    ...(totals.cancelled + totals.unfinished > 0 ? [`| cancelled or unfinished | ${totals.cancelled + totals.unfinished} | |`] : []),
+    ...(totals.scenarios.skipped + totals.skipped > 0
+      ? [`| skipped | ${totals.skipped} | ${totals.scenarios.skipped} |`]
+      : []),
+    ...(totals.cancelled + totals.unfinished > 0
+      ? [`| cancelled or unfinished | ${totals.cancelled + totals.unfinished} | |`]
+      : []),
     ...(totals.flaky > 0 ? [`| flaky (passed on a retry) | ${totals.flaky} | |`] : []),
   ];
   if (failures.length > 0) {
     parts.push('', `#### Failures (${failures.length})`, '');
     for (const failure of failures.slice(0, MAX_FAILURES)) {
-      parts.push(`**${inline(failure.scenario)}** · \`${inline(failure.file)}:${failure.line}\``, '', `${inline(failure.step)}`, '', fenced(failure.message.split('\n').slice(0, MESSAGE_LINES).join('\n')), '');
+      parts.push(
+        `**${inline(failure.scenario)}** · \`${inline(failure.file)}:${failure.line}\``,
+        '',
+        `${inline(failure.step)}`,
+        '',
+        fenced(failure.message.split('\n').slice(0, MESSAGE_LINES).join('\n')),
+        '',
+      );
     }
     if (failures.length > MAX_FAILURES) parts.push(`and ${failures.length - MAX_FAILURES} more: see the report.`);
   }
@@ -39,14 +50,22 @@ export function githubStepSummary(outcome: RunOutcome, failures: readonly Scenar
   if (flaky.length > 0) {
     parts.push('', `#### Flaky (${flaky.length})`, '');
     for (const feature of flaky) {
-      const earlier = (feature.previousAttempts ?? []).map((attempt) => `attempt ${attempt.attempt}: ${attempt.status}${attempt.error ? `, ${attempt.error}` : ''}`);
-      parts.push(`- \`${inline(feature.file)}\` passed on attempt ${feature.attempts}${earlier.length > 0 ? ` (${inline(earlier.join('; '))})` : ''}`);
+      const earlier = (feature.previousAttempts ?? []).map(
+        (attempt) => `attempt ${attempt.attempt}: ${attempt.status}${attempt.error ? `, ${attempt.error}` : ''}`,
+      );
+      parts.push(
+        `- \`${inline(feature.file)}\` passed on attempt ${feature.attempts}${earlier.length > 0 ? ` (${inline(earlier.join('; '))})` : ''}`,
+      );
     }
   }
-  const slowest = [...summary.features].filter((feature) => feature.durationMs > 0).sort((a, b) => b.durationMs - a.durationMs).slice(0, SLOWEST);
+  const slowest = [...summary.features]
+    .filter((feature) => feature.durationMs > 0)
+    .sort((a, b) => b.durationMs - a.durationMs)
+    .slice(0, SLOWEST);
   if (slowest.length > 0) {
     parts.push('', '#### Slowest features', '', '| feature | time | node |', '| --- | ---: | --- |');
-    for (const feature of slowest) parts.push(`| \`${cell(feature.file)}\` | ${formatDuration(feature.durationMs)} | ${cell(feature.node ?? '')} |`);
+    for (const feature of slowest)
+      parts.push(`| \`${cell(feature.file)}\` | ${formatDuration(feature.durationMs)} | ${cell(feature.node ?? '')} |`);
   }
   return `${parts.join('\n')}\n\n`;
 }

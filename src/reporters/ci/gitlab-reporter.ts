@@ -10,6 +10,11 @@ export class GitlabReporter implements Reporter {
   constructor(private readonly options: { out: NodeJS.WritableStream; now?: () => number }) {}
 
   onEnd(outcome: RunOutcome): void {
-    this.options.out.write(failureOutput(failedFeatureEntries(outcome).map((entry) => entry.result), gitlabFold(this.options.now)));
+    this.options.out.write(
+      failureOutput(
+        failedFeatureEntries(outcome).map((entry) => entry.result),
+        gitlabFold(this.options.now),
+      ),
+    );
   }
 }

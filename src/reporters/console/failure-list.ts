@@ -20,10 +20,16 @@ export function failureLines({ result, report }: FailedFeatureEntry): string[] {
   const file = terminalName(result.file);
   const node = result.node === undefined ? '' : pc.dim(` (on ${terminalName(result.node)})`);
   const scenarios = failedScenarios(report, { standIn: false });
-  const heading = scenarios.length > 0
-    ? `${pc.bold(file)}: ${plural(scenarios.length, 'scenario')} failed${node}`
-    : `${pc.bold(file)}: ${terminalText(result.error ?? result.status)}${node}`;
-  return [heading, ...scenarios.flatMap((scenario) => scenarioLines(file, scenario)), ...tailLines(result, 'stdout'), ...tailLines(result, 'stderr')];
+  const heading =
+    scenarios.length > 0
+      ? `${pc.bold(file)}: ${plural(scenarios.length, 'scenario')} failed${node}`
+      : `${pc.bold(file)}: ${terminalText(result.error ?? result.status)}${node}`;
+  return [
+    heading,
+    ...scenarios.flatMap((scenario) => scenarioLines(file, scenario)),
+    ...tailLines(result, 'stdout'),
+    ...tailLines(result, 'stderr'),
+  ];
 }
 
 function scenarioLines(file: string, scenario: FailedScenario): string[] {
@@ -39,7 +45,9 @@ function scenarioLines(file: string, scenario: FailedScenario): string[] {
 /** An error message without its stack trace, cut to a readable length. */
 function errorText(message: string): string {
   const kept = linesBeforeStack(terminalText(message).replace(/\s+$/, ''));
-  return kept.length > ERROR_LINES ? [...kept.slice(0, ERROR_LINES), `… (${kept.length - ERROR_LINES} more lines in the report)`].join('\n') : kept.join('\n');
+  return kept.length > ERROR_LINES
+    ? [...kept.slice(0, ERROR_LINES), `… (${kept.length - ERROR_LINES} more lines in the report)`].join('\n')
+    : kept.join('\n');
 }
 
 function tailLines(result: FeatureResult, stream: StreamName): string[] {
@@ -47,7 +55,10 @@ function tailLines(result: FeatureResult, stream: StreamName): string[] {
   if (!output.trim()) return [];
   const tail = lastLines(output, OUTPUT_TAIL_LINES);
   const count = tail.split('\n').length;
-  const cut = result[stream].truncatedBytes > 0 ? `; ${result[stream].truncatedBytes} earlier bytes are only in the log file` : '';
+  const cut =
+    result[stream].truncatedBytes > 0
+      ? `; ${result[stream].truncatedBytes} earlier bytes are only in the log file`
+      : '';
   return [pc.dim(`  ${stream} (last ${plural(count, 'line')}${cut}):`), ...indent(tail, 4).map((line) => pc.dim(line))];
 }
 

@@ -23,7 +23,10 @@ export class ArtifactsReporter implements Reporter {
   async onEnd(outcome: RunOutcome): Promise<void> {
     const problems: string[] = [];
     for (const result of outcome.results) problems.push(...(await writeArtifacts(outcome.info.reportDir, result)));
-    if (problems.length > 0) throw new Error(`could not write ${problems.length} collected file${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 3).join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(
+        `could not write ${problems.length} collected file${problems.length === 1 ? '' : 's'}: ${problems.slice(0, 3).join('; ')}`,
+      );
   }
 }
 
@@ -40,7 +43,9 @@ async function writeArtifacts(reportDir: string, result: FeatureResult): Promise
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, Buffer.from(file.data, 'base64'), { flag: CREATE_ONLY });
     } catch (error) {
-      problems.push(`${join(artifactsDirOf(result.file), file.path)}: ${error instanceof Error ? error.message : String(error)}`);
+      problems.push(
+        `${join(artifactsDirOf(result.file), file.path)}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
   return problems;

@@ -14,6 +14,9 @@ export class CucumberJsonReporter implements Reporter {
   readonly name = CUCUMBER_JSON_FILE;
 
   async onEnd(outcome: RunOutcome): Promise<void> {
-    await writeFileAtomic(join(outcome.info.reportDir, CUCUMBER_JSON_FILE), JSON.stringify(runReport(outcome), null, 2));
+    await writeFileAtomic(
+      join(outcome.info.reportDir, CUCUMBER_JSON_FILE),
+      JSON.stringify(runReport(outcome), null, 2),
+    );
   }
 }

@@ -18,7 +18,9 @@ export function hasMessages(outcome: RunOutcome): boolean {
 
 /** The run's Cucumber Messages as one stream (see cucumber-messages/merge-messages.ts), or undefined when no container wrote any. */
 function runMessages(outcome: RunOutcome): string | undefined {
-  const streams = outcome.results.flatMap((result) => (result.cucumberMessages === undefined ? [] : [result.cucumberMessages]));
+  const streams = outcome.results.flatMap((result) =>
+    result.cucumberMessages === undefined ? [] : [result.cucumberMessages],
+  );
   return streams.length === 0 ? undefined : mergeMessages(streams);
 }
 
@@ -44,10 +46,18 @@ export class CucumberHtmlReporter implements Reporter {
     if (merged === undefined) return;
     const require = createRequire(import.meta.url);
     // A CommonJS module whose class is its `default` export, loaded only by runs that wrote messages.
-    const { default: CucumberHtmlStream } = require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
+    const { default: CucumberHtmlStream } =
+      require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
     const dist = join(dirname(require.resolve('@cucumber/html-formatter')), '..');
-    const envelopes = merged.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as object);
+    const envelopes = merged
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as object);
     const output = join(outcome.info.reportDir, CUCUMBER_HTML_FILE);
-    await pipeline(Readable.from(envelopes), new CucumberHtmlStream(join(dist, 'main.css'), join(dist, 'main.js')), createWriteStream(output, { flags: 'wx' }));
+    await pipeline(
+      Readable.from(envelopes),
+      new CucumberHtmlStream(join(dist, 'main.css'), join(dist, 'main.js')),
+      createWriteStream(output, { flags: 'wx' }),
+    );
   }
 }

@@ -26,7 +26,8 @@ export class JunitReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     // Outline rows are named as Cucumber's JUnit formatter names them, which needs the feature files' lineage.
-    const lineages = 'lineages' in this.source ? this.source.lineages : readLineages(outcome.info.features, this.source.readFrom);
+    const lineages =
+      'lineages' in this.source ? this.source.lineages : readLineages(outcome.info.features, this.source.readFrom);
     const [rows, { junitXml }] = await Promise.all([lineages, this.xml.get()]);
     await writeFileAtomic(join(outcome.info.reportDir, 'junit.xml'), junitXml(outcome, rows));
   }

@@ -35,7 +35,8 @@ function suiteProperties(result: FeatureResult): [string, string][] {
   if (result.node !== undefined) properties.push(['baleen.node', xmlSafe(result.node)]);
   if (result.attempt <= 1) return properties;
   properties.push(['baleen.attempts', String(result.attempt)], ['baleen.flaky', String(result.flaky)]);
-  for (const earlier of result.previousAttempts) properties.push([`baleen.attempt-${earlier.attempt}`, xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim())]);
+  for (const earlier of result.previousAttempts)
+    properties.push([`baleen.attempt-${earlier.attempt}`, xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim())]);
   return properties;
 }
 
@@ -74,7 +75,11 @@ function addTestcase(
   result: FeatureResult | undefined,
   earlier: AttemptSummary[],
 ): 'passed' | 'failures' | 'errors' | 'skipped' {
-  const testcase = suite.ele('testcase', { classname: file, name: xmlSafe(name), time: seconds(scenario.durationSeconds) });
+  const testcase = suite.ele('testcase', {
+    classname: file,
+    name: xmlSafe(name),
+    time: seconds(scenario.durationSeconds),
+  });
   // baleen's stand-in for a feature that could not be run to the end is an error, not a failed test.
   const errored = scenario.featureRun && result?.status === 'error';
   if (isFailedScenario(scenario)) {
@@ -82,7 +87,10 @@ function addTestcase(
     const firstLine = message.split('\n')[0] ?? '';
     // The stand-in's one step is baleen's, not the user's: its message is the whole story.
     testcase
-      .ele(errored ? 'error' : 'failure', { message: xmlSafe(scenario.featureRun ? firstLine : `${step}: ${firstLine}`), type: status })
+      .ele(errored ? 'error' : 'failure', {
+        message: xmlSafe(scenario.featureRun ? firstLine : `${step}: ${firstLine}`),
+        type: status,
+      })
       .txt(xmlSafe(scenario.featureRun ? message : `${step}\n${message}`));
   } else if (scenario.status === 'skipped') {
     testcase.ele('skipped', scenario.featureRun && result?.error ? { message: xmlSafe(result.error) } : {});
@@ -91,7 +99,10 @@ function addTestcase(
     const prefix = scenario.status === 'passed' ? 'flaky' : 'rerun';
     for (const attempt of earlier) {
       const element = `${prefix}${attempt.status === 'error' ? 'Error' : 'Failure'}`;
-      testcase.ele(element, { message: xmlSafe(`attempt ${attempt.attempt}: ${attempt.error ?? attempt.status}`), type: attempt.status });
+      testcase.ele(element, {
+        message: xmlSafe(`attempt ${attempt.attempt}: ${attempt.error ?? attempt.status}`),
+        type: attempt.status,
+      });
     }
   }
   if (scenario.status === 'passed') return 'passed';
@@ -104,15 +115,22 @@ function addTestcase(
  * ("Scenario › Step: message"); one that names none of this feature's scenarios (a crash, a timeout) was a
  * failure of the whole feature, and concerns every scenario, since all of them ran again.
  */
-function earlierFailures(result: FeatureResult, scenarios: ScenarioRecord[]): (scenario: ScenarioRecord) => AttemptSummary[] {
+function earlierFailures(
+  result: FeatureResult,
+  scenarios: ScenarioRecord[],
+): (scenario: ScenarioRecord) => AttemptSummary[] {
   const unsuccessful = (attempt: AttemptSummary) => isUnsuccessful(attempt.status);
   // A feature split into scenarios (--split scenarios) knows each scenario's own earlier attempts by its line.
   const jobs = result.scenarioJobs;
-  if (jobs !== undefined) return (scenario) => (jobs.find((job) => job.line === scenario.line)?.previousAttempts ?? []).filter(unsuccessful);
+  if (jobs !== undefined)
+    return (scenario) => (jobs.find((job) => job.line === scenario.line)?.previousAttempts ?? []).filter(unsuccessful);
   const failed = result.previousAttempts.filter(unsuccessful);
-  const names = (attempt: AttemptSummary, scenario: ScenarioRecord) => (attempt.error ?? '').startsWith(`${scenario.name} › `);
-  return (scenario) => failed.filter((attempt) => names(attempt, scenario) || !scenarios.some((other) => names(attempt, other)));
+  const names = (attempt: AttemptSummary, scenario: ScenarioRecord) =>
+    (attempt.error ?? '').startsWith(`${scenario.name} › `);
+  return (scenario) =>
+    failed.filter((attempt) => names(attempt, scenario) || !scenarios.some((other) => names(attempt, other)));
 }
 
 const seconds = (value: number) => value.toFixed(3);
-const stringify = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)]));
+const stringify = (counts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, String(v)]));

@@ -45,7 +45,10 @@ export class LogsReporter implements Reporter {
       const writer = this.streamFor(file, attempt, stream);
       this.open.delete(logPath(file, attempt, stream));
       // A feature of a batch (not its first): the batch's output is logged once, as its first feature's.
-      if (result.batchFirst !== undefined) writer.write(`baleen: this feature ran in a batch; the batch's ${stream} is in ${resultLogPath(result, stream)}\n`);
+      if (result.batchFirst !== undefined)
+        writer.write(
+          `baleen: this feature ran in a batch; the batch's ${stream} is in ${resultLogPath(result, stream)}\n`,
+        );
       writer.end();
       this.closing.push(finished(writer).catch(() => undefined));
     }

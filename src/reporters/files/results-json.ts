@@ -50,10 +50,15 @@ export async function readResults(dir: string, reportDir: string): Promise<RunOu
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new BaleenError('USAGE', `${dir} has no ${RESULTS_JSON_FILE}`, { hint: 'name report dirs written by baleen 0.1 or later (--report-dir)' });
+    throw new BaleenError('USAGE', `${dir} has no ${RESULTS_JSON_FILE}`, {
+      hint: 'name report dirs written by baleen 0.1 or later (--report-dir)',
+    });
   }
   const parsed = ResultsFileSchema.safeParse(parseJsonOrUndefined(text));
-  if (!parsed.success) throw new BaleenError('USAGE', `${path} is not a baleen results file`, { hint: 'was it written by another baleen version?' });
+  if (!parsed.success)
+    throw new BaleenError('USAGE', `${path} is not a baleen results file`, {
+      hint: 'was it written by another baleen version?',
+    });
   const { version: _version, info, ...rest } = parsed.data;
   return { ...rest, info: { ...info, startedAt: new Date(info.startedAt), reportDir } };
 }

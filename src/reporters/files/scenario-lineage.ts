@@ -9,7 +9,9 @@ const MAX_SOURCE_BYTES = 5 * 1024 * 1024;
 
 /** The lineage of every scenario and Examples row, per file, as the run's plans carry it from the parse at its start. */
 export function lineagesOfPlans(plans: readonly FeaturePlan[]): OutlineRows {
-  return new Map(plans.flatMap((plan) => (plan.kind === 'parsed' ? [[plan.file, lineagesOfPlan(plan.scenarios)] as const] : [])));
+  return new Map(
+    plans.flatMap((plan) => (plan.kind === 'parsed' ? [[plan.file, lineagesOfPlan(plan.scenarios)] as const] : [])),
+  );
 }
 
 const lineagesOfPlan = (scenarios: readonly { line: number; lineage?: ScenarioLineage }[]) =>

@@ -21,7 +21,14 @@ export interface StartFailure {
  */
 export async function writeStartFailureReport(dir: string, failure: StartFailure): Promise<void> {
   const outcome: RunOutcome = {
-    info: { runId: 'none', image: failure.image, features: [...failure.features], concurrency: 0, startedAt: failure.startedAt, reportDir: dir },
+    info: {
+      runId: 'none',
+      image: failure.image,
+      features: [...failure.features],
+      concurrency: 0,
+      startedAt: failure.startedAt,
+      reportDir: dir,
+    },
     status: 'failed',
     durationMs: Date.now() - failure.startedAt.getTime(),
     results: [],

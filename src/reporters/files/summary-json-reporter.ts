@@ -9,6 +9,9 @@ export class SummaryJsonReporter implements Reporter {
   readonly name = 'summary.json';
 
   async onEnd(outcome: RunOutcome): Promise<void> {
-    await writeFileAtomic(join(outcome.info.reportDir, 'summary.json'), `${JSON.stringify(summarize(outcome), null, 2)}\n`);
+    await writeFileAtomic(
+      join(outcome.info.reportDir, 'summary.json'),
+      `${JSON.stringify(summarize(outcome), null, 2)}\n`,
+    );
   }
 }

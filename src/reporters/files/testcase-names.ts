@@ -10,7 +10,10 @@ export type OutlineRows = ReadonlyMap<string, ReadonlyMap<number, ScenarioLineag
  * name when the placeholders changed it), e.g. "Eating - These fail - #2.1" or "Eating <n> - #1.1: Eating 5".
  * Otherwise (a report merged without its sources, a Markdown feature) a name that repeats gets its line.
  */
-export function testcaseNames(scenarios: readonly ScenarioRecord[], lineages?: ReadonlyMap<number, ScenarioLineage>): string[] {
+export function testcaseNames(
+  scenarios: readonly ScenarioRecord[],
+  lineages?: ReadonlyMap<number, ScenarioLineage>,
+): string[] {
   const named = scenarios.map((scenario) => {
     const lineage = scenario.line === undefined || scenario.featureRun ? undefined : lineages?.get(scenario.line);
     if (!lineage) return scenario.name;

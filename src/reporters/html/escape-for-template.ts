@@ -35,7 +35,8 @@ function escapeElement(copy: JsonRecord): void {
 function escapeStep(copy: JsonRecord): void {
   escapeFields(copy, ['keyword']);
   // The name is escaped by the template, except in the code snippet it suggests for an undefined step.
-  const result = isRecord(copy.result) ? (copy.result = { ...copy.result }) : undefined;
+  if (isRecord(copy.result)) copy.result = { ...copy.result };
+  const result = isRecord(copy.result) ? copy.result : undefined;
   if (result?.status === 'undefined') escapeFields(copy, ['name']);
   // The summary's table of failures prints the error raw.
   if (result) escapeFields(result, ['error_message']);
@@ -79,7 +80,8 @@ function escapeAttachment(copy: JsonRecord): void {
     if (media) copy.media = { ...media, type: 'application/octet-stream' };
   }
   // Data that is not text goes into a link or an image's source as it is: made a string first.
-  if (copy.data !== undefined && typeof copy.data !== 'string') copy.data = Buffer.from(JSON.stringify(copy.data) ?? '').toString('base64');
+  if (copy.data !== undefined && typeof copy.data !== 'string')
+    copy.data = Buffer.from(JSON.stringify(copy.data) ?? '').toString('base64');
   if (typeof copy.data !== 'string') return;
   if (TEXT_TYPES.includes(type)) {
     const text = isBase64(copy.data) ? Buffer.from(copy.data, 'base64').toString('utf8') : copy.data;

@@ -23,18 +23,33 @@ interface CdnTag {
 
 const CDN_TAGS: readonly CdnTag[] = [
   // A data: icon stops the browser from asking for /favicon.ico as well.
-  { pattern: /<link rel="icon" href="https:\/\/www\.lambdatest\.com\/favicon\.ico">/, replacement: async () => '<link rel="icon" href="data:,">' },
   {
-    pattern: /<link rel="stylesheet" href="https:\/\/stackpath\.bootstrapcdn\.com\/bootstrap\/3\.4\.1\/css\/bootstrap\.min\.css">/,
+    pattern: /<link rel="icon" href="https:\/\/www\.lambdatest\.com\/favicon\.ico">/,
+    replacement: async () => '<link rel="icon" href="data:,">',
+  },
+  {
+    pattern:
+      /<link rel="stylesheet" href="https:\/\/stackpath\.bootstrapcdn\.com\/bootstrap\/3\.4\.1\/css\/bootstrap\.min\.css">/,
     replacement: async () => inlineStyle(await bootstrapCss()),
   },
-  { pattern: /<script src="https:\/\/code\.jquery\.com\/jquery-1\.12\.4\.min\.js"[^>]*><\/script>/, replacement: async () => inlineScript(await asset('jquery/dist/jquery.min.js')) },
   {
-    pattern: /<script src="https:\/\/stackpath\.bootstrapcdn\.com\/bootstrap\/3\.4\.1\/js\/bootstrap\.min\.js"[^>]*><\/script>/,
+    pattern: /<script src="https:\/\/code\.jquery\.com\/jquery-1\.12\.4\.min\.js"[^>]*><\/script>/,
+    replacement: async () => inlineScript(await asset('jquery/dist/jquery.min.js')),
+  },
+  {
+    pattern:
+      /<script src="https:\/\/stackpath\.bootstrapcdn\.com\/bootstrap\/3\.4\.1\/js\/bootstrap\.min\.js"[^>]*><\/script>/,
     replacement: async () => inlineScript(await asset('bootstrap/dist/js/bootstrap.min.js')),
   },
-  { pattern: /<script src="https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/moment\.js\/[\d.]+\/moment\.min\.js"><\/script>/, replacement: async () => inlineScript(await asset('moment/min/moment.min.js')) },
-  { pattern: /<script type="text\/javascript" src="https:\/\/www\.google\.com\/jsapi"><\/script>/, replacement: async () => inlineScript(googleChartsShim) },
+  {
+    pattern:
+      /<script src="https:\/\/cdnjs\.cloudflare\.com\/ajax\/libs\/moment\.js\/[\d.]+\/moment\.min\.js"><\/script>/,
+    replacement: async () => inlineScript(await asset('moment/min/moment.min.js')),
+  },
+  {
+    pattern: /<script type="text\/javascript" src="https:\/\/www\.google\.com\/jsapi"><\/script>/,
+    replacement: async () => inlineScript(googleChartsShim),
+  },
 ];
 
 /** Returns the report with every CDN asset inlined; throws if the template no longer has one of them. */
@@ -45,7 +60,9 @@ export async function inlineCdnAssets(html: string): Promise<string> {
     if (!match) {
       // A newer cucumber-html-reporter changed its template: fail loudly rather than ship a report that
       // silently needs the network again.
-      throw new Error(`cucumber-html-reporter's template no longer contains ${tag.pattern.source}: update inline-assets.ts`);
+      throw new Error(
+        `cucumber-html-reporter's template no longer contains ${tag.pattern.source}: update inline-assets.ts`,
+      );
     }
     const replacement = await tag.replacement();
     // Slicing, not String.replace: a replacement string's `$&`, `$'`… would be expanded (jQuery has some).
@@ -65,10 +82,11 @@ async function bootstrapCss(): Promise<string> {
   const css = await asset('bootstrap/dist/css/bootstrap.min.css');
   const woff2 = await readFile(require.resolve('bootstrap/dist/fonts/glyphicons-halflings-regular.woff2'));
   const fontFace = /@font-face\{font-family:"Glyphicons Halflings";[^}]*\}/;
-  if (!fontFace.test(css)) throw new Error("bootstrap.min.css has no Glyphicons @font-face: update inline-assets.ts");
+  if (!fontFace.test(css)) throw new Error('bootstrap.min.css has no Glyphicons @font-face: update inline-assets.ts');
   const inlined = css.replace(
     fontFace,
-    () => `@font-face{font-family:"Glyphicons Halflings";src:url(data:font/woff2;base64,${woff2.toString('base64')}) format("woff2")}`,
+    () =>
+      `@font-face{font-family:"Glyphicons Halflings";src:url(data:font/woff2;base64,${woff2.toString('base64')}) format("woff2")}`,
   );
   const external = /url\((?!data:)[^)]*\)/.exec(inlined);
   if (external) throw new Error(`bootstrap.min.css still refers to ${external[0]}: update inline-assets.ts`);

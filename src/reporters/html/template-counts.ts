@@ -12,12 +12,18 @@ import type { CucumberElement, CucumberJson, CucumberStep } from '../../cucumber
  * not pass is shown, a step without a result and a scenario without steps are skipped.
  */
 export function forTemplateCounts(report: CucumberJson): CucumberJson {
-  return report.map((feature) => ({ ...feature, elements: scenarioStepsOf(feature).map(({ element, steps }) => displayScenario(element, steps)) }));
+  return report.map((feature) => ({
+    ...feature,
+    elements: scenarioStepsOf(feature).map(({ element, steps }) => displayScenario(element, steps)),
+  }));
 }
 
 function displayScenario(element: CucumberElement, steps: CucumberStep[]): CucumberElement {
   const { before: _before, after: _after, ...rest } = element;
-  const shown = steps.length > 0 ? steps.map(displayStep) : [{ keyword: '', name: '(this scenario has no steps)', result: { status: 'skipped' } }];
+  const shown =
+    steps.length > 0
+      ? steps.map(displayStep)
+      : [{ keyword: '', name: '(this scenario has no steps)', result: { status: 'skipped' } }];
   return { ...rest, steps: shown };
 }
 

@@ -61,13 +61,18 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<void>
     };
     // A field of a shape the template cannot take costs the decorations, not the page.
     await render(features).catch(() => render(plainCopy(features)));
-    const html = undoDoubleEscaping((await readFile(generated, 'utf8')).replace(
-      '<title>Cucumber Feature Report</title>',
-      () => `<title>${escapeHtml(options.title)}</title>`,
-    ));
+    const html = undoDoubleEscaping(
+      (await readFile(generated, 'utf8')).replace(
+        '<title>Cucumber Feature Report</title>',
+        () => `<title>${escapeHtml(options.title)}</title>`,
+      ),
+    );
     // After the CDN tags are inlined: the overview has none, and text it quotes must not be taken for one.
     const page = await inlineCdnAssets(html);
-    await writeFileAtomic(options.outputFile, options.overview === undefined ? page : withOverview(page, options.overview));
+    await writeFileAtomic(
+      options.outputFile,
+      options.overview === undefined ? page : withOverview(page, options.overview),
+    );
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -78,7 +83,10 @@ async function readCucumberJson(file: string): Promise<unknown[]> {
   const problem = (what: string, cause?: unknown) =>
     new BaleenError('INTERNAL', `Cannot write the HTML report: Cucumber JSON file ${file} ${what}`, { cause });
   const info = await stat(file).catch((error: unknown) => {
-    throw problem((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${messageOf(error)})`, error);
+    throw problem(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${messageOf(error)})`,
+      error,
+    );
   });
   if (!info.isFile()) throw problem('is not a file');
   let parsed: unknown;
@@ -87,7 +95,10 @@ async function readCucumberJson(file: string): Promise<unknown[]> {
   } catch (error) {
     throw problem(`is not valid JSON (${messageOf(error)})`, error);
   }
-  if (!Array.isArray(parsed)) throw problem(`is not a Cucumber JSON report: expected an array of features, found ${parsed === null ? 'null' : typeof parsed}`);
+  if (!Array.isArray(parsed))
+    throw problem(
+      `is not a Cucumber JSON report: expected an array of features, found ${parsed === null ? 'null' : typeof parsed}`,
+    );
   return parsed;
 }
 
@@ -108,20 +119,31 @@ function generate(options: GenerateOptions): void {
       else failure = error;
     });
   } catch (error) {
-    throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${messageOf(error)}`, { cause: error });
+    throw new BaleenError(
+      'INTERNAL',
+      `cucumber-html-reporter could not render ${options.jsonFile}: ${messageOf(error)}`,
+      { cause: error },
+    );
   } finally {
     console.log = log;
     console.warn = warn;
   }
   if (!succeeded) {
-    throw new BaleenError('INTERNAL', `cucumber-html-reporter could not render ${options.jsonFile}: ${failure ?? 'it gave no reason'}`);
+    throw new BaleenError(
+      'INTERNAL',
+      `cucumber-html-reporter could not render ${options.jsonFile}: ${failure ?? 'it gave no reason'}`,
+    );
   }
 }
 
 /** The overview first in the page's body. */
 function withOverview(html: string, overview: string): string {
   const body = /<body[^>]*>/.exec(html);
-  if (!body) throw new BaleenError('INTERNAL', 'cucumber-html-reporter wrote a page without a <body> tag: the run overview has no place in it');
+  if (!body)
+    throw new BaleenError(
+      'INTERNAL',
+      'cucumber-html-reporter wrote a page without a <body> tag: the run overview has no place in it',
+    );
   const at = body.index + body[0].length;
   return html.slice(0, at) + overview + html.slice(at);
 }
@@ -137,7 +159,5 @@ function escapeEntries(record: Record<string, string>): Record<string, string> {
  */
 function undoDoubleEscaping(html: string): string {
   const once = (text: string) => text.replace(/&amp;#(38|60|62);/g, '&#$1;');
-  return html
-    .replace(/data-text="[^"]*"/g, once)
-    .replace(/<span class="stepname">[^<]*<\/span>/g, once);
+  return html.replace(/data-text="[^"]*"/g, once).replace(/<span class="stepname">[^<]*<\/span>/g, once);
 }

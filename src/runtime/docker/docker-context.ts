@@ -54,7 +54,9 @@ export function contextEngine(env: NodeJS.ProcessEnv): ContextEngine | undefined
   const endpoint = meta.Endpoints.docker;
   const tlsDir = join(configDir, 'contexts', 'tls', id, 'docker');
   // An endpoint without TLS files speaks plain HTTP or a socket; with them, TLS, verified unless told not to.
-  const tls = existsSync(tlsDir) ? { verify: !endpoint?.SkipTLSVerify, certPath: tlsDir, certPathFrom: from } : undefined;
+  const tls = existsSync(tlsDir)
+    ? { verify: !endpoint?.SkipTLSVerify, certPath: tlsDir, certPathFrom: from }
+    : undefined;
   return { host: endpoint?.Host ?? '', from, ...(tls ? { tls } : {}) };
 }
 
@@ -78,9 +80,13 @@ function readJson<T>(path: string, schema: z.ZodType<T>, what: string): T {
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    throw new BaleenError(SETTINGS_ERROR, `${what}: ${path} is not what the Docker CLI writes (${parsed.error.issues[0]?.message ?? 'unexpected shape'})`, {
-      hint: 'repair or remove it, or set DOCKER_HOST',
-    });
+    throw new BaleenError(
+      SETTINGS_ERROR,
+      `${what}: ${path} is not what the Docker CLI writes (${parsed.error.issues[0]?.message ?? 'unexpected shape'})`,
+      {
+        hint: 'repair or remove it, or set DOCKER_HOST',
+      },
+    );
   }
   return parsed.data;
 }

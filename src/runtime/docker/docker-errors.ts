@@ -8,7 +8,15 @@ interface EngineError {
   message?: string;
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'EPIPE']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOENT',
+  'EACCES',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+]);
 
 export function statusOf(error: unknown): number | undefined {
   return (error as EngineError | null)?.statusCode;
@@ -43,12 +51,16 @@ const ELSEWHERE = 'point DOCKER_HOST (or `docker context use`) at a running engi
 
 export function unreachableError(error: unknown): BaleenError {
   const engine = dockerHostDescription(error);
-  return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${engine} (${engineMessage(error)})`, {
-    hint: engine.startsWith('unix://')
-      ? `start Docker (Linux: \`sudo systemctl start docker\`; macOS/Windows: Docker Desktop, or \`colima start\`) or ${ELSEWHERE}`
-      : `check that the engine runs there and that this machine can reach it, or ${ELSEWHERE}`,
-    cause: error,
-  });
+  return new BaleenError(
+    'DOCKER_UNREACHABLE',
+    `cannot reach the Docker engine at ${engine} (${engineMessage(error)})`,
+    {
+      hint: engine.startsWith('unix://')
+        ? `start Docker (Linux: \`sudo systemctl start docker\`; macOS/Windows: Docker Desktop, or \`colima start\`) or ${ELSEWHERE}`
+        : `check that the engine runs there and that this machine can reach it, or ${ELSEWHERE}`,
+      cause: error,
+    },
+  );
 }
 
 export function imageNotFoundError(image: string, cause?: unknown): BaleenError {

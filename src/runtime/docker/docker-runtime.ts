@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { PassThrough, Writable } from 'node:stream';
+import { type PassThrough, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type {
@@ -57,34 +57,40 @@ export class DockerRuntime implements ContainerRuntime {
       for (const twin of await this.listByLabels(spec.labels)) await this.removeById(twin.id);
     };
     try {
-      const container = await withEngineRetry((abortSignal) => this.docker.createContainer({
-        abortSignal,
-        Image: spec.image,
-        Cmd: ['sh', '-c', spec.script],
-        Entrypoint: [],
-        WorkingDir: spec.workDir,
-        Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
-        Labels: spec.labels,
-        StopTimeout: spec.stopGraceSeconds,
-        Tty: false,
-        // As `docker run -i`: the container's stdin closes when baleen's attach ends it.
-        OpenStdin: spec.stdin === true,
-        StdinOnce: spec.stdin === true,
-        AttachStdin: spec.stdin === true,
-        AttachStdout: true,
-        AttachStderr: true,
-        // No AutoRemove: the stopped container must still exist to copy the report out; we remove it.
-        HostConfig: {
-          AutoRemove: false,
-          Privileged: false,
-          NetworkMode: spec.network,
-          // NET_RAW would let a container forge packets (ARP spoofing) on its network; nothing a suite needs.
-          CapDrop: ['NET_RAW'],
-          SecurityOpt: ['no-new-privileges'],
-          ...(spec.limits.memoryBytes === undefined ? {} : { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }),
-          ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
-        },
-      }), { beforeRetry: removeTwins, bound: 'create' });
+      const container = await withEngineRetry(
+        (abortSignal) =>
+          this.docker.createContainer({
+            abortSignal,
+            Image: spec.image,
+            Cmd: ['sh', '-c', spec.script],
+            Entrypoint: [],
+            WorkingDir: spec.workDir,
+            Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`),
+            Labels: spec.labels,
+            StopTimeout: spec.stopGraceSeconds,
+            Tty: false,
+            // As `docker run -i`: the container's stdin closes when baleen's attach ends it.
+            OpenStdin: spec.stdin === true,
+            StdinOnce: spec.stdin === true,
+            AttachStdin: spec.stdin === true,
+            AttachStdout: true,
+            AttachStderr: true,
+            // No AutoRemove: the stopped container must still exist to copy the report out; we remove it.
+            HostConfig: {
+              AutoRemove: false,
+              Privileged: false,
+              NetworkMode: spec.network,
+              // NET_RAW would let a container forge packets (ARP spoofing) on its network; nothing a suite needs.
+              CapDrop: ['NET_RAW'],
+              SecurityOpt: ['no-new-privileges'],
+              ...(spec.limits.memoryBytes === undefined
+                ? {}
+                : { Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes }),
+              ...(spec.limits.nanoCpus === undefined ? {} : { NanoCpus: spec.limits.nanoCpus }),
+            },
+          }),
+        { beforeRetry: removeTwins, bound: 'create' },
+      );
       return new DockerContainer(container, () => this.nameOfEngine(), spec.stdin === true);
     } catch (error) {
       // The last try may have made a container whose answer was lost, too: so may any failure that is not
@@ -109,11 +115,15 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
     try {
-      const found = await withEngineRetry((abortSignal) => this.docker.listContainers({
-        all: true,
-        filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
-        abortSignal,
-      }), { bound: 'list' });
+      const found = await withEngineRetry(
+        (abortSignal) =>
+          this.docker.listContainers({
+            all: true,
+            filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
+            abortSignal,
+          }),
+        { bound: 'list' },
+      );
       return found.map((c) => ({ id: c.Id, labels: c.Labels ?? {}, createdAt: c.Created * 1000 }));
     } catch (error) {
       throw toBaleenError(error, 'listing containers');
@@ -127,21 +137,33 @@ export class DockerRuntime implements ContainerRuntime {
   async buildImage(build: ImageBuild): Promise<void> {
     let progress: NodeJS.ReadableStream;
     try {
-      progress = await this.docker.buildImage(build.context, { t: build.tag, dockerfile: build.dockerfile, labels: build.labels, rm: true, forcerm: true });
+      progress = await this.docker.buildImage(build.context, {
+        t: build.tag,
+        dockerfile: build.dockerfile,
+        labels: build.labels,
+        rm: true,
+        forcerm: true,
+      });
     } catch (error) {
       throw toBaleenError(error, `building image ${build.tag}`);
     }
     // The engine answers 200 and reports a failed step in the stream: the build failed if any message says so.
     const messages = await new Promise<BuildMessage[]>((resolve, reject) =>
-      this.docker.modem.followProgress(progress, (error: Error | null, output: BuildMessage[]) => (error ? reject(error) : resolve(output))),
+      this.docker.modem.followProgress(progress, (error: Error | null, output: BuildMessage[]) =>
+        error ? reject(error) : resolve(output),
+      ),
     ).catch((error: unknown) => {
       throw toBaleenError(error, `building image ${build.tag}`);
     });
     const failure = messages.find((message) => message.error !== undefined || message.errorDetail !== undefined);
     if (failure) {
-      throw new BaleenError('CONFIG', `building image ${build.tag} failed: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`, {
-        hint: `fix the project's Dockerfile (${build.dockerfile})`,
-      });
+      throw new BaleenError(
+        'CONFIG',
+        `building image ${build.tag} failed: ${(failure.errorDetail?.message ?? failure.error ?? '').trim()}`,
+        {
+          hint: `fix the project's Dockerfile (${build.dockerfile})`,
+        },
+      );
     }
   }
 
@@ -190,7 +212,9 @@ export async function checkImageOn(docker: Docker, image: string): Promise<void>
 
 async function removeContainer(container: Docker.Container): Promise<void> {
   try {
-    await withEngineRetry((abortSignal) => container.remove({ force: true, v: true, abortSignal }), { bound: 'remove' });
+    await withEngineRetry((abortSignal) => container.remove({ force: true, v: true, abortSignal }), {
+      bound: 'remove',
+    });
   } catch (error) {
     // 404: already gone; 409: the engine is removing it already. Both mean the job is done.
     const status = statusOf(error);
@@ -217,7 +241,14 @@ class DockerContainer implements CreatedContainer {
       // Only the handshake is bounded: the bound's timer is cleared once the stream is there, so the signal
       // never ends the stream itself.
       stream = await withEngineBound('attach', (abortSignal) =>
-        this.container.attach({ stream: true, stdout: true, stderr: true, logs: true, abortSignal, ...(this.withStdin ? { stdin: true, hijack: true } : {}) }),
+        this.container.attach({
+          stream: true,
+          stdout: true,
+          stderr: true,
+          logs: true,
+          abortSignal,
+          ...(this.withStdin ? { stdin: true, hijack: true } : {}),
+        }),
       );
     } catch (error) {
       throw toBaleenError(error, 'attaching to a container');
@@ -266,7 +297,11 @@ class DockerContainer implements CreatedContainer {
   async stop(graceSeconds: number): Promise<void> {
     try {
       // The engine answers a stop once the grace period is over: the bound counts from then.
-      await withEngineBound('stop', (abortSignal) => this.container.stop({ t: graceSeconds, abortSignal }), graceSeconds * 1000 + engineCallTimeoutMs());
+      await withEngineBound(
+        'stop',
+        (abortSignal) => this.container.stop({ t: graceSeconds, abortSignal }),
+        graceSeconds * 1000 + engineCallTimeoutMs(),
+      );
     } catch (error) {
       // 304: already stopped; 404: already gone.
       const status = statusOf(error);
@@ -287,7 +322,8 @@ class DockerContainer implements CreatedContainer {
  */
 async function waitForExit(container: Docker.Container): Promise<ContainerExit> {
   try {
-    const inspect = async () => (await withEngineBound('inspect', (abortSignal) => container.inspect({ abortSignal }))).State;
+    const inspect = async () =>
+      (await withEngineBound('inspect', (abortSignal) => container.inspect({ abortSignal }))).State;
     let state = await inspect();
     if (state.Running) {
       await container.wait({ condition: 'not-running' });

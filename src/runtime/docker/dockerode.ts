@@ -41,7 +41,8 @@ function deferUntilCalled(path: string, functions: readonly string[] | undefined
   const stub = new Module(path);
   stub.filename = path;
   stub.loaded = true;
-  stub.exports = functions === undefined ? forward() : Object.fromEntries(functions.map((name) => [name, forward(name)]));
+  stub.exports =
+    functions === undefined ? forward() : Object.fromEntries(functions.map((name) => [name, forward(name)]));
   require.cache[path] = stub;
 }
 

@@ -40,13 +40,25 @@ export interface EngineTarget {
 export function resolveEngineTarget({ dockerHost, env = process.env }: EngineInput = {}): EngineTarget {
   const apiVersion = apiVersionOf(env);
   const withVersion = (target: EngineTarget): EngineTarget => (apiVersion ? { ...target, apiVersion } : target);
-  const explicit = dockerHost !== undefined ? { value: dockerHost.trim(), from: '--docker-host' } : { value: (env.DOCKER_HOST ?? '').trim(), from: 'DOCKER_HOST' };
+  const explicit =
+    dockerHost !== undefined
+      ? { value: dockerHost.trim(), from: '--docker-host' }
+      : { value: (env.DOCKER_HOST ?? '').trim(), from: 'DOCKER_HOST' };
   // The TLS variables belong to the address the flag or DOCKER_HOST gives, or the default one; a context has its own.
   const tls = tlsSettings(env);
-  if (explicit.value !== '') return withVersion({ ...parseDockerHost(explicit.value, explicit.from), from: explicit.from, ...(tls ? { tls } : {}) });
+  if (explicit.value !== '')
+    return withVersion({
+      ...parseDockerHost(explicit.value, explicit.from),
+      from: explicit.from,
+      ...(tls ? { tls } : {}),
+    });
   const context = contextEngine(env);
   if (context && context.host !== '') {
-    return withVersion({ ...parseDockerHost(context.host, context.from), from: context.from, ...(context.tls ? { tls: context.tls } : {}) });
+    return withVersion({
+      ...parseDockerHost(context.host, context.from),
+      from: context.from,
+      ...(context.tls ? { tls: context.tls } : {}),
+    });
   }
   const fallback = tls ? DEFAULT_TLS_HOST : `unix://${DEFAULT_UNIX_SOCKET}`;
   return withVersion({ ...parseDockerHost(fallback, 'the default'), from: 'the default', ...(tls ? { tls } : {}) });
@@ -95,7 +107,8 @@ function parseTcpAddress(rest: string, value: string, from: string): { hostname:
   if (!/^[A-Za-z0-9._~%:-]+$/.test(hostname)) throw badHost(value, from, `"${hostname}" is not a host name or address`);
   const portText = port || String(DEFAULT_HTTP_PORT);
   const portNumber = Number(portText);
-  if (!/^\d+$/.test(portText) || portNumber < 1 || portNumber > 65535) throw badHost(value, from, `"${portText}" is not a port`);
+  if (!/^\d+$/.test(portText) || portNumber < 1 || portNumber > 65535)
+    throw badHost(value, from, `"${portText}" is not a port`);
   return { hostname, port: portNumber };
 }
 
@@ -105,7 +118,9 @@ function splitHostPort(authority: string): { host: string; port: string } {
   // More than one colon: a bare IPv6 address, to which the CLI adds the default port.
   if (authority.indexOf(':') !== authority.lastIndexOf(':')) return { host: authority, port: '' };
   const colon = authority.indexOf(':');
-  return colon < 0 ? { host: authority, port: '' } : { host: authority.slice(0, colon), port: authority.slice(colon + 1) };
+  return colon < 0
+    ? { host: authority, port: '' }
+    : { host: authority.slice(0, colon), port: authority.slice(colon + 1) };
 }
 
 function joinHostPort(host: string, port: number): string {
@@ -146,7 +161,12 @@ function decoded(part: string, value: string, from: string): string {
 function badHost(value: string, from: string, problem: string): BaleenError {
   // A password is not repeated into a terminal or a CI log.
   const shown = value.replace(/^([a-z]+:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
-  const named = from === '--docker-host' ? `--docker-host ${shown}` : from === 'DOCKER_HOST' ? `DOCKER_HOST=${shown}` : `${shown}, from ${from},`;
+  const named =
+    from === '--docker-host'
+      ? `--docker-host ${shown}`
+      : from === 'DOCKER_HOST'
+        ? `DOCKER_HOST=${shown}`
+        : `${shown}, from ${from},`;
   return new BaleenError(SETTINGS_ERROR, `${named} is not a Docker engine address (${problem})`, {
     hint: 'use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host[:port], as for `docker -H`',
   });
@@ -156,7 +176,9 @@ function apiVersionOf(env: NodeJS.ProcessEnv): string | undefined {
   const value = env.DOCKER_API_VERSION?.trim();
   if (!value) return undefined;
   if (!/^v?\d+\.\d+$/.test(value)) {
-    throw new BaleenError(SETTINGS_ERROR, `DOCKER_API_VERSION=${value} is not an API version`, { hint: 'set it like 1.41, or unset it' });
+    throw new BaleenError(SETTINGS_ERROR, `DOCKER_API_VERSION=${value} is not an API version`, {
+      hint: 'set it like 1.41, or unset it',
+    });
   }
   return `v${value.replace(/^v/, '')}`;
 }

@@ -16,9 +16,13 @@ export function engineCallTimeoutMs(env: NodeJS.ProcessEnv = process.env): numbe
   if (raw === undefined || raw === '') return ENGINE_CALL_TIMEOUT_MS;
   const ms = Number(raw);
   if (!Number.isInteger(ms) || ms <= 0) {
-    throw new BaleenError('CONFIG', `${ENGINE_CALL_TIMEOUT_ENV} must be a positive whole number of milliseconds, not "${raw}"`, {
-      hint: `unset it (the default is ${ENGINE_CALL_TIMEOUT_MS} ms) or give it a number such as 60000`,
-    });
+    throw new BaleenError(
+      'CONFIG',
+      `${ENGINE_CALL_TIMEOUT_ENV} must be a positive whole number of milliseconds, not "${raw}"`,
+      {
+        hint: `unset it (the default is ${ENGINE_CALL_TIMEOUT_MS} ms) or give it a number such as 60000`,
+      },
+    );
   }
   return ms;
 }
@@ -28,16 +32,24 @@ function durationText(ms: number): string {
 }
 
 export function engineSilentError(call: string, ms: number): BaleenError {
-  return new BaleenError('CONTAINER_FAILED', `the Docker engine did not answer \`${call}\` within ${durationText(ms)}`, {
-    hint: `check \`docker info\` and the engine log (a full disk, a stuck engine); ${ENGINE_CALL_TIMEOUT_ENV} changes the bound`,
-  });
+  return new BaleenError(
+    'CONTAINER_FAILED',
+    `the Docker engine did not answer \`${call}\` within ${durationText(ms)}`,
+    {
+      hint: `check \`docker info\` and the engine log (a full disk, a stuck engine); ${ENGINE_CALL_TIMEOUT_ENV} changes the bound`,
+    },
+  );
 }
 
 /**
  * Runs one engine call with the bound: the signal given to it aborts the request (dockerode's `abortSignal`),
  * and the call fails with one clear line even should the transport ignore the signal.
  */
-export function withEngineBound<T>(call: string, run: (signal: AbortSignal) => Promise<T>, ms: number = engineCallTimeoutMs()): Promise<T> {
+export function withEngineBound<T>(
+  call: string,
+  run: (signal: AbortSignal) => Promise<T>,
+  ms: number = engineCallTimeoutMs(),
+): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const silent = new Promise<never>((_, reject) => {

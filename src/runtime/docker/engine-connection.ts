@@ -5,7 +5,15 @@ import { BaleenError } from '../../errors/baleen-error.js';
 import { resolveEngineTarget, type EngineInput, type EngineTarget } from './engine-address.js';
 import { SshAgent, SshTransportError, sshArguments } from './ssh-transport.js';
 import { TcpAgent, TlsAgent } from './tcp-transport.js';
-import { checkedTls, describeTls, isPlainHttpToTls, isTlsFailure, loadTlsMaterial, tlsHint, tlsReason } from './tls-settings.js';
+import {
+  checkedTls,
+  describeTls,
+  isPlainHttpToTls,
+  isTlsFailure,
+  loadTlsMaterial,
+  tlsHint,
+  tlsReason,
+} from './tls-settings.js';
 
 /**
  * How to talk to the Docker engine: dockerode clients for the engine engine-address.ts decides, with the TLS
@@ -41,12 +49,22 @@ export function engineConnection(input: EngineInput = {}): EngineConnection {
       };
     case 'tcp': {
       const base = { host: address.hostname, port: address.port, ...version };
-      if (!target.tls || !material) return { target, description: `${target.url} (no TLS)`, options: { ...base, protocol: 'http', agent: new TcpAgent() } };
+      if (!target.tls || !material)
+        return {
+          target,
+          description: `${target.url} (no TLS)`,
+          options: { ...base, protocol: 'http', agent: new TcpAgent() },
+        };
       const tls = checkedTls(target.tls, material);
       return {
         target,
         description: `${target.url} (${describeTls(target.tls, material)})`,
-        options: { ...base, protocol: 'https', ...tls, agent: new TlsAgent({ ...tls, rejectUnauthorized: target.tls.verify }) },
+        options: {
+          ...base,
+          protocol: 'https',
+          ...tls,
+          agent: new TlsAgent({ ...tls, rejectUnauthorized: target.tls.verify }),
+        },
       };
     }
   }
@@ -60,9 +78,12 @@ export function engineConnection(input: EngineInput = {}): EngineConnection {
 export function createDocker(input: EngineInput = {}): Docker {
   const connection = engineConnection(input);
   const docker = withoutDockerHostEnv(() => new Dockerode(connection.options));
-  const modem = docker.modem as unknown as { dial(options: unknown, callback: (error: unknown, data?: unknown) => void): void };
+  const modem = docker.modem as unknown as {
+    dial(options: unknown, callback: (error: unknown, data?: unknown) => void): void;
+  };
   const dial = modem.dial.bind(modem);
-  modem.dial = (options, callback) => dial(options, (error, data) => callback(error ? explainFailure(error, connection) : error, data));
+  modem.dial = (options, callback) =>
+    dial(options, (error, data) => callback(error ? explainFailure(error, connection) : error, data));
   refuseRedirects(docker);
   descriptions.set(docker, connection.description);
   return docker;
@@ -114,16 +135,24 @@ export function explainFailure(error: unknown, connection: Pick<EngineConnection
   if (error instanceof BaleenError || typeof error !== 'object' || error === null) return error;
   const { description, target } = connection;
   if (error instanceof SshTransportError) {
-    return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${description} over ssh (${error.message})`, {
-      hint: `check that \`${sshCommand(target)}\` works from here: ssh keys or agent, known_hosts, and docker on the remote machine`,
-      cause: error,
-    });
+    return new BaleenError(
+      'DOCKER_UNREACHABLE',
+      `cannot reach the Docker engine at ${description} over ssh (${error.message})`,
+      {
+        hint: `check that \`${sshCommand(target)}\` works from here: ssh keys or agent, known_hosts, and docker on the remote machine`,
+        cause: error,
+      },
+    );
   }
   if (target.tls && isTlsFailure(error)) {
-    return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${description}: the TLS handshake failed (${tlsReason(error)})`, {
-      hint: tlsHint(error, target.tls),
-      cause: error,
-    });
+    return new BaleenError(
+      'DOCKER_UNREACHABLE',
+      `cannot reach the Docker engine at ${description}: the TLS handshake failed (${tlsReason(error)})`,
+      {
+        hint: tlsHint(error, target.tls),
+        cause: error,
+      },
+    );
   }
   if (!target.tls && isPlainHttpToTls(error)) {
     return new BaleenError('DOCKER_UNREACHABLE', `cannot reach the Docker engine at ${description}: it speaks TLS`, {
@@ -132,12 +161,17 @@ export function explainFailure(error: unknown, connection: Pick<EngineConnection
     });
   }
   if ((error as Error).message?.startsWith('Max redirects exceeded')) {
-    return new BaleenError('CONTAINER_FAILED', `the Docker engine at ${description} redirected a request: it does not take one of its names as written`, {
-      hint: 'check the image name (a Docker image reference such as registry.example/ci/suite:1.2)',
-      cause: error,
-    });
+    return new BaleenError(
+      'CONTAINER_FAILED',
+      `the Docker engine at ${description} redirected a request: it does not take one of its names as written`,
+      {
+        hint: 'check the image name (a Docker image reference such as registry.example/ci/suite:1.2)',
+        cause: error,
+      },
+    );
   }
-  if ((error as { statusCode?: number }).statusCode === undefined) Object.defineProperty(error, 'dockerHost', { value: description, configurable: true });
+  if ((error as { statusCode?: number }).statusCode === undefined)
+    Object.defineProperty(error, 'dockerHost', { value: description, configurable: true });
   return error;
 }
 
@@ -147,5 +181,10 @@ function sshCommand(target: EngineTarget): string {
   if (address.scheme !== 'ssh') return target.url;
   const args = sshArguments(address);
   const remote = args.at(-1)!;
-  return ['ssh', ...(address.port ? ['-p', address.port] : []), `${address.user ? `${address.user}@` : ''}${address.hostname}`, remote].join(' ');
+  return [
+    'ssh',
+    ...(address.port ? ['-p', address.port] : []),
+    `${address.user ? `${address.user}@` : ''}${address.hostname}`,
+    remote,
+  ].join(' ');
 }

@@ -18,7 +18,15 @@ export function dockerNetworks(docker: Docker, driver: 'bridge' | 'overlay'): Ne
     async createNetwork(name, labels) {
       try {
         await withEngineRetry(
-          (abortSignal) => docker.createNetwork({ Name: name, Driver: driver, Labels: labels, CheckDuplicate: true, abortSignal, ...(driver === 'overlay' ? { Attachable: true } : {}) }),
+          (abortSignal) =>
+            docker.createNetwork({
+              Name: name,
+              Driver: driver,
+              Labels: labels,
+              CheckDuplicate: true,
+              abortSignal,
+              ...(driver === 'overlay' ? { Attachable: true } : {}),
+            }),
           { bound: 'network create' },
         );
       } catch (error) {
@@ -30,7 +38,9 @@ export function dockerNetworks(docker: Docker, driver: 'bridge' | 'overlay'): Ne
       const deadline = Date.now() + ACTIVE_ENDPOINTS_WAIT_MS;
       for (;;) {
         try {
-          await withEngineRetry((abortSignal) => docker.getNetwork(name).remove({ abortSignal }), { bound: 'network remove' });
+          await withEngineRetry((abortSignal) => docker.getNetwork(name).remove({ abortSignal }), {
+            bound: 'network remove',
+          });
           return;
         } catch (error) {
           const status = statusOf(error);
@@ -58,10 +68,18 @@ export function dockerNetworks(docker: Docker, driver: 'bridge' | 'overlay'): Ne
     async listNetworksByLabels(labels): Promise<LabelledNetwork[]> {
       try {
         const found = await withEngineRetry(
-          (abortSignal) => docker.listNetworks({ filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) }, abortSignal }),
+          (abortSignal) =>
+            docker.listNetworks({
+              filters: { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) },
+              abortSignal,
+            }),
           { bound: 'network list' },
         );
-        return found.map((network) => ({ name: network.Name, labels: network.Labels ?? {}, ...createdAtOf(network.Created) }));
+        return found.map((network) => ({
+          name: network.Name,
+          labels: network.Labels ?? {},
+          ...createdAtOf(network.Created),
+        }));
       } catch (error) {
         throw toBaleenError(error, 'listing networks');
       }

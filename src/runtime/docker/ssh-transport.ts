@@ -27,9 +27,11 @@ export function sshArguments(target: SshTarget): string[] {
   return [
     ...(target.user ? ['-l', target.user] : []),
     ...(target.port ? ['-p', target.port] : []),
-    '-o', 'ConnectTimeout=30',
+    '-o',
+    'ConnectTimeout=30',
     '-T',
-    '--', target.hostname,
+    '--',
+    target.hostname,
     // ssh hands the remote command to the remote user's shell as one string.
     remote.map(shellQuote).join(' '),
   ];
@@ -42,7 +44,10 @@ export function shellQuote(word: string): string {
 /** ssh could not carry the connection: it could not start, or it exited with an error before or while it did. */
 export class SshTransportError extends Error {
   readonly code = 'ESSHTRANSPORT';
-  constructor(message: string, readonly stderr: string) {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
     super(message);
     this.name = 'SshTransportError';
   }
@@ -65,7 +70,11 @@ export class CommandConnection extends Duplex {
     // still needs this connection to remove its containers, and not ssh.
     this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     liveChildren.add(this.child);
-    const { stdin, stdout, stderr } = this.child as ChildProcess & { stdin: NodeJS.WritableStream; stdout: NodeJS.ReadableStream; stderr: NodeJS.ReadableStream };
+    const { stdin, stdout, stderr } = this.child as ChildProcess & {
+      stdin: NodeJS.WritableStream;
+      stdout: NodeJS.ReadableStream;
+      stderr: NodeJS.ReadableStream;
+    };
     stdout.on('data', (chunk: Buffer) => {
       this.touch();
       if (!this.push(chunk)) stdout.pause();
@@ -154,11 +163,15 @@ export class CommandConnection extends Duplex {
 
   private touch(): void {
     clearTimeout(this.idleTimer);
-    if (this.idleMs > 0 && !this.destroyed) this.idleTimer = setTimeout(() => this.emit('timeout'), this.idleMs).unref();
+    if (this.idleMs > 0 && !this.destroyed)
+      this.idleTimer = setTimeout(() => this.emit('timeout'), this.idleMs).unref();
   }
 
   private pipes(): { ref(): void; unref(): void }[] {
-    return [this.child.stdin, this.child.stdout, this.child.stderr].filter((pipe) => pipe !== null) as unknown as { ref(): void; unref(): void }[];
+    return [this.child.stdin, this.child.stdout, this.child.stderr].filter((pipe) => pipe !== null) as unknown as {
+      ref(): void;
+      unref(): void;
+    }[];
   }
 }
 
@@ -167,7 +180,10 @@ export class CommandConnection extends Duplex {
  * CLI's http.Transport does, since each new one costs an ssh handshake; one idle for 30 s is closed.
  */
 export class SshAgent extends Agent {
-  constructor(private readonly target: SshTarget, options: AgentOptions = {}) {
+  constructor(
+    private readonly target: SshTarget,
+    options: AgentOptions = {},
+  ) {
     super({ keepAlive: true, timeout: 30_000, ...options });
   }
 
@@ -186,5 +202,12 @@ process.on('exit', () => {
 });
 
 function lastLine(text: string): string {
-  return text.trim().split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '';
+  return (
+    text
+      .trim()
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
 }

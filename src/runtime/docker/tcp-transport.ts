@@ -12,7 +12,9 @@ const IDLE_MS = 30_000;
 export function withConnectTimeout(socket: Duplex, timeoutMs: number): Duplex {
   const tcp = socket as Socket;
   const timer = setTimeout(() => {
-    socket.destroy(Object.assign(new Error(`connect ETIMEDOUT: no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }));
+    socket.destroy(
+      Object.assign(new Error(`connect ETIMEDOUT: no answer within ${timeoutMs / 1000} s`), { code: 'ETIMEDOUT' }),
+    );
   }, timeoutMs).unref();
   // TLS sockets emit 'connect' too, when TCP is up (the handshake that follows fails or succeeds quickly).
   tcp.once('connect', () => clearTimeout(timer));
@@ -22,7 +24,10 @@ export function withConnectTimeout(socket: Duplex, timeoutMs: number): Duplex {
 
 /** Plain HTTP over TCP (DOCKER_HOST=tcp://… without TLS), with the CLI's connect timeout. */
 export class TcpAgent extends HttpAgent {
-  constructor(options: HttpAgentOptions = {}, private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS) {
+  constructor(
+    options: HttpAgentOptions = {},
+    private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
+  ) {
     super({ keepAlive: true, timeout: IDLE_MS, ...options });
   }
 
@@ -36,7 +41,10 @@ export class TcpAgent extends HttpAgent {
  * whose options win over the request's: docker-modem has no way to turn verification off itself.
  */
 export class TlsAgent extends HttpsAgent {
-  constructor(options: HttpsAgentOptions, private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS) {
+  constructor(
+    options: HttpsAgentOptions,
+    private readonly connectTimeoutMs = CONNECT_TIMEOUT_MS,
+  ) {
     super({ keepAlive: true, timeout: IDLE_MS, ...options });
   }
 

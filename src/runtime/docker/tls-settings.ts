@@ -28,8 +28,13 @@ export function tlsSettings(env: NodeJS.ProcessEnv): TlsSettings | undefined {
   const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
   if (!verify && (env.DOCKER_TLS ?? '') === '') return undefined;
   if (env.DOCKER_CERT_PATH) return { verify, certPath: env.DOCKER_CERT_PATH, certPathFrom: 'DOCKER_CERT_PATH' };
-  if (env.DOCKER_CONFIG) return { verify, certPath: env.DOCKER_CONFIG, certPathFrom: 'DOCKER_CONFIG (DOCKER_CERT_PATH is not set)' };
-  return { verify, certPath: join(env.HOME || homedir(), '.docker'), certPathFrom: 'the default, as DOCKER_CERT_PATH is not set' };
+  if (env.DOCKER_CONFIG)
+    return { verify, certPath: env.DOCKER_CONFIG, certPathFrom: 'DOCKER_CONFIG (DOCKER_CERT_PATH is not set)' };
+  return {
+    verify,
+    certPath: join(env.HOME || homedir(), '.docker'),
+    certPathFrom: 'the default, as DOCKER_CERT_PATH is not set',
+  };
 }
 
 export interface TlsMaterial {
@@ -44,8 +49,11 @@ export function loadTlsMaterial(tls: TlsSettings): TlsMaterial {
   const path = (name: string) => join(tls.certPath, name);
   const ca = readTlsFile(tls, 'ca.pem');
   if (!ca) {
-    throw tlsError(tls, `${path('ca.pem')} does not exist (${tls.certPathFrom})`,
-      `put the engine's CA certificate there, or point DOCKER_CERT_PATH at the folder holding ca.pem, cert.pem and key.pem`);
+    throw tlsError(
+      tls,
+      `${path('ca.pem')} does not exist (${tls.certPathFrom})`,
+      `put the engine's CA certificate there, or point DOCKER_CERT_PATH at the folder holding ca.pem, cert.pem and key.pem`,
+    );
   }
   const cert = readTlsFile(tls, 'cert.pem');
   const key = readTlsFile(tls, 'key.pem');
@@ -60,7 +68,11 @@ function readTlsFile(tls: TlsSettings, name: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw tlsError(tls, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'make it readable by this user');
+    throw tlsError(
+      tls,
+      `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      'make it readable by this user',
+    );
   }
 }
 
@@ -77,14 +89,21 @@ export function checkedTls(tls: TlsSettings, material: TlsMaterial): { ca: Buffe
   if (!material.clientCert) return { ca: material.ca };
   const { cert, key } = material.clientCert;
   if (/ENCRYPTED/.test(key.toString('latin1'))) {
-    throw tlsError(tls, `${join(tls.certPath, 'key.pem')} is encrypted`, 'decrypt it (`openssl pkey -in key.pem -out key.pem`): the docker CLI does not take encrypted keys either');
+    throw tlsError(
+      tls,
+      `${join(tls.certPath, 'key.pem')} is encrypted`,
+      'decrypt it (`openssl pkey -in key.pem -out key.pem`): the docker CLI does not take encrypted keys either',
+    );
   }
   try {
     createPrivateKey(key);
     createSecureContext({ cert, key });
   } catch (error) {
-    throw tlsError(tls, `${join(tls.certPath, 'cert.pem')} and key.pem are not a usable client certificate (${(error as Error).message})`,
-      'they must be the PEM certificate and the private key that belong together');
+    throw tlsError(
+      tls,
+      `${join(tls.certPath, 'cert.pem')} and key.pem are not a usable client certificate (${(error as Error).message})`,
+      'they must be the PEM certificate and the private key that belong together',
+    );
   }
   return { ca: material.ca, cert, key };
 }

@@ -11,12 +11,17 @@ export interface LargestNode {
 const NodeSchema = z.object({
   Spec: z.object({ Availability: z.string().optional() }).optional(),
   Status: z.object({ State: z.string().optional() }).optional(),
-  Description: z.object({ Resources: z.object({ MemoryBytes: z.number().optional(), NanoCPUs: z.number().optional() }).optional() }).optional(),
+  Description: z
+    .object({ Resources: z.object({ MemoryBytes: z.number().optional(), NanoCPUs: z.number().optional() }).optional() })
+    .optional(),
 });
 
 /** Over the nodes that are up and take new tasks (not drained or paused). */
 export function largestNode(rawNodes: unknown): LargestNode {
-  const nodes = z.array(NodeSchema).parse(rawNodes).filter((node) => node.Status?.State === 'ready' && (node.Spec?.Availability ?? 'active') === 'active');
+  const nodes = z
+    .array(NodeSchema)
+    .parse(rawNodes)
+    .filter((node) => node.Status?.State === 'ready' && (node.Spec?.Availability ?? 'active') === 'active');
   return {
     memoryBytes: Math.max(0, ...nodes.map((node) => node.Description?.Resources?.MemoryBytes ?? 0)),
     nanoCpus: Math.max(0, ...nodes.map((node) => node.Description?.Resources?.NanoCPUs ?? 0)),
@@ -36,5 +41,6 @@ export function checkFitsSomeNode(limits: ContainerSpec['limits'], largest: Larg
       : limits.nanoCpus !== undefined && limits.nanoCpus > largest.nanoCpus
         ? `--cpus ${cpus(limits.nanoCpus)} is more than any swarm node has (the largest: ${cpus(largest.nanoCpus)})`
         : undefined;
-  if (problem) throw new BaleenError('UNSCHEDULABLE', problem, { hint: 'ask for less, or add a bigger node to the swarm' });
+  if (problem)
+    throw new BaleenError('UNSCHEDULABLE', problem, { hint: 'ask for less, or add a bigger node to the swarm' });
 }

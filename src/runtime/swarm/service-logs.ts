@@ -34,7 +34,7 @@ export class ServiceLogs {
     try {
       this.follow = await withEngineRetry(() => this.open(true));
     } catch (error) {
-      throw toBaleenError(error, 'following a service\'s logs');
+      throw toBaleenError(error, "following a service's logs");
     }
     // The follow ends or breaks when the service is removed; the final read covers anything it missed.
     this.follow.on('error', () => undefined);
@@ -60,14 +60,16 @@ export class ServiceLogs {
       await finished(log);
     } catch (error) {
       if (this.closed) return;
-      throw toBaleenError(error, 'reading a service\'s logs');
+      throw toBaleenError(error, "reading a service's logs");
     } finally {
       this.close();
     }
     // A log that rotated under us would start later than the follow did: byte counts would not line up.
     for (const stream of ['stdout', 'stderr'] as const) {
       if (seen[stream] < this.delivered[stream]) {
-        throw new Error(`the service's ${stream} log is shorter than what was already read (${seen[stream]} < ${this.delivered[stream]} bytes): was it rotated?`);
+        throw new Error(
+          `the service's ${stream} log is shorter than what was already read (${seen[stream]} < ${this.delivered[stream]} bytes): was it rotated?`,
+        );
       }
     }
   }

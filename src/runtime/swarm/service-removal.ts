@@ -9,7 +9,9 @@ export const SERVICE_ID_LABEL = 'com.docker.swarm.service.id';
 
 async function removeService(docker: Docker, serviceId: string): Promise<void> {
   try {
-    await withEngineRetry((abortSignal) => docker.getService(serviceId).remove({ abortSignal }), { bound: 'service remove' });
+    await withEngineRetry((abortSignal) => docker.getService(serviceId).remove({ abortSignal }), {
+      bound: 'service remove',
+    });
   } catch (error) {
     if (statusOf(error) === 404) return;
     throw toBaleenError(error, `removing swarm service ${serviceId.slice(0, 12)}`);
@@ -22,7 +24,9 @@ async function removeService(docker: Docker, serviceId: string): Promise<void> {
  */
 export async function removeServiceGracefully(docker: Docker, serviceId: string, graceSeconds: number): Promise<void> {
   await removeService(docker, serviceId);
-  await whileLocalContainers(docker, serviceId, graceSeconds + 5, (containers) => containers.some((c) => c.State === 'running'));
+  await whileLocalContainers(docker, serviceId, graceSeconds + 5, (containers) =>
+    containers.some((c) => c.State === 'running'),
+  );
 }
 
 /**
@@ -53,8 +57,10 @@ async function whileLocalContainers(
   const deadline = Date.now() + seconds * 1000;
   const filters = { label: [`${SERVICE_ID_LABEL}=${serviceId}`] };
   while (Date.now() < deadline) {
-    const containers = await withEngineBound('list', (abortSignal) => docker.listContainers({ all: true, filters, abortSignal })).catch((error: unknown) => {
-      throw toBaleenError(error, 'listing a service\'s containers');
+    const containers = await withEngineBound('list', (abortSignal) =>
+      docker.listContainers({ all: true, filters, abortSignal }),
+    ).catch((error: unknown) => {
+      throw toBaleenError(error, "listing a service's containers");
     });
     if (!(await busy(containers))) return;
     await sleep(200);
@@ -63,9 +69,12 @@ async function whileLocalContainers(
 
 async function forceRemove(docker: Docker, containerId: string): Promise<void> {
   try {
-    await withEngineBound('remove', (abortSignal) => docker.getContainer(containerId).remove({ force: true, v: true, abortSignal }));
+    await withEngineBound('remove', (abortSignal) =>
+      docker.getContainer(containerId).remove({ force: true, v: true, abortSignal }),
+    );
   } catch (error) {
     // 404: gone; 409: Swarm's agent is removing it already.
-    if (statusOf(error) !== 404 && statusOf(error) !== 409) throw toBaleenError(error, `removing container ${containerId.slice(0, 12)}`);
+    if (statusOf(error) !== 404 && statusOf(error) !== 409)
+      throw toBaleenError(error, `removing container ${containerId.slice(0, 12)}`);
   }
 }

@@ -16,7 +16,9 @@ const JOB_MODE_API = [1, 43] as const;
 
 export function modeForApiVersion(apiVersion: string): ServiceMode {
   const [major = 0, minor = 0] = apiVersion.split('.').map(Number);
-  return major > JOB_MODE_API[0] || (major === JOB_MODE_API[0] && minor >= JOB_MODE_API[1]) ? 'replicated-job' : 'replicated';
+  return major > JOB_MODE_API[0] || (major === JOB_MODE_API[0] && minor >= JOB_MODE_API[1])
+    ? 'replicated-job'
+    : 'replicated';
 }
 
 const NANOS_PER_SECOND = 1_000_000_000;
@@ -25,7 +27,12 @@ const NANOS_PER_SECOND = 1_000_000_000;
  * `stdin`: with ContainerSpec.stdin, the marker line that ends the command's stdin (see service-stdin.ts) and
  * the node baleen talks to, the only one whose engine can attach to the task's container.
  */
-export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode, stdin?: { endMarker: string; nodeId: string }): Docker.CreateServiceOptions {
+export function serviceSpec(
+  name: string,
+  spec: ContainerSpec,
+  mode: ServiceMode,
+  stdin?: { endMarker: string; nodeId: string },
+): Docker.CreateServiceOptions {
   const resources = {
     ...(spec.limits.memoryBytes === undefined ? {} : { MemoryBytes: spec.limits.memoryBytes }),
     ...(spec.limits.nanoCpus === undefined ? {} : { NanoCPUs: spec.limits.nanoCpus }),
@@ -56,6 +63,9 @@ export function serviceSpec(name: string, spec: ContainerSpec, mode: ServiceMode
       // Results come back through the task's logs, which Swarm can read only from drivers that keep them.
       LogDriver: { Name: 'json-file' },
     },
-    Mode: mode === 'replicated-job' ? { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } } : { Replicated: { Replicas: 1 } },
+    Mode:
+      mode === 'replicated-job'
+        ? { ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } }
+        : { Replicated: { Replicas: 1 } },
   };
 }

@@ -34,9 +34,11 @@ export function serviceStdin(): ServiceStdin {
     stream,
     async connect(docker, containerId) {
       try {
-        attached = (await docker.getContainer(containerId).attach({ stream: true, stdin: true, stdout: false, stderr: false, hijack: true })) as NodeJS.ReadWriteStream;
+        attached = (await docker
+          .getContainer(containerId)
+          .attach({ stream: true, stdin: true, stdout: false, stderr: false, hijack: true })) as NodeJS.ReadWriteStream;
       } catch (error) {
-        throw toBaleenError(error, 'attaching to the stdin of the service\'s container');
+        throw toBaleenError(error, "attaching to the stdin of the service's container");
       }
       // Nothing comes back on a stdin-only attach; reading keeps the socket flowing until the engine closes it.
       attached.on('error', () => undefined);

@@ -33,7 +33,7 @@ export function taskFailure(task: SwarmTask, image: string, nodeName: string | u
     });
   }
   return new BaleenError('CONTAINER_FAILED', `Swarm could not run the task on ${where}: ${err}`, {
-    hint: 'see `docker service ps --no-trunc` while it runs, or the node\'s engine log',
+    hint: "see `docker service ps --no-trunc` while it runs, or the node's engine log",
   });
 }
 

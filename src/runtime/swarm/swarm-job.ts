@@ -46,7 +46,10 @@ export class SwarmJob implements CreatedContainer {
       logs.close();
       this.stdin?.close();
     };
-    progress.ended.then(() => (this.taskEnded = true), () => undefined);
+    progress.ended.then(
+      () => (this.taskEnded = true),
+      () => undefined,
+    );
     const exited = progress.ended.then(async (task) => {
       try {
         const exit = await this.exitOf(task);
@@ -63,7 +66,8 @@ export class SwarmJob implements CreatedContainer {
       start: async (signal) => {
         const task = await this.untilRunning(progress.started, signal);
         const containerId = task.Status.ContainerStatus?.ContainerID;
-        if (this.stdin && containerId !== undefined && ranToExit(task) === undefined) await this.stdin.connect(this.context.docker, containerId);
+        if (this.stdin && containerId !== undefined && ranToExit(task) === undefined)
+          await this.stdin.connect(this.context.docker, containerId);
       },
       exited,
       ...(this.stdin ? { stdin: this.stdin.stream } : {}),

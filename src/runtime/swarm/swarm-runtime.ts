@@ -2,7 +2,13 @@ import type Docker from 'dockerode';
 import { createdAtOf } from '../docker/engine-time.js';
 import { createDocker, engineDescription } from '../docker/engine-connection.js';
 import { randomBytes } from 'node:crypto';
-import type { ContainerRuntime, ContainerSpec, CreatedContainer, LabelledContainer, NetworkRuntime } from '../container-runtime.js';
+import type {
+  ContainerRuntime,
+  ContainerSpec,
+  CreatedContainer,
+  LabelledContainer,
+  NetworkRuntime,
+} from '../container-runtime.js';
 import { dockerNetworks } from '../docker/networks.js';
 import { checkImageOn, pingEngine, versionOf } from '../docker/docker-runtime.js';
 import { dockerHostDescription, statusOf, toBaleenError } from '../docker/docker-errors.js';
@@ -82,12 +88,23 @@ export class SwarmRuntime implements ContainerRuntime {
       const service = await withEngineRetry(
         (abortSignal) =>
           this.docker.createService({
-            ...serviceSpec(`baleen-${randomBytes(6).toString('hex')}`, { ...spec, image }, mode, stdin && { endMarker: stdin.endMarker, nodeId }),
+            ...serviceSpec(
+              `baleen-${randomBytes(6).toString('hex')}`,
+              { ...spec, image },
+              mode,
+              stdin && { endMarker: stdin.endMarker, nodeId },
+            ),
             abortSignal,
           }),
         { beforeRetry: removeTwins, bound: 'service create' },
       );
-      return new SwarmJob({ docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) }, service.id, spec.image, spec.stopGraceSeconds, stdin);
+      return new SwarmJob(
+        { docker: this.docker, tracker: this.tracker, nodeName: (id) => this.nodeName(id) },
+        service.id,
+        spec.image,
+        spec.stopGraceSeconds,
+        stdin,
+      );
     } catch (error) {
       // A failure that is not the engine's answer (a reset connection, a broken ssh transport) may have
       // come after the service was made.
@@ -104,9 +121,18 @@ export class SwarmRuntime implements ContainerRuntime {
     const filters = { label: Object.entries(labels).map(([key, value]) => `${key}=${value}`) };
     try {
       // Containers first: a service made between the two looks has no container in the first.
-      const containers = await withEngineRetry((abortSignal) => this.docker.listContainers({ all: true, filters, abortSignal }), { bound: 'list' });
-      const services = await withEngineRetry((abortSignal) => this.docker.listServices({ filters, abortSignal }), { bound: 'service list' });
-      const listed = services.map((service) => ({ id: service.ID, labels: service.Spec?.Labels ?? {}, ...createdAtOf(service.CreatedAt) }));
+      const containers = await withEngineRetry(
+        (abortSignal) => this.docker.listContainers({ all: true, filters, abortSignal }),
+        { bound: 'list' },
+      );
+      const services = await withEngineRetry((abortSignal) => this.docker.listServices({ filters, abortSignal }), {
+        bound: 'service list',
+      });
+      const listed = services.map((service) => ({
+        id: service.ID,
+        labels: service.Spec?.Labels ?? {},
+        ...createdAtOf(service.CreatedAt),
+      }));
       return [...listed, ...strayServices(containers, new Set(listed.map((service) => service.id)))];
     } catch (error) {
       throw toBaleenError(error, 'listing swarm services');
@@ -143,7 +169,12 @@ export class SwarmRuntime implements ContainerRuntime {
       if (swarm.LocalNodeState !== 'active') throw notInSwarmError(engine);
       if (swarm.ControlAvailable !== true) throw notManagerError(engine);
       const [version, nodes] = await Promise.all([this.docker.version(), this.docker.listNodes()]);
-      return { mode: modeForApiVersion(version.ApiVersion), nodeId: swarm.NodeID ?? '', nodeCount: nodes.length, largest: largestNode(nodes) };
+      return {
+        mode: modeForApiVersion(version.ApiVersion),
+        nodeId: swarm.NodeID ?? '',
+        nodeCount: nodes.length,
+        largest: largestNode(nodes),
+      };
     } catch (error) {
       this.facts = undefined;
       throw toBaleenError(error, 'asking the engine about its swarm');
@@ -153,7 +184,10 @@ export class SwarmRuntime implements ContainerRuntime {
   private async nodeName(nodeId: string | undefined): Promise<string | undefined> {
     if (nodeId === undefined) return undefined;
     if (!this.nodeNames.has(nodeId)) {
-      const node = await this.docker.getNode(nodeId).inspect().catch(() => undefined);
+      const node = await this.docker
+        .getNode(nodeId)
+        .inspect()
+        .catch(() => undefined);
       this.nodeNames.set(nodeId, node?.Description?.Hostname);
     }
     return this.nodeNames.get(nodeId);
@@ -167,7 +201,10 @@ export class SwarmRuntime implements ContainerRuntime {
  * run's labels, which a service's container carries too. Each counts as its service, whose removal (the
  * service already gone) force-removes the containers.
  */
-function strayServices(containers: readonly Docker.ContainerInfo[], services: ReadonlySet<string>): LabelledContainer[] {
+function strayServices(
+  containers: readonly Docker.ContainerInfo[],
+  services: ReadonlySet<string>,
+): LabelledContainer[] {
   const strays = new Map<string, LabelledContainer>();
   for (const container of containers) {
     const serviceId = container.Labels?.[SERVICE_ID_LABEL];

@@ -19,7 +19,16 @@ export const SwarmTaskSchema = z.object({
 export type SwarmTask = z.infer<typeof SwarmTaskSchema>;
 
 /** Swarm's task states that come before the process runs (new → … → starting). */
-const BEFORE_RUNNING = new Set(['new', 'allocated', 'pending', 'assigned', 'accepted', 'preparing', 'ready', 'starting']);
+const BEFORE_RUNNING = new Set([
+  'new',
+  'allocated',
+  'pending',
+  'assigned',
+  'accepted',
+  'preparing',
+  'ready',
+  'starting',
+]);
 /** States a task never leaves. */
 const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
 
@@ -32,7 +41,10 @@ export function phaseOf(task: SwarmTask | undefined): TaskPhase {
 
 /** A one-replica service normally has one task; should Swarm have replaced one, the newest tells the story. */
 export function newestTask(tasks: readonly SwarmTask[]): SwarmTask | undefined {
-  return tasks.reduce<SwarmTask | undefined>((newest, task) => (newest === undefined || (task.CreatedAt ?? '') > (newest.CreatedAt ?? '') ? task : newest), undefined);
+  return tasks.reduce<SwarmTask | undefined>(
+    (newest, task) => (newest === undefined || (task.CreatedAt ?? '') > (newest.CreatedAt ?? '') ? task : newest),
+    undefined,
+  );
 }
 
 export function parseTasks(raw: unknown): SwarmTask[] {
@@ -43,5 +55,7 @@ export function parseTasks(raw: unknown): SwarmTask[] {
 export function ranToExit(task: SwarmTask): number | undefined {
   if (task.Status.State === 'complete') return 0;
   const code = task.Status.ContainerStatus?.ExitCode;
-  return task.Status.State === 'failed' && /non-zero exit/.test(task.Status.Err ?? '') && code !== undefined ? code : undefined;
+  return task.Status.State === 'failed' && /non-zero exit/.test(task.Status.Err ?? '') && code !== undefined
+    ? code
+    : undefined;
 }

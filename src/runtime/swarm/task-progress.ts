@@ -30,7 +30,11 @@ export function followTask(tracker: TaskTracker, serviceId: string): TaskProgres
   const stop = tracker.watch(serviceId, (update: TaskUpdate) => {
     if ('error' in update) return fail(toBaleenError(update.error, 'following a swarm task'));
     if ('gone' in update) {
-      return fail(new BaleenError('CONTAINER_FAILED', 'the feature\'s swarm service was removed by someone else', { hint: 'leave services labelled io.baleen.managed alone while baleen runs' }));
+      return fail(
+        new BaleenError('CONTAINER_FAILED', "the feature's swarm service was removed by someone else", {
+          hint: 'leave services labelled io.baleen.managed alone while baleen runs',
+        }),
+      );
     }
     const { task } = update;
     if (task !== undefined && isUnschedulable(task)) return fail(new UnschedulableTask(task));

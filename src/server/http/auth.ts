@@ -34,7 +34,9 @@ export class HttpAuth {
   }
 
   private sessionValue(): string {
-    return createHmac('sha256', this.key).update(this.token ?? '').digest('base64url');
+    return createHmac('sha256', this.key)
+      .update(this.token ?? '')
+      .digest('base64url');
   }
 }
 

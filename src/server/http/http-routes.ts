@@ -33,15 +33,18 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     if (foreignOrigin(request)) return plain(response, 403, 'other origins may not use a baleen server\n');
     if (request.method === 'POST' && path === '/login') return login(request, response, auth);
     // GitHub has no token of ours: a delivery proves itself by its signature.
-    if (request.method === 'POST' && path === '/hooks/github' && options.hook) return options.hook.handle(request, response);
-    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+    if (request.method === 'POST' && path === '/hooks/github' && options.hook)
+      return options.hook.handle(request, response);
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return plain(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
     if (path === '/health') {
       const health = await checkHealth(options.runtime);
       return json(response, health.status, health.body);
     }
     if (servePageAsset(path, response)) return;
     if (path === '/') return servePage(request, response, auth);
-    if (!auth.allows(request)) return plain(response, 401, 'missing or wrong token\n', { 'www-authenticate': 'Bearer' });
+    if (!auth.allows(request))
+      return plain(response, 401, 'missing or wrong token\n', { 'www-authenticate': 'Bearer' });
     if (path === '/api/live') return json(response, 200, { runs: options.board.snapshot() });
     if (path === '/api/live/events') return streamBoard(request, response, options.board);
     if (path === '/metrics') {

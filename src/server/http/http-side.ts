@@ -12,16 +12,30 @@ import { createHttpRoutes } from './http-routes.js';
 import { ServerMetrics } from './server-metrics.js';
 
 /** The HTTP routes beside the WebSocket, and the watchers that feed them. */
-export async function httpSide(options: ServerOptions, engine: RunEngine, wss: WebSocketServer, log: Logger, serverUrl: () => string) {
+export async function httpSide(
+  options: ServerOptions,
+  engine: RunEngine,
+  wss: WebSocketServer,
+  log: Logger,
+  serverUrl: () => string,
+) {
   const metrics = new ServerMetrics(() => wss.clients.size, engine.dispatcher);
   engine.watch(metrics);
-  const store = options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
+  const store =
+    options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
   if (store) engine.watch(store);
   const board = new RunBoard(store !== undefined);
   engine.watch(board);
   const pushes = new AbortController();
   const hook = options.webhook ? await githubHook(options, engine.serverId, log, serverUrl, pushes.signal) : undefined;
-  const routes = createHttpRoutes({ runtime: options.runtime, auth: new HttpAuth(options.token), metrics, board, ...(store ? { store } : {}), ...(hook ? { hook } : {}) });
+  const routes = createHttpRoutes({
+    runtime: options.runtime,
+    auth: new HttpAuth(options.token),
+    metrics,
+    board,
+    ...(store ? { store } : {}),
+    ...(hook ? { hook } : {}),
+  });
   return {
     handle(request: IncomingMessage, response: ServerResponse) {
       routes(request, response).catch((error: unknown) => {
@@ -36,13 +50,42 @@ export async function httpSide(options: ServerOptions, engine: RunEngine, wss: W
   };
 }
 
-async function githubHook(options: ServerOptions, serverId: string, log: Logger, serverUrl: () => string, signal: AbortSignal) {
+async function githubHook(
+  options: ServerOptions,
+  serverId: string,
+  log: Logger,
+  serverUrl: () => string,
+  signal: AbortSignal,
+) {
   const { runtime, webhook, dataDir } = options;
   if (!runtime.buildImage || !runtime.removeImage) {
-    throw new BaleenError('USAGE', `push-triggered runs build the project's image where its containers run, and a ${runtime.name} server cannot`, { hint: 'run the webhook server with --runtime docker' });
+    throw new BaleenError(
+      'USAGE',
+      `push-triggered runs build the project's image where its containers run, and a ${runtime.name} server cannot`,
+      { hint: 'run the webhook server with --runtime docker' },
+    );
   }
-  if (dataDir === undefined) throw new BaleenError('USAGE', '--webhook-secret needs --data-dir: pushes are checked out and their runs stored there', { hint: 'add --data-dir DIR' });
+  if (dataDir === undefined)
+    throw new BaleenError(
+      'USAGE',
+      '--webhook-secret needs --data-dir: pushes are checked out and their runs stored there',
+      { hint: 'add --data-dir DIR' },
+    );
   const { GithubHook } = await import('../webhook/github-hook.js');
-  const context = { runtime: { buildImage: runtime.buildImage.bind(runtime), removeImage: runtime.removeImage.bind(runtime) }, serverUrl, workDir: join(dataDir, 'checkouts'), serverId, log, signal, ...(options.token ? { token: options.token } : {}) };
-  return new GithubHook({ secret: webhook!.secret, projects: webhook!.projects, cancelSuperseded: webhook!.cancelSuperseded, context, log });
+  const context = {
+    runtime: { buildImage: runtime.buildImage.bind(runtime), removeImage: runtime.removeImage.bind(runtime) },
+    serverUrl,
+    workDir: join(dataDir, 'checkouts'),
+    serverId,
+    log,
+    signal,
+    ...(options.token ? { token: options.token } : {}),
+  };
+  return new GithubHook({
+    secret: webhook!.secret,
+    projects: webhook!.projects,
+    cancelSuperseded: webhook!.cancelSuperseded,
+    context,
+    log,
+  });
 }

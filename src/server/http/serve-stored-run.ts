@@ -7,16 +7,31 @@ import type { RunStore } from '../store/run-store.js';
  * folder is one of the store's), and serve-static keeps the path inside that folder (`..` is refused,
  * dotfiles are not served).
  */
-export function serveStoredRun(store: RunStore, runId: string, rest: string, request: IncomingMessage, response: ServerResponse): void {
+export function serveStoredRun(
+  store: RunStore,
+  runId: string,
+  rest: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const folder = store.folderOf(runId);
-  if (!folder) return plain(response, 404, 'no such run\n');
+  if (!folder) {
+    plain(response, 404, 'no such run\n');
+    return;
+  }
   if (rest === '') {
     // Relative links in index.html need the folder's trailing slash.
     response.writeHead(301, { location: `/runs/${runId}/` }).end();
     return;
   }
   request.url = rest;
-  serveStatic(folder, { index: ['index.html'], dotfiles: 'ignore', fallthrough: false, redirect: false, setHeaders: sandboxed })(request as never, response as never, (error?: { status?: number }) => {
+  serveStatic(folder, {
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    fallthrough: false,
+    redirect: false,
+    setHeaders: sandboxed,
+  })(request as never, response as never, (error?: { status?: number }) => {
     const status = error?.status ?? 404;
     plain(response, status, status === 404 ? 'not found\n' : 'refused\n');
   });
@@ -34,12 +49,21 @@ function sandboxed(response: ServerResponse): void {
   response.setHeader('x-content-type-options', 'nosniff');
 }
 
-export function plain(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function plain(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (response.headersSent) return void response.end();
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers }).end(text);
+  response
+    .writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'x-content-type-options': 'nosniff', ...headers })
+    .end(text);
 }
 
 /** A JSON answer, never cached (it is the state of the moment). */
 export function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(JSON.stringify(body));
+  response
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
 }

@@ -16,8 +16,18 @@ export class ServerMetrics implements RunWatcher {
   readonly registry = new Registry();
   /** Each live feature attempt's state, by run: containers running and jobs queued are counted from it. */
   private readonly states = new Map<string, Map<string, FeatureState>>();
-  private readonly runs = new Counter({ name: 'baleen_runs_total', help: 'Runs finished, by status', labelNames: ['status'], registers: [this.registry] });
-  private readonly features = new Counter({ name: 'baleen_features_total', help: 'Features finished (after their retries), by status', labelNames: ['status'], registers: [this.registry] });
+  private readonly runs = new Counter({
+    name: 'baleen_runs_total',
+    help: 'Runs finished, by status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
+  private readonly features = new Counter({
+    name: 'baleen_features_total',
+    help: 'Features finished (after their retries), by status',
+    labelNames: ['status'],
+    registers: [this.registry],
+  });
   private readonly engineErrors = new Counter({
     name: 'baleen_engine_errors_total',
     help: 'Engine failures, by kind: a run refused (docker_unreachable, image_not_found, not_swarm_manager, ...) or a container the engine failed (container)',
@@ -48,11 +58,30 @@ export class ServerMetrics implements RunWatcher {
       return n;
     };
     const gauge = (name: string, help: string, read: () => number) =>
-      new Gauge({ name, help, registers: [this.registry], collect() { this.set(read()); } });
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
     gauge('baleen_runs_active', 'Runs started and not yet finished', () => this.states.size);
-    gauge('baleen_containers_running', 'Containers whose command is running', count((state) => RUNNING.has(state)));
-    gauge('baleen_jobs_queued', 'Jobs (feature attempts) of live runs waiting in the dispatcher for a free slot', () => load.queued);
-    gauge('baleen_capacity_slots', 'Containers the server runs at once across every run (its --capacity)', () => load.capacity);
+    gauge(
+      'baleen_containers_running',
+      'Containers whose command is running',
+      count((state) => RUNNING.has(state)),
+    );
+    gauge(
+      'baleen_jobs_queued',
+      'Jobs (feature attempts) of live runs waiting in the dispatcher for a free slot',
+      () => load.queued,
+    );
+    gauge(
+      'baleen_capacity_slots',
+      'Containers the server runs at once across every run (its --capacity)',
+      () => load.capacity,
+    );
     gauge('baleen_clients_connected', 'WebSocket clients connected', connectedClients);
   }
 

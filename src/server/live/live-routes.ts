@@ -18,7 +18,12 @@ const PAGE_HEADERS = {
 
 /** The page's code and style are no secret: the login form needs the style before any token. */
 export function servePageAsset(path: string, response: ServerResponse): boolean {
-  const asset = path === '/live.js' ? { type: 'text/javascript', body: LIVE_JS } : path === '/live.css' ? { type: 'text/css', body: LIVE_CSS } : undefined;
+  const asset =
+    path === '/live.js'
+      ? { type: 'text/javascript', body: LIVE_JS }
+      : path === '/live.css'
+        ? { type: 'text/css', body: LIVE_CSS }
+        : undefined;
   if (!asset) return false;
   response.writeHead(200, { ...PAGE_HEADERS, 'content-type': `${asset.type}; charset=utf-8` }).end(asset.body);
   return true;
@@ -27,7 +32,9 @@ export function servePageAsset(path: string, response: ServerResponse): boolean 
 /** GET /: the live page for a signed-in browser, the login form for anyone else. */
 export function servePage(request: IncomingMessage, response: ServerResponse, auth: HttpAuth): void {
   const signedIn = auth.allows(request);
-  response.writeHead(signedIn ? 200 : 401, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' }).end(signedIn ? LIVE_HTML : loginHtml(undefined));
+  response
+    .writeHead(signedIn ? 200 : 401, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' })
+    .end(signedIn ? LIVE_HTML : loginHtml(undefined));
 }
 
 /** POST /login: the token from the form, traded for the session cookie; a wrong one gets the form again. */
@@ -37,7 +44,9 @@ export async function login(request: IncomingMessage, response: ServerResponse, 
   if (auth.open) return void response.writeHead(303, { location: '/' }).end();
   const cookie = presented ? auth.login(presented) : undefined;
   if (!cookie) {
-    response.writeHead(401, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' }).end(loginHtml('That is not the server\'s token.'));
+    response
+      .writeHead(401, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' })
+      .end(loginHtml("That is not the server's token."));
     return;
   }
   response.writeHead(303, { location: '/', 'set-cookie': cookie }).end();
@@ -45,7 +54,11 @@ export async function login(request: IncomingMessage, response: ServerResponse, 
 
 /** GET /api/live/events: the board now, then every change, as server-sent events. */
 export function streamBoard(request: IncomingMessage, response: ServerResponse, board: RunBoard): void {
-  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send('snapshot', board.snapshot());
   const unsubscribe = board.subscribe((change) => {

@@ -11,7 +11,9 @@ export interface Retention {
  * going are never deleted.
  */
 export function expiredRuns(runs: readonly StoredRun[], retention: Retention, now: number): StoredRun[] {
-  const finished = runs.filter((run) => run.finishedAt !== undefined).sort((a, b) => b.finishedAt!.localeCompare(a.finishedAt!));
+  const finished = runs
+    .filter((run) => run.finishedAt !== undefined)
+    .sort((a, b) => b.finishedAt!.localeCompare(a.finishedAt!));
   return finished.filter((run, index) => {
     const tooMany = retention.keep !== undefined && index >= retention.keep;
     const tooOld = retention.keepForMs !== undefined && now - Date.parse(run.finishedAt!) > retention.keepForMs;

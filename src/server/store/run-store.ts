@@ -36,10 +36,14 @@ export class RunStore implements RunWatcher {
     try {
       await mkdir(store.runsDir, { recursive: true });
     } catch (error) {
-      throw new BaleenError('USAGE', `cannot use --data-dir ${dataDir} (${messageOf(error)})`, { hint: 'choose a folder this user may write', cause: error });
+      throw new BaleenError('USAGE', `cannot use --data-dir ${dataDir} (${messageOf(error)})`, {
+        hint: 'choose a folder this user may write',
+        cause: error,
+      });
     }
     for (const run of await store.list()) {
-      if (run.status === 'running') await store.writeRecord({ ...run, status: 'interrupted', finishedAt: new Date().toISOString() });
+      if (run.status === 'running')
+        await store.writeRecord({ ...run, status: 'interrupted', finishedAt: new Date().toISOString() });
     }
     return store;
   }
@@ -49,7 +53,13 @@ export class RunStore implements RunWatcher {
     // The server has no feature sources (they are in the image): no lineage, so JUnit's outline rows keep
     // the names Cucumber JSON gives them, and no file is looked for.
     const files = createFileReporters({ lineage: { lineages: new Map() } });
-    const begun: StoredRun = { runId: info.runId, status: 'running', image: info.image, features: info.features.length, startedAt: info.startedAt.toISOString() };
+    const begun: StoredRun = {
+      runId: info.runId,
+      status: 'running',
+      image: info.image,
+      features: info.features.length,
+      startedAt: info.startedAt.toISOString(),
+    };
     return {
       onBegin: (begin) => {
         // Synchronous, so that the folder exists before the first log line is written into it.
@@ -63,10 +73,17 @@ export class RunStore implements RunWatcher {
       onFeatureResult: (result) => files.onFeatureResult(result),
       onEnd: async (outcome: RunOutcome) => {
         await files.onEnd({ ...outcome, info: { ...outcome.info, reportDir } });
-        for (const problem of files.errors) this.log.error({ runId: info.runId, problem }, 'could not write part of a stored report');
+        for (const problem of files.errors)
+          this.log.error({ runId: info.runId, problem }, 'could not write part of a stored report');
         const { totals } = summarize(outcome);
         const { features: _count, scenarios: _scenarios, ...featureTotals } = totals;
-        await this.writeRecord({ ...begun, status: outcome.status, finishedAt: new Date().toISOString(), durationMs: outcome.durationMs, totals: featureTotals });
+        await this.writeRecord({
+          ...begun,
+          status: outcome.status,
+          finishedAt: new Date().toISOString(),
+          durationMs: outcome.durationMs,
+          totals: featureTotals,
+        });
         await this.prune();
       },
     };
@@ -75,8 +92,12 @@ export class RunStore implements RunWatcher {
   /** Every stored run, newest first; a folder without a readable record is skipped (and logged). */
   async list(): Promise<StoredRun[]> {
     const names = await readdir(this.runsDir).catch(() => []);
-    const runs = await Promise.all(names.filter((name) => RunIdSchema.safeParse(name).success).map((name) => this.get(name)));
-    return runs.filter((run): run is StoredRun => run !== undefined).sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+    const runs = await Promise.all(
+      names.filter((name) => RunIdSchema.safeParse(name).success).map((name) => this.get(name)),
+    );
+    return runs
+      .filter((run): run is StoredRun => run !== undefined)
+      .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   async get(runId: string): Promise<StoredRun | undefined> {

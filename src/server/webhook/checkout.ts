@@ -14,8 +14,13 @@ async function git(args: string[], cwd?: string): Promise<void> {
     await run('git', args, { cwd, env: gitEnv, timeout: GIT_TIMEOUT_MS, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: string };
-    if (code === 'ENOENT') throw new BaleenError('CONFIG', 'push-triggered runs need git, and it is not installed', { hint: 'install git (apt-get install git)' });
-    throw new BaleenError('CONFIG', `git ${args[0]} failed: ${(stderr ?? String(error)).trim().split('\n').at(-1)}`, { hint: 'check the project\'s repository URL and that this server can reach it' });
+    if (code === 'ENOENT')
+      throw new BaleenError('CONFIG', 'push-triggered runs need git, and it is not installed', {
+        hint: 'install git (apt-get install git)',
+      });
+    throw new BaleenError('CONFIG', `git ${args[0]} failed: ${(stderr ?? String(error)).trim().split('\n').at(-1)}`, {
+      hint: "check the project's repository URL and that this server can reach it",
+    });
   }
 }
 
@@ -29,6 +34,10 @@ export async function checkOut(repository: string, branch: string, commit: strin
 
 /** The checked-out commit's files as a tar stream (exactly what it committed, without .git): the build context. */
 export function commitArchive(dir: string): NodeJS.ReadableStream {
-  const child = spawn('git', ['archive', '--format=tar', 'HEAD'], { cwd: dir, env: gitEnv, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('git', ['archive', '--format=tar', 'HEAD'], {
+    cwd: dir,
+    env: gitEnv,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   return child.stdout;
 }

@@ -42,9 +42,11 @@ export class GithubHook {
     }
     const event = request.headers['x-github-event'];
     const delivery = request.headers['x-github-delivery'];
-    if (typeof delivery !== 'string' || !/^[\w-]{1,100}$/.test(delivery)) return plain(response, 400, 'missing or malformed X-GitHub-Delivery\n');
+    if (typeof delivery !== 'string' || !/^[\w-]{1,100}$/.test(delivery))
+      return plain(response, 400, 'missing or malformed X-GitHub-Delivery\n');
     if (event === 'ping') return json(response, 200, { status: 'pong' });
-    if (event !== 'push') return json(response, 202, { status: 'ignored', reason: `event ${String(event)} starts no run` });
+    if (event !== 'push')
+      return json(response, 202, { status: 'ignored', reason: `event ${String(event)} starts no run` });
     let payload: unknown;
     try {
       payload = JSON.parse(body);
@@ -57,12 +59,18 @@ export class GithubHook {
       return plain(response, 400, `not a push event: ${issue.path.join('.') || '(body)'}: ${issue.message}\n`);
     }
     const addresses = new Set(repositoryAddresses(parsed.data));
-    const match = Object.entries(this.options.projects).find(([, project]) => addresses.has(sameRepository(project.repository!)));
+    const match = Object.entries(this.options.projects).find(([, project]) =>
+      addresses.has(sameRepository(project.repository!)),
+    );
     if (!match) return plain(response, 404, 'no project of this server builds that repository\n');
     const [name, project] = match;
     const branch = pushedBranch(parsed.data);
     if (branch === undefined || !project.branches!.includes(branch)) {
-      return json(response, 202, { status: 'ignored', project: name, reason: `${parsed.data.ref} is not a branch the project lists` });
+      return json(response, 202, {
+        status: 'ignored',
+        project: name,
+        reason: `${parsed.data.ref} is not a branch the project lists`,
+      });
     }
     if (this.seen.has(delivery)) return json(response, 200, { status: 'duplicate', delivery });
     this.remember(delivery);

@@ -26,11 +26,21 @@ export function pushedBranch(event: PushEvent): string | undefined {
 /** Every address the payload gives for its repository, any of which a project's `repository` may be. */
 export function repositoryAddresses(event: PushEvent): string[] {
   const { clone_url, ssh_url, git_url, html_url, url } = event.repository;
-  return [clone_url, ssh_url, git_url, html_url, url].filter((address): address is string => address !== undefined).map(sameRepository);
+  return [clone_url, ssh_url, git_url, html_url, url]
+    .filter((address): address is string => address !== undefined)
+    .map(sameRepository);
 }
 
 /** One spelling of a repository address: no trailing `.git` or slash, host in lower case. */
 export function sameRepository(address: string): string {
-  const trimmed = address.trim().replace(/\/+$/, '').replace(/\.git$/, '');
-  return URL.canParse(trimmed) ? trimmed.replace(/^([a-z+]+:\/\/)([^/]*)/i, (_all, scheme: string, host: string) => `${scheme.toLowerCase()}${host.toLowerCase()}`) : trimmed;
+  const trimmed = address
+    .trim()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
+  return URL.canParse(trimmed)
+    ? trimmed.replace(
+        /^([a-z+]+:\/\/)([^/]*)/i,
+        (_all, scheme: string, host: string) => `${scheme.toLowerCase()}${host.toLowerCase()}`,
+      )
+    : trimmed;
 }

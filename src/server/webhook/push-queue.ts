@@ -47,7 +47,10 @@ export class PushQueue {
       return;
     }
     // A push's own failure is its business (it logs it); the queue goes on either way.
-    const done = push.run().catch(() => undefined).then(() => this.next(project));
+    const done = push
+      .run()
+      .catch(() => undefined)
+      .then(() => this.next(project));
     this.running.set(project, done);
   }
 }

@@ -51,9 +51,19 @@ export async function runPush(push: Push, project: Project, context: PushRunCont
   try {
     await checkOut(project.repository!, push.branch, push.commit, dir);
     log.info({ tag }, 'push checked out; building its runner image');
-    const labels = { [`${LABEL_PREFIX}.managed`]: 'true', [`${LABEL_PREFIX}.server-id`]: context.serverId, [`${LABEL_PREFIX}.project`]: push.project, [`${LABEL_PREFIX}.commit`]: push.commit };
+    const labels = {
+      [`${LABEL_PREFIX}.managed`]: 'true',
+      [`${LABEL_PREFIX}.server-id`]: context.serverId,
+      [`${LABEL_PREFIX}.project`]: push.project,
+      [`${LABEL_PREFIX}.commit`]: push.commit,
+    };
     built = true;
-    await context.runtime.buildImage({ context: commitArchive(dir), dockerfile: project.dockerfile ?? 'Dockerfile', tag, labels });
+    await context.runtime.buildImage({
+      context: commitArchive(dir),
+      dockerfile: project.dockerfile ?? 'Dockerfile',
+      tag,
+      labels,
+    });
     const out = logLines(log);
     const request = runRequestOf([
       runOptionsFromProject(project),
@@ -71,7 +81,10 @@ export async function runPush(push: Push, project: Project, context: PushRunCont
   } catch (error) {
     log.error({ err: messageOf(error) }, 'push run failed');
   } finally {
-    if (built) await context.runtime.removeImage(tag).catch((error: unknown) => log.warn({ err: messageOf(error) }, 'could not remove the push image'));
+    if (built)
+      await context.runtime
+        .removeImage(tag)
+        .catch((error: unknown) => log.warn({ err: messageOf(error) }, 'could not remove the push image'));
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -36,7 +36,10 @@ export class CiStore {
   /** Puts back what `keep` stored under a name, at the paths it had; false when nothing was kept. */
   async restore(kind: 'artifact' | 'cache', name: string, workspace: string, into = ''): Promise<boolean> {
     const source = join(this.dir, kind, name);
-    const there = await readdir(source).then(() => true, () => false);
+    const there = await readdir(source).then(
+      () => true,
+      () => false,
+    );
     if (there) await cp(source, join(workspace, into), { recursive: true });
     return there;
   }
@@ -48,7 +51,10 @@ export class CiStore {
 /** A fresh checkout of the project for one job, with baleen in node_modules as the project's `npm ci` installs it. */
 export async function checkout(project: string): Promise<string> {
   const workspace = await mkdtemp(join(tmpdir(), 'baleen-ci-job-'));
-  await cp(project, workspace, { recursive: true, filter: (source) => !/\/(node_modules|baleen-report|shards|\.baleen)(\/|$)/.test(source.slice(project.length)) });
+  await cp(project, workspace, {
+    recursive: true,
+    filter: (source) => !/\/(node_modules|baleen-report|shards|\.baleen)(\/|$)/.test(source.slice(project.length)),
+  });
   await mkdir(join(workspace, 'node_modules', '.bin'), { recursive: true });
   await symlink(REPO_ROOT, join(workspace, 'node_modules', 'baleen'));
   await symlink(join(REPO_ROOT, 'bin', 'baleen.js'), join(workspace, 'node_modules', '.bin', 'baleen'));
@@ -62,13 +68,24 @@ export interface CommandResult {
 }
 
 /** Runs one of the CI file's commands in the job's shell and workspace, on the tests' engine. */
-export async function runCommand(command: string, shell: string[], workspace: string, env: NodeJS.ProcessEnv): Promise<CommandResult> {
+export async function runCommand(
+  command: string,
+  shell: string[],
+  workspace: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CommandResult> {
   const build = DOCKER_BUILD.exec(command.trim());
   if (build) {
-    execFileSync('bash', [join(REPO_ROOT, 'docker/build-images.sh'), '--suite', workspace, '--tag', build[1]!], { stdio: 'pipe' });
+    execFileSync('bash', [join(REPO_ROOT, 'docker/build-images.sh'), '--suite', workspace, '--tag', build[1]!], {
+      stdio: 'pipe',
+    });
     return { command, code: 0, output: '' };
   }
-  const child = spawn(shell[0]!, [...shell.slice(1), command], { cwd: workspace, env: { ...process.env, ...env, DOCKER_HOST: process.env.DOCKER_HOST ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(shell[0]!, [...shell.slice(1), command], {
+    cwd: workspace,
+    env: { ...process.env, ...env, DOCKER_HOST: process.env.DOCKER_HOST ?? '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { checkout, CiStore, runCommand, TOOLING_INSTALL, type CommandResult } from './ci-workspace.js';
+import { checkout, type CiStore, runCommand, TOOLING_INSTALL, type CommandResult } from './ci-workspace.js';
 
 /**
  * Runs a GitHub Actions workflow's jobs the way a runner would, on this machine: each job (each matrix entry)
@@ -38,7 +38,12 @@ export interface JobRun {
   failed: boolean;
 }
 
-export async function runGithubWorkflow(project: string, workflowPath: string, store: CiStore, runId: string): Promise<JobRun[]> {
+export async function runGithubWorkflow(
+  project: string,
+  workflowPath: string,
+  store: CiStore,
+  runId: string,
+): Promise<JobRun[]> {
   const workflow = Workflow.parse(parse(await readFile(join(project, workflowPath), 'utf8')));
   const runs: JobRun[] = [];
   for (const [name, job] of Object.entries(workflow.jobs)) {
@@ -47,14 +52,25 @@ export async function runGithubWorkflow(project: string, workflowPath: string, s
     if (needsFailed && !alwaysish(job.if)) continue;
     const entries = job.strategy ? job.strategy.matrix.shard.map((shard) => ({ shard })) : [undefined];
     for (const matrix of entries) {
-      const context = { 'matrix.shard': String(matrix?.shard ?? ''), 'strategy.job-total': String(entries.length), 'github.run_id': runId };
+      const context = {
+        'matrix.shard': String(matrix?.shard ?? ''),
+        'strategy.job-total': String(entries.length),
+        'github.run_id': runId,
+      };
       runs.push(await runJob(name, job.steps, project, store, context, matrix));
     }
   }
   return runs;
 }
 
-async function runJob(job: string, steps: Step[], project: string, store: CiStore, context: Record<string, string>, matrix?: { shard: number }): Promise<JobRun> {
+async function runJob(
+  job: string,
+  steps: Step[],
+  project: string,
+  store: CiStore,
+  context: Record<string, string>,
+  matrix?: { shard: number },
+): Promise<JobRun> {
   const workspace = await checkout(project);
   const run: JobRun = { job, workspace, steps: [], failed: false, ...(matrix ? { matrix } : {}) };
   for (const step of steps) {
@@ -74,7 +90,12 @@ async function runJob(job: string, steps: Step[], project: string, store: CiStor
 }
 
 /** What each action the workflow uses does to the job's files. */
-async function useAction(step: Step, workspace: string, store: CiStore, context: Record<string, string>): Promise<void> {
+async function useAction(
+  step: Step,
+  workspace: string,
+  store: CiStore,
+  context: Record<string, string>,
+): Promise<void> {
   const input = (key: string) => expand(String(step.with?.[key] ?? ''), context);
   const action = step.uses!.replace(/@.*$/, '');
   switch (action) {
@@ -83,30 +104,42 @@ async function useAction(step: Step, workspace: string, store: CiStore, context:
       return;
     case 'actions/cache/restore': {
       // The exact key, else the newest entry whose key starts with a restore key.
-      const keys = [input('key'), ...(await store.names('cache')).filter((key) => key.startsWith(input('restore-keys'))).reverse()];
+      const keys = [
+        input('key'),
+        ...(await store.names('cache')).filter((key) => key.startsWith(input('restore-keys'))).reverse(),
+      ];
       for (const key of keys) if (await store.restore('cache', key, workspace)) return;
       return;
     }
     case 'actions/cache/save':
       // A cache entry is immutable: a key that exists is not saved again.
-      if (!(await store.names('cache')).includes(input('key'))) await store.keep('cache', input('key'), workspace, input('path'));
+      if (!(await store.names('cache')).includes(input('key')))
+        await store.keep('cache', input('key'), workspace, input('path'));
       return;
     case 'actions/upload-artifact':
-      if (existsSync(join(workspace, input('path')))) await store.keep('artifact', input('name'), workspace, input('path'), true);
+      if (existsSync(join(workspace, input('path'))))
+        await store.keep('artifact', input('name'), workspace, input('path'), true);
       return;
     case 'actions/download-artifact': {
       // With a pattern and no merge-multiple, each artifact goes into PATH/<its name>/, without its own path prefix.
-      const pattern = new RegExp(`^${input('pattern').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`);
+      const pattern = new RegExp(
+        `^${input('pattern')
+          .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+          .replaceAll('*', '.*')}$`,
+      );
       for (const name of (await store.names('artifact')).filter((artifact) => pattern.test(artifact))) {
         await store.restore('artifact', name, join(workspace, input('path'), name));
       }
       return;
     }
     case 'mikepenz/action-junit-report':
-      if (!existsSync(join(workspace, input('report_paths')))) throw new Error(`${input('report_paths')}: no JUnit report to publish`);
+      if (!existsSync(join(workspace, input('report_paths'))))
+        throw new Error(`${input('report_paths')}: no JUnit report to publish`);
       return;
     default:
-      throw new Error(`the test does not know the action ${step.uses}: teach test/support/ci/github-actions.ts what it does`);
+      throw new Error(
+        `the test does not know the action ${step.uses}: teach test/support/ci/github-actions.ts what it does`,
+      );
   }
 }
 

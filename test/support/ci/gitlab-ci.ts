@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { checkout, CiStore, runCommand, TOOLING_INSTALL, type CommandResult } from './ci-workspace.js';
+import { checkout, type CiStore, runCommand, TOOLING_INSTALL, type CommandResult } from './ci-workspace.js';
 
 /**
  * Runs a .gitlab-ci.yml pipeline the way GitLab would, on this machine: stage by stage, `parallel: N` as N
@@ -12,7 +12,11 @@ import { checkout, CiStore, runCommand, TOOLING_INSTALL, type CommandResult } fr
  * is strict: a key the emulation does not play fails the test.
  */
 
-const Cache = z.strictObject({ key: z.string(), paths: z.array(z.string()), policy: z.enum(['pull', 'push', 'pull-push']).optional() });
+const Cache = z.strictObject({
+  key: z.string(),
+  paths: z.array(z.string()),
+  policy: z.enum(['pull', 'push', 'pull-push']).optional(),
+});
 const JobSchema = z.strictObject({
   extends: z.string().optional(),
   image: z.string().optional(),
@@ -57,7 +61,9 @@ export async function runGitlabPipeline(project: string, store: CiStore): Promis
       if (runs.some((run) => run.failed) && job.when !== 'always') continue;
       const total = job.parallel ?? 1;
       for (let index = 1; index <= total; index++) {
-        const nodeVars: Record<string, string> = job.parallel ? { CI_NODE_INDEX: String(index), CI_NODE_TOTAL: String(total) } : {};
+        const nodeVars: Record<string, string> = job.parallel
+          ? { CI_NODE_INDEX: String(index), CI_NODE_TOTAL: String(total) }
+          : {};
         runs.push(await runJob(name, job, project, store, runs, nodeVars));
       }
     }
@@ -72,10 +78,23 @@ function resolveExtends(document: Record<string, unknown>, job: GitlabJob): Gitl
   return { ...base, ...own };
 }
 
-async function runJob(name: string, job: GitlabJob, project: string, store: CiStore, earlier: GitlabJobRun[], nodeVars: Record<string, string>): Promise<GitlabJobRun> {
+async function runJob(
+  name: string,
+  job: GitlabJob,
+  project: string,
+  store: CiStore,
+  earlier: GitlabJobRun[],
+  nodeVars: Record<string, string>,
+): Promise<GitlabJobRun> {
   const workspace = await checkout(project);
   const env = { ...job.variables, ...nodeVars, CI: 'true', GITLAB_CI: 'true' };
-  const run: GitlabJobRun = { job: name, workspace, steps: [], failed: false, ...(nodeVars.CI_NODE_INDEX ? { nodeIndex: Number(nodeVars.CI_NODE_INDEX) } : {}) };
+  const run: GitlabJobRun = {
+    job: name,
+    workspace,
+    steps: [],
+    failed: false,
+    ...(nodeVars.CI_NODE_INDEX ? { nodeIndex: Number(nodeVars.CI_NODE_INDEX) } : {}),
+  };
   // Artifacts of the jobs it needs, at their paths.
   for (const needed of earlier.filter((other) => job.needs?.includes(other.job))) {
     await store.restore('artifact', artifactName(needed), workspace);
@@ -94,11 +113,16 @@ async function runJob(name: string, job: GitlabJob, project: string, store: CiSt
     for (const path of job.artifacts.paths) {
       if (existsSync(join(workspace, path))) await store.keep('artifact', artifactName(run), workspace, path);
     }
-    const junit = job.artifacts.reports?.junit.replace(/\$(\w+)/g, (_, variable: string) => env[variable as keyof typeof env] ?? '');
-    if (junit !== undefined && !existsSync(join(workspace, junit))) throw new Error(`${name}: no JUnit report at ${junit}`);
+    const junit = job.artifacts.reports?.junit.replace(
+      /\$(\w+)/g,
+      (_, variable: string) => env[variable as keyof typeof env] ?? '',
+    );
+    if (junit !== undefined && !existsSync(join(workspace, junit)))
+      throw new Error(`${name}: no JUnit report at ${junit}`);
   }
   if (job.cache && job.cache.policy !== 'pull') {
-    for (const path of job.cache.paths) if (existsSync(join(workspace, path))) await store.keep('cache', job.cache.key, workspace, path);
+    for (const path of job.cache.paths)
+      if (existsSync(join(workspace, path))) await store.keep('cache', job.cache.key, workspace, path);
   }
   return run;
 }

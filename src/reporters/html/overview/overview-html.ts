@@ -17,7 +17,8 @@ export function overviewHtml(outcome: RunOutcome): string {
   const features = overviewFeatures(outcome);
   const count = (group: OverviewFeature['group']) => features.filter((feature) => feature.group === group).length;
   const options = (['failed', 'flaky', 'not run', 'passed'] as const)
-    .map((group) => `<option value="${group}">${group} (${count(group)})</option>`).join('');
+    .map((group) => `<option value="${group}">${group} (${count(group)})</option>`)
+    .join('');
   return [
     `<section id="baleen-overview" class="container-fluid"><style>${OVERVIEW_STYLE}</style>`,
     `<h2>Run overview</h2><p class="baleen-totals">${escapeHtml(totalsLine(outcome))}</p>`,
@@ -35,8 +36,10 @@ export function overviewHtml(outcome: RunOutcome): string {
 
 function totalsLine(outcome: RunOutcome): string {
   const { totals } = summarize(outcome);
-  return `${outcome.status}: ${plural(totals.features, 'feature')}, ${totals.passed} passed (${totals.flaky} flaky), ${totals.failed} failed, ${plural(totals.errors, 'error')}, ${totals.skipped + totals.cancelled + totals.unfinished} not run; `
-    + `scenarios ${totals.scenarios.passed} passed, ${totals.scenarios.failed} failed, ${totals.scenarios.skipped} skipped; ${formatDuration(outcome.durationMs)}`;
+  return (
+    `${outcome.status}: ${plural(totals.features, 'feature')}, ${totals.passed} passed (${totals.flaky} flaky), ${totals.failed} failed, ${plural(totals.errors, 'error')}, ${totals.skipped + totals.cancelled + totals.unfinished} not run; ` +
+    `scenarios ${totals.scenarios.passed} passed, ${totals.scenarios.failed} failed, ${totals.scenarios.skipped} skipped; ${formatDuration(outcome.durationMs)}`
+  );
 }
 
 function featureHtml(feature: OverviewFeature): string {
@@ -46,37 +49,56 @@ function featureHtml(feature: OverviewFeature): string {
     feature.node === undefined ? undefined : `on ${feature.node}`,
     feature.slot === undefined ? undefined : `slot ${feature.slot}`,
     feature.attempt > 1 ? `attempt ${feature.attempt}` : undefined,
-  ].filter(Boolean).join(' · ');
-  const error = feature.error !== undefined && (feature.failedScenarios.length === 0 || feature.group !== 'failed')
-    ? `<pre class="baleen-error">${escapeHtml(stripAnsi(feature.error))}</pre>` : '';
-  return `<details class="baleen-feature baleen-${feature.group.replace(' ', '-')}" data-status="${feature.group}"${open}>`
-    + `<summary><span class="baleen-badge">${escapeHtml(feature.status === 'passed' && feature.group === 'flaky' ? 'flaky' : feature.status)}</span> `
-    + `<span class="baleen-file">${escapeHtml(feature.file)}</span> <span class="baleen-meta">${escapeHtml(where)}</span></summary>`
-    + error
-    + scenariosHtml(feature)
-    + attemptsHtml(feature)
-    + feature.tails.map((tail) => `<h4>${tail.stream} (last lines${tail.truncatedBytes > 0 ? `; ${tail.truncatedBytes} earlier bytes only in the log` : ''})</h4><pre class="baleen-tail baleen-${tail.stream}">${escapeHtml(tail.text)}</pre>`).join('')
-    + logsHtml(feature)
-    + artifactsHtml(feature)
-    + '</details>';
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const error =
+    feature.error !== undefined && (feature.failedScenarios.length === 0 || feature.group !== 'failed')
+      ? `<pre class="baleen-error">${escapeHtml(stripAnsi(feature.error))}</pre>`
+      : '';
+  return (
+    `<details class="baleen-feature baleen-${feature.group.replace(' ', '-')}" data-status="${feature.group}"${open}>` +
+    `<summary><span class="baleen-badge">${escapeHtml(feature.status === 'passed' && feature.group === 'flaky' ? 'flaky' : feature.status)}</span> ` +
+    `<span class="baleen-file">${escapeHtml(feature.file)}</span> <span class="baleen-meta">${escapeHtml(where)}</span></summary>` +
+    error +
+    scenariosHtml(feature) +
+    attemptsHtml(feature) +
+    feature.tails
+      .map(
+        (tail) =>
+          `<h4>${tail.stream} (last lines${tail.truncatedBytes > 0 ? `; ${tail.truncatedBytes} earlier bytes only in the log` : ''})</h4><pre class="baleen-tail baleen-${tail.stream}">${escapeHtml(tail.text)}</pre>`,
+      )
+      .join('') +
+    logsHtml(feature) +
+    artifactsHtml(feature) +
+    '</details>'
+  );
 }
 
 function scenariosHtml(feature: OverviewFeature): string {
   if (feature.failedScenarios.length === 0) return '';
-  const items = feature.failedScenarios.map((scenario) =>
-    `<li class="baleen-scenario"><span class="baleen-where">${escapeHtml(`${feature.file}:${scenario.line ?? 1}`)}</span> ${escapeHtml(scenario.name)}`
-    + (scenario.failure
-      ? `<div class="baleen-step">${escapeHtml(scenario.failure.step)}${scenario.failure.status === 'failed' ? '' : ` (${escapeHtml(scenario.failure.status)})`}</div><pre class="baleen-message">${escapeHtml(stripAnsi(scenario.failure.message))}</pre>`
-      : '')
-    + '</li>').join('');
+  const items = feature.failedScenarios
+    .map(
+      (scenario) =>
+        `<li class="baleen-scenario"><span class="baleen-where">${escapeHtml(`${feature.file}:${scenario.line ?? 1}`)}</span> ${escapeHtml(scenario.name)}` +
+        (scenario.failure
+          ? `<div class="baleen-step">${escapeHtml(scenario.failure.step)}${scenario.failure.status === 'failed' ? '' : ` (${escapeHtml(scenario.failure.status)})`}</div><pre class="baleen-message">${escapeHtml(stripAnsi(scenario.failure.message))}</pre>`
+          : '') +
+        '</li>',
+    )
+    .join('');
   return `<ul class="baleen-scenarios">${items}</ul>`;
 }
 
 /** A retried feature: each earlier attempt with its error, then the last. */
 function attemptsHtml(feature: OverviewFeature): string {
   if (feature.previousAttempts.length === 0) return '';
-  const items = feature.previousAttempts.map((attempt) =>
-    `<li>attempt ${attempt.attempt}: ${escapeHtml(attempt.status)}${attempt.error === undefined ? '' : ` — ${escapeHtml(headline(stripAnsi(attempt.error)))}`} (${formatDuration(attempt.durationMs)})</li>`).join('');
+  const items = feature.previousAttempts
+    .map(
+      (attempt) =>
+        `<li>attempt ${attempt.attempt}: ${escapeHtml(attempt.status)}${attempt.error === undefined ? '' : ` — ${escapeHtml(headline(stripAnsi(attempt.error)))}`} (${formatDuration(attempt.durationMs)})</li>`,
+    )
+    .join('');
   const last = `<li>attempt ${feature.attempt}: ${escapeHtml(feature.status)}${feature.error === undefined ? '' : ` — ${escapeHtml(headline(stripAnsi(feature.error)))}`}</li>`;
   return `<h4>Attempts</h4><ol class="baleen-attempts">${items}${last}</ol>`;
 }

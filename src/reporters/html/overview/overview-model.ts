@@ -1,4 +1,9 @@
-import { isUnsuccessful, type AttemptSummary, type FeatureStatus, type StreamName } from '../../../domain/feature-run.js';
+import {
+  isUnsuccessful,
+  type AttemptSummary,
+  type FeatureStatus,
+  type StreamName,
+} from '../../../domain/feature-run.js';
 import type { RunOutcome } from '../../../domain/run-outcome.js';
 import { featureEntries, type FeatureEntry } from '../../../cucumber-json/feature-report.js';
 import { failedScenarios, type FailedScenario } from '../../../cucumber-json/scenarios.js';
@@ -53,9 +58,14 @@ export function overviewFeatures(outcome: RunOutcome): OverviewFeature[] {
 function overviewFeature(entry: FeatureEntry): OverviewFeature {
   const result = entry.result;
   const status = result?.status ?? 'unfinished';
-  const group: OverviewStatus = result && isUnsuccessful(result.status)
-    ? 'failed'
-    : result?.flaky ? 'flaky' : status === 'passed' ? 'passed' : 'not run';
+  const group: OverviewStatus =
+    result && isUnsuccessful(result.status)
+      ? 'failed'
+      : result?.flaky
+        ? 'flaky'
+        : status === 'passed'
+          ? 'passed'
+          : 'not run';
   const feature: OverviewFeature = {
     file: entry.file,
     group,
@@ -76,11 +86,18 @@ function overviewFeature(entry: FeatureEntry): OverviewFeature {
   // A passed feature's output is noise on this page; its logs are still linked.
   if (group !== 'passed') {
     feature.tails = (['stdout', 'stderr'] as const)
-      .map((stream) => ({ stream, text: lastLines(stripAnsi(result[stream].text), OUTPUT_TAIL_LINES), truncatedBytes: result[stream].truncatedBytes }))
+      .map((stream) => ({
+        stream,
+        text: lastLines(stripAnsi(result[stream].text), OUTPUT_TAIL_LINES),
+        truncatedBytes: result[stream].truncatedBytes,
+      }))
       .filter((tail) => tail.text.trim() !== '');
   }
   if (result.artifacts) {
-    const files = result.artifacts.files.map((file) => ({ path: file.path, href: `${artifactsDirOf(result.file)}${file.path}` }));
+    const files = result.artifacts.files.map((file) => ({
+      path: file.path,
+      href: `${artifactsDirOf(result.file)}${file.path}`,
+    }));
     feature.artifacts = { files, ...(result.artifacts.note === undefined ? {} : { note: result.artifacts.note }) };
   }
   feature.logs = featureLogs(result);

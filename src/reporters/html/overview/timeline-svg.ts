@@ -27,17 +27,26 @@ export function timelineSvg(features: readonly OverviewFeature[]): string {
   const span = Math.max(1, Math.max(...bars.map((bar) => bar.endedAt)) - start);
   const x = (at: number) => LABEL_WIDTH + ((at - start) / span) * (WIDTH - LABEL_WIDTH - 10);
   const height = AXIS_HEIGHT + names.length * ROW_HEIGHT;
-  const rows = names.map((name, row) =>
-    `<text class="lane" x="4" y="${AXIS_HEIGHT + row * ROW_HEIGHT + 15}">${escapeHtml(name)}</text>`).join('');
-  const ticks = [0, 0.5, 1].map((f) =>
-    `<text class="tick" x="${x(start + f * span).toFixed(1)}" y="12" text-anchor="${f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}">${formatDuration(f * span)}</text>`).join('');
-  const rects = bars.map((bar) => {
-    const row = names.indexOf(lanes.get(bar)!);
-    const left = x(bar.startedAt);
-    const width = Math.max(2, x(bar.endedAt) - left);
-    const title = `${bar.feature.file}: ${bar.feature.group}, ${formatDuration(bar.endedAt - bar.startedAt)}`;
-    return `<rect class="bar bar-${bar.feature.group.replace(' ', '-')}" data-file="${escapeHtml(bar.feature.file)}" x="${left.toFixed(1)}" y="${AXIS_HEIGHT + row * ROW_HEIGHT + 3}" width="${width.toFixed(1)}" height="${ROW_HEIGHT - 6}"><title>${escapeHtml(title)}</title></rect>`;
-  }).join('');
+  const rows = names
+    .map(
+      (name, row) => `<text class="lane" x="4" y="${AXIS_HEIGHT + row * ROW_HEIGHT + 15}">${escapeHtml(name)}</text>`,
+    )
+    .join('');
+  const ticks = [0, 0.5, 1]
+    .map(
+      (f) =>
+        `<text class="tick" x="${x(start + f * span).toFixed(1)}" y="12" text-anchor="${f === 0 ? 'start' : f === 1 ? 'end' : 'middle'}">${formatDuration(f * span)}</text>`,
+    )
+    .join('');
+  const rects = bars
+    .map((bar) => {
+      const row = names.indexOf(lanes.get(bar)!);
+      const left = x(bar.startedAt);
+      const width = Math.max(2, x(bar.endedAt) - left);
+      const title = `${bar.feature.file}: ${bar.feature.group}, ${formatDuration(bar.endedAt - bar.startedAt)}`;
+      return `<rect class="bar bar-${bar.feature.group.replace(' ', '-')}" data-file="${escapeHtml(bar.feature.file)}" x="${left.toFixed(1)}" y="${AXIS_HEIGHT + row * ROW_HEIGHT + 3}" width="${width.toFixed(1)}" height="${ROW_HEIGHT - 6}"><title>${escapeHtml(title)}</title></rect>`;
+    })
+    .join('');
   return `<svg class="baleen-timeline" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-label="Timeline of the run's containers">${ticks}${rows}${rects}</svg>`;
 }
 

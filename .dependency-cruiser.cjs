@@ -1,0 +1,68 @@
+/**
+ * The layers of src/, checked in CI (`npm run lint`). A folder may import only folders of a lower rank: the
+ * arrows all point down, so no folder ever needs one above it and no two folders can form a loop. Folders of
+ * the same rank are peers and do not import each other. docs/architecture.md draws the same picture.
+ *
+ * Violations that existed when the rules were written are listed in .dependency-cruiser-known-violations.json
+ * (baleen's redesign removes them one by one); anything new fails the check.
+ */
+const LAYERS = [
+  ['errors'],
+  ['util'],
+  ['domain'],
+  ['cucumber-cli', 'cucumber-json', 'gherkin'],
+  ['cucumber-messages'],
+  ['protocol', 'runtime', 'artifacts', 'report-dir'],
+  ['reporters'],
+  ['batch', 'scheduling'],
+  ['actors'],
+  ['worker'],
+  ['dispatcher'],
+  ['config'],
+  ['run-options', 'init'],
+  ['server'],
+  ['client'],
+  ['cli'],
+];
+
+const folder = (name) => `^src/${name}/`;
+const anyOf = (names) => `^src/(${names.join('|')})/`;
+
+const layerRules = LAYERS.flatMap((names, rank) => {
+  const above = LAYERS.slice(rank + 1).flat();
+  return names.map((name) => {
+    const peers = names.filter((peer) => peer !== name);
+    const forbidden = [...above, ...peers];
+    return {
+      name: `layer-${name}`,
+      comment: `src/${name} may import only folders below it: ${LAYERS.slice(0, rank).flat().join(', ') || 'none'}`,
+      severity: 'error',
+      from: { path: folder(name) },
+      to: { path: anyOf(forbidden) },
+    };
+  });
+});
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', comment: 'modules never import each other, directly or through others', severity: 'error', from: {}, to: { circular: true } },
+    {
+      name: 'unknown-folder',
+      comment: 'every folder of src/ has a place in LAYERS (.dependency-cruiser.cjs)',
+      severity: 'error',
+      from: { path: '^src/[^/]+/', pathNot: anyOf(LAYERS.flat()) },
+      to: {},
+    },
+    ...layerRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|dist)/' },
+    // TypeScript 7's package has no compiler API for dependency-cruiser to parse with: it reads TS through swc.
+    parser: 'swc',
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Type-only imports count: a layer that needs a type from above depends on it all the same.
+    tsPreCompilationDeps: true,
+  },
+};
