@@ -6,6 +6,7 @@ import { planFeatures } from '../gherkin/plan-features.js';
 import { selectScenarios, tagFilter, type TagFilter } from '../gherkin/tag-filter.js';
 import { outcomeWithoutServer } from './outcome-without-server.js';
 import { parseFailureResult } from './parse-failure.js';
+import { nothingSelected, nothingSelectedError } from './nothing-selected.js';
 import type { RunRequest } from '../run-options/values.js';
 import { specFieldsOf } from '../run-options/derive-spec.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
@@ -46,14 +47,8 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     signal: io.signal,
     onProgress: (message) => io.err.write(`baleen: ${message}\n`),
   });
-  if (request.shard) {
-    features = featuresOfShard(features, request.shard, history);
-    // Nothing to run still writes this shard's (empty) report: CI must not publish an older run's from its folder.
-    if (features.length === 0)
-      io.out.write(
-        `baleen: shard ${request.shard.index}/${request.shard.total} has no features (more shards than features); nothing to run\n`,
-      );
-  }
+  const found = features.length;
+  if (request.shard) features = featuresOfShard(features, request.shard, history);
   const filter = tagFilterOf(request);
   // Cucumber's own parser reads every feature before any container starts: what each must run, for the
   // judge on the server, and the files that do not parse, settled here as failed features. With --tags, a
@@ -62,9 +57,6 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const parsed = plans
     .filter((plan): plan is ParsedFeature => plan.kind === 'parsed')
     .flatMap((plan) => (filter ? (selectScenarios(plan, filter) ?? []) : [plan]));
-  if (filter && parsed.length === 0 && plans.every((plan) => plan.kind === 'parsed')) {
-    io.out.write(`baleen: no scenario matches --tags ${request.tags}; nothing to run\n`);
-  }
   const foundBeforeRun = plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : []));
   const runnable = parsed.map((plan) => plan.file);
   // The server's dispatcher orders the features by these; the prediction replays its rules here. The run will
@@ -83,6 +75,16 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const startedAt = new Date();
   const failedToStart = (error: unknown) =>
     reportStartFailure(reportDir, { image: request.image, features, startedAt, error }, io.err);
+
+  // Nothing to run is no green, unless asked for; either way this run's report replaces an older one's, so that
+  // CI never publishes a previous run's from the folder.
+  const empty = nothingSelected(request, {
+    found,
+    plans,
+    scenarios: parsed.reduce((sum, plan) => sum + plan.scenarios.length, 0),
+  });
+  if (empty !== undefined && !request.passWithNoTests) throw await failedToStart(nothingSelectedError(empty, request));
+  if (empty !== undefined) io.out.write(`baleen: ${empty}; nothing to run (--pass-with-no-tests)\n`);
 
   const judgedByExitCodeAlone = !commandWritesReport(request.command ?? DEFAULT_COMMAND);
   const extraInfo = {

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'USAGE'
   | 'CONFIG'
   | 'NO_FEATURES'
+  | 'NOTHING_SELECTED'
   | 'REPORT_DIR_NOT_OURS'
   | 'REPORT_DIR_UNWRITABLE'
   | 'REPORT_DIR_IN_USE'
@@ -33,6 +34,7 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   USAGE: ExitCode.usage,
   CONFIG: ExitCode.usage,
   NO_FEATURES: ExitCode.usage,
+  NOTHING_SELECTED: ExitCode.usage,
   REPORT_DIR_NOT_OURS: ExitCode.usage,
   REPORT_DIR_UNWRITABLE: ExitCode.infrastructure,
   REPORT_DIR_IN_USE: ExitCode.usage,

@@ -246,6 +246,18 @@ export const RUN_OPTIONS = {
     file: fileKey('tags', text),
     wire: z.string().min(1).max(4096).optional(),
   }),
+  /**
+   * A run that selects no scenario (a --tags that matches nothing, a shard with no feature, features without
+   * scenarios) fails with exit 2, so that a typo in a CI expression is not green; this lets it pass (the name
+   * is Playwright's).
+   */
+  passWithNoTests: runOption({
+    cli: switchFlag(
+      '--pass-with-no-tests',
+      'exit 0 when --tags, the shard or the files leave no scenario to run (default: exit 2, one line saying why)',
+    ),
+    file: fileKey('pass_with_no_tests', z.boolean()),
+  }),
   /** Seconds between the stop signal and the kill, for timeouts. */
   stopGraceSeconds: runOption({
     cli: readerFlag(

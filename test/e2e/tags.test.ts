@@ -58,13 +58,50 @@ describe('--tags', () => {
     expect(summary.totals.scenarios).toMatchObject({ passed: 1, failed: 0 });
   });
 
-  it('says so and runs nothing when no scenario matches', async () => {
-    const result = await runCli(
-      ['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@nowhere', '--report-dir', scratch.reportDir()],
+  it('fails with one line when nothing is selected (--tags, a shard), unless --pass-with-no-tests', async () => {
+    // A typo in a CI tag expression must not pass the pipeline: exit 2, one line, a report that says so.
+    const reportDir = scratch.reportDir();
+    const typo = await runCli(
+      ['cucumber', '--image', IMAGE, '--files', 'features/', '--tags', '@nowhere', '--report-dir', reportDir],
       { cwd: suite },
     );
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('no scenario matches --tags @nowhere; nothing to run');
+    expect(typo.code, typo.stdout + typo.stderr).toBe(2);
+    expect(typo.stderr.trim().split('\n')).toEqual([
+      'baleen: no scenario matches --tags @nowhere, so nothing would run: check --tags and --files, or add --pass-with-no-tests if an empty run is expected',
+    ]);
+    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary & {
+      error: { code: string };
+    };
+    expect(summary).toMatchObject({ status: 'failed', error: { code: 'NOTHING_SELECTED' } });
+
+    // More shards than features leaves a shard nothing: the same.
+    const emptyShard = await runCli(
+      ['cucumber', '--image', IMAGE, '--files', 'features/', '--shard', '3/3', '--report-dir', scratch.reportDir()],
+      { cwd: suite },
+    );
+    expect(emptyShard.code).toBe(2);
+    expect(emptyShard.stderr).toMatch(
+      /^baleen: shard 3\/3 has no feature to run \(2 features for 3 shards\), so nothing would run: run fewer shards/,
+    );
+
+    // Opting out, as Playwright's flag does: exit 0, and the console says nothing ran.
+    const allowed = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--files',
+        'features/',
+        '--tags',
+        '@nowhere',
+        '--pass-with-no-tests',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
+      { cwd: suite },
+    );
+    expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('no scenario matches --tags @nowhere; nothing to run (--pass-with-no-tests)');
   });
 
   it('refuses an expression that is not one, and a --command without {tags}, with exit 2', async () => {
