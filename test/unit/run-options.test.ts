@@ -1,7 +1,6 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram, type CommandHandlers } from '../../src/cli/program.js';
 import { loadProject, ProjectSchema } from '../../src/config/project-file.js';
@@ -12,6 +11,7 @@ import { runOptionsFromProject } from '../../src/run-options/derive-project-sche
 import { runRequestOf } from '../../src/run-options/derive-request.js';
 import { specFieldsOf } from '../../src/run-options/derive-spec.js';
 import type { RunOptionValues } from '../../src/run-options/values.js';
+import { guide } from '../support/docs.js';
 
 const roots: string[] = [];
 afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
@@ -86,20 +86,20 @@ describe('the declaration', () => {
   });
 });
 
-describe('the README', () => {
-  const readme = () => readFile(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
-
-  it("has a row for every run option's flag, and every row of its option tables names a flag baleen takes", async () => {
-    const text = await readme();
+describe('the option reference (docs/options.md) and the README', () => {
+  it("has a row for every run option's flag, and every row of their option tables names a flag baleen takes", () => {
+    const reference = guide('docs/options.md');
     const flags = runOptionEntries().flatMap(([, option]) => (option.cli ? [option.cli.make().long!] : []));
-    for (const flag of flags) expect(text, flag).toMatch(new RegExp(`^\\| [^|]*\`${flag}[\` ]`, 'm'));
-    const rows = [...text.matchAll(/^\| `(--[a-z-]+)/gm)].map((match) => match[1]!);
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) expect(flags, row).toContain(row);
+    for (const flag of flags) expect(reference, flag).toMatch(new RegExp(`^\\| [^|]*\`${flag}[\` ]`, 'm'));
+    for (const text of [reference, guide('README.md')]) {
+      const rows = [...text.matchAll(/^\| `(--[a-z-]+)/gm)].map((match) => match[1]!);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(flags, row).toContain(row);
+    }
   });
 
-  it("shows every run option's baleen.yml key in its project file example", async () => {
-    const example = (await readme()).split('```yaml\nprojects:\n')[1]!.split('```')[0]!;
+  it("shows every run option's baleen.yml key in its project file example", () => {
+    const example = guide('docs/options.md').split('```yaml\nprojects:\n')[1]!.split('```')[0]!;
     for (const [name, option] of runOptionEntries())
       if (option.file) expect(example, name).toMatch(new RegExp(`^ +${option.file.key}:`, 'm'));
   });
