@@ -161,6 +161,7 @@ export const commandHandlers: CommandHandlers = {
       host: flags.host,
       port: flags.port,
       token,
+      ...(tokenFile === undefined ? {} : { tokenFile }),
       allowImages: flags.allowImage,
       ...(flags.capacity === undefined ? {} : { capacity: flags.capacity }),
       allowNetworks: flags.allowNetwork,
@@ -176,6 +177,7 @@ export const commandHandlers: CommandHandlers = {
     });
     guardServerProcess(server, logger);
     process.stdout.write(`baleen server listening on ${server.url}\n`);
+    if (server.pageUrl) process.stdout.write(`baleen server live page at ${server.pageUrl}\n`);
     if (tokenFile)
       process.stdout.write(
         `baleen server token in ${tokenFile} (mode 0600; clients of this user on this machine read it there)\n`,

@@ -35,6 +35,7 @@ export async function startEmbeddedServer(
   const unguard = guardServerProcess(server, logger);
   return {
     url: server.url,
+    pageUrl: undefined,
     token,
     engine: server.engine,
     close: () => server.close().finally(unguard),

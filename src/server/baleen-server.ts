@@ -24,6 +24,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   token?: string;
+  /** Where the token came from when the server made it (its token file): the login form names it. */
+  tokenFile?: string;
   /** Image patterns clients may run (`*` wildcards); empty allows every image. */
   allowImages?: string[];
   /** Existing networks clients may join with --network (`any` for every one); none but `none` by default. */
@@ -59,6 +61,8 @@ export interface WebhookOptions {
 export interface RunningServer {
   /** ws://host:port of the listening server. */
   readonly url: string;
+  /** http://host:port/, the live page, when the server has its HTTP side. */
+  readonly pageUrl: string | undefined;
   readonly engine: RunEngine;
   /** Stops accepting, cancels every run, waits for their containers to be removed, then closes. */
   close(): Promise<void>;
@@ -129,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   return {
     url,
+    pageUrl: side ? `http://${host}:${address.port}/` : undefined,
     engine,
     async close() {
       clearInterval(heartbeat);

@@ -12,7 +12,11 @@ const COOKIE = 'baleen_session';
 export class HttpAuth {
   private readonly key = randomBytes(32);
 
-  constructor(private readonly token: string | undefined) {}
+  /** `tokenFile`: where the server keeps the token it made (the login form says so); none when it was given one. */
+  constructor(
+    private readonly token: string | undefined,
+    readonly tokenFile?: string,
+  ) {}
 
   /** A server without a token (loopback only) lets every local program in, as its WebSocket does. */
   get open(): boolean {

@@ -31,6 +31,8 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://server').pathname;
     if (foreignOrigin(request)) return plain(response, 403, 'other origins may not use a baleen server\n');
+    // Checked once here, so that no route below can fail on decoding a path a client made up.
+    if (!decodable(path)) return plain(response, 400, 'the path has bad percent-encoding\n');
     if (request.method === 'POST' && path === '/login') return login(request, response, auth);
     // GitHub has no token of ours: a delivery proves itself by its signature.
     if (request.method === 'POST' && path === '/hooks/github' && options.hook)
@@ -63,6 +65,15 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     if (files) return store ? serveStoredRun(store, files[1]!, files[2] ?? '', request, response) : noStore(response);
     return plain(response, 404, 'not found\n');
   };
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function noStore(response: ServerResponse): void {

@@ -30,7 +30,7 @@ export async function httpSide(
   const hook = options.webhook ? await githubHook(options, engine.serverId, log, serverUrl, pushes.signal) : undefined;
   const routes = createHttpRoutes({
     runtime: options.runtime,
-    auth: new HttpAuth(options.token),
+    auth: new HttpAuth(options.token, options.tokenFile),
     metrics,
     board,
     ...(store ? { store } : {}),

@@ -34,7 +34,7 @@ export function servePage(request: IncomingMessage, response: ServerResponse, au
   const signedIn = auth.allows(request);
   response
     .writeHead(signedIn ? 200 : 401, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' })
-    .end(signedIn ? LIVE_HTML : loginHtml(undefined));
+    .end(signedIn ? LIVE_HTML : loginHtml(undefined, auth.tokenFile));
 }
 
 /** POST /login: the token from the form, traded for the session cookie; a wrong one gets the form again. */
@@ -46,7 +46,7 @@ export async function login(request: IncomingMessage, response: ServerResponse, 
   if (!cookie) {
     response
       .writeHead(401, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' })
-      .end(loginHtml("That is not the server's token."));
+      .end(loginHtml("That is not the server's token.", auth.tokenFile));
     return;
   }
   response.writeHead(303, { location: '/', 'set-cookie': cookie }).end();

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../../reporters/html/escape-for-template.js';
+
 /**
  * The live page, served by the server itself: no CDN, no build step, nothing fetched from elsewhere (its
  * Content-Security-Policy allows only this origin). Text from runs is only ever set as textContent.
@@ -33,7 +35,15 @@ export const LIVE_HTML = `${head('baleen server')}
 </html>
 `;
 
-export function loginHtml(problem: string | undefined): string {
+/**
+ * The sign-in form. `tokenFile`: where the server keeps its token, when it made one; otherwise it was given
+ * one at start. A visitor without the token learns only where its owner finds it.
+ */
+export function loginHtml(problem: string | undefined, tokenFile: string | undefined): string {
+  const where =
+    tokenFile === undefined
+      ? 'the one the server was started with (its <code>--token</code> or <code>BALEEN_TOKEN</code>)'
+      : `in the file <code>${escapeHtml(tokenFile)}</code> on the server's machine (readable by the user running it)`;
   return `${head('baleen server: sign in')}
 <body>
 <header><h1>baleen server</h1></header>
@@ -41,6 +51,7 @@ export function loginHtml(problem: string | undefined): string {
 <form method="post" action="/login" id="login">
 <label for="token">The server's token</label>
 <input type="password" id="token" name="token" autocomplete="current-password" required autofocus>
+<p id="token-where">The token is ${where}.</p>
 <button type="submit">Sign in</button>
 ${problem ? `<p class="problem" id="problem">${problem}</p>` : ''}
 </form>
