@@ -1,9 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import { StoredRunDetailSchema, StoredRunListSchema, type StoredRun } from '../domain/stored-run.js';
 import { stageReportDir } from '../report-dir/report-dir.js';
+import { relativePathProblem, resolveInside } from '../util/inside-root.js';
 import { CREATE_ONLY } from '../util/write-file-atomic.js';
 
 export const DEFAULT_SERVER_URL = 'ws://127.0.0.1:5533';
@@ -43,24 +47,40 @@ export async function downloadStoredRun(
     StoredRunDetailSchema,
     `no stored run ${runId} on ${base.host}`,
   );
+  // The server names the files: one that is not a plain relative path is refused before anything is written.
+  const problem = detail.files
+    .map((file) => ({ file, why: relativePathProblem(file) }))
+    .find(({ why }) => why !== undefined);
+  if (problem) {
+    throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${problem.file} (${problem.why})`, {
+      hint: 'check that --server is a baleen server',
+    });
+  }
   const staged = await stageReportDir(reportDir);
-  for (const file of detail.files) {
-    // The server names the files; a name that would climb out of the report dir is not written.
-    if (file.split('/').some((part) => part === '..' || part === '') || file.startsWith('/')) {
-      throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${file}`, {
-        hint: 'check that --server is a baleen server',
-      });
+  try {
+    for (const file of detail.files) {
+      const response = await request(
+        new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base),
+        token,
+      );
+      await saveBody(response, resolveInside(staged.staging, file));
     }
-    const response = await request(
-      new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base),
-      token,
-    );
-    const target = join(staged.staging, ...file.split('/'));
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, Buffer.from(await response.arrayBuffer()), { flag: CREATE_ONLY });
+  } catch (error) {
+    // A download that failed half-way leaves the report dir as it was: no staging folder, no partial report.
+    await staged.discard();
+    throw error;
   }
   await staged.commit();
   return detail.run;
+}
+
+/** A response's body, streamed into a new file (created, never opened). */
+async function saveBody(response: Response, target: string): Promise<void> {
+  await mkdir(dirname(target), { recursive: true });
+  const body = response.body
+    ? Readable.fromWeb(response.body as import('node:stream/web').ReadableStream)
+    : Readable.from([]);
+  await pipeline(body, createWriteStream(target, { flags: CREATE_ONLY }));
 }
 
 async function getJson<T>(url: URL, token: string | undefined, schema: z.ZodType<T>, notFound?: string): Promise<T> {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
+import { relativePathProblem } from '../util/inside-root.js';
 import { DEFAULT_COMMAND } from './command-template.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
@@ -11,12 +12,24 @@ export { IsolationSchema, type Isolation } from './isolation.js';
 /** Where, inside the container, the command writes its Cucumber JSON; baleen copies it out afterwards. */
 export const DEFAULT_REPORT_PATH = '/tmp/baleen/cucumber-report.json';
 
-/** A feature path cucumber-js can be given so that it reads exactly that file (see cucumberPathArgument). */
-const FeaturePathSchema = z
+/**
+ * A feature path: relative to the image's working directory and normalized (no `..`, no absolute path, no
+ * NUL, no empty or `.` part), since a server names report files after it (artifacts/<path>/, logs/<path>…),
+ * and one cucumber-js can be given so that it reads exactly that file (see cucumberPathArgument).
+ */
+export const FeaturePathSchema = z
   .string()
   .min(1)
   .max(4096)
   .superRefine((path, context) => {
+    const problem = relativePathProblem(path);
+    if (problem !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(path)} is not a feature path: ${problem}; name features relative to the image's working directory`,
+      });
+      return;
+    }
     const argument = cucumberPathArgument(path);
     if (!argument.ok)
       context.addIssue({

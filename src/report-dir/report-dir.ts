@@ -1,4 +1,17 @@
-import { copyFile, link, lstat, mkdir, mkdtemp, readdir, realpath, rename, rm, stat, unlink } from 'node:fs/promises';
+import {
+  copyFile,
+  link,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  realpath,
+  rename,
+  rm,
+  rmdir,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { constants } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BaleenError, isBaleenError, messageOf } from '../errors/baleen-error.js';
@@ -28,6 +41,8 @@ export interface StagedReportDir {
   readonly staging: string;
   /** Clears what the manifest lists (the previous report) and moves this run's files in. */
   commit(): Promise<void>;
+  /** Drops this run's files and leaves the previous report as it was (a download that failed half-way). */
+  discard(): Promise<void>;
 }
 
 /**
@@ -36,14 +51,19 @@ export interface StagedReportDir {
  * run's claim on the folder.
  */
 export async function stageReportDir(dir: string): Promise<StagedReportDir> {
-  const real = await ensureDirectory(dir);
+  const { real, made } = await ensureDirectory(dir);
   const release = await writable(dir, () => claimReportDir(real, dir));
   try {
-    const { previous, staging } = await openForRun(dir, real);
+    const { previous, hadManifest, staging } = await openForRun(dir, real);
     return {
       dir: real,
       staging,
       commit: () => commit(real, previous, staging).finally(release),
+      discard: async () => {
+        await discard(real, hadManifest ? previous : undefined, staging).finally(release);
+        // A folder this run made, left empty: gone too.
+        if (made) await rmdir(real).catch(() => undefined);
+      },
     };
   } catch (error) {
     await release();
@@ -51,7 +71,10 @@ export async function stageReportDir(dir: string): Promise<StagedReportDir> {
   }
 }
 
-async function openForRun(dir: string, real: string): Promise<{ previous: readonly string[]; staging: string }> {
+async function openForRun(
+  dir: string,
+  real: string,
+): Promise<{ previous: readonly string[]; hadManifest: boolean; staging: string }> {
   const manifest = await readManifest(real);
   const present = (await readdir(real)).filter((name) => name !== LOCK_FILE);
   if (!manifest && present.length > 0) {
@@ -77,10 +100,10 @@ async function openForRun(dir: string, real: string): Promise<{ previous: readon
   const staging = await writable(dir, () => mkdtemp(join(real, '.baleen-staging-')));
   // Recorded at once, so a run that dies before its commit leaves a folder the next run may clear.
   await writable(dir, () => writeManifest(real, [...previous, basename(staging)]));
-  return { previous, staging };
+  return { previous, hadManifest: manifest !== undefined, staging };
 }
 
-async function ensureDirectory(dir: string): Promise<string> {
+async function ensureDirectory(dir: string): Promise<{ real: string; made: boolean }> {
   const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return undefined;
     throw unwritable(dir, error);
@@ -91,7 +114,7 @@ async function ensureDirectory(dir: string): Promise<string> {
     });
   }
   if (!info) await writable(dir, () => mkdir(dir, { recursive: true }));
-  return realpath(dir);
+  return { real: await realpath(dir), made: !info };
 }
 
 async function writable<T>(dir: string, write: () => Promise<T>): Promise<T> {
@@ -139,6 +162,16 @@ async function commit(dir: string, previous: readonly string[], staging: string)
     );
   }
   await rm(staging, { recursive: true, force: true });
+}
+
+/**
+ * Removes the staging folder and takes it off the manifest: the folder is as the previous run left it (with
+ * no manifest when it had none).
+ */
+async function discard(dir: string, previous: readonly string[] | undefined, staging: string): Promise<void> {
+  await rm(staging, { recursive: true, force: true });
+  if (previous === undefined) await rm(join(dir, MANIFEST_FILE), { force: true });
+  else await writeManifest(dir, previous);
 }
 
 /** Moves `from` to `to` unless something is at `to`: false then, and nothing moved. */

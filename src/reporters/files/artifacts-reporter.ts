@@ -1,7 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { FeatureResult } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
+import { resolveInside } from '../../util/inside-root.js';
 import { CREATE_ONLY } from '../../util/write-file-atomic.js';
 import type { Reporter } from '../reporter.js';
 
@@ -15,7 +16,8 @@ export function artifactsDirOf(file: string): string {
 /**
  * artifacts/: the files --collect brought back from each feature's container (its last attempt's), under the
  * feature's path, each by its path in the container. Files are created, never opened: nothing is written
- * through a name that exists, and no path leaves the feature's folder (extract-artifacts.ts drops those).
+ * through a name that exists, and no path leaves the feature's folder, nor a feature's folder artifacts/
+ * (resolveInside refuses them, whatever the server or the container sent).
  */
 export class ArtifactsReporter implements Reporter {
   readonly name = ARTIFACTS_DIR;
@@ -32,14 +34,9 @@ export class ArtifactsReporter implements Reporter {
 
 async function writeArtifacts(reportDir: string, result: FeatureResult): Promise<string[]> {
   const problems: string[] = [];
-  const root = resolve(reportDir, artifactsDirOf(result.file));
   for (const file of result.artifacts?.files ?? []) {
-    const target = resolve(root, file.path);
-    if (!target.startsWith(root + sep)) {
-      problems.push(`${file.path} leaves ${artifactsDirOf(result.file)}`);
-      continue;
-    }
     try {
+      const target = resolveInside(resolveInside(join(reportDir, ARTIFACTS_DIR), result.file), file.path);
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, Buffer.from(file.data, 'base64'), { flag: CREATE_ONLY });
     } catch (error) {

@@ -1,10 +1,11 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { loggedAttempts, logPath, resultLogPath } from './log-path.js';
 import { finished } from 'node:stream/promises';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
+import { resolveInside } from '../../util/inside-root.js';
 import { CREATE_ONLY } from '../../util/write-file-atomic.js';
 
 /**
@@ -68,7 +69,7 @@ export class LogsReporter implements Reporter {
     const key = logPath(file, attempt, stream);
     let writer = this.open.get(key);
     if (!writer) {
-      const path = join(this.reportDir, key);
+      const path = resolveInside(this.reportDir, key);
       mkdirSync(dirname(path), { recursive: true });
       // Created, never opened: a name that exists (a planted symlink too) is a failure, not a target.
       writer = createWriteStream(path, { flags: CREATE_ONLY });

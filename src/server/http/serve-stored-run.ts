@@ -4,8 +4,9 @@ import type { RunStore } from '../store/run-store.js';
 
 /**
  * GET /runs/<run-id>/<path>: a stored run's report files, read-only. The run id must be a run id (so the
- * folder is one of the store's), and serve-static keeps the path inside that folder (`..` is refused,
- * dotfiles are not served).
+ * folder is one of the store's), and serve-static keeps the path inside that folder (`..` is refused).
+ * Dotfiles are served: a run collects them like any file (shots/.gitkeep), and the folder holds only the
+ * run's report, which `baleen report` downloads whole.
  */
 export function serveStoredRun(
   store: RunStore,
@@ -27,7 +28,7 @@ export function serveStoredRun(
   request.url = rest;
   serveStatic(folder, {
     index: ['index.html'],
-    dotfiles: 'ignore',
+    dotfiles: 'allow',
     fallthrough: false,
     redirect: false,
     setHeaders: sandboxed,

@@ -6,6 +6,7 @@ import { BaleenError, messageOf } from '../../errors/baleen-error.js';
 import { createFileReporters } from '../../reporters/create-reporters.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import { summarize } from '../../reporters/summary.js';
+import { resolveInside } from '../../util/inside-root.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { Logger } from '../logger.js';
 import type { RunWatcher } from '../run-watch.js';
@@ -130,7 +131,7 @@ export class RunStore implements RunWatcher {
 
   /** The folder of a run id; undefined for anything that is not a run id, so no request names another path. */
   folderOf(runId: string): string | undefined {
-    return RunIdSchema.safeParse(runId).success ? join(this.runsDir, runId) : undefined;
+    return RunIdSchema.safeParse(runId).success ? resolveInside(this.runsDir, runId) : undefined;
   }
 
   private async writeRecord(run: StoredRun): Promise<void> {

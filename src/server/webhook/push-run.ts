@@ -8,6 +8,7 @@ import { parseImageReference } from '../../domain/image-reference.js';
 import { messageOf } from '../../errors/baleen-error.js';
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import { LABEL_PREFIX } from '../../runtime/labels.js';
+import { resolveInside } from '../../util/inside-root.js';
 import type { Logger } from '../logger.js';
 import { checkOut, commitArchive } from './checkout.js';
 
@@ -45,7 +46,7 @@ export function pushImageTag(image: string, commit: string): string {
  */
 export async function runPush(push: Push, project: Project, context: PushRunContext): Promise<void> {
   const log = context.log.child({ project: push.project, commit: push.commit, delivery: push.delivery });
-  const dir = `${context.workDir}/${push.delivery}`;
+  const dir = resolveInside(context.workDir, push.delivery);
   const tag = pushImageTag(project.image, push.commit);
   let built = false;
   try {
