@@ -1,3 +1,5 @@
+import type { FailureView } from '../domain/run-view.js';
+import { stripAnsi } from '../util/text.js';
 import { isFailingStep, scenarioStatus, type ScenarioStatus } from './scenario-status.js';
 import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from './schema.js';
 
@@ -115,6 +117,21 @@ export function firstFailure(report: CucumberJson): string | undefined {
   const failed = scenariosOf(report).find((scenario) => scenario.failure !== undefined);
   if (!failed?.failure) return undefined;
   return `${failed.name} › ${failed.failure.step}: ${headline(failed.failure.message)}`;
+}
+
+/**
+ * A feature's first failed scenario (baleen's stand-in aside) in a few words: its name and line, its failing
+ * step, the error's gist without colours. What the live page's failure column and the run API show.
+ */
+export function failureGist(report: CucumberJson): FailureView | undefined {
+  const [first] = failedScenarios(report, { standIn: false });
+  if (!first) return undefined;
+  return {
+    scenario: first.name,
+    ...(first.line === undefined ? {} : { line: first.line }),
+    step: first.failure.step,
+    message: headline(stripAnsi(first.failure.message)),
+  };
 }
 
 /**

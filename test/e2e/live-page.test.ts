@@ -160,7 +160,7 @@ describe('the live page', () => {
     // One slot: one lane of the timeline, both containers in it.
     expect(await page.locator('#timeline .lane').count()).toBe(1);
     expect(await page.locator('#timeline .bar').count()).toBe(2);
-    expect(await page.locator('tr[data-file="features/fail.feature"] td.failure').textContent()).toBe(
+    expect(await page.locator('tr[data-file="features/fail.feature"] td.failure .step').textContent()).toBe(
       'Then the result is 5',
     );
 
@@ -270,6 +270,42 @@ describe('the live page', () => {
     expect(
       await page.locator('#timeline .bar').evaluateAll((bars) => bars.map((bar) => bar.getAttribute('title'))),
     ).toEqual(['features/pass.feature:2', 'features/pass.feature:7']);
+    await context.close();
+  });
+
+  it("lists failed features first, each with its failing step, the step's error and the scenario's file:line", async () => {
+    const { context, page } = await freshPage();
+    expect(await signIn(page, token)).toBe(200);
+    await page.waitForSelector('#connection[data-state=live]');
+    // By name the passing feature comes first: "café…" sorts before "fail…".
+    const run = await runCli(
+      [
+        'cucumber',
+        '--server',
+        wsUrl,
+        '--image',
+        TEST_IMAGE,
+        '--files',
+        'features/café ünïcode.feature',
+        'features/fail.feature',
+        '--report-dir',
+        scratch.reportDir(),
+      ],
+      { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
+    );
+    expect(run.code, run.stderr).toBe(1);
+    await page.waitForSelector('#run-status[data-status=failed]');
+    const rows = await page
+      .locator('#features tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-file'), tr.getAttribute('data-status')]));
+    expect(rows).toEqual([
+      ['features/fail.feature', 'failed'],
+      ['features/café ünïcode.feature', 'passed'],
+    ]);
+    const failure = page.locator('tr[data-file="features/fail.feature"] td.failure');
+    expect(await failure.locator('.step').textContent()).toBe('Then the result is 5');
+    expect(await failure.locator('.error').textContent()).toContain('the result is 4, not 5');
+    expect(await failure.locator('.where').textContent()).toBe('features/fail.feature:7');
     await context.close();
   });
 

@@ -55,7 +55,7 @@ describe("the live page's run board", () => {
     });
   });
 
-  it("shows a failed feature's failing step", () => {
+  it("shows a failed feature's first failed scenario: its failing step, the error's gist and the scenario's line", () => {
     const board = new RunBoard(false);
     const reporter = board.watchRun(info);
     reporter.onFeatureResult!(
@@ -65,11 +65,25 @@ describe("the live page's run board", () => {
           uri: 'b.feature',
           elements: [
             {
+              name: 'P',
+              type: 'scenario',
+              line: 2,
+              steps: [{ keyword: 'Given ', name: 'ok', result: { status: 'passed' } }],
+            },
+            {
               name: 'S',
               type: 'scenario',
+              line: 7,
               steps: [
                 { keyword: 'Given ', name: 'ok', result: { status: 'passed' } },
-                { keyword: 'Then ', name: 'the sum is 5', result: { status: 'failed', error_message: 'no' } },
+                {
+                  keyword: 'Then ',
+                  name: 'the sum is 5',
+                  result: {
+                    status: 'failed',
+                    error_message: 'AssertionError: the sum is 4\n    at World.<anonymous> (steps.js:3:9)',
+                  },
+                },
               ],
             },
           ],
@@ -77,7 +91,10 @@ describe("the live page's run board", () => {
       ]),
     );
     const feature = board.snapshot()[0]!.features['b.feature']!;
-    expect(feature).toMatchObject({ status: 'failed', failingStep: 'Then the sum is 5' });
+    expect(feature).toMatchObject({
+      status: 'failed',
+      failure: { scenario: 'S', line: 7, step: 'Then the sum is 5', message: 'AssertionError: the sum is 4' },
+    });
     expect(feature.logs).toBeUndefined();
   });
 

@@ -25,7 +25,7 @@ export const LIVE_HTML = `${head('baleen server')}
 <h2 id="run-title"></h2>
 <p id="run-meta"></p>
 <h3>Features</h3>
-<table id="features"><thead><tr><th>feature</th><th>attempt</th><th>state</th><th>failing step / error</th><th>node</th><th>logs</th></tr></thead><tbody></tbody></table>
+<table id="features"><thead><tr><th>feature</th><th>attempt</th><th>state</th><th>failing step, error, where / baleen's reason</th><th>node</th><th>logs</th></tr></thead><tbody></tbody></table>
 <h3>Timeline (one lane per slot)</h3>
 <div id="timeline"></div>
 </section>
@@ -83,6 +83,8 @@ th, td { text-align: left; padding: .2em .5em; border-bottom: 1px solid #ddd; ve
 .bar[data-status=failed], .bar[data-status=error] { background: #e99; }
 tr.scenario td.name { padding-left: 2em; color: #555; }
 td.state, td:last-child { white-space: nowrap; }
+td.failure .error { color: #a00; white-space: pre-wrap; }
+td.failure .where { color: #555; font-family: monospace; }
 form { display: flex; flex-direction: column; gap: .5em; max-width: 20em; }
 .problem { color: #a00; }
 `;
@@ -116,12 +118,37 @@ function stateText(feature) {
   return shownState(feature) + ' (' + done + '/' + feature.scenarioJobs + ' scenarios)';
 }
 
+/** The first failed scenario's step, the error's gist and its file:line (what reruns it); else baleen's reason. */
+function failureCell(job, file) {
+  var cell = el('td', null, { 'class': 'failure' });
+  if (!job.failure) {
+    cell.textContent = job.error || '';
+    return cell;
+  }
+  cell.appendChild(el('div', job.failure.step, { 'class': 'step' }));
+  cell.appendChild(el('div', job.failure.message, { 'class': 'error' }));
+  cell.appendChild(el('div', job.failure.line === undefined ? file : file + ':' + job.failure.line, { 'class': 'where' }));
+  return cell;
+}
+
+function failed(feature) {
+  return feature.status === 'failed' || feature.status === 'error';
+}
+
+/** Failed features first, then the rest, each part by name. */
+function rowOrder(features) {
+  return Object.keys(features).sort(function (a, b) {
+    var byFailure = Number(failed(features[b])) - Number(failed(features[a]));
+    return byFailure !== 0 ? byFailure : a < b ? -1 : a > b ? 1 : 0;
+  });
+}
+
 function jobRow(job, name, label, attrs) {
   var row = el('tr', null, attrs);
   row.appendChild(el('td', label, { 'class': 'name', title: name }));
   row.appendChild(el('td', job.attempt));
   row.appendChild(el('td', attrs['data-scenario-of'] ? shownState(job) : stateText(job), { 'class': 'state' }));
-  row.appendChild(el('td', job.failingStep || job.error || '', { 'class': 'failure' }));
+  row.appendChild(failureCell(job, name));
   row.appendChild(el('td', job.node || ''));
   var logs = el('td');
   if (job.logs) {
@@ -160,7 +187,7 @@ function renderRun() {
   if (run.report && run.status !== 'running') meta.appendChild(el('a', 'report', { href: run.report, id: 'report-link' }));
   var body = document.querySelector('#features tbody');
   body.replaceChildren();
-  Object.keys(run.features).sort().forEach(function (file) {
+  rowOrder(run.features).forEach(function (file) {
     var f = run.features[file];
     body.appendChild(jobRow(f, file, file, { 'data-file': file, 'data-state': shownState(f), 'data-status': f.status || '' }));
     scenariosOf(f).forEach(function (s) {

@@ -1,7 +1,7 @@
 import type { FeatureResult, FeatureState, ScenarioJob } from '../../domain/feature-run.js';
 import { parseWorkName } from '../../domain/job.js';
 import type { RunInfo } from '../../domain/run-outcome.js';
-import { scenariosOf } from '../../cucumber-json/scenarios.js';
+import { failureGist } from '../../cucumber-json/scenarios.js';
 import { logPath } from '../../reporters/files/log-path.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import type { RunWatcher } from '../run-watch.js';
@@ -174,12 +174,12 @@ function jobOutcome(job: ScenarioJob): Partial<ScenarioView> {
   };
 }
 
-/** A result as the page shows it: the status, and for a failure the step that failed or baleen's reason. */
+/** A result as the page shows it: the status, and for a failure its first failed scenario or baleen's reason. */
 function outcomeOf(result: FeatureResult): Partial<FeatureView> {
-  const failure = scenariosOf(result.cucumberJson ?? []).find((scenario) => scenario.failure)?.failure;
+  const failure = failureGist(result.cucumberJson ?? []);
   return {
     status: result.status,
-    ...(failure ? { failingStep: failure.step } : {}),
+    ...(failure ? { failure } : {}),
     ...(result.error === undefined ? {} : { error: result.error }),
     ...(result.node === undefined ? {} : { node: result.node }),
   };
