@@ -4,7 +4,7 @@ import type { Job } from '../domain/job.js';
 import type { JobLauncher } from '../dispatcher/job-launcher.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { Labels } from '../runtime/labels.js';
-import { featureMachine } from './feature-machine.js';
+import { featureMachine, type RunNetworkView } from './feature-machine.js';
 import { crashResult, unstartedResult } from './result-without-container.js';
 
 /** From these states on, the feature's container no longer runs. */
@@ -16,7 +16,7 @@ export interface LauncherContext {
   owner: string;
   runtime: ContainerRuntime;
   /** The network of a live run, which its containers join (see server/run-network.ts). */
-  networkOf(runId: string): { name: string; ready: Promise<void> };
+  networkOf(runId: string): RunNetworkView;
 }
 
 /**

@@ -21,11 +21,21 @@ import { parseReport, type ParsedReport } from './parse-report.js';
 import { base64Budget, collectCommand } from '../artifacts/collect-command.js';
 import { extractArtifacts } from '../artifacts/extract-artifacts.js';
 import type { CollectedArtifacts } from '../domain/feature-run.js';
+import type { AttemptPhaseName } from '../domain/attempt-phases.js';
+import { PhaseClock } from '../util/phase-clock.js';
 
 /** How much of each stream a result carries; the whole stream goes to the observer as it arrives. */
 export const OUTPUT_TAIL_BYTES = 256 * 1024;
 /** A Cucumber JSON report larger than this is refused rather than read into memory. */
 export const MAX_REPORT_BYTES = 256 * 1024 * 1024;
+
+/** What an attempt sees of its run's network. */
+export interface RunNetworkView {
+  name: string;
+  ready: Promise<void>;
+  /** Whether `ready` has settled already. */
+  settled(): boolean;
+}
 
 export interface FeatureObserver {
   state(file: string, attempt: number, state: FeatureState): void;
@@ -45,7 +55,7 @@ export interface FeatureInput {
   owner: string;
   runtime: ContainerRuntime;
   /** The network the container joins, once `ready` (a run's own network is made as the run starts). */
-  network: { name: string; ready: Promise<void> };
+  network: RunNetworkView;
   observer: FeatureObserver;
 }
 
@@ -67,6 +77,8 @@ interface FeatureContext extends FeatureInput {
   endedAt?: number;
   stdout: OutputTailBuffer;
   stderr: OutputTailBuffer;
+  /** Where the attempt's time went, phase by phase (see domain/attempt-phases.ts). */
+  clock: PhaseClock<AttemptPhaseName>;
   reportChannel: ReportChannel;
   /** The files --collect asked for, framed on stderr after the report. */
   artifactChannel: ReportChannel;
@@ -105,78 +117,47 @@ export const featureMachine = setup({
   },
   actors: {
     createContainer: fromPromise<CreatedContainer, FeatureContext>(async ({ input }) => {
-      await input.network.ready;
-      return input.runtime.create({
-        image: input.spec.image,
-        script: featureScript({
-          command: input.spec.command,
-          files: input.files,
-          line: input.line,
-          reportPath: input.spec.reportPath,
-          tags: input.spec.tags,
-          beforeCommand: input.spec.beforeCommand,
-          trailer: input.reportChannel.trailer(
-            input.spec.reportPath,
-            input.spec.collect.length === 0
-              ? []
-              : [input.artifactChannel.section(collectCommand(input.spec.collect, input.spec.collectMaxBytes))],
-          ),
-        }),
-        workDir: input.spec.workDir,
-        // The feature (a batch's, one a line) and attempt are told to the container too: a command may label
-        // its output with them.
-        env: {
-          ...input.spec.env,
-          BALEEN_FEATURE: input.files.join('\n'),
-          ...(input.line === undefined ? {} : { BALEEN_LINE: String(input.line) }),
-          BALEEN_ATTEMPT: String(input.attempt),
-        },
-        limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
-        stopGraceSeconds: input.spec.stopGraceSeconds,
-        constraints: input.spec.constraints,
-        network: input.network.name,
-        labels: {
-          ...containerLabels({
-            runId: input.runId,
-            serverId: input.serverId,
-            owner: input.owner,
-            feature: input.files[0]!,
-            line: input.line,
-            attempt: input.attempt,
-          }),
-        },
-      });
+      await waitForNetwork(input);
+      return input.clock.time('create', () => createIn(input));
     }),
     attachContainer: fromPromise<AttachedContainer, FeatureContext>(({ input }) =>
-      input.container!.attach({
-        stdout: (chunk) => {
-          input.stdout.push(chunk);
-          // A batch's features share one process, whose output is logged once, as its first feature's.
-          input.observer.output(input.files[0]!, input.attempt, 'stdout', chunk);
-        },
-        stderr: (chunk) => stderrOf(input, input.artifactChannel.filter(input.reportChannel.filter(chunk))),
-        end: () => {
-          stderrOf(input, input.artifactChannel.filter(input.reportChannel.flush()));
-          stderrOf(input, input.artifactChannel.flush());
-        },
-      }),
+      input.clock.time('attach', () =>
+        input.container!.attach({
+          stdout: (chunk) => {
+            input.stdout.push(chunk);
+            // A batch's features share one process, whose output is logged once, as its first feature's.
+            input.observer.output(input.files[0]!, input.attempt, 'stdout', chunk);
+          },
+          stderr: (chunk) => stderrOf(input, input.artifactChannel.filter(input.reportChannel.filter(chunk))),
+          end: () => {
+            // The command's run is over when its output is; reading its exit code is the engine's part.
+            input.clock.begin('exit');
+            stderrOf(input, input.artifactChannel.filter(input.reportChannel.flush()));
+            stderrOf(input, input.artifactChannel.flush());
+          },
+        }),
+      ),
     ),
-    startContainer: fromPromise<void, FeatureContext>(({ input, signal }) => input.attached!.start(signal)),
-    awaitExit: fromPromise<ContainerExit, FeatureContext>(({ input }) => input.attached!.exited),
-    collectReport: fromPromise<CollectedReport, FeatureContext>(async ({ input }) => {
-      const channel = input.reportChannel;
-      if (channel.overflow) throw new Error(`the report is over the limit of ${MAX_REPORT_BYTES} bytes`);
-      // The report came with the output; only a command that never returned to the shell (an `exec`), or
-      // wrote no report at all, makes us look in the container.
-      const bytes = channel.report() ?? (await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES));
-      const collected = await collectedArtifacts(input);
-      return {
-        ...(bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath)),
-        ...(collected === undefined ? {} : { artifacts: collected }),
-      };
+    startContainer: fromPromise<void, FeatureContext>(({ input, signal }) =>
+      input.clock.time('start', () => input.attached!.start(signal)),
+    ),
+    awaitExit: fromPromise<ContainerExit, FeatureContext>(async ({ input }) => {
+      const runningAt = Date.now();
+      const exit = await input.attached!.exited;
+      input.clock.add('run', runningAt, input.clock.beganAt('exit') ?? Date.now());
+      input.clock.end('exit');
+      return exit;
     }),
-    stopContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.stop(input.spec.stopGraceSeconds)),
-    removeContainer: fromPromise<void, FeatureContext>(({ input }) => input.container!.remove()),
+    collectReport: fromPromise<CollectedReport, FeatureContext>(({ input }) =>
+      input.clock.time('collect', () => collectReport(input)),
+    ),
+    stopContainer: fromPromise<void, FeatureContext>(({ input }) => {
+      if (input.runningAt !== undefined) input.clock.add('run', input.runningAt, Date.now());
+      return input.clock.time('stop', () => input.container!.stop(input.spec.stopGraceSeconds));
+    }),
+    removeContainer: fromPromise<void, FeatureContext>(({ input }) =>
+      input.clock.time('remove', () => input.container!.remove()),
+    ),
   },
   actions: {
     notify: ({ context }, state: FeatureState) => {
@@ -214,6 +195,7 @@ export const featureMachine = setup({
     engineFailure: false,
     stdout: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
     stderr: new OutputTailBuffer(OUTPUT_TAIL_BYTES),
+    clock: new PhaseClock(),
     reportChannel: createReportChannel(randomBytes(12).toString('hex'), MAX_REPORT_BYTES),
     artifactChannel: createReportChannel(
       randomBytes(12).toString('hex'),
@@ -336,6 +318,67 @@ export const featureMachine = setup({
   output: ({ context }) => toResults(context),
 });
 
+/** Every container of a run waits for the run's network; only the first ones find it not made yet. */
+async function waitForNetwork(context: FeatureContext): Promise<void> {
+  if (context.network.settled()) return context.network.ready;
+  return context.clock.time('network', () => context.network.ready);
+}
+
+function createIn(input: FeatureContext): Promise<CreatedContainer> {
+  return input.runtime.create({
+    image: input.spec.image,
+    script: featureScript({
+      command: input.spec.command,
+      files: input.files,
+      line: input.line,
+      reportPath: input.spec.reportPath,
+      tags: input.spec.tags,
+      beforeCommand: input.spec.beforeCommand,
+      trailer: input.reportChannel.trailer(
+        input.spec.reportPath,
+        input.spec.collect.length === 0
+          ? []
+          : [input.artifactChannel.section(collectCommand(input.spec.collect, input.spec.collectMaxBytes))],
+      ),
+    }),
+    workDir: input.spec.workDir,
+    // The feature (a batch's, one a line) and attempt are told to the container too: a command may label
+    // its output with them.
+    env: {
+      ...input.spec.env,
+      BALEEN_FEATURE: input.files.join('\n'),
+      ...(input.line === undefined ? {} : { BALEEN_LINE: String(input.line) }),
+      BALEEN_ATTEMPT: String(input.attempt),
+    },
+    limits: { memoryBytes: input.spec.memoryBytes, nanoCpus: input.spec.nanoCpus },
+    stopGraceSeconds: input.spec.stopGraceSeconds,
+    constraints: input.spec.constraints,
+    network: input.network.name,
+    labels: {
+      ...containerLabels({
+        runId: input.runId,
+        serverId: input.serverId,
+        owner: input.owner,
+        feature: input.files[0]!,
+        line: input.line,
+        attempt: input.attempt,
+      }),
+    },
+  });
+}
+
+/** The report came with the output; only a command that never returned to the shell (an `exec`), or wrote no report at all, makes us look in the container. */
+async function collectReport(input: FeatureContext): Promise<CollectedReport> {
+  const channel = input.reportChannel;
+  if (channel.overflow) throw new Error(`the report is over the limit of ${MAX_REPORT_BYTES} bytes`);
+  const bytes = channel.report() ?? (await input.container!.readFile(input.spec.reportPath, MAX_REPORT_BYTES));
+  const collected = await collectedArtifacts(input);
+  return {
+    ...(bytes === undefined ? { report: null } : parseReport(bytes, input.spec.reportPath)),
+    ...(collected === undefined ? {} : { artifacts: collected }),
+  };
+}
+
 /** The user's part of the container's stderr, once the report channel has taken its own out. */
 function stderrOf(context: FeatureContext, visible: Buffer): void {
   if (visible.length === 0) return;
@@ -392,7 +435,8 @@ function toResults(context: FeatureContext): FeatureResult[] {
     ...(context.exit?.node === undefined ? {} : { node: context.exit.node }),
     ...(context.runningAt === undefined ? {} : { containerStartedAt: context.runningAt }),
     ...(context.endedAt === undefined ? {} : { containerEndedAt: context.endedAt }),
-    ...(file === context.files[0] ? {} : { batchFirst: context.files[0]! }),
+    // A batch's container is its first feature's, as its output is.
+    ...(file === context.files[0] ? { phases: context.clock.phases() } : { batchFirst: context.files[0]! }),
   }));
 }
 

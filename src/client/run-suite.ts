@@ -27,6 +27,7 @@ import type { StartFailure } from '../reporters/files/start-failure-report.js';
 import { runOnServer } from './remote-run.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
 import { tokenFor } from './server-token.js';
+import { RunTrace } from './run-trace.js';
 
 export interface SuiteIo {
   cwd: string;
@@ -41,6 +42,16 @@ export interface SuiteIo {
  * short, with what arrived.
  */
 export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCode> {
+  const trace = new RunTrace();
+  try {
+    return await runTraced(request, io, trace);
+  } finally {
+    if (request.traceFile !== undefined) await writeTrace(trace, resolve(io.cwd, request.traceFile), io.err);
+  }
+}
+
+async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Promise<ExitCode> {
+  trace.clock.begin('plan');
   const timingsFile = resolve(io.cwd, request.timingsFile);
   const history = await TimingHistory.load(timingsFile, (message) => io.err.write(`baleen: ${message}\n`));
   let features = await resolveFeatures(request.files, io.cwd, {
@@ -69,6 +80,7 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
   const split = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines) : undefined;
   const predictions = split ? history.splitPredictions(split, assumed) : history.predictions(runnable, assumed);
   const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
+  trace.clock.end('plan');
   // The dispatcher's own jobs, from the very spec it gets (batches, scenario jobs), replayed on its rules.
   const expectedMs = spec === undefined ? undefined : expectedWallTime(spec);
   const reportDir = await stageReportDir(resolve(io.cwd, request.reportDir));
@@ -121,17 +133,22 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     let connection: ServerConnection;
     try {
       if (!request.server)
-        embedded = await startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency);
-      connection = request.server
-        ? await connectToServer(request.server, await tokenFor(request.server, request.token))
-        : await connectToServer(embedded!.url, embedded!.token);
+        embedded = await trace.clock.time('server', () =>
+          startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency),
+        );
+      connection = await trace.clock.time('connect', async () =>
+        request.server
+          ? connectToServer(request.server, await tokenFor(request.server, request.token))
+          : connectToServer(embedded!.url, embedded!.token),
+      );
     } catch (error) {
       throw await failedToStart(error);
     }
+    trace.clock.begin('accept');
     const { outcome, error } = await runOnServer({
       connection,
       spec,
-      reporter,
+      reporter: trace.watch(reporter),
       reportDir: reportDir.staging,
       extraInfo,
       foundBeforeRun,
@@ -149,7 +166,16 @@ export async function runSuite(request: RunRequest, io: SuiteIo): Promise<ExitCo
     if (error) throw error;
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
   } finally {
-    await embedded?.close();
+    if (embedded) await trace.clock.time('close', () => embedded!.close());
+  }
+}
+
+/** The trace is a look at the run, not part of its outcome: one that cannot be written is said so, and the exit code stands. */
+async function writeTrace(trace: RunTrace, path: string, err: NodeJS.WritableStream): Promise<void> {
+  try {
+    await trace.write(path);
+  } catch (problem) {
+    err.write(`baleen: could not write the trace to ${path}: ${messageOf(problem)}\n`);
   }
 }
 

@@ -229,5 +229,6 @@ function scenarioJobOf({ line, result }: ScenarioOutcome): ScenarioJob {
     ...(result.containerStartedAt === undefined ? {} : { containerStartedAt: result.containerStartedAt }),
     ...(result.containerEndedAt === undefined ? {} : { containerEndedAt: result.containerEndedAt }),
     ...(result.slot === undefined ? {} : { slot: result.slot }),
+    ...(result.phases === undefined ? {} : { phases: result.phases }),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CucumberJsonSchema } from '../cucumber-json/schema.js';
+import { AttemptPhasesSchema } from './attempt-phases.js';
 
 /**
  * A feature's life follows its container. The order matters: a client shows progress by it.
@@ -100,6 +101,8 @@ const placementShape = {
   containerEndedAt: z.number().nonnegative().optional(),
   /** Which of the server's slots (0 to --capacity - 1) the attempt held. */
   slot: z.number().int().nonnegative().optional(),
+  /** Where the attempt's time went, phase by phase (domain/attempt-phases.ts): what `--trace` draws. */
+  phases: AttemptPhasesSchema.optional(),
 };
 
 /** With --split scenarios, one scenario's job within its feature's result. */

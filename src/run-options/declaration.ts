@@ -329,6 +329,14 @@ export const RUN_OPTIONS = {
     file: fileKey('timings', text),
     fallback: () => DEFAULT_TIMINGS_FILE,
   }),
+  /** Where the run's time went, written once the run is over (see reporters/files/trace-file.ts). */
+  traceFile: runOption({
+    cli: textFlag(
+      '--trace <file>',
+      "write where the run's time went, phase by phase and container by container, as a Trace Event file (open it in ui.perfetto.dev)",
+    ),
+    notInFile: "a look at one run's time, not a setting of the suite",
+  }),
   shard: runOption({
     cli: readerFlag(
       '--shard <i/n>',

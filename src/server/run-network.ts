@@ -7,6 +7,8 @@ export interface RunNetwork {
   readonly name: string;
   /** Settles once the network exists; every container of the run waits for it before it is created. */
   readonly ready: Promise<void>;
+  /** Whether `ready` has settled: a container that found it so did not wait for the network. */
+  settled(): boolean;
   /** Removes the run's own network (after its containers); a network the client named is left as it was. */
   remove(): Promise<void>;
 }
@@ -21,11 +23,13 @@ export function openRunNetwork(
   named: string | undefined,
   labels: Record<string, string>,
 ): RunNetwork {
-  if (named !== undefined) return { name: named, ready: Promise.resolve(), remove: () => Promise.resolve() };
+  if (named !== undefined)
+    return { name: named, ready: Promise.resolve(), settled: () => true, remove: () => Promise.resolve() };
   const name = `${RUN_NETWORK_PREFIX}${runId}`;
   const ready = networks.createNetwork(name, labels);
+  let done = false;
   // A run cancelled before its first container never awaits it: its failure must not go unhandled.
-  const settled = ready.catch(() => undefined);
+  const settled = ready.catch(() => undefined).finally(() => (done = true));
   // A create whose answer was lost may still have made the network: remove by name in every case.
-  return { name, ready, remove: () => settled.then(() => networks.removeNetwork(name)) };
+  return { name, ready, settled: () => done, remove: () => settled.then(() => networks.removeNetwork(name)) };
 }

@@ -12,6 +12,8 @@ import type { RunSpec } from '../domain/run-spec.js';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
+import { PhaseClock } from '../util/phase-clock.js';
+import type { AttemptPhaseName } from '../domain/attempt-phases.js';
 import { formatDuration } from '../util/text.js';
 import type { RequestOutcome, WorkerContainer } from './worker-container.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -81,6 +83,7 @@ async function runWorkerJob(
   const stdout = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
   const stderr = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
   const evidence: Evidence = { report: null, engineFailure: false };
+  const clock = new PhaseClock<AttemptPhaseName>();
   let slotFree = false;
   const freeSlot = () => {
     if (slotFree) return;
@@ -90,11 +93,13 @@ async function runWorkerJob(
   };
 
   notify('creating');
-  const taken = await pool.acquire(cancelled).catch((error: unknown) => {
-    evidence.problem = `could not start a warm worker: ${error instanceof BaleenError ? error.toLine() : messageOf(error)}`;
-    evidence.engineFailure = true;
-    return undefined;
-  });
+  const taken = await clock
+    .time('worker', () => pool.acquire(cancelled))
+    .catch((error: unknown) => {
+      evidence.problem = `could not start a warm worker: ${error instanceof BaleenError ? error.toLine() : messageOf(error)}`;
+      evidence.engineFailure = true;
+      return undefined;
+    });
   if (taken !== undefined && stopReason() !== undefined) await pool.release(taken.worker);
   else if (taken !== undefined) {
     const { worker, fresh } = taken;
@@ -116,6 +121,7 @@ async function runWorkerJob(
     );
     const first = await firstOf(request, spec.timeoutMs, cancelled);
     evidence.endedAt = Date.now();
+    clock.add('run', evidence.runningAt, evidence.endedAt);
     if (first === 'cancel') {
       // As a feature's own container: removed at once, its outcome is the cancel's.
       await pool.discard(worker);
@@ -163,6 +169,7 @@ async function runWorkerJob(
     engineFailure: evidence.engineFailure && outcome.status === 'error',
     ...(evidence.runningAt === undefined ? {} : { containerStartedAt: evidence.runningAt }),
     ...(evidence.endedAt === undefined ? {} : { containerEndedAt: evidence.endedAt }),
+    phases: clock.phases(),
   };
 }
 

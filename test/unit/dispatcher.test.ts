@@ -14,7 +14,7 @@ function launch(runtime: FakeRuntime, capacity: number) {
       serverId: 's1',
       owner: 'host/1',
       runtime,
-      networkOf: () => ({ name: 'n', ready: Promise.resolve() }),
+      networkOf: () => ({ name: 'n', ready: Promise.resolve(), settled: () => true }),
     }),
   );
 }

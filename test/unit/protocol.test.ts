@@ -29,8 +29,8 @@ describe('protocol codec', () => {
     ['not JSON', '{', /not valid JSON/],
     [
       'the previous version',
-      JSON.stringify({ ...submit, v: 3 }),
-      /unsupported protocol version 3 \(this end speaks 4\)/,
+      JSON.stringify({ ...submit, v: 4 }),
+      /unsupported protocol version 4 \(this end speaks 5\)/,
     ],
     ['an unknown type', JSON.stringify({ v: PROTOCOL_VERSION, type: 'run.explode' }), /type/],
     [

@@ -64,7 +64,7 @@ function splitRun(
       serverId: 's1',
       owner: 'host/1',
       runtime,
-      networkOf: () => ({ name: 'n', ready: Promise.resolve() }),
+      networkOf: () => ({ name: 'n', ready: Promise.resolve(), settled: () => true }),
     }),
   );
   const dispatched = dispatcher.submit('r1', spec, observer);

@@ -12,8 +12,8 @@ export const RESULTS_JSON_FILE = 'results.json';
 
 /** The whole outcome as data, so that another process (`baleen merge`) can rebuild every report from it. */
 const ResultsFileSchema = z.strictObject({
-  // 2 added a result's `node`, 3 the run's `cpus`; older files (without them) are read as they are.
-  version: z.union([z.literal(1), z.literal(2), z.literal(3)]),
+  // 2 added a result's `node`, 3 the run's `cpus`, 4 a result's `phases`; older files (without them) are read as they are.
+  version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   info: z.strictObject({
     runId: z.string(),
     image: z.string(),
@@ -38,7 +38,7 @@ export class ResultsJsonReporter implements Reporter {
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const { reportDir: _local, ...info } = outcome.info;
-    const file = { version: 3, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
+    const file = { version: 4, ...outcome, info: { ...info, startedAt: info.startedAt.toISOString() } };
     await writeFileAtomic(join(outcome.info.reportDir, RESULTS_JSON_FILE), JSON.stringify(file));
   }
 }
