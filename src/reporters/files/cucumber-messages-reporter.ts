@@ -1,6 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RunOutcome } from '../../domain/run-outcome.js';
@@ -44,20 +44,17 @@ export class CucumberHtmlReporter implements Reporter {
   async onEnd(outcome: RunOutcome): Promise<void> {
     const merged = runMessages(outcome);
     if (merged === undefined) return;
-    const require = createRequire(import.meta.url);
-    // A CommonJS module whose class is its `default` export, loaded only by runs that wrote messages.
-    const { default: CucumberHtmlStream } =
-      require('@cucumber/html-formatter') as typeof import('@cucumber/html-formatter');
-    const dist = join(dirname(require.resolve('@cucumber/html-formatter')), '..');
+    // A CommonJS module, loaded only by runs that wrote messages. From version 21 on it writes each envelope
+    // into its page's script with `<` escaped (\x3C), so no text of the suite (a name, a tag, a doc string,
+    // a step) can close that script and open one of its own (issue 19; checked in Chromium, inert-reports e2e).
+    const { CucumberHtmlStream } = createRequire(import.meta.url)(
+      '@cucumber/html-formatter',
+    ) as typeof import('@cucumber/html-formatter');
     const envelopes = merged
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as object);
     const output = join(outcome.info.reportDir, CUCUMBER_HTML_FILE);
-    await pipeline(
-      Readable.from(envelopes),
-      new CucumberHtmlStream(join(dist, 'main.css'), join(dist, 'main.js')),
-      createWriteStream(output, { flags: 'wx' }),
-    );
+    await pipeline(Readable.from(envelopes), new CucumberHtmlStream(), createWriteStream(output, { flags: 'wx' }));
   }
 }

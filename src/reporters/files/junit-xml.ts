@@ -1,11 +1,9 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { featureEntries, type FeatureEntry } from '../../cucumber-json/feature-report.js';
 import { isFailedScenario, scenariosOf, type ScenarioRecord } from '../../cucumber-json/scenarios.js';
 import { isUnsuccessful, type AttemptSummary, type FeatureResult } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
-import { xmlSafe } from '../../util/text.js';
 import { testcaseNames, type OutlineRows } from './testcase-names.js';
+import { xmlDocument, type XmlElement } from './xml-document.js';
 
 /**
  * JUnit XML in the Surefire format that CI servers read (checked against the Jenkins xUnit plugin's
@@ -16,7 +14,7 @@ import { testcaseNames, type OutlineRows } from './testcase-names.js';
  * rerunFailure/rerunError (it failed every time).
  */
 export function junitXml(outcome: RunOutcome, outlines: OutlineRows = new Map()): string {
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'baleen' });
+  const root = xmlDocument('testsuites', { name: 'baleen' });
   const totals = { tests: 0, failures: 0, errors: 0 };
   for (const entry of featureEntries(outcome)) {
     const counts = addSuite(root, entry, outlines, outcome.info.startedAt);
@@ -26,27 +24,27 @@ export function junitXml(outcome: RunOutcome, outlines: OutlineRows = new Map())
   }
   // The schema has no `skipped` on testsuites: the skips are counted per testsuite.
   root.att({ ...stringify(totals), time: seconds(outcome.durationMs / 1000) });
-  return root.end({ prettyPrint: true });
+  return root.end();
 }
 
 /** What is told of the feature as a whole: where it ran, and its retries (it ran again in a fresh container). */
 function suiteProperties(result: FeatureResult): [string, string][] {
   const properties: [string, string][] = [];
-  if (result.node !== undefined) properties.push(['baleen.node', xmlSafe(result.node)]);
+  if (result.node !== undefined) properties.push(['baleen.node', result.node]);
   if (result.attempt <= 1) return properties;
   properties.push(['baleen.attempts', String(result.attempt)], ['baleen.flaky', String(result.flaky)]);
   for (const earlier of result.previousAttempts)
-    properties.push([`baleen.attempt-${earlier.attempt}`, xmlSafe(`${earlier.status}: ${earlier.error ?? ''}`.trim())]);
+    properties.push([`baleen.attempt-${earlier.attempt}`, `${earlier.status}: ${earlier.error ?? ''}`.trim()]);
   return properties;
 }
 
-function addSuite(root: XMLBuilder, { file, result, report }: FeatureEntry, outlines: OutlineRows, startedAt: Date) {
+function addSuite(root: XmlElement, { file, result, report }: FeatureEntry, outlines: OutlineRows, startedAt: Date) {
   const scenarios = scenariosOf(report);
   const suite = root.ele('testsuite', {
     name: report[0]?.name || file,
     file,
     timestamp: startedAt.toISOString(),
-    ...(result?.node === undefined ? {} : { hostname: xmlSafe(result.node) }),
+    ...(result?.node === undefined ? {} : { hostname: result.node }),
   });
   const properties = result ? suiteProperties(result) : [];
   if (properties.length > 0) {
@@ -62,13 +60,13 @@ function addSuite(root: XMLBuilder, { file, result, report }: FeatureEntry, outl
     if (kind !== 'passed') counts[kind]++;
   });
   suite.att({ ...stringify(counts), time: seconds((result?.durationMs ?? 0) / 1000) });
-  if (result?.stdout.text) suite.ele('system-out').txt(xmlSafe(result.stdout.text));
-  if (result?.stderr.text) suite.ele('system-err').txt(xmlSafe(result.stderr.text));
+  if (result?.stdout.text) suite.ele('system-out').txt(result.stdout.text);
+  if (result?.stderr.text) suite.ele('system-err').txt(result.stderr.text);
   return counts;
 }
 
 function addTestcase(
-  suite: XMLBuilder,
+  suite: XmlElement,
   file: string,
   name: string,
   scenario: ScenarioRecord,
@@ -77,7 +75,7 @@ function addTestcase(
 ): 'passed' | 'failures' | 'errors' | 'skipped' {
   const testcase = suite.ele('testcase', {
     classname: file,
-    name: xmlSafe(name),
+    name,
     time: seconds(scenario.durationSeconds),
   });
   // baleen's stand-in for a feature that could not be run to the end is an error, not a failed test.
@@ -88,19 +86,19 @@ function addTestcase(
     // The stand-in's one step is baleen's, not the user's: its message is the whole story.
     testcase
       .ele(errored ? 'error' : 'failure', {
-        message: xmlSafe(scenario.featureRun ? firstLine : `${step}: ${firstLine}`),
+        message: scenario.featureRun ? firstLine : `${step}: ${firstLine}`,
         type: status,
       })
-      .txt(xmlSafe(scenario.featureRun ? message : `${step}\n${message}`));
+      .txt(scenario.featureRun ? message : `${step}\n${message}`);
   } else if (scenario.status === 'skipped') {
-    testcase.ele('skipped', scenario.featureRun && result?.error ? { message: xmlSafe(result.error) } : {});
+    testcase.ele('skipped', scenario.featureRun && result?.error ? { message: result.error } : {});
   }
   if (scenario.status !== 'skipped') {
     const prefix = scenario.status === 'passed' ? 'flaky' : 'rerun';
     for (const attempt of earlier) {
       const element = `${prefix}${attempt.status === 'error' ? 'Error' : 'Failure'}`;
       testcase.ele(element, {
-        message: xmlSafe(`attempt ${attempt.attempt}: ${attempt.error ?? attempt.status}`),
+        message: `attempt ${attempt.attempt}: ${attempt.error ?? attempt.status}`,
         type: attempt.status,
       });
     }

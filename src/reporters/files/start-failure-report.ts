@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { create } from 'xmlbuilder2';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import type { BaleenError } from '../../errors/baleen-error.js';
-import { xmlSafe } from '../../util/text.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { summarize } from '../summary.js';
+import { xmlDocument } from './xml-document.js';
 
 /** What a run that never started left: the features it meant to run, and why it could not. */
 export interface StartFailure {
@@ -42,11 +41,11 @@ export async function writeStartFailureReport(dir: string, failure: StartFailure
 function startFailureJunit(failure: StartFailure): string {
   // junit-10.xsd allows `skipped` on a testsuite only.
   const counts = { tests: '1', failures: '0', errors: '1', time: '0.000' };
-  const root = create({ version: '1.0', encoding: 'UTF-8' }).ele('testsuites', { name: 'baleen', ...counts });
+  const root = xmlDocument('testsuites', { name: 'baleen', ...counts });
   root
     .ele('testsuite', { name: 'baleen run', ...counts, skipped: '0', timestamp: failure.startedAt.toISOString() })
     .ele('testcase', { classname: 'baleen', name: 'the run could not start', time: '0.000' })
-    .ele('error', { message: xmlSafe(failure.error.toLine()), type: failure.error.code })
-    .txt(xmlSafe(`${failure.features.length} feature(s) did not run: ${failure.features.join(', ')}`));
-  return root.end({ prettyPrint: true });
+    .ele('error', { message: failure.error.toLine(), type: failure.error.code })
+    .txt(`${failure.features.length} feature(s) did not run: ${failure.features.join(', ')}`);
+  return root.end();
 }
