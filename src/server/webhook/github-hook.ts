@@ -6,9 +6,8 @@ import type { Logger } from '../logger.js';
 import { PushQueue } from './push-queue.js';
 import { PushEventSchema, pushedBranch, repositoryAddresses, sameRepository } from './push-event.js';
 import { runPush, type PushRunContext } from './push-run.js';
+import { UnverifiedBodies, type UnverifiedBodyLimits } from './unverified-bodies.js';
 
-/** GitHub sends at most 25 MB; a push payload of a few thousand commits is far below this. */
-const MAX_BODY_BYTES = 25 * 1024 * 1024;
 /** Delivery ids remembered to refuse replays; GitHub's own redeliveries come within days, not millions. */
 const REMEMBERED_DELIVERIES = 100_000;
 
@@ -19,7 +18,12 @@ export interface GithubHookOptions {
   cancelSuperseded: boolean;
   context: PushRunContext;
   log: Logger;
+  /** How much unsigned senders may make the server read (see unverified-bodies.ts); tests make it smaller. */
+  bodyLimits?: UnverifiedBodyLimits;
 }
+
+/** The only signature a delivery may carry: anything else is refused before its body is read. */
+const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 
 /**
  * POST /hooks/github: a signed push to a branch a project lists queues that project's run. Nothing is read
@@ -28,16 +32,22 @@ export interface GithubHookOptions {
 export class GithubHook {
   private readonly queue: PushQueue;
   private readonly seen = new Set<string>();
+  private readonly bodies: UnverifiedBodies;
 
   constructor(private readonly options: GithubHookOptions) {
     this.queue = new PushQueue(options.cancelSuperseded);
+    this.bodies = new UnverifiedBodies(options.bodyLimits);
   }
 
   async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const body = await readBody(request);
-    if (body === undefined) return plain(response, 413, 'payload too large\n');
     const signature = request.headers['x-hub-signature-256'];
-    if (typeof signature !== 'string' || !(await verify(this.options.secret, body, signature).catch(() => false))) {
+    // Unsigned is refused unread; signed, the body is read within the gate's bounds before it is checked.
+    if (typeof signature !== 'string' || !SIGNATURE.test(signature))
+      return plain(response, 401, 'missing or wrong X-Hub-Signature-256\n');
+    const read = await this.bodies.read(request);
+    if (!read.ok) return plain(response, read.status, `${read.reason}\n`, read.headers);
+    const body = read.body.toString('utf8');
+    if (!(await verify(this.options.secret, body, signature).catch(() => false))) {
       return plain(response, 401, 'missing or wrong X-Hub-Signature-256\n');
     }
     const event = request.headers['x-github-event'];
@@ -96,16 +106,4 @@ export class GithubHook {
     this.seen.add(delivery);
     if (this.seen.size > REMEMBERED_DELIVERIES) this.seen.delete(this.seen.values().next().value!);
   }
-}
-
-/** The raw body (the signature covers its bytes), or undefined when it is larger than GitHub sends. */
-async function readBody(request: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
