@@ -15,7 +15,7 @@ export async function extractArtifacts(
   const cut = archive.length > maxBytes;
   const files: CollectedArtifacts['files'] = [];
   const skipped: string[] = [];
-  // Loaded when a run collects, not by every run (see runtime/docker/dockerode.ts on the fixed cost).
+  // Loaded when a run collects, not by every run (the fixed cost of every run stays small).
   const { extract } = await import('tar-stream');
   const reader = extract();
   reader.on('entry', (header, stream, next) => {

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
 import type { CommandHandlers, ServerFlags } from './program.js';
 import type { ServerOptions } from '../server/baleen-server.js';
-import { engineChoiceOf } from '../runtime/engine-choice.js';
+import { engineChoiceOf, engineOptionsGiven } from '../runtime/engine-choice.js';
+import { ENGINE_OPTIONS } from '../runtime/registry.js';
 import { abortOnSignals } from './interrupt.js';
 import type { RunOptionValues, RunRequest } from '../run-options/values.js';
 
@@ -26,15 +27,26 @@ async function runWithSignals(request: RunRequest): Promise<number> {
  * would be silently ignored, so it is told instead. (A project file's `runtime` is for an embedded server.)
  */
 function refuseEngineWithServer(flags: RunOptionValues): void {
-  if (flags.server !== undefined && (flags.runtime !== undefined || flags.dockerHost !== undefined)) {
-    throw new BaleenError(
-      'USAGE',
-      "--runtime and --docker-host choose the embedded server's engine, and --server names a running server with its own",
-      {
-        hint: 'start that server with them (baleen server --runtime swarm), or drop --server',
-      },
-    );
-  }
+  const given = engineOptionsGiven(flags);
+  if (flags.server === undefined || (flags.runtime === undefined && given.length === 0)) return;
+  const named = [
+    ...(flags.runtime === undefined ? [] : [`--runtime ${flags.runtime}`]),
+    ...given.map((name) => `${flagOf(name)} ${flags[name]}`),
+  ];
+  const every = [
+    '--runtime',
+    ...Object.keys(ENGINE_OPTIONS).map((name) => flagOf(name as keyof typeof ENGINE_OPTIONS)),
+  ];
+  throw new BaleenError(
+    'USAGE',
+    `${every.join(' and ')} choose the embedded server's engine, and --server names a running server with its own`,
+    { hint: `start that server with them (baleen server ${named.join(' ')}), or drop --server` },
+  );
+}
+
+/** An engine option's long flag, as its provider declares it. */
+function flagOf(name: keyof typeof ENGINE_OPTIONS): string {
+  return ENGINE_OPTIONS[name].flags.split(' ')[0]!;
 }
 
 /** `--keep` and `--keep-for` mean nothing without a data dir to keep runs in: say so rather than ignore them. */
@@ -95,7 +107,7 @@ async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webho
 
 /**
  * Each command imports what it needs when it runs, not before: `--help`, `merge` or `runs` load no server,
- * engine client or reporter, and a run loads no YAML parser, webhook or swarm runtime it does not use (the
+ * engine client or reporter, and a run loads no YAML parser, webhook or runtime it does not use (the
  * fixed cost of every command, bench/fixed-cost.mjs).
  */
 export const commandHandlers: CommandHandlers = {

@@ -4,7 +4,9 @@ import { parseDuration } from '../config/units.js';
 import { collect, unit, wholeNumber } from '../run-options/cli-side.js';
 import { DEFAULT_REPORT_DIR } from '../run-options/declaration.js';
 import { addRunOptions, runOptionsFromFlags } from '../run-options/derive-cli.js';
-import { dockerHostFlag, runtimeFlag } from '../run-options/engine-flags.js';
+import { engineOptionFlags, runtimeFlag } from '../run-options/engine-flags.js';
+import type { EngineOptionName } from '../runtime/registry.js';
+import { PROVIDERS } from '../runtime/registry.js';
 import { reader } from '../run-options/reader.js';
 import type { RunOptionValues } from '../run-options/values.js';
 import { DEFAULT_SERVER_URL } from '../client/stored-runs.js';
@@ -14,8 +16,8 @@ import { checkRequiredOptionsAfterUnknownOnes } from './usage/required-options.j
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
-/** How a process reaches its container engine: the embedded server's, or `baleen server`'s (the same two flags). */
-export type EngineFlags = Pick<RunOptionValues, 'runtime' | 'dockerHost'>;
+/** How a process reaches its container engine: the embedded server's, or `baleen server`'s (the same flags). */
+export type EngineFlags = Pick<RunOptionValues, 'runtime' | EngineOptionName>;
 
 export interface ServerFlags extends EngineFlags {
   host: string;
@@ -84,7 +86,9 @@ function port(value: string): number {
 
 /** How to reach the engine: for `baleen server` and `baleen reap` (the run options have the embedded server's). */
 function addEngineOptions(command: Command, whose: string): Command {
-  return command.addOption(runtimeFlag(whose).make()).addOption(dockerHostFlag().make());
+  command.addOption(runtimeFlag(whose).make());
+  for (const flag of Object.values(engineOptionFlags())) command.addOption(flag.make());
+  return command;
 }
 
 function addStoredRunOptions(command: Command): Command {
@@ -96,7 +100,7 @@ function addStoredRunOptions(command: Command): Command {
 /** The command-line surface. Parsing only: what each command does lives with its handler. */
 export function buildProgram(handlers: CommandHandlers): Command {
   const program = new Command('baleen')
-    .description('Run a Cucumber suite in parallel, one Docker container per feature file.')
+    .description('Run a Cucumber suite in parallel, one container per feature file.')
     // Usage errors must exit 2, not commander's 1: throw instead of exiting, and let main() decide.
     .exitOverride()
     .version(version, '-V, --version')
@@ -164,7 +168,9 @@ export function buildProgram(handlers: CommandHandlers): Command {
     .action((flags: ServerFlags) => handlers.server(flags).then(setExitCode));
 
   addEngineOptions(program.command('reap'), 'the')
-    .description('remove the containers, swarm services and run networks baleen left on the engine, listing each')
+    .description(
+      `remove the ${[...new Set(PROVIDERS.map((provider) => `${provider.unit}s`))].join(', ')} and run networks baleen left on the engine, listing each`,
+    )
     .option(
       '--older-than <duration>',
       'only those at least this old, e.g. 2h (whichever server, on whichever host, made them)',

@@ -5,8 +5,9 @@ import { reapFilter, type ReapSelection } from '../runtime/reap-selection.js';
 import { plural } from '../util/text.js';
 
 /**
- * `baleen reap`: lists, then (unless a dry run) removes, the containers (swarm services) and run networks
- * baleen left on the engine that the selection picks. One line for each, then a count.
+ * `baleen reap`: lists, then (unless a dry run) removes, what baleen left on the engine that the selection
+ * picks: the runtime's units (containers, or what it runs them as) and run networks. One line for each, then
+ * a count.
  */
 export async function reap(
   runtime: ContainerRuntime,
@@ -15,7 +16,7 @@ export async function reap(
 ): Promise<void> {
   const leftovers = await findLeftovers(runtime, reapFilter(selection));
   const verb = selection.dryRun ? 'would remove' : 'removing';
-  const unit = runtime.placement ? 'service' : 'container';
+  const { unit } = runtime.traits;
   for (const { id, labels, createdAt } of leftovers.containers)
     out.write(`${verb} ${unit} ${id.slice(0, 12)} ${describe(labels, createdAt)}\n`);
   for (const { name, labels, createdAt } of leftovers.networks)

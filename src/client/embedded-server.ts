@@ -21,7 +21,7 @@ export async function startEmbeddedServer(
 ): Promise<EmbeddedServer> {
   const logger = createLogger(verbose ? 'info' : 'error', { readable: true });
   const token = newToken();
-  // Its only client is the user who could run `docker` on the engine anyway: any existing network is theirs to join.
+  // Its only client is the user who could use the engine directly anyway: any existing network is theirs to join.
   const server = await startServer({
     host: '127.0.0.1',
     port: 0,

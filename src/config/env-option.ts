@@ -4,7 +4,7 @@ import { BaleenError } from '../errors/baleen-error.js';
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
- * Parses `--env` values as `docker run -e` does: `KEY=VALUE` sets a value (which may itself contain `=`),
+ * Parses `--env` values as a container engine's `run -e` does: `KEY=VALUE` sets a value (which may itself contain `=`),
  * a bare `KEY` passes this process's value through.
  */
 export function parseEnvOptions(

@@ -1,5 +1,5 @@
 /**
- * The units people type: durations as `90s`, `5m`, `1h30m`, `250ms` or plain seconds; memory as docker does
+ * The units people type: durations as `90s`, `5m`, `1h30m`, `250ms` or plain seconds; memory as container engines take it
  * (`512m`, `1g`, `65536k`, bytes); CPUs as a decimal count (`1.5`). Each parser returns undefined for a value it
  * cannot read, and the caller names the option in its error.
  */

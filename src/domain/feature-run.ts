@@ -94,7 +94,7 @@ const attemptShape = {
 
 /** Where and when the attempt's container ran: a row of the run's timeline. */
 const placementShape = {
-  /** The host its container ran on (the engine's, or the swarm node's, hostname), when it ran and that is known. */
+  /** The host its container ran on (the engine's, or the cluster node's, hostname), when it ran and that is known. */
   node: z.string().max(255).optional(),
   /** When its container's command started and stopped running (epoch ms), when it ran. */
   containerStartedAt: z.number().nonnegative().optional(),

@@ -1,6 +1,6 @@
 /**
- * A Docker image reference, read with the grammar of the distribution project's `reference` package
- * (reference/regexp.go), which the Docker engine itself uses:
+ * An image reference, read with the grammar of the distribution project's `reference` package
+ * (reference/regexp.go), which container engines use:
  *
  *   reference        := name [ ":" tag ] [ "@" digest ]
  *   name             := [ domain "/" ] path-component ( "/" path-component )*     (at most 255 characters)
@@ -39,7 +39,7 @@ const OFFICIAL_REPOSITORY = 'library';
 export interface ImageReference {
   /** The fully qualified repository: `docker.io/library/ubuntu`, `registry.example:5000/ci/suite`. */
   readonly name: string;
-  /** The name as `docker images` shows it: `ubuntu`, `someone/suite`, `registry.example:5000/ci/suite`. */
+  /** The name as engines list their images: `ubuntu`, `someone/suite`, `registry.example:5000/ci/suite`. */
   readonly familiarName: string;
   readonly tag?: string;
   readonly digest?: string;
@@ -52,7 +52,7 @@ export type ParsedImage =
 
 /** What a valid reference looks like, for error messages. */
 export const IMAGE_REFERENCE_FORM =
-  'a Docker image reference: a lowercase name of path components, an optional registry host before them, then an optional :tag and @digest (baleen-example, registry.example:5000/ci/suite:1.2)';
+  'an image reference: a lowercase name of path components, an optional registry host before them, then an optional :tag and @digest (baleen-example, registry.example:5000/ci/suite:1.2)';
 
 export function parseImageReference(text: string): ParsedImage {
   if (text.length > REFERENCE_MAX_LENGTH)
@@ -62,9 +62,7 @@ export function parseImageReference(text: string): ParsedImage {
   if (!match) {
     return {
       ok: false,
-      reason: REFERENCE.test(text.toLowerCase())
-        ? 'the repository name must be lowercase'
-        : 'not a Docker image reference',
+      reason: REFERENCE.test(text.toLowerCase()) ? 'the repository name must be lowercase' : 'not an image reference',
     };
   }
   const [, written = '', tagPart, digestPart] = match;
@@ -105,7 +103,7 @@ function familiar(registry: string, path: string): string {
   return path.startsWith(`${OFFICIAL_REPOSITORY}/`) ? path.slice(OFFICIAL_REPOSITORY.length + 1) : path;
 }
 
-/** The image as a Docker image reference; what is not one never reaches the engine. */
+/** The image as an image reference; what is not one never reaches the engine. */
 export const ImageSchema = z.string().superRefine((image, context) => {
   const parsed = parseImageReference(image);
   if (!parsed.ok)

@@ -5,7 +5,6 @@ import { relativePathProblem } from '../util/inside-root.js';
 import { DEFAULT_COMMAND } from './command-template.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
-export { PlacementConstraintSchema } from './placement-constraint.js';
 export { SplitChoiceSchema, type SplitChoice } from './split-choice.js';
 export { IsolationSchema, type Isolation } from './isolation.js';
 

@@ -7,6 +7,6 @@ export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
   [ExitCode.usage]:
     'usage or configuration error: unknown option, no feature matched, no scenario selected (--tags, --shard; see --pass-with-no-tests), a --files that is empty, leaves the current directory or walks more than 10 000 folders, bad --env, bad project file, a --report-dir holding files baleen did not write',
   [ExitCode.infrastructure]:
-    'infrastructure error: Docker unreachable, image missing, not a swarm manager, no swarm node fits the constraints, server unreachable or gone, a report dir that cannot be written, a report that could not be written',
+    'infrastructure error: engine unreachable or not a cluster manager, image missing, no node fits the constraints, server unreachable or gone, a report dir that cannot be written, a report that could not be written',
   [ExitCode.interrupted]: 'interrupted (Ctrl-C / SIGTERM): containers removed, partial reports written',
 };

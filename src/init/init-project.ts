@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { renderTemplates, type InitSettings } from './init-templates.js';
+import { DEFAULT_RUNTIME, providerOf } from '../runtime/registry.js';
 
 export interface InitOptions extends Partial<InitSettings> {
   cwd: string;
@@ -71,7 +72,7 @@ function describe(report: InitReport, settings: InitSettings, hasLock: boolean):
     ),
     '',
     'Next:',
-    `  docker build -t ${settings.image} .`,
+    `  ${providerOf(DEFAULT_RUNTIME).build(settings.image)}`,
     '  npx baleen project suite',
     'Then commit the CI file you use (.github/workflows/baleen.yml or .gitlab-ci.yml) and delete the other.',
   ];

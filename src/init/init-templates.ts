@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const TEMPLATE_DIR = fileURLToPath(new URL('../../templates/init/', import.meta.url));
 
 export interface InitSettings {
-  /** The runner image's name, as `docker build -t` and baleen.yml's `image` give it. */
+  /** The runner image's name, as the image build and baleen.yml's `image` give it. */
   image: string;
   /** Where the feature files are, as baleen.yml's `files` lists them. */
   files: string[];

@@ -8,8 +8,7 @@ import { DEFAULT_COMMAND } from '../domain/command-template.js';
 import { ImageSchema } from '../domain/image-reference.js';
 import { IsolationSchema } from '../domain/isolation.js';
 import { SplitChoiceSchema } from '../domain/split-choice.js';
-import { PlacementConstraintSchema } from '../domain/placement-constraint.js';
-import { RUNTIME_KINDS } from '../runtime/runtime-kind.js';
+import { RUNTIME_KINDS } from '../runtime/registry.js';
 import { parseShard } from '../scheduling/shard.js';
 import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
 import {
@@ -22,7 +21,7 @@ import {
   textFlag,
   textsFlag,
 } from './cli-side.js';
-import { dockerHostFlag, runtimeFlag } from './engine-flags.js';
+import { constraintHelp, engineRunOptions, runtimeFlag, withRuntimeNotes } from './engine-flags.js';
 import { fileKey, oneOrMany, readerSchema } from './file-side.js';
 import { runOption, type RunOptionDeclaration } from './option.js';
 import { reader } from './reader.js';
@@ -49,7 +48,9 @@ const ConcurrencySchema = z.number().int().min(1).max(1024);
 const RetriesSchema = z.number().int().min(0).max(100);
 const NetworkSchema = z
   .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a Docker network name (letters, digits, _ . -), or none');
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a network name (letters, digits, _ . -), or none');
+/** A placement constraint as text; the server checks it against its runtime's syntax (runtime-refusals.ts). */
+const ConstraintSchema = z.string().trim().min(1).max(1024);
 
 /**
  * Every run option of `baleen cucumber` and `baleen project`, declared once: its flag and help, its key in a
@@ -128,10 +129,7 @@ export const RUN_OPTIONS = {
     cli: runtimeFlag("the embedded server's"),
     file: fileKey('runtime', z.enum(RUNTIME_KINDS)),
   }),
-  dockerHost: runOption({
-    cli: dockerHostFlag(),
-    notInFile: "the engine's address is the machine's (DOCKER_HOST, the docker context), not the suite's",
-  }),
+  ...engineRunOptions(),
   concurrency: runOption({
     cli: countFlag('--concurrency <n>', 'containers at once (default: the CPU count)', 1),
     file: fileKey('concurrency', ConcurrencySchema),
@@ -194,7 +192,10 @@ export const RUN_OPTIONS = {
   isolation: runOption({
     cli: choiceFlag(
       '--isolation <mode>',
-      'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one (the support code loads once per slot; on a swarm, on the node baleen talks to)',
+      withRuntimeNotes(
+        'isolation',
+        'feature: a fresh container per feature (the default); worker: one warm container per slot for the whole run, handed the features one by one, the support code loading once per slot',
+      ),
       IsolationSchema.options,
     ),
     file: fileKey('isolation', IsolationSchema),
@@ -210,9 +211,9 @@ export const RUN_OPTIONS = {
     file: fileKey('split', SplitChoiceSchema),
     wire: SplitChoiceSchema.default('feature'),
   }),
-  /** Container memory limit in bytes (docker run --memory). */
+  /** Container memory limit in bytes (as a container engine's `run --memory`). */
   memoryBytes: runOption({
-    cli: readerFlag('--memory <size>', 'memory limit per container, e.g. 512m or 2g (on a swarm also reserved)', SIZE),
+    cli: readerFlag('--memory <size>', withRuntimeNotes('memory', 'memory limit per container, e.g. 512m or 2g'), SIZE),
     file: fileKey('memory', readerSchema(SIZE)),
     wire: z
       .number()
@@ -220,20 +221,17 @@ export const RUN_OPTIONS = {
       .min(6 * 1024 * 1024)
       .optional(),
   }),
-  /** CPU limit in billionths of a CPU (docker run --cpus 1.5 = 1_500_000_000). */
+  /** CPU limit in billionths of a CPU (`run --cpus 1.5` = 1_500_000_000). */
   nanoCpus: runOption({
-    cli: readerFlag('--cpus <n>', 'CPU limit per container, e.g. 1.5 (on a swarm also reserved)', CPUS),
+    cli: readerFlag('--cpus <n>', withRuntimeNotes('cpus', 'CPU limit per container, e.g. 1.5'), CPUS),
     file: fileKey('cpus', readerSchema(CPUS)),
     wire: z.number().int().positive().optional(),
   }),
-  /** Swarm placement constraints, as `docker service create --constraint` takes them; the command line's add to the file's. */
+  /** Placement constraints, in the syntax of the server's runtime; the command line's add to the file's. */
   constraints: runOption({
-    cli: repeatedFlag(
-      '--constraint <expr>',
-      'swarm placement constraint, e.g. node.labels.pool==ci (repeatable; --runtime swarm)',
-    ),
-    file: fileKey('constraints', z.array(PlacementConstraintSchema)),
-    wire: z.array(PlacementConstraintSchema).max(64).default([]),
+    cli: repeatedFlag('--constraint <expr>', constraintHelp()),
+    file: fileKey('constraints', z.array(ConstraintSchema)),
+    wire: z.array(ConstraintSchema).max(64).default([]),
     merge: 'add',
     fallback: () => [],
   }),

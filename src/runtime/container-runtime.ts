@@ -1,7 +1,8 @@
+import type { RuntimeTraits } from './runtime-traits.js';
+
 /**
- * The one seam between baleen and a container engine. Actors speak only this interface, so a second engine
- * (Docker Swarm, later Kubernetes) goes behind it without touching them. No engine library's types appear
- * here on purpose.
+ * The one seam between baleen and a container engine. Actors speak only this interface, so another engine
+ * (later Kubernetes) goes behind it without touching them. No engine library's types appear here on purpose.
  */
 export interface ContainerSpec {
   image: string;
@@ -19,13 +20,14 @@ export interface ContainerSpec {
   /** Seconds between the stop signal and the kill, whenever the engine stops the container. */
   stopGraceSeconds: number;
   /**
-   * Where the container may run, as Swarm placement constraints (`node.labels.pool==ci`). Only runtimes whose
-   * `placement` is true accept any; a run asking for placement elsewhere is refused before it starts.
+   * Where the container may run, as the runtime's placement constraints (`node.labels.pool==ci` on a swarm).
+   * Only runtimes whose traits have a `placement` accept any; a run asking for placement elsewhere is refused
+   * before it starts.
    */
   constraints: readonly string[];
   /**
    * Keep the container's stdin open for baleen to write to (a warm worker reads its features there); closed
-   * when baleen ends it. Only runtimes whose `stdin` is true accept it (a Swarm service has no stdin).
+   * when baleen ends it. Only runtimes whose traits say `stdin` accept it.
    */
   stdin?: boolean;
 }
@@ -41,7 +43,7 @@ export interface ContainerExit {
   exitCode: number;
   /** The engine killed the container for exceeding its memory limit. */
   oomKilled: boolean;
-  /** The host it ran on, as the engine names it (`docker info`'s Name, a swarm node's hostname), if known. */
+  /** The host it ran on, as the engine names it (its own host name, or a cluster node's), if known. */
   node?: string;
 }
 
@@ -98,12 +100,9 @@ export interface NetworkRuntime {
 }
 
 export interface ContainerRuntime {
-  readonly name: string;
+  /** What it is and can do, as its provider says (provider.ts). */
+  readonly traits: RuntimeTraits;
   readonly networks: NetworkRuntime;
-  /** Whether `ContainerSpec.constraints` means anything here (a cluster), or must stay empty (one engine). */
-  readonly placement: boolean;
-  /** Whether `ContainerSpec.stdin` can be honoured (on one engine; on a swarm, by a service placed on the manager's node). */
-  readonly stdin?: boolean;
   /** Fails with a BaleenError naming the cause when the engine cannot be used. */
   ping(): Promise<void>;
   /** The engine's version (`docker version`'s Server.Version); fails like `ping` when the engine cannot be used. */

@@ -4,7 +4,7 @@ import { parseImageReference, type ImageReference } from '../domain/image-refere
  * Which images clients may run on this server (`--allow-image`, repeatable). A pattern is `NAME[:TAG]` where
  * `*` stands for any run of characters within one path component (never across `/`, `:` or `@`):
  * `registry.example/ci/*`, `baleen-*:latest`. A pattern without a tag allows every tag and digest of the
- * names it matches. The image is matched by its parsed reference, in both the form `docker images` shows
+ * names it matches. The image is matched by its parsed reference, in both the short form engines list
  * (`baleen-x`) and the fully qualified one (`docker.io/library/baleen-x`), so a name cannot slip past by
  * being spelled differently. An image ID names no repository: only a pattern that is that very ID allows it.
  * No pattern allows every image; what is not an image reference is never allowed.

@@ -1,5 +1,6 @@
 import { BaleenError } from '../errors/baleen-error.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { missingNetwork, noNetworkRefused } from '../runtime/runtime-refusals.js';
 import { RUN_NETWORK_PREFIX } from './run-network.js';
 
 /**
@@ -16,11 +17,8 @@ export async function checkNetwork(
 ): Promise<void> {
   if (network === undefined) return;
   if (network === 'none') {
-    if (runtime.placement)
-      throw refused(
-        '--network none is not available on a swarm (a service always joins a network)',
-        'drop --network, or use --runtime docker',
-      );
+    const refusal = noNetworkRefused(runtime.traits);
+    if (refusal) throw refusal;
     return;
   }
   if (network === 'host' || network.startsWith(RUN_NETWORK_PREFIX)) {
@@ -37,12 +35,7 @@ export async function checkNetwork(
         : `it allows ${allowed.join(', ')} (its --allow-network)`,
     );
   }
-  if (!(await runtime.networks.networkExists(network))) {
-    throw refused(
-      `network "${network}" does not exist on the ${runtime.name} engine`,
-      `create it first (docker network create ${runtime.placement ? '--driver overlay --attachable ' : ''}${network}) or drop --network`,
-    );
-  }
+  if (!(await runtime.networks.networkExists(network))) throw missingNetwork(network, runtime.traits);
 }
 
 function refused(message: string, hint: string): BaleenError {

@@ -14,7 +14,7 @@ import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
 import { featureLauncher } from '../actors/feature-launcher.js';
 import { workerLauncher } from '../worker/worker-launcher.js';
 import { isolationLauncher } from './isolation-launcher.js';
-import { workersNeedStdin } from '../worker/stdin-refusal.js';
+import { checkPlacement, workersNeedStdin } from '../runtime/runtime-refusals.js';
 import { scenarioJobCounts } from '../dispatcher/first-attempts.js';
 
 export interface PreparedRun {
@@ -96,16 +96,8 @@ export class RunEngine {
         hint: `it accepts only ${this.allowedImages.join(', ')} (its --allow-image)`,
       });
     }
-    if (spec.constraints.length > 0 && !this.runtime.placement) {
-      throw new BaleenError(
-        'USAGE',
-        `placement constraints need a cluster, and this server runs containers on one ${this.runtime.name} engine`,
-        {
-          hint: 'use --runtime swarm, or drop --constraint',
-        },
-      );
-    }
-    if (spec.isolation === 'worker' && !this.runtime.stdin) throw workersNeedStdin(this.runtime.name);
+    checkPlacement(spec.constraints, this.runtime.traits);
+    if (spec.isolation === 'worker' && !this.runtime.traits.stdin) throw workersNeedStdin(this.runtime.traits);
     try {
       await this.runtime.ping();
       await this.runtime.checkImage(spec.image);

@@ -5,7 +5,7 @@ export type UpgradeVerdict = { ok: true } | { ok: false; status: 401 | 403; reas
 
 /**
  * Decides, before any WebSocket message is read, whether a connection may talk to this server. The server
- * can start containers, which is root on the Docker host, so:
+ * can start containers, which is root on the engine's host, so:
  * - a request with an Origin header comes from a browser page; no page is ours, so every one is refused
  *   (this is what stops a web site from reaching a baleen server on localhost);
  * - when a token is set, the request must carry `Authorization: Bearer <token>`.

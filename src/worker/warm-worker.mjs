@@ -1,7 +1,7 @@
 // baleen's warm worker: runs inside the suite's container, loads the suite's support code once, then runs
 // feature files one request at a time, as `cucumber-js --parallel` workers do. Plain JavaScript with no
 // dependency of its own, because baleen sends its text into the container (BALEEN_WORKER_PROGRAM, run by
-// `node --input-type=module -e`): nothing is mounted, so it works on a remote engine and a swarm alike.
+// `node --input-type=module -e`): nothing is mounted, so it works on a remote engine and a cluster alike.
 //
 // Built on cucumber-js's public API (>= 10): loadConfiguration (the suite's own configuration file and
 // profiles), loadSupport once, runCucumber with the loaded support for each request. '@cucumber/cucumber/api'

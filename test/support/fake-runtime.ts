@@ -7,6 +7,7 @@ import type {
   LabelledContainer,
   OutputSinks,
 } from '../../src/runtime/container-runtime.js';
+import type { RuntimeTraits } from '../../src/runtime/runtime-traits.js';
 
 /** What a fake container does; unit tests of the state machines script it. Real behaviour is e2e-tested. */
 export interface FakeBehaviour {
@@ -26,9 +27,19 @@ export interface FakeBehaviour {
   startWhen?: Promise<void>;
 }
 
+/** One engine with no stdin for its containers, no image builds and no placement. */
+export const FAKE_TRAITS: RuntimeTraits = {
+  kind: 'fake',
+  summary: 'a fake engine',
+  unit: 'container',
+  stdin: false,
+  builds: false,
+  networks: { create: (name) => `fake network create ${name}` },
+  build: (image) => `fake build ${image}`,
+};
+
 export class FakeRuntime implements ContainerRuntime {
-  readonly name = 'fake';
-  readonly placement = false;
+  readonly traits = FAKE_TRAITS;
   readonly created: ContainerSpec[] = [];
   readonly removed: string[] = [];
   private next = 0;

@@ -6,8 +6,15 @@
 export function instantRuntime(runsForMs) {
   const later = (run) => (runsForMs === undefined ? setImmediate(run) : setTimeout(run, runsForMs));
   return {
-    name: 'instant',
-    placement: false,
+    traits: {
+      kind: 'instant',
+      summary: 'no engine at all',
+      unit: 'container',
+      stdin: false,
+      builds: false,
+      networks: { create: (name) => `instant network create ${name}` },
+      build: (image) => `instant build ${image}`,
+    },
     async ping() {},
     async checkImage() {},
     async listByLabels() {

@@ -63,7 +63,7 @@ describe('parseImageReference (the distribution reference grammar)', () => {
     const result = RunSpecSchema.safeParse({ image: 'baleen-x/../../y', features: ['a.feature'], concurrency: 1 });
     expect(result.success).toBe(false);
     expect(result.error?.issues[0]?.message).toMatch(
-      /^"baleen-x\/\.\.\/\.\.\/y" is not a Docker image reference; expected a Docker image reference/,
+      /^"baleen-x\/\.\.\/\.\.\/y" is not an image reference; expected an image reference/,
     );
   });
 });

@@ -268,7 +268,7 @@ describe('a project file under the command line', () => {
   it.each([
     ['stop_grace: 2h', 'projects.web.stop_grace: expected a duration such as 30s, or 0'],
     ['batch: many', 'projects.web.batch: expected a number of features such as 8, or auto'],
-    ['network: "a b"', 'projects.web.network: a Docker network name (letters, digits, _ . -), or none'],
+    ['network: "a b"', 'projects.web.network: a network name (letters, digits, _ . -), or none'],
   ])("refuses %s with the flag's words", async (entry, words) => {
     const error = await loadProject(
       await projectFile(`projects:\n  web:\n    image: r\n    files: f\n    ${entry}\n`),

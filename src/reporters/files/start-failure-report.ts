@@ -14,7 +14,7 @@ export interface StartFailure {
 }
 
 /**
- * A run that could not start (an image typo, an unreachable engine, not a swarm manager) still leaves a
+ * A run that could not start (an image typo, an unreachable engine, not a cluster manager) still leaves a
  * report, so CI shows that failure rather than the previous run's report or none: summary.json with the
  * cause (every feature `unfinished`) and junit.xml with one errored testcase.
  */

@@ -20,14 +20,13 @@ import { createDocker } from './engine-connection.js';
 import { engineCallTimeoutMs, withEngineBound } from './engine-call-bound.js';
 import { dockerNetworks } from './networks.js';
 import { BaleenError } from '../../errors/baleen-error.js';
+import { DOCKER_TRAITS } from './docker-traits.js';
 
 const ENGINE_NAME_WAIT_MS = 2_000;
 
 /** The local (or DOCKER_HOST) Docker engine, through dockerode. */
 export class DockerRuntime implements ContainerRuntime {
-  readonly name = 'docker';
-  readonly placement = false;
-  readonly stdin = true;
+  readonly traits = DOCKER_TRAITS;
   readonly networks: NetworkRuntime;
   private readonly docker: Docker;
   /** The engine's host name, asked once, for the results ("which machine ran this?"). */

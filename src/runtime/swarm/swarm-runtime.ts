@@ -21,6 +21,7 @@ import { TaskTracker } from './task-tracker.js';
 import { checkFitsSomeNode, largestNode, type LargestNode } from './node-capacity.js';
 import { pinnedImage } from './image-pin.js';
 import { serviceStdin } from './service-stdin.js';
+import { SWARM_TRAITS } from './swarm-traits.js';
 
 interface SwarmFacts {
   mode: ServiceMode;
@@ -36,10 +37,7 @@ interface SwarmFacts {
  * service's logs, so no filesystem is shared between nodes.
  */
 export class SwarmRuntime implements ContainerRuntime {
-  readonly name = 'swarm';
-  readonly placement = true;
-  /** A warm worker's service runs on the node baleen talks to, whose engine attaches to its stdin (service-stdin.ts). */
-  readonly stdin = true;
+  readonly traits = SWARM_TRAITS;
   private readonly tracker: TaskTracker;
   private readonly nodeNames = new Map<string, string | undefined>();
   private facts?: Promise<SwarmFacts>;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { BaleenError } from '../../errors/baleen-error.js';
+import { buildsRefused } from '../../runtime/runtime-refusals.js';
 import type { WebSocketServer } from 'ws';
 import type { ServerOptions } from '../baleen-server.js';
 import { RunBoard } from '../live/run-board.js';
@@ -58,13 +59,7 @@ async function githubHook(
   signal: AbortSignal,
 ) {
   const { runtime, webhook, dataDir } = options;
-  if (!runtime.buildImage || !runtime.removeImage) {
-    throw new BaleenError(
-      'USAGE',
-      `push-triggered runs build the project's image where its containers run, and a ${runtime.name} server cannot`,
-      { hint: 'run the webhook server with --runtime docker' },
-    );
-  }
+  if (!runtime.buildImage || !runtime.removeImage) throw buildsRefused(runtime.traits);
   if (dataDir === undefined)
     throw new BaleenError(
       'USAGE',
