@@ -133,6 +133,32 @@ export const commandHandlers: CommandHandlers = {
     return ExitCode.passed;
   },
 
+  async plan(projectName, flags, options) {
+    const [{ planPipeline }, { DEFAULT_TIMINGS_FILE }] = await Promise.all([
+      import('../client/plan-pipeline.js'),
+      import('../scheduling/timing-history.js'),
+    ]);
+    let fromProject: RunOptionValues = {};
+    if (projectName !== undefined) {
+      const [{ loadProject }, { runOptionsFromProject }] = await Promise.all([
+        import('../config/project-file.js'),
+        import('../run-options/derive-project-schema.js'),
+      ]);
+      fromProject = runOptionsFromProject(await loadProject(resolve(flags.config), projectName));
+    }
+    const given = { ...fromProject, ...options };
+    if (given.files === undefined)
+      throw new BaleenError('USAGE', 'baleen plan needs the features to split', {
+        hint: 'name a project of the project file (baleen plan suite --shards 4), or give --files',
+      });
+    return planPipeline(
+      { ...given, files: given.files, timingsFile: given.timingsFile ?? DEFAULT_TIMINGS_FILE },
+      flags.shards,
+      flags.out,
+      { cwd: process.cwd(), out: process.stdout, err: process.stderr },
+    );
+  },
+
   async cucumber(options) {
     refuseEngineWithServer(options);
     const { runRequestOf } = await import('../run-options/derive-request.js');

@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import { parseDuration } from '../config/units.js';
 import { collect, unit, wholeNumber } from '../run-options/cli-side.js';
 import { DEFAULT_REPORT_DIR } from '../run-options/declaration.js';
-import { addRunOptions, runOptionsFromFlags } from '../run-options/derive-cli.js';
+import {
+  addPlanOptions,
+  addRunOptions,
+  type PlanOptionName,
+  planOptionsFromFlags,
+  runOptionsFromFlags,
+} from '../run-options/derive-cli.js';
 import { engineOptionFlags, runtimeFlag } from '../run-options/engine-flags.js';
 import type { EngineOptionName } from '../runtime/registry.js';
 import { PROVIDERS } from '../runtime/registry.js';
@@ -52,6 +58,12 @@ export interface MergeFlags {
   timings?: string;
 }
 
+export interface PlanFlags {
+  config: string;
+  shards: number;
+  out: string;
+}
+
 export interface InitFlags {
   image?: string;
   files?: string[];
@@ -61,6 +73,8 @@ export interface InitFlags {
 export interface CommandHandlers {
   merge(dirs: string[], flags: MergeFlags): Promise<number>;
   init(flags: InitFlags): Promise<number>;
+  /** `baleen plan [PROJECT]`: the split of a pipeline, from a project's files and tags and the command line's over them. */
+  plan(project: string | undefined, flags: PlanFlags, options: Pick<RunOptionValues, PlanOptionName>): Promise<number>;
   /** `baleen cucumber`: the run options its command line gave. */
   cucumber(options: RunOptionValues): Promise<number>;
   server(flags: ServerFlags): Promise<number>;
@@ -211,6 +225,20 @@ export function buildProgram(handlers: CommandHandlers): Command {
       "also add the merged features' durations to this timing history (the file CI caches for the next run)",
     )
     .action((dirs: string[], flags: MergeFlags) => handlers.merge(dirs, flags).then(setExitCode));
+
+  addPlanOptions(
+    program
+      .command('plan')
+      .description(
+        "split the suite into a pipeline's shards once, for every shard to run its part of (--shard i/N --plan FILE)",
+      )
+      .argument('[project]', 'a project of the project file: its files, tags and timings')
+      .option('--config <file>', 'the project file', 'baleen.yml')
+      .requiredOption('--shards <n>', 'how many shards (CI jobs) share the suite', wholeNumber('--shards', 1))
+      .option('--out <file>', 'where the plan goes', 'baleen-plan.json'),
+  ).action((project: string | undefined, flags: PlanFlags & Record<string, unknown>) =>
+    handlers.plan(project, flags, planOptionsFromFlags(flags)).then(setExitCode),
+  );
 
   program
     .command('init')

@@ -1,6 +1,6 @@
 import { cp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { RunStatus } from '../domain/feature-run.js';
+import { letsRunPass, type FeatureResult, type RunStatus } from '../domain/feature-run.js';
 import { heldToResults, type RunOutcome } from '../domain/run-outcome.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { readResults } from '../reporters/files/results-json.js';
@@ -9,6 +9,8 @@ import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { exitCodeOf } from './exit-code.js';
 import { stageReportDir } from '../report-dir/report-dir.js';
 import type { SuiteIo } from './run-suite.js';
+import { checkShardSet, type ShardSetCheck } from './shard-set.js';
+import { compareNames } from '../util/order.js';
 
 /**
  * `baleen merge DIR...`: the reports of shards (or of separate runs) as one report. The shards ran side by
@@ -39,7 +41,8 @@ export async function mergeReports(
     )
       await cp(logs, join(staged.staging, 'logs'), { recursive: true });
   }
-  const merged = combine(outcomes, staged.staging);
+  const set = checkShardSet(outcomes.map((outcome, at) => ({ dir: dirs[at]!, info: outcome.info })));
+  const merged = combine(outcomes, staged.staging, set);
   const reporter = createReporters({
     out: io.out,
     verbosity: 'normal',
@@ -54,6 +57,10 @@ export async function mergeReports(
   for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
   // Shards each ran a part of the suite: only the merged run knows every feature's latest duration.
   if (timingsFile !== undefined) await recordTimings(resolve(io.cwd, timingsFile), outcomes, io.err);
+  if (set.problem !== undefined)
+    io.err.write(
+      `baleen: ${set.problem}: merge every shard of one pipeline, each run with the one --plan of \`baleen plan\` (docs/ci.md)\n`,
+    );
   return exitCodeOf(merged, reporter.errors.length > 0, io.err);
 }
 
@@ -66,13 +73,23 @@ async function recordTimings(path: string, shards: readonly RunOutcome[], err: N
     .catch((problem: unknown) => err.write(`baleen: could not save timings to ${path}: ${messageOf(problem)}\n`));
 }
 
-function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
-  const byFile = new Map(
-    outcomes.flatMap((outcome) => outcome.results.map((result) => [result.file, result] as const)),
+/**
+ * The shards' outcomes as one run. A feature that ran nowhere is in it as not run (unfinished); one that ran
+ * twice keeps its worse result, so that no failure is hidden; and a set that is not one whole pipeline fails
+ * the merged run, whatever its features did.
+ */
+function combine(outcomes: RunOutcome[], reportDir: string, set: ShardSetCheck): RunOutcome {
+  const byFile = new Map<string, FeatureResult>();
+  for (const result of outcomes.flatMap((outcome) => outcome.results)) {
+    const other = byFile.get(result.file);
+    if (!other || (letsRunPass(other.status) && !letsRunPass(result.status))) byFile.set(result.file, result);
+  }
+  const files = [...new Set([...outcomes.flatMap((outcome) => outcome.info.features), ...set.ranNowhere])].sort(
+    compareNames,
   );
-  const files = [...new Set(outcomes.flatMap((outcome) => outcome.info.features))].sort();
   const results = files.flatMap((file) => byFile.get(file) ?? []);
   const unfinished = files.filter((file) => !byFile.has(file));
+  const status = heldToResults(worst(outcomes.map((outcome) => outcome.status)), results, unfinished);
   return {
     info: {
       runId: outcomes.map((outcome) => outcome.info.runId).join('+'),
@@ -85,7 +102,7 @@ function combine(outcomes: RunOutcome[], reportDir: string): RunOutcome {
       ...(outcomes.some((outcome) => outcome.info.judgedByExitCodeAlone) ? { judgedByExitCodeAlone: true } : {}),
     },
     // A shard's results.json written before a client held the server's `passed` to its results is held now.
-    status: heldToResults(worst(outcomes.map((outcome) => outcome.status)), results, unfinished),
+    status: set.problem !== undefined && status === 'passed' ? 'failed' : status,
     durationMs: Math.max(...outcomes.map((outcome) => outcome.durationMs)),
     results,
     unfinished,

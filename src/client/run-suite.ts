@@ -2,22 +2,20 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { commandWritesReport, DEFAULT_COMMAND, RunSpecSchema, type RunSpec } from '../domain/run-spec.js';
 import type { ParsedFeature } from '../domain/feature-plan.js';
-import { planFeatures } from '../gherkin/plan-features.js';
-import { selectScenarios, tagFilter, type TagFilter } from '../gherkin/tag-filter.js';
 import { outcomeWithoutServer } from './outcome-without-server.js';
 import { parseFailureResult } from './parse-failure.js';
-import { nothingSelected, nothingSelectedError } from './nothing-selected.js';
+import { nothingSelected } from './nothing-selected.js';
+import { selectFeatures } from './select-features.js';
+import { shardOfRun } from './shard-of-run.js';
 import type { RunRequest } from '../run-options/values.js';
 import { specFieldsOf } from '../run-options/derive-spec.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { engineChoiceOf } from '../runtime/engine-choice.js';
 import { exitCodeOf } from './exit-code.js';
-import { resolveFeatures } from '../config/resolve-features.js';
 import { BaleenError, type ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
-import { featuresOfShard } from '../scheduling/shard.js';
 import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { lineagesOfPlans } from '../reporters/files/scenario-lineage.js';
@@ -54,20 +52,13 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
   trace.clock.begin('plan');
   const timingsFile = resolve(io.cwd, request.timingsFile);
   const history = await TimingHistory.load(timingsFile, (message) => io.err.write(`baleen: ${message}\n`));
-  let features = await resolveFeatures(request.files, io.cwd, {
-    signal: io.signal,
-    onProgress: (message) => io.err.write(`baleen: ${message}\n`),
-  });
-  const found = features.length;
-  if (request.shard) features = featuresOfShard(features, request.shard, history);
-  const filter = tagFilterOf(request);
   // Cucumber's own parser reads every feature before any container starts: what each must run, for the
-  // judge on the server, and the files that do not parse, settled here as failed features. With --tags, a
-  // feature runs only the scenarios selected, and one with none selected starts no container.
-  const plans = await planFeatures(features, io.cwd);
-  const parsed = plans
-    .filter((plan): plan is ParsedFeature => plan.kind === 'parsed')
-    .flatMap((plan) => (filter ? (selectScenarios(plan, filter) ?? []) : [plan]));
+  // judge on the server, and the files that do not parse, settled here as failed features.
+  const selection = await selectFeatures(request, io);
+  const shard = request.shard ? await shardOfRun(request, request.shard, selection, history, io.cwd) : undefined;
+  const plans = shard ? selection.plans.filter((plan) => shard.features.has(plan.file)) : selection.plans;
+  const features = plans.map((plan) => plan.file);
+  const parsed = plans.filter((plan): plan is ParsedFeature => plan.kind === 'parsed');
   const foundBeforeRun = plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : []));
   const runnable = parsed.map((plan) => plan.file);
   // The server's dispatcher orders the features by these; the prediction replays its rules here. The run will
@@ -90,18 +81,14 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
 
   // Nothing to run is no green, unless asked for; either way this run's report replaces an older one's, so that
   // CI never publishes a previous run's from the folder.
-  const empty = nothingSelected(request, {
-    found,
-    plans,
-    scenarios: parsed.reduce((sum, plan) => sum + plan.scenarios.length, 0),
-  });
-  if (empty !== undefined && !request.passWithNoTests) throw await failedToStart(nothingSelectedError(empty, request));
-  if (empty !== undefined) io.out.write(`baleen: ${empty}; nothing to run (--pass-with-no-tests)\n`);
+  const empty = nothingSelected(request, { selected: selection.plans.length, plans });
+  if (empty !== undefined && !request.passWithNoTests) throw await failedToStart(empty);
+  if (empty !== undefined) io.out.write(`baleen: ${empty.message} (--pass-with-no-tests)\n`);
 
   const judgedByExitCodeAlone = !commandWritesReport(request.command ?? DEFAULT_COMMAND);
   const extraInfo = {
     ...(expectedMs === undefined ? {} : { expectedMs }),
-    ...(request.shard ? { shard: request.shard } : {}),
+    ...(shard ? { shard: shard.record } : {}),
     ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
     ...(split ? { scenarioJobs: scenarioJobCounts(runnable, expectedScenarioLines) } : {}),
   };
@@ -156,12 +143,16 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
     });
     connection.close();
     if (!outcome) throw await failedToStart(error);
-    history.record(outcome.results, conditionsOf(outcome.info));
-    await history
-      .save(timingsFile)
-      .catch((problem: unknown) =>
-        io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`),
-      );
+    // A shard leaves the history alone: a later shard of the same pipeline in this checkout must split as this
+    // one did. `baleen merge --timings` records every shard's durations at once.
+    if (!shard) {
+      history.record(outcome.results, conditionsOf(outcome.info));
+      await history
+        .save(timingsFile)
+        .catch((problem: unknown) =>
+          io.err.write(`baleen: could not save timings to ${timingsFile}: ${messageOf(problem)}\n`),
+        );
+    }
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
     if (error) throw error;
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
@@ -177,18 +168,6 @@ async function writeTrace(trace: RunTrace, path: string, err: NodeJS.WritableStr
   } catch (problem) {
     err.write(`baleen: could not write the trace to ${path}: ${messageOf(problem)}\n`);
   }
-}
-
-/** The --tags filter, once the command is known to hand the expression on to the runner. */
-function tagFilterOf(request: RunRequest): TagFilter | undefined {
-  if (request.tags === undefined) return undefined;
-  const filter = tagFilter(request.tags);
-  if (request.command !== undefined && !request.command.includes('{tags}')) {
-    throw new BaleenError('USAGE', '--tags needs {tags} in --command: it is where the runner gets the expression', {
-      hint: 'add {tags} after {file}, e.g. --command "cucumber-js {file}{tags} --format json:{report}"',
-    });
-  }
-  return filter;
 }
 
 /**

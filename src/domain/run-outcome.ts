@@ -1,5 +1,6 @@
 import { letsRunPass, type FeatureResult, type FeatureState, type RunStatus, type StreamName } from './feature-run.js';
 import { compareNames } from '../util/order.js';
+import type { ShardRecord } from './shard-plan.js';
 
 /** What reporters know when a run begins. */
 export interface RunInfo {
@@ -14,8 +15,8 @@ export interface RunInfo {
   reportDir: string;
   /** The wall time the timing history predicts for this run, if it knows any of its features. */
   expectedMs?: number;
-  /** This run is one shard of a suite split across machines. */
-  shard?: { index: number; total: number };
+  /** This run is one shard of a suite split across machines, and the plan it ran by. */
+  shard?: ShardRecord;
   /**
    * With --split scenarios: each feature's number of scenario jobs (its scenarios and Examples rows to run),
    * so that progress is counted in the jobs the dispatcher queues.

@@ -1,6 +1,7 @@
 import type { AttemptSummary, FeatureStatus, ScenarioJob } from '../domain/feature-run.js';
 import { scenarioName } from '../domain/job.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
+import type { ShardRecord } from '../domain/shard-plan.js';
 import { runReport } from '../cucumber-json/feature-report.js';
 import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
 import { artifactsDirOf } from './files/artifacts-reporter.js';
@@ -46,7 +47,8 @@ export interface RunSummary {
   durationMs: number;
   /** What the timing history predicted, when it knew any feature. */
   expectedDurationMs?: number;
-  shard?: { index: number; total: number };
+  /** This run is shard `index` of `total`, split by the plan of this id (`baleen merge` checks that all agree). */
+  shard?: { index: number; total: number; plan?: string };
   /**
    * What a feature's `passed` rests on: its Cucumber report (it names the feature and every expected scenario
    * ran and passed) and exit 0, or, for a command template without `{report}`, its exit code alone.
@@ -129,7 +131,7 @@ function digest(outcome: RunOutcome): RunSummary {
     startedAt: outcome.info.startedAt.toISOString(),
     durationMs: outcome.durationMs,
     ...(outcome.info.expectedMs === undefined ? {} : { expectedDurationMs: outcome.info.expectedMs }),
-    ...(outcome.info.shard ? { shard: outcome.info.shard } : {}),
+    ...(outcome.info.shard ? { shard: shardSummary(outcome.info.shard) } : {}),
     judgedBy: outcome.info.judgedByExitCodeAlone ? 'exit code' : 'report',
     features,
     totals: {
@@ -144,4 +146,8 @@ function digest(outcome: RunOutcome): RunSummary {
       scenarios: countScenarios(runReport(outcome)),
     },
   };
+}
+
+function shardSummary({ index, total, plan }: ShardRecord): NonNullable<RunSummary['shard']> {
+  return { index, total, ...(plan ? { plan: plan.id } : {}) };
 }

@@ -338,10 +338,18 @@ export const RUN_OPTIONS = {
   shard: runOption({
     cli: readerFlag(
       '--shard <i/n>',
-      'run only shard i of n (balanced by the timing history; merge the reports with baleen merge)',
+      'run only shard i of n (of --plan, else balanced by the timing history; merge the reports with baleen merge)',
       reader(parseShard, 'INDEX/TOTAL such as 2/4'),
     ),
     notInFile: 'each CI job of a pipeline runs its own shard of the same project',
+  }),
+  /** The pipeline's one split (`baleen plan --out FILE`): this shard runs its part of it, whatever its timing history. */
+  plan: runOption({
+    cli: textFlag(
+      '--plan <file>',
+      'with --shard: run this shard of the plan `baleen plan` wrote, so that every shard of a pipeline splits alike',
+    ),
+    notInFile: 'a plan is made for one pipeline, by its plan job, and handed to its shards',
   }),
   /** A running baleen server; without one, an embedded server starts in-process, on `runtime`. */
   server: runOption({

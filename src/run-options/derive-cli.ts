@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runOptionEntries } from './declaration.js';
+import { RUN_OPTIONS, runOptionEntries } from './declaration.js';
 import type { RunCommand } from './option.js';
 import type { RunOptionValues } from './values.js';
 
@@ -31,4 +31,25 @@ export function runOptionsFromFlags(flags: Record<string, unknown>, command: Run
     if (value !== undefined) values[name] = value;
   }
   return values as RunOptionValues;
+}
+
+/** The run options that decide what a pipeline's shards split: `baleen plan` takes them, as a run does. */
+export const PLAN_OPTIONS = ['files', 'tags', 'timingsFile', 'passWithNoTests'] as const;
+export type PlanOptionName = (typeof PLAN_OPTIONS)[number];
+
+/** `baleen plan`'s run options, the same flags (and help) as a run's. */
+export function addPlanOptions(program: Command): Command {
+  for (const name of PLAN_OPTIONS) program.addOption(RUN_OPTIONS[name].cli.make());
+  return program;
+}
+
+/** What `baleen plan`'s command line said of them; a flag not given is absent. */
+export function planOptionsFromFlags(flags: Record<string, unknown>): Pick<RunOptionValues, PlanOptionName> {
+  const values: Record<string, unknown> = {};
+  for (const name of PLAN_OPTIONS) {
+    const cli = RUN_OPTIONS[name].cli;
+    const value = cli.read(flags[cli.attribute]);
+    if (value !== undefined) values[name] = value;
+  }
+  return values as Pick<RunOptionValues, PlanOptionName>;
 }

@@ -24,4 +24,8 @@ export function runRequestOf(sources: readonly RunOptionValues[]): RunRequest {
 /** Rules between options, checked once they are merged: a flag that another one makes meaningless is refused. */
 function checkTogether(request: RunRequest): void {
   batchChoiceOf(request.batch, request.batchTargetMs);
+  if (request.plan !== undefined && request.shard === undefined)
+    throw new BaleenError('USAGE', '--plan splits a pipeline into shards, and this run is none', {
+      hint: 'add --shard i/N, or drop --plan',
+    });
 }

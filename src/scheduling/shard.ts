@@ -1,10 +1,8 @@
+import { shardPlanOf, type Shard, type ShardPlan } from '../domain/shard-plan.js';
 import { compareNames, median } from '../util/order.js';
 import type { TimingHistory } from './timing-history.js';
 
-export interface Shard {
-  index: number; // 1-based
-  total: number;
-}
+export type { Shard } from '../domain/shard-plan.js';
 
 export function parseShard(text: string): Shard | undefined {
   const match = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -15,23 +13,23 @@ export function parseShard(text: string): Shard | undefined {
 }
 
 /**
- * The features of one shard, for splitting a suite across CI machines. Every machine computes the same
- * partition from the same inputs (features and timing history), so each feature runs in exactly one shard:
- * features, longest predicted first, each go to the shard with the least predicted time so far (lowest index
- * on a tie). Features without history count as the median known duration, or all as equal when none is known.
- * With more shards than features, some shards are empty: that is not an error (see runSuite).
+ * The split of a suite across `total` shards, balanced by the timing history: features, longest predicted
+ * first, each go to the shard with the least predicted time so far (lowest index on a tie). Features without
+ * history count as the median known duration, or all as equal when none is known. The same inputs give the
+ * same split; different histories (CI caches differ between shards) may not, which is why a pipeline makes
+ * the plan once (`baleen plan`) for every shard to read. With more shards than features, some are empty.
  */
-export function featuresOfShard(features: readonly string[], shard: Shard, history: TimingHistory): string[] {
+export function planShards(features: readonly string[], total: number, history: TimingHistory): ShardPlan {
   const fallback =
     median(features.map((file) => history.predict(file)).filter((d): d is number => d !== undefined)) ?? 1;
   const cost = (file: string) => history.predict(file) ?? fallback;
-  const byCost = [...features].sort((a, b) => cost(b) - cost(a) || compareNames(a, b));
-  const loads = new Array<number>(shard.total).fill(0);
-  const mine: string[] = [];
+  const byCost = [...new Set(features)].sort((a, b) => cost(b) - cost(a) || compareNames(a, b));
+  const loads = new Array<number>(total).fill(0);
+  const shards = Array.from({ length: total }, (): string[] => []);
   for (const file of byCost) {
     const target = loads.indexOf(Math.min(...loads));
     loads[target]! += cost(file);
-    if (target === shard.index - 1) mine.push(file);
+    shards[target]!.push(file);
   }
-  return mine.sort(compareNames);
+  return shardPlanOf(shards);
 }

@@ -30,3 +30,9 @@ export function formatDuration(ms: number): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** The first few of a list, then how many more: one line even for thousands ("a, b, c and 7 more"). */
+export function firstFew(items: readonly string[], shown = 5): string {
+  const more = items.length - shown;
+  return items.slice(0, shown).join(', ') + (more > 0 ? ` and ${more} more` : '');
+}

@@ -57,7 +57,7 @@ describe('usage errors: one line, `baleen: …`, exit 2', () => {
     ],
     [
       [],
-      'baleen: no command given: choose one of cucumber, server, reap, runs, report, project, merge, init (baleen --help says what each does)',
+      'baleen: no command given: choose one of cucumber, server, reap, runs, report, project, merge, plan, init (baleen --help says what each does)',
     ],
   ])('%j', async (args, expected) => {
     expect(expectOneUsageLine(await runCli(args, { cwd: scratch.dir }))).toBe(expected);

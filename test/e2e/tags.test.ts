@@ -67,7 +67,7 @@ describe('--tags', () => {
     );
     expect(typo.code, typo.stdout + typo.stderr).toBe(2);
     expect(typo.stderr.trim().split('\n')).toEqual([
-      'baleen: no scenario matches --tags @nowhere, so nothing would run: check --tags and --files, or add --pass-with-no-tests if an empty run is expected',
+      'baleen: no scenario matches --tags @nowhere, so nothing would run: check --tags and --files, or add --pass-with-no-tests if that is expected',
     ]);
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary & {
       error: { code: string };
@@ -81,7 +81,7 @@ describe('--tags', () => {
     );
     expect(emptyShard.code).toBe(2);
     expect(emptyShard.stderr).toMatch(
-      /^baleen: shard 3\/3 has no feature to run \(2 features for 3 shards\), so nothing would run: run fewer shards/,
+      /^baleen: shard 3\/3 has no feature to run \(2 features for 3 shards\): split into at most 2 shards/,
     );
 
     // Opting out, as Playwright's flag does: exit 0, and the console says nothing ran.
@@ -101,7 +101,9 @@ describe('--tags', () => {
       { cwd: suite },
     );
     expect(allowed.code, allowed.stdout + allowed.stderr).toBe(0);
-    expect(allowed.stdout).toContain('no scenario matches --tags @nowhere; nothing to run (--pass-with-no-tests)');
+    expect(allowed.stdout).toContain(
+      'baleen: no scenario matches --tags @nowhere, so nothing would run (--pass-with-no-tests)',
+    );
   });
 
   it('refuses an expression that is not one, and a --command without {tags}, with exit 2', async () => {

@@ -6,7 +6,7 @@ import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { expectedWallTime } from '../../src/dispatcher/expected-wall-time.js';
 import type { AttemptPlan } from '../../src/dispatcher/first-attempts.js';
 import { longestFirst } from '../../src/dispatcher/order-strategy.js';
-import { featuresOfShard, parseShard } from '../../src/scheduling/shard.js';
+import { parseShard, planShards } from '../../src/scheduling/shard.js';
 import { TimingHistory } from '../../src/scheduling/timing-history.js';
 
 const dirs: string[] = [];
@@ -216,14 +216,32 @@ describe('shards', () => {
     const features = Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}.feature`);
     const durations = Object.fromEntries(features.map((f, i) => [f, i % 7 === 0 ? 10_000 : 500 + i * 10]));
     const history = historyOf(durations);
-    const shards = [1, 2, 3].map((index) => featuresOfShard(features, { index, total: 3 }, history));
+    const { shards, id } = planShards(features, 3, history);
     expect(shards.flat().sort()).toEqual(features);
     const loads = shards.map((shard) => shard.reduce((sum, f) => sum + durations[f]!, 0));
     expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(Math.max(...Object.values(durations)));
-    expect(featuresOfShard([...features].reverse(), { index: 2, total: 3 }, history)).toEqual(shards[1]);
+    expect(planShards([...features].reverse(), 3, history)).toEqual({ id, shards });
+  });
+
+  it('gives the same split the same id, and another split another', () => {
+    const plan = planShards(['a', 'b', 'c', 'd'], 2, TimingHistory.empty());
+    expect(plan.shards).toEqual([
+      ['a', 'c'],
+      ['b', 'd'],
+    ]);
+    expect(plan.id).toMatch(/^[0-9a-f]{16}$/);
+    // Another history, another split (the issue's case: caches differ between shards): another id.
+    const skewed = planShards(['a', 'b', 'c', 'd'], 2, historyOf({ d: 10_000, a: 100 }));
+    expect(skewed.shards).toEqual([
+      ['a', 'd'],
+      ['b', 'c'],
+    ]);
+    expect(skewed.id).not.toBe(plan.id);
+    // A history that changes the durations but not the split keeps the id.
+    expect(planShards(['a', 'b', 'c', 'd'], 2, historyOf({ a: 5, b: 5, c: 5, d: 5 })).id).toBe(plan.id);
   });
 
   it('gives empty shards when there are more shards than features', () => {
-    expect(featuresOfShard(['a', 'b'], { index: 3, total: 3 }, TimingHistory.empty())).toEqual([]);
+    expect(planShards(['a', 'b'], 3, TimingHistory.empty()).shards[2]).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ const CUCUMBER_EXAMPLES = [
   'baleen cucumber --image my-runner --files features/',
   'baleen cucumber --image my-runner --files features/checkout.feature --concurrency 4 --retries 1',
   'baleen cucumber --image my-runner --files features/ --tags "@smoke and not @slow" --timeout 5m',
-  'baleen cucumber --image my-runner --files features/ --shard 2/4 --report-dir shard-2',
+  'baleen cucumber --image my-runner --files features/ --shard 2/4 --plan baleen-plan.json --report-dir shard-2',
 ];
 
 const EXAMPLES: Record<string, string[]> = {
@@ -17,6 +17,10 @@ const EXAMPLES: Record<string, string[]> = {
   ],
   cucumber: CUCUMBER_EXAMPLES,
   project: ['baleen project example', 'baleen project smoke --config ci/baleen.yml --concurrency 8'],
+  plan: [
+    'baleen plan suite --shards 4 --out baleen-plan.json',
+    'baleen plan --files features/ --tags @smoke --shards 2',
+  ],
   merge: ['baleen merge shard-1 shard-2 shard-3 shard-4 --report-dir baleen-report --timings .baleen/timings.json'],
   server: [
     'baleen server --port 5533',

@@ -288,7 +288,7 @@ function expected(outcome: RunOutcome): string {
   const { expectedMs, shard } = outcome.info;
   const parts = [
     expectedMs === undefined ? undefined : `expected ${formatDuration(expectedMs)} from the timing history`,
-    shard ? `shard ${shard.index}/${shard.total}` : undefined,
+    shard ? `shard ${shard.index}/${shard.total}${shard.plan ? ` of plan ${shard.plan.id}` : ''}` : undefined,
   ].filter(Boolean);
   return parts.length > 0 ? pc.dim(` (${parts.join(', ')})`) : '';
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { FeatureResultSchema, RunStatusSchema } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
+import { ShardRecordSchema } from '../../domain/shard-plan.js';
 import { BaleenError } from '../../errors/baleen-error.js';
 import { parseJsonOrUndefined } from '../../util/parse-json.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
@@ -12,7 +13,8 @@ export const RESULTS_JSON_FILE = 'results.json';
 
 /** The whole outcome as data, so that another process (`baleen merge`) can rebuild every report from it. */
 const ResultsFileSchema = z.strictObject({
-  // 2 added a result's `node`, 3 the run's `cpus`, 4 a result's `phases`; older files (without them) are read as they are.
+  // 2 added a result's `node`, 3 the run's `cpus`, 4 a result's `phases` and a shard's `plan`; older files (without them)
+  // are read as they are.
   version: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
   info: z.strictObject({
     runId: z.string(),
@@ -22,7 +24,7 @@ const ResultsFileSchema = z.strictObject({
     cpus: z.number().int().positive().optional(),
     startedAt: z.iso.datetime(),
     expectedMs: z.number().optional(),
-    shard: z.strictObject({ index: z.number(), total: z.number() }).optional(),
+    shard: ShardRecordSchema.optional(),
     judgedByExitCodeAlone: z.boolean().optional(),
     scenarioJobs: z.record(z.string(), z.number().int().nonnegative()).optional(),
   }),

@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readdir, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -31,7 +31,10 @@ export class CiStore {
    * path inside it, or at its root (`atRoot`: a GitHub artifact of one folder holds that folder's contents).
    */
   async keep(kind: 'artifact' | 'cache', name: string, workspace: string, path: string, atRoot = false): Promise<void> {
-    await cp(join(workspace, path), join(this.dir, kind, name, atRoot ? '' : path), { recursive: true });
+    const source = join(workspace, path);
+    // A folder's contents go at the root; a file, under its own name.
+    const inside = atRoot ? ((await stat(source)).isDirectory() ? '' : basename(path)) : path;
+    await cp(source, join(this.dir, kind, name, inside), { recursive: true });
   }
   /** Puts back what `keep` stored under a name, at the paths it had; false when nothing was kept. */
   async restore(kind: 'artifact' | 'cache', name: string, workspace: string, into = ''): Promise<boolean> {

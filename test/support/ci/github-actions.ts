@@ -38,11 +38,15 @@ export interface JobRun {
   failed: boolean;
 }
 
+/** Called before each job (each matrix entry) starts: what else happens in the store meanwhile (another pipeline's cache). */
+export type BeforeJob = (job: string, matrix?: { shard: number }) => Promise<void>;
+
 export async function runGithubWorkflow(
   project: string,
   workflowPath: string,
   store: CiStore,
   runId: string,
+  beforeJob: BeforeJob = async () => {},
 ): Promise<JobRun[]> {
   const workflow = Workflow.parse(parse(await readFile(join(project, workflowPath), 'utf8')));
   const runs: JobRun[] = [];
@@ -57,6 +61,7 @@ export async function runGithubWorkflow(
         'strategy.job-total': String(entries.length),
         'github.run_id': runId,
       };
+      await beforeJob(name, matrix);
       runs.push(await runJob(name, job.steps, project, store, context, matrix));
     }
   }
@@ -121,6 +126,12 @@ async function useAction(
         await store.keep('artifact', input('name'), workspace, input('path'), true);
       return;
     case 'actions/download-artifact': {
+      // By name: that artifact's files, into PATH (the workspace without one).
+      if (step.with?.name !== undefined) {
+        if (!(await store.restore('artifact', input('name'), join(workspace, input('path')))))
+          throw new Error(`download-artifact: no artifact ${input('name')}`);
+        return;
+      }
       // With a pattern and no merge-multiple, each artifact goes into PATH/<its name>/, without its own path prefix.
       const pattern = new RegExp(
         `^${input('pattern')

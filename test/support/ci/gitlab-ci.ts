@@ -49,7 +49,14 @@ export interface GitlabJobRun {
   failed: boolean;
 }
 
-export async function runGitlabPipeline(project: string, store: CiStore): Promise<GitlabJobRun[]> {
+/** Called before each job (each parallel one) starts: what else happens meanwhile (another runner's cache). */
+export type BeforeGitlabJob = (job: string, nodeIndex?: number) => Promise<void>;
+
+export async function runGitlabPipeline(
+  project: string,
+  store: CiStore,
+  beforeJob: BeforeGitlabJob = async () => {},
+): Promise<GitlabJobRun[]> {
   const document = parse(await readFile(join(project, '.gitlab-ci.yml'), 'utf8')) as Record<string, unknown>;
   const { stages } = Pipeline.parse(document);
   const jobs = Object.entries(document)
@@ -64,6 +71,7 @@ export async function runGitlabPipeline(project: string, store: CiStore): Promis
         const nodeVars: Record<string, string> = job.parallel
           ? { CI_NODE_INDEX: String(index), CI_NODE_TOTAL: String(total) }
           : {};
+        await beforeJob(name, job.parallel ? index : undefined);
         runs.push(await runJob(name, job, project, store, runs, nodeVars));
       }
     }
