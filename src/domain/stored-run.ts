@@ -6,11 +6,13 @@ export const RunIdSchema = z.uuid();
 /**
  * What the data dir says of a run, in DIR/runs/<run-id>/run.json beside its report files. A run is written
  * as `running` when it starts and rewritten when it ends; one still `running` when a server starts was cut
- * off by a server that is gone, and is `interrupted`.
+ * off by a server that is gone, and is `interrupted`. A run that could not start at all (a push whose fetch
+ * or build failed) is `error`, with its one-line `error` and a log beside it.
  */
 export const StoredRunSchema = z.strictObject({
   runId: RunIdSchema,
-  status: z.enum(['running', 'passed', 'failed', 'interrupted']),
+  status: z.enum(['running', 'passed', 'failed', 'interrupted', 'error']),
+  error: z.string().optional(),
   image: z.string(),
   features: z.number().int().nonnegative(),
   startedAt: z.iso.datetime(),

@@ -11,6 +11,9 @@ import { openOffline } from '../support/offline-browser.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 import { useScratch } from '../support/scratch.js';
 
+/** The page's document, as the browser has it. */
+declare const document: { documentElement: { attributes: ArrayLike<{ name: string }> } };
+
 const scratch = useScratch('baleen-inert-');
 const IMAGE = 'baleen-test-inert';
 
@@ -75,10 +78,9 @@ describe('reports are inert', () => {
     // The formatter's page drew the suite: the payloads are there, as text.
     await view.page.getByText('payloads').first().waitFor();
     const marks = await view.page.evaluate(() =>
-      // biome-ignore lint/suspicious/noExplicitAny: the browser's document, not Node's
-      [...(globalThis as any).document.documentElement.attributes].map((attribute: { name: string }) => attribute.name),
+      Array.from(document.documentElement.attributes, (attribute) => attribute.name),
     );
-    expect(marks.filter((name: string) => name.startsWith('data-pwned'))).toEqual([]);
+    expect(marks.filter((name) => name.startsWith('data-pwned'))).toEqual([]);
     const html = await readFile(join(reportDir, 'cucumber.html'), 'utf8');
     expect(html).not.toContain("</script><script>document.documentElement.setAttribute('data-pwned-");
     expect(view.pageErrors).toEqual([]);

@@ -148,9 +148,12 @@ describe('POST /hooks/github', () => {
     expect(first.status, first.text).toBe(202);
     expect(JSON.parse(first.text)).toEqual({ status: 'queued', project: 'suite', commit: failing, ahead: 0 });
     // The same delivery again (a replay) is answered and does nothing.
-    expect(await deliver(pushPayload(failing), { 'x-github-delivery': delivery })).toMatchObject({
-      status: 200,
-      text: JSON.stringify({ status: 'duplicate', delivery }),
+    const replay = await deliver(pushPayload(failing), { 'x-github-delivery': delivery });
+    expect(replay.status).toBe(200);
+    expect(JSON.parse(replay.text)).toEqual({
+      status: 'duplicate',
+      delivery,
+      reason: `delivery ${delivery} was received before`,
     });
     // The next commit fixes the failing scenario; its push waits for the first.
     const failSource = await readFile(join(work, 'features', 'fail.feature'), 'utf8');
@@ -197,6 +200,52 @@ describe('POST /hooks/github', () => {
       'the images and checkouts removed',
     );
     expect(baleenContainers()).toEqual([]);
+  }, 300_000);
+});
+
+describe('a push that cannot run, and the build context (issue 19, item 9)', () => {
+  it('stores a push whose build fails as an error run with its log; builds the next without what .dockerignore excludes', async () => {
+    await writeFile(
+      join(work, 'Dockerfile'),
+      'FROM baleen/cucumber-runner:12\nRUN echo the build breaks here && exit 3\n',
+    );
+    const broken = await commit('a Dockerfile that fails');
+    expect((await deliver(pushPayload(broken))).status).toBe(202);
+    const failed = await eventually(
+      async () =>
+        (await storedRuns()).find((run) => run.image.endsWith(broken.slice(0, 12)) && run.status !== 'running'),
+      'the broken push stored',
+      120_000,
+    );
+    expect(failed).toMatchObject({
+      status: 'error',
+      features: 0,
+      error: expect.stringMatching(/building image .* failed/),
+    });
+    const log = await readFile(join(dataDir, 'runs', failed.runId, 'push.log'), 'utf8');
+    expect(log).toMatch(/building Dockerfile as baleen-webhook-suite:/);
+    expect(log).toMatch(/error: building image .* failed/);
+
+    // A file the repository commits but its .dockerignore excludes: the build refuses to go on if it is sent.
+    await writeFile(join(work, 'secret.txt'), 'not for the image');
+    await writeFile(join(work, '.dockerignore'), 'secret.txt\n');
+    await writeFile(
+      join(work, 'Dockerfile'),
+      'FROM baleen/cucumber-runner:12\nWORKDIR /suite\nCOPY . /suite/\nRUN test ! -e /suite/secret.txt && test -e /suite/features/pass.feature\n',
+    );
+    const ignoring = await commit('a .dockerignore');
+    expect((await deliver(pushPayload(ignoring))).status).toBe(202);
+    const built = await eventually(
+      async () =>
+        (await storedRuns()).find((run) => run.image.endsWith(ignoring.slice(0, 12)) && run.status !== 'running'),
+      'the push with a .dockerignore stored',
+      240_000,
+    );
+    expect(built, JSON.stringify(built)).toMatchObject({ status: 'passed', features: 2 });
+    await eventually(
+      async () => ((await checkouts()).length === 0 && pushImages().length === 0 ? true : undefined),
+      'the images and checkouts removed',
+    );
   }, 300_000);
 });
 

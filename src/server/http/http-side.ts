@@ -28,7 +28,9 @@ export async function httpSide(
   const board = new RunBoard(store !== undefined);
   engine.watch(board);
   const pushes = new AbortController();
-  const hook = options.webhook ? await githubHook(options, engine.serverId, log, serverUrl, pushes.signal) : undefined;
+  const hook = options.webhook
+    ? await githubHook(options, engine.serverId, log, serverUrl, pushes.signal, store)
+    : undefined;
   const routes = createHttpRoutes({
     runtime: options.runtime,
     auth: new HttpAuth(options.token, options.tokenFile),
@@ -57,20 +59,23 @@ async function githubHook(
   log: Logger,
   serverUrl: () => string,
   signal: AbortSignal,
+  store: RunStore | undefined,
 ) {
   const { runtime, webhook, dataDir } = options;
   if (!runtime.buildImage || !runtime.removeImage) throw buildsRefused(runtime.traits);
-  if (dataDir === undefined)
+  if (dataDir === undefined || store === undefined)
     throw new BaleenError(
       'USAGE',
       '--webhook-secret needs --data-dir: pushes are checked out and their runs stored there',
       { hint: 'add --data-dir DIR' },
     );
   const { GithubHook } = await import('../webhook/github-hook.js');
+  const { DeliveryLedger } = await import('../webhook/delivery-ledger.js');
   const context = {
     runtime: { buildImage: runtime.buildImage.bind(runtime), removeImage: runtime.removeImage.bind(runtime) },
     serverUrl,
     workDir: join(dataDir, 'checkouts'),
+    store,
     serverId,
     log,
     signal,
@@ -80,6 +85,7 @@ async function githubHook(
     secret: webhook!.secret,
     projects: webhook!.projects,
     cancelSuperseded: webhook!.cancelSuperseded,
+    ledger: await DeliveryLedger.open(join(dataDir, 'webhook', 'deliveries.json')),
     context,
     log,
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -14,6 +15,8 @@ import { expiredRuns, type Retention } from './retention.js';
 import { RunIdSchema, StoredRunSchema, type StoredRun, type StoredRunDetail } from '../../domain/stored-run.js';
 
 const RECORD = 'run.json';
+/** The log of a run that never started, beside its record. */
+export const FAILED_START_LOG = 'push.log';
 
 /**
  * `baleen server --data-dir DIR`: every run's report folder, DIR/runs/<run-id>/, written by the same file
@@ -88,6 +91,30 @@ export class RunStore implements RunWatcher {
         await this.prune();
       },
     };
+  }
+
+  /**
+   * A run that never started (a push whose fetch or build failed): stored as `error` with its one-line
+   * error and `log` (what was done, and what went wrong) as LOG_FILE, so it is listed and fetched like any run.
+   */
+  async recordFailedStart(failure: { image: string; startedAt: Date; error: string; log: string }): Promise<string> {
+    const runId = randomUUID();
+    const folder = this.folderOf(runId)!;
+    await mkdir(folder, { recursive: true });
+    await writeFileAtomic(join(folder, FAILED_START_LOG), failure.log);
+    const finishedAt = new Date();
+    await this.writeRecord({
+      runId,
+      status: 'error',
+      error: failure.error,
+      image: failure.image,
+      features: 0,
+      startedAt: failure.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - failure.startedAt.getTime(),
+    });
+    await this.prune();
+    return runId;
   }
 
   /** Every stored run, newest first; a folder without a readable record is skipped (and logged). */

@@ -1,15 +1,15 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify } from '@octokit/webhooks-methods';
 import type { Project } from '../../config/project-file.js';
 import { json, plain } from '../http/serve-stored-run.js';
+import { messageOf } from '../../errors/baleen-error.js';
 import type { Logger } from '../logger.js';
+import type { DeliveryLedger } from './delivery-ledger.js';
 import { PushQueue } from './push-queue.js';
 import { PushEventSchema, pushedBranch, repositoryAddresses, sameRepository } from './push-event.js';
 import { runPush, type PushRunContext } from './push-run.js';
 import { UnverifiedBodies, type UnverifiedBodyLimits } from './unverified-bodies.js';
-
-/** Delivery ids remembered to refuse replays; GitHub's own redeliveries come within days, not millions. */
-const REMEMBERED_DELIVERIES = 100_000;
 
 export interface GithubHookOptions {
   secret: string;
@@ -18,6 +18,8 @@ export interface GithubHookOptions {
   cancelSuperseded: boolean;
   context: PushRunContext;
   log: Logger;
+  /** The pushes queued before, this server's or a previous one's on the same data dir (replays are refused). */
+  ledger: DeliveryLedger;
   /** How much unsigned senders may make the server read (see unverified-bodies.ts); tests make it smaller. */
   bodyLimits?: UnverifiedBodyLimits;
 }
@@ -27,11 +29,11 @@ const SIGNATURE = /^sha256=[0-9a-f]{64}$/;
 
 /**
  * POST /hooks/github: a signed push to a branch a project lists queues that project's run. Nothing is read
- * from the payload before its signature checks out; a replayed delivery id is answered and does nothing.
+ * from the payload before its signature checks out; a replay (a delivery id, a signed body or a
+ * project's commit queued before: see delivery-ledger.ts) is answered and does nothing.
  */
 export class GithubHook {
   private readonly queue: PushQueue;
-  private readonly seen = new Set<string>();
   private readonly bodies: UnverifiedBodies;
 
   constructor(private readonly options: GithubHookOptions) {
@@ -47,6 +49,7 @@ export class GithubHook {
     const read = await this.bodies.read(request);
     if (!read.ok) return plain(response, read.status, `${read.reason}\n`, read.headers);
     const body = read.body.toString('utf8');
+    const bodyHash = createHash('sha256').update(read.body).digest('hex');
     if (!(await verify(this.options.secret, body, signature).catch(() => false))) {
       return plain(response, 401, 'missing or wrong X-Hub-Signature-256\n');
     }
@@ -82,10 +85,20 @@ export class GithubHook {
         reason: `${parsed.data.ref} is not a branch the project lists`,
       });
     }
-    if (this.seen.has(delivery)) return json(response, 200, { status: 'duplicate', delivery });
-    this.remember(delivery);
     const push = { project: name, branch, commit: parsed.data.after, delivery };
     const log = this.options.log.child({ project: name, commit: push.commit, delivery });
+    const seen = { delivery, body: bodyHash, project: name, commit: push.commit };
+    const replay = this.options.ledger.replayOf(seen);
+    if (replay !== undefined) {
+      log.info({ reason: replay }, 'push refused as a replay');
+      return json(response, 200, { status: 'duplicate', delivery, reason: replay });
+    }
+    // Remembered at once, on disk before the answer: a replay after a restart is refused too.
+    await this.options.ledger
+      .record(seen)
+      .catch((error: unknown) =>
+        log.error({ err: messageOf(error) }, 'could not keep the push in the ledger; it is remembered until a restart'),
+      );
     const ahead = this.queue.add({
       project: name,
       commit: push.commit,
@@ -100,10 +113,5 @@ export class GithubHook {
   async close(): Promise<void> {
     this.queue.clear();
     await this.queue.idle();
-  }
-
-  private remember(delivery: string): void {
-    this.seen.add(delivery);
-    if (this.seen.size > REMEMBERED_DELIVERIES) this.seen.delete(this.seen.values().next().value!);
   }
 }
