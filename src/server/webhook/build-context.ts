@@ -7,10 +7,10 @@ import { commitArchive } from './checkout.js';
 const DOCKERIGNORE = '.dockerignore';
 
 /**
- * A push's build context, as `docker build` would send it: the checked-out commit's files (`git archive`:
- * exactly what it committed, without .git) less what the repository's `.dockerignore` excludes, by Docker's
- * own rules (@balena/dockerignore follows Moby's). The Dockerfile and .dockerignore are always sent, as
- * Docker does: the engine needs them, and only COPY and ADD are meant to skip them.
+ * A push's build context, as the engine's own command line would send it: the checked-out commit's files
+ * (`git archive`: exactly what it committed, without .git) less what the repository's `.dockerignore`
+ * excludes, by the engine's rules (@balena/dockerignore follows Moby's). The Dockerfile and .dockerignore are
+ * always sent, as that command line does: the engine needs them, and only COPY and ADD are meant to skip them.
  */
 export async function buildContext(dir: string, dockerfile: string): Promise<NodeJS.ReadableStream> {
   const rules = await readFile(join(dir, DOCKERIGNORE), 'utf8').catch(() => undefined);
@@ -23,7 +23,7 @@ export async function buildContext(dir: string, dockerfile: string): Promise<Nod
     const path = name.replace(/\/$/, '');
     return always.has(path) || !ignored.ignores(path);
   };
-  // Loaded when a push builds, not by every server (see runtime/docker/dockerode.ts on the fixed cost).
+  // Loaded when a push builds, not by every server (a module loaded at start is a cost of every command).
   const tar = await import('tar-stream');
   // git's output is read from the moment it starts: a child's output left unread while we wait is lost.
   return filterArchive(tar, commitArchive(dir), keep);
