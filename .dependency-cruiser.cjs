@@ -15,8 +15,10 @@ const LAYERS = [
   ['protocol', 'runtime', 'artifacts', 'report-dir'],
   ['reporters'],
   ['batch', 'scheduling'],
-  ['actors'],
-  ['worker'],
+  // What an attempt is (container spec, deadline, evidence, judge, results), whatever runs it: the two runners
+  // below are peers that share it and never import each other.
+  ['attempt'],
+  ['actors', 'worker'],
   ['dispatcher'],
   ['config'],
   ['run-options', 'init'],

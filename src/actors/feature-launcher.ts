@@ -1,23 +1,14 @@
 import { createActor } from 'xstate';
+import type { JobLauncher, LauncherContext } from '../attempt/job-launcher.js';
+import { crashResult, unstartedResult } from '../attempt/result-without-container.js';
 import type { FeatureState } from '../domain/feature-run.js';
 import type { Job } from '../domain/job.js';
-import type { JobLauncher } from '../dispatcher/job-launcher.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { Labels } from '../runtime/labels.js';
-import { featureMachine, type RunNetworkView } from './feature-machine.js';
-import { crashResult, unstartedResult } from './result-without-container.js';
+import { featureMachine } from './feature-machine.js';
 
 /** From these states on, the feature's container no longer runs. */
 const CONTAINER_STOPPED: ReadonlySet<FeatureState> = new Set(['collecting', 'removing', 'done']);
-
-export interface LauncherContext {
-  serverId: string;
-  /** Who owns the containers, for the reaper: see runtime/labels.ts. */
-  owner: string;
-  runtime: ContainerRuntime;
-  /** The network of a live run, which its containers join (see server/run-network.ts). */
-  networkOf(runId: string): RunNetworkView;
-}
 
 /**
  * Runs the dispatcher's jobs as feature actors on a container runtime. The actor reports its states; the first
@@ -63,7 +54,7 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
             ...(job.line === undefined ? {} : { [Labels.line]: String(job.line) }),
             [Labels.attempt]: String(job.attempt),
           });
-          for (const file of job.files) events.settled(crashResult(file, job.attempt, error));
+          for (const file of job.files) events.settled(crashResult(file, job.attempt, spec, error));
         },
       });
       actor.start();

@@ -1,5 +1,5 @@
 import TinyQueue from 'tinyqueue';
-import type { Predictions } from '../dispatcher/order-strategy.js';
+import type { Predictions } from '../domain/job.js';
 import { median } from '../util/order.js';
 import type { BatchChoice } from './batch-choice.js';
 

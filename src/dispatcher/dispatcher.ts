@@ -1,9 +1,9 @@
-import type { FeatureObserver } from '../actors/feature-machine.js';
+import type { FeatureObserver } from '../attempt/job-launcher.js';
 import { letsRunPass, type AttemptSummary, type FeatureResult, type StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { firstAttempts } from './first-attempts.js';
 import { scenarioName, type Job } from '../domain/job.js';
-import type { JobLauncher, LaunchedJob } from './job-launcher.js';
+import type { JobLauncher, LaunchedJob } from '../attempt/job-launcher.js';
 import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import type { RunObserver, RunOutput } from './run-observer.js';
 import { heldForReassembly, reassembleFeature, type ScenarioOutcome } from './reassemble-feature.js';

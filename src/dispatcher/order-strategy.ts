@@ -1,7 +1,5 @@
+import type { Predictions } from '../domain/job.js';
 import { compareNames } from '../util/order.js';
-
-/** Predicted durations in milliseconds, by feature file: what the client's timing history says. */
-export type Predictions = Readonly<Record<string, number>>;
 
 /**
  * The order in which a run's features are queued. A strategy is a pure function of the features and the

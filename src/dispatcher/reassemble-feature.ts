@@ -1,5 +1,5 @@
-import { OUTPUT_TAIL_BYTES } from '../actors/feature-machine.js';
-import { reportCoverageProblem } from '../actors/report-coverage.js';
+import { OUTPUT_TAIL_BYTES } from '../attempt/attempt.js';
+import { reportCoverageProblem } from '../attempt/report-coverage.js';
 import { sameFile } from '../batch/split-report.js';
 import type { CucumberElement, CucumberFeature, CucumberJson } from '../cucumber-json/schema.js';
 import { mergeScenarioStreams } from '../cucumber-messages/merge-scenario-streams.js';

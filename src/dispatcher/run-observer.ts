@@ -1,5 +1,5 @@
 import type { FeatureResult, RunStatus } from '../domain/feature-run.js';
-import type { FeatureObserver } from '../actors/feature-machine.js';
+import type { FeatureObserver } from '../attempt/job-launcher.js';
 
 /** What a run tells whoever submitted it (the server's session turns these into protocol messages). */
 export interface RunObserver extends FeatureObserver {

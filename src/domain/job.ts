@@ -14,6 +14,9 @@ export interface Job {
   readonly attempt: number;
 }
 
+/** Predicted durations in milliseconds, by work name (a feature's path, a scenario's `path:line`): what the client's timing history says. */
+export type Predictions = Readonly<Record<string, number>>;
+
 /** What a job runs, without its attempt: the unit the order strategy and the timing history know. */
 export type JobWork = Pick<Job, 'files' | 'line'>;
 

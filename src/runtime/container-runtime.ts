@@ -71,6 +71,11 @@ export interface AttachedContainer {
   start(signal?: AbortSignal): Promise<void>;
   /** Resolves once the container exited and every byte of its output reached the sinks. */
   readonly exited: Promise<ContainerExit>;
+  /**
+   * The host it runs on once started, as ContainerExit's `node` names it, when the runtime can tell: a warm
+   * worker's results name it long before the container exits. Never blocks the start.
+   */
+  node?(): Promise<string | undefined>;
   /** The container's stdin, when its spec asked for it; ending it closes the container's stdin. */
   readonly stdin?: NodeJS.WritableStream;
 }

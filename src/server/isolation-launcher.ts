@@ -1,4 +1,4 @@
-import type { JobLauncher } from '../dispatcher/job-launcher.js';
+import type { JobLauncher } from '../attempt/job-launcher.js';
 import type { Isolation } from '../domain/run-spec.js';
 
 /** One launcher for the dispatcher that hands each run's jobs to the launcher of the run's --isolation. */

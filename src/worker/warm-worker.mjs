@@ -9,11 +9,13 @@
 // then from the image's global folders (npm's global root beside this node, NODE_PATH, ~/.node_modules).
 //
 // The conversation, one request at a time:
-//   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"], "tags": "@fast"}
-//                          (tags optional: a tag expression, on top of the configuration's own)
+//   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"], "tags": "@fast",
+//                           "env": {"BALEEN_FEATURE": "features/a.feature", "BALEEN_ATTEMPT": "1"}}
+//                          (tags optional: a tag expression, on top of the configuration's own; env optional:
+//                          set for this request alone, as a feature's own container has it)
 //   stdout:                cucumber-js's own output for the request (its configured stdout formatter), then
 //                            baleen-worker-<nonce>-stdout-end
-//   stderr:                the run's stderr, then, framed as src/actors/report-channel.ts reads it,
+//   stderr:                the run's stderr, then, framed as src/attempt/report-channel.ts reads it,
 //                            baleen-report-<nonce>-begin
 //                            <the Cucumber JSON of these paths>
 //                            baleen-report-<nonce>-end
@@ -71,6 +73,18 @@ function bothTags(configured, requested) {
   return configured ? `(${configured}) and (${requested})` : requested;
 }
 
+/** Sets a request's environment; returns what puts the worker's own back. */
+function setEnv(env) {
+  const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  return () => {
+    for (const [name, value] of Object.entries(before)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}
+
 async function main() {
   const api = cucumberApi();
   const { runConfiguration } = await api.loadConfiguration();
@@ -87,7 +101,8 @@ async function main() {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const { id, paths, tags } = JSON.parse(line);
+    const { id, paths, tags, env } = JSON.parse(line);
+    const restore = setEnv(env ?? {});
     const sources = {
       ...runConfiguration.sources,
       paths,
@@ -117,6 +132,7 @@ async function main() {
     const report = await readFile(reportPath).catch(() => undefined);
     if (report && report.length > 0) await say(`baleen-report-${id}-begin\n${report}\nbaleen-report-${id}-end\n`);
     await rm(reportPath, { force: true });
+    restore();
     await say(`baleen-worker-${id}-exit ${code}\n`);
   }
   await rm(scratch, { recursive: true, force: true });

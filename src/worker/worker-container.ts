@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import { beforeCommandLines } from '../attempt/feature-script.js';
 import type {
   AttachedContainer,
   ContainerExit,
@@ -6,14 +7,20 @@ import type {
   ContainerSpec,
   CreatedContainer,
 } from '../runtime/container-runtime.js';
-import { createReportChannel, type ReportChannel } from '../actors/report-channel.js';
-import { beforeCommandLines } from '../actors/feature-script.js';
 import { RequestStream } from './request-stream.js';
-import { WORKER_COMMAND, WORKER_READY, exitLine, stdoutEndLine, workerEnv, workerRequest } from './worker-program.js';
+import {
+  WORKER_COMMAND,
+  WORKER_READY,
+  exitLine,
+  stdoutEndLine,
+  workerEnv,
+  workerRequest,
+  type WorkerRequest,
+} from './worker-program.js';
 
 const READY_LINE = `${WORKER_READY}\n`;
 
-/** Where one request's output goes: the feature's own stdout and stderr (its report and exit line taken out). */
+/** Where one request's output goes: the attempt's stdout and stderr (its exit line taken out). */
 export interface RequestSinks {
   stdout(chunk: Buffer): void;
   stderr(chunk: Buffer): void;
@@ -21,8 +28,13 @@ export interface RequestSinks {
 
 /** How a request ended: the worker answered it, or the container ended first (crashed, killed, OOM). */
 export type RequestOutcome =
-  | { kind: 'answered'; exitCode: number; report: Buffer | undefined; reportOverflow: boolean }
-  | { kind: 'worker-ended'; exit: ContainerExit | undefined };
+  | { kind: 'answered'; exitCode: number }
+  | {
+      kind: 'worker-ended';
+      exit: ContainerExit | undefined;
+      /** Whether its support code had loaded (it said it was ready) before it ended. */
+      loaded: boolean;
+    };
 
 export interface WorkerContainerOptions {
   /** The run's container spec: image, env, labels, limits. Its script is replaced by the worker's. */
@@ -30,16 +42,31 @@ export interface WorkerContainerOptions {
   beforeCommand?: string;
   /** Feature paths the support code is found from (the run's features). */
   supportPaths: readonly string[];
-  maxReportBytes: number;
 }
 
 interface PendingRequest {
-  id: string;
-  channel: ReportChannel;
   stdout: RequestStream;
   stderr: RequestStream;
   resolve(outcome: RequestOutcome): void;
 }
+
+/**
+ * A worker's life, one state at a time (as Vitest's pool runner keeps its own): `loading` its support code
+ * (a request may already wait for it: the worker reads it once ready), `idle`, `busy` with one request, and
+ * `ended`, for good. Every change goes through `to`, which refuses one the table does not allow.
+ */
+type WorkerState =
+  | { name: 'loading'; waiting?: PendingRequest }
+  | { name: 'idle' }
+  | { name: 'busy'; request: PendingRequest }
+  | { name: 'ended'; exit?: ContainerExit; error?: unknown; loaded: boolean };
+
+const NEXT: Record<WorkerState['name'], readonly WorkerState['name'][]> = {
+  loading: ['loading', 'busy', 'idle', 'ended'],
+  idle: ['busy', 'ended'],
+  busy: ['idle', 'ended'],
+  ended: [],
+};
 
 /**
  * One warm worker: a container running warm-worker.mjs for a run, handed feature paths one request at a time
@@ -47,26 +74,28 @@ interface PendingRequest {
  * it is kept as the worker's own, for the error should it die before answering.
  */
 export class WorkerContainer {
-  private pending: PendingRequest | undefined;
+  private state: WorkerState = { name: 'loading' };
   private ownStderr = '';
-  private ended: ContainerExit | undefined;
-  private endedWith: unknown;
-  private hasEnded = false;
-  private readySeen = false;
+  private readonly ownDecoder = new StringDecoder('utf8');
+  private attached: AttachedContainer | undefined;
+  /** The host it runs on, once started, when the runtime says. */
+  node: string | undefined;
 
-  private constructor(
-    private readonly created: CreatedContainer,
-    private readonly maxReportBytes: number,
-  ) {}
+  private constructor(private readonly created: CreatedContainer) {}
 
   /** The container's id on the engine. */
   get id(): string {
     return this.created.id;
   }
 
-  /** Whether the container has ended (it answers no more requests). */
+  /** Whether the container still runs (it answers requests). */
   get alive(): boolean {
-    return !this.hasEnded;
+    return this.state.name !== 'ended';
+  }
+
+  /** Whether the worker said its support code is loaded. */
+  get ready(): boolean {
+    return this.state.name === 'ended' ? this.state.loaded : this.state.name !== 'loading';
   }
 
   /** What the worker wrote on stderr outside any request: the support code's errors, should it fail to load. */
@@ -90,14 +119,23 @@ export class WorkerContainer {
       env: { ...options.spec.env, ...workerEnv(options.supportPaths) },
       stdin: true,
     });
-    const worker = new WorkerContainer(created, options.maxReportBytes);
+    const worker = new WorkerContainer(created);
     try {
       const attached = await created.attach({
         stdout: (chunk) => worker.onStdout(chunk),
         stderr: (chunk) => worker.onStderr(chunk),
       });
-      worker.follow(attached);
+      worker.attached = attached;
+      attached.exited.then(
+        (exit) => worker.onEnded({ exit }),
+        (error: unknown) => worker.onEnded({ error }),
+      );
       await attached.start(signal);
+      // Named once the runtime says (a cached engine call): the start never waits for it.
+      void attached.node?.().then(
+        (node) => (worker.node = node),
+        () => undefined,
+      );
       return worker;
     } catch (error) {
       await created.remove().catch(() => undefined);
@@ -105,50 +143,28 @@ export class WorkerContainer {
     }
   }
 
-  private attached: AttachedContainer | undefined;
-
-  private follow(attached: AttachedContainer): void {
-    this.attached = attached;
-    attached.exited.then(
-      (exit) => this.onEnded(exit, undefined),
-      (error: unknown) => this.onEnded(undefined, error),
-    );
-  }
-
-  /** Whether the worker said its support code is loaded. */
-  get ready(): boolean {
-    return this.readySeen;
-  }
-
-  /**
-   * Hands the worker feature paths (`path:line` allowed; a tag expression to select among their scenarios) and
-   * resolves with its answer, or with its end.
-   */
-  run(paths: readonly string[], sinks: RequestSinks, tags?: string): Promise<RequestOutcome> {
-    if (this.pending) throw new Error('a warm worker runs one request at a time');
-    if (this.hasEnded) return Promise.resolve({ kind: 'worker-ended', exit: this.ended });
-    const id = randomBytes(12).toString('hex');
+  /** Hands the worker one request and resolves with its answer, or with the worker's end. */
+  run(request: WorkerRequest, sinks: RequestSinks): Promise<RequestOutcome> {
+    const state = this.state;
+    if (state.name === 'ended')
+      return Promise.resolve({ kind: 'worker-ended', exit: state.exit, loaded: state.loaded });
+    if (state.name === 'busy' || (state.name === 'loading' && state.waiting))
+      throw new Error('a warm worker runs one request at a time');
     return new Promise((resolve) => {
-      // The ready line may arrive while the first request waits: it is the worker's, not the feature's.
-      const ownLine = (line: string) => {
-        if (this.readySeen || line !== WORKER_READY) return false;
-        this.readySeen = true;
-        return true;
-      };
-      this.pending = {
-        id,
-        channel: createReportChannel(id, this.maxReportBytes),
-        stdout: new RequestStream(stdoutEndLine(id), sinks.stdout),
-        stderr: new RequestStream(exitLine(id), sinks.stderr, ownLine),
+      const pending: PendingRequest = {
+        stdout: new RequestStream(stdoutEndLine(request.id), sinks.stdout),
+        // The ready line may arrive while the first request waits: it is the worker's, not the feature's.
+        stderr: new RequestStream(exitLine(request.id), sinks.stderr, (line) => this.readyLine(line)),
         resolve,
       };
-      this.attached!.stdin!.write(workerRequest(id, paths, tags));
+      this.to(state.name === 'loading' ? { name: 'loading', waiting: pending } : { name: 'busy', request: pending });
+      this.attached!.stdin!.write(workerRequest(request));
     });
   }
 
   /** Asks the worker to finish (its stdin closes); it exits once the request in flight, if any, is done. */
   close(): void {
-    if (!this.hasEnded) this.attached?.stdin?.end();
+    if (this.alive) this.attached?.stdin?.end();
   }
 
   /** Resolves once the container ended. */
@@ -164,8 +180,41 @@ export class WorkerContainer {
     return this.created.remove();
   }
 
+  /** Why the container ended, for an error message: its exit, or the engine's error. */
+  describeEnd(): string {
+    const state = this.state;
+    if (state.name !== 'ended') return 'it still runs';
+    if (state.exit) return state.exit.oomKilled ? 'out of memory (OOMKilled)' : `exit code ${state.exit.exitCode}`;
+    return state.error instanceof Error ? state.error.message : 'the container ended';
+  }
+
+  private to(next: WorkerState): void {
+    if (!NEXT[this.state.name].includes(next.name))
+      throw new Error(`a warm worker cannot go from ${this.state.name} to ${next.name}`);
+    this.state = next;
+  }
+
+  /** The request in flight, or the one waiting for the support code: its output is the feature's. */
+  private get request(): PendingRequest | undefined {
+    const state = this.state;
+    return state.name === 'busy' ? state.request : state.name === 'loading' ? state.waiting : undefined;
+  }
+
+  /** The ready line: the support code loaded, and a waiting request is now in flight. */
+  private readyLine(line: string): boolean {
+    if (this.state.name !== 'loading' || line !== WORKER_READY) return false;
+    this.becomeReady();
+    return true;
+  }
+
+  private becomeReady(): void {
+    const state = this.state;
+    if (state.name !== 'loading') return;
+    this.to(state.waiting ? { name: 'busy', request: state.waiting } : { name: 'idle' });
+  }
+
   private onStdout(chunk: Buffer): void {
-    const request = this.pending;
+    const request = this.request;
     // Between requests the worker writes nothing on stdout of its own: nothing to keep.
     if (!request) return;
     request.stdout.push(chunk);
@@ -173,13 +222,13 @@ export class WorkerContainer {
   }
 
   private onStderr(chunk: Buffer): void {
-    const request = this.pending;
+    const request = this.request;
     if (!request || request.stderr.ended) {
-      this.readySeen ||= chunk.includes(READY_LINE);
-      this.keepOwn(chunk.toString());
+      this.keepOwn(this.ownDecoder.write(chunk));
+      if (this.state.name === 'loading' && this.ownStderr.includes(READY_LINE)) this.becomeReady();
       return;
     }
-    request.stderr.push(request.channel.filter(chunk));
+    request.stderr.push(chunk);
     if (request.stderr.ended) this.keepOwn(request.stderr.after, true);
     this.answerIfDone(request);
   }
@@ -193,31 +242,18 @@ export class WorkerContainer {
   private answerIfDone(request: PendingRequest): void {
     const exit = request.stderr.ended;
     if (!exit || !request.stdout.ended) return;
-    this.pending = undefined;
-    request.resolve({
-      kind: 'answered',
-      exitCode: Number(exit[1]),
-      report: request.channel.report(),
-      reportOverflow: request.channel.overflow,
-    });
+    this.to({ name: 'idle' });
+    request.resolve({ kind: 'answered', exitCode: Number(exit[1]) });
   }
 
-  private onEnded(exit: ContainerExit | undefined, error: unknown): void {
-    this.hasEnded = true;
-    this.ended = exit;
-    this.endedWith = error;
-    const request = this.pending;
+  private onEnded(end: { exit?: ContainerExit; error?: unknown }): void {
+    const request = this.request;
+    const loaded = this.ready;
+    this.to({ name: 'ended', ...end, loaded });
     if (request) {
-      this.pending = undefined;
       request.stdout.flush();
       request.stderr.flush();
-      request.resolve({ kind: 'worker-ended', exit });
+      request.resolve({ kind: 'worker-ended', exit: end.exit, loaded });
     }
-  }
-
-  /** Why the container ended, for an error message: its exit, or the engine's error. */
-  describeEnd(): string {
-    if (this.ended) return this.ended.oomKilled ? 'out of memory (OOMKilled)' : `exit code ${this.ended.exitCode}`;
-    return this.endedWith instanceof Error ? this.endedWith.message : 'the container ended';
   }
 }

@@ -1,9 +1,8 @@
 import { posix } from 'node:path';
-import type { LauncherContext } from '../actors/feature-launcher.js';
-import { MAX_REPORT_BYTES } from '../actors/feature-machine.js';
-import { unstartedResult } from '../actors/result-without-container.js';
+import { runContainerSpec } from '../attempt/container-spec.js';
+import type { JobLauncher, LauncherContext } from '../attempt/job-launcher.js';
+import { unstartedResult } from '../attempt/result-without-container.js';
 import { cucumberPathArgument } from '../cucumber-cli/path-argument.js';
-import type { JobLauncher } from '../dispatcher/job-launcher.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { workerLabels } from '../runtime/labels.js';
 import { WorkerContainer } from './worker-container.js';
@@ -49,19 +48,13 @@ async function startWorker(
   return WorkerContainer.start(
     context.runtime,
     {
-      spec: {
-        image: spec.image,
-        ...(spec.workDir === undefined ? {} : { workDir: spec.workDir }),
-        env: spec.env,
-        labels: workerLabels({ runId, serverId: context.serverId, owner: context.owner, worker: n }),
-        limits: { memoryBytes: spec.memoryBytes, nanoCpus: spec.nanoCpus },
-        stopGraceSeconds: spec.stopGraceSeconds,
-        constraints: spec.constraints,
-        network: network.name,
-      },
+      spec: runContainerSpec(
+        spec,
+        network.name,
+        workerLabels({ runId, serverId: context.serverId, owner: context.owner, worker: n }),
+      ),
       ...(spec.beforeCommand === undefined ? {} : { beforeCommand: spec.beforeCommand }),
       supportPaths: supportPaths(spec.features),
-      maxReportBytes: MAX_REPORT_BYTES,
     },
     signal,
   );

@@ -31,11 +31,23 @@ export function workerEnv(supportPaths: readonly string[]): Record<string, strin
 }
 
 /**
- * The stdin line that hands the worker a request: one or more feature paths (`path:line` allowed), and a tag
- * expression (--tags) that selects among their scenarios.
+ * The stdin line that hands the worker a request: one or more feature paths (`path:line` allowed), a tag
+ * expression (--tags) that selects among their scenarios, and the environment of this request alone.
  */
-export function workerRequest(id: string, paths: readonly string[], tags?: string): string {
-  return `${JSON.stringify({ id, paths, ...(tags === undefined ? {} : { tags }) })}\n`;
+/** One feature (or scenario) handed to a worker: the attempt's nonce names the request and frames its report. */
+export interface WorkerRequest {
+  id: string;
+  /** Feature paths as cucumber-js reads exactly them (`path:line` allowed). */
+  paths: readonly string[];
+  /** A tag expression (--tags) that selects among their scenarios. */
+  tags?: string;
+  /** Set in the worker's environment for this request alone (see attempt/container-spec.ts attemptEnv). */
+  env?: Record<string, string>;
+}
+
+export function workerRequest(request: WorkerRequest): string {
+  const { id, paths, tags, env } = request;
+  return `${JSON.stringify({ id, paths, ...(tags === undefined ? {} : { tags }), ...(env === undefined ? {} : { env }) })}\n`;
 }
 
 /** The line that ends a request's stdout, and the one that ends its stderr with the request's outcome. */

@@ -5,7 +5,14 @@ import { byFile, statusesOf, summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 import { expectNoServicesLeft } from '../support/swarm.js';
-import { FAILS_THEN_PASSES, WORKER_IMAGE, WORKER_SUITE, containerOf, runWorkers } from '../support/worker-suite.js';
+import {
+  FAILS_THEN_PASSES,
+  WORKER_DIED,
+  WORKER_IMAGE,
+  WORKER_SUITE,
+  containerOf,
+  runWorkers,
+} from '../support/worker-suite.js';
 
 const scratch = useScratch('baleen-isolation-worker-swarm-');
 
@@ -43,7 +50,7 @@ describe('--isolation worker on a one-node swarm', () => {
     expect(said.map((one) => one.loads)).toEqual([1, 1, 1, 1]);
   });
 
-  it('makes the feature a worker died on an error naming its end, and runs the rest on a fresh worker', async () => {
+  it('fails the feature a worker died on as a crash naming its end (as its own container would), and runs the rest on a fresh worker', async () => {
     const { code, summary, workers } = await baleen([
       '--files',
       'features/a.feature',
@@ -55,11 +62,11 @@ describe('--isolation worker on a one-node swarm', () => {
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual({
       'features/a.feature': 'passed',
-      'features/b-dies.feature': 'error',
+      'features/b-dies.feature': 'failed',
       'features/b.feature': 'passed',
     });
     expect(byFile(summary)['features/b-dies.feature']).toMatchObject({
-      error: 'its warm worker ended while running it: exit code 7',
+      error: WORKER_DIED,
       exitCode: 7,
     });
     expect(workers).toBe(2);
@@ -68,8 +75,8 @@ describe('--isolation worker on a one-node swarm', () => {
   it('--retries re-runs the feature whose worker died, on a fresh worker; --fail-fast skips the rest', async () => {
     const retried = await baleen(['--files', 'features/b-dies.feature', '--retries', '1']);
     expect(byFile(retried.summary)['features/b-dies.feature']).toMatchObject({
-      status: 'error',
-      previousAttempts: [expect.objectContaining({ status: 'error', exitCode: 7 })],
+      status: 'failed',
+      previousAttempts: [expect.objectContaining({ status: 'failed', exitCode: 7 })],
     });
     expect(retried.workers).toBe(2);
     const failFast = await baleen([

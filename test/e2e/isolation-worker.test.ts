@@ -11,6 +11,7 @@ import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
 import {
   FAILS_THEN_PASSES,
+  WORKER_DIED,
   WORKER_SUITE as FEATURES,
   WORKER_IMAGE as IMAGE,
   containerOf,
@@ -92,7 +93,7 @@ describe('--isolation worker', () => {
     for (const feature of summary.features) expect(feature.exitCode).toBe(feature.status === 'passed' ? 0 : 1);
   });
 
-  it('makes the feature a worker died on an error naming its end, and runs the rest on a fresh worker', async () => {
+  it('fails the feature a worker died on as a crash naming its end (as its own container would), and runs the rest on a fresh worker', async () => {
     const { code, dir, summary, workers } = await baleen([
       '--files',
       'features/a.feature',
@@ -105,12 +106,12 @@ describe('--isolation worker', () => {
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual({
       'features/a.feature': 'passed',
-      'features/b-dies.feature': 'error',
+      'features/b-dies.feature': 'failed',
       'features/b.feature': 'passed',
       'features/c.feature': 'passed',
     });
     expect(byFile(summary)['features/b-dies.feature']).toMatchObject({
-      error: 'its warm worker ended while running it: exit code 7',
+      error: WORKER_DIED,
       exitCode: 7,
     });
     const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((name) => containerOf(dir, `features/${name}.feature`)));
@@ -126,9 +127,9 @@ describe('--isolation worker', () => {
     const { code, summary, workers } = await baleen(['--files', 'features/b-dies.feature', '--retries', '1']);
     expect(code).toBe(1);
     expect(byFile(summary)['features/b-dies.feature']).toMatchObject({
-      status: 'error',
-      error: 'its warm worker ended while running it: exit code 7',
-      previousAttempts: [expect.objectContaining({ status: 'error', exitCode: 7 })],
+      status: 'failed',
+      error: WORKER_DIED,
+      previousAttempts: [expect.objectContaining({ status: 'failed', exitCode: 7 })],
     });
     // One worker per attempt: each died with its feature.
     expect(workers).toBe(2);
@@ -202,7 +203,7 @@ describe('--isolation worker', () => {
     expect(code).toBe(1);
     expect(byFile(summary)['features/a.feature']).toMatchObject({
       status: 'error',
-      error: '--before-command failed with exit code 3, so its warm worker never started',
+      error: '--before-command failed with exit code 3',
     });
     const passing = await baleen(['--files', 'features/a.feature', '--before-command', 'echo preparing']);
     expect(statusesOf(passing.summary)).toEqual({ 'features/a.feature': 'passed' });

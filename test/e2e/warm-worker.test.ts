@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createReportChannel } from '../../src/actors/report-channel.js';
+import { createReportChannel } from '../../src/attempt/report-channel.js';
 import { WORKER_COMMAND, WORKER_READY, workerEnv, workerExit, workerRequest } from '../../src/worker/worker-program.js';
 import { useScratch } from '../support/scratch.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
@@ -108,7 +108,7 @@ class DockerRunWorker {
   async run(paths: string[]): Promise<Answer> {
     const id = randomUUID().replaceAll('-', '');
     this.channel = createReportChannel(id, 10_000_000);
-    this.child.stdin.write(workerRequest(id, paths));
+    this.child.stdin.write(workerRequest({ id, paths }));
     const exit = await this.until(() => workerExit(this.stderr, id));
     const report = this.channel.report();
     return { exit, report: report ? (JSON.parse(report.toString()) as unknown[]) : undefined };
@@ -197,34 +197,40 @@ describe('a warm worker container through the docker runtime', () => {
       constraints: [],
     },
     supportPaths: ['features/'],
-    maxReportBytes: 10_000_000,
   };
   beforeAll(async () => {
     await buildSuiteImage(scratch.path('suite'), IMAGE, FEATURES);
   }, 300_000);
 
+  // One request's output, its report taken out of its stderr by the channel of the request's id (as an attempt does).
   const collect = () => {
     const out = { stdout: '', stderr: '' };
+    const id = randomUUID().replaceAll('-', '');
+    const channel = createReportChannel(id, 10_000_000);
     return {
       out,
+      id,
+      report: () => JSON.parse(channel.report()!.toString()) as unknown,
       sinks: {
         stdout: (chunk: Buffer) => (out.stdout += chunk.toString()),
-        stderr: (chunk: Buffer) => (out.stderr += chunk.toString()),
+        stderr: (chunk: Buffer) => (out.stderr += channel.filter(chunk).toString()),
       },
     };
   };
+  const ask = (worker: WorkerContainer, path: string, asked = collect()) =>
+    worker.run({ id: asked.id, paths: [path] }, asked.sinks);
 
   it("routes each request's output and report to it, and ends when its stdin closes", async () => {
     const worker = await WorkerContainer.start(runtime, options);
     try {
       const first = collect();
-      const talks = await worker.run(['features/talks.feature'], first.sinks);
+      const talks = await ask(worker, 'features/talks.feature', first);
       const second = collect();
-      const one = await worker.run(['features/one.feature'], second.sinks);
+      const one = await ask(worker, 'features/one.feature', second);
       expect(talks).toMatchObject({ kind: 'answered', exitCode: 0 });
       expect(one).toMatchObject({ kind: 'answered', exitCode: 0 });
-      expect(uris(JSON.parse((talks as { report: Buffer }).report.toString()))).toEqual(['features/talks.feature']);
-      expect(uris(JSON.parse((one as { report: Buffer }).report.toString()))).toEqual(['features/one.feature']);
+      expect(uris(first.report() as never)).toEqual(['features/talks.feature']);
+      expect(uris(second.report() as never)).toEqual(['features/one.feature']);
       expect(first.out.stdout).toContain('to-stdout');
       expect(first.out.stderr).toBe('to-stderr, no newline');
       expect(second.out.stdout).not.toContain('to-stdout');
@@ -242,11 +248,11 @@ describe('a warm worker container through the docker runtime', () => {
     const worker = await WorkerContainer.start(runtime, options);
     try {
       const dying = collect();
-      const outcome = await worker.run(['features/dies.feature'], dying.sinks);
+      const outcome = await ask(worker, 'features/dies.feature', dying);
       expect(outcome).toMatchObject({ kind: 'worker-ended', exit: { exitCode: 7, oomKilled: false } });
       expect(dying.out.stderr).toContain('dying on purpose');
       expect(worker.alive).toBe(false);
-      expect(await worker.run(['features/one.feature'], collect().sinks)).toMatchObject({ kind: 'worker-ended' });
+      expect(await ask(worker, 'features/one.feature')).toMatchObject({ kind: 'worker-ended' });
     } finally {
       await worker.remove();
     }
@@ -255,9 +261,8 @@ describe('a warm worker container through the docker runtime', () => {
   it('ends a request in flight when the worker is stopped (a timeout)', async () => {
     const worker = await WorkerContainer.start(runtime, options);
     try {
-      await worker.run(['features/one.feature'], collect().sinks); // warm
-      const sleeping = collect();
-      const slow = worker.run(['features/sleeps.feature'], sleeping.sinks);
+      await ask(worker, 'features/one.feature'); // warm
+      const slow = ask(worker, 'features/sleeps.feature');
       await worker.stop(0);
       expect(await slow).toMatchObject({ kind: 'worker-ended', exit: { exitCode: 137 } });
       expect(worker.alive).toBe(false);

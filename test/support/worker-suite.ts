@@ -55,6 +55,10 @@ export const FAILS_THEN_PASSES = {
   'features/d.feature': 'passed',
 } as const;
 
+/** The error of b-dies.feature, whose step ends the worker's process: a crash, as in a container of its own. */
+export const WORKER_DIED =
+  'its warm worker exited with code 7 while running it without writing a Cucumber report (a crash or an error before any scenario ran: see its stderr)';
+
 /** What a feature's stdout says of its container: its hostname (the container's id) and the support loads so far. */
 export const containerOf = async (dir: string, file: string, attempt = 1) => {
   const log = await readFile(

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { batchMembers } from '../../src/batch/batch-members.js';
+import { batchMembers } from '../../src/attempt/batch-members.js';
 import { FEATURE_MS_WITHOUT_HISTORY, packBatches } from '../../src/batch/pack-batches.js';
 import type { CucumberJson } from '../../src/cucumber-json/schema.js';
 import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
-import type { JobEvents, JobLauncher } from '../../src/dispatcher/job-launcher.js';
+import type { JobEvents, JobLauncher } from '../../src/attempt/job-launcher.js';
 import type { Job } from '../../src/domain/job.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { DEFAULT_BATCH_COMMAND, RunSpecSchema } from '../../src/domain/run-spec.js';
-import { unstartedResult } from '../../src/actors/result-without-container.js';
+import { unstartedResult } from '../../src/attempt/result-without-container.js';
 
 const files = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOutcome } from '../../src/actors/classify-outcome.js';
-import { BEFORE_COMMAND_FAILED } from '../../src/actors/feature-script.js';
+import { classifyOutcome } from '../../src/attempt/classify-outcome.js';
 
 const failedReport = [
   {
@@ -65,7 +64,7 @@ describe('classifyOutcome', () => {
     const outcome = classifyOutcome({
       ...base,
       exit: { exitCode: 2, oomKilled: false },
-      stderrTail: `x\n${BEFORE_COMMAND_FAILED} 2\n`,
+      beforeCommandExit: 2,
     });
     expect(outcome).toEqual({ status: 'error', error: '--before-command failed with exit code 2' });
   });

@@ -3,11 +3,11 @@ import type { FeatureResult, StopReason } from '../../src/domain/feature-run.js'
 import { RunSpecSchema, type RunSpec } from '../../src/domain/run-spec.js';
 import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { Job } from '../../src/domain/job.js';
-import type { JobEvents, JobLauncher } from '../../src/dispatcher/job-launcher.js';
+import type { JobEvents, JobLauncher } from '../../src/attempt/job-launcher.js';
 import type { RunObserver } from '../../src/dispatcher/run-observer.js';
 import { placeInLine, scheduleStep, type RunLoad } from '../../src/dispatcher/schedule-step.js';
 import { settleAttempt } from '../../src/dispatcher/settle-rules.js';
-import { unstartedResult } from '../../src/actors/result-without-container.js';
+import { unstartedResult } from '../../src/attempt/result-without-container.js';
 import { FeatureStatusSchema, letsRunPass } from '../../src/domain/feature-run.js';
 import { outcomeOf } from '../../src/domain/run-outcome.js';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { beforeCommandFailure, featureScript, fillCommand } from '../../src/actors/feature-script.js';
+import { beforeCommandFailure, featureScript, fillCommand } from '../../src/attempt/feature-script.js';
 import { shellQuote } from '../../src/util/shell-quote.js';
 
 const sh = (script: string) => {

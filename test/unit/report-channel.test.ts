@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createReportChannel } from '../../src/actors/report-channel.js';
+import { createReportChannel } from '../../src/attempt/report-channel.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'baleen-channel-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

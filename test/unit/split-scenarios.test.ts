@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { RunObserver } from '../../src/dispatcher/run-observer.js';
 import { featureLauncher } from '../../src/actors/feature-launcher.js';
-import { fillCommand } from '../../src/actors/feature-script.js';
+import { fillCommand } from '../../src/attempt/feature-script.js';
 import { cucumberLineArgument } from '../../src/cucumber-cli/path-argument.js';
 import { DEFAULT_COMMAND, RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { firstAttempts, scenarioWork } from '../../src/dispatcher/first-attempts.js';
 import { longestFirst } from '../../src/dispatcher/order-strategy.js';
 import { heldForReassembly, reassembleFeature } from '../../src/dispatcher/reassemble-feature.js';
-import { OUTPUT_TAIL_BYTES } from '../../src/actors/feature-machine.js';
+import { OUTPUT_TAIL_BYTES } from '../../src/attempt/attempt.js';
 import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
 
 // The job model and the reassembly of --split scenarios against a scripted runtime; e2e/split.test.ts runs real containers.

@@ -2,20 +2,24 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { RequestOutcome, RequestSinks, WorkerContainer } from '../../src/worker/worker-container.js';
+import type { WorkerRequest } from '../../src/worker/worker-program.js';
 import { launchWorkerJob } from '../../src/worker/worker-job.js';
 import { WorkerPool } from '../../src/worker/worker-pool.js';
+import { answerWith } from '../support/worker-answer.js';
 
 /** A stand-in worker that answers each request as scripted; the real one is e2e-tested. */
 class ScriptedWorker {
   alive = true;
   ready = true;
   removed = false;
+  node: string | undefined = 'engine-host';
   stderrOutsideRequests = '';
-  readonly asked: { paths: readonly string[]; tags?: string }[] = [];
-  constructor(private readonly answer: (sinks: RequestSinks) => RequestOutcome) {}
-  async run(paths: readonly string[], sinks: RequestSinks, tags?: string): Promise<RequestOutcome> {
-    this.asked.push({ paths, ...(tags === undefined ? {} : { tags }) });
-    const outcome = this.answer(sinks);
+  readonly asked: Omit<WorkerRequest, 'id'>[] = [];
+  constructor(private readonly answer: (request: WorkerRequest, sinks: RequestSinks) => RequestOutcome) {}
+  async run(request: WorkerRequest, sinks: RequestSinks): Promise<RequestOutcome> {
+    const { id: _, ...asked } = request;
+    this.asked.push(asked);
+    const outcome = this.answer(request, sinks);
     if (outcome.kind === 'worker-ended') this.alive = false;
     return outcome;
   }
@@ -29,16 +33,13 @@ class ScriptedWorker {
   }
 }
 
-const passedReport = (uri: string) =>
-  Buffer.from(
-    JSON.stringify([
-      {
-        name: 'F',
-        uri,
-        elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }],
-      },
-    ]),
-  );
+const passedReport = (uri: string) => [
+  {
+    name: 'F',
+    uri,
+    elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }],
+  },
+];
 
 function runJob(worker: ScriptedWorker, extra: object = {}) {
   const pool = new WorkerPool(async () => worker as unknown as WorkerContainer);
@@ -66,53 +67,72 @@ function runJob(worker: ScriptedWorker, extra: object = {}) {
 
 describe('a feature on a warm worker', () => {
   it('is judged by its report like a feature in its own container, and gives the worker back', async () => {
-    const worker = new ScriptedWorker((sinks) => {
+    const worker = new ScriptedWorker((request, sinks) => {
       sinks.stdout(Buffer.from('....\n'));
-      return { kind: 'answered', exitCode: 0, report: passedReport('features/a b.feature'), reportOverflow: false };
+      return answerWith(request, sinks, 0, passedReport('features/a b.feature'));
     });
     const { settled, states, pool, stoppedCount } = runJob(worker, { tags: '@fast' });
     const result = await settled;
-    expect(result).toMatchObject({ status: 'passed', exitCode: 0, stdout: { text: '....\n' }, engineFailure: false });
+    expect(result).toMatchObject({
+      status: 'passed',
+      exitCode: 0,
+      stdout: { text: '....\n' },
+      stderr: { text: '' },
+      engineFailure: false,
+      node: 'engine-host',
+    });
     expect(result.cucumberJson).toHaveLength(1);
-    // The path as cucumber-js reads exactly that file, and the run's tags.
-    expect(worker.asked).toEqual([{ paths: ['./features/a b.feature'], tags: '@fast' }]);
+    // The path as cucumber-js reads exactly that file, the run's tags, and what a feature's container is told.
+    expect(worker.asked).toEqual([
+      {
+        paths: ['./features/a b.feature'],
+        tags: '@fast',
+        env: { BALEEN_FEATURE: 'features/a b.feature', BALEEN_ATTEMPT: '1' },
+      },
+    ]);
     expect(states).toEqual(['creating', 'running', 'collecting', 'done']);
     expect(stoppedCount()).toBe(1);
     expect(worker.removed).toBe(false);
     expect(pool.size).toBe(1);
   });
 
-  it("is an error naming the worker's end when its worker dies before its support code loaded, and the worker is removed", async () => {
-    const worker = new ScriptedWorker(() => ({ kind: 'worker-ended', exit: { exitCode: 2, oomKilled: false } }));
+  it("fails as a crash, naming the worker's end, when its worker dies before its support code loaded, and the worker is removed", async () => {
+    const worker = new ScriptedWorker(() => ({
+      kind: 'worker-ended',
+      exit: { exitCode: 2, oomKilled: false },
+      loaded: false,
+    }));
     worker.ready = false;
     const { settled, pool } = runJob(worker);
     expect(await settled).toMatchObject({
-      status: 'error',
+      status: 'failed',
       exitCode: 2,
-      error: 'its warm worker ended while running it: exit code 2, before its support code had loaded (see the stderr)',
+      error:
+        'its warm worker exited with code 2 before its support code had loaded without writing a Cucumber report (a crash or an error before any scenario ran: see its stderr)',
     });
     expect(worker.removed).toBe(true);
     expect(pool.size).toBe(0);
   });
 
   it('is an error naming the before-command when it failed and the worker never started', async () => {
-    const worker = new ScriptedWorker(() => ({ kind: 'worker-ended', exit: { exitCode: 3, oomKilled: false } }));
+    const worker = new ScriptedWorker(() => ({
+      kind: 'worker-ended',
+      exit: { exitCode: 3, oomKilled: false },
+      loaded: false,
+    }));
     worker.ready = false;
     // Said before the request was written: the worker's own output.
     worker.stderrOutsideRequests = 'baleen: before-command failed with exit code 3\n';
     expect(await runJob(worker).settled).toMatchObject({
       status: 'error',
-      error: '--before-command failed with exit code 3, so its warm worker never started',
+      error: '--before-command failed with exit code 3',
     });
   });
 
   it('does not pass a feature whose report lacks its scenario', async () => {
-    const worker = new ScriptedWorker(() => ({
-      kind: 'answered',
-      exitCode: 0,
-      report: passedReport('features/other.feature'),
-      reportOverflow: false,
-    }));
+    const worker = new ScriptedWorker((request, sinks) =>
+      answerWith(request, sinks, 0, passedReport('features/other.feature')),
+    );
     const result = await runJob(worker).settled;
     expect(result.status).toBe('error');
     expect(result.error).toMatch(/does not name features\/a b.feature/);

@@ -17,7 +17,7 @@ describe('the warm worker program as baleen sends it', () => {
   });
 
   it('asks with one JSON line, whatever the paths hold', () => {
-    const line = workerRequest('abc', ['features/a\nb.feature', 'features/c.feature:12']);
+    const line = workerRequest({ id: 'abc', paths: ['features/a\nb.feature', 'features/c.feature:12'] });
     expect(line.endsWith('\n')).toBe(true);
     expect(line.slice(0, -1)).not.toContain('\n');
     expect(JSON.parse(line)).toEqual({ id: 'abc', paths: ['features/a\nb.feature', 'features/c.feature:12'] });

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
-import { unstartedResult } from '../../src/actors/result-without-container.js';
-import type { RequestOutcome, WorkerContainer } from '../../src/worker/worker-container.js';
+import { unstartedResult } from '../../src/attempt/result-without-container.js';
+import type { RequestOutcome, RequestSinks, WorkerContainer } from '../../src/worker/worker-container.js';
+import type { WorkerRequest } from '../../src/worker/worker-program.js';
 import { launchWorkerJob } from '../../src/worker/worker-job.js';
 import { WorkerPool } from '../../src/worker/worker-pool.js';
+import { answerWith } from '../support/worker-answer.js';
 
 /** A stand-in worker that passes every feature it is handed and remembers which. */
 class PassingWorker {
@@ -17,8 +19,8 @@ class PassingWorker {
     readonly n: number,
     private readonly onAnswer: () => void,
   ) {}
-  async run(paths: readonly string[]): Promise<RequestOutcome> {
-    const uri = paths[0]!.replace(/^\.\//, '');
+  async run(request: WorkerRequest, sinks: RequestSinks): Promise<RequestOutcome> {
+    const uri = request.paths[0]!.replace(/^\.\//, '');
     this.ran.push(uri);
     this.onAnswer();
     const report = [
@@ -28,7 +30,7 @@ class PassingWorker {
         elements: [{ name: 'S', type: 'scenario', line: 2, steps: [{ result: { status: 'passed' } }] }],
       },
     ];
-    return { kind: 'answered', exitCode: 0, report: Buffer.from(JSON.stringify(report)), reportOverflow: false };
+    return answerWith(request, sinks, 0, report);
   }
   describeEnd(): string {
     return 'exit code 0';

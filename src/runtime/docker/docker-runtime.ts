@@ -278,6 +278,7 @@ class DockerContainer implements CreatedContainer {
       // for the exit: unlike a 'next-exit' wait sent before start, there is no race with a container that
       // finishes before the wait request reaches the engine, and no output can be missed.
       exited,
+      node: () => this.engineName(),
       ...(this.withStdin ? { stdin: stream } : {}),
     };
   }

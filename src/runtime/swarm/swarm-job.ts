@@ -27,6 +27,8 @@ export class SwarmJob implements CreatedContainer {
   private stopFollowingTask: () => void = () => undefined;
   /** Whether the task reached its end: only then can no container of it still be on its way. */
   private taskEnded = false;
+  /** The node its task runs on, once started. */
+  private runningOn: string | undefined;
 
   constructor(
     private readonly context: SwarmJobContext,
@@ -65,11 +67,13 @@ export class SwarmJob implements CreatedContainer {
       // Swarm starts a service's task as soon as it exists; "start" is the wait for a node to run it.
       start: async (signal) => {
         const task = await this.untilRunning(progress.started, signal);
+        this.runningOn = task.NodeID;
         const containerId = task.Status.ContainerStatus?.ContainerID;
         if (this.stdin && containerId !== undefined && ranToExit(task) === undefined)
           await this.stdin.connect(this.context.docker, containerId);
       },
       exited,
+      node: () => this.context.nodeName(this.runningOn),
       ...(this.stdin ? { stdin: this.stdin.stream } : {}),
     };
   }

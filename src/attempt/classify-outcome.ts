@@ -2,7 +2,6 @@ import type { CucumberJson } from '../cucumber-json/schema.js';
 import { firstFailure } from '../cucumber-json/scenarios.js';
 import type { FeatureStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
-import { beforeCommandFailure } from './feature-script.js';
 import { missingCommandProblem } from './missing-command.js';
 import { reportCoverageProblem } from './report-coverage.js';
 
@@ -13,7 +12,12 @@ export interface FeatureEvidence {
   problem?: string;
   stopReason?: StopReason;
   stderrTail: string;
-  reportPath: string;
+  /** Where the command was to write its report, for a verdict that names it (a warm worker's is its own). */
+  reportPath?: string;
+  /** How the process that ran it exited, in words, when not as the command itself (a warm worker that ended). */
+  exitedAs?: string;
+  /** The code the --before-command failed with (the shell ended before the command ran), if it did. */
+  beforeCommandExit?: number;
   /** The feature as given in the run (its report must name it) and the image it ran in. */
   file: string;
   image: string;
@@ -44,7 +48,7 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   if (evidence.problem !== undefined && exit === undefined) return { status: 'error', error: evidence.problem };
   if (exit === undefined) return { status: 'error', error: 'the container never exited' };
   if (exit.oomKilled) return { status: 'error', error: `out of memory (OOMKilled), exit code ${exit.exitCode}` };
-  const beforeCode = beforeCommandFailure(evidence.stderrTail);
+  const beforeCode = evidence.beforeCommandExit;
   if (beforeCode !== undefined) {
     const error =
       beforeCode === 0
@@ -53,6 +57,8 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
     return { status: 'error', error };
   }
   const failedStep = report ? firstFailure(report) : undefined;
+  const exited = evidence.exitedAs ?? `exited with code ${exit.exitCode}`;
+  const noReport = `without writing a Cucumber report${evidence.reportPath === undefined ? '' : ` to ${evidence.reportPath}`}`;
   if (exit.exitCode !== 0) {
     if (failedStep !== undefined) return { status: 'failed', error: failedStep };
     const missing = missingCommandProblem(exit.exitCode, evidence.stderrTail, evidence.image);
@@ -60,19 +66,16 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
     if (report === null) {
       return {
         status: 'failed',
-        error: `exited with code ${exit.exitCode} without writing a Cucumber report to ${evidence.reportPath} (a crash or an error before any scenario ran: see its stderr)`,
+        error: `${exited} ${noReport} (a crash or an error before any scenario ran: see its stderr)`,
       };
     }
-    return { status: 'failed', error: `exited with code ${exit.exitCode}` };
+    return { status: 'failed', error: exited };
   }
   if (failedStep !== undefined) return { status: 'failed', error: failedStep };
   if (evidence.problem !== undefined) return { status: 'error', error: evidence.problem };
   if (!evidence.reportExpected) return { status: 'passed' };
   if (report === null) {
-    return {
-      status: 'error',
-      error: `exited with code 0 without writing a Cucumber report to ${evidence.reportPath}: nothing shows that its scenarios ran`,
-    };
+    return { status: 'error', error: `${exited} ${noReport}: nothing shows that its scenarios ran` };
   }
   const coverage = reportCoverageProblem(report, evidence.file, evidence.expectedLines);
   return coverage === undefined ? { status: 'passed' } : { status: 'error', error: coverage };

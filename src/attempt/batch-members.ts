@@ -1,7 +1,7 @@
 import type { CucumberFeature } from '../cucumber-json/schema.js';
 import { firstFailure } from '../cucumber-json/scenarios.js';
-import { classifyOutcome, type FeatureEvidence, type Outcome } from '../actors/classify-outcome.js';
-import { splitBatchReport } from './split-report.js';
+import { classifyOutcome, type FeatureEvidence, type Outcome } from './classify-outcome.js';
+import { splitBatchReport } from '../batch/split-report.js';
 
 /** What was seen of a batch's container: the evidence of each of its features but the feature's own part. */
 export type BatchEvidence = Omit<FeatureEvidence, 'file' | 'expectedLines'>;

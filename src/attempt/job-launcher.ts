@@ -1,0 +1,56 @@
+import type { FeatureResult, FeatureState, StopReason, StreamName } from '../domain/feature-run.js';
+import type { Job } from '../domain/job.js';
+import type { RunSpec } from '../domain/run-spec.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+
+/** Who hears of an attempt as it goes: each feature's states, and its output as it arrives. */
+export interface FeatureObserver {
+  state(file: string, attempt: number, state: FeatureState): void;
+  output(file: string, attempt: number, stream: StreamName, chunk: Buffer): void;
+}
+
+/** What a launched job tells the dispatcher. */
+export interface JobEvents {
+  /** Its container no longer runs (exited, failed to start, or never made): its slot may go to another job. */
+  stopped(): void;
+  /** Once per feature of the job, when the attempt is over and its container removed. */
+  settled(result: FeatureResult): void;
+}
+
+export interface LaunchedJob {
+  cancel(reason: StopReason): void;
+}
+
+/**
+ * How the dispatcher runs a job it admitted: one attempt, in a container of its own (actors/) or on one of the
+ * run's warm workers (worker/, --isolation worker). The dispatcher knows nothing of containers, the attempt
+ * nothing of slots. The port lives here, below both, so that neither runner imports the dispatcher.
+ */
+export interface JobLauncher {
+  launch(job: Job, spec: RunSpec, observer: FeatureObserver, events: JobEvents): LaunchedJob;
+  /** The result of a job of one feature its run stopped before it was admitted. */
+  unstarted(job: Job, spec: RunSpec, reason: StopReason): FeatureResult;
+  /**
+   * The run has every feature's final result and no live job: whatever the launcher keeps for the run across
+   * jobs (warm workers) goes now. The run is finished once this settles; it never rejects.
+   */
+  runEnded(runId: string): Promise<void>;
+}
+
+/** What an attempt sees of its run's network. */
+export interface RunNetworkView {
+  name: string;
+  ready: Promise<void>;
+  /** Whether `ready` has settled already. */
+  settled(): boolean;
+}
+
+/** What every launcher is given by the server. */
+export interface LauncherContext {
+  serverId: string;
+  /** Who owns the containers, for the reaper: see runtime/labels.ts. */
+  owner: string;
+  runtime: ContainerRuntime;
+  /** The network of a live run, which its containers join (see server/run-network.ts). */
+  networkOf(runId: string): RunNetworkView;
+}
