@@ -207,6 +207,7 @@ export const commandHandlers: CommandHandlers = {
         ...(flags.maxConnections === undefined ? {} : { maxConnections: flags.maxConnections }),
         ...(flags.maxRunsPerConnection === undefined ? {} : { maxRunsPerConnection: flags.maxRunsPerConnection }),
         ...(flags.maxQueuedFeatures === undefined ? {} : { maxQueuedFeatures: flags.maxQueuedFeatures }),
+        ...(flags.maxHttpRuns === undefined ? {} : { maxHttpRuns: flags.maxHttpRuns }),
       },
       runtime: await createRuntime(engineChoiceOf(flags)),
       logger,

@@ -35,6 +35,7 @@ export interface ServerFlags extends EngineFlags {
   maxConnections?: number;
   maxRunsPerConnection?: number;
   maxQueuedFeatures?: number;
+  maxHttpRuns?: number;
   dataDir?: string;
   keep?: number;
   keepFor?: number;
@@ -156,6 +157,11 @@ export function buildProgram(handlers: CommandHandlers): Command {
       wholeNumber('--max-queued-features', 1),
     )
     .option(
+      '--max-http-runs <n>',
+      'runs started over HTTP (POST /api/runs) going at once (default: 16)',
+      wholeNumber('--max-http-runs', 1),
+    )
+    .option(
       '--allow-network <name>',
       'let clients join this existing network with --network (repeatable; none is always allowed)',
       collect,
@@ -200,7 +206,7 @@ export function buildProgram(handlers: CommandHandlers): Command {
 
   addStoredRunOptions(program.command('report'))
     .description("download a stored run's report from a server")
-    .argument('<run-id>', 'the run, as `baleen runs` lists it')
+    .argument('<run-id>', 'the run, as `baleen runs` lists it, or a unique prefix of its id (4 characters or more)')
     .option('--report-dir <dir>', 'where the report goes', DEFAULT_REPORT_DIR)
     .action((runId: string, flags: ReportFlags) => handlers.report(runId, flags).then(setExitCode));
 

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
-import { StoredRunDetailSchema, StoredRunListSchema, type StoredRun } from '../domain/stored-run.js';
+import { ApiErrorSchema, RunDetailSchema, StoredRunListSchema, type StoredRun } from '../domain/stored-run.js';
 import { stageReportDir } from '../report-dir/report-dir.js';
 import { relativePathProblem, resolveInside } from '../util/inside-root.js';
 import { CREATE_ONLY } from '../util/write-file-atomic.js';
@@ -41,16 +41,18 @@ export async function downloadStoredRun(
   reportDir: string,
 ): Promise<StoredRun> {
   const base = httpBaseOf(server);
+  // The server takes a unique prefix of a run id too, and answers with the whole id.
   const detail = await getJson(
     new URL(`api/runs/${encodeURIComponent(runId)}`, base),
     token,
-    StoredRunDetailSchema,
+    RunDetailSchema,
     `no stored run ${runId} on ${base.host}`,
   );
+  if (detail.files === undefined)
+    throw new BaleenError('USAGE', `the server at ${base.host} keeps no runs`, { hint: 'start it with --data-dir' });
+  const { files } = detail;
   // The server names the files: one that is not a plain relative path is refused before anything is written.
-  const problem = detail.files
-    .map((file) => ({ file, why: relativePathProblem(file) }))
-    .find(({ why }) => why !== undefined);
+  const problem = files.map((file) => ({ file, why: relativePathProblem(file) })).find(({ why }) => why !== undefined);
   if (problem) {
     throw new BaleenError('PROTOCOL', `the server listed a file outside the report: ${problem.file} (${problem.why})`, {
       hint: 'check that --server is a baleen server',
@@ -58,9 +60,9 @@ export async function downloadStoredRun(
   }
   const staged = await stageReportDir(reportDir);
   try {
-    for (const file of detail.files) {
+    for (const file of files) {
       const response = await request(
-        new URL(`runs/${runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base),
+        new URL(`runs/${detail.run.runId}/${file.split('/').map(encodeURIComponent).join('/')}`, base),
         token,
       );
       await saveBody(response, resolveInside(staged.staging, file));
@@ -110,6 +112,12 @@ async function request(url: URL, token: string | undefined, notFound?: string): 
     );
   }
   if (response.ok) return response;
+  // An ambiguous run id prefix, or one too short: the server's one line names the runs it could be.
+  const refusal = ApiErrorSchema.safeParse(await response.json().catch(() => undefined));
+  if (response.status === 409 && refusal.success)
+    throw new BaleenError('USAGE', refusal.data.error.message, {
+      hint: refusal.data.error.hint ?? 'give more of the id',
+    });
   if (response.status === 404 && notFound)
     throw new BaleenError('USAGE', notFound, { hint: '`baleen runs --server URL` lists the stored runs' });
   if (response.status === 404 && url.pathname.startsWith('/api/')) {

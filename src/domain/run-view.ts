@@ -40,6 +40,9 @@ export type ScenarioView = z.infer<typeof ScenarioViewSchema>;
 export const FeatureViewSchema = JobViewSchema.extend({
   file: z.string(),
   failure: FailureViewSchema.optional(),
+  /** Once it has a result: how long its last attempt took, and whether it passed only on a retry. */
+  durationMs: z.number().nonnegative().optional(),
+  flaky: z.boolean().optional(),
   /**
    * With --split scenarios: how many scenario jobs the feature has, and those that have started, by line. The
    * feature's own state is then theirs: `running` while any of them runs, else `queued` until its result.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FeatureViewSchema } from './run-view.js';
 
 /** Run ids are UUIDs (the run engine's randomUUID): nothing else is ever a folder name under runs/. */
 export const RunIdSchema = z.uuid();
@@ -35,6 +36,44 @@ export type StoredRun = z.infer<typeof StoredRunSchema>;
 /** `GET /api/runs`: the stored runs, newest first. */
 export const StoredRunListSchema = z.strictObject({ runs: z.array(StoredRunSchema) });
 
-/** `GET /api/runs/<id>`: a stored run and the files of its report (paths relative to its folder). */
-export const StoredRunDetailSchema = z.strictObject({ run: StoredRunSchema, files: z.array(z.string()) });
-export type StoredRunDetail = z.infer<typeof StoredRunDetailSchema>;
+/**
+ * `GET /api/runs/<id>`: a run, while it runs and after. `run` is its record (`running` until its containers
+ * are gone and, with --data-dir, its report is stored); `features` each feature's state and outcome, in the
+ * run's order; `files` its stored report's files (paths relative to its folder), absent on a server that
+ * keeps no runs (no --data-dir).
+ */
+export const RunDetailSchema = z.strictObject({
+  run: StoredRunSchema,
+  features: z.array(FeatureViewSchema),
+  files: z.array(z.string()).optional(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+/** `POST /api/runs`, answered 201: the run's id, what it runs, and where to follow it (paths on the server). */
+export const RunCreatedSchema = z.strictObject({
+  runId: RunIdSchema,
+  status: z.literal('running'),
+  features: z.array(z.string()),
+  concurrency: z.number().int().positive(),
+  links: z.strictObject({
+    /** GET: its state; DELETE: cancel it. */
+    self: z.string(),
+    /** The live page, this run chosen. */
+    live: z.string(),
+    /** Its stored report, with --data-dir (`index.html` once the run ended). */
+    report: z.string().optional(),
+  }),
+});
+export type RunCreated = z.infer<typeof RunCreatedSchema>;
+
+/** Every refusal of the run API: a code for programs, the problem in one line, the fix. */
+export const ApiErrorSchema = z.strictObject({
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    hint: z.string().optional(),
+    /** An ambiguous run id prefix: the runs it matches. */
+    candidates: z.array(z.string()).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>['error'];

@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'UNSCHEDULABLE'
   | 'SERVER_UNREACHABLE'
   | 'SERVER_CLOSED'
+  | 'OVER_LIMIT'
   | 'PROTOCOL'
   | 'INTERRUPTED'
   | 'INTERNAL';
@@ -45,6 +46,8 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   UNSCHEDULABLE: ExitCode.infrastructure,
   SERVER_UNREACHABLE: ExitCode.infrastructure,
   SERVER_CLOSED: ExitCode.infrastructure,
+  /** A server's limit refused the run (--max-queued-features, --max-http-runs): the run is too much for now. */
+  OVER_LIMIT: ExitCode.usage,
   PROTOCOL: ExitCode.infrastructure,
   INTERRUPTED: ExitCode.interrupted,
   INTERNAL: ExitCode.infrastructure,

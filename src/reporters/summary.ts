@@ -1,9 +1,10 @@
-import type { AttemptSummary, FeatureStatus, ScenarioJob } from '../domain/feature-run.js';
+import type { AttemptSummary, FeatureResult, FeatureStatus, ScenarioJob } from '../domain/feature-run.js';
+import type { FailureView } from '../domain/run-view.js';
 import { scenarioName } from '../domain/job.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import type { ShardRecord } from '../domain/shard-plan.js';
 import { runReport } from '../cucumber-json/feature-report.js';
-import { countScenarios, type ScenarioTotals } from '../cucumber-json/scenarios.js';
+import { countScenarios, failureGist, type ScenarioTotals } from '../cucumber-json/scenarios.js';
 import { artifactsDirOf } from './files/artifacts-reporter.js';
 import { attemptLogs, featureLogs } from './files/log-path.js';
 
@@ -13,6 +14,8 @@ export interface FeatureSummary {
   exitCode: number | null;
   durationMs: number;
   error?: string;
+  /** Its first failed scenario: the failing step, the error's gist, the scenario's line (see failureGist). */
+  failure?: FailureView;
   /** Passed on a retry after failing. */
   flaky: boolean;
   /** How many times it ran (1 without retries). */
@@ -96,6 +99,11 @@ function scenarioSummary(file: string, job: ScenarioJob): ScenarioSummary {
   };
 }
 
+function failureOf(result: FeatureResult): { failure?: FailureView } {
+  const failure = failureGist(result.cucumberJson ?? []);
+  return failure ? { failure } : {};
+}
+
 function digest(outcome: RunOutcome): RunSummary {
   const features: FeatureSummary[] = outcome.results.map((result) => ({
     file: result.file,
@@ -103,6 +111,7 @@ function digest(outcome: RunOutcome): RunSummary {
     exitCode: result.exitCode,
     durationMs: result.durationMs,
     ...(result.error === undefined ? {} : { error: result.error }),
+    ...failureOf(result),
     flaky: result.flaky,
     attempts: result.attempt,
     ...(result.node === undefined ? {} : { node: result.node }),

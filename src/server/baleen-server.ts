@@ -12,12 +12,10 @@ import { RunEngine } from './run-engine.js';
 import type { AllowedNetworks } from './network-policy.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
-import { DEFAULT_LIMITS, REFUSAL_HEADER, type ServerLimits } from './server-limits.js';
+import { DEFAULT_LIMITS, MAX_PAYLOAD_BYTES, REFUSAL_HEADER, type ServerLimits } from './server-limits.js';
 import type { Retention } from './store/retention.js';
 import type { Project } from '../config/project-file.js';
 
-/** Largest message a client may send: a run of 100 000 features with long paths fits. */
-export const MAX_PAYLOAD_BYTES = 16 * 1024 * 1024;
 const HEARTBEAT_MS = 30_000;
 
 export interface ServerOptions {

@@ -158,7 +158,7 @@ export class RunEngine {
   private refuseOverQueueLimit(features: number): void {
     if (this.liveFeatures + features <= this.maxQueuedFeatures) return;
     throw new BaleenError(
-      'USAGE',
+      'OVER_LIMIT',
       `the server has ${this.liveFeatures} features queued or running, and this run's ${features} would pass its limit of ${this.maxQueuedFeatures}`,
       {
         hint: 'run again later, split the run (--shard), or start the server with a higher --max-queued-features',
@@ -176,6 +176,11 @@ export class RunEngine {
     const run = this.live.get(runId);
     run?.cancel();
     return run !== undefined;
+  }
+
+  /** A run still going: until its containers are gone and every watcher has its end (its report is stored). */
+  liveRun(runId: string): StartedRun | undefined {
+    return this.live.get(runId);
   }
 
   get liveRuns(): number {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { WebSocket } from 'ws';
-import { BaleenError, ExitCode, messageOf } from '../errors/baleen-error.js';
+import { BaleenError, messageOf } from '../errors/baleen-error.js';
+import { rejectionCode } from './rejection.js';
 import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
 import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
 import type { RunObserver } from '../dispatcher/run-observer.js';
@@ -166,12 +167,4 @@ export class Session {
   ): void {
     this.send({ type: 'error', code, message, ...extra });
   }
-}
-
-/** The protocol's name for why a run was refused: the engine's fault (exit 3 on the client) or the run's (2). */
-function rejectionCode(error: unknown): ServerErrorCode {
-  if (!(error instanceof BaleenError)) return 'RUN_REJECTED';
-  if (error.code === 'DOCKER_UNREACHABLE' || error.code === 'IMAGE_NOT_FOUND' || error.code === 'NOT_SWARM_MANAGER')
-    return error.code;
-  return error.exitCode === ExitCode.infrastructure ? 'ENGINE_FAILED' : 'RUN_REJECTED';
 }

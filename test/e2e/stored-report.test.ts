@@ -78,7 +78,7 @@ describe('baleen report RUN (issue 19, item 6)', () => {
         if (request.url === `/api/runs/${runId}`) {
           const run = { runId, status: 'passed', image: 'x', features: 1, startedAt: new Date().toISOString() };
           response.writeHead(200, { 'content-type': 'application/json' });
-          response.end(JSON.stringify({ run, files: ['a.txt', 'b/c.txt', 'missing.txt'] }));
+          response.end(JSON.stringify({ run, features: [], files: ['a.txt', 'b/c.txt', 'missing.txt'] }));
         } else if (request.url === `/runs/${runId}/a.txt` || request.url === `/runs/${runId}/b/c.txt`) {
           response.end('content');
         } else {

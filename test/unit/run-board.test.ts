@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import { RunBoard } from '../../src/server/live/run-board.js';
+import { KEPT_RUNS, RunBoard } from '../../src/server/live/run-board.js';
 import type { BoardEvent } from '../../src/server/live/board-views.js';
 import { featureResult } from '../support/run-fixtures.js';
 
@@ -154,5 +154,40 @@ describe("the live page's run board", () => {
       'feature',
       'feature',
     ]);
+  });
+
+  it('gives a feature that never started (a cancelled run) its status, done', () => {
+    const board = new RunBoard(false);
+    const reporter = board.watchRun(info);
+    reporter.onFeatureResult!(result('c.feature', 'cancelled'));
+    expect(board.get('run-1')!.features['c.feature']).toMatchObject({ state: 'done', status: 'cancelled' });
+  });
+
+  it('shows the page the running runs and the 20 newest finished; keeps the newest 100 finished for the run API', async () => {
+    const board = new RunBoard(false);
+    const running = board.watchRun({ ...info, runId: 'running' });
+    for (let n = 0; n < KEPT_RUNS + 5; n++) {
+      const reporter = board.watchRun({ ...info, runId: `run-${n}` });
+      await reporter.onEnd!({ status: 'passed', durationMs: 1 } as never);
+    }
+    expect(running).toBeDefined();
+    const shown = board.snapshot().map((run) => run.runId);
+    expect(shown).toHaveLength(21);
+    expect(shown.slice(0, 3)).toEqual([`run-${KEPT_RUNS + 4}`, `run-${KEPT_RUNS + 3}`, `run-${KEPT_RUNS + 2}`]);
+    expect(shown).toContain('running');
+    expect(board.runIds()).toHaveLength(KEPT_RUNS + 1);
+    expect(board.get('run-4')).toBeUndefined();
+    expect(board.get('run-5')).toBeDefined();
+    expect(board.get('running')).toBeDefined();
+  });
+
+  it('keeps fewer finished runs when together they hold more than 100 000 features', async () => {
+    const board = new RunBoard(false);
+    const many = Array.from({ length: 40_000 }, (_, n) => `f${n}.feature`);
+    for (const runId of ['big-1', 'big-2', 'big-3']) {
+      const reporter = board.watchRun({ ...info, runId, features: many });
+      await reporter.onEnd!({ status: 'passed', durationMs: 1 } as never);
+    }
+    expect(board.runIds()).toEqual(['big-2', 'big-3']);
   });
 });

@@ -25,10 +25,17 @@ export class HttpAuth {
 
   allows(request: IncomingMessage): boolean {
     if (this.token === undefined) return true;
-    const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const bearer = bearerOf(request);
     if (bearer !== undefined) return sameSecret(bearer, this.token);
     const session = cookieOf(request, COOKIE);
     return session !== undefined && sameSecret(session, this.sessionValue());
+  }
+
+  /** Only a program presenting the token itself: what starting or cancelling a run takes (a cookie is not enough). */
+  allowsBearer(request: IncomingMessage): boolean {
+    if (this.token === undefined) return true;
+    const bearer = bearerOf(request);
+    return bearer !== undefined && sameSecret(bearer, this.token);
   }
 
   /** The Set-Cookie header for a login with `presented`, or undefined when it is not the token. */
@@ -42,6 +49,10 @@ export class HttpAuth {
       .update(this.token ?? '')
       .digest('base64url');
   }
+}
+
+function bearerOf(request: IncomingMessage): string | undefined {
+  return /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
 }
 
 function cookieOf(request: IncomingMessage, name: string): string | undefined {

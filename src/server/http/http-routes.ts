@@ -1,21 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
 import { login, servePage, servePageAsset, streamBoard } from '../live/live-routes.js';
-import type { RunBoard } from '../live/run-board.js';
 import type { RunStore } from '../store/run-store.js';
-import { foreignOrigin, type HttpAuth } from './auth.js';
+import { foreignOrigin } from './auth.js';
+import { runApi, type RunApiContext } from './run-api.js';
+import { lookUpRun } from './run-lookup.js';
 import { checkHealth } from './health.js';
 import { json, plain, serveStoredRun } from './serve-stored-run.js';
 import type { ServerMetrics } from './server-metrics.js';
 import type { GithubHook } from '../webhook/github-hook.js';
 
-export interface HttpRoutesOptions {
+export interface HttpRoutesOptions extends RunApiContext {
   runtime: ContainerRuntime;
-  auth: HttpAuth;
   metrics: ServerMetrics;
-  board: RunBoard;
-  /** Only with `--data-dir`. */
-  store?: RunStore;
   /** Only with `--webhook-secret`. */
   hook?: GithubHook;
 }
@@ -23,11 +20,12 @@ export interface HttpRoutesOptions {
 /**
  * The server's HTTP side, on the WebSocket's port: /health for orchestrators (open); the live page at / with
  * its login form; behind the token /metrics for Prometheus, /api/live (and its event stream) for the page,
- * /api/runs and /runs/<id>/ for stored runs. A request from another origin's page gets nothing. Apart from
- * signing in, every route is read-only.
+ * the run API at /api/runs (start, follow, cancel) and /runs/<id>/ for stored runs. A request from another
+ * origin's page gets nothing. Apart from signing in and the run API's POST and DELETE, every route is read-only.
  */
 export function createHttpRoutes(options: HttpRoutesOptions) {
   const { auth, store } = options;
+  const runs = runApi(options);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? '/', 'http://server').pathname;
     if (foreignOrigin(request)) return plain(response, 403, 'other origins may not use a baleen server\n');
@@ -37,8 +35,11 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
     // GitHub has no token of ours: a delivery proves itself by its signature.
     if (request.method === 'POST' && path === '/hooks/github' && options.hook)
       return options.hook.handle(request, response);
+    const apiRun = /^\/api\/runs\/([^/]+)$/.exec(path);
+    if (request.method === 'POST' && path === '/api/runs') return runs.create(request, response);
+    if (request.method === 'DELETE' && apiRun) return runs.cancel(request, response, decodeURIComponent(apiRun[1]!));
     if (request.method !== 'GET' && request.method !== 'HEAD')
-      return plain(response, 405, 'method not allowed\n', { allow: 'GET, HEAD' });
+      return plain(response, 405, 'method not allowed\n', { allow: allowedMethods(path) });
     if (path === '/health') {
       const health = await checkHealth(options.runtime);
       return json(response, health.status, health.body);
@@ -55,16 +56,39 @@ export function createHttpRoutes(options: HttpRoutesOptions) {
       return;
     }
     if (path === '/api/runs') return store ? json(response, 200, { runs: await store.list() }) : noStore(response);
-    const apiRun = /^\/api\/runs\/([^/]+)$/.exec(path);
-    if (apiRun) {
-      if (!store) return noStore(response);
-      const detail = await store.detail(decodeURIComponent(apiRun[1]!));
-      return detail ? json(response, 200, detail) : plain(response, 404, 'no such run\n');
-    }
+    if (apiRun) return runs.show(decodeURIComponent(apiRun[1]!), response);
     const files = /^\/runs\/([^/]+)(\/.*)?$/.exec(path);
-    if (files) return store ? serveStoredRun(store, files[1]!, files[2] ?? '', request, response) : noStore(response);
+    if (files) {
+      if (!store) return noStore(response);
+      const runId = await storedRunOf(store, files[1]!, files[2] ?? '/', response);
+      if (runId !== undefined) serveStoredRun(store, runId, files[2] ?? '', request, response);
+      return;
+    }
     return plain(response, 404, 'not found\n');
   };
+}
+
+function allowedMethods(path: string): string {
+  if (path === '/api/runs') return 'GET, HEAD, POST';
+  return /^\/api\/runs\/[^/]+$/.test(path) ? 'GET, HEAD, DELETE' : 'GET, HEAD';
+}
+
+/**
+ * The stored run /runs/<reference>/… names: a run id, or a unique prefix of one, which is sent on to the run's
+ * own address (so that the report's relative links work). Undefined when it answered already.
+ */
+async function storedRunOf(
+  store: RunStore,
+  reference: string,
+  rest: string,
+  response: ServerResponse,
+): Promise<string | undefined> {
+  const found = await lookUpRun(decodeURIComponent(reference), () => store.runIds());
+  if (found.kind === 'ambiguous') return void plain(response, 409, `${found.message}: give more of the id\n`);
+  if (found.kind === 'none') return void plain(response, 404, 'no such run\n');
+  if (found.runId === reference) return found.runId;
+  response.writeHead(302, { location: `/runs/${found.runId}${rest}` }).end();
+  return undefined;
 }
 
 function decodable(path: string): boolean {

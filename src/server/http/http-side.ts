@@ -8,6 +8,8 @@ import { RunBoard } from '../live/run-board.js';
 import type { Logger } from '../logger.js';
 import type { RunEngine } from '../run-engine.js';
 import { RunStore } from '../store/run-store.js';
+import { OwnedRuns } from '../owned-runs.js';
+import { DEFAULT_LIMITS } from '../server-limits.js';
 import { HttpAuth } from './auth.js';
 import { createHttpRoutes } from './http-routes.js';
 import { ServerMetrics } from './server-metrics.js';
@@ -31,11 +33,15 @@ export async function httpSide(
   const hook = options.webhook
     ? await githubHook(options, engine.serverId, log, serverUrl, pushes.signal, store)
     : undefined;
+  const maxHttpRuns = options.limits?.maxHttpRuns ?? DEFAULT_LIMITS.maxHttpRuns;
   const routes = createHttpRoutes({
     runtime: options.runtime,
     auth: new HttpAuth(options.token, options.tokenFile),
     metrics,
     board,
+    engine,
+    owned: new OwnedRuns(engine, log, maxHttpRuns),
+    log,
     ...(store ? { store } : {}),
     ...(hook ? { hook } : {}),
   });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpAuth } from '../http/auth.js';
+import { readBody } from '../http/read-body.js';
 import { CONTENT_SECURITY_POLICY, LIVE_CSS, LIVE_HTML, LIVE_JS, loginHtml } from './page-assets.js';
 import type { RunBoard } from './run-board.js';
 
@@ -40,7 +41,7 @@ export function servePage(request: IncomingMessage, response: ServerResponse, au
 /** POST /login: the token from the form, traded for the session cookie; a wrong one gets the form again. */
 export async function login(request: IncomingMessage, response: ServerResponse, auth: HttpAuth): Promise<void> {
   const body = await readBody(request, MAX_LOGIN_BYTES);
-  const presented = body === undefined ? undefined : new URLSearchParams(body).get('token');
+  const presented = body.ok ? new URLSearchParams(body.text).get('token') : undefined;
   if (auth.open) return void response.writeHead(303, { location: '/' }).end();
   const cookie = presented ? auth.login(presented) : undefined;
   if (!cookie) {
@@ -70,21 +71,5 @@ export function streamBoard(request: IncomingMessage, response: ServerResponse, 
   request.once('close', () => {
     clearInterval(keepalive);
     unsubscribe();
-  });
-}
-
-function readBody(request: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    let body = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      body += chunk;
-      if (body.length > limit) {
-        resolve(undefined);
-        request.destroy();
-      }
-    });
-    request.on('end', () => resolve(body));
-    request.on('error', () => resolve(undefined));
   });
 }

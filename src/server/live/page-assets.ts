@@ -93,7 +93,9 @@ form { display: flex; flex-direction: column; gap: .5em; max-width: 20em; }
 export const LIVE_JS = `
 'use strict';
 var runs = {};
-var selected = null;
+// A link to one run (/#run=ID, as POST /api/runs answers) pins it: a run starting later does not take its place.
+var pinned = /^#run=([0-9a-f-]+)$/.exec(location.hash);
+var selected = pinned ? pinned[1] : null;
 
 function el(tag, text, attrs) {
   var node = document.createElement(tag);
@@ -171,7 +173,7 @@ function renderRuns() {
     var done = files.filter(function (f) { return run.features[f].status; }).length;
     var item = el('li', run.status + ' · ' + new Date(run.startedAt).toLocaleTimeString() + ' · ' + done + '/' + files.length + ' features · ' + run.image, { 'data-status': run.status, 'data-run': id });
     if (id === selected) item.className = 'selected';
-    item.addEventListener('click', function () { selected = id; render(); });
+    item.addEventListener('click', function () { selected = id; pinned = true; history.replaceState(null, '', '#run=' + id); render(); });
     list.appendChild(item);
   });
 }
@@ -248,7 +250,7 @@ function connect() {
   source.addEventListener('run', function (event) {
     var run = JSON.parse(event.data);
     runs[run.runId] = run;
-    if (run.status === 'running') selected = run.runId;
+    if (run.status === 'running' && !pinned) selected = run.runId;
     render();
   });
   source.addEventListener('scenario', function (event) {

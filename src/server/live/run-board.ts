@@ -3,6 +3,7 @@ import { parseWorkName } from '../../domain/job.js';
 import type { RunInfo } from '../../domain/run-outcome.js';
 import { failureGist } from '../../cucumber-json/scenarios.js';
 import { logPath } from '../../reporters/files/log-path.js';
+import { storedFileLink } from '../store/stored-link.js';
 import type { Reporter } from '../../reporters/reporter.js';
 import type { RunWatcher } from '../run-watch.js';
 import type { BoardEvent, FeatureView, JobView, RunView, ScenarioView } from './board-views.js';
@@ -16,6 +17,13 @@ const IDLE: ReadonlySet<FeatureState> = new Set(['queued', 'done']);
 const RECENT_RUNS = 20;
 
 /**
+ * Finished runs whose state the run API still answers from memory (`GET /api/runs/<id>`): the newest this
+ * many, fewer when they hold more than KEPT_FEATURES features together, so that memory stays bounded.
+ */
+export const KEPT_RUNS = 100;
+export const KEPT_FEATURES = 100_000;
+
+/**
  * What the live page shows: the running runs and the recent ones, each feature's state as it changes, the
  * slot (lane) each container held, and where its logs and report are. Listeners get every change.
  */
@@ -26,8 +34,20 @@ export class RunBoard implements RunWatcher {
   /** `stored`: whether runs are kept in a data dir (then their logs and report have links). */
   constructor(private readonly stored: boolean) {}
 
+  /** What the page shows: the running runs and the RECENT_RUNS newest finished ones, newest first. */
   snapshot(): RunView[] {
-    return [...this.runs.values()].reverse();
+    let finished = 0;
+    return [...this.runs.values()].reverse().filter((run) => run.status === 'running' || ++finished <= RECENT_RUNS);
+  }
+
+  /** A run the board still has (running, or among the kept finished runs). */
+  get(runId: string): RunView | undefined {
+    return this.runs.get(runId);
+  }
+
+  /** The ids of every run the board has. */
+  runIds(): string[] {
+    return [...this.runs.keys()];
   }
 
   subscribe(listener: (event: BoardEvent) => void): () => void {
@@ -108,15 +128,15 @@ export class RunBoard implements RunWatcher {
             : {};
         const before = run.features[result.file]!;
         const scenarios =
-          before.scenarios === undefined
-            ? {}
-            : { state: 'done' as const, scenarios: settledScenarios(before.scenarios, result) };
-        this.update(run, { ...before, ...outcomeOf(result), ...logs, ...scenarios });
+          before.scenarios === undefined ? {} : { scenarios: settledScenarios(before.scenarios, result) };
+        // Final: a feature that never started (cancelled, skipped by fail-fast) is done too.
+        this.update(run, { ...before, state: 'done', ...outcomeOf(result), ...logs, ...scenarios });
       },
       onEnd: (outcome) => {
         run.status = outcome.status;
         run.durationMs = outcome.durationMs;
         this.tell({ type: 'run', run });
+        this.forgetOldRuns();
       },
     };
   }
@@ -127,14 +147,21 @@ export class RunBoard implements RunWatcher {
   }
 
   private logLinks(runId: string, file: string, attempt: number): FeatureView['logs'] {
-    const link = (stream: 'stdout' | 'stderr') =>
-      `/runs/${runId}/${logPath(file, attempt, stream).split(/[\\/]/).map(encodeURIComponent).join('/')}`;
+    const link = (stream: 'stdout' | 'stderr') => storedFileLink(runId, logPath(file, attempt, stream));
     return { stdout: link('stdout'), stderr: link('stderr') };
   }
 
+  /** Drops the oldest finished runs past KEPT_RUNS or KEPT_FEATURES; running runs stay whatever their size. */
   private forgetOldRuns(): void {
     const finished = [...this.runs.values()].filter((run) => run.status !== 'running');
-    for (const run of finished.slice(0, Math.max(0, finished.length - RECENT_RUNS))) this.runs.delete(run.runId);
+    let features = finished.reduce((sum, run) => sum + Object.keys(run.features).length, 0);
+    let runs = finished.length;
+    for (const run of finished) {
+      if (runs <= KEPT_RUNS && features <= KEPT_FEATURES) break;
+      this.runs.delete(run.runId);
+      runs--;
+      features -= Object.keys(run.features).length;
+    }
   }
 
   private tell(event: BoardEvent): void {
@@ -179,6 +206,8 @@ function outcomeOf(result: FeatureResult): Partial<FeatureView> {
   const failure = failureGist(result.cucumberJson ?? []);
   return {
     status: result.status,
+    durationMs: result.durationMs,
+    ...(result.flaky ? { flaky: true } : {}),
     ...(failure ? { failure } : {}),
     ...(result.error === undefined ? {} : { error: result.error }),
     ...(result.node === undefined ? {} : { node: result.node }),

@@ -11,8 +11,10 @@ import { resolveInside } from '../../util/inside-root.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { Logger } from '../logger.js';
 import type { RunWatcher } from '../run-watch.js';
+import type { FeatureView } from '../../domain/run-view.js';
 import { expiredRuns, type Retention } from './retention.js';
-import { RunIdSchema, StoredRunSchema, type StoredRun, type StoredRunDetail } from '../../domain/stored-run.js';
+import { RunIdSchema, StoredRunSchema, type StoredRun } from '../../domain/stored-run.js';
+import { featuresOfSummary } from './stored-features.js';
 
 const RECORD = 'run.json';
 /** The log of a run that never started, beside its record. */
@@ -119,10 +121,7 @@ export class RunStore implements RunWatcher {
 
   /** Every stored run, newest first; a folder without a readable record is skipped (and logged). */
   async list(): Promise<StoredRun[]> {
-    const names = await readdir(this.runsDir).catch(() => []);
-    const runs = await Promise.all(
-      names.filter((name) => RunIdSchema.safeParse(name).success).map((name) => this.get(name)),
-    );
+    const runs = await Promise.all((await this.runIds()).map((name) => this.get(name)));
     return runs
       .filter((run): run is StoredRun => run !== undefined)
       .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
@@ -143,7 +142,7 @@ export class RunStore implements RunWatcher {
   }
 
   /** A run and the files of its report (its record aside: that is the server's), for `baleen report` to download. */
-  async detail(runId: string): Promise<StoredRunDetail | undefined> {
+  async detail(runId: string): Promise<{ run: StoredRun; files: string[] } | undefined> {
     const run = await this.get(runId);
     if (!run) return undefined;
     const folder = this.folderOf(runId)!;
@@ -154,6 +153,20 @@ export class RunStore implements RunWatcher {
       .filter((file) => file !== RECORD)
       .sort();
     return { run, files };
+  }
+
+  /** The ids of the runs in the store, whatever their state. */
+  async runIds(): Promise<string[]> {
+    const names = await readdir(this.runsDir).catch(() => []);
+    return names.filter((name) => RunIdSchema.safeParse(name).success);
+  }
+
+  /** Each feature of a finished run as its summary.json has it; undefined while it runs, or without one. */
+  async features(runId: string): Promise<FeatureView[] | undefined> {
+    const folder = this.folderOf(runId);
+    if (!folder) return undefined;
+    const text = await readFile(join(folder, 'summary.json'), 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : featuresOfSummary(runId, safeJson(text));
   }
 
   /** The folder of a run id; undefined for anything that is not a run id, so no request names another path. */
