@@ -1,27 +1,31 @@
 import { isUnsuccessful, type FeatureResult, type FeatureStatus } from '../domain/feature-run.js';
 import type { RunOutcome } from '../domain/run-outcome.js';
 import { lastLines, stripAnsi } from '../util/text.js';
+import { isFailingStatus } from './scenario-status.js';
 import { FEATURE_RUN_ID, scenariosOf } from './scenarios.js';
+import { withUndefinedSnippets } from './undefined-snippets.js';
 import type { CucumberElement, CucumberFeature, CucumberJson } from './schema.js';
 
 /** How much of a feature's stderr its stand-in scenario carries (the logs have all of it). */
 const STDERR_TAIL_LINES = 40;
 
 /**
- * What every report shows of one feature: its own Cucumber JSON, and where that does not explain the
+ * What every report shows of one feature: its own Cucumber JSON (an undefined step with the snippet cucumber-js
+ * printed for it), and where that does not explain the
  * feature's status, one scenario of baleen's (`<file> (feature run)`) that does. A feature without a report
  * (a parse error, a crash, a timeout, out of memory, no container, a command judged by its exit code) becomes
  * a feature of its own holding that one scenario, with the error and the end of stderr, so it is counted
  * and shown like any other instead of vanishing from cucumber.json and the HTML report.
  */
 function featureReport(result: FeatureResult): CucumberJson {
-  const report = result.cucumberJson ?? [];
+  // Cucumber JSON holds no snippet for an undefined step: cucumber-js printed it in the output.
+  const report = withUndefinedSnippets(result.cucumberJson ?? [], result.stdout.text);
   if (report.length === 0) return [standInFeature(result.file, featureRunScenario(result))];
   const explained =
     result.status === 'passed' ||
     result.status === 'cancelled' ||
     result.status === 'skipped' ||
-    scenariosOf(report).some((scenario) => scenario.status === 'failed');
+    scenariosOf(report).some((scenario) => isFailingStatus(scenario.status));
   if (explained) return report;
   const [first, ...rest] = report as [CucumberFeature, ...CucumberFeature[]];
   return [{ ...first, elements: [...(first.elements ?? []), featureRunScenario(result)] }, ...rest];

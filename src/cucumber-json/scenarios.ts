@@ -1,6 +1,12 @@
 import type { FailureView } from '../domain/run-view.js';
 import { stripAnsi } from '../util/text.js';
-import { isFailingStep, scenarioStatus, type ScenarioStatus } from './scenario-status.js';
+import {
+  isFailingStatus,
+  isFailingStep,
+  SCENARIO_STATUSES,
+  scenarioStatus,
+  type ScenarioStatus,
+} from './scenario-status.js';
 import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from './schema.js';
 
 /** The id of the scenario baleen adds for a feature whose own scenarios do not explain its status (see feature-report.ts). */
@@ -97,19 +103,32 @@ export function failedScenarios(
   );
 }
 
+/** A scenario that fails the run (failed, ambiguous, undefined or pending), with the step that made it fail. */
 export const isFailedScenario = (scenario: ScenarioRecord): scenario is FailedScenario =>
-  scenario.status === 'failed' && scenario.failure !== undefined;
+  isFailingStatus(scenario.status) && scenario.failure !== undefined;
 
-export interface ScenarioTotals {
-  passed: number;
-  failed: number;
-  skipped: number;
+/** How many scenarios have each status, as cucumber-js's summary line counts them. */
+export type ScenarioTotals = Record<ScenarioStatus, number>;
+
+/**
+ * The one count of scenarios every report gives (the console, summary.json, the CI step summary, index.html's
+ * overview): each scenario of the Cucumber reports by its status, as cucumber-js counts its test cases.
+ * baleen's stand-in for a feature without a report is no scenario, and is not counted: that feature is
+ * counted among the features (failed, error).
+ */
+export function countScenarios(report: CucumberJson): ScenarioTotals {
+  const totals = Object.fromEntries(SCENARIO_STATUSES.map((status) => [status, 0])) as ScenarioTotals;
+  for (const scenario of scenariosOf(report)) if (!scenario.featureRun) totals[scenario.status]++;
+  return totals;
 }
 
-export function countScenarios(report: CucumberJson): ScenarioTotals {
-  const totals: ScenarioTotals = { passed: 0, failed: 0, skipped: 0 };
-  for (const scenario of scenariosOf(report)) totals[scenario.status]++;
-  return totals;
+/** The totals as cucumber-js's summary line words them: `10 scenarios (2 failed, 1 undefined, 7 passed)`. */
+export function scenarioTotalsLine(totals: ScenarioTotals): string {
+  const count = SCENARIO_STATUSES.reduce((sum, status) => sum + totals[status], 0);
+  const details = SCENARIO_STATUSES.filter((status) => totals[status] > 0).map(
+    (status) => `${totals[status]} ${status}`,
+  );
+  return `${count} scenario${count === 1 ? '' : 's'}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
 /** The first failing scenario of a report, as "Scenario › Step: message" on one line, or undefined. */

@@ -92,6 +92,14 @@ export const EnvelopeSchema = z.looseObject({
     })
     .optional()
     .catch(undefined),
+  /** cucumber-js's snippet for an undefined step (what its summary prints under the step). */
+  suggestion: z
+    .looseObject({
+      pickleStepId: z.string(),
+      snippets: z.array(z.looseObject({ code: z.string() })).catch([]),
+    })
+    .optional()
+    .catch(undefined),
   testRunStarted: z.looseObject({}).optional().catch(undefined),
   testRunFinished: z
     .looseObject({ success: z.boolean().optional().catch(undefined) })

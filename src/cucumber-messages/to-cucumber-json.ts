@@ -1,4 +1,5 @@
 import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from '../cucumber-json/schema.js';
+import { undefinedStepMessage } from '../cucumber-json/undefined-snippets.js';
 import type { Envelope, GherkinChild, GherkinScenario } from './envelopes.js';
 
 /** Where a Gherkin node is, and what a step of it says, by its id. */
@@ -23,6 +24,7 @@ export function messagesToCucumberJson(envelopes: readonly Envelope[]): Cucumber
   const testCases: NonNullable<Envelope['testCase']>[] = [];
   const lastStart = new Map<string, NonNullable<Envelope['testCaseStarted']>>();
   const results = new Map<string, Map<string, Result>>();
+  const snippets = new Map<string, string>();
 
   for (const envelope of envelopes) {
     const document = envelope.gherkinDocument;
@@ -40,6 +42,9 @@ export function messagesToCucumberJson(envelopes: readonly Envelope[]): Cucumber
       });
     }
     if (envelope.pickle) pickles.set(envelope.pickle.id, envelope.pickle);
+    const suggestion = envelope.suggestion;
+    if (suggestion && suggestion.snippets.length > 0)
+      snippets.set(suggestion.pickleStepId, suggestion.snippets.map((snippet) => snippet.code).join('\n\n'));
     if (envelope.testCase) testCases.push(envelope.testCase);
     const started = envelope.testCaseStarted;
     if (started && started.attempt >= (lastStart.get(started.testCaseId)?.attempt ?? -1))
@@ -71,7 +76,9 @@ export function messagesToCucumberJson(envelopes: readonly Envelope[]): Cucumber
           }
         : { keyword: seenStep ? 'After' : 'Before', hidden: true };
       if (pickleStep) seenStep = true;
-      return result ? { ...base, result: stepResult(result) } : base;
+      if (!result) return base;
+      const snippet = testStep.pickleStepId === undefined ? undefined : snippets.get(testStep.pickleStepId);
+      return { ...base, result: stepResult(result, snippet) };
     });
     // An Outline row's pickle names the scenario first and the row last: its line is the row's.
     const scenario = nodes.get(pickle.astNodeIds[0] ?? '');
@@ -105,12 +112,18 @@ function indexScenario(scenario: GherkinScenario, nodes: Map<string, AstNode>): 
     for (const row of examples.tableBody) nodes.set(row.id, { line: row.location?.line });
 }
 
-/** Messages name statuses in capitals and time in seconds and nanos; Cucumber JSON in lower case and nanoseconds. */
-function stepResult(result: Result): NonNullable<CucumberStep['result']> {
+/**
+ * Messages name statuses in capitals and time in seconds and nanos; Cucumber JSON in lower case and nanoseconds.
+ * An undefined step carries cucumber-js's snippet for it (its `suggestion`) as its message.
+ */
+function stepResult(result: Result, snippet: string | undefined): NonNullable<CucumberStep['result']> {
   const duration = result.duration === undefined ? undefined : result.duration.seconds * 1e9 + result.duration.nanos;
+  const status = result.status.toLowerCase();
+  const message =
+    result.message ?? (status === 'undefined' && snippet !== undefined ? undefinedStepMessage(snippet) : undefined);
   return {
-    status: result.status.toLowerCase(),
+    status,
     ...(duration === undefined ? {} : { duration }),
-    ...(result.message === undefined ? {} : { error_message: result.message }),
+    ...(message === undefined ? {} : { error_message: message }),
   };
 }

@@ -5,7 +5,13 @@ import { PassThrough } from 'node:stream';
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { runReport } from '../../src/cucumber-json/feature-report.js';
-import { countScenarios, failedScenarios, headline, scenariosOf } from '../../src/cucumber-json/scenarios.js';
+import {
+  countScenarios,
+  failedScenarios,
+  headline,
+  scenarioTotalsLine,
+  scenariosOf,
+} from '../../src/cucumber-json/scenarios.js';
 import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
@@ -69,17 +75,28 @@ describe('reading Cucumber JSON', () => {
     expect(scenariosOf(parsed)[0]).toMatchObject({ status: 'failed', failure: { step: 'hook', message: 'failed' } });
   });
 
-  it('counts scenarios, not backgrounds, and treats undefined steps as failures', () => {
+  it('counts scenarios, not backgrounds, an undefined one as undefined (it fails the run), as cucumber-js does', () => {
     expect(scenariosOf(report).map((s) => [s.name, s.status])).toEqual([
       ['adds', 'passed'],
       ['breaks <&>', 'failed'],
-      ['undefined', 'failed'],
+      ['undefined', 'undefined'],
     ]);
     expect(scenariosOf(report)[1]).toMatchObject({
       durationSeconds: 6,
       failure: { step: 'Given a failed step', message: 'AssertionError: 1 !== 2\n    at x' },
     });
-    expect(countScenarios(report)).toEqual({ passed: 1, failed: 2, skipped: 0 });
+    expect(countScenarios(report)).toEqual({
+      failed: 1,
+      ambiguous: 0,
+      undefined: 1,
+      pending: 0,
+      skipped: 0,
+      passed: 1,
+      unknown: 0,
+    });
+    expect(failedScenarios(report).map((s) => s.name)).toEqual(['breaks <&>', 'undefined']);
+    expect(scenarioTotalsLine(countScenarios(report))).toBe('3 scenarios (1 failed, 1 undefined, 1 passed)');
+    expect(scenarioTotalsLine(countScenarios([]))).toBe('0 scenarios');
   });
 
   it('decides a scenario by its worst step, Backgrounds and hooks included, as Cucumber does', () => {
@@ -112,11 +129,13 @@ describe('reading Cucumber JSON', () => {
     ];
     expect(scenariosOf(CucumberJsonSchema.parse(jvm)).map((s) => [s.name, s.status, s.failure?.message])).toEqual([
       ['after a broken background', 'failed', 'no database'],
-      ['with a pending after hook', 'failed', 'the step is pending'],
+      ['with a pending after hook', 'pending', 'the step is pending'],
       ['one step skipped', 'skipped', undefined],
-      ['a step without a result', 'skipped', undefined],
-      ['no steps', 'skipped', undefined],
-      ['ambiguous', 'failed', 'the step is ambiguous'],
+      // Never passed for what did not demonstrably pass: a step without a result leaves the scenario unknown.
+      ['a step without a result', 'unknown', undefined],
+      // cucumber-js: "1 scenario (1 unknown)".
+      ['no steps', 'unknown', undefined],
+      ['ambiguous', 'ambiguous', 'the step is ambiguous'],
       ['a failing hidden hook', 'failed', 'hook broke'],
     ]);
   });
@@ -288,7 +307,8 @@ describe('summary', () => {
       skipped: 0,
       unfinished: 1,
       flaky: 0,
-      scenarios: { passed: 2, failed: 2, skipped: 1 },
+      // The stand-ins of ok.feature (judged by its exit code) and of never.feature are no scenarios.
+      scenarios: { failed: 1, ambiguous: 0, undefined: 1, pending: 0, skipped: 0, passed: 1, unknown: 0 },
     });
   });
 });

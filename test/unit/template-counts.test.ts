@@ -10,7 +10,7 @@ const step = (status?: string, extra: Record<string, unknown> = {}) => ({
 });
 
 describe("the HTML report's copy of the run", () => {
-  it('says in the terms cucumber-html-reporter counts what the one rule decided', () => {
+  it('says in the terms cucumber-html-reporter counts what the one rule decided, and leaves out the stand-ins', () => {
     const report = CucumberJsonSchema.parse([
       {
         name: 'F',
@@ -31,6 +31,7 @@ describe("the HTML report's copy of the run", () => {
           },
           { type: 'scenario', name: 'no result', steps: [step(undefined)] },
           { type: 'scenario', name: 'empty', steps: [] },
+          { type: 'scenario', id: 'baleen;feature-run', name: 'F (feature run)', steps: [step('failed')] },
         ],
       },
     ]);
@@ -38,11 +39,12 @@ describe("the HTML report's copy of the run", () => {
     const elements = feature!.elements!;
     // The Background is folded into the scenario after it, as cucumber-js writes it.
     expect(elements.map((e) => [e.name, e.steps!.map((s) => [s.result?.status, s.hidden ?? false])])).toEqual([
+      // Undefined stays undefined: the template counts it as cucumber-js does (its Undefined card, its pie).
       [
         'undefined',
         [
           ['passed', false],
-          ['failed', false],
+          ['undefined', false],
         ],
       ],
       [
@@ -55,8 +57,8 @@ describe("the HTML report's copy of the run", () => {
       ['no result', [['skipped', false]]],
       ['empty', [['skipped', false]]],
     ]);
-    expect(elements[0]!.steps![1]!.result?.error_message).toBe('This step is undefined: Cucumber fails the scenario.');
     // cucumber.json itself is not touched.
     expect(report[0]!.elements![1]!.steps![0]!.result?.status).toBe('undefined');
+    expect(report[0]!.elements![5]!.name).toBe('F (feature run)');
   });
 });

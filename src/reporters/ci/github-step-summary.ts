@@ -23,10 +23,15 @@ export function githubStepSummary(outcome: RunOutcome, failures: readonly Scenar
     '| --- | ---: | ---: |',
     `| passed | ${totals.passed} | ${totals.scenarios.passed} |`,
     `| failed | ${totals.failed} | ${totals.scenarios.failed} |`,
+    // The other ways a scenario fails, as cucumber-js counts them: features are only passed or failed by them.
+    ...(['ambiguous', 'undefined', 'pending'] as const).flatMap((status) =>
+      totals.scenarios[status] > 0 ? [`| ${status} | | ${totals.scenarios[status]} |`] : [],
+    ),
     ...(totals.errors > 0 ? [`| error | ${totals.errors} | |`] : []),
     ...(totals.scenarios.skipped + totals.skipped > 0
       ? [`| skipped | ${totals.skipped} | ${totals.scenarios.skipped} |`]
       : []),
+    ...(totals.scenarios.unknown > 0 ? [`| unknown (no step) | | ${totals.scenarios.unknown} |`] : []),
     ...(totals.cancelled + totals.unfinished > 0
       ? [`| cancelled or unfinished | ${totals.cancelled + totals.unfinished} | |`]
       : []),

@@ -7,6 +7,7 @@ import { featureLogs } from '../files/log-path.js';
 import type { Reporter } from '../reporter.js';
 import { summarize } from '../summary.js';
 import { failedFeatureEntries, type FailedFeatureEntry } from '../../cucumber-json/feature-report.js';
+import { scenarioTotalsLine } from '../../cucumber-json/scenarios.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
 import { SplitProgress } from './split-progress.js';
@@ -177,7 +178,7 @@ export class ConsoleReporter implements Reporter {
           ? pc.red('FAILED')
           : pc.yellow('INTERRUPTED');
     this.print(
-      `\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; scenarios: ${scenarios.passed} passed, ${scenarios.failed} failed${scenarios.skipped ? `, ${scenarios.skipped} skipped` : ''}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`,
+      `\n${pc.bold(headline)} features: ${parts.join(', ')} of ${totals.features}; ${scenarioTotalsLine(scenarios)}; ${formatDuration(outcome.durationMs)}${expected(outcome)}`,
     );
     if (outcome.info.judgedByExitCodeAlone)
       this.print(

@@ -11,7 +11,9 @@ import { xmlDocument, type XmlElement } from './xml-document.js';
  * report shows it (see cucumber-json/feature-report.ts: a feature that wrote no Cucumber JSON is one
  * testcase, failed or errored, carrying its error and stderr, so it can never vanish from CI's view).
  * A retried feature's earlier failures are Surefire's flakyFailure/flakyError (it passed in the end) or
- * rerunFailure/rerunError (it failed every time).
+ * rerunFailure/rerunError (it failed every time). A scenario's status is the one rule's (cucumber-js's), mapped
+ * as Cucumber's own JUnit XML formatter maps it: failed, ambiguous, undefined and pending are a <failure> whose
+ * type is that status (they fail a strict run), skipped is <skipped/>, and so is unknown (no step).
  */
 export function junitXml(outcome: RunOutcome, outlines: OutlineRows = new Map()): string {
   const root = xmlDocument('testsuites', { name: 'baleen' });
@@ -92,8 +94,12 @@ function addTestcase(
       .txt(scenario.featureRun ? message : `${step}\n${message}`);
   } else if (scenario.status === 'skipped') {
     testcase.ele('skipped', scenario.featureRun && result?.error ? { message: result.error } : {});
+  } else if (scenario.status === 'unknown') {
+    // cucumber-js's `unknown`: a scenario without a step. It neither passed nor failed; JUnit has skipped.
+    testcase.ele('skipped', { message: 'unknown: the scenario has no step' });
   }
-  if (scenario.status !== 'skipped') {
+  const skipped = scenario.status === 'skipped' || scenario.status === 'unknown';
+  if (!skipped) {
     const prefix = scenario.status === 'passed' ? 'flaky' : 'rerun';
     for (const attempt of earlier) {
       const element = `${prefix}${attempt.status === 'error' ? 'Error' : 'Failure'}`;
@@ -104,7 +110,7 @@ function addTestcase(
     }
   }
   if (scenario.status === 'passed') return 'passed';
-  if (scenario.status === 'skipped') return 'skipped';
+  if (skipped) return 'skipped';
   return errored ? 'errors' : 'failures';
 }
 

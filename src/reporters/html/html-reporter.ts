@@ -10,6 +10,7 @@ import { summarize } from '../summary.js';
 import { forTemplateCounts } from './template-counts.js';
 import { overviewHtml } from './overview/overview-html.js';
 import { LoadWhileRunning } from '../load-while-running.js';
+import type { FeaturePie } from './write-html-report.js';
 
 /** index.html: the merged report for people, self-contained so it opens anywhere, offline included. */
 export class HtmlReporter implements Reporter {
@@ -38,6 +39,7 @@ export class HtmlReporter implements Reporter {
         title: `baleen: ${outcome.info.image}`,
         metadata: metadataOf(outcome),
         overview: overviewHtml(outcome),
+        featurePie: featurePieOf(outcome),
       });
     } finally {
       await rm(scratch, { recursive: true, force: true });
@@ -65,4 +67,13 @@ function metadataOf(outcome: RunOutcome): Record<string, string> {
   }
   for (const file of outcome.unfinished) metadata[`✗ ${file}`] = 'unfinished';
   return metadata;
+}
+
+function featurePieOf(outcome: RunOutcome): FeaturePie {
+  const { totals } = summarize(outcome);
+  return {
+    failed: totals.failed + totals.errors,
+    passed: totals.passed,
+    skipped: totals.skipped + totals.cancelled + totals.unfinished,
+  };
 }

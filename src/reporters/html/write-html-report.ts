@@ -19,6 +19,18 @@ export interface HtmlReportOptions {
   metadata: Record<string, string>;
   /** baleen's own HTML (already escaped), put first in the page, above the template's report. */
   overview?: string;
+  /**
+   * The features by baleen's verdict, for the template's Features pie: the template would count a feature by
+   * its scenarios alone (one of undefined and passed scenarios as passed, one without a report as skipped).
+   */
+  featurePie?: FeaturePie;
+}
+
+/** How many features the Features pie shows as failed (errors included), passed and not run. */
+export interface FeaturePie {
+  failed: number;
+  passed: number;
+  skipped: number;
 }
 
 /**
@@ -61,12 +73,11 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<void>
     };
     // A field of a shape the template cannot take costs the decorations, not the page.
     await render(features).catch(() => render(plainCopy(features)));
-    const html = undoDoubleEscaping(
-      (await readFile(generated, 'utf8')).replace(
-        '<title>Cucumber Feature Report</title>',
-        () => `<title>${escapeHtml(options.title)}</title>`,
-      ),
+    const titled = (await readFile(generated, 'utf8')).replace(
+      '<title>Cucumber Feature Report</title>',
+      () => `<title>${escapeHtml(options.title)}</title>`,
     );
+    const html = undoDoubleEscaping(options.featurePie ? withFeaturePie(titled, options.featurePie) : titled);
     // After the CDN tags are inlined: the overview has none, and text it quotes must not be taken for one.
     const page = await inlineCdnAssets(html);
     await writeFileAtomic(
@@ -134,6 +145,18 @@ function generate(options: GenerateOptions): void {
       `cucumber-html-reporter could not render ${options.jsonFile}: ${failure ?? 'it gave no reason'}`,
     );
   }
+}
+
+/** The template's Features pie with baleen's counts of its verdicts in place of the template's own. */
+function withFeaturePie(html: string, pie: FeaturePie): string {
+  const chart = /drawChart\(\{\s*"title": "Features",[^}]*\}\)/;
+  if (!chart.test(html))
+    throw new BaleenError(
+      'INTERNAL',
+      'cucumber-html-reporter wrote a page without its Features pie: its template changed',
+    );
+  const data = { title: 'Features', ...pie, notdefined: 0, pending: 0, ambiguous: 0 };
+  return html.replace(chart, () => `drawChart(${JSON.stringify(data, null, 2)})`);
 }
 
 /** The overview first in the page's body. */

@@ -1,5 +1,5 @@
 import type { RunOutcome } from '../../../domain/run-outcome.js';
-import { headline } from '../../../cucumber-json/scenarios.js';
+import { headline, scenarioTotalsLine } from '../../../cucumber-json/scenarios.js';
 import { formatDuration, plural, stripAnsi } from '../../../util/text.js';
 import { escapeHtml } from '../escape-for-template.js';
 import { summarize } from '../../summary.js';
@@ -38,7 +38,7 @@ function totalsLine(outcome: RunOutcome): string {
   const { totals } = summarize(outcome);
   return (
     `${outcome.status}: ${plural(totals.features, 'feature')}, ${totals.passed} passed (${totals.flaky} flaky), ${totals.failed} failed, ${plural(totals.errors, 'error')}, ${totals.skipped + totals.cancelled + totals.unfinished} not run; ` +
-    `scenarios ${totals.scenarios.passed} passed, ${totals.scenarios.failed} failed, ${totals.scenarios.skipped} skipped; ${formatDuration(outcome.durationMs)}`
+    `${scenarioTotalsLine(totals.scenarios)}; ${formatDuration(outcome.durationMs)}`
   );
 }
 
