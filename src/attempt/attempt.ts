@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { base64Budget, collectCommand } from '../artifacts/collect-command.js';
 import { extractArtifacts } from '../artifacts/extract-artifacts.js';
-import type { CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberJson } from '../domain/cucumber-json.js';
 import type { AttemptPhaseName } from '../domain/attempt-phases.js';
 import type { CollectedArtifacts, FeatureResult, FeatureState, StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';

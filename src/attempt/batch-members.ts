@@ -1,4 +1,4 @@
-import type { CucumberFeature } from '../cucumber-json/schema.js';
+import type { CucumberFeature } from '../domain/cucumber-json.js';
 import { firstFailure } from '../cucumber-json/scenarios.js';
 import { classifyOutcome, type FeatureEvidence, type Outcome } from './classify-outcome.js';
 import { splitBatchReport } from '../batch/split-report.js';

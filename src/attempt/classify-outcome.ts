@@ -1,4 +1,4 @@
-import type { CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberJson } from '../domain/cucumber-json.js';
 import { firstFailure } from '../cucumber-json/scenarios.js';
 import type { FeatureStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';

@@ -1,4 +1,4 @@
-import type { CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberJson } from '../domain/cucumber-json.js';
 import type { AttemptPhase } from '../domain/attempt-phases.js';
 import type { CollectedArtifacts, FeatureResult, OutputTail, StopReason } from '../domain/feature-run.js';
 import { commandWritesReport, type RunSpec } from '../domain/run-spec.js';

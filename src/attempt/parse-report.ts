@@ -1,4 +1,4 @@
-import { CucumberJsonSchema, type CucumberJson } from '../cucumber-json/schema.js';
+import { CucumberJsonSchema, type CucumberJson } from '../domain/cucumber-json.js';
 import { looksLikeMessages, parseEnvelopes } from '../cucumber-messages/envelopes.js';
 import { messagesToCucumberJson } from '../cucumber-messages/to-cucumber-json.js';
 import { messageOf } from '../errors/baleen-error.js';

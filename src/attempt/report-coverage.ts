@@ -1,6 +1,6 @@
 import { scenarioStatus } from '../cucumber-json/scenario-status.js';
 import { scenarioStepsOf } from '../cucumber-json/scenarios.js';
-import type { CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberJson } from '../domain/cucumber-json.js';
 
 /**
  * Whether a Cucumber report shows that a feature's scenarios ran and passed: it must name the feature (by its

@@ -1,5 +1,5 @@
 import { BaleenError } from '../errors/baleen-error.js';
-import { DEFAULT_BATCH_TARGET_MS, MAX_BATCH_SIZE, type BatchChoice } from './batch-choice.js';
+import { DEFAULT_BATCH_TARGET_MS, MAX_BATCH_SIZE, type BatchChoice } from '../domain/batch-choice.js';
 
 /** What `--batch` says: a number of features per container, or `auto`. */
 export type BatchFlag = { kind: 'count'; size: number } | { kind: 'auto' };

@@ -1,7 +1,7 @@
 import TinyQueue from 'tinyqueue';
 import type { Predictions } from '../domain/job.js';
 import { median } from '../util/order.js';
-import type { BatchChoice } from './batch-choice.js';
+import type { BatchChoice } from '../domain/batch-choice.js';
 
 /**
  * With `auto`, what each feature counts as when no feature of the run has a prediction: about one feature's

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { CucumberFeature, CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberFeature, CucumberJson } from '../domain/cucumber-json.js';
 
 /** One feature's part of a batch's report. */
 export interface FeatureShare {

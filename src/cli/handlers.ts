@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { BaleenError, ExitCode } from '../errors/baleen-error.js';
 import type { CommandHandlers, ServerFlags } from './program.js';
-import type { ServerOptions } from '../server/baleen-server.js';
+import type { ServerOptions } from '../server/server-options.js';
 import { engineChoiceOf, engineOptionsGiven } from '../runtime/engine-choice.js';
 import { ENGINE_OPTIONS } from '../runtime/registry.js';
 import { abortOnSignals } from './interrupt.js';
@@ -91,7 +91,7 @@ async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webho
       { hint: 'add --data-dir DIR' },
     );
   const configPath = resolve(flags.config ?? 'baleen.yml');
-  const { loadProjectFile } = await import('../config/project-file.js');
+  const { loadProjectFile } = await import('../run-options/project-file.js');
   const projects = Object.fromEntries(
     Object.entries(await loadProjectFile(configPath)).filter(([, project]) => project.repository !== undefined),
   );
@@ -102,7 +102,11 @@ async function webhookOf(flags: ServerFlags): Promise<Pick<ServerOptions, 'webho
       { hint: 'add repository, branches and dockerfile to a project' },
     );
   }
-  return { webhook: { secret: flags.webhookSecret, projects, cancelSuperseded: flags.cancelSuperseded === true } };
+  // A push runs its project as `baleen project` would: the client's run, against this server.
+  const { runSuite } = await import('../client/run-suite.js');
+  return {
+    webhook: { secret: flags.webhookSecret, projects, cancelSuperseded: flags.cancelSuperseded === true, runSuite },
+  };
 }
 
 /**
@@ -141,7 +145,7 @@ export const commandHandlers: CommandHandlers = {
     let fromProject: RunOptionValues = {};
     if (projectName !== undefined) {
       const [{ loadProject }, { runOptionsFromProject }] = await Promise.all([
-        import('../config/project-file.js'),
+        import('../run-options/project-file.js'),
         import('../run-options/derive-project-schema.js'),
       ]);
       fromProject = runOptionsFromProject(await loadProject(resolve(flags.config), projectName));
@@ -167,7 +171,7 @@ export const commandHandlers: CommandHandlers = {
 
   async project(name, configFile, options) {
     const configPath = resolve(configFile);
-    const { loadProject } = await import('../config/project-file.js');
+    const { loadProject } = await import('../run-options/project-file.js');
     const project = await loadProject(configPath, name);
     refuseEngineWithServer(options);
     const [{ runRequestOf }, { runOptionsFromProject }] = await Promise.all([

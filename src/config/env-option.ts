@@ -1,7 +1,5 @@
+import { ENV_NAME } from '../domain/run-option-fields.js';
 import { BaleenError } from '../errors/baleen-error.js';
-
-/** An environment variable's name, as a shell takes it. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Parses `--env` values as a container engine's `run -e` does: `KEY=VALUE` sets a value (which may itself contain `=`),

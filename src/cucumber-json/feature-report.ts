@@ -4,7 +4,7 @@ import { lastLines, stripAnsi } from '../util/text.js';
 import { isFailingStatus } from './scenario-status.js';
 import { FEATURE_RUN_ID, scenariosOf } from './scenarios.js';
 import { withUndefinedSnippets } from './undefined-snippets.js';
-import type { CucumberElement, CucumberFeature, CucumberJson } from './schema.js';
+import type { CucumberElement, CucumberFeature, CucumberJson } from '../domain/cucumber-json.js';
 
 /** How much of a feature's stderr its stand-in scenario carries (the logs have all of it). */
 const STDERR_TAIL_LINES = 40;

@@ -1,4 +1,4 @@
-import type { CucumberStep } from './schema.js';
+import type { CucumberStep } from '../domain/cucumber-json.js';
 
 /**
  * A scenario's status as cucumber-js gives it, in the order its summary line lists them ("10 scenarios (2

@@ -7,7 +7,7 @@ import {
   scenarioStatus,
   type ScenarioStatus,
 } from './scenario-status.js';
-import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from './schema.js';
+import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from '../domain/cucumber-json.js';
 
 /** The id of the scenario baleen adds for a feature whose own scenarios do not explain its status (see feature-report.ts). */
 export const FEATURE_RUN_ID = 'baleen;feature-run';

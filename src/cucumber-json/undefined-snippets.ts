@@ -1,5 +1,5 @@
 import { stripAnsi } from '../util/text.js';
-import type { CucumberJson, CucumberStep } from './schema.js';
+import type { CucumberJson, CucumberStep } from '../domain/cucumber-json.js';
 
 /**
  * What cucumber-js says of an undefined step, around the snippet it suggests (its own words: the failure list

@@ -1,4 +1,4 @@
-import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from '../cucumber-json/schema.js';
+import type { CucumberElement, CucumberFeature, CucumberJson, CucumberStep } from '../domain/cucumber-json.js';
 import { undefinedStepMessage } from '../cucumber-json/undefined-snippets.js';
 import type { Envelope, GherkinChild, GherkinScenario } from './envelopes.js';
 

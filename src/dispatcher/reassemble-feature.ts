@@ -1,7 +1,7 @@
 import { OUTPUT_TAIL_BYTES } from '../attempt/attempt.js';
 import { reportCoverageProblem } from '../attempt/report-coverage.js';
 import { sameFile } from '../batch/split-report.js';
-import type { CucumberElement, CucumberFeature, CucumberJson } from '../cucumber-json/schema.js';
+import type { CucumberElement, CucumberFeature, CucumberJson } from '../domain/cucumber-json.js';
 import { mergeScenarioStreams } from '../cucumber-messages/merge-scenario-streams.js';
 import type {
   CollectedArtifacts,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { CucumberJsonSchema } from '../cucumber-json/schema.js';
+import { CucumberJsonSchema } from './cucumber-json.js';
+import type { StreamTail } from '../util/output-tail.js';
 import { AttemptPhasesSchema } from './attempt-phases.js';
 
 /**
@@ -57,7 +58,7 @@ export const OutputTailSchema = z.strictObject({
   text: z.string(),
   totalBytes: z.number().int().nonnegative(),
   truncatedBytes: z.number().int().nonnegative(),
-});
+}) satisfies z.ZodType<StreamTail>;
 export type OutputTail = z.infer<typeof OutputTailSchema>;
 
 /** An earlier attempt of a retried feature, in brief (its logs are kept in full). */

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
-import { RUN_OPTIONS_WIRE_SHAPE } from '../run-options/wire-shape.js';
 import { relativePathProblem } from '../util/inside-root.js';
 import { DEFAULT_COMMAND } from './command-template.js';
+import { RUN_OPTION_FIELDS } from './run-option-fields.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
 export { SplitChoiceSchema, type SplitChoice } from './split-choice.js';
@@ -84,8 +84,8 @@ export const MAX_FEATURES_PER_RUN = 100_000;
  */
 export const RunSpecSchema = z
   .strictObject({
-    /** The run options that cross the wire (image, command, env, concurrency, limits, …), declared in run-options/declaration.ts. */
-    ...RUN_OPTIONS_WIRE_SHAPE,
+    /** The run options that cross the wire (image, command, env, concurrency, limits, …): run-option-fields.ts. */
+    ...RUN_OPTION_FIELDS,
     features: z
       .array(FeaturePathSchema)
       .min(1)

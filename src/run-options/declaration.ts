@@ -1,12 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { BatchChoiceSchema, DEFAULT_BATCH_TARGET_MS } from '../batch/batch-choice.js';
 import { parseBatchFlag } from '../batch/batch-option.js';
-import { ENV_NAME, parseEnvOptions } from '../config/env-option.js';
+import { parseEnvOptions } from '../config/env-option.js';
 import { parseCpus, parseDuration, parseGrace, parseMemory } from '../config/units.js';
+import { DEFAULT_BATCH_TARGET_MS } from '../domain/batch-choice.js';
 import { DEFAULT_COMMAND } from '../domain/command-template.js';
-import { ImageSchema } from '../domain/image-reference.js';
 import { IsolationSchema } from '../domain/isolation.js';
+import {
+  ConcurrencySchema,
+  ConstraintSchema,
+  DEFAULT_COLLECT_MAX_MIB,
+  DEFAULT_STOP_GRACE_SECONDS,
+  ENV_NAME,
+  NetworkSchema,
+  RetriesSchema,
+  RUN_OPTION_FIELDS as WIRE,
+} from '../domain/run-option-fields.js';
 import { SplitChoiceSchema } from '../domain/split-choice.js';
 import { RUNTIME_KINDS } from '../runtime/registry.js';
 import { parseShard } from '../scheduling/shard.js';
@@ -32,7 +41,6 @@ export function defaultConcurrency(): number {
   return availableParallelism();
 }
 
-const MAX_ENV_VARIABLES = 4096;
 const text = z.string().min(1);
 const DURATION = reader(parseDuration, 'a duration such as 90s, 5m or 120');
 const SIZE = reader(parseMemory, 'a size such as 512m or 2g');
@@ -41,22 +49,12 @@ const BATCH = reader(parseBatchFlag, 'a number of features such as 8, or auto');
 const BATCH_TARGET = reader(parseDuration, 'a duration such as 60s or 2m');
 const GRACE = reader(parseGrace, 'a duration such as 30s, or 0');
 const CPUS = reader(parseCpus, 'a number of CPUs such as 1.5');
-/** Defaults the server applies to a spec that leaves them out, and the help states. */
-const DEFAULT_STOP_GRACE_SECONDS = 10;
-const DEFAULT_COLLECT_MAX_MIB = 32;
-const ConcurrencySchema = z.number().int().min(1).max(1024);
-const RetriesSchema = z.number().int().min(0).max(100);
-const NetworkSchema = z
-  .string()
-  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'a network name (letters, digits, _ . -), or none');
-/** A placement constraint as text; the server checks it against its runtime's syntax (runtime-refusals.ts). */
-const ConstraintSchema = z.string().trim().min(1).max(1024);
 
 /**
  * Every run option of `baleen cucumber` and `baleen project`, declared once: its flag and help, its key in a
  * project of baleen.yml, its value when none is given, and, for those the server needs, its RunSpec field
- * (under the option's own name) with the bounds the server holds a client to. The order is the help's.
- * How to add one: docs/run-options.md.
+ * (under the option's own name; its schema, with the bounds the server holds a client to, is the wire's and
+ * lives in domain/run-option-fields.ts). The order is the help's. How to add one: docs/run-options.md.
  */
 export const RUN_OPTIONS = {
   image: runOption({
@@ -64,7 +62,7 @@ export const RUN_OPTIONS = {
       only: 'cucumber',
     }),
     file: fileKey('image', text),
-    wire: ImageSchema,
+    wire: WIRE.image,
     required: true,
   }),
   /** Feature files, folders or globs; the client resolves them and sends the features (RunSpec `features`). */
@@ -83,21 +81,21 @@ export const RUN_OPTIONS = {
       { only: 'cucumber' },
     ),
     file: fileKey('command', text),
-    wire: z.string().min(1).max(16_384).default(DEFAULT_COMMAND),
+    wire: WIRE.command,
   }),
   workDir: runOption({
     cli: textFlag('--work-dir <dir>', "working directory inside the container (default: the image's WORKDIR)", {
       only: 'cucumber',
     }),
     file: fileKey('work_dir', z.string().startsWith('/', 'must be an absolute path inside the image')),
-    wire: z.string().startsWith('/').max(4096).optional(),
+    wire: WIRE.workDir,
   }),
   beforeCommand: runOption({
     cli: textFlag('--before-command <cmd>', 'runs first in the same shell; if it fails, the feature is an error', {
       only: 'cucumber',
     }),
     file: fileKey('before_command', text),
-    wire: z.string().min(1).max(16_384).optional(),
+    wire: WIRE.beforeCommand,
   }),
   env: runOption({
     cli: mapFlag(
@@ -115,13 +113,7 @@ export const RUN_OPTIONS = {
         z.union([z.string(), z.number(), z.boolean()]).transform(String),
       ),
     ),
-    wire: z
-      .record(z.string().regex(ENV_NAME, 'an environment variable name'), z.string().max(65_536))
-      .refine(
-        (env) => Object.keys(env).length <= MAX_ENV_VARIABLES,
-        `at most ${MAX_ENV_VARIABLES} environment variables`,
-      )
-      .default({}),
+    wire: WIRE.env,
     fallback: () => ({}),
   }),
   /** The embedded server's engine (a `--server` has its own). */
@@ -133,7 +125,7 @@ export const RUN_OPTIONS = {
   concurrency: runOption({
     cli: countFlag('--concurrency <n>', 'containers at once (default: the CPU count)', 1),
     file: fileKey('concurrency', ConcurrencySchema),
-    wire: ConcurrencySchema,
+    wire: WIRE.concurrency,
     fallback: defaultConcurrency,
   }),
   /** Per feature: past this the container is stopped (grace period, then kill) and the feature is an error. */
@@ -144,12 +136,7 @@ export const RUN_OPTIONS = {
       DURATION,
     ),
     file: fileKey('timeout', readerSchema(DURATION)),
-    wire: z
-      .number()
-      .int()
-      .positive()
-      .max(7 * 24 * 3600_000)
-      .optional(),
+    wire: WIRE.timeoutMs,
   }),
   /** A failed or errored feature runs again in a fresh container, up to this many more times. */
   retries: runOption({
@@ -159,7 +146,7 @@ export const RUN_OPTIONS = {
       0,
     ),
     file: fileKey('retries', RetriesSchema),
-    wire: RetriesSchema.default(0),
+    wire: WIRE.retries,
   }),
   /** After the first feature that fails for good, start nothing new and stop what runs. */
   failFast: runOption({
@@ -168,7 +155,7 @@ export const RUN_OPTIONS = {
       'after the first failure start no new container, stop the running ones and skip the rest',
     ),
     file: fileKey('fail_fast', z.boolean()),
-    wire: z.boolean().default(false),
+    wire: WIRE.failFast,
   }),
   /** Several features per container (see batch/pack-batches.ts); sent with --batch-target as one BatchChoice. */
   batch: runOption({
@@ -178,7 +165,7 @@ export const RUN_OPTIONS = {
       BATCH,
     ),
     file: fileKey('batch', readerSchema(BATCH)),
-    wire: BatchChoiceSchema.optional(),
+    wire: WIRE.batch,
   }),
   batchTargetMs: runOption({
     cli: readerFlag(
@@ -199,7 +186,7 @@ export const RUN_OPTIONS = {
       IsolationSchema.options,
     ),
     file: fileKey('isolation', IsolationSchema),
-    wire: IsolationSchema.default('feature'),
+    wire: WIRE.isolation,
   }),
   /** What one container runs: a feature file, or one scenario of it (see dispatcher/first-attempts.ts). */
   split: runOption({
@@ -209,29 +196,25 @@ export const RUN_OPTIONS = {
       SplitChoiceSchema.options,
     ),
     file: fileKey('split', SplitChoiceSchema),
-    wire: SplitChoiceSchema.default('feature'),
+    wire: WIRE.split,
   }),
   /** Container memory limit in bytes (as a container engine's `run --memory`). */
   memoryBytes: runOption({
     cli: readerFlag('--memory <size>', withRuntimeNotes('memory', 'memory limit per container, e.g. 512m or 2g'), SIZE),
     file: fileKey('memory', readerSchema(SIZE)),
-    wire: z
-      .number()
-      .int()
-      .min(6 * 1024 * 1024)
-      .optional(),
+    wire: WIRE.memoryBytes,
   }),
   /** CPU limit in billionths of a CPU (`run --cpus 1.5` = 1_500_000_000). */
   nanoCpus: runOption({
     cli: readerFlag('--cpus <n>', withRuntimeNotes('cpus', 'CPU limit per container, e.g. 1.5'), CPUS),
     file: fileKey('cpus', readerSchema(CPUS)),
-    wire: z.number().int().positive().optional(),
+    wire: WIRE.nanoCpus,
   }),
   /** Placement constraints, in the syntax of the server's runtime; the command line's add to the file's. */
   constraints: runOption({
     cli: repeatedFlag('--constraint <expr>', constraintHelp()),
     file: fileKey('constraints', z.array(ConstraintSchema)),
-    wire: z.array(ConstraintSchema).max(64).default([]),
+    wire: WIRE.constraints,
     merge: 'add',
     fallback: () => [],
   }),
@@ -242,7 +225,7 @@ export const RUN_OPTIONS = {
       'run only the scenarios this Cucumber tag expression selects, e.g. "@smoke and not @slow"; a feature with none starts no container',
     ),
     file: fileKey('tags', text),
-    wire: z.string().min(1).max(4096).optional(),
+    wire: WIRE.tags,
   }),
   /**
    * A run that selects no scenario (a --tags that matches nothing, a shard with no feature, features without
@@ -264,7 +247,7 @@ export const RUN_OPTIONS = {
       GRACE,
     ),
     file: fileKey('stop_grace', readerSchema(GRACE)),
-    wire: z.number().int().min(0).max(3600).default(DEFAULT_STOP_GRACE_SECONDS),
+    wire: WIRE.stopGraceSeconds,
   }),
   /**
    * An existing network every container joins instead of the run's own (a suite that needs a database
@@ -276,7 +259,7 @@ export const RUN_OPTIONS = {
       "join this existing network (a suite's database container) instead of the run's own, or none for no network (default: a network of this run only)",
     ),
     file: fileKey('network', NetworkSchema),
-    wire: NetworkSchema.optional(),
+    wire: WIRE.network,
   }),
   /** Paths in the container (relative to its working directory) whose files come back with the report; the command line's add to the file's. */
   collect: runOption({
@@ -285,16 +268,7 @@ export const RUN_OPTIONS = {
       "bring the files under this path in the container (e.g. screenshots/) back into the report dir's artifacts/<feature>/ (repeatable)",
     ),
     file: fileKey('collect', oneOrMany(text)),
-    wire: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(4096)
-          .refine((path) => !path.includes('\0'), 'no NUL in a path'),
-      )
-      .max(64)
-      .default([]),
+    wire: WIRE.collect,
     merge: 'add',
     fallback: () => [],
   }),
@@ -306,12 +280,7 @@ export const RUN_OPTIONS = {
       COLLECT_SIZE,
     ),
     file: fileKey('collect_max', readerSchema(COLLECT_SIZE)),
-    wire: z
-      .number()
-      .int()
-      .positive()
-      .max(1024 * 1024 * 1024)
-      .default(DEFAULT_COLLECT_MAX_MIB * 1024 * 1024),
+    wire: WIRE.collectMaxBytes,
   }),
   reportDir: runOption({
     cli: textFlag('--report-dir <dir>', `where reports are written (default: ${DEFAULT_REPORT_DIR})`),

@@ -1,4 +1,4 @@
-import type { FeatureResult } from '../domain/feature-run.js';
+import { StreamNameSchema, type FeatureResult } from '../domain/feature-run.js';
 import { outcomeOf, type RunInfo } from '../domain/run-outcome.js';
 import type { BaleenError } from '../errors/baleen-error.js';
 import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
@@ -34,7 +34,7 @@ export function createRunFeed(
   client: RunObserver,
   onError: (error: unknown) => void,
 ): RunFeed {
-  const text = new Utf8Chunks();
+  const text = new Utf8Chunks(StreamNameSchema.options);
   const results = new Map<string, FeatureResult>();
   // A watcher's failure is logged and must never reach the run's actors: the client's run goes on.
   const each = (call: (reporter: Reporter) => void) => {

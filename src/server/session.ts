@@ -1,3 +1,4 @@
+import { StreamNameSchema } from '../domain/feature-run.js';
 import { availableParallelism } from 'node:os';
 import type { WebSocket } from 'ws';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
@@ -121,7 +122,7 @@ export class Session {
   }
 
   private observerFor(runId: string): RunObserver {
-    const text = new Utf8Chunks();
+    const text = new Utf8Chunks(StreamNameSchema.options);
     return {
       state: (file, attempt, state) =>
         this.send({ type: 'feature.state', runId, file, attempt, state, at: Date.now() }),

@@ -1,4 +1,9 @@
-import type { OutputTail } from '../domain/feature-run.js';
+/** The end of a stream kept in memory, and how much of it was cut from the front (domain's OutputTail). */
+export interface StreamTail {
+  text: string;
+  totalBytes: number;
+  truncatedBytes: number;
+}
 
 /**
  * Keeps the last `limit` bytes of a stream and counts the rest, so that a feature printing hundreds of
@@ -20,7 +25,7 @@ export class OutputTailBuffer {
     }
   }
 
-  toTail(): OutputTail {
+  toTail(): StreamTail {
     let kept = Buffer.concat(this.chunks);
     if (kept.length > this.limit) kept = kept.subarray(kept.length - this.limit);
     // Cutting may split a UTF-8 character: skip continuation bytes so the text starts on a whole character.

@@ -1,12 +1,14 @@
 import { StringDecoder } from 'node:string_decoder';
-import type { StreamName } from '../domain/feature-run.js';
 
 /**
  * Turns each feature attempt's output bytes into text. A chunk may end inside a multi-byte character: the
  * decoder of that stream holds those bytes for the next chunk, and hands them over when the attempt ends.
+ * The stream names are the caller's (util knows no feature): `end` hands back what each of them held.
  */
-export class Utf8Chunks {
+export class Utf8Chunks<StreamName extends string> {
   private readonly decoders = new Map<string, StringDecoder>();
+
+  constructor(private readonly streams: readonly StreamName[]) {}
 
   /** The text of this chunk ('' when it held only part of a character). */
   write(file: string, attempt: number, stream: StreamName, chunk: Buffer): string {
@@ -22,7 +24,7 @@ export class Utf8Chunks {
   /** What an ended attempt's decoders still held, per stream, and forgets them. */
   end(file: string, attempt: number): { stream: StreamName; data: string }[] {
     const rest: { stream: StreamName; data: string }[] = [];
-    for (const stream of ['stdout', 'stderr'] as const) {
+    for (const stream of this.streams) {
       const key = keyOf(file, attempt, stream);
       const data = this.decoders.get(key)?.end() ?? '';
       this.decoders.delete(key);
@@ -32,4 +34,4 @@ export class Utf8Chunks {
   }
 }
 
-const keyOf = (file: string, attempt: number, stream: StreamName) => `${stream}\0${attempt}\0${file}`;
+const keyOf = (file: string, attempt: number, stream: string) => `${stream}\0${attempt}\0${file}`;

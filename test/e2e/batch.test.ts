@@ -2,7 +2,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import type { CucumberJson } from '../../src/domain/cucumber-json.js';
 import { CliProcess, runCli } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE, baleenContainers } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';

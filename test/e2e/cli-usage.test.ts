@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ProjectSchema } from '../../src/config/project-file.js';
+import { ProjectSchema } from '../../src/run-options/project-file.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { useScratch } from '../support/scratch.js';
 

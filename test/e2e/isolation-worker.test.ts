@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import type { CucumberJson } from '../../src/domain/cucumber-json.js';
 import { Labels } from '../../src/runtime/labels.js';
 import { RUN_NETWORK_PREFIX } from '../../src/server/run-network.js';
 import { CliProcess, runCli } from '../support/cli.js';

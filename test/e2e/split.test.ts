@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import type { CucumberJson } from '../../src/domain/cucumber-json.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import type { RunSummary } from '../../src/reporters/summary.js';
 import { CliProcess, runCli } from '../support/cli.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { batchMembers } from '../../src/attempt/batch-members.js';
 import { FEATURE_MS_WITHOUT_HISTORY, packBatches } from '../../src/batch/pack-batches.js';
-import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import type { CucumberJson } from '../../src/domain/cucumber-json.js';
 import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { JobEvents, JobLauncher } from '../../src/attempt/job-launcher.js';
 import type { Job } from '../../src/domain/job.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseEnvOptions } from '../../src/config/env-option.js';
-import { loadProject } from '../../src/config/project-file.js';
+import { loadProject } from '../../src/run-options/project-file.js';
 import { resolveFeatures } from '../../src/config/resolve-features.js';
 import { BaleenError } from '../../src/errors/baleen-error.js';
 

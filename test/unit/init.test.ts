@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadProject } from '../../src/config/project-file.js';
+import { loadProject } from '../../src/run-options/project-file.js';
 import { initProject } from '../../src/init/init-project.js';
 import { renderTemplates } from '../../src/init/init-templates.js';
 

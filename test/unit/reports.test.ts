@@ -12,7 +12,7 @@ import {
   scenarioTotalsLine,
   scenariosOf,
 } from '../../src/cucumber-json/scenarios.js';
-import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
+import { CucumberJsonSchema } from '../../src/domain/cucumber-json.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { junitXml } from '../../src/reporters/files/junit-xml.js';
 import { logPath } from '../../src/reporters/files/log-path.js';

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram, type CommandHandlers } from '../../src/cli/program.js';
-import { loadProject, ProjectSchema } from '../../src/config/project-file.js';
+import { loadProject, ProjectSchema } from '../../src/run-options/project-file.js';
+import { RUN_OPTION_FIELDS, type RunOptionFields } from '../../src/domain/run-option-fields.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import { BaleenError } from '../../src/errors/baleen-error.js';
 import { RUN_OPTIONS, runOptionEntries } from '../../src/run-options/declaration.js';
@@ -67,6 +68,10 @@ describe('the declaration', () => {
       ]),
     );
     for (const name of wire) expect(Object.keys(RunSpecSchema.shape), name).toContain(name);
+    // Each points at the RunSpec's field of its own name (domain/run-option-fields.ts), and every field has one.
+    for (const [name, option] of runOptionEntries())
+      if (option.wire) expect(option.wire, name).toBe(RUN_OPTION_FIELDS[name as keyof RunOptionFields]);
+    expect([...wire].sort()).toEqual(Object.keys(RUN_OPTION_FIELDS).sort());
     // Client-side options stay on the client.
     for (const name of [
       'files',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitBatchReport } from '../../src/batch/split-report.js';
-import type { CucumberJson } from '../../src/cucumber-json/schema.js';
+import type { CucumberJson } from '../../src/domain/cucumber-json.js';
 
 const feature = (uri: string, ...stepNanos: number[]) => ({
   uri,

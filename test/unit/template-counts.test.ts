@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
+import { CucumberJsonSchema } from '../../src/domain/cucumber-json.js';
 import { forTemplateCounts } from '../../src/reporters/html/template-counts.js';
 
 const step = (status?: string, extra: Record<string, unknown> = {}) => ({

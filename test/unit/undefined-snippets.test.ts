@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scenariosOf } from '../../src/cucumber-json/scenarios.js';
-import { CucumberJsonSchema } from '../../src/cucumber-json/schema.js';
+import { CucumberJsonSchema } from '../../src/domain/cucumber-json.js';
 import { snippetsInOutput, withUndefinedSnippets } from '../../src/cucumber-json/undefined-snippets.js';
 
 /** The end of cucumber-js 12's progress output for a run with an undefined step (a pending one beside it). */

@@ -1,6 +1,6 @@
 import { stepStatus } from '../../cucumber-json/scenario-status.js';
 import { FEATURE_RUN_ID, scenarioStepsOf } from '../../cucumber-json/scenarios.js';
-import type { CucumberElement, CucumberJson, CucumberStep } from '../../cucumber-json/schema.js';
+import type { CucumberElement, CucumberJson, CucumberStep } from '../../domain/cucumber-json.js';
 
 /**
  * cucumber-html-reporter takes a scenario's status as cucumber-js does (the worst of its steps: failed,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { BaleenError } from '../../errors/baleen-error.js';
 import { buildsRefused } from '../../runtime/runtime-refusals.js';
 import type { WebSocketServer } from 'ws';
-import type { ServerOptions } from '../baleen-server.js';
+import type { ServerOptions } from '../server-options.js';
 import { RunBoard } from '../live/run-board.js';
 import type { Logger } from '../logger.js';
 import type { RunEngine } from '../run-engine.js';
@@ -78,6 +78,7 @@ async function githubHook(
   const { GithubHook } = await import('../webhook/github-hook.js');
   const { DeliveryLedger } = await import('../webhook/delivery-ledger.js');
   const context = {
+    runSuite: webhook!.runSuite,
     runtime: { buildImage: runtime.buildImage.bind(runtime), removeImage: runtime.removeImage.bind(runtime) },
     serverUrl,
     workDir: join(dataDir, 'checkouts'),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { verify } from '@octokit/webhooks-methods';
-import type { Project } from '../../config/project-file.js';
+import type { Project } from '../../run-options/project-file.js';
 import { json, plain } from '../http/serve-stored-run.js';
 import { messageOf } from '../../errors/baleen-error.js';
 import type { Logger } from '../logger.js';

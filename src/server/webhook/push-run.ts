@@ -1,10 +1,10 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { Project } from '../../config/project-file.js';
+import type { Project } from '../../run-options/project-file.js';
 import { runOptionsFromProject } from '../../run-options/derive-project-schema.js';
 import { runRequestOf } from '../../run-options/derive-request.js';
-import { runSuite } from '../../client/run-suite.js';
+import type { RunRequest } from '../../run-options/values.js';
 import { parseImageReference } from '../../domain/image-reference.js';
 import { messageOf } from '../../errors/baleen-error.js';
 import type { ContainerRuntime } from '../../runtime/container-runtime.js';
@@ -25,7 +25,18 @@ export interface Push {
   delivery: string;
 }
 
+/**
+ * Runs a project as `baleen project` does and answers its exit code: the client's run (client/run-suite.ts),
+ * handed in by the command that composes the server, so that the server never imports its client.
+ */
+export type SuiteRunner = (
+  request: RunRequest,
+  io: { cwd: string; out: NodeJS.WriteStream; err: NodeJS.WriteStream; signal: AbortSignal },
+) => Promise<number>;
+
 export interface PushRunContext {
+  /** How the push's project is run, against this server. */
+  runSuite: SuiteRunner;
   /** The server's engine, where the image is built and its containers run. */
   runtime: Required<Pick<ContainerRuntime, 'buildImage' | 'removeImage'>>;
   /** This server's own WebSocket address and token: a push's run is submitted to it like any client's. */
@@ -90,7 +101,7 @@ export async function runPush(push: Push, project: Project, context: PushRunCont
         quiet: true,
       },
     ]);
-    const exitCode = await runSuite(request, { cwd: dir, out, err: out, signal: context.signal });
+    const exitCode = await context.runSuite(request, { cwd: dir, out, err: out, signal: context.signal });
     log.info({ exitCode }, 'push run finished');
     if (!(await runStored(dir, context)))
       await storeFailure(context, tag, startedAt, told, `the run of ${tag} was not started (exit ${exitCode})`);

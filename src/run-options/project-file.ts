@@ -3,7 +3,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
-import { RUN_OPTIONS_FILE_SHAPE } from '../run-options/derive-project-schema.js';
+import { RUN_OPTIONS_FILE_SHAPE } from './derive-project-schema.js';
 
 /** Where `baleen server --webhook-secret` fetches a project from: a URL git understands, or `git@host:path`. */
 const RepositorySchema = z
