@@ -39,6 +39,7 @@ export function featureLauncher(context: LauncherContext): JobLauncher {
               observer.state(file, attempt, state);
             },
             output: observer.output,
+            ...(observer.artifact ? { artifact: observer.artifact } : {}),
           },
         },
       });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { base64Budget, collectCommand } from '../artifacts/collect-command.js';
-import { extractArtifacts } from '../artifacts/extract-artifacts.js';
+import { ArtifactStream } from '../artifacts/artifact-stream.js';
 import type { CucumberJson } from '../domain/cucumber-json.js';
 import type { AttemptPhaseName } from '../domain/attempt-phases.js';
 import type { CollectedArtifacts, FeatureResult, FeatureState, StopReason } from '../domain/feature-run.js';
@@ -49,6 +49,8 @@ export class Attempt {
   /** Where the attempt's time went, phase by phase (see domain/attempt-phases.ts): its runner times them. */
   readonly clock = new PhaseClock<AttemptPhaseName>();
   private readonly artifactChannel: ReportChannel;
+  /** With --collect: the files of the artifact channel's section, handed to the observer as they arrive. */
+  private readonly artifactStream?: ArtifactStream;
   private readonly stdoutTail = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
   private readonly stderrTail = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
   private exit?: ContainerExit;
@@ -66,10 +68,21 @@ export class Attempt {
 
   constructor(readonly input: AttemptInput) {
     this.reportChannel = createReportChannel(this.nonce, MAX_REPORT_BYTES);
+    // With --collect, the section streams into an ArtifactStream as it arrives: each collected file goes to the
+    // observer piece by piece (a batch's, as its first feature's) and never waits whole in memory.
+    const { collect, collectMaxBytes } = input.spec;
+    this.artifactStream =
+      collect.length === 0
+        ? undefined
+        : new ArtifactStream(collectMaxBytes, collect, (piece) =>
+            input.observer.artifact?.(this.file, input.attempt, piece),
+          );
+    const stream = this.artifactStream;
     this.artifactChannel = createReportChannel(
       randomBytes(12).toString('hex'),
-      base64Budget(input.spec.collectMaxBytes),
+      base64Budget(collectMaxBytes),
       'artifacts',
+      stream && ((bytes) => stream.write(bytes)),
     );
   }
 
@@ -229,20 +242,15 @@ export class Attempt {
 
   /** What --collect brought back; a command that never returned to its shell (an `exec`) sent nothing, and the result says so. */
   private async collectedArtifacts(): Promise<CollectedArtifacts | undefined> {
-    const { collect, collectMaxBytes } = this.spec;
-    if (collect.length === 0) return undefined;
-    const sent = this.artifactChannel.report();
-    if (sent === undefined) {
-      const why = this.artifactChannel.overflow
-        ? 'more than the cap came back'
-        : 'the command did not return to its shell';
-      return { files: [], note: `nothing collected: ${why}` };
+    const stream = this.artifactStream;
+    if (stream === undefined) return undefined;
+    if (this.artifactChannel.report() === undefined) {
+      return stream.abandon(
+        this.artifactChannel.overflow ? 'more than the cap came back' : 'the command did not return to its shell',
+      );
     }
     // Whatever came back, the feature's report and verdict stand: a collection that cannot be read is a note.
-    return extractArtifacts(sent, collectMaxBytes, collect).catch((error: unknown) => ({
-      files: [],
-      note: `nothing collected: ${messageOf(error)}`,
-    }));
+    return stream.finish().catch((error: unknown) => ({ files: [], note: `nothing collected: ${messageOf(error)}` }));
   }
 
   /** Everything seen, for the judge and the results. */

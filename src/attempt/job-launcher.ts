@@ -2,11 +2,14 @@ import type { FeatureResult, FeatureState, StopReason, StreamName } from '../dom
 import type { Job } from '../domain/job.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import type { ArtifactPiece } from '../artifacts/artifact-stream.js';
 
 /** Who hears of an attempt as it goes: each feature's states, and its output as it arrives. */
 export interface FeatureObserver {
   state(file: string, attempt: number, state: FeatureState): void;
   output(file: string, attempt: number, stream: StreamName, chunk: Buffer): void;
+  /** A piece of a file --collect brings back, as it arrives (the result then lists the files that came whole). */
+  artifact?(file: string, attempt: number, piece: ArtifactPiece): void;
 }
 
 /** What a launched job tells the dispatcher. */

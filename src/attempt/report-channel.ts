@@ -28,8 +28,17 @@ export interface ReportChannel {
 const NEWLINE = 0x0a;
 const EMPTY: Buffer = Buffer.alloc(0);
 
-/** `label` tells apart several channels in one stream (the report's, the collected files'). */
-export function createReportChannel(nonce: string, maxBytes: number, label = 'report'): ReportChannel {
+/**
+ * `label` tells apart several channels in one stream (the report's, the collected files'). With `sink`, the
+ * section's bytes are handed to it as they arrive instead of being kept (`report()` is then empty once the
+ * section ended): the collected files stream to disk. Past `maxBytes` the sink is told nothing more.
+ */
+export function createReportChannel(
+  nonce: string,
+  maxBytes: number,
+  label = 'report',
+  sink?: (bytes: Buffer) => void,
+): ReportChannel {
   const begin = Buffer.from(`baleen-${label}-${nonce}-begin`);
   const end = Buffer.from(`baleen-${label}-${nonce}-end`);
   let inside = false;
@@ -46,6 +55,8 @@ export function createReportChannel(nonce: string, maxBytes: number, label = 're
     if (capturedBytes > maxBytes) {
       overflow = true;
       captured.length = 0;
+    } else if (sink) {
+      sink(bytes);
     } else {
       captured.push(bytes);
     }

@@ -105,6 +105,14 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
             stream: message.stream,
             data: message.data,
           });
+        case 'feature.artifact':
+          return reporter.onFeatureArtifact?.({
+            file: message.file,
+            attempt: message.attempt,
+            path: message.path,
+            data: Buffer.from(message.data, 'base64'),
+            end: message.end,
+          });
         case 'feature.result':
           if (!message.final) return reporter.onFeatureRetry?.(message.result);
           results.set(message.result.file, message.result);

@@ -58,5 +58,6 @@ function bound(reporter: Reporter): Reporter {
     ...(reporter.onWaiting ? { onWaiting: (place) => reporter.onWaiting!(place) } : {}),
     ...(reporter.onFeatureState ? { onFeatureState: (change) => reporter.onFeatureState!(change) } : {}),
     ...(reporter.onFeatureOutput ? { onFeatureOutput: (chunk) => reporter.onFeatureOutput!(chunk) } : {}),
+    ...(reporter.onFeatureArtifact ? { onFeatureArtifact: (chunk) => reporter.onFeatureArtifact!(chunk) } : {}),
   };
 }

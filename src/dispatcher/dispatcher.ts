@@ -287,6 +287,7 @@ function observerOf(observer: RunObserver, job: Job): FeatureObserver {
   return {
     state: (file, attempt, state) => observer.state(scenarioName(file, line), attempt, state),
     output: (file, attempt, stream, chunk) => observer.output(scenarioName(file, line), attempt, stream, chunk),
+    artifact: (file, attempt, piece) => observer.artifact?.(scenarioName(file, line), attempt, piece),
   };
 }
 

@@ -71,9 +71,15 @@ export const AttemptSummarySchema = z.strictObject({
 });
 export type AttemptSummary = z.infer<typeof AttemptSummarySchema>;
 
-/** The files --collect brought back from a feature's container: each by its path there, its bytes in base64. */
+/**
+ * The files --collect brought back whole from a feature's container: each by its path there and its size.
+ * Their bytes are not here: they travel as they arrive (`feature.artifact`, see artifacts/artifact-stream.ts)
+ * and go straight to disk, so a result stays small whatever was collected.
+ */
 export const CollectedArtifactsSchema = z.strictObject({
-  files: z.array(z.strictObject({ path: z.string().min(1).max(4096), data: z.string() })).max(100_000),
+  files: z
+    .array(z.strictObject({ path: z.string().min(1).max(4096), bytes: z.number().int().nonnegative() }))
+    .max(100_000),
   /** What was not collected and why (the cap cut the archive, nothing was found, a path left the folder). */
   note: z.string().max(4096).optional(),
 });

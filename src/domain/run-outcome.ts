@@ -51,6 +51,19 @@ export interface FeatureOutputChunk {
 }
 
 /**
+ * A piece of a file --collect brings back, as it arrives: the feature (a scenario job's `path:line`, a batch's
+ * first feature) and attempt it belongs to, the file's path in its folder and the bytes; `end` marks its last
+ * piece. Which files came whole is the attempt's result's to say (`artifacts.files`).
+ */
+export interface FeatureArtifactChunk {
+  file: string;
+  attempt: number;
+  path: string;
+  data: Buffer;
+  end: boolean;
+}
+
+/**
  * The outcome of a run from the results that arrived. Reports list features by name (the run order is the
  * scheduler's business, not the reader's); a feature without a result is unfinished. The server's status is
  * held to the results (`heldToResults`): the features settled on the client (a Gherkin parse error) are no

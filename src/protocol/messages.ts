@@ -68,6 +68,22 @@ export const FeatureOutputSchema = z.strictObject({
   stream: StreamNameSchema,
   data: z.string(),
 });
+/**
+ * A piece of a file --collect brings back, as the server reads it out of the container's output: the files
+ * stream to the client's disk and never wait whole in either side's memory. `end` marks a file's last piece;
+ * the attempt's `feature.result` then lists the files that came whole (a file cut short is not listed).
+ */
+export const FeatureArtifactSchema = z.strictObject({
+  ...base,
+  type: z.literal('feature.artifact'),
+  runId,
+  file: z.string(),
+  attempt: z.number().int().positive(),
+  path: z.string().min(1).max(4096),
+  /** The piece's bytes in base64; a piece is at most about 512 KiB. */
+  data: z.string().max(4 * 1024 * 1024),
+  end: z.boolean(),
+});
 export const FeatureFinishedSchema = z.strictObject({
   ...base,
   type: z.literal('feature.result'),
@@ -107,6 +123,7 @@ export const ServerMessageSchema = z.discriminatedUnion('type', [
   RunWaitingSchema,
   FeatureStateChangedSchema,
   FeatureOutputSchema,
+  FeatureArtifactSchema,
   FeatureFinishedSchema,
   RunFinishedSchema,
   ServerErrorSchema,

@@ -19,6 +19,8 @@ export class ReporterMultiplexer implements Required<Reporter> {
     this.each('onFeatureState', (r) => r.onFeatureState?.(change));
   onFeatureOutput: Required<Reporter>['onFeatureOutput'] = (chunk) =>
     this.each('onFeatureOutput', (r) => r.onFeatureOutput?.(chunk));
+  onFeatureArtifact: Required<Reporter>['onFeatureArtifact'] = (chunk) =>
+    this.each('onFeatureArtifact', (r) => r.onFeatureArtifact?.(chunk));
   onFeatureRetry: Required<Reporter>['onFeatureRetry'] = (result) =>
     this.each('onFeatureRetry', (r) => r.onFeatureRetry?.(result));
   onFeatureResult: Required<Reporter>['onFeatureResult'] = (result) =>

@@ -1,5 +1,11 @@
 import type { FeatureResult } from '../domain/feature-run.js';
-import type { FeatureOutputChunk, FeatureStateChange, RunInfo, RunOutcome } from '../domain/run-outcome.js';
+import type {
+  FeatureArtifactChunk,
+  FeatureOutputChunk,
+  FeatureStateChange,
+  RunInfo,
+  RunOutcome,
+} from '../domain/run-outcome.js';
 
 /**
  * The one interface every report speaks. All hooks are optional; a reporter implements what it needs.
@@ -12,6 +18,8 @@ export interface Reporter {
   onWaiting?(place: number): void;
   onFeatureState?(change: FeatureStateChange): void;
   onFeatureOutput?(chunk: FeatureOutputChunk): void;
+  /** A piece of a collected file as it arrives (--collect); the attempt's result lists the files that came whole. */
+  onFeatureArtifact?(chunk: FeatureArtifactChunk): void;
   /** An attempt that failed and is about to run again in a fresh container. */
   onFeatureRetry?(result: FeatureResult): void;
   /** A feature's final result (after its retries, if any). */

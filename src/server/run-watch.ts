@@ -59,6 +59,10 @@ export function createRunFeed(
         const data = text.write(file, attempt, stream, chunk);
         if (data !== '') each((reporter) => reporter.onFeatureOutput?.({ file, attempt, stream, data }));
       },
+      artifact(file, attempt, piece) {
+        client.artifact?.(file, attempt, piece);
+        each((reporter) => reporter.onFeatureArtifact?.({ file, attempt, ...piece }));
+      },
       waiting(place) {
         client.waiting(place);
       },

@@ -130,6 +130,8 @@ export class Session {
         const data = text.write(file, attempt, stream, chunk);
         if (data !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data });
       },
+      artifact: (file, attempt, { path, data, end }) =>
+        this.send({ type: 'feature.artifact', runId, file, attempt, path, data: data.toString('base64'), end }),
       waiting: (place) => this.send({ type: 'run.waiting', runId, place }),
       result: (result, final) => {
         const { file, attempt } = result;

@@ -115,7 +115,7 @@ describe("the run overview's artifacts", () => {
       file: 'features/a b.feature',
       status: 'failed',
       exitCode: 1,
-      artifacts: { files: [{ path: 'screenshots/<x>.png', data: '' }], note: 'cut at 1 MiB: 3 files left out' },
+      artifacts: { files: [{ path: 'screenshots/<x>.png', bytes: 0 }], note: 'cut at 1 MiB: 3 files left out' },
     });
     const html = overviewHtml(outcome([collected]));
     expect(html).toContain(

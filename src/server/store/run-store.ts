@@ -75,6 +75,7 @@ export class RunStore implements RunWatcher {
       },
       onFeatureState: (change) => files.onFeatureState(change),
       onFeatureOutput: (chunk) => files.onFeatureOutput(chunk),
+      onFeatureArtifact: (chunk) => files.onFeatureArtifact(chunk),
       onFeatureRetry: (result) => files.onFeatureRetry(result),
       onFeatureResult: (result) => files.onFeatureResult(result),
       onEnd: async (outcome: RunOutcome) => {
