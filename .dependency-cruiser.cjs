@@ -17,7 +17,10 @@ const LAYERS = [
   ['cucumber-messages'],
   ['protocol', 'runtime', 'artifacts', 'report-dir'],
   ['reporters'],
-  ['batch', 'scheduling'],
+  // Batches of features; the timing history (what each feature took, what it is predicted to take).
+  ['batch', 'timings'],
+  // Shards of a suite, balanced by the timing history, and the pipeline's plan of them.
+  ['shards'],
   // What an attempt is (container spec, deadline, evidence, judge, results), whatever runs it: the two runners
   // below are peers that share it and never import each other.
   ['attempt'],

@@ -140,7 +140,7 @@ export const commandHandlers: CommandHandlers = {
   async plan(projectName, flags, options) {
     const [{ planPipeline }, { DEFAULT_TIMINGS_FILE }] = await Promise.all([
       import('../client/plan-pipeline.js'),
-      import('../scheduling/timing-history.js'),
+      import('../timings/timing-history.js'),
     ]);
     let fromProject: RunOptionValues = {};
     if (projectName !== undefined) {

@@ -37,7 +37,7 @@ export async function startEmbeddedServer(
     url: server.url,
     pageUrl: undefined,
     token,
-    engine: server.engine,
+    admission: server.admission,
     close: () => server.close().finally(unguard),
   };
 }

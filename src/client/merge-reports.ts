@@ -5,7 +5,7 @@ import { heldToResults, type RunOutcome } from '../domain/run-outcome.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { readResults } from '../reporters/files/results-json.js';
 import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js';
-import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
+import { conditionsOf, TimingHistory } from '../timings/timing-history.js';
 import { exitCodeOf } from './exit-code.js';
 import { stageReportDir } from '../report-dir/report-dir.js';
 import type { SuiteIo } from './run-suite.js';

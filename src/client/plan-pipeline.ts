@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { ExitCode } from '../errors/baleen-error.js';
 import type { RunRequest } from '../run-options/values.js';
-import { writePlanFile } from '../scheduling/plan-file.js';
-import { planShards } from '../scheduling/shard.js';
-import { TimingHistory } from '../scheduling/timing-history.js';
+import { writePlanFile } from '../shards/plan-file.js';
+import { planShards } from '../shards/shard.js';
+import { TimingHistory } from '../timings/timing-history.js';
 import { formatDuration, plural } from '../util/text.js';
 import { nothingSelected } from './nothing-selected.js';
 import { selectFeatures } from './select-features.js';

@@ -16,7 +16,7 @@ import { BaleenError, type ExitCode, isBaleenError, messageOf } from '../errors/
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
-import { conditionsOf, TimingHistory } from '../scheduling/timing-history.js';
+import { conditionsOf, TimingHistory } from '../timings/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { lineagesOfPlans } from '../reporters/files/scenario-lineage.js';
 import type { EmbeddedServer } from './embedded-server.js';

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import type { Shard, ShardRecord } from '../domain/shard-plan.js';
 import type { RunRequest } from '../run-options/values.js';
-import { featuresOfShard, readPlanFile } from '../scheduling/plan-file.js';
-import { planShards } from '../scheduling/shard.js';
-import type { TimingHistory } from '../scheduling/timing-history.js';
+import { featuresOfShard, readPlanFile } from '../shards/plan-file.js';
+import { planShards } from '../shards/shard.js';
+import type { TimingHistory } from '../timings/timing-history.js';
 import type { FeatureSelection } from './select-features.js';
 
 /** A shard's part of the run, and what its reports record of it for `baleen merge` to check. */

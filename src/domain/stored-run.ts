@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FeatureViewSchema } from './run-view.js';
 
-/** Run ids are UUIDs (the run engine's randomUUID): nothing else is ever a folder name under runs/. */
+/** Run ids are UUIDs (the admission's randomUUID): nothing else is ever a folder name under runs/. */
 export const RunIdSchema = z.uuid();
 
 /**

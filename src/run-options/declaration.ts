@@ -18,8 +18,8 @@ import {
 } from '../domain/run-option-fields.js';
 import { SplitChoiceSchema } from '../domain/split-choice.js';
 import { RUNTIME_KINDS } from '../runtime/registry.js';
-import { parseShard } from '../scheduling/shard.js';
-import { DEFAULT_TIMINGS_FILE } from '../scheduling/timing-history.js';
+import { parseShard } from '../shards/shard.js';
+import { DEFAULT_TIMINGS_FILE } from '../timings/timing-history.js';
 import {
   choiceFlag,
   countFlag,

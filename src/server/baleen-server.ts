@@ -8,7 +8,7 @@ import { BaleenError } from '../errors/baleen-error.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { Logger } from './logger.js';
 import { reapOrphans } from '../runtime/reaper.js';
-import { RunEngine } from './run-engine.js';
+import { RunAdmission } from './run-admission.js';
 import { Session } from './session.js';
 import { checkUpgrade, isLoopback } from './upgrade-guard.js';
 import { DEFAULT_LIMITS, MAX_PAYLOAD_BYTES, REFUSAL_HEADER, type ServerLimits } from './server-limits.js';
@@ -21,7 +21,7 @@ export interface RunningServer {
   readonly url: string;
   /** http://host:port/, the live page, when the server has its HTTP side. */
   readonly pageUrl: string | undefined;
-  readonly engine: RunEngine;
+  readonly admission: RunAdmission;
   /** Stops accepting, cancels every run, waits for their containers to be removed, then closes. */
   close(): Promise<void>;
 }
@@ -35,7 +35,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const serverId = randomUUID();
   const log = options.logger.child({ serverId });
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
-  const engine = new RunEngine(options.runtime, serverId, {
+  const admission = new RunAdmission(options.runtime, serverId, {
     allowedImages: options.allowImages ?? [],
     allowedNetworks: options.allowNetworks ?? [],
     capacity: options.capacity ?? availableParallelism(),
@@ -48,7 +48,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const side =
     options.service === false
       ? undefined
-      : await (await import('./http/http-side.js')).httpSide(options, engine, wss, log, () => url);
+      : await (await import('./http/http-side.js')).httpSide(options, admission, wss, log, () => url);
   const http = createServer(side?.handle ?? webSocketOnly);
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     // A client may reset the connection at any moment; without a listener that error would end the server.
@@ -78,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   wss.on('connection', (ws: WebSocket, request: IncomingMessage) => {
     log.info({ remote: request.socket.remoteAddress }, 'client connected');
     trackLiveness(ws);
-    new Session(ws, engine, log, limits.maxRunsPerConnection);
+    new Session(ws, admission, log, limits.maxRunsPerConnection);
   });
   const heartbeat = setInterval(() => sweepDeadClients(wss), options.heartbeatMs ?? HEARTBEAT_MS);
   heartbeat.unref();
@@ -92,12 +92,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url,
     pageUrl: side ? `http://${host}:${address.port}/` : undefined,
-    engine,
+    admission,
     async close() {
       clearInterval(heartbeat);
       http.close();
       side?.stopPushes();
-      await engine.shutdown();
+      await admission.shutdown();
       await side?.close();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       wss.close();

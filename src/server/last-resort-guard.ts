@@ -21,7 +21,7 @@ export function guardServerProcess(
   let exiting = false;
   const onError = (error: unknown) => {
     const runId = currentRunId();
-    if (runId !== undefined && server.engine.cancelRun(runId)) {
+    if (runId !== undefined && server.admission.cancelRun(runId)) {
       log.error({ err: error, runId }, 'unexpected error in a run: cancelling that run, serving the others');
       return;
     }

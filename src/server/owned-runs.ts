@@ -2,7 +2,7 @@ import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { RunObserver } from '../dispatcher/run-observer.js';
 import type { Logger } from './logger.js';
-import type { RunEngine } from './run-engine.js';
+import type { RunAdmission } from './run-admission.js';
 
 /**
  * Nobody holds a connection for a run the server owns: its events go to the server's watchers alone (the live
@@ -19,14 +19,14 @@ const NO_CLIENT: RunObserver = {
  * The runs started over HTTP (`POST /api/runs`). Unlike a WebSocket client's, such a run belongs to the
  * server, not to a connection: it goes on after the request that started it, until it ends, is cancelled
  * (`DELETE /api/runs/<id>`) or the server shuts down (which cancels every run and removes its containers).
- * At most `max` of them go at once, on top of the engine's own limits (--max-queued-features).
+ * At most `max` of them go at once, on top of the admission's own limits (--max-queued-features).
  */
 export class OwnedRuns {
   private readonly live = new Set<string>();
   private preparing = 0;
 
   constructor(
-    private readonly engine: RunEngine,
+    private readonly admission: RunAdmission,
     private readonly log: Logger,
     private readonly max: number,
   ) {}
@@ -39,9 +39,9 @@ export class OwnedRuns {
       });
     }
     this.preparing++;
-    let prepared: Awaited<ReturnType<RunEngine['prepare']>>;
+    let prepared: Awaited<ReturnType<RunAdmission['prepare']>>;
     try {
-      prepared = await this.engine.prepare(spec);
+      prepared = await this.admission.prepare(spec);
     } finally {
       this.preparing--;
     }

@@ -7,7 +7,7 @@ import { decodeClientMessage, encodeMessage } from '../protocol/codec.js';
 import type { ClientMessage, ServerErrorCode, ServerMessage, Unversioned } from '../protocol/messages.js';
 import type { RunObserver } from '../dispatcher/run-observer.js';
 import type { Logger } from './logger.js';
-import type { PreparedRun, RunEngine, StartedRun } from './run-engine.js';
+import type { PreparedRun, RunAdmission, StartedRun } from './run-admission.js';
 import { TokenBucket } from './rate-limit.js';
 import { DEFAULT_LIMITS } from './server-limits.js';
 import { Utf8Chunks } from '../util/utf8-chunks.js';
@@ -29,7 +29,7 @@ export class Session {
 
   constructor(
     private readonly socket: WebSocket,
-    private readonly engine: RunEngine,
+    private readonly admission: RunAdmission,
     private readonly log: Logger,
     private readonly maxRuns: number = DEFAULT_LIMITS.maxRunsPerConnection,
   ) {
@@ -80,7 +80,7 @@ export class Session {
     let prepared: PreparedRun;
     this.submitting++;
     try {
-      prepared = await this.engine.prepare(spec);
+      prepared = await this.admission.prepare(spec);
     } catch (error) {
       const code = rejectionCode(error);
       const hint = error instanceof BaleenError ? error.hint : undefined;

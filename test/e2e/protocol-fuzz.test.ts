@@ -260,7 +260,7 @@ describe('the server under hostile input', () => {
     // The container prints forever; only the server dropping this client (and so cancelling its run) ends it.
     await waitForNoBaleenContainers(120_000, { afterAtLeastOne: true });
     socket.terminate();
-    await vi.waitFor(() => expect(server.engine.liveRuns).toBe(0), { timeout: 10_000 });
+    await vi.waitFor(() => expect(server.admission.liveRuns).toBe(0), { timeout: 10_000 });
   });
 });
 
@@ -297,7 +297,7 @@ describe('a client that stops answering pings (its machine froze, its network va
       (socket as unknown as { _socket: { pause(): void } })._socket.pause();
       await waitForNoBaleenContainers(30_000);
       // The run settles just after its last container is gone.
-      await vi.waitFor(() => expect(watchful.engine.liveRuns).toBe(0), { timeout: 10_000 });
+      await vi.waitFor(() => expect(watchful.admission.liveRuns).toBe(0), { timeout: 10_000 });
       socket.terminate();
     } finally {
       await watchful.close();

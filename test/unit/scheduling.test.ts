@@ -6,8 +6,8 @@ import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { expectedWallTime } from '../../src/dispatcher/expected-wall-time.js';
 import type { AttemptPlan } from '../../src/dispatcher/first-attempts.js';
 import { longestFirst } from '../../src/dispatcher/order-strategy.js';
-import { parseShard, planShards } from '../../src/scheduling/shard.js';
-import { TimingHistory } from '../../src/scheduling/timing-history.js';
+import { parseShard, planShards } from '../../src/shards/shard.js';
+import { TimingHistory } from '../../src/timings/timing-history.js';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));

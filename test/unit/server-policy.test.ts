@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { imageAllowed } from '../../src/server/image-policy.js';
 import { TokenBucket } from '../../src/server/rate-limit.js';
-import { RunEngine } from '../../src/server/run-engine.js';
+import { RunAdmission } from '../../src/server/run-admission.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import { FakeRuntime } from '../support/fake-runtime.js';
 
@@ -50,15 +50,15 @@ describe('TokenBucket', () => {
   });
 });
 
-describe('RunEngine options', () => {
+describe('RunAdmission options', () => {
   it('refuses a run past its maxQueuedFeatures, given when it is made', async () => {
-    const engine = new RunEngine(new FakeRuntime(), 'server-1', { maxQueuedFeatures: 2, allowedImages: ['img'] });
+    const admission = new RunAdmission(new FakeRuntime(), 'server-1', { maxQueuedFeatures: 2, allowedImages: ['img'] });
     const spec = (features: string[]) => RunSpecSchema.parse({ image: 'img', features, concurrency: 1 });
-    await expect(engine.prepare(spec(['a', 'b', 'c']))).rejects.toThrow(/this run's 3 would pass its limit of 2/);
-    await expect(engine.prepare(spec(['a', 'b']))).resolves.toMatchObject({ runId: expect.any(String) });
+    await expect(admission.prepare(spec(['a', 'b', 'c']))).rejects.toThrow(/this run's 3 would pass its limit of 2/);
+    await expect(admission.prepare(spec(['a', 'b']))).resolves.toMatchObject({ runId: expect.any(String) });
     // An image outside allowedImages is refused by the same options object.
     await expect(
-      engine.prepare(RunSpecSchema.parse({ image: 'other', features: ['a'], concurrency: 1 })),
+      admission.prepare(RunSpecSchema.parse({ image: 'other', features: ['a'], concurrency: 1 })),
     ).rejects.toThrow(/image "other" is not allowed/);
   });
 });

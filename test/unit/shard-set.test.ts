@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkShardSet, type MergedRun } from '../../src/client/shard-set.js';
 import { shardPlanOf, type ShardPlan } from '../../src/domain/shard-plan.js';
-import { featuresOfShard, readPlanFile, writePlanFile } from '../../src/scheduling/plan-file.js';
+import { featuresOfShard, readPlanFile, writePlanFile } from '../../src/shards/plan-file.js';
 
 const PLAN = shardPlanOf([
   ['a', 'c'],

@@ -6,7 +6,7 @@ import type { WebSocketServer } from 'ws';
 import type { ServerOptions } from '../server-options.js';
 import { RunBoard } from '../live/run-board.js';
 import type { Logger } from '../logger.js';
-import type { RunEngine } from '../run-engine.js';
+import type { RunAdmission } from '../run-admission.js';
 import { RunStore } from '../store/run-store.js';
 import { OwnedRuns } from '../owned-runs.js';
 import { DEFAULT_LIMITS } from '../server-limits.js';
@@ -17,21 +17,21 @@ import { ServerMetrics } from './server-metrics.js';
 /** The HTTP routes beside the WebSocket, and the watchers that feed them. */
 export async function httpSide(
   options: ServerOptions,
-  engine: RunEngine,
+  admission: RunAdmission,
   wss: WebSocketServer,
   log: Logger,
   serverUrl: () => string,
 ) {
-  const metrics = new ServerMetrics(() => wss.clients.size, engine.dispatcher);
-  engine.watch(metrics);
+  const metrics = new ServerMetrics(() => wss.clients.size, admission.dispatcher);
+  admission.watch(metrics);
   const store =
     options.dataDir === undefined ? undefined : await RunStore.open(options.dataDir, options.retention ?? {}, log);
-  if (store) engine.watch(store);
+  if (store) admission.watch(store);
   const board = new RunBoard(store !== undefined);
-  engine.watch(board);
+  admission.watch(board);
   const pushes = new AbortController();
   const hook = options.webhook
-    ? await githubHook(options, engine.serverId, log, serverUrl, pushes.signal, store)
+    ? await githubHook(options, admission.serverId, log, serverUrl, pushes.signal, store)
     : undefined;
   const maxHttpRuns = options.limits?.maxHttpRuns ?? DEFAULT_LIMITS.maxHttpRuns;
   const routes = createHttpRoutes({
@@ -39,8 +39,8 @@ export async function httpSide(
     auth: new HttpAuth(options.token, options.tokenFile),
     metrics,
     board,
-    engine,
-    owned: new OwnedRuns(engine, log, maxHttpRuns),
+    admission,
+    owned: new OwnedRuns(admission, log, maxHttpRuns),
     log,
     ...(store ? { store } : {}),
     ...(hook ? { hook } : {}),

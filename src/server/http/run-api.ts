@@ -84,7 +84,7 @@ export function runApi(context: RunApiContext) {
       if (!mayChange(request, response, context.auth)) return;
       const runId = await resolve(reference, response, context);
       if (runId === undefined) return;
-      const run = context.engine.liveRun(runId);
+      const run = context.admission.liveRun(runId);
       if (!run) {
         const detail = await runDetail(runId, context);
         if (!detail) return refuse(response, 404, noSuchRun(reference));
@@ -143,7 +143,7 @@ function noSuchRun(reference: string, message = `no run ${reference}`): ApiError
   return { code: 'NOT_FOUND', message, hint: 'GET /api/runs lists the stored runs, GET /api/live the recent ones' };
 }
 
-/** Why the engine refused a run, as an HTTP status: the run's fault (4xx), or the server's (5xx). */
+/** Why the server refused a run, as an HTTP status: the run's fault (4xx), or the server's (5xx). */
 function refuseRun(response: ServerResponse, error: unknown, log: Logger): void {
   if (!(error instanceof BaleenError)) {
     log.error({ err: error }, 'starting a run over HTTP failed');
@@ -158,7 +158,7 @@ function refuseRun(response: ServerResponse, error: unknown, log: Logger): void 
   });
 }
 
-/** A refusal's HTTP status by its code; any other engine failure is 503. */
+/** A refusal's HTTP status by its code; any other refusal (the container engine's failures) is 503. */
 const REFUSAL_STATUS: Record<string, number> = {
   RUN_REJECTED: 422,
   IMAGE_NOT_FOUND: 422,

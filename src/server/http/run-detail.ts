@@ -1,11 +1,11 @@
 import type { RunView } from '../../domain/run-view.js';
 import type { RunDetail, StoredRun } from '../../domain/stored-run.js';
 import type { RunBoard } from '../live/run-board.js';
-import type { RunEngine } from '../run-engine.js';
+import type { RunAdmission } from '../run-admission.js';
 import type { RunStore } from '../store/run-store.js';
 
 export interface RunSources {
-  engine: RunEngine;
+  admission: RunAdmission;
   /** Every run the server has in memory: running, and the newest finished ones (see KEPT_RUNS). */
   board: RunBoard;
   /** With --data-dir: every stored run. */
@@ -21,14 +21,17 @@ export async function knownRunIds({ board, store }: RunSources): Promise<string[
  * `GET /api/runs/<id>`: a run from memory while the server has it there (its features' states as they
  * change), else from its stored record and summary.json; undefined when the server knows no such run.
  */
-export async function runDetail(runId: string, { engine, board, store }: RunSources): Promise<RunDetail | undefined> {
+export async function runDetail(
+  runId: string,
+  { admission, board, store }: RunSources,
+): Promise<RunDetail | undefined> {
   const view = board.get(runId);
   const stored = await store?.detail(runId);
   if (!view && !stored) return undefined;
   const files = store ? { files: stored?.files ?? [] } : {};
   if (view)
     return {
-      run: recordOf(view, engine.liveRun(runId) !== undefined),
+      run: recordOf(view, admission.liveRun(runId) !== undefined),
       features: Object.values(view.features),
       ...files,
     };
@@ -36,7 +39,7 @@ export async function runDetail(runId: string, { engine, board, store }: RunSour
 }
 
 /**
- * A run in memory as the store records one. It is `running` while the engine still has it: until its
+ * A run in memory as the store records one. It is `running` while the admission still has it live: until its
  * containers are gone and every watcher has its end (with --data-dir, its report is then complete). While it
  * runs, `unfinished` counts the features without a result yet.
  */

@@ -1,6 +1,6 @@
 import { shardPlanOf, type Shard, type ShardPlan } from '../domain/shard-plan.js';
 import { compareNames, median } from '../util/order.js';
-import type { TimingHistory } from './timing-history.js';
+import type { TimingHistory } from '../timings/timing-history.js';
 
 export type { Shard } from '../domain/shard-plan.js';
 

@@ -30,7 +30,7 @@ export interface StartedRun {
   readonly finished: Promise<RunOutput>;
 }
 
-export interface RunEngineOptions {
+export interface RunAdmissionOptions {
   /** Image patterns a run may use (baleen server --allow-image); none: any image. */
   allowedImages?: readonly string[];
   /** Networks a run may join (baleen server --allow-network). */
@@ -44,11 +44,13 @@ export interface RunEngineOptions {
 }
 
 /**
- * Starts runs on one container runtime. It checks what would make every feature fail the same way (no
- * engine, no image) before accepting a run, so the client gets one clear error instead of N. Every run goes
- * to the one dispatcher, which shares the server's capacity between them.
+ * The admission of runs on one container runtime: it checks what would make every feature fail the same way
+ * (no container engine, no image, an image or network not allowed, the server's queue full) before accepting
+ * a run, so the client gets one clear error instead of N; then hands the run to the one dispatcher, which
+ * shares the server's capacity between runs, and keeps it live (to cancel, to follow) until its containers
+ * are gone. (Not "the engine": that word is the container engine's alone.)
  */
-export class RunEngine {
+export class RunAdmission {
   private readonly live = new Map<string, StartedRun>();
   /** Features of the live runs, queued or running. */
   private liveFeatures = 0;
@@ -65,7 +67,7 @@ export class RunEngine {
   constructor(
     private readonly runtime: ContainerRuntime,
     readonly serverId: string,
-    options: RunEngineOptions = {},
+    options: RunAdmissionOptions = {},
   ) {
     this.allowedImages = options.allowedImages ?? [];
     this.allowedNetworks = options.allowedNetworks ?? [];
@@ -82,12 +84,12 @@ export class RunEngine {
     });
   }
 
-  /** Lets `watcher` follow every run started from now on, and every run the engine refuses. */
+  /** Lets `watcher` follow every run started from now on, and every run the container engine refuses. */
   watch(watcher: RunWatcher): void {
     this.watchers.push(watcher);
   }
 
-  /** Checks the engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
+  /** Checks the container engine and the image; holds no resources until `start`, so a prepared run may be dropped. */
   async prepare(spec: RunSpec): Promise<PreparedRun> {
     this.refuseWhenClosing();
     this.refuseOverQueueLimit(spec.features.length);
