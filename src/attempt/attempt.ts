@@ -11,7 +11,7 @@ import { OutputTailBuffer } from '../util/output-tail.js';
 import { PhaseClock } from '../util/phase-clock.js';
 import { formatDuration } from '../util/text.js';
 import { attemptEnv } from './container-spec.js';
-import { beforeCommandFailure, featureScript } from './feature-script.js';
+import { beforeCommandExit, featureScript } from './feature-script.js';
 import { featureResults, type AttemptRecord } from './feature-result.js';
 import type { FeatureObserver } from './job-launcher.js';
 import { parseReport } from './parse-report.js';
@@ -51,6 +51,8 @@ export class Attempt {
   private readonly artifactChannel: ReportChannel;
   /** With --collect: the files of the artifact channel's section, handed to the observer as they arrive. */
   private readonly artifactStream?: ArtifactStream;
+  /** Where a failed --before-command tells its code: its channel's nonce is this attempt's, unlike any output. */
+  private readonly beforeChannel = createReportChannel(randomBytes(12).toString('hex'), 64, 'before');
   private readonly stdoutTail = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
   private readonly stderrTail = new OutputTailBuffer(OUTPUT_TAIL_BYTES);
   private exit?: ContainerExit;
@@ -115,6 +117,7 @@ export class Attempt {
       reportPath: spec.reportPath,
       tags: spec.tags,
       beforeCommand: spec.beforeCommand,
+      beforeChannel: this.beforeChannel,
       trailer: this.reportChannel.trailer(
         spec.reportPath,
         spec.collect.length === 0
@@ -126,7 +129,7 @@ export class Attempt {
 
   /** The sinks for the raw output of a process that frames its sections on stderr: the user's part goes on. */
   sinks(): OutputSinks {
-    const channels = [this.reportChannel, this.artifactChannel];
+    const channels = [this.reportChannel, this.artifactChannel, this.beforeChannel];
     const through = (chunk: Buffer, from = 0) =>
       channels.slice(from).reduce((data, channel) => channel.filter(data), chunk);
     return {
@@ -210,7 +213,7 @@ export class Attempt {
     this.exitedAs = as;
   }
 
-  /** The --before-command failed with this code: the shell ended before the command ran. */
+  /** The --before-command failed with this code (told on a channel of its runner's): the command never ran. */
   beforeCommandFailed(code: number): void {
     this.beforeCommandExit = code;
   }
@@ -257,7 +260,7 @@ export class Attempt {
   record(): AttemptRecord {
     const { files, line, attempt, spec, reportSource } = this.input;
     const stderr = this.stderrTail.toTail();
-    const before = this.beforeCommandExit ?? beforeCommandFailure(stderr.text);
+    const before = this.beforeCommandExit ?? beforeCommandExit(this.beforeChannel);
     return {
       files,
       ...(line === undefined ? {} : { line }),

@@ -4,6 +4,7 @@ import type { FeatureStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
 import { missingCommandProblem } from './missing-command.js';
 import { reportCoverageProblem } from './report-coverage.js';
+import { asNonStrict } from './strictness.js';
 
 export interface FeatureEvidence {
   exit?: ContainerExit;
@@ -25,6 +26,8 @@ export interface FeatureEvidence {
   expectedLines?: readonly number[];
   /** The command template writes a report (`{report}`): without one, only the exit code can be judged. */
   reportExpected: boolean;
+  /** cucumber-js's strict mode (the default): pending and undefined steps fail. False: they do not. */
+  strict?: boolean;
 }
 
 export interface Outcome {
@@ -33,14 +36,17 @@ export interface Outcome {
 }
 
 /**
- * Decides a finished feature's status from everything that was seen. The order of the checks is the policy:
- * an interruption wins, then baleen's own failures, then what the container said. A non-zero exit is never a
- * pass, report or not; a report with failed scenarios is never a pass, exit code or not; and exit 0 is a pass
- * only when the report shows every expected scenario ran (a command given no `{report}` is judged by its
- * exit code alone).
+ * Decides a finished feature's status from everything that was seen: exit codes, baleen's own channels and the
+ * report, never the text of the output. The order of the checks is the policy: an interruption wins, then
+ * baleen's own failures, then what the container said. A non-zero exit is never a pass, report or not; a
+ * report with a failing scenario (failed, ambiguous, and in strict mode pending or undefined, as cucumber-js
+ * has them) is never a pass, exit code or not; and exit 0 is a pass only when the report shows every expected
+ * scenario ran, passed or skipped (skipped by its own hook, as cucumber-js passes it). A command given no
+ * `{report}` is judged by its exit code alone.
  */
 export function classifyOutcome(evidence: FeatureEvidence): Outcome {
-  const { exit, report } = evidence;
+  const { exit } = evidence;
+  const report = evidence.report !== null && evidence.strict === false ? asNonStrict(evidence.report) : evidence.report;
   if (evidence.stopReason === 'interrupt')
     return { status: 'cancelled', error: 'the run was interrupted before it finished' };
   if (evidence.stopReason === 'fail-fast')

@@ -62,6 +62,7 @@ export function featureResults(record: AttemptRecord): FeatureResult[] {
     ...(record.beforeCommandExit === undefined ? {} : { beforeCommandExit: record.beforeCommandExit }),
     image: record.spec.image,
     reportExpected: commandWritesReport(record.spec.command),
+    strict: record.spec.strict,
   };
   const first = record.files[0]!;
   const durationMs = record.startedAt === undefined ? 0 : Date.now() - record.startedAt;

@@ -1,7 +1,8 @@
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { shellQuote } from '../util/shell-quote.js';
+import type { ReportChannel } from './report-channel.js';
 
-/** Printed to stderr by the container's shell when --before-command fails, so the server can tell it apart. */
+/** Printed to stderr by the container's shell when --before-command fails, for the people reading its log. */
 export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit code';
 
 /**
@@ -46,11 +47,16 @@ export function featureScript(options: {
   reportPath: string;
   tags?: string;
   beforeCommand?: string;
+  /** The channel the before-command's failure is told on (see beforeCommandLines). */
+  beforeChannel?: ReportChannel;
   trailer?: string;
 }): string {
   const reportDir = options.reportPath.slice(0, options.reportPath.lastIndexOf('/')) || '/';
   const lines = [`mkdir -p ${shellQuote(reportDir)} 2>/dev/null`];
-  if (options.beforeCommand) lines.push(...beforeCommandLines(options.beforeCommand));
+  if (options.beforeCommand) {
+    if (!options.beforeChannel) throw new Error('a before-command needs a channel to tell its failure on');
+    lines.push(...beforeCommandLines(options.beforeCommand, options.beforeChannel));
+  }
   lines.push(
     fillCommand(options.command, {
       files: options.files,
@@ -65,21 +71,22 @@ export function featureScript(options: {
 
 /**
  * The before-command in the container's shell: should the shell end during it, by a failure or by an `exit` of
- * its own, an EXIT trap says so on stderr with the code (read back by `beforeCommandFailure`).
+ * its own, an EXIT trap says so: a line on stderr for people, and the code framed on the attempt's channel
+ * for baleen (read back by `beforeCommandExit`). Only the framed code counts: a step printing the line decides
+ * nothing, and the channel's nonce is the attempt's own.
  */
-export function beforeCommandLines(beforeCommand: string): string[] {
+export function beforeCommandLines(beforeCommand: string, channel: ReportChannel): string[] {
   return [
-    `trap 's=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2' EXIT`,
+    `baleen_before_failed() { s=$?; echo "${BEFORE_COMMAND_FAILED} $s" >&2; ${channel.frame('"$s"')}; }`,
+    'trap baleen_before_failed EXIT',
     `{ ${beforeCommand}`,
     '} || exit $?',
     'trap - EXIT',
   ];
 }
 
-/** The exit code the before-command failed with, if the container's stderr says it did. */
-export function beforeCommandFailure(stderrTail: string): number | undefined {
-  const index = stderrTail.lastIndexOf(BEFORE_COMMAND_FAILED);
-  if (index < 0) return undefined;
-  const code = Number.parseInt(stderrTail.slice(index + BEFORE_COMMAND_FAILED.length), 10);
+/** The exit code the before-command failed with, if its channel told one. */
+export function beforeCommandExit(channel: ReportChannel): number | undefined {
+  const code = Number.parseInt(channel.report()?.toString() ?? '', 10);
   return Number.isNaN(code) ? undefined : code;
 }

@@ -15,6 +15,8 @@ export interface ReportChannel {
   trailer(reportPath: string, more?: readonly string[]): string;
   /** Shell lines that print what `command` writes to its stdout to stderr, framed for this channel. */
   section(command: string): string;
+  /** One shell command (no newline) that prints a shell word's value to stderr, framed for this channel. */
+  frame(word: string): string;
   /** Filters a stderr chunk: returns what belongs to the user's stderr, keeps the report's bytes. */
   filter(chunk: Buffer): Buffer;
   /** At the end of the stream: whatever was held back in case it began a marker. */
@@ -81,6 +83,8 @@ export function createReportChannel(
         `{ ${command}; } >&2`,
         `printf '%s\\n' ${shellQuote(end.toString())} >&2`,
       ].join('\n'),
+
+    frame: (word) => `printf '%s\\n' ${shellQuote(begin.toString())} ${word} ${shellQuote(end.toString())} >&2`,
 
     filter(chunk) {
       if (done) return chunk;

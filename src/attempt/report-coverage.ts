@@ -3,12 +3,13 @@ import { scenarioStepsOf } from '../cucumber-json/scenarios.js';
 import type { CucumberJson } from '../domain/cucumber-json.js';
 
 /**
- * Whether a Cucumber report shows that a feature's scenarios ran and passed: it must name the feature (by its
- * uri, the path relative to the command's working directory) and hold a passed scenario (by the one scenario
- * status rule) at each line the client's parser expects (one per scenario, one per Scenario Outline row, as
- * cucumber-js pickles them). Returns why not, or undefined when it does. Failing scenarios are found before
- * this is asked (see classifyOutcome); what is left here is a scenario that is missing or did not pass
- * (skipped: a hook skipped it, or a dry run).
+ * Whether a Cucumber report shows that a feature's scenarios ran: it must name the feature (by its uri, the
+ * path relative to the command's working directory) and hold a scenario that passed or was skipped (by the one
+ * scenario status rule) at each line the client's parser expects (one per scenario, one per Scenario Outline
+ * row, as cucumber-js pickles them). A skipped scenario (its own hook skipped it, or a dry run) fails nothing,
+ * as cucumber-js has it; the reports count it as skipped, not passed. Returns why not, or undefined when it
+ * does. Failing scenarios are found before this is asked (see classifyOutcome); what is left here is a
+ * scenario that is missing, or whose status baleen does not know.
  */
 export function reportCoverageProblem(
   report: CucumberJson,
@@ -38,11 +39,14 @@ export function reportCoverageProblem(
     return `its Cucumber report names no scenario of ${file}, which holds ${scenarios(lines.length)}${stale}`;
   if (missing.length > 0)
     return `its Cucumber report lacks ${missing.length} of the ${scenarios(lines.length)} of ${file} (line ${missing.join(', ')})${stale}`;
-  const notPassed = lines.filter((line) => statusAt.get(line) !== 'passed');
-  if (notPassed.length > 0)
-    return `${notPassed.length} of the ${scenarios(lines.length)} of ${file} ran without passing (skipped: line ${notPassed.join(', ')})`;
+  const unknown = lines.filter((line) => !RAN.has(statusAt.get(line)!));
+  if (unknown.length > 0)
+    return `${unknown.length} of the ${scenarios(lines.length)} of ${file} ended neither passed, failed nor skipped (line ${unknown.join(', ')})`;
   return undefined;
 }
+
+/** The statuses of a scenario that ran to its end without failing: passed, or skipped (by its own hook). */
+const RAN: ReadonlySet<string> = new Set(['passed', 'skipped']);
 
 /** cucumber-js writes the uri relative and normalised; the path given may start with `./`. */
 function samePath(uri: string, file: string): boolean {

@@ -18,6 +18,9 @@ const STDERR_TAIL_LINES = 40;
  * and shown like any other instead of vanishing from cucumber.json and the HTML report.
  */
 function featureReport(result: FeatureResult): CucumberJson {
+  // A passed feature whose report holds nothing had no scenario to run (only a Background, an Outline without
+  // Examples rows): cucumber-js runs none and counts none, and so do the reports. No stand-in is a scenario.
+  if (result.status === 'passed' && result.cucumberJson?.length === 0) return [];
   // Cucumber JSON holds no snippet for an undefined step: cucumber-js printed it in the output.
   const report = withUndefinedSnippets(result.cucumberJson ?? [], result.stdout.text);
   if (report.length === 0) return [standInFeature(result.file, featureRunScenario(result))];

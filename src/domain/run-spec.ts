@@ -102,6 +102,12 @@ export const RunSpecSchema = z
     /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
     predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
     reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
+    /**
+     * Whether a pending or undefined step fails its scenario, as in cucumber-js's strict mode (its default).
+     * False for a suite whose own configuration says `--no-strict` (as the image's cucumber-js would run it).
+     * A skipped scenario never fails; failed and ambiguous ones always do.
+     */
+    strict: z.boolean().default(true),
   })
   .superRefine((spec, context) => {
     if (spec.isolation === 'worker') {

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import { beforeCommandLines } from '../attempt/feature-script.js';
+import { beforeCommandExit, beforeCommandLines } from '../attempt/feature-script.js';
+import { createReportChannel, type ReportChannel } from '../attempt/report-channel.js';
 import type {
   AttachedContainer,
   ContainerExit,
@@ -81,7 +83,16 @@ export class WorkerContainer {
   /** The host it runs on, once started, when the runtime says. */
   node: string | undefined;
 
-  private constructor(private readonly created: CreatedContainer) {}
+  private constructor(
+    private readonly created: CreatedContainer,
+    /** Where its --before-command tells a failure, before the worker program ever starts. */
+    private readonly beforeChannel: ReportChannel,
+  ) {}
+
+  /** The code its --before-command failed with, if it did (the worker then never started). */
+  get beforeCommandExit(): number | undefined {
+    return beforeCommandExit(this.beforeChannel);
+  }
 
   /** The container's id on the engine. */
   get id(): string {
@@ -98,11 +109,6 @@ export class WorkerContainer {
     return this.state.name === 'ended' ? this.state.loaded : this.state.name !== 'loading';
   }
 
-  /** What the worker wrote on stderr outside any request: the support code's errors, should it fail to load. */
-  get stderrOutsideRequests(): string {
-    return this.ownStderr;
-  }
-
   /** Creates, attaches and starts the worker container. The caller must `remove()` it in the end. */
   static async start(
     runtime: ContainerRuntime,
@@ -110,16 +116,18 @@ export class WorkerContainer {
     signal?: AbortSignal,
   ): Promise<WorkerContainer> {
     // A before-command that fails ends the worker before it starts, saying so as a feature's container does.
-    const script = [...(options.beforeCommand ? beforeCommandLines(options.beforeCommand) : []), WORKER_COMMAND].join(
-      '\n',
-    );
+    const beforeChannel = createReportChannel(randomBytes(12).toString('hex'), 64, 'before');
+    const script = [
+      ...(options.beforeCommand ? beforeCommandLines(options.beforeCommand, beforeChannel) : []),
+      WORKER_COMMAND,
+    ].join('\n');
     const created = await runtime.create({
       ...options.spec,
       script,
       env: { ...options.spec.env, ...workerEnv(options.supportPaths) },
       stdin: true,
     });
-    const worker = new WorkerContainer(created);
+    const worker = new WorkerContainer(created, beforeChannel);
     try {
       const attached = await created.attach({
         stdout: (chunk) => worker.onStdout(chunk),
@@ -221,7 +229,9 @@ export class WorkerContainer {
     this.answerIfDone(request);
   }
 
-  private onStderr(chunk: Buffer): void {
+  private onStderr(raw: Buffer): void {
+    // The before-command's section comes first, if at all: nobody's output but the worker's shell's.
+    const chunk = this.beforeChannel.filter(raw);
     const request = this.request;
     if (!request || request.stderr.ended) {
       this.keepOwn(this.ownDecoder.write(chunk));
@@ -233,7 +243,7 @@ export class WorkerContainer {
     this.answerIfDone(request);
   }
 
-  /** The worker's own stderr, between requests: kept only for an error message, its last few kB. */
+  /** The worker's own stderr, between requests: its last few kB, for its ready line, split across chunks or not. */
   private keepOwn(text: string, fresh = false): void {
     this.ownStderr = ((fresh ? '' : this.ownStderr) + text).slice(-8192);
   }

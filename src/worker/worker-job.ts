@@ -1,5 +1,4 @@
 import { Attempt } from '../attempt/attempt.js';
-import { beforeCommandFailure } from '../attempt/feature-script.js';
 import type { FeatureObserver, JobEvents, LaunchedJob } from '../attempt/job-launcher.js';
 import { crashResult } from '../attempt/result-without-container.js';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
@@ -157,8 +156,8 @@ function readOutcome(outcome: RequestOutcome, worker: WorkerContainer, run: Atte
     );
     return;
   }
-  // The before-command's failure comes before any request, as the worker's own output.
-  const beforeCode = beforeCommandFailure(worker.stderrOutsideRequests);
+  // The before-command's failure comes before any request, on the worker's own channel.
+  const beforeCode = worker.beforeCommandExit;
   if (beforeCode !== undefined) run.beforeCommandFailed(beforeCode);
   if (outcome.exit === undefined) {
     run.fail(`its warm worker ended while running it: ${worker.describeEnd()}`, true);

@@ -22,8 +22,14 @@ export function workerProgram(): string {
   return programText;
 }
 
-/** The shell command that runs the worker (after any --before-command, in the same shell). */
-export const WORKER_COMMAND = `exec node --input-type=module -e "$${WORKER_PROGRAM_ENV}"`;
+/**
+ * The shell command that runs the worker (after any --before-command, in the same shell). Not `exec`: the
+ * shell stays the container's first process and node its child, as cucumber-js is in a feature's own
+ * container, so node gets the signals it would get there (a process 1 ignores even a SIGKILL it sends itself:
+ * a step killing its own process passed on a worker and failed in a container, issue 18 item 8). The `exit`
+ * after it keeps a shell from running node in its own place as the script's last command.
+ */
+export const WORKER_COMMAND = `node --input-type=module -e "$${WORKER_PROGRAM_ENV}"\nexit $?`;
 
 /** The environment a worker container needs, besides the run's own. */
 export function workerEnv(supportPaths: readonly string[]): Record<string, string> {

@@ -44,6 +44,10 @@ export const HOSTILE_FEATURES = {
     'Feature: hook skips\n  @precondition\n  Scenario: not here\n    Given it passes\n\n  Scenario: here\n    Given it passes\n',
   'features/pending.feature': feature('pending', 'it is pending', 'it passes'),
   'features/prints-before-failure.feature': feature('prints', 'it prints what a failed before-command prints'),
+  // No scenario to run: cucumber-js runs none and exits 0.
+  'features/background-only.feature': 'Feature: background only\n  Background:\n    Given it passes\n',
+  'features/empty-examples.feature':
+    'Feature: empty examples\n  Scenario Outline: none\n    Given it <does>\n\n    Examples:\n      | does |\n',
 } as const;
 
 export const HOSTILE_SUITE: Record<string, string> = {

@@ -157,13 +157,53 @@ describe('classifyOutcome', () => {
     expect(denied.error).toMatch(/^`\.\/run\.sh` is not executable in image suite:1: exit code 126/);
   });
 
-  it('does not pass a feature whose expected scenario was skipped (a hook, a dry run): it did not demonstrably pass', () => {
-    const skipped = { ...passed(7), steps: [{ keyword: 'Given ', name: 'x', result: { status: 'skipped' } }] };
+  it('passes a feature whose scenario its own hook skipped, as cucumber-js does (issue 18, item 5)', () => {
+    const skipped = {
+      ...passed(7),
+      before: [{ keyword: 'Before', result: { status: 'skipped' } }],
+      steps: [{ keyword: 'Given ', name: 'x', result: { status: 'skipped' } }],
+    };
     const report = [{ name: 'F', uri: 'features/f.feature', elements: [passed(2), skipped] }];
-    expect(classifyOutcome({ ...base, exit: exit0, report, expectedLines: [2, 7] })).toEqual({
-      status: 'error',
-      error: '1 of the 2 scenarios of features/f.feature ran without passing (skipped: line 7)',
-    });
+    expect(classifyOutcome({ ...base, exit: exit0, report, expectedLines: [2, 7] })).toEqual({ status: 'passed' });
+  });
+
+  it('fails pending and undefined steps in strict mode (the default) only; ambiguous and failed ones always', () => {
+    const withStep = (status: string) => [
+      {
+        name: 'F',
+        uri: 'features/f.feature',
+        elements: [
+          passed(2),
+          {
+            ...passed(7),
+            steps: [
+              { keyword: 'Given ', name: 'x', result: { status } },
+              { keyword: 'Then ', name: 'y', result: { status: 'skipped' } },
+            ],
+          },
+        ],
+      },
+    ];
+    const judge = (status: string, strict?: boolean) =>
+      classifyOutcome({
+        ...base,
+        exit: exit0,
+        report: withStep(status),
+        expectedLines: [2, 7],
+        ...(strict === undefined ? {} : { strict }),
+      }).status;
+    expect(['pending', 'undefined', 'ambiguous', 'failed'].map((status) => judge(status))).toEqual([
+      'failed',
+      'failed',
+      'failed',
+      'failed',
+    ]);
+    expect(['pending', 'undefined', 'ambiguous', 'failed'].map((status) => judge(status, false))).toEqual([
+      'passed',
+      'passed',
+      'failed',
+      'failed',
+    ]);
   });
 
   it('says the image may hold another version of the file when the report has scenarios at other lines', () => {

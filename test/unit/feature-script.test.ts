@@ -1,18 +1,17 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { beforeCommandFailure, featureScript, fillCommand } from '../../src/attempt/feature-script.js';
+import {
+  BEFORE_COMMAND_FAILED,
+  beforeCommandExit,
+  featureScript,
+  fillCommand,
+} from '../../src/attempt/feature-script.js';
+import { createReportChannel } from '../../src/attempt/report-channel.js';
 import { shellQuote } from '../../src/util/shell-quote.js';
 
 const sh = (script: string) => {
-  try {
-    return {
-      code: 0,
-      out: execFileSync('sh', ['-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
-    };
-  } catch (error) {
-    const e = error as { status: number; stdout: string; stderr: string };
-    return { code: e.status, out: e.stdout, err: e.stderr };
-  }
+  const ran = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+  return { code: ran.status, out: ran.stdout, err: ran.stderr };
 };
 
 describe('shellQuote', () => {
@@ -62,49 +61,45 @@ describe('fillCommand with a batch', () => {
 });
 
 describe('featureScript', () => {
+  // The before-command's failure as baleen reads it: framed on the channel, the rest of stderr the user's.
+  const withBefore = (beforeCommand: string, command = 'echo ran') => {
+    const beforeChannel = createReportChannel('0123abcd', 64, 'before');
+    const result = sh(
+      featureScript({
+        command,
+        files: ['x.feature'],
+        reportPath: '/tmp/baleen-test/r.json',
+        beforeCommand,
+        beforeChannel,
+      }),
+    );
+    const stderr = Buffer.concat([beforeChannel.filter(Buffer.from(result.err ?? '')), beforeChannel.flush()]);
+    return { ...result, stderr: stderr.toString(), before: beforeCommandExit(beforeChannel) };
+  };
+
   it('runs the before-command in the same shell as the command', () => {
-    const script = featureScript({
-      command: 'echo "$GREETING" {file}',
-      files: ['x.feature'],
-      reportPath: '/tmp/baleen-test/r.json',
-      beforeCommand: 'export GREETING=hi',
+    expect(withBefore('export GREETING=hi', 'echo "$GREETING" {file}')).toMatchObject({
+      code: 0,
+      out: 'hi ./x.feature\n',
+      before: undefined,
     });
-    expect(sh(script)).toMatchObject({ code: 0, out: 'hi ./x.feature\n' });
   });
 
-  it('reports a failing before-command with its exit code and does not run the command', () => {
-    const script = featureScript({
-      command: 'echo ran',
-      files: ['x.feature'],
-      reportPath: '/tmp/baleen-test/r.json',
-      beforeCommand: 'exit 7',
-    });
-    const result = sh(script);
-    expect(result.code).toBe(7);
-    expect(result.out).toBe('');
-    expect(beforeCommandFailure(result.err ?? '')).toBe(7);
+  it('reports a failing before-command with its exit code on its channel, and does not run the command', () => {
+    const result = withBefore('exit 7');
+    expect(result).toMatchObject({ code: 7, out: '', before: 7 });
+    // People reading the log see it said; the framed code is not theirs.
+    expect(result.stderr).toBe(`${BEFORE_COMMAND_FAILED} 7\n`);
   });
 
   it('reports a before-command that exits the shell, even with 0', () => {
-    const result = sh(
-      featureScript({
-        command: 'echo ran',
-        files: ['x'],
-        reportPath: '/tmp/baleen-test/r.json',
-        beforeCommand: 'false',
-      }),
-    );
-    expect(result.code).toBe(1);
-    expect(beforeCommandFailure(result.err ?? '')).toBe(1);
-    const exited = sh(
-      featureScript({
-        command: 'echo ran',
-        files: ['x'],
-        reportPath: '/tmp/baleen-test/r.json',
-        beforeCommand: 'exit 0',
-      }),
-    );
-    expect(exited.out).toBe('');
+    expect(withBefore('false')).toMatchObject({ code: 1, before: 1 });
+    expect(withBefore('exit 0')).toMatchObject({ out: '', before: 0 });
+  });
+
+  it('tells nothing when the command prints what a failed before-command prints', () => {
+    const result = withBefore('true', `echo '${BEFORE_COMMAND_FAILED} 0' >&2`);
+    expect(result).toMatchObject({ before: undefined, stderr: `${BEFORE_COMMAND_FAILED} 0\n` });
   });
 
   it('passes the command exit code through', () => {

@@ -161,6 +161,22 @@ describe('reading Cucumber JSON', () => {
   });
 });
 
+describe('a feature with no scenario to run (issue 18, item 11)', () => {
+  it('holds no scenario in any report, not even a stand-in; one judged by its exit code alone keeps its stand-in', () => {
+    const none = result({ file: 'features/background-only.feature', status: 'passed', exitCode: 0, cucumberJson: [] });
+    const byExitCode = result({
+      file: 'features/no-report.feature',
+      status: 'passed',
+      exitCode: 0,
+      cucumberJson: null,
+    });
+    const merged = runReport(outcome([none, byExitCode]));
+    expect(merged.map((feature) => feature.uri)).toEqual(['features/no-report.feature']);
+    // The stand-in of a feature judged by its exit code is no scenario either: counted among the features only.
+    expect(countScenarios(merged)).toMatchObject({ passed: 0, failed: 0, skipped: 0 });
+  });
+});
+
 describe('failed scenarios and their errors, one reading for every failure list', () => {
   const report = [
     {

@@ -13,7 +13,7 @@ class ScriptedWorker {
   ready = true;
   removed = false;
   node: string | undefined = 'engine-host';
-  stderrOutsideRequests = '';
+  beforeCommandExit: number | undefined;
   readonly asked: Omit<WorkerRequest, 'id'>[] = [];
   constructor(private readonly answer: (request: WorkerRequest, sinks: RequestSinks) => RequestOutcome) {}
   async run(request: WorkerRequest, sinks: RequestSinks): Promise<RequestOutcome> {
@@ -121,8 +121,8 @@ describe('a feature on a warm worker', () => {
       loaded: false,
     }));
     worker.ready = false;
-    // Said before the request was written: the worker's own output.
-    worker.stderrOutsideRequests = 'baleen: before-command failed with exit code 3\n';
+    // Told on the worker's own channel before the request was written.
+    worker.beforeCommandExit = 3;
     expect(await runJob(worker).settled).toMatchObject({
       status: 'error',
       error: '--before-command failed with exit code 3',

@@ -13,7 +13,6 @@ import { answerWith } from '../support/worker-answer.js';
 class PassingWorker {
   alive = true;
   ready = true;
-  stderrOutsideRequests = '';
   readonly ran: string[] = [];
   constructor(
     readonly n: number,
