@@ -8,6 +8,7 @@ import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js
 import { conditionsOf, TimingHistory } from '../timings/timing-history.js';
 import { exitCodeOf } from './exit-code.js';
 import { stageReportDir } from '../report-dir/report-dir.js';
+import { reportFiles } from '../report-dir/report-files.js';
 import type { SuiteIo } from './run-suite.js';
 import { checkShardSet, type ShardSetCheck } from './shard-set.js';
 import { compareNames } from '../util/order.js';
@@ -30,24 +31,19 @@ export async function mergeReports(
   }
   const outcomes = await Promise.all(dirs.map((dir) => readResults(resolve(io.cwd, dir), target)));
   const staged = await stageReportDir(target);
-  for (const dir of dirs) {
-    const logs = join(resolve(io.cwd, dir), 'logs');
-    // Into the private staging folder: the merged report is swapped in by the same rules as a run's.
-    if (
-      await stat(logs).then(
-        () => true,
-        () => false,
-      )
-    )
-      await cp(logs, join(staged.staging, 'logs'), { recursive: true });
-  }
+  // What results.json does not hold (each feature's whole output, its collected files) is copied from each
+  // shard, into the private staging folder: the merged report is swapped in by the same rules as a run's.
+  for (const dir of dirs)
+    for (const [, file] of reportFiles())
+      if (file.merge === 'copied')
+        await copyIfThere(join(resolve(io.cwd, dir), file.name), join(staged.staging, file.name));
   const set = checkShardSet(outcomes.map((outcome, at) => ({ dir: dirs[at]!, info: outcome.info })));
   const merged = combine(outcomes, staged.staging, set);
   const reporter = createReporters({
     out: io.out,
     verbosity: 'normal',
     live: false,
-    logs: false,
+    merging: true,
     cwd: io.cwd,
     reportDir: staged.dir,
     commit: staged.commit,
@@ -62,6 +58,14 @@ export async function mergeReports(
       `baleen: ${set.problem}: merge every shard of one pipeline, each run with the one --plan of \`baleen plan\` (docs/ci.md)\n`,
     );
   return exitCodeOf(merged, reporter.errors.length > 0, io.err);
+}
+
+async function copyIfThere(from: string, to: string): Promise<void> {
+  const there = await stat(from).then(
+    () => true,
+    () => false,
+  );
+  if (there) await cp(from, to, { recursive: true });
 }
 
 /** Each shard's durations with the concurrency and CPUs that shard ran at. */

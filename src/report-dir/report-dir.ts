@@ -17,17 +17,8 @@ import { basename, join } from 'node:path';
 import { BaleenError, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { MANIFEST_FILE, manifestOf, readManifest } from './manifest.js';
+import { reportFiles } from './report-files.js';
 import { claimReportDir, LOCK_FILE } from './run-lock.js';
-
-/** The names a run writes into its report dir. */
-export const REPORT_OUTPUTS = [
-  'index.html',
-  'cucumber.json',
-  'junit.xml',
-  'summary.json',
-  'results.json',
-  'logs',
-] as const;
 
 /**
  * A report dir opened for one run. The run writes into `staging`, a private folder inside the report dir
@@ -87,7 +78,9 @@ async function openForRun(
     );
   }
   const previous = manifest?.entries ?? [];
-  const foreign = REPORT_OUTPUTS.find((name) => present.includes(name) && !previous.includes(name));
+  const foreign = reportFiles()
+    .map(([, file]) => file.name)
+    .find((name) => present.includes(name) && !previous.includes(name));
   if (foreign !== undefined) {
     throw new BaleenError(
       'REPORT_DIR_NOT_OURS',

@@ -9,6 +9,8 @@ import { ResultsJsonReporter } from './files/results-json.js';
 import { SummaryJsonReporter } from './files/summary-json-reporter.js';
 import { HtmlReporter } from './html/html-reporter.js';
 import { ReporterMultiplexer } from './multiplexer.js';
+import type { Reporter } from './reporter.js';
+import { type REPORT_FILES, type ReportFileKey, reportFiles } from '../report-dir/report-files.js';
 import { detectCiPlatform, type CiPlatform } from './ci/ci-platform.js';
 import { GithubReporter } from './ci/github-reporter.js';
 import { GitlabReporter } from './ci/gitlab-reporter.js';
@@ -17,7 +19,8 @@ export interface ReporterOptions {
   out: NodeJS.WriteStream;
   verbosity: Verbosity;
   live: boolean;
-  logs?: boolean;
+  /** `baleen merge`: the report files it copies from the shards (logs/, artifacts/) get no reporter. */
+  merging?: boolean;
   /** Where the run's feature paths are relative to (the JUnit reporter reads the files for outline row names). */
   cwd: string;
   /** The run's scenario lineages from its plans: the JUnit reporter then reads no feature file. */
@@ -57,17 +60,32 @@ export function createFileReporters(options: { lineage: LineageSource }): Report
   return new ReporterMultiplexer(fileReporters(options));
 }
 
-function fileReporters(options: { logs?: boolean; lineage: LineageSource }) {
-  return [
-    // Merging copies logs/ as they are: there is no output stream to write.
-    ...(options.logs === false ? [] : [new LogsReporter()]),
-    new ResultsJsonReporter(),
-    new CucumberJsonReporter(),
-    new MessagesNdjsonReporter(),
-    new ArtifactsReporter(),
-    new CucumberHtmlReporter(),
-    new SummaryJsonReporter(),
-    new JunitReporter(options.lineage),
-    new HtmlReporter(),
-  ];
+type FileReporter = Reporter & { readonly name: string };
+
+/**
+ * The reporter of each file of the report dir (report-dir/report-files.ts): one each, none without its file,
+ * and each named as its file (the compiler checks all three).
+ */
+const FILE_REPORTERS: {
+  [Key in ReportFileKey]: (
+    lineage: LineageSource,
+  ) => FileReporter & { readonly name: (typeof REPORT_FILES)[Key]['name'] };
+} = {
+  html: () => new HtmlReporter(),
+  cucumberJson: () => new CucumberJsonReporter(),
+  junit: (lineage) => new JunitReporter(lineage),
+  summary: () => new SummaryJsonReporter(),
+  logs: () => new LogsReporter(),
+  cucumberHtml: () => new CucumberHtmlReporter(),
+  messages: () => new MessagesNdjsonReporter(),
+  artifacts: () => new ArtifactsReporter(),
+  results: () => new ResultsJsonReporter(),
+};
+
+function fileReporters(options: { merging?: boolean; lineage: LineageSource }): FileReporter[] {
+  return reportFiles().flatMap(([key, file]) => {
+    // Merging copies these from the shards as they are: no run streams them again.
+    if (options.merging === true && file.merge === 'copied') return [];
+    return [FILE_REPORTERS[key](options.lineage)];
+  });
 }

@@ -119,6 +119,22 @@ describe('timing history, sharding and merging', () => {
     ]);
   const mergedFiles = async (dir: string) => (await summaryOf(dir)).features.map((f) => [f.file, f.status]);
 
+  it("keeps every shard's collected files (--collect) in the merged report, as its logs", async () => {
+    // results.json lists each feature's collected files; the files themselves are only in the shard's folder.
+    const timings = await writeTimings('collect-timings.json', {});
+    const dirs = [scratch.path('collect-1'), scratch.path('collect-2')];
+    const collect = ['--before-command', 'printf "shot of $BALEEN_FEATURE" > shot.txt', '--collect', 'shot.txt'];
+    for (const [at, dir] of dirs.entries()) await shardRun(at + 1, dir, timings, collect);
+    const mergedDir = scratch.path('collect-merged');
+    const merged = await baleen(['merge', ...dirs, '--report-dir', mergedDir]);
+    expect(merged.code, merged.stdout + merged.stderr).toBe(1);
+    expect(merged.stdout).toMatch(/^report: .*\(also .*artifacts\/\)$/m);
+    for (const file of FILES) {
+      expect(await readFile(join(mergedDir, 'artifacts', file, 'shot.txt'), 'utf8'), file).toBe(`shot of ${file}`);
+      expect(await readFile(join(mergedDir, 'logs', `${file}.stdout.log`), 'utf8'), file).not.toBe('');
+    }
+  });
+
   it('fails the merge of shards that split by different timing histories, naming what ran nowhere or twice', async () => {
     // CI caches differ between shards: shard 1 found no history, shard 2 one that says fail.feature is long.
     // Split apart, shard 1 runs café and pass, shard 2 pass and with space: fail.feature runs nowhere.

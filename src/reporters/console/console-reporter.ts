@@ -13,8 +13,14 @@ import { LiveBlock } from './live-block.js';
 import { SplitProgress } from './split-progress.js';
 import { parseWorkName, scenarioName } from '../../domain/job.js';
 import type { ScenarioJob } from '../../domain/feature-run.js';
-import { CUCUMBER_HTML_FILE, hasMessages, MESSAGES_FILE } from '../files/cucumber-messages-reporter.js';
-import { ARTIFACTS_DIR } from '../files/artifacts-reporter.js';
+import { hasMessages } from '../files/cucumber-messages-reporter.js';
+import {
+  REPORT_FILES,
+  type ReportFile,
+  type ReportFileKey,
+  reportFiles,
+  shownName,
+} from '../../report-dir/report-files.js';
 
 export type Verbosity = 'quiet' | 'normal' | 'verbose';
 
@@ -29,8 +35,25 @@ export interface ConsoleOptions {
   unwritten?: () => ReadonlySet<string>;
 }
 
-/** The files the report points people to, by the name of the reporter that writes each (logs/ is `logs`). */
-const REPORT_FILES = ['index.html', 'cucumber.json', 'junit.xml', 'summary.json', 'logs/'];
+type ShownIfWritten = {
+  [Key in ReportFileKey]: (typeof REPORT_FILES)[Key] extends { shown: 'if-written' } ? Key : never;
+}[ReportFileKey];
+
+/** Whether the run gave an `if-written` file of the report (report-dir/report-files.ts) anything to hold. */
+const WRITTEN_IF: Record<ShownIfWritten, (outcome: RunOutcome) => boolean> = {
+  cucumberHtml: hasMessages,
+  messages: hasMessages,
+  artifacts: (outcome) => outcome.results.some((result) => (result.artifacts?.files.length ?? 0) > 0),
+};
+
+/** The report's files the console points people to, in the registry's order. */
+function shownFiles(outcome: RunOutcome): ReportFile[] {
+  return reportFiles().flatMap(([key, file]) =>
+    file.shown === 'always' || (file.shown === 'if-written' && WRITTEN_IF[key as ShownIfWritten](outcome))
+      ? [file]
+      : [],
+  );
+}
 
 /** The name of the step that moves the written files into the report dir: when it fails, none are there. */
 export const REPORT_DIR_COMMIT = 'report dir';
@@ -148,7 +171,7 @@ export class ConsoleReporter implements Reporter {
     for (const failure of failures) {
       const { result } = failure;
       this.print(`\n${failureLines(failure).join('\n')}`);
-      if (this.isWritten('logs')) {
+      if (this.isWritten(REPORT_FILES.logs.name)) {
         const logs = featureLogs(result);
         this.print(
           pc.dim(
@@ -186,22 +209,18 @@ export class ConsoleReporter implements Reporter {
           'features were judged by their exit code alone: the command template has no {report}, so no Cucumber report shows what ran',
         ),
       );
-    const collected = outcome.results.some((result) => (result.artifacts?.files.length ?? 0) > 0);
-    this.printReportFiles(this.options.reportDir, [
-      ...(hasMessages(outcome) ? [CUCUMBER_HTML_FILE, MESSAGES_FILE] : []),
-      ...(collected ? [`${ARTIFACTS_DIR}/`] : []),
-    ]);
+    this.printReportFiles(this.options.reportDir, shownFiles(outcome));
   }
 
   /** Where the report is: only files that were written (a failed reporter's error is printed after this). */
-  private printReportFiles(reportDir: string, extra: readonly string[]): void {
+  private printReportFiles(reportDir: string, files: readonly ReportFile[]): void {
     const dir = terminalName(reportDir);
-    const files = [...REPORT_FILES, ...extra];
-    const written = files.filter((file) => this.isWritten(file.replace(/\/$/, '')));
-    const missing = files.filter((file) => !written.includes(file));
-    const others = written.filter((file) => file !== 'index.html');
-    const where = written.includes('index.html')
-      ? `${dir}/index.html${others.length > 0 ? ` (also ${others.join(', ')})` : ''}`
+    const written = files.filter((file) => this.isWritten(file.name)).map(shownName);
+    const missing = files.filter((file) => !this.isWritten(file.name)).map(shownName);
+    const html = REPORT_FILES.html.name;
+    const others = written.filter((file) => file !== html);
+    const where = written.includes(html)
+      ? `${dir}/${html}${others.length > 0 ? ` (also ${others.join(', ')})` : ''}`
       : `${dir}/ (${others.join(', ') || 'nothing'})`;
     this.print(pc.dim(`report: ${where}`));
     if (missing.length > 0) this.print(pc.red(`not written: ${missing.join(', ')} (the reason follows)`));

@@ -6,11 +6,12 @@ import type { FeatureResult } from '../../domain/feature-run.js';
 import { parseWorkName } from '../../domain/job.js';
 import type { FeatureArtifactChunk, RunInfo } from '../../domain/run-outcome.js';
 import { messageOf } from '../../errors/baleen-error.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { resolveInside } from '../../util/inside-root.js';
 import { CREATE_ONLY } from '../../util/write-file-atomic.js';
 import type { Reporter } from '../reporter.js';
 
-export const ARTIFACTS_DIR = 'artifacts';
+const ARTIFACTS_DIR = REPORT_FILES.artifacts.name;
 
 /** Where a feature's collected files go, relative to the report dir: `artifacts/<feature path>/`. */
 export function artifactsDirOf(file: string): string {

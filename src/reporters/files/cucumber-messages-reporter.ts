@@ -5,11 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { mergeMessages } from '../../cucumber-messages/merge-messages.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { Reporter } from '../reporter.js';
-
-export const MESSAGES_FILE = 'messages.ndjson';
-export const CUCUMBER_HTML_FILE = 'cucumber.html';
 
 /** Whether the run's containers wrote Cucumber Messages: only then are messages.ndjson and cucumber.html written. */
 export function hasMessages(outcome: RunOutcome): boolean {
@@ -26,11 +24,11 @@ function runMessages(outcome: RunOutcome): string | undefined {
 
 /** messages.ndjson: every feature's Cucumber Messages merged into one run. Cucumber JSON runs write none. */
 export class MessagesNdjsonReporter implements Reporter {
-  readonly name = MESSAGES_FILE;
+  readonly name = REPORT_FILES.messages.name;
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const merged = runMessages(outcome);
-    if (merged !== undefined) await writeFileAtomic(join(outcome.info.reportDir, MESSAGES_FILE), merged);
+    if (merged !== undefined) await writeFileAtomic(join(outcome.info.reportDir, this.name), merged);
   }
 }
 
@@ -39,7 +37,7 @@ export class MessagesNdjsonReporter implements Reporter {
  * self-contained (its script and styles inlined, so it opens offline), beside baleen's index.html.
  */
 export class CucumberHtmlReporter implements Reporter {
-  readonly name = CUCUMBER_HTML_FILE;
+  readonly name = REPORT_FILES.cucumberHtml.name;
 
   async onEnd(outcome: RunOutcome): Promise<void> {
     const merged = runMessages(outcome);
@@ -54,7 +52,7 @@ export class CucumberHtmlReporter implements Reporter {
       .split('\n')
       .filter((line) => line !== '')
       .map((line) => JSON.parse(line) as object);
-    const output = join(outcome.info.reportDir, CUCUMBER_HTML_FILE);
+    const output = join(outcome.info.reportDir, this.name);
     await pipeline(Readable.from(envelopes), new CucumberHtmlStream(), createWriteStream(output, { flags: 'wx' }));
   }
 }

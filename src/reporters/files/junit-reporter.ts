@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { FeatureStateChange, RunOutcome } from '../../domain/run-outcome.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { Reporter } from '../reporter.js';
 import { LoadWhileRunning } from '../load-while-running.js';
@@ -14,7 +15,7 @@ export type LineageSource = { lineages: OutlineRows } | { readFrom: string };
 
 /** junit.xml, for CI servers. */
 export class JunitReporter implements Reporter {
-  readonly name = 'junit.xml';
+  readonly name = REPORT_FILES.junit.name;
 
   private readonly xml = new LoadWhileRunning(() => import('./junit-xml.js'));
 
@@ -29,6 +30,6 @@ export class JunitReporter implements Reporter {
     const lineages =
       'lineages' in this.source ? this.source.lineages : readLineages(outcome.info.features, this.source.readFrom);
     const [rows, { junitXml }] = await Promise.all([lineages, this.xml.get()]);
-    await writeFileAtomic(join(outcome.info.reportDir, 'junit.xml'), junitXml(outcome, rows));
+    await writeFileAtomic(join(outcome.info.reportDir, this.name), junitXml(outcome, rows));
   }
 }

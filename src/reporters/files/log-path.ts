@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import { parseWorkName, scenarioName } from '../../domain/job.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 
 /** The longest file name Linux, macOS and Windows file systems take: 255 bytes (UTF-8) per name. */
 const NAME_MAX_BYTES = 255;
@@ -20,7 +21,7 @@ export function logPath(work: string, attempt: number, stream: StreamName): stri
   const parts = file.split(/[\\/]+/).filter((part) => part !== '' && part !== '.' && part !== '..');
   const name = parts.pop() ?? 'feature';
   const suffix = `${line === undefined ? '' : `.line-${line}`}${attempt > 1 ? `.attempt-${attempt}` : ''}.${stream}.log`;
-  return join('logs', ...parts.map((part) => fitName(part, '', file)), fitName(name, suffix, file));
+  return join(REPORT_FILES.logs.name, ...parts.map((part) => fitName(part, '', file)), fitName(name, suffix, file));
 }
 
 /** Where a result's output is: its own log, or for a feature of a batch but its first, the batch's (its first's). */

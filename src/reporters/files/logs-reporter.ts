@@ -6,6 +6,7 @@ import type { FeatureResult, StreamName } from '../../domain/feature-run.js';
 import type { FeatureOutputChunk, RunInfo } from '../../domain/run-outcome.js';
 import type { Reporter } from '../reporter.js';
 import { resolveInside } from '../../util/inside-root.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { CREATE_ONLY } from '../../util/write-file-atomic.js';
 
 /**
@@ -14,7 +15,7 @@ import { CREATE_ONLY } from '../../util/write-file-atomic.js';
  * other feature of the batch has a one-line log naming that one.
  */
 export class LogsReporter implements Reporter {
-  readonly name = 'logs';
+  readonly name = REPORT_FILES.logs.name;
   private reportDir = '.';
   private readonly open = new Map<string, WriteStream>();
   private readonly closing: Promise<void>[] = [];

@@ -4,12 +4,13 @@ import { z } from 'zod';
 import { FeatureResultSchema, RunStatusSchema } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { ShardRecordSchema } from '../../domain/shard-plan.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { BaleenError } from '../../errors/baleen-error.js';
 import { parseJsonOrUndefined } from '../../util/parse-json.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import type { Reporter } from '../reporter.js';
 
-export const RESULTS_JSON_FILE = 'results.json';
+const RESULTS_JSON_FILE = REPORT_FILES.results.name;
 
 /** The whole outcome as data, so that another process (`baleen merge`) can rebuild every report from it. */
 const ResultsFileSchema = z.strictObject({

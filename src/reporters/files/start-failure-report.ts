@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import type { BaleenError } from '../../errors/baleen-error.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { summarize } from '../summary.js';
 import { xmlDocument } from './xml-document.js';
@@ -34,8 +35,11 @@ export async function writeStartFailureReport(dir: string, failure: StartFailure
     unfinished: [...failure.features],
   };
   const error = { code: failure.error.code, exitCode: failure.error.exitCode, message: failure.error.toLine() };
-  await writeFileAtomic(join(dir, 'summary.json'), `${JSON.stringify({ ...summarize(outcome), error }, null, 2)}\n`);
-  await writeFileAtomic(join(dir, 'junit.xml'), startFailureJunit(failure));
+  await writeFileAtomic(
+    join(dir, REPORT_FILES.summary.name),
+    `${JSON.stringify({ ...summarize(outcome), error }, null, 2)}\n`,
+  );
+  await writeFileAtomic(join(dir, REPORT_FILES.junit.name), startFailureJunit(failure));
 }
 
 function startFailureJunit(failure: StartFailure): string {

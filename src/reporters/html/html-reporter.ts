@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FeatureStateChange, RunOutcome } from '../../domain/run-outcome.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { formatDuration } from '../../util/text.js';
 import { runReport } from '../../cucumber-json/feature-report.js';
 import type { Reporter } from '../reporter.js';
@@ -14,7 +15,7 @@ import type { FeaturePie } from './write-html-report.js';
 
 /** index.html: the merged report for people, self-contained so it opens anywhere, offline included. */
 export class HtmlReporter implements Reporter {
-  readonly name = 'index.html';
+  readonly name = REPORT_FILES.html.name;
   // The writer, and the template engine it requires on its first use (lodash and the rest) into Node's cache.
   private readonly writer = new LoadWhileRunning(async () => {
     const module = await import('./write-html-report.js');
@@ -35,7 +36,7 @@ export class HtmlReporter implements Reporter {
       await writeFile(cucumberJsonFile, JSON.stringify(forTemplateCounts(runReport(outcome))));
       await writeHtmlReport({
         cucumberJsonFile,
-        outputFile: join(outcome.info.reportDir, 'index.html'),
+        outputFile: join(outcome.info.reportDir, this.name),
         title: `baleen: ${outcome.info.image}`,
         metadata: metadataOf(outcome),
         overview: overviewHtml(outcome),

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import serveStatic from 'serve-static';
 import type { RunStore } from '../store/run-store.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 
 /**
  * GET /runs/<run-id>/<path>: a stored run's report files, read-only. The run id must be a run id (so the
@@ -27,7 +28,7 @@ export function serveStoredRun(
   }
   request.url = rest;
   serveStatic(folder, {
-    index: ['index.html'],
+    index: [REPORT_FILES.html.name],
     dotfiles: 'allow',
     fallthrough: false,
     redirect: false,

@@ -15,6 +15,7 @@ import type { FeatureView } from '../../domain/run-view.js';
 import { expiredRuns, type Retention } from './retention.js';
 import { RunIdSchema, StoredRunSchema, type StoredRun } from '../../domain/stored-run.js';
 import { featuresOfSummary } from './stored-features.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 
 const RECORD = 'run.json';
 /** The log of a run that never started, beside its record. */
@@ -166,7 +167,7 @@ export class RunStore implements RunWatcher {
   async features(runId: string): Promise<FeatureView[] | undefined> {
     const folder = this.folderOf(runId);
     if (!folder) return undefined;
-    const text = await readFile(join(folder, 'summary.json'), 'utf8').catch(() => undefined);
+    const text = await readFile(join(folder, REPORT_FILES.summary.name), 'utf8').catch(() => undefined);
     return text === undefined ? undefined : featuresOfSummary(runId, safeJson(text));
   }
 

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { RunStore } from '../store/run-store.js';
 import { buildContext } from './build-context.js';
 import { checkOut } from './checkout.js';
+import { REPORT_FILES } from '../../report-dir/report-files.js';
 
 /** Where a push's run writes its client-side report, inside its checkout (removed with it). */
 const PUSH_REPORT_DIR = '.baleen-push-report';
@@ -119,7 +120,7 @@ export async function runPush(push: Push, project: Project, context: PushRunCont
 
 /** Whether the push's run reached the store: its report names a run id the store has. */
 async function runStored(dir: string, context: PushRunContext): Promise<boolean> {
-  const summary = await readFile(join(dir, PUSH_REPORT_DIR, 'summary.json'), 'utf8').catch(() => undefined);
+  const summary = await readFile(join(dir, PUSH_REPORT_DIR, REPORT_FILES.summary.name), 'utf8').catch(() => undefined);
   const runId = summary === undefined ? undefined : (JSON.parse(summary) as { runId?: unknown }).runId;
   return typeof runId === 'string' && (await context.store.get(runId)) !== undefined;
 }
