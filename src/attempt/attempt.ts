@@ -114,6 +114,7 @@ export class Attempt {
       command: spec.command,
       files: this.input.files,
       line: this.input.line,
+      selectedLines: spec.selectedLines,
       reportPath: spec.reportPath,
       tags: spec.tags,
       beforeCommand: spec.beforeCommand,

@@ -1,4 +1,4 @@
-import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
+import { jobPathArgument } from '../cucumber-cli/path-argument.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { ReportChannel } from './report-channel.js';
 
@@ -9,19 +9,23 @@ export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit co
  * Fills a command template in one pass: `{files}` becomes every feature's path as cucumber-js reads it
  * literally (see cucumberPathArgument), `{file}` the one feature's, `{report}` the report's path, each a
  * shell-quoted word; `{tags}` becomes ` --tags 'EXPR'` with --tags, else nothing. With `line` (a scenario job
- * of --split scenarios) `{file}` and `{files}` name the one scenario, `./path:line`. One pass, so that a
+ * of --split scenarios) `{file}` and `{files}` name the one scenario, `./path:line`; a feature with
+ * `selectedLines` is named with them, `./path:12:30`. One pass, so that a
  * `{report}` inside a file's name stays part of the name.
  */
 export function fillCommand(
   template: string,
-  values: { files: readonly string[]; line?: number; report: string; tags?: string },
+  values: {
+    files: readonly string[];
+    line?: number;
+    selectedLines?: Readonly<Record<string, readonly number[]>>;
+    report: string;
+    tags?: string;
+  },
 ): string {
-  const paths = values.files.map((path) => {
-    const argument = values.line === undefined ? cucumberPathArgument(path) : cucumberLineArgument(path, values.line);
-    // The run spec refuses such paths; reaching here with one is a bug, not a user's mistake.
-    if (!argument.ok) throw new Error(`${path}: ${argument.reason}`);
-    return shellQuote(argument.argument);
-  });
+  const paths = values.files.map((path) =>
+    shellQuote(jobPathArgument(path, values.line, values.selectedLines?.[path])),
+  );
   // The run spec refuses {file} in a batch's command; reaching here with one is a bug too.
   if (paths.length !== 1 && /\{file\}/.test(template))
     throw new Error('{file} names one feature; a batch needs {files}');
@@ -44,6 +48,7 @@ export function featureScript(options: {
   command: string;
   files: readonly string[];
   line?: number;
+  selectedLines?: Readonly<Record<string, readonly number[]>>;
   reportPath: string;
   tags?: string;
   beforeCommand?: string;
@@ -62,6 +67,7 @@ export function featureScript(options: {
       files: options.files,
       report: options.reportPath,
       ...(options.line === undefined ? {} : { line: options.line }),
+      ...(options.selectedLines === undefined ? {} : { selectedLines: options.selectedLines }),
       ...(options.tags === undefined ? {} : { tags: options.tags }),
     }),
   );

@@ -12,7 +12,7 @@ import { specFieldsOf } from '../run-options/derive-spec.js';
 import type { Verbosity } from '../reporters/console/console-reporter.js';
 import { engineChoiceOf } from '../runtime/engine-choice.js';
 import { exitCodeOf } from './exit-code.js';
-import { BaleenError, type ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
+import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
 import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
@@ -55,6 +55,9 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
   // Cucumber's own parser reads every feature before any container starts: what each must run, for the
   // judge on the server, and the files that do not parse, settled here as failed features.
   const selection = await selectFeatures(request, io);
+  // Nothing left to rerun is the good news of a --last-failed: said, and the last run's report left as it is.
+  if (selection.rerun) io.out.write(`baleen: ${selection.rerun.said}\n`);
+  if (selection.rerun?.nothing) return ExitCode.passed;
   const shard = request.shard ? await shardOfRun(request, request.shard, selection, history, io.cwd) : undefined;
   const plans = shard ? selection.plans.filter((plan) => shard.features.has(plan.file)) : selection.plans;
   const features = plans.map((plan) => plan.file);
@@ -70,7 +73,19 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
   // With --split scenarios the dispatcher queues scenarios, by `path:line`, and the history knows them by it.
   const split = request.split === 'scenarios' ? scenarioWork(runnable, expectedScenarioLines) : undefined;
   const predictions = split ? history.splitPredictions(split, assumed) : history.predictions(runnable, assumed);
-  const spec = runnable.length > 0 ? buildSpec(request, runnable, expectedScenarioLines, predictions) : undefined;
+  // Features run in part are handed to the runner with their scenarios' lines; a scenario job has its own.
+  const selectedLines = Object.fromEntries(
+    request.split === 'scenarios'
+      ? []
+      : runnable.flatMap((file) => {
+          const lines = selection.selectedLines[file];
+          return lines ? [[file, lines]] : [];
+        }),
+  );
+  const spec =
+    runnable.length > 0
+      ? buildSpec(request, runnable, { expectedScenarioLines, selectedLines, predictions })
+      : undefined;
   trace.clock.end('plan');
   // The dispatcher's own jobs, from the very spec it gets (batches, scenario jobs), replayed on its rules.
   const expectedMs = spec === undefined ? undefined : expectedWallTime(spec);
@@ -194,13 +209,9 @@ async function reportStartFailure(
 function buildSpec(
   request: RunRequest,
   features: string[],
-  expectedScenarioLines: Record<string, number[]>,
-  predictions: Record<string, number>,
+  planned: Pick<RunSpec, 'expectedScenarioLines' | 'selectedLines' | 'predictions'>,
 ): RunSpec {
-  const parsed = RunSpecSchema.safeParse(
-    { ...specFieldsOf(request), features, expectedScenarioLines, predictions },
-    { error: zodInWords },
-  );
+  const parsed = RunSpecSchema.safeParse({ ...specFieldsOf(request), features, ...planned }, { error: zodInWords });
   if (!parsed.success) {
     throw new BaleenError('USAGE', `invalid run: ${issueLine(parsed.error.issues[0]!)}`, {
       hint: 'see baleen cucumber --help',

@@ -34,12 +34,13 @@ function unpassableReason(path: string): string | undefined {
 }
 
 /**
- * The argument that makes cucumber-js run only the scenario at `line` of `path`: `./path:line`. cucumber-js
- * matches a line to a feature by the argument's text before its glob runs, so it honours a line only on a
- * path that needed no escaping: on `./a[*].feature:12` it runs every scenario of the file. Such a path has no
+ * The argument that makes cucumber-js run only the scenarios at `lines` of `path`: `./path:12:30` (one line:
+ * a scenario job of --split scenarios; several: `--files path:LINE:LINE`, `--last-failed`). cucumber-js
+ * matches lines to a feature by the argument's text before its glob runs, so it honours them only on a path
+ * that needed no escaping: on `./a[*].feature:12` it runs every scenario of the file. Such a path has no
  * argument here, and says why.
  */
-export function cucumberLineArgument(path: string, line: number): PathArgument {
+export function cucumberLineArgument(path: string, lines: number | readonly number[]): PathArgument {
   const argument = cucumberPathArgument(path);
   if (!argument.ok) return argument;
   if (path.search(GLOB_SPECIAL) >= 0) {
@@ -49,5 +50,17 @@ export function cucumberLineArgument(path: string, line: number): PathArgument {
         'cucumber-js ignores `:LINE` after a path holding one of * ? [ ] ( ) { } @, so one scenario of it cannot be selected',
     };
   }
-  return { ok: true, argument: `${argument.argument}:${line}` };
+  return { ok: true, argument: `${argument.argument}:${[lines].flat().join(':')}` };
+}
+
+/**
+ * What a job hands cucumber-js for one feature: its one scenario (`line`, --split scenarios), the scenarios
+ * selected by line (`selected`: `--files path:LINE`, `--last-failed`), or the whole file. The run spec refuses
+ * paths that have no such argument, so reaching here with one is a bug, not a user's mistake.
+ */
+export function jobPathArgument(path: string, line?: number, selected?: readonly number[]): string {
+  const lines = line ?? (selected === undefined || selected.length === 0 ? undefined : selected);
+  const argument = lines === undefined ? cucumberPathArgument(path) : cucumberLineArgument(path, lines);
+  if (!argument.ok) throw new Error(`${path}: ${argument.reason}`);
+  return argument.argument;
 }

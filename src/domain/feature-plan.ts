@@ -21,6 +21,8 @@ export const PlannedScenarioSchema = z.strictObject({
   /** The pickle's name: an outline row's has its `<placeholders>` filled in. */
   name: z.string().max(65_536),
   line: z.number().int().positive(),
+  /** For an Examples row: its Scenario Outline's line, which selects every row (`cucumber-js FILE:LINE`). */
+  outlineLine: z.number().int().positive().optional(),
   /** Every tag that applies (the feature's, the rule's, the scenario's and the Examples'), with its `@`. */
   tags: z.array(z.string().max(4096)).max(10_000),
   /** Its Rule, Outline and Examples table, read in the same parse (the JUnit reporter names testcases by it). */

@@ -99,6 +99,14 @@ export const RunSpecSchema = z
     expectedScenarioLines: z
       .record(z.string().max(4096), z.array(z.number().int().positive()).max(1_000_000))
       .default({}),
+    /**
+     * Per feature (a key is an entry of `features`), the lines of the scenarios the runner is handed with its
+     * path (`./path:12:30`), from `--files path:LINE` or `--last-failed`; a feature without an entry runs
+     * whole. Its `expectedScenarioLines` are the scenarios these select, so the judge asks for those alone.
+     */
+    selectedLines: z
+      .record(z.string().max(4096), z.array(z.number().int().positive()).min(1).max(1_000_000))
+      .default({}),
     /** Each feature's predicted duration in ms, from the client's timing history: the dispatcher orders by it. */
     predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
     reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
@@ -124,6 +132,15 @@ export const RunSpecSchema = z
       });
     }
     if (spec.split === 'scenarios') splitProblems(spec, context);
+    for (const path of Object.keys(spec.selectedLines)) {
+      const argument = cucumberLineArgument(path, 1);
+      if (!argument.ok && cucumberPathArgument(path).ok)
+        context.addIssue({
+          code: 'custom',
+          path: ['selectedLines'],
+          message: `${JSON.stringify(path)} cannot be run by line: ${argument.reason}; rename the file, or run it whole`,
+        });
+    }
   });
 export type RunSpec = z.infer<typeof RunSpecSchema>;
 

@@ -8,7 +8,8 @@ import { FeatureResultSchema, FeatureStateSchema, RunStatusSchema, StreamNameSch
  * See docs/protocol.md. Version 2 added placement constraints, a result's node and the NOT_SWARM_MANAGER and
  * ENGINE_FAILED errors; version 3 the spec's expected scenario lines and predictions, `run.waiting`, the
  * server's CPU count and a result's container times and slot, the spec's network and the image reference grammar;
- * version 4 the spec's batch, split and isolation, a split feature's scenario jobs; version 5 a result's phases. A peer of another version is told so at its
+ * version 4 the spec's batch, split and isolation, a split feature's scenario jobs; version 5 (one version for
+ * this release's every change) a result's phases and the spec's selectedLines. A peer of another version is told so at its
  * first message rather than failing a validation.
  */
 export const PROTOCOL_VERSION = 5;

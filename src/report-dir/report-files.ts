@@ -1,3 +1,5 @@
+import { RERUN_FILE } from '../cucumber-cli/rerun-file.js';
+
 /** A file or folder a run writes into its report dir, and who reads it how. */
 export interface ReportFile {
   /** Its name in the report dir; also the name of the reporter that writes it (a failed one is named so). */
@@ -32,6 +34,8 @@ export const REPORT_FILES = {
   cucumberHtml: { name: 'cucumber.html', shown: 'if-written' },
   messages: { name: 'messages.ndjson', shown: 'if-written' },
   artifacts: { name: 'artifacts', folder: true, shown: 'if-written', merge: 'copied' },
+  // What failed, for --last-failed and cucumber-js's `@rerun.txt`; the console's failure list says it instead.
+  rerun: { name: RERUN_FILE },
   results: { name: 'results.json' },
 } as const satisfies Record<string, ReportFile>;
 

@@ -6,6 +6,7 @@ import { JunitReporter, type LineageSource } from './files/junit-reporter.js';
 import type { OutlineRows } from './files/testcase-names.js';
 import { LogsReporter } from './files/logs-reporter.js';
 import { ResultsJsonReporter } from './files/results-json.js';
+import { RerunReporter } from './files/rerun-reporter.js';
 import { SummaryJsonReporter } from './files/summary-json-reporter.js';
 import { HtmlReporter } from './html/html-reporter.js';
 import { ReporterMultiplexer } from './multiplexer.js';
@@ -79,6 +80,7 @@ const FILE_REPORTERS: {
   cucumberHtml: () => new CucumberHtmlReporter(),
   messages: () => new MessagesNdjsonReporter(),
   artifacts: () => new ArtifactsReporter(),
+  rerun: () => new RerunReporter(),
   results: () => new ResultsJsonReporter(),
 };
 

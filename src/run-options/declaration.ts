@@ -4,7 +4,6 @@ import { parseBatchFlag } from '../batch/batch-option.js';
 import { parseEnvOptions } from '../config/env-option.js';
 import { parseCpus, parseDuration, parseGrace, parseMemory } from '../config/units.js';
 import { DEFAULT_BATCH_TARGET_MS } from '../domain/batch-choice.js';
-import { DEFAULT_COMMAND } from '../domain/command-template.js';
 import { IsolationSchema } from '../domain/isolation.js';
 import {
   ConcurrencySchema,
@@ -65,11 +64,15 @@ export const RUN_OPTIONS = {
     wire: WIRE.image,
     required: true,
   }),
-  /** Feature files, folders or globs; the client resolves them and sends the features (RunSpec `features`). */
+  /**
+   * Feature files, folders or globs, or `path:LINE[:LINE]` for scenarios of one file; the client resolves them
+   * and sends the features (RunSpec `features`, `selectedLines`). On `project`, they replace the file's.
+   */
   files: runOption({
-    cli: textsFlag('--files <path...>', 'feature files, directories (searched for *.feature) or globs', {
-      only: 'cucumber',
-    }),
+    cli: textsFlag(
+      '--files <path...>',
+      'feature files, directories (searched for *.feature), globs, or path:LINE[:LINE] for the scenarios at those lines',
+    ),
     file: fileKey('files', oneOrMany(text, true)),
     required: true,
   }),
@@ -77,7 +80,7 @@ export const RUN_OPTIONS = {
   command: runOption({
     cli: textFlag(
       '--command <template>',
-      `what each container runs via sh -c; {file} and {report} are filled in (default: "${DEFAULT_COMMAND}")`,
+      "what each container runs via sh -c; {file} (a batch's {files}), {report} and {tags} are filled in (default: cucumber-js {file}{tags} --format json:{report}, the suite's own node_modules/.bin/cucumber-js when the image has one)",
       { only: 'cucumber' },
     ),
     file: fileKey('command', text),
@@ -238,6 +241,22 @@ export const RUN_OPTIONS = {
       'exit 0 when --tags, the shard or the files leave no scenario to run (default: exit 2, one line saying why)',
     ),
     file: fileKey('pass_with_no_tests', z.boolean()),
+  }),
+  /** Only what failed or errored in the last run (the report dir's @rerun.txt); read by the client. */
+  lastFailed: runOption({
+    cli: switchFlag(
+      '--last-failed',
+      'run only the features (with --split scenarios, the scenarios) that failed or errored in the last run of --report-dir',
+    ),
+    notInFile: 'what to rerun is asked after a run, by whoever reruns it, not by the suite',
+  }),
+  /** A rerun file to read instead of the report dir's: `--last-failed` from another run, or cucumber-js's own. */
+  lastRun: runOption({
+    cli: textFlag(
+      '--last-run <file>',
+      "as --last-failed, from this rerun file (another report dir's @rerun.txt, or one cucumber-js's rerun formatter wrote)",
+    ),
+    notInFile: 'what to rerun is asked after a run, by whoever reruns it, not by the suite',
   }),
   /** Seconds between the stop signal and the kill, for timeouts. */
   stopGraceSeconds: runOption({

@@ -1,7 +1,7 @@
 import { Attempt } from '../attempt/attempt.js';
 import type { FeatureObserver, JobEvents, LaunchedJob } from '../attempt/job-launcher.js';
 import { crashResult } from '../attempt/result-without-container.js';
-import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
+import { jobPathArgument } from '../cucumber-cli/path-argument.js';
 import type { FeatureResult } from '../domain/feature-run.js';
 import type { Job } from '../domain/job.js';
 import type { RunSpec } from '../domain/run-spec.js';
@@ -84,7 +84,7 @@ async function runWorkerJob(input: WorkerJobInput, run: Attempt, cancelled: Abor
     const request = worker.run(
       {
         id: run.nonce,
-        paths: [pathArgument(run.file, job.line)],
+        paths: [jobPathArgument(run.file, job.line, spec.selectedLines[run.file])],
         env: run.env(),
         ...(spec.tags === undefined ? {} : { tags: spec.tags }),
       },
@@ -115,13 +115,6 @@ async function runWorkerJob(input: WorkerJobInput, run: Attempt, cancelled: Abor
   const results = run.results();
   run.notify('done');
   return results;
-}
-
-/** The feature's path (with --split scenarios, `path:line`) as cucumber-js reads exactly it (the run spec refuses paths it cannot). */
-function pathArgument(file: string, line: number | undefined): string {
-  const argument = line === undefined ? cucumberPathArgument(file) : cucumberLineArgument(file, line);
-  if (!argument.ok) throw new Error(`${file}: ${argument.reason}`);
-  return argument.argument;
 }
 
 /** Whichever comes first: the worker's answer (or end), the attempt's deadline, or a cancel. */

@@ -103,6 +103,7 @@ describe("the report dir is the user's", () => {
     ]);
     expect(first.code, first.stderr).toBe(1);
     expect((await readJson<{ entries: string[] }>(join(dir, MANIFEST))).entries).toEqual([
+      '@rerun.txt',
       'cucumber.json',
       'index.html',
       'junit.xml',
@@ -123,6 +124,7 @@ describe("the report dir is the user's", () => {
     // No staging or set-aside folder is left.
     expect((await readdir(dir)).sort()).toEqual([
       MANIFEST,
+      '@rerun.txt',
       'cucumber.json',
       'index.html',
       'junit.xml',
@@ -205,7 +207,7 @@ describe("the report dir is the user's", () => {
     expect(junit.testsuites).toMatchObject({ tests: '1', errors: '1' });
     expect(junit.testsuites.testsuite.testcase.error.message).toMatch(/baleen-no-such-image/);
     // The passing report of the run before is gone: CI must not publish it as this run's.
-    expect((await readdir(dir)).sort()).toEqual([MANIFEST, 'junit.xml', 'summary.json']);
+    expect((await readdir(dir)).sort()).toEqual([MANIFEST, '@rerun.txt', 'junit.xml', 'summary.json']);
   });
 
   it('an unreachable engine still leaves a report, and one line on stderr', async () => {
@@ -258,6 +260,7 @@ describe("the report dir is the user's", () => {
     expect((await first.done).code).toBe(0);
     expect((await readdir(dir)).sort()).toEqual([
       MANIFEST,
+      '@rerun.txt',
       'cucumber.json',
       'index.html',
       'junit.xml',
@@ -286,6 +289,7 @@ describe("the report dir is the user's", () => {
     for (let i = 0; i < 2; i++) expect((await baleen(['merge', source, '--report-dir', target])).code).toBe(0);
     expect((await readdir(target)).sort()).toEqual([
       MANIFEST,
+      '@rerun.txt',
       'cucumber.json',
       'index.html',
       'junit.xml',

@@ -36,7 +36,7 @@ Feature: Shopping
 `;
 
 describe('parseFeature', () => {
-  it('lists scenarios as cucumber-js pickles them: one per Examples row, at the row line, with every tag that applies and its lineage', () => {
+  it("lists scenarios as cucumber-js pickles them: one per Examples row, at the row line (and its outline's line), with every tag that applies and its lineage", () => {
     const plan = parseFeature('features/shop.feature', classic);
     const outline = (example: string, ...names: string[]) => ({
       names: ['<count> items', ...names],
@@ -49,11 +49,24 @@ describe('parseFeature', () => {
       name: 'Shopping',
       scenarios: [
         { name: 'one item', line: 7, tags: ['@feature-tag'], lineage: { names: ['one item'], template: 'one item' } },
-        { name: '2 items', line: 16, tags: ['@feature-tag', '@outline-tag'], lineage: outline('#1.1', 'small') },
-        { name: '3 items', line: 17, tags: ['@feature-tag', '@outline-tag'], lineage: outline('#1.2', 'small') },
+        {
+          name: '2 items',
+          line: 16,
+          outlineLine: 11,
+          tags: ['@feature-tag', '@outline-tag'],
+          lineage: outline('#1.1', 'small'),
+        },
+        {
+          name: '3 items',
+          line: 17,
+          outlineLine: 11,
+          tags: ['@feature-tag', '@outline-tag'],
+          lineage: outline('#1.2', 'small'),
+        },
         {
           name: '100 items',
           line: 22,
+          outlineLine: 11,
           tags: ['@feature-tag', '@outline-tag', '@big'],
           lineage: outline('#2.1', 'big'),
         },

@@ -5,6 +5,7 @@ import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { writeFileAtomic } from '../../util/write-file-atomic.js';
 import { summarize } from '../summary.js';
 import { xmlDocument } from './xml-document.js';
+import { formatRerunFile } from '../../cucumber-cli/rerun-file.js';
 
 /** What a run that never started left: the features it meant to run, and why it could not. */
 export interface StartFailure {
@@ -17,7 +18,7 @@ export interface StartFailure {
 /**
  * A run that could not start (an image typo, an unreachable engine, not a cluster manager) still leaves a
  * report, so CI shows that failure rather than the previous run's report or none: summary.json with the
- * cause (every feature `unfinished`) and junit.xml with one errored testcase.
+ * cause (every feature `unfinished`), junit.xml with one errored testcase, and @rerun.txt naming every feature.
  */
 export async function writeStartFailureReport(dir: string, failure: StartFailure): Promise<void> {
   const outcome: RunOutcome = {
@@ -40,6 +41,11 @@ export async function writeStartFailureReport(dir: string, failure: StartFailure
     `${JSON.stringify({ ...summarize(outcome), error }, null, 2)}\n`,
   );
   await writeFileAtomic(join(dir, REPORT_FILES.junit.name), startFailureJunit(failure));
+  // Nothing ran, so all of it is still to run: what --last-failed takes up once the cause is fixed.
+  await writeFileAtomic(
+    join(dir, REPORT_FILES.rerun.name),
+    formatRerunFile(failure.features.map((path) => ({ path }))),
+  );
 }
 
 function startFailureJunit(failure: StartFailure): string {
