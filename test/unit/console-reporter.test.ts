@@ -47,6 +47,47 @@ describe('the console and terminal escape sequences', () => {
   });
 });
 
+describe('--verbose', () => {
+  afterEach(() => vi.useRealTimers());
+  const verbose = () => {
+    const { out, text } = capture();
+    const reporter = new ConsoleReporter({ out, verbosity: 'verbose', live: false, reportDir: '/tmp/report' });
+    reporter.onBegin(outcome([result({ file: 'features/export.feature' })]).info);
+    const say = (data: string, file = 'features/export.feature', stream: 'stdout' | 'stderr' = 'stdout') =>
+      reporter.onFeatureOutput({ file, attempt: 1, stream, data });
+    const lines = () => text().split('\n').slice(1);
+    return { reporter, say, lines };
+  };
+
+  it('prefixes whole lines: a line that comes in pieces is printed once, whole', () => {
+    const { say, lines } = verbose();
+    say('expo');
+    say('rt: row 2735 written\nrow 2736');
+    say(' written\n');
+    // Another feature's line, in between, stays its own.
+    say('other\n', 'features/b.feature');
+    expect(lines()).toEqual([
+      '[features/export.feature] export: row 2735 written',
+      '[features/export.feature] row 2736 written',
+      '[features/b.feature] other',
+      '',
+    ]);
+  });
+
+  it('holds progress dots until their line ends, or a short while: never a line per dot', () => {
+    vi.useFakeTimers();
+    const { say, lines, reporter } = verbose();
+    for (const dot of ['.', '.', '.']) say(dot);
+    expect(lines()).toEqual(['']);
+    vi.advanceTimersByTime(2000);
+    expect(lines()).toEqual(['[features/export.feature] ...', '']);
+    say('..F');
+    // The feature's result prints what is held first.
+    reporter.onFeatureResult(result({ file: 'features/export.feature' }));
+    expect(lines()[1]).toBe('[features/export.feature] ..F');
+  });
+});
+
 describe('where the console says the report is', () => {
   const run = async (failing: string[]) => {
     const { out, text } = capture();

@@ -10,6 +10,7 @@ import { failedFeatureEntries, type FailedFeatureEntry } from '../../cucumber-js
 import { scenarioTotalsLine } from '../../cucumber-json/scenarios.js';
 import { failureLines } from './failure-list.js';
 import { LiveBlock } from './live-block.js';
+import { WholeLines } from './whole-lines.js';
 import { SplitProgress } from './split-progress.js';
 import { parseWorkName, scenarioName } from '../../domain/job.js';
 import type { ScenarioJob } from '../../domain/feature-run.js';
@@ -78,6 +79,8 @@ export class ConsoleReporter implements Reporter {
   private readonly live: LiveBlock | undefined;
   /** With --split scenarios: the scenario jobs' progress (the active map then holds jobs, by `path:line`). */
   private split: SplitProgress | undefined;
+  /** --verbose: each stream's output, handed on a whole line at a time (by `stream\0file`). */
+  private readonly lines = new WholeLines((key, line) => this.printOutputLine(key, line));
 
   constructor(private readonly options: ConsoleOptions) {
     this.live =
@@ -119,17 +122,23 @@ export class ConsoleReporter implements Reporter {
 
   onFeatureOutput(chunk: FeatureOutputChunk): void {
     if (this.options.verbosity !== 'verbose') return;
-    const prefix = pc.dim(`[${terminalName(chunk.file)}] `);
+    this.lines.push(`${chunk.stream}\0${chunk.file}`, chunk.data);
+  }
+
+  /** One whole line of a feature's output, under its feature's name (`--verbose`). */
+  private printOutputLine(key: string, line: string): void {
+    const file = key.slice(key.indexOf('\0') + 1);
     // The command's own colours go too: what it prints must not move the cursor, retitle or clear the terminal.
-    const text = terminalText(chunk.data)
-      .replace(/\n$/, '')
-      .split('\n')
-      .map((line) => prefix + line)
-      .join('\n');
-    this.print(text);
+    this.print(pc.dim(`[${terminalName(file)}] `) + terminalText(line));
+  }
+
+  /** What a feature's streams (and its scenario jobs', `path:line`) hold of a line goes out before its end is said. */
+  private flushOutput(file: string): void {
+    this.lines.flush((key) => parseWorkName(key.slice(key.indexOf('\0') + 1)).file === file);
   }
 
   onFeatureRetry(result: FeatureResult): void {
+    this.flushOutput(result.file);
     if (this.options.verbosity === 'quiet') return;
     this.print(
       `${pc.yellow('↻ RETRY')} ${terminalName(result.file)} ${pc.dim(`(attempt ${result.attempt} ${result.status}: ${terminalText(result.error ?? result.status)})`)}`,
@@ -137,6 +146,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   onFeatureResult(result: FeatureResult): void {
+    this.flushOutput(result.file);
     this.finished++;
     this.active.delete(result.file);
     if (this.split) {
@@ -159,6 +169,7 @@ export class ConsoleReporter implements Reporter {
   }
 
   onEnd(outcome: RunOutcome): void {
+    this.lines.flush();
     this.live?.stop();
     // Skipped and cancelled features did not fail on their own: their output says nothing about the failure.
     const failures = failedFeatureEntries(outcome);
