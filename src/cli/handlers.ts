@@ -174,11 +174,12 @@ export const commandHandlers: CommandHandlers = {
     const { loadProject } = await import('../run-options/project-file.js');
     const project = await loadProject(configPath, name);
     refuseEngineWithServer(options);
-    const [{ runRequestOf }, { runOptionsFromProject }] = await Promise.all([
+    const [{ runRequestOf }, { projectRunOptions }, { isCI }] = await Promise.all([
       import('../run-options/derive-request.js'),
       import('../run-options/derive-project-schema.js'),
+      import('ci-info'),
     ]);
-    return runWithSignals(runRequestOf([runOptionsFromProject(project), options]));
+    return runWithSignals(runRequestOf([...projectRunOptions(project, { onCi: isCI }), options]));
   },
 
   async server(flags) {

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'OVER_LIMIT'
   | 'PROTOCOL'
   | 'INTERRUPTED'
+  | 'CANNOT_WRITE'
   | 'INTERNAL';
 
 const exitCodeOf: Record<ErrorCode, ExitCode> = {
@@ -50,6 +51,7 @@ const exitCodeOf: Record<ErrorCode, ExitCode> = {
   OVER_LIMIT: ExitCode.usage,
   PROTOCOL: ExitCode.infrastructure,
   INTERRUPTED: ExitCode.interrupted,
+  CANNOT_WRITE: ExitCode.infrastructure,
   INTERNAL: ExitCode.infrastructure,
 };
 

@@ -11,3 +11,36 @@ export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
     'infrastructure error: engine unreachable or not a cluster manager, image missing, no node fits the constraints, server unreachable or gone, a report dir that cannot be written, a report that could not be written',
   [ExitCode.interrupted]: 'interrupted (Ctrl-C / SIGTERM): containers removed, partial reports written',
 };
+
+/**
+ * The exit codes of the commands that run no suite, as each one's --help lists them (a run's are above: the
+ * `cucumber`, `project` and `merge` commands, and `baleen --help`).
+ */
+export const COMMAND_EXIT_CODES: Record<string, Partial<Record<ExitCode, string>>> = {
+  init: {
+    [ExitCode.passed]: 'the files were written, or kept as they were',
+    [ExitCode.usage]: 'usage error: unknown option, a --shards that is not a whole number',
+    [ExitCode.infrastructure]: 'a file could not be written (permissions, a read-only folder)',
+  },
+  server: {
+    [ExitCode.passed]: 'stopped by Ctrl-C or SIGTERM: every run cancelled, its containers removed',
+    [ExitCode.usage]: 'usage error: unknown option, a bad --port, a bad --config with --webhook-secret',
+    [ExitCode.infrastructure]:
+      'could not start (the port is taken, the engine is unreachable), or an error nobody caught: containers removed',
+  },
+  reap: {
+    [ExitCode.passed]: 'everything listed was removed (or, with --dry-run, would be)',
+    [ExitCode.usage]: 'usage error: unknown option, a bad --older-than',
+    [ExitCode.infrastructure]: 'the engine is unreachable, or refused a removal',
+  },
+  runs: {
+    [ExitCode.passed]: 'the stored runs were listed (none is no error)',
+    [ExitCode.usage]: 'usage error: unknown option',
+    [ExitCode.infrastructure]: 'the server cannot be reached, or refuses the token',
+  },
+  report: {
+    [ExitCode.passed]: "the run's report was written to --report-dir",
+    [ExitCode.usage]: 'usage error: unknown option, no stored run of that id, a --report-dir baleen did not write',
+    [ExitCode.infrastructure]: 'the server cannot be reached or refuses the token, or the report dir cannot be written',
+  },
+};

@@ -1,5 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { BaleenError } from '../errors/baleen-error.js';
+import { ensureGitignored, type GitignoreChange, IGNORED } from './gitignore.js';
 import { renderTemplates, type InitSettings } from './init-templates.js';
 import { DEFAULT_RUNTIME, providerOf } from '../runtime/registry.js';
 
@@ -12,11 +14,14 @@ export interface InitReport {
   written: string[];
   /** Files that were there already: never overwritten. */
   kept: string[];
+  /** .gitignore: made, added to, or left as it was. */
+  gitignore: GitignoreChange['kind'];
 }
 
 /**
  * `baleen init`: a runner Dockerfile, a .dockerignore, a baleen.yml project and CI files for GitHub Actions and
- * GitLab CI, written into the user's project. A file that exists is the user's: it is kept as it is.
+ * GitLab CI, written into the user's project. A file that exists is the user's: it is kept as it is. The report
+ * and the timing history are added to .gitignore (made if need be), each once.
  */
 export async function initProject(options: InitOptions): Promise<InitReport> {
   const settings: InitSettings = {
@@ -24,7 +29,7 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
     files: options.files ?? ['features/'],
     shards: options.shards ?? 4,
   };
-  const report: InitReport = { written: [], kept: [] };
+  const report: Omit<InitReport, 'gitignore'> = { written: [], kept: [] };
   for (const file of await renderTemplates(settings)) {
     const target = join(options.cwd, file.path);
     await mkdir(dirname(target), { recursive: true });
@@ -33,7 +38,10 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
       () => true,
       (error: NodeJS.ErrnoException) => {
         if (error.code === 'EEXIST') return false;
-        throw error;
+        throw new BaleenError('CANNOT_WRITE', `cannot write ${file.path} (${error.code ?? error.message})`, {
+          hint: 'run baleen init in a folder you can write to',
+          cause: error,
+        });
       },
     );
     (written ? report.written : report.kept).push(file.path);
@@ -42,8 +50,9 @@ export async function initProject(options: InitOptions): Promise<InitReport> {
     () => true,
     () => false,
   );
-  options.out.write(describe(report, settings, hasLock));
-  return report;
+  const gitignore = await ensureGitignored(options.cwd);
+  options.out.write(describe(report, gitignore, settings, hasLock));
+  return { ...report, gitignore: gitignore.kind };
 }
 
 /** The package's name (else the folder's), made a valid image name: `@acme/shop-tests` → `acme-shop-tests-runner`. */
@@ -59,7 +68,12 @@ async function defaultImage(cwd: string): Promise<string> {
   return `${base || 'suite'}-runner`;
 }
 
-function describe(report: InitReport, settings: InitSettings, hasLock: boolean): string {
+function describe(
+  report: Omit<InitReport, 'gitignore'>,
+  gitignore: GitignoreChange,
+  settings: InitSettings,
+  hasLock: boolean,
+): string {
   const lines = [
     ...(hasLock
       ? []
@@ -70,6 +84,11 @@ function describe(report: InitReport, settings: InitSettings, hasLock: boolean):
     ...report.kept.map(
       (path) => `  kept  ${path} (it exists; compare it with a fresh \`baleen init\` in an empty folder)`,
     ),
+    gitignore.kind === 'created'
+      ? `  wrote .gitignore (${gitignore.added.join(', ')})`
+      : gitignore.kind === 'appended'
+        ? `  added ${gitignore.added.join(', ')} to .gitignore`
+        : `  kept  .gitignore (it ignores ${IGNORED.join(' and ')} already)`,
     '',
     'Next:',
     `  ${providerOf(DEFAULT_RUNTIME).build(settings.image)}`,

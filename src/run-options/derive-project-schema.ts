@@ -32,3 +32,18 @@ export function runOptionsFromProject(project: z.infer<z.ZodObject<RunOptionsFil
   }
   return values as RunOptionValues;
 }
+
+/**
+ * A project's run options, in the order they apply: its own, then its `ci:` section's when the run is on CI.
+ * The command line's go after them (runRequestOf: the last one given wins).
+ */
+export function projectRunOptions(
+  project: z.infer<z.ZodObject<RunOptionsFileShape>> & { ci?: Partial<z.infer<z.ZodObject<RunOptionsFileShape>>> },
+  where: { onCi: boolean },
+): RunOptionValues[] {
+  const { ci, ...own } = project;
+  return [
+    runOptionsFromProject(own),
+    ...(where.onCi && ci ? [runOptionsFromProject(ci as z.infer<z.ZodObject<RunOptionsFileShape>>)] : []),
+  ];
+}

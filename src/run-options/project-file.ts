@@ -25,6 +25,9 @@ const RepositorySchema = z
 export const ProjectSchema = z
   .strictObject({
     ...RUN_OPTIONS_FILE_SHAPE,
+    // Run options that apply on CI only (CI=true, GitHub Actions, GitLab CI, …, as ci-info reads them), over
+    // the project's own: `retries: 1` there re-runs a flaky feature without re-running a laptop's real failure.
+    ci: z.strictObject(RUN_OPTIONS_FILE_SHAPE).partial().optional(),
     // Push-triggered runs (baleen server --webhook-secret): a push to one of `branches` of `repository` builds
     // `dockerfile` from that commit as `image`, and runs the project on it.
     repository: RepositorySchema.optional(),

@@ -139,4 +139,22 @@ describe('--help', () => {
     expect(rows.map(([code]) => code)).toEqual(['0', '1', '2', '3', '130']);
     for (const [code, meaning] of rows) expect(result.stdout).toContain(`  ${code.padEnd(4)}${meaning}`);
   });
+
+  it.each([['init'], ['server'], ['reap'], ['runs'], ['report']])(
+    "%s --help lists its own exit codes, not a run's",
+    async (command) => {
+      const result = await runCli([command, '--help'], { cwd: scratch.dir });
+      expect(result.code).toBe(0);
+      const codes = result.stdout.split('\nExit codes:\n')[1]!;
+      expect(codes).not.toContain('every feature passed');
+      expect([...codes.matchAll(/^ {2}(\d+) /gm)].map((match) => match[1])).toEqual(['0', '2', '3']);
+    },
+  );
+
+  it('cucumber --help says what the default command is in words one reads', async () => {
+    const result = await runCli(['cucumber', '--help'], { cwd: scratch.dir });
+    const help = result.stdout.replaceAll(/\s+/g, ' ');
+    expect(help).toContain("(default: cucumber-js {file}{tags} --format json:{report}, the suite's own");
+    expect(help).not.toContain('""$(');
+  });
 });

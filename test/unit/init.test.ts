@@ -7,6 +7,8 @@ import { parse } from 'yaml';
 import { loadProject } from '../../src/run-options/project-file.js';
 import { initProject } from '../../src/init/init-project.js';
 import { renderTemplates } from '../../src/init/init-templates.js';
+import { projectRunOptions } from '../../src/run-options/derive-project-schema.js';
+import { runRequestOf } from '../../src/run-options/derive-request.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/', import.meta.url));
 const FILES = ['.dockerignore', '.github/workflows/baleen.yml', '.gitlab-ci.yml', 'Dockerfile', 'baleen.yml'];
@@ -27,7 +29,7 @@ describe('baleen init', () => {
     const dir = await project({ name: '@acme/Shop Tests' });
     const out = sink();
     const report = await initProject({ cwd: dir, out });
-    expect(report).toEqual({ written: FILES, kept: [] });
+    expect(report).toEqual({ written: FILES, kept: [], gitignore: 'created' });
     const read = (path: string) => readFile(join(dir, path), 'utf8');
     for (const path of FILES) expect(await read(path)).not.toMatch(/__[A-Z_]+__/);
     expect(await read('Dockerfile')).toMatch(/^FROM node:20/m);
@@ -63,9 +65,41 @@ describe('baleen init', () => {
     await writeFile(join(dir, 'baleen.yml'), 'projects: {}\n');
     const out = sink();
     const second = await initProject({ cwd: dir, out });
-    expect(second).toEqual({ written: [], kept: FILES });
+    expect(second).toEqual({ written: [], kept: FILES, gitignore: 'kept' });
     expect(await readFile(join(dir, 'baleen.yml'), 'utf8')).toBe('projects: {}\n');
     expect(out.text).toMatch(/kept {2}baleen\.yml \(it exists/);
+  });
+
+  it('retries only on CI: its baleen.yml says so in a ci: section, which a run reads from the environment', async () => {
+    const dir = await project({ name: 'shop' });
+    await initProject({ cwd: dir, out: sink() });
+    const suite = await loadProject(join(dir, 'baleen.yml'), 'suite');
+    expect(suite).not.toHaveProperty('retries');
+    expect(suite.ci).toEqual({ retries: 1 });
+    // A deterministic failure on a laptop runs once; on CI a flaky one gets its second chance.
+    expect(runRequestOf(projectRunOptions(suite, { onCi: false })).retries).toBeUndefined(); // the spec's 0
+    expect(runRequestOf(projectRunOptions(suite, { onCi: true })).retries).toBe(1);
+    // The command line wins over both.
+    expect(runRequestOf([...projectRunOptions(suite, { onCi: true }), { retries: 3 }]).retries).toBe(3);
+  });
+
+  it('keeps the report and the timing history out of git: .gitignore created, or appended to, never twice', async () => {
+    const fresh = await project();
+    const out = sink();
+    expect((await initProject({ cwd: fresh, out })).gitignore).toBe('created');
+    expect(await readFile(join(fresh, '.gitignore'), 'utf8')).toBe('baleen-report/\n.baleen/\n');
+    expect(out.text).toContain('  wrote .gitignore (baleen-report/, .baleen/)');
+    // Again: nothing added.
+    expect((await initProject({ cwd: fresh, out: sink() })).gitignore).toBe('kept');
+    expect(await readFile(join(fresh, '.gitignore'), 'utf8')).toBe('baleen-report/\n.baleen/\n');
+
+    // A .gitignore of the user's, ignoring one of them already under another spelling, without a last newline.
+    const own = await project();
+    await writeFile(join(own, '.gitignore'), 'node_modules\n/baleen-report');
+    const appended = sink();
+    expect((await initProject({ cwd: own, out: appended })).gitignore).toBe('appended');
+    expect(await readFile(join(own, '.gitignore'), 'utf8')).toBe('node_modules\n/baleen-report\n.baleen/\n');
+    expect(appended.text).toContain('  added .baleen/ to .gitignore');
   });
 
   it('examples/ holds exactly what `baleen init` writes for the example suite', async () => {

@@ -47,8 +47,8 @@ describe('the declaration', () => {
     }
     for (const key of keys) expect(key).toMatch(/^[a-z]+(_[a-z]+)*$/);
     expect(new Set(keys).size).toBe(keys.length);
-    // The project file's schema holds exactly those keys, and the push keys besides.
-    expect(Object.keys(ProjectSchema.shape)).toEqual([...keys, 'repository', 'branches', 'dockerfile']);
+    // The project file's schema holds exactly those keys, their CI-only section, and the push keys besides.
+    expect(Object.keys(ProjectSchema.shape)).toEqual([...keys, 'ci', 'repository', 'branches', 'dockerfile']);
   });
 
   it('puts every option that crosses the wire into the RunSpec under its own name', () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT_CODE_MEANINGS } from '../../errors/exit-code-meanings.js';
+import { COMMAND_EXIT_CODES, EXIT_CODE_MEANINGS } from '../../errors/exit-code-meanings.js';
 
 const CUCUMBER_EXAMPLES = [
   'baleen cucumber --image my-runner --files features/',
@@ -32,17 +32,17 @@ function examples(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
 }
 
-function exitCodes(): string {
-  const rows = Object.entries(EXIT_CODE_MEANINGS).map(([code, meaning]) => `  ${code.padEnd(4)}${meaning}`);
+function exitCodes(meanings: Partial<Record<string, string>>): string {
+  const rows = Object.entries(meanings).map(([code, meaning]) => `  ${code.padEnd(4)}${meaning}`);
   return `\nExit codes:\n${rows.join('\n')}\n`;
 }
 
-/** Examples under each command's --help, and the exit codes under every one. */
+/** Examples under each command's --help, and its own exit codes: a run's, or those of a command that runs none. */
 export function addExamplesAndExitCodes(program: Command): void {
-  program.addHelpText('after', examples(EXAMPLES.baleen!));
+  program.addHelpText('after', examples(EXAMPLES.baleen!) + exitCodes(EXIT_CODE_MEANINGS));
   for (const command of program.commands) {
     const lines = EXAMPLES[command.name()];
-    if (lines) command.addHelpText('after', examples(lines));
+    const codes = COMMAND_EXIT_CODES[command.name()] ?? EXIT_CODE_MEANINGS;
+    command.addHelpText('after', (lines ? examples(lines) : '') + exitCodes(codes));
   }
-  program.addHelpText('afterAll', exitCodes());
 }

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { Project } from '../../run-options/project-file.js';
-import { runOptionsFromProject } from '../../run-options/derive-project-schema.js';
+import { projectRunOptions } from '../../run-options/derive-project-schema.js';
 import { runRequestOf } from '../../run-options/derive-request.js';
 import type { RunRequest } from '../../run-options/values.js';
 import { parseImageReference } from '../../domain/image-reference.js';
@@ -91,8 +91,9 @@ export async function runPush(push: Push, project: Project, context: PushRunCont
     });
     told.info(`running the project on ${tag}`);
     const out = told.stream;
+    // A run a push triggers is a CI run: the project's `ci:` section applies.
     const request = runRequestOf([
-      runOptionsFromProject(project),
+      ...projectRunOptions(project, { onCi: true }),
       {
         image: tag,
         reportDir: PUSH_REPORT_DIR,
