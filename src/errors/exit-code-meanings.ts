@@ -17,6 +17,12 @@ export const EXIT_CODE_MEANINGS: Record<ExitCode, string> = {
  * `cucumber`, `project` and `merge` commands, and `baleen --help`).
  */
 export const COMMAND_EXIT_CODES: Record<string, Partial<Record<ExitCode, string>>> = {
+  plan: {
+    [ExitCode.passed]: 'the plan was written',
+    [ExitCode.usage]:
+      'usage or configuration error: unknown option, no feature matched, a shard the plan would leave empty (see --pass-with-no-tests), bad project file',
+    [ExitCode.infrastructure]: 'the plan file could not be written',
+  },
   init: {
     [ExitCode.passed]: 'the files were written, or kept as they were',
     [ExitCode.usage]: 'usage error: unknown option, a --shards that is not a whole number',

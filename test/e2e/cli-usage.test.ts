@@ -140,7 +140,7 @@ describe('--help', () => {
     for (const [code, meaning] of rows) expect(result.stdout).toContain(`  ${code.padEnd(4)}${meaning}`);
   });
 
-  it.each([['init'], ['server'], ['reap'], ['runs'], ['report']])(
+  it.each([['plan'], ['init'], ['server'], ['reap'], ['runs'], ['report']])(
     "%s --help lists its own exit codes, not a run's",
     async (command) => {
       const result = await runCli([command, '--help'], { cwd: scratch.dir });
