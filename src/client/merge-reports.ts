@@ -2,6 +2,7 @@ import { cp, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { letsRunPass, type FeatureResult, type RunStatus } from '../domain/feature-run.js';
 import { heldToResults, type RunOutcome } from '../domain/run-outcome.js';
+import { wallTime } from '../domain/run-clock.js';
 import { createReporters } from '../reporters/create-reporters.js';
 import { readResults } from '../reporters/files/results-json.js';
 import { BaleenError, messageOf, type ExitCode } from '../errors/baleen-error.js';
@@ -94,20 +95,22 @@ function combine(outcomes: RunOutcome[], reportDir: string, set: ShardSetCheck):
   const results = files.flatMap((file) => byFile.get(file) ?? []);
   const unfinished = files.filter((file) => !byFile.has(file));
   const status = heldToResults(worst(outcomes.map((outcome) => outcome.status)), results, unfinished);
+  // The pipeline's wall time: from the first shard's start to the last one's end.
+  const clock = wallTime(outcomes);
   return {
     info: {
       runId: outcomes.map((outcome) => outcome.info.runId).join('+'),
       image: [...new Set(outcomes.map((outcome) => outcome.info.image))].join(', '),
       features: files,
       concurrency: outcomes.reduce((sum, outcome) => sum + outcome.info.concurrency, 0),
-      startedAt: new Date(Math.min(...outcomes.map((outcome) => outcome.info.startedAt.getTime()))),
+      startedAt: clock.startedAt,
       reportDir,
       // One shard judged by exit code alone makes the merged verdict rest on exit codes too.
       ...(outcomes.some((outcome) => outcome.info.judgedByExitCodeAlone) ? { judgedByExitCodeAlone: true } : {}),
     },
     // A shard's results.json written before a client held the server's `passed` to its results is held now.
     status: set.problem !== undefined && status === 'passed' ? 'failed' : status,
-    durationMs: Math.max(...outcomes.map((outcome) => outcome.durationMs)),
+    durationMs: clock.durationMs,
     results,
     unfinished,
   };

@@ -19,7 +19,9 @@ function runMessages(outcome: RunOutcome): string | undefined {
   const streams = outcome.results.flatMap((result) =>
     result.cucumberMessages === undefined ? [] : [result.cucumberMessages],
   );
-  return streams.length === 0 ? undefined : mergeMessages(streams);
+  return streams.length === 0
+    ? undefined
+    : mergeMessages(streams, { startedAt: outcome.info.startedAt, durationMs: outcome.durationMs });
 }
 
 /** messages.ndjson: every feature's Cucumber Messages merged into one run. Cucumber JSON runs write none. */

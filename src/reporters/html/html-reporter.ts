@@ -39,6 +39,7 @@ export class HtmlReporter implements Reporter {
         outputFile: join(outcome.info.reportDir, this.name),
         title: `baleen: ${outcome.info.image}`,
         metadata: metadataOf(outcome),
+        runTime: formatDuration(outcome.durationMs),
         overview: overviewHtml(outcome),
         featurePie: featurePieOf(outcome),
       });

@@ -17,6 +17,8 @@ export interface HtmlReportOptions {
   title: string;
   /** Shown in the report's metadata panel; the panel is left out when this is empty. */
   metadata: Record<string, string>;
+  /** The run's wall time, said where the template says "Execution Time" (its steps' sum, a different clock). */
+  runTime?: string;
   /** baleen's own HTML (already escaped), put first in the page, above the template's report. */
   overview?: string;
   /**
@@ -77,7 +79,10 @@ export async function writeHtmlReport(options: HtmlReportOptions): Promise<void>
       '<title>Cucumber Feature Report</title>',
       () => `<title>${escapeHtml(options.title)}</title>`,
     );
-    const html = undoDoubleEscaping(options.featurePie ? withFeaturePie(titled, options.featurePie) : titled);
+    const html = withRunTime(
+      undoDoubleEscaping(options.featurePie ? withFeaturePie(titled, options.featurePie) : titled),
+      options.runTime,
+    );
     // After the CDN tags are inlined: the overview has none, and text it quotes must not be taken for one.
     const page = await inlineCdnAssets(html);
     await writeFileAtomic(
@@ -183,4 +188,18 @@ function escapeEntries(record: Record<string, string>): Record<string, string> {
 function undoDoubleEscaping(html: string): string {
   const once = (text: string) => text.replace(/&amp;#(38|60|62);/g, '&#$1;');
   return html.replace(/data-text="[^"]*"/g, once).replace(/<span class="stepname">[^<]*<\/span>/g, once);
+}
+
+/**
+ * The template's "Execution Time" is the sum of every step's duration, which is neither the run's wall time
+ * nor any one feature's: it says the run's instead, and names the sum for what it is.
+ */
+function withRunTime(html: string, runTime: string | undefined): string {
+  if (runTime === undefined) return html;
+  return html.replace(
+    /Execution Time: ([^<]*?)\s*</,
+    (_, steps: string) =>
+      // No step timed (only features without a report): the template prints nothing for its sum.
+      `Execution Time: ${escapeHtml(runTime)} (the run, from its first start to its last end${steps.trim() ? `; steps ${steps.trim()} in all` : ''})<`,
+  );
 }
