@@ -6,6 +6,7 @@ import { Labels } from '../../src/runtime/labels.js';
 import { RUN_NETWORK_PREFIX } from '../../src/server/run-network.js';
 import { CliProcess, runCli } from '../support/cli.js';
 import { expectNoContainersLeft } from '../support/docker.js';
+import { ON_PODMAN } from '../support/engine-under-test.js';
 import { byFile, statusesOf, summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 import { buildSuiteImage } from '../support/suite-image.js';
@@ -44,7 +45,9 @@ describe('--isolation worker', () => {
     expect(expectNoContainersLeft()).toEqual([]);
   });
 
-  it('runs every feature through one warm container per slot, each with its own result, and removes them', async () => {
+  it('runs every feature through one warm container per slot, each with its own result, and removes them', {
+    tags: ['podman'],
+  }, async () => {
     const files = [
       'features/0-fails.feature',
       'features/a.feature',
@@ -63,11 +66,13 @@ describe('--isolation worker', () => {
       '--tags',
       'not @slow',
     ]);
-    // Both joined the run's own network, as a feature's container does.
-    expect(workerNetworks(since, Date.now())).toEqual([
-      `${RUN_NETWORK_PREFIX}${summary.runId}`,
-      `${RUN_NETWORK_PREFIX}${summary.runId}`,
-    ]);
+    // Both joined the run's own network, as a feature's container does (Podman logs no network connect events:
+    // run-network.test.ts shows a run's containers on its network there).
+    if (!ON_PODMAN)
+      expect(workerNetworks(since, Date.now())).toEqual([
+        `${RUN_NETWORK_PREFIX}${summary.runId}`,
+        `${RUN_NETWORK_PREFIX}${summary.runId}`,
+      ]);
     expect(code).toBe(1);
     expect(statusesOf(summary)).toEqual({ ...FAILS_THEN_PASSES, 'features/tagged.feature': 'passed' });
     expect(byFile(summary)['features/0-fails.feature']!.error).toMatch(

@@ -43,7 +43,7 @@ describe('a feature passes only when its report shows every scenario ran and pas
     });
   });
 
-  it('makes a run that leaves some scenarios out an error naming their lines', async () => {
+  it('makes a run that leaves some scenarios out an error naming their lines', { tags: ['podman'] }, async () => {
     const command = 'cucumber-js {file} --name "one plus one" --format json:{report}';
     const { code, summary } = await baleen([
       'cucumber',
@@ -138,7 +138,9 @@ describe('a feature passes only when its report shows every scenario ran and pas
     });
   });
 
-  it('fails the run when a parse error is its only failure: the server passed every feature it ran, the client did not', async () => {
+  it('fails the run when a parse error is its only failure: the server passed every feature it ran, the client did not', {
+    tags: ['podman'],
+  }, async () => {
     const { code, summary, stdout } = await baleen([
       'cucumber',
       '--image',

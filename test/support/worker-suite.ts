@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Labels } from '../../src/runtime/labels.js';
 import { runCli } from './cli.js';
+import { ON_PODMAN } from './engine-under-test.js';
 import { summaryOf } from './run-summary.js';
 import type { Scratch } from './scratch.js';
 
@@ -76,6 +77,7 @@ export interface EngineEvent {
 
 /** The engine's events between two moments that match every filter (`type=container`, `label=…`). */
 export function engineEvents(since: number, until: number, ...filters: string[]): EngineEvent[] {
+  if (ON_PODMAN) return podmanEvents(since, until, filters);
   return execFileSync(
     'docker',
     [
@@ -93,6 +95,36 @@ export function engineEvents(since: number, until: number, ...filters: string[])
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as EngineEvent);
+}
+
+/**
+ * Podman ignores `until` (src/runtime/docker/podman.ts), so `docker events` would never end: its log is read up
+ * to now, through its API, and the moments and filters are applied here.
+ */
+function podmanEvents(since: number, until: number, filters: string[]): EngineEvent[] {
+  const socket = new URL(process.env.DOCKER_HOST!).pathname;
+  const read = `require('node:http').get({ socketPath: process.argv[1], path: '/events?stream=false&since=' + process.argv[2] }, (response) => response.pipe(process.stdout))`;
+  const events = execFileSync(process.execPath, ['-e', read, socket, String(Math.floor(since / 1000))], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as EngineEvent & { Type: string; Action: string; timeNano: number });
+  const matches = (event: (typeof events)[number], filter: string) => {
+    const [key, ...rest] = filter.split('=');
+    const value = rest.join('=');
+    if (key === 'type') return event.Type === value;
+    if (key === 'event') return event.Action === value;
+    const [label, ...wanted] = value.split('=');
+    const found = event.Actor.Attributes[label!];
+    return wanted.length === 0 ? found !== undefined : found === wanted.join('=');
+  };
+  return events.filter(
+    (event) =>
+      event.timeNano / 1e6 >= since &&
+      event.timeNano / 1e6 <= until &&
+      filters.every((filter) => matches(event, filter)),
+  );
 }
 
 /** The worker containers the engine created between two moments (its own event log, not baleen's word). */

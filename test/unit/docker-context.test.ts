@@ -35,7 +35,7 @@ function cliConfig(
 }
 
 const resolve = (env: Record<string, string>, dockerHost?: string) =>
-  resolveEngineTarget({ dockerHost, env: { HOME: '/home/nobody-here', ...env } });
+  resolveEngineTarget({ dockerHost, env: { HOME: '/home/nobody-here', ...env }, socketExists: () => false });
 
 function thrown(make: () => unknown): BaleenError {
   try {

@@ -26,8 +26,10 @@ import { makeCertificates } from '../support/tls-engine.js';
 
 /** The environment of a machine with nothing Docker-related set, plus what a test adds. */
 const env = (vars: Record<string, string> = {}): NodeJS.ProcessEnv => ({ HOME: '/home/someone', ...vars });
+/** No local socket is there: what this machine runs does not change the answers. */
+const noSockets = () => false;
 const target = (vars: Record<string, string> = {}, dockerHost?: string) =>
-  resolveEngineTarget({ dockerHost, env: env(vars) });
+  resolveEngineTarget({ dockerHost, env: env(vars), socketExists: noSockets });
 
 function thrown(make: () => unknown): BaleenError {
   try {

@@ -14,6 +14,7 @@ describe('error hints work from an install, not only from a clone of baleen', ()
     expect(line).not.toMatch(REPOSITORY_ONLY);
     expect(line).toContain('start Docker');
     expect(line).toMatch(/systemctl start docker/);
+    expect(line).toMatch(/systemctl --user start podman\.socket/);
     expect(line).toMatch(/DOCKER_HOST/);
     expect(line).toMatch(/docker context/);
   });

@@ -56,7 +56,7 @@ export function unreachableError(error: unknown): BaleenError {
     `cannot reach the Docker engine at ${engine} (${engineMessage(error)})`,
     {
       hint: engine.startsWith('unix://')
-        ? `start Docker (Linux: \`sudo systemctl start docker\`; macOS/Windows: Docker Desktop, or \`colima start\`) or ${ELSEWHERE}`
+        ? `start Docker (Linux: \`sudo systemctl start docker\`; macOS/Windows: Docker Desktop, or \`colima start\`) or Podman's socket (\`systemctl --user start podman.socket\`), or ${ELSEWHERE}`
         : `check that the engine runs there and that this machine can reach it, or ${ELSEWHERE}`,
       cause: error,
     },

@@ -21,6 +21,7 @@ import { engineCallTimeoutMs, withEngineBound } from './engine-call-bound.js';
 import { dockerNetworks } from './networks.js';
 import { BaleenError } from '../../errors/baleen-error.js';
 import { DOCKER_TRAITS } from './docker-traits.js';
+import { type EngineDialect, engineDialect } from './podman.js';
 
 const ENGINE_NAME_WAIT_MS = 2_000;
 
@@ -32,13 +33,19 @@ export class DockerRuntime implements ContainerRuntime {
   /** The engine's host name, asked once, for the results ("which machine ran this?"). */
   private engineName?: Promise<string | undefined>;
 
+  /** Docker or Podman, asked once (see podman.ts for what differs). */
+  private readonly dialect: () => Promise<EngineDialect>;
+
   constructor(docker: Docker = createDocker()) {
     this.docker = docker;
+    this.dialect = engineDialect(docker);
     this.networks = dockerNetworks(docker, 'bridge');
   }
 
-  ping(): Promise<void> {
-    return pingEngine(this.docker);
+  async ping(): Promise<void> {
+    await pingEngine(this.docker);
+    // Asked now, while the run is checked, rather than when its first container is removed.
+    void this.dialect();
   }
 
   engineVersion(): Promise<string> {
@@ -90,7 +97,7 @@ export class DockerRuntime implements ContainerRuntime {
           }),
         { beforeRetry: removeTwins, bound: 'create' },
       );
-      return new DockerContainer(container, () => this.nameOfEngine(), spec.stdin === true);
+      return new DockerContainer(container, () => this.nameOfEngine(), this.dialect, spec.stdin === true);
     } catch (error) {
       // The last try may have made a container whose answer was lost, too: so may any failure that is not
       // the engine's answer (a broken ssh transport, a reset connection).
@@ -130,7 +137,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async removeById(id: string): Promise<void> {
-    await removeContainer(this.docker.getContainer(id));
+    await removeContainer(this.docker.getContainer(id), this.dialect);
   }
 
   async buildImage(build: ImageBuild): Promise<void> {
@@ -209,7 +216,11 @@ export async function checkImageOn(docker: Docker, image: string): Promise<void>
   }
 }
 
-async function removeContainer(container: Docker.Container): Promise<void> {
+async function removeContainer(container: Docker.Container, dialect: () => Promise<EngineDialect>): Promise<void> {
+  // Podman's forced removal waits the stop timeout for a process that ignores SIGTERM (podman.ts): kill it
+  // first. It may have ended already, or be gone: the removal below says what matters.
+  if ((await dialect()).killBeforeRemove)
+    await withEngineBound('kill', (abortSignal) => container.kill({ abortSignal })).catch(() => undefined);
   try {
     await withEngineRetry((abortSignal) => container.remove({ force: true, v: true, abortSignal }), {
       bound: 'remove',
@@ -226,6 +237,7 @@ class DockerContainer implements CreatedContainer {
   constructor(
     private readonly container: Docker.Container,
     private readonly engineName: () => Promise<string | undefined>,
+    private readonly dialect: () => Promise<EngineDialect>,
     private readonly withStdin = false,
   ) {}
 
@@ -240,14 +252,7 @@ class DockerContainer implements CreatedContainer {
       // Only the handshake is bounded: the bound's timer is cleared once the stream is there, so the signal
       // never ends the stream itself.
       stream = await withEngineBound('attach', (abortSignal) =>
-        this.container.attach({
-          stream: true,
-          stdout: true,
-          stderr: true,
-          logs: true,
-          abortSignal,
-          ...(this.withStdin ? { stdin: true, hijack: true } : {}),
-        }),
+        this.container.attach(attachOptions(abortSignal, this.withStdin)),
       );
     } catch (error) {
       throw toBaleenError(error, 'attaching to a container');
@@ -311,7 +316,7 @@ class DockerContainer implements CreatedContainer {
   }
 
   remove(): Promise<void> {
-    return removeContainer(this.container);
+    return removeContainer(this.container, this.dialect);
   }
 }
 
@@ -333,6 +338,24 @@ async function waitForExit(container: Docker.Container): Promise<ContainerExit> 
   } catch (error) {
     throw toBaleenError(error, 'waiting for a container to exit');
   }
+}
+
+/**
+ * The attach request, with no body: docker-modem would send these options as one, and Podman hands that body
+ * to the container's stdin ahead of what baleen writes there (podman.ts). `_body` is docker-modem's override
+ * of the body (an empty one is none; engine-connection.ts sends a hijacked request's headers without it).
+ */
+function attachOptions(abortSignal: AbortSignal, withStdin: boolean): Docker.ContainerAttachOptions {
+  const options = {
+    stream: true,
+    stdout: true,
+    stderr: true,
+    logs: true,
+    abortSignal,
+    _body: {},
+    ...(withStdin ? { stdin: true, hijack: true } : {}),
+  };
+  return options;
 }
 
 function withNode(exit: ContainerExit, node: string | undefined): ContainerExit {

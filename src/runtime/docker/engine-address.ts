@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { BaleenError } from '../../errors/baleen-error.js';
 import type { SshTarget } from './ssh-transport.js';
 import { SETTINGS_ERROR, tlsSettings, type TlsSettings } from './tls-settings.js';
@@ -6,10 +8,12 @@ import { contextEngine } from './docker-context.js';
 /**
  * Which Docker engine to talk to, decided as the docker CLI decides it (docker/cli: opts/hosts.go,
  * cli/command/cli.go, cli/connhelper): --docker-host, else DOCKER_HOST, else the Docker context
- * (DOCKER_CONTEXT, else the current one in config.json), else the default.
+ * (DOCKER_CONTEXT, else the current one in config.json), else a local socket. Of those, as testcontainers
+ * looks for them: Docker's, else Podman's rootful one, else this user's rootless one; none there, Docker's.
  */
 
 const DEFAULT_UNIX_SOCKET = '/var/run/docker.sock';
+const ROOTFUL_PODMAN_SOCKET = '/run/podman/podman.sock';
 const DEFAULT_HTTP_PORT = 2375;
 /** Only the address used when nothing is configured and TLS is on: `tcp://localhost:2376`. */
 const DEFAULT_TLS_HOST = 'tcp://localhost:2376';
@@ -18,6 +22,8 @@ export interface EngineInput {
   /** `--docker-host`: wins over DOCKER_HOST. */
   dockerHost?: string | undefined;
   env?: NodeJS.ProcessEnv;
+  /** Whether a local socket is there (tests give their own). */
+  socketExists?: (path: string) => boolean;
 }
 
 export type EngineAddress =
@@ -37,7 +43,11 @@ export interface EngineTarget {
 }
 
 /** Decides the engine from the flag, the environment and, when they name none, the Docker CLI's context. */
-export function resolveEngineTarget({ dockerHost, env = process.env }: EngineInput = {}): EngineTarget {
+export function resolveEngineTarget({
+  dockerHost,
+  env = process.env,
+  socketExists = existsSync,
+}: EngineInput = {}): EngineTarget {
   const apiVersion = apiVersionOf(env);
   const withVersion = (target: EngineTarget): EngineTarget => (apiVersion ? { ...target, apiVersion } : target);
   const explicit =
@@ -60,8 +70,19 @@ export function resolveEngineTarget({ dockerHost, env = process.env }: EngineInp
       ...(context.tls ? { tls: context.tls } : {}),
     });
   }
-  const fallback = tls ? DEFAULT_TLS_HOST : `unix://${DEFAULT_UNIX_SOCKET}`;
-  return withVersion({ ...parseDockerHost(fallback, 'the default'), from: 'the default', ...(tls ? { tls } : {}) });
+  if (tls) return withVersion({ ...parseDockerHost(DEFAULT_TLS_HOST, 'the default'), from: 'the default', tls });
+  const local = localSockets(env).find((socket) => socketExists(socket.path)) ?? localSockets(env)[0]!;
+  return withVersion({ ...parseDockerHost(`unix://${local.path}`, local.from), from: local.from });
+}
+
+/** The local sockets an engine may listen on, in the order they are tried. */
+function localSockets(env: NodeJS.ProcessEnv): { path: string; from: string }[] {
+  const runtimeDir = env.XDG_RUNTIME_DIR || `/run/user/${process.getuid?.() ?? 0}`;
+  return [
+    { path: DEFAULT_UNIX_SOCKET, from: 'the default' },
+    { path: ROOTFUL_PODMAN_SOCKET, from: "Podman's socket" },
+    { path: join(runtimeDir, 'podman', 'podman.sock'), from: "this user's Podman socket" },
+  ];
 }
 
 /** An address as `docker -H` takes it (opts/hosts.go parseDockerDaemonHost), normalised. */

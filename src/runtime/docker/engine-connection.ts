@@ -85,6 +85,7 @@ export function createDocker(input: EngineInput = {}): Docker {
   modem.dial = (options, callback) =>
     dial(options, (error, data) => callback(error ? explainFailure(error, connection) : error, data));
   refuseRedirects(docker);
+  sendEmptyHijackBodies(docker);
   descriptions.set(docker, connection.description);
   return docker;
 }
@@ -122,6 +123,29 @@ function refuseRedirects(docker: Docker): void {
   const modem = docker.modem as unknown as { buildRequest(options: object, ...rest: unknown[]): void };
   const buildRequest = modem.buildRequest.bind(modem);
   modem.buildRequest = (options, ...rest) => buildRequest(Object.assign(options, { maxRedirects: 0 }), ...rest);
+}
+
+/**
+ * A hijacked request (an attach that writes the container's stdin) sent without a body (`_body: {}`, see
+ * docker-runtime.ts's attachOptions): docker-modem would announce a chunked body it never sends and so never
+ * send the request's headers at all. It goes out with an empty body instead, headers and all, and the
+ * connection is then the container's stdin.
+ */
+function sendEmptyHijackBodies(docker: Docker): void {
+  type Build = (
+    options: { headers: Record<string, unknown> },
+    context: { hijack?: boolean },
+    data: unknown,
+    callback: unknown,
+  ) => void;
+  const modem = docker.modem as unknown as { buildRequest: Build };
+  const buildRequest = modem.buildRequest.bind(modem);
+  modem.buildRequest = (options, context, data, callback) => {
+    if (context.hijack !== true || data !== undefined) return buildRequest(options, context, data, callback);
+    delete options.headers['Transfer-Encoding'];
+    options.headers['Content-Length'] = 0;
+    return buildRequest(options, context, '', callback);
+  };
 }
 
 // ---------------------------------------------------------------------------------------------- failures
