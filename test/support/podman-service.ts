@@ -127,9 +127,12 @@ async function stopService(child: ChildProcess, host: string, dir: string): Prom
 
 /** Puts the Docker engine's images into the service (`docker save | docker load`: no registry needed). */
 export async function loadImages(from: string | undefined, to: string, images: readonly string[]): Promise<void> {
-  // No `from`: the engine the docker CLI picks by itself (DOCKER_HOST, its context, the local socket).
+  // No `from`: the engine the docker CLI picks by itself (its context, the local socket). Not this process's
+  // DOCKER_HOST: in a podman test that names the Podman service, which has no image until this loads it.
   const host = from ? ['-H', from] : [];
-  const save = spawn('docker', [...host, 'save', ...images], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env };
+  delete env.DOCKER_HOST;
+  const save = spawn('docker', [...host, 'save', ...images], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const load = spawn('docker', ['-H', to, 'load', '--quiet'], { stdio: ['pipe', 'ignore', 'pipe'] });
   save.stdout!.pipe(load.stdin!);
   const errors: string[] = [];
