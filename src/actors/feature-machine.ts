@@ -1,7 +1,8 @@
 import { assign, fromPromise, setup } from 'xstate';
 import { Attempt, MAX_REPORT_BYTES } from '../attempt/attempt.js';
-import { runContainerSpec } from '../attempt/container-spec.js';
+import { attemptContainerSpec, waitForNetwork } from './attempt-container.js';
 import type { FeatureObserver, RunNetworkView } from '../attempt/job-launcher.js';
+import type { PreparedContainer } from './prepared-container.js';
 import type { FeatureResult, FeatureState, StopReason } from '../domain/feature-run.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import type {
@@ -9,8 +10,8 @@ import type {
   ContainerExit,
   ContainerRuntime,
   CreatedContainer,
+  OutputSinks,
 } from '../runtime/container-runtime.js';
-import { containerLabels } from '../runtime/labels.js';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 
 export interface FeatureInput {
@@ -28,6 +29,14 @@ export interface FeatureInput {
   /** The network the container joins, once `ready` (a run's own network is made as the run starts). */
   network: RunNetworkView;
   observer: FeatureObserver;
+  /** Its container, made ahead of the job's slot (see prepared-container.ts), with its attempt, if it was. */
+  prepared?: PreparedContainer;
+  /**
+   * The container's output ended: its command has exited (what keeps the output open is the container's shell,
+   * which prints the report last). Its slot may go to the next job while the exit is read and the report
+   * collected.
+   */
+  outputEnded?: () => void;
 }
 
 /** The attempt (its evidence, deadline and results: attempt/attempt.ts) and the container that runs it. */
@@ -71,37 +80,29 @@ export const featureMachine = setup({
   },
   actors: {
     createContainer: fromPromise<CreatedContainer, FeatureContext>(async ({ input }) => {
-      await waitForNetwork(input);
-      const { run } = input;
-      const base = runContainerSpec(
-        input.spec,
-        input.network.name,
-        containerLabels({
-          runId: input.runId,
-          serverId: input.serverId,
-          owner: input.owner,
-          feature: input.files[0]!,
-          line: input.line,
-          attempt: input.attempt,
-        }),
-      );
-      return run.clock.time('create', () =>
-        input.runtime.create({ ...base, script: run.script(), env: { ...base.env, ...run.env() } }),
-      );
+      // Made ahead of the slot: what is left is to take it over.
+      if (input.prepared) return input.prepared.created;
+      await waitForNetwork(input.network, input.run.clock);
+      return input.run.clock.time('create', () => input.runtime.create(attemptContainerSpec(input, input.run)));
     }),
-    attachContainer: fromPromise<AttachedContainer, FeatureContext>(({ input }) => {
+    attachContainer: fromPromise<AttachedContainer, FeatureContext>(async ({ input }) => {
       const { run } = input;
-      const sinks = run.sinks();
-      return run.clock.time('attach', () =>
-        input.container!.attach({
-          ...sinks,
-          end: () => {
-            // The command's run is over when its output is; reading its exit code is the engine's part.
-            run.clock.begin('exit');
-            sinks.end?.();
-          },
-        }),
-      );
+      const attempt = run.sinks();
+      const sinks: OutputSinks = {
+        ...attempt,
+        end: () => {
+          // The command's run is over when its output is; reading its exit code is the engine's part.
+          run.clock.begin('exit');
+          run.ended();
+          input.outputEnded?.();
+          attempt.end?.();
+        },
+      };
+      if (!input.prepared) return run.clock.time('attach', () => input.container!.attach(sinks));
+      const attached = await input.prepared.attached;
+      input.prepared.connect(sinks);
+      run.clock.end('ready');
+      return attached;
     }),
     startContainer: fromPromise<void, FeatureContext>(({ input, signal }) =>
       input.run.clock.time('start', () => input.attached!.start(signal)),
@@ -132,7 +133,8 @@ export const featureMachine = setup({
   },
   actions: {
     notify: ({ context }, state: FeatureState) => context.run.notify(state),
-    // The container stopped running at the first of collecting or removing, if it ever ran.
+    // The container stopped running when its output ended, else at the first of collecting or removing, if it
+    // ever ran.
     markEnded: ({ context }) => context.run.ended(),
     requestCancel: ({ context, event }) => context.run.stop(event.reason),
     recordProblem: ({ context }, params: { problem: string; engine: boolean }) =>
@@ -152,13 +154,15 @@ export const featureMachine = setup({
   id: 'feature',
   context: ({ input }) => ({
     ...input,
-    run: new Attempt({
-      files: input.files,
-      ...(input.line === undefined ? {} : { line: input.line }),
-      attempt: input.attempt,
-      spec: input.spec,
-      observer: input.observer,
-    }),
+    run:
+      input.prepared?.attempt ??
+      new Attempt({
+        files: input.files,
+        ...(input.line === undefined ? {} : { line: input.line }),
+        attempt: input.attempt,
+        spec: input.spec,
+        observer: input.observer,
+      }),
   }),
   initial: 'creating',
   states: {
@@ -265,9 +269,3 @@ export const featureMachine = setup({
   },
   output: ({ context }) => context.run.results(),
 });
-
-/** Every container of a run waits for the run's network; only the first ones find it not made yet. */
-async function waitForNetwork(context: FeatureContext): Promise<void> {
-  if (context.network.settled()) return context.network.ready;
-  return context.run.clock.time('network', () => context.network.ready);
-}

@@ -42,7 +42,7 @@ export interface AttemptInput {
  * says what happened, in the order it happened; the first problem and the first stop reason stand.
  */
 export class Attempt {
-  readonly startedAt = Date.now();
+  private began = Date.now();
   /** Names this attempt's framed sections on stderr (its report, its collected files): output cannot guess it. */
   readonly nonce = randomBytes(12).toString('hex');
   readonly reportChannel: ReportChannel;
@@ -90,6 +90,19 @@ export class Attempt {
 
   get spec(): RunSpec {
     return this.input.spec;
+  }
+
+  /** When the attempt began: its deadline and its duration count from here. */
+  get startedAt(): number {
+    return this.began;
+  }
+
+  /**
+   * Its job got its slot: an attempt whose container was made ahead of it (actors/prepared-container.ts) begins
+   * now, so that waiting for the slot counts against neither its --timeout nor its duration.
+   */
+  admitted(): void {
+    this.began = Date.now();
   }
 
   /** The path its output and states are reported under: a batch's one process is logged as its first feature. */

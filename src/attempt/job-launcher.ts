@@ -20,6 +20,12 @@ export interface JobEvents {
   settled(result: FeatureResult): void;
 }
 
+/** A job's container made ahead of its slot (see `JobLauncher.prepare`); the launcher that made it takes it back. */
+export interface PreparedJob {
+  /** The job will not run (its run stopped first): whatever was made for it goes. Never rejects. */
+  discard(): Promise<void>;
+}
+
 export interface LaunchedJob {
   cancel(reason: StopReason): void;
 }
@@ -30,7 +36,14 @@ export interface LaunchedJob {
  * nothing of slots. The port lives here, below both, so that neither runner imports the dispatcher.
  */
 export interface JobLauncher {
-  launch(job: Job, spec: RunSpec, observer: FeatureObserver, events: JobEvents): LaunchedJob;
+  /** `prepared`: what `prepare` made for this very job, if it did. */
+  launch(job: Job, spec: RunSpec, observer: FeatureObserver, events: JobEvents, prepared?: PreparedJob): LaunchedJob;
+  /**
+   * Makes a job's container before the job has a slot (the dispatcher asks for the jobs next in line), so that
+   * a slot that frees only has to start it; undefined when the launcher or its runtime cannot (a runtime whose
+   * create starts what it makes; warm workers need no container per job). Nothing in it runs before `launch`.
+   */
+  prepare?(job: Job, spec: RunSpec): PreparedJob | undefined;
   /** The result of a job of one feature its run stopped before it was admitted. */
   unstarted(job: Job, spec: RunSpec, reason: StopReason): FeatureResult;
   /**

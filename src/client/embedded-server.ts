@@ -29,6 +29,7 @@ export async function startEmbeddedServer(
     runtime: await createRuntime(engine),
     logger,
     service: false,
+    listenWhileReaping: true,
     capacity,
     allowNetworks: 'any',
   });

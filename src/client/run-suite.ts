@@ -18,6 +18,7 @@ import { expectedWallTime } from '../dispatcher/expected-wall-time.js';
 import { scenarioJobCounts, scenarioWork } from '../dispatcher/first-attempts.js';
 import { conditionsOf, TimingHistory } from '../timings/timing-history.js';
 import { createReporters } from '../reporters/create-reporters.js';
+import { loadLiveDrawing } from '../reporters/console/live-block.js';
 import { lineagesOfPlans } from '../reporters/files/scenario-lineage.js';
 import type { EmbeddedServer } from './embedded-server.js';
 import { stageReportDir, type StagedReportDir } from '../report-dir/report-dir.js';
@@ -26,6 +27,7 @@ import { runOnServer } from './remote-run.js';
 import { connectToServer, type ServerConnection } from './server-connection.js';
 import { tokenFor } from './server-token.js';
 import { RunTrace } from './run-trace.js';
+import { startupAdvice } from './startup-advice.js';
 
 export interface SuiteIo {
   cwd: string;
@@ -107,6 +109,7 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
     ...(judgedByExitCodeAlone ? { judgedByExitCodeAlone } : {}),
     ...(split ? { scenarioJobs: scenarioJobCounts(runnable, expectedScenarioLines) } : {}),
   };
+  if (io.out.isTTY === true && !request.quiet) await loadLiveDrawing();
   const reporter = createReporters({
     out: io.out,
     verbosity: verbosityOf(request),
@@ -169,6 +172,8 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
         );
     }
     for (const problem of reporter.errors) io.err.write(`baleen: could not write a report: ${problem}\n`);
+    const advice = request.quiet ? undefined : startupAdvice(outcome.results, spec, outcome.durationMs);
+    if (advice) io.out.write(`baleen: ${advice}\n`);
     if (error) throw error;
     return exitCodeOf(outcome, reporter.errors.length > 0, io.err);
   } finally {

@@ -3,7 +3,7 @@ import { letsRunPass, type AttemptSummary, type FeatureResult, type StopReason }
 import type { RunSpec } from '../domain/run-spec.js';
 import { firstAttempts } from './first-attempts.js';
 import { scenarioName, type Job } from '../domain/job.js';
-import type { JobLauncher, LaunchedJob } from '../attempt/job-launcher.js';
+import type { JobLauncher, LaunchedJob, PreparedJob } from '../attempt/job-launcher.js';
 import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import type { RunObserver, RunOutput } from './run-observer.js';
 import { heldForReassembly, reassembleFeature, type ScenarioOutcome } from './reassemble-feature.js';
@@ -43,6 +43,10 @@ interface LiveRun {
   earlier: Map<string, AttemptSummary[]>;
   /** With --split scenarios: each feature's scenarios that have their final result, until all of them have. */
   scenariosDone: Map<string, ScenarioOutcome[]>;
+  /** Jobs next in line whose containers the launcher made ahead, by `keyOf`, until each is admitted. */
+  prepared: Map<string, PreparedJob>;
+  /** Prepared jobs the run will not run (it stopped), being discarded: the run ends once they are gone. */
+  discarding: Promise<void>[];
   /** The place in line last told to the observer; cleared for good once the run holds its first slot. */
   place?: number;
   started: boolean;
@@ -105,6 +109,8 @@ export class Dispatcher {
       anyUnsuccessful: false,
       earlier: new Map(),
       scenariosDone: new Map(),
+      prepared: new Map(),
+      discarding: [],
       started: false,
     };
     this.runs.set(runId, run);
@@ -138,6 +144,7 @@ export class Dispatcher {
         this.pumpAgain = false;
         for (const runId of scheduleStep(this.state())) this.admit(this.runs.get(runId)!);
       } while (this.pumpAgain);
+      this.prepareAhead();
       this.tellPlaces();
     } finally {
       this.pumping = false;
@@ -166,10 +173,37 @@ export class Dispatcher {
     const entry: LiveJob = { slot: this.slotHeld.indexOf(false), holding: true, unsettled: job.files.length };
     this.slotHeld[entry.slot] = true;
     run.live.set(keyOf(job), entry);
-    entry.handle = this.launcher.launch(job, run.spec, observerOf(run.observer, job), {
-      stopped: () => this.release(run, entry),
-      settled: (result) => this.settled(run, job, entry, { ...result, slot: entry.slot }),
-    });
+    const prepared = run.prepared.get(keyOf(job));
+    run.prepared.delete(keyOf(job));
+    entry.handle = this.launcher.launch(
+      job,
+      run.spec,
+      observerOf(run.observer, job),
+      {
+        stopped: () => this.release(run, entry),
+        settled: (result) => this.settled(run, job, entry, { ...result, slot: entry.slot }),
+      },
+      prepared,
+    );
+  }
+
+  /**
+   * Has the launcher make the containers of the jobs next in line while the run's containers run: as many as
+   * the run holds slots (each running job's successor), so that a slot that frees only has to start one. A
+   * run that is stopping prepares nothing; one whose next jobs change (a retry goes first) keeps what it
+   * prepared until those jobs' turn.
+   */
+  private prepareAhead(): void {
+    if (!this.launcher.prepare) return;
+    for (const run of this.runs.values()) {
+      if (run.stopReason !== undefined || run.held === 0) continue;
+      for (const job of run.queue.peek(run.held)) {
+        const key = keyOf(job);
+        if (run.prepared.has(key)) continue;
+        const prepared = this.launcher.prepare(job, run.spec);
+        if (prepared) run.prepared.set(key, prepared);
+      }
+    }
   }
 
   private release(run: LiveRun, entry: LiveJob): void {
@@ -254,6 +288,8 @@ export class Dispatcher {
         );
       }
     }
+    for (const prepared of run.prepared.values()) run.discarding.push(prepared.discard());
+    run.prepared.clear();
     for (const entry of run.live.values()) entry.handle?.cancel(reason);
     this.finishIfDone(run);
   }
@@ -261,10 +297,16 @@ export class Dispatcher {
   private finishIfDone(run: LiveRun): void {
     if (run.remaining > 0 || run.live.size > 0 || !this.runs.has(run.runId)) return;
     this.runs.delete(run.runId);
+    // Every job ran or was drained: nothing prepared is left, but should a job have been, it goes too.
+    for (const prepared of run.prepared.values()) run.discarding.push(prepared.discard());
+    run.prepared.clear();
     const status = run.stopReason === 'interrupt' ? 'interrupted' : run.anyUnsuccessful ? 'failed' : 'passed';
     const durationMs = Date.now() - run.startedAt;
-    // The run is over once what the launcher keeps for it across jobs (warm workers) is gone too.
-    void this.launcher.runEnded(run.runId).then(() => run.finish({ status, durationMs }));
+    // The run is over once what the launcher keeps for it across jobs (warm workers) is gone too, and what
+    // it made ahead for jobs that never ran.
+    void Promise.all(run.discarding)
+      .then(() => this.launcher.runEnded(run.runId))
+      .then(() => run.finish({ status, durationMs }));
     this.pump();
   }
 

@@ -23,6 +23,12 @@ export class RunQueue {
     return this.retries.shift() ?? this.firsts[this.next++];
   }
 
+  /** The next `count` jobs `take` would hand out, left in the queue. */
+  peek(count: number): Job[] {
+    const retries = this.retries.slice(0, count);
+    return [...retries, ...this.firsts.slice(this.next, this.next + count - retries.length)];
+  }
+
   pushRetry(job: Job): void {
     this.retries.push(job);
   }

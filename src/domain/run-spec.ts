@@ -148,7 +148,11 @@ export type RunSpec = z.infer<typeof RunSpecSchema>;
  * What a warm worker cannot honour: it runs cucumber-js through its JavaScript API, one feature per request,
  * and its container outlives the feature (so nothing is collected from it when the feature ends).
  */
-function workerIsolationConflicts(spec: { command: string; batch?: unknown; collect: readonly string[] }): string[] {
+export function workerIsolationConflicts(spec: {
+  command: string;
+  batch?: unknown;
+  collect: readonly string[];
+}): string[] {
   return [
     ...(spec.batch === undefined
       ? []

@@ -12,6 +12,12 @@ export interface RuntimeTraits<Kind extends string = string> {
   readonly placement?: PlacementSyntax;
   /** Whether a container's stdin can be written to (a warm worker reads its features there). */
   readonly stdin: boolean;
+  /**
+   * Whether `create` makes a unit that runs nothing until `start` (a Docker container; a Swarm service starts
+   * its task at once): the dispatcher then has the next jobs' containers made while others run, so that a
+   * slot that frees only has to start one.
+   */
+  readonly createsIdle: boolean;
   /** Whether it builds images where its containers run (push-triggered runs need that). */
   readonly builds: boolean;
   readonly networks: {

@@ -35,14 +35,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const serverId = randomUUID();
   const log = options.logger.child({ serverId });
   const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  // Every run's checks wait for a dead server's orphans to go (RunAdmission's `before`), so that no container
+  // of a new run starts beside them; a server listens once they are gone, an embedded one meanwhile.
+  const reaped = reapOrphansAtStart(options.runtime, log);
+  if (!options.listenWhileReaping) await reaped;
   const admission = new RunAdmission(options.runtime, serverId, {
+    before: reaped,
     allowedImages: options.allowImages ?? [],
     allowedNetworks: options.allowNetworks ?? [],
     capacity: options.capacity ?? availableParallelism(),
     maxQueuedFeatures: limits.maxQueuedFeatures,
     onWatcherError: (error) => log.error({ err: error }, 'a run watcher failed'),
   });
-  await reapOrphansAtStart(options.runtime, log);
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   let url = '';
   const side =
@@ -98,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       http.close();
       side?.stopPushes();
       await admission.shutdown();
+      await reaped;
       await side?.close();
       for (const client of wss.clients) client.close(1001, 'server shutting down');
       wss.close();

@@ -39,8 +39,20 @@ export interface RunAdmissionOptions {
   capacity?: number;
   /** At most this many features of unfinished runs at once (baleen server --max-queued-features). */
   maxQueuedFeatures?: number;
+  /** What every run waits for before its checks (the server removing a dead server's leftovers); never rejects. */
+  before?: Promise<void>;
   /** Where a watcher's failure is told; it never stops a run. */
   onWatcherError?: (error: unknown) => void;
+}
+
+/**
+ * The container engine answers and has the image: both asked at once (one round trip instead of two); when
+ * the engine does not answer, the ping's error says so, whatever the image's.
+ */
+async function engineAndImage(runtime: ContainerRuntime, image: string): Promise<void> {
+  const [pinged, checked] = await Promise.allSettled([runtime.ping(), runtime.checkImage(image)]);
+  if (pinged.status === 'rejected') throw pinged.reason;
+  if (checked.status === 'rejected') throw checked.reason;
 }
 
 /**
@@ -63,6 +75,7 @@ export class RunAdmission {
   private readonly allowedNetworks: AllowedNetworks;
   private readonly maxQueuedFeatures: number;
   private readonly onWatcherError: (error: unknown) => void;
+  private readonly before: Promise<void>;
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -73,6 +86,7 @@ export class RunAdmission {
     this.allowedNetworks = options.allowedNetworks ?? [];
     this.maxQueuedFeatures = options.maxQueuedFeatures ?? Number.POSITIVE_INFINITY;
     this.onWatcherError = options.onWatcherError ?? (() => undefined);
+    this.before = options.before ?? Promise.resolve();
     const capacity = options.capacity ?? 1;
     const networkOf = (runId: string) => this.networks.get(runId)!;
     const context = { serverId, owner: thisOwner(), runtime, networkOf };
@@ -81,6 +95,7 @@ export class RunAdmission {
     this.dispatcher = new Dispatcher(capacity, {
       ...launcher,
       launch: (job, ...rest) => inRun(job.runId, () => launcher.launch(job, ...rest)),
+      prepare: (job, spec) => inRun(job.runId, () => launcher.prepare?.(job, spec)),
     });
   }
 
@@ -100,9 +115,9 @@ export class RunAdmission {
     }
     checkPlacement(spec.constraints, this.runtime.traits);
     if (spec.isolation === 'worker' && !this.runtime.traits.stdin) throw workersNeedStdin(this.runtime.traits);
+    await this.before;
     try {
-      await this.runtime.ping();
-      await this.runtime.checkImage(spec.image);
+      await engineAndImage(this.runtime, spec.image);
     } catch (error) {
       if (error instanceof BaleenError) for (const watcher of this.watchers) watcher.engineError?.(error);
       throw error;

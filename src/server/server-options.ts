@@ -32,6 +32,11 @@ export interface ServerOptions {
   /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
   dataDir?: string;
   retention?: Retention;
+  /**
+   * Listen while a dead server's leftovers are being removed, rather than after (a client's embedded server:
+   * its one run's checks wait for them anyway, and its start is the run's fixed cost).
+   */
+  listenWhileReaping?: boolean;
   /** Push-triggered runs at POST /hooks/github (`--webhook-secret`, `--config`); needs `dataDir`. */
   webhook?: WebhookOptions;
 }

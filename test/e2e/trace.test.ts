@@ -55,13 +55,16 @@ describe('--trace and the phases of each attempt', () => {
     expect(version).toBe(4);
     expect(results).toHaveLength(2);
     for (const feature of results) {
-      const phases = feature.phases!.filter((phase) => phase.phase !== 'network');
+      const phases = feature.phases!.filter((phase) => phase.phase !== 'network' && phase.phase !== 'ready');
       expect(phases.map((phase) => phase.phase)).toEqual(CONTAINER_PHASES);
       for (let i = 1; i < phases.length; i++)
         expect(phases[i]!.at).toBeGreaterThanOrEqual(phases[i - 1]!.at + phases[i - 1]!.ms - 1);
       const run = phases.find((phase) => phase.phase === 'run')!;
       expect(Math.abs(run.at - feature.containerStartedAt!)).toBeLessThanOrEqual(50);
-      const spent = feature.phases!.reduce((sum, phase) => sum + phase.ms, 0);
+      // A container made ahead of its slot was made before the attempt began: from its slot on, it fits.
+      const ready = feature.phases!.find((phase) => phase.phase === 'ready');
+      const slotAt = ready === undefined ? 0 : ready.at + ready.ms;
+      const spent = feature.phases!.filter((phase) => phase.at >= slotAt).reduce((sum, phase) => sum + phase.ms, 0);
       expect(spent).toBeLessThanOrEqual(feature.durationMs + 5);
       expect(spent).toBeGreaterThan(0);
     }
@@ -79,11 +82,31 @@ describe('--trace and the phases of each attempt', () => {
     ]);
     for (const attempt of attempts) {
       const names = containers
-        .filter((event) => `${event.args!.feature}#${event.args!.attempt}` === attempt && event.name !== 'network')
+        .filter(
+          (event) =>
+            `${event.args!.feature}#${event.args!.attempt}` === attempt &&
+            event.name !== 'network' &&
+            event.name !== 'ready',
+        )
         .map((event) => event.name);
       expect(names, attempt).toEqual(CONTAINER_PHASES);
     }
     expect(new Set(containers.map((event) => event.tid))).toEqual(new Set([0, 1]));
+  });
+
+  it('after a run whose containers mostly started, one line names warm workers and about how long they would take', async () => {
+    // Instant scenarios: each container's time is Node, cucumber-js and the engine, and its scenario next to nothing.
+    const files = ['features/pass.feature', 'features/with space.feature', 'features/café ünïcode.feature'];
+    const args = ['cucumber', '--image', TEST_IMAGE, '--files', ...files, '--concurrency', '1'];
+    const result = await runCli([...args, '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /^baleen: its containers spent \d+% of their time starting \([\d.]+m?s of [\d.]+m?s each, on average\): --isolation worker \(one warm container per slot\) would take about [\dm.]+s instead of [\dm.]+s here \(see docs\/isolation\.md\)$/m,
+    );
+    // --quiet prints the summary alone.
+    const quiet = await runCli([...args, '--quiet', '--report-dir', scratch.reportDir()], { cwd: FIXTURE_SUITE });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).not.toMatch(/time starting/);
   });
 
   it("says so when the trace cannot be written, and keeps the run's exit code", async () => {

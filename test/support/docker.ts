@@ -10,6 +10,15 @@ export function baleenContainers(): string[] {
 }
 
 /**
+ * Ids of the baleen containers running now: a run may also have made the next jobs' containers, which run
+ * nothing until their slot comes (see actors/prepared-container.ts).
+ */
+export function runningBaleenContainers(): string[] {
+  const out = execFileSync('docker', ['ps', '-q', '--filter', 'label=io.baleen.managed=true'], { encoding: 'utf8' });
+  return out.split('\n').filter(Boolean);
+}
+
+/**
  * Waits until no baleen container exists: polls the engine for the condition, failing after the deadline.
  * With `afterAtLeastOne`, first waits for one to appear (for a run that is only just starting).
  */

@@ -33,13 +33,14 @@ export const FAKE_TRAITS: RuntimeTraits = {
   summary: 'a fake engine',
   unit: 'container',
   stdin: false,
+  createsIdle: false,
   builds: false,
   networks: { create: (name) => `fake network create ${name}` },
   build: (image) => `fake build ${image}`,
 };
 
 export class FakeRuntime implements ContainerRuntime {
-  readonly traits = FAKE_TRAITS;
+  readonly traits: RuntimeTraits;
   readonly created: ContainerSpec[] = [];
   readonly removed: string[] = [];
   private next = 0;
@@ -49,7 +50,13 @@ export class FakeRuntime implements ContainerRuntime {
   waitingToStart = 0;
   abortedStarts = 0;
 
-  constructor(private readonly behaviourOf: (spec: ContainerSpec) => FakeBehaviour = () => ({})) {}
+  /** `createsIdle`: a created container runs nothing until started, as a Docker engine's (the dispatcher then makes containers ahead). */
+  constructor(
+    private readonly behaviourOf: (spec: ContainerSpec) => FakeBehaviour = () => ({}),
+    options: { createsIdle?: boolean } = {},
+  ) {
+    this.traits = { ...FAKE_TRAITS, createsIdle: options.createsIdle ?? false };
+  }
 
   /** Networks made and removed, by name. */
   readonly networkLog: string[] = [];

@@ -11,6 +11,8 @@ beforeAll(async () => {
   vi.stubEnv('NO_COLOR', '1');
   vi.stubEnv('FORCE_COLOR', '');
   ({ ConsoleReporter } = await import('../../src/reporters/console/console-reporter.js'));
+  // As a run on a terminal does before it begins (see client/run-suite.ts).
+  await (await import('../../src/reporters/console/live-block.js')).loadLiveDrawing();
 });
 
 // A window title, a screen clear, a hyperlink, a cursor move, a carriage return, a bell, a C1 CSI.

@@ -57,6 +57,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
+    // Asked now, while the container runs: its exit would otherwise wait for the first answer.
+    void this.nameOfEngine();
     // A create whose answer was lost may still have made a container: find it by its labels and remove it
     // before trying again, so a retry never leaves a twin behind.
     const removeTwins = async () => {

@@ -6,6 +6,7 @@ export const DOCKER_TRAITS: RuntimeTraits<'docker'> = {
   summary: 'one Docker engine',
   unit: 'container',
   stdin: true,
+  createsIdle: true,
   builds: true,
   networks: { create: (name) => `docker network create ${name}` },
   build: (image) => `docker build -t ${image} .`,

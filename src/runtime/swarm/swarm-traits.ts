@@ -9,6 +9,7 @@ export const SWARM_TRAITS: RuntimeTraits<'swarm'> = {
   placement: SWARM_PLACEMENT,
   // A warm worker's service runs on the node baleen talks to, whose engine attaches to its stdin (service-stdin.ts).
   stdin: true,
+  createsIdle: false,
   // A manager builds on its own node only, and the services may run on any.
   builds: false,
   networks: {
