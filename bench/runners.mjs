@@ -3,6 +3,9 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import Docker from 'dockerode';
 import pLimit from 'p-limit';
+import { featureScript } from '../dist/actors/feature-script.js';
+import { createReportChannel } from '../dist/actors/report-channel.js';
+import { DEFAULT_COMMAND, DEFAULT_REPORT_PATH } from '../dist/domain/run-spec.js';
 
 const BALEEN = new URL('../bin/baleen.js', import.meta.url).pathname;
 
@@ -42,6 +45,73 @@ export async function dockerodeLoop({ image, files, concurrency }) {
     ),
   );
   return {};
+}
+
+/**
+ * 2b. The bare engine loop running the very containers baleen runs, in the order given: the same script
+ * (baleen's command and report trailer: `featureScript`), environment, security options and a network of the
+ * run's own, made first and removed last, as baleen does; create, attach, start, wait for the output's end,
+ * wait, remove under p-limit N, and nothing else (no report read, no result). `jobs`: each a feature path, or
+ * `{ file, line }` for a scenario. Returns each container's phases (ms), for a side-by-side with baleen's.
+ */
+export async function sameContainersLoop({ image, jobs, concurrency }) {
+  const docker = new Docker();
+  const network = `baleen-bench-loop-${process.pid}-${Date.now()}`;
+  const limit = pLimit(concurrency);
+  const phases = [];
+  const timed = async (record, phase, work) => {
+    const at = Date.now();
+    const result = await work();
+    record[phase] = Date.now() - at;
+    return result;
+  };
+  await docker.createNetwork({ Name: network, Driver: 'bridge', CheckDuplicate: true });
+  try {
+    await Promise.all(
+      jobs.map((job) =>
+        limit(async () => {
+          const { file, line } = typeof job === 'string' ? { file: job } : job;
+          const record = {};
+          const container = await timed(record, 'create', () =>
+            docker.createContainer({
+              Image: image,
+              Cmd: ['sh', '-c', sameScript(file, line)],
+              Entrypoint: [],
+              Env: [`BALEEN_FEATURE=${file}`, 'BALEEN_ATTEMPT=1', ...(line ? [`BALEEN_LINE=${line}`] : [])],
+              AttachStdout: true,
+              AttachStderr: true,
+              HostConfig: { NetworkMode: network, CapDrop: ['NET_RAW'], SecurityOpt: ['no-new-privileges'] },
+            }),
+          );
+          const stream = await timed(record, 'attach', () =>
+            container.attach({ stream: true, stdout: true, stderr: true, logs: true }),
+          );
+          stream.resume();
+          const ended = new Promise((resolve) => stream.on('end', resolve));
+          await timed(record, 'start', () => container.start());
+          await timed(record, 'run', () => ended);
+          await timed(record, 'exit', () => container.wait());
+          await timed(record, 'remove', () => container.remove({ force: true }));
+          phases.push(record);
+        }),
+      ),
+    );
+  } finally {
+    await docker.getNetwork(network).remove();
+  }
+  return { phases };
+}
+
+/** The script baleen's container runs for a feature (or a scenario of it), from baleen's own build. */
+export function sameScript(file, line) {
+  const channel = createReportChannel('0'.repeat(24), 1 << 28);
+  return featureScript({
+    command: DEFAULT_COMMAND,
+    files: [file],
+    ...(line === undefined ? {} : { line }),
+    reportPath: DEFAULT_REPORT_PATH,
+    trailer: channel.trailer(DEFAULT_REPORT_PATH, []),
+  });
 }
 
 /** 3. No isolation: cucumber-js --parallel N on the host. */

@@ -3,7 +3,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const STEPS = `const { Given } = require('@cucumber/cucumber');
-Given('a step that takes {int} ms', (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+// Past cucumber-js's default step timeout (5 s): the long features of a suite must pass, not time out.
+Given('a step that takes {int} ms', { timeout: 120_000 }, (ms) => new Promise((resolve) => setTimeout(resolve, ms)));
 `;
 
 // Support code that spends about 2 s loading (as a suite under ts-node, or importing a big SDK, does): what
