@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import Docker from 'dockerode';
 import pLimit from 'p-limit';
-import { featureScript } from '../dist/actors/feature-script.js';
-import { createReportChannel } from '../dist/actors/report-channel.js';
+import { featureScript } from '../dist/attempt/feature-script.js';
+import { createReportChannel } from '../dist/attempt/report-channel.js';
 import { DEFAULT_COMMAND, DEFAULT_REPORT_PATH } from '../dist/domain/run-spec.js';
 
 const BALEEN = new URL('../bin/baleen.js', import.meta.url).pathname;
