@@ -1,6 +1,7 @@
 import type { CucumberJson } from '../domain/cucumber-json.js';
 import type { AttemptPhase } from '../domain/attempt-phases.js';
-import type { CollectedArtifacts, FeatureResult, OutputTail, StopReason } from '../domain/feature-run.js';
+import type { CollectedArtifacts, FeatureResult, OutputTail, StopReason, StreamName } from '../domain/feature-run.js';
+import { memberOutput } from '../batch/member-output.js';
 import { commandWritesReport, type RunSpec } from '../domain/run-spec.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
 import { batchMembers, type BatchEvidence, type BatchMember } from './batch-members.js';
@@ -91,8 +92,9 @@ export function featureResults(record: AttemptRecord): FeatureResult[] {
     previousAttempts: [],
     exitCode: record.exit?.exitCode ?? null,
     durationMs: share,
-    stdout: record.stdout,
-    stderr: record.stderr,
+    // A batch's output is every feature's of it: each keeps its own part, and a line saying what is not.
+    stdout: memberTail('stdout', record, file),
+    stderr: memberTail('stderr', record, file),
     cucumberJson: report,
     // A batch's messages hold every feature of it: they are kept for a feature that ran alone only.
     ...(record.messages === undefined || record.files.length > 1 ? {} : { cucumberMessages: record.messages }),
@@ -107,6 +109,13 @@ export function featureResults(record: AttemptRecord): FeatureResult[] {
     // A batch's container is its first feature's, as its output is.
     ...(file === first ? (record.phases === undefined ? {} : { phases: record.phases }) : { batchFirst: first }),
   }));
+}
+
+/** A feature's stream: the whole of it when the feature ran alone, its own part of a batch's otherwise. */
+function memberTail(stream: StreamName, record: AttemptRecord, file: string): OutputTail {
+  return record.files.length === 1
+    ? record[stream]
+    : memberOutput(stream, record[stream], file, record.files, record.attempt);
 }
 
 /** The collection of a batch's feature but its first: the batch's files are that first feature's. */

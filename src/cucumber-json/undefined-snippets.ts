@@ -1,5 +1,6 @@
 import { stripAnsi } from '../util/text.js';
 import type { CucumberJson, CucumberStep } from '../domain/cucumber-json.js';
+import { ISSUE_HEADER } from './summary-issues.js';
 
 /**
  * What cucumber-js says of an undefined step, around the snippet it suggests (its own words: the failure list
@@ -14,8 +15,6 @@ export function undefinedStepMessage(snippet: string): string {
 }
 
 const SNIPPET_INTRO = 'Undefined. Implement with the following snippet:';
-/** `1) Scenario: name # features/a.feature:12`: an issue of cucumber-js's summary, any keyword or language. */
-const ISSUE_HEADER = /^\s*\d+\) .* # (.+):(\d+)\s*$/;
 /** `   ? When nobody defined this step`: an undefined step (no ` # location` after it, unlike a pending one). */
 const UNDEFINED_STEP = /^(\s*)\? (.+)$/;
 
