@@ -4,7 +4,6 @@ import type { RunSpec } from '../domain/run-spec.js';
 import { firstAttempts } from './first-attempts.js';
 import { scenarioName, type Job } from '../domain/job.js';
 import type { JobLauncher, LaunchedJob, PreparedJob } from '../attempt/job-launcher.js';
-import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import type { RunObserver, RunOutput } from './run-observer.js';
 import { heldForReassembly, reassembleFeature, type ScenarioOutcome } from './reassemble-feature.js';
 import { RunQueue } from './run-queue.js';
@@ -59,7 +58,7 @@ const nameOf = (job: Job, file: string) => (job.line === undefined ? file : scen
 
 /**
  * The one place where scheduling is decided, for every run on the server. Each run's jobs wait in its own
- * queue (ordered by the strategy from the predictions the client sent); whenever something changes (a run
+ * queue (in the order the run names, from the predictions the client sent); whenever something changes (a run
  * submitted, a container stopped, a job settled, a run stopped) the dispatcher pumps:
  *
  * 1. Ask `scheduleStep` (pure) which runs get the free slots (capacity across runs, each run's concurrency,
@@ -88,7 +87,6 @@ export class Dispatcher {
   constructor(
     readonly capacity: number,
     private readonly launcher: JobLauncher,
-    private readonly strategy: OrderStrategy = longestFirst,
   ) {
     this.slotHeld = new Array<boolean>(capacity).fill(false);
   }
@@ -100,7 +98,7 @@ export class Dispatcher {
       runId,
       spec,
       observer,
-      queue: new RunQueue(runId, firstAttempts(spec, this.strategy)),
+      queue: new RunQueue(runId, firstAttempts(spec)),
       live: new Map(),
       startedAt: Date.now(),
       finish,

@@ -1,29 +1,20 @@
 import { median } from '../util/order.js';
 import { firstAttempts, type AttemptPlan } from './first-attempts.js';
 import { workNames } from '../domain/job.js';
-import { longestFirst, type OrderStrategy } from './order-strategy.js';
 import { scheduleStep } from './schedule-step.js';
-
-export interface WallTimeOptions {
-  /** The order the dispatcher queues the work in (default: its own, longest first). */
-  strategy?: OrderStrategy;
-}
 
 /**
  * The wall time a run should take, predicted by replaying the dispatcher's own rules on a virtual clock: the
- * jobs are the dispatcher's own first attempts (`firstAttempts`: the strategy's order, one feature each, a
+ * jobs are the dispatcher's own first attempts (`firstAttempts`: the order the spec names, one feature each, a
  * batch with --batch, one scenario each with --split scenarios), `scheduleStep` admits them into the run's
  * `concurrency` slots, and each runs for the sum of its predictions (a feature's, or a scenario's under its
  * `path:line`; work without one counts as the median of the known ones). A batch's history records each
  * feature's share of its batch's wall time, so the sum is the batch's own time, start-up paid once. Undefined
  * when nothing is predicted. A run alone on its server; sharing a server with other runs only makes it longer.
  */
-export function expectedWallTime(
-  plan: AttemptPlan,
-  { strategy = longestFirst }: WallTimeOptions = {},
-): number | undefined {
+export function expectedWallTime(plan: AttemptPlan): number | undefined {
   const { predictions, concurrency: slots } = plan;
-  const jobs = firstAttempts(plan, strategy).map(workNames);
+  const jobs = firstAttempts(plan).map(workNames);
   const known = (name: string) => Object.hasOwn(predictions, name);
   const fallback = median(
     jobs

@@ -1,7 +1,7 @@
 import { packBatches } from '../batch/pack-batches.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { workName, type JobWork } from '../domain/job.js';
-import type { OrderStrategy } from './order-strategy.js';
+import { ORDER_STRATEGIES } from './order-strategy.js';
 
 /**
  * With --split scenarios, what a run's containers run: one job per scenario line the client's parser expects
@@ -31,16 +31,17 @@ export function scenarioJobCounts(
 /** What decides a run's first attempts: the fields of its spec that firstAttempts reads. */
 export type AttemptPlan = Pick<
   RunSpec,
-  'features' | 'predictions' | 'concurrency' | 'batch' | 'split' | 'expectedScenarioLines'
+  'features' | 'predictions' | 'concurrency' | 'batch' | 'split' | 'expectedScenarioLines' | 'order'
 >;
 
 /**
- * A run's first attempts in the order they are handed out: the strategy orders the work by its name (a
+ * A run's first attempts in the order they are handed out: the run's strategy (`spec.order`) orders the work by its name (a
  * feature's path, a scenario's `path:line`) and the predictions under those names; --batch then packs
  * features into batches (see batch/pack-batches.ts). The dispatcher queues these, and the client's expected
  * wall time replays them (expected-wall-time.ts): one list, so the prediction cannot drift from the queue.
  */
-export function firstAttempts(spec: AttemptPlan, strategy: OrderStrategy): JobWork[] {
+export function firstAttempts(spec: AttemptPlan): JobWork[] {
+  const strategy = ORDER_STRATEGIES[spec.order];
   if (spec.split === 'scenarios') {
     const work = scenarioWork(spec.features, spec.expectedScenarioLines);
     const byName = new Map(work.map((item) => [workName(item), item]));

@@ -4,6 +4,7 @@ import { DEFAULT_COMMAND } from './command-template.js';
 import { ImageSchema } from './image-reference.js';
 import { IsolationSchema } from './isolation.js';
 import { SplitChoiceSchema } from './split-choice.js';
+import { OrderChoiceSchema } from './order-choice.js';
 
 /** An environment variable's name, as a shell takes it. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -48,6 +49,7 @@ export const RUN_OPTION_FIELDS = {
   batch: BatchChoiceSchema.optional(),
   isolation: IsolationSchema.default('feature'),
   split: SplitChoiceSchema.default('feature'),
+  order: OrderChoiceSchema.default('longest-first'),
   memoryBytes: z
     .number()
     .int()

@@ -16,6 +16,7 @@ import {
   RUN_OPTION_FIELDS as WIRE,
 } from '../domain/run-option-fields.js';
 import { SplitChoiceSchema } from '../domain/split-choice.js';
+import { OrderChoiceSchema } from '../domain/order-choice.js';
 import { RUNTIME_KINDS } from '../runtime/registry.js';
 import { parseShard } from '../shards/shard.js';
 import { DEFAULT_TIMINGS_FILE } from '../timings/timing-history.js';
@@ -200,6 +201,16 @@ export const RUN_OPTIONS = {
     ),
     file: fileKey('split', SplitChoiceSchema),
     wire: WIRE.split,
+  }),
+  /** The order the work is handed out in (see domain/order-choice.ts and dispatcher/order-strategy.ts). */
+  order: runOption({
+    cli: choiceFlag(
+      '--order <how>',
+      'the order the features (or scenarios) start in: longest-first, the ones with no timing history first (the default), or given, the order of --files',
+      OrderChoiceSchema.options,
+    ),
+    file: fileKey('order', OrderChoiceSchema),
+    wire: WIRE.order,
   }),
   /** Container memory limit in bytes (as a container engine's `run --memory`). */
   memoryBytes: runOption({

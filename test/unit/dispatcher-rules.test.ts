@@ -10,6 +10,7 @@ import { settleAttempt } from '../../src/dispatcher/settle-rules.js';
 import { unstartedResult } from '../../src/attempt/result-without-container.js';
 import { FeatureStatusSchema, letsRunPass } from '../../src/domain/feature-run.js';
 import { outcomeOf } from '../../src/domain/run-outcome.js';
+import { expectedWallTime } from '../../src/dispatcher/expected-wall-time.js';
 
 const load = (runId: string, held: number, concurrency: number, queued: number, stopping = false): RunLoad => ({
   runId,
@@ -196,6 +197,22 @@ describe('Dispatcher', () => {
       observer().o,
     );
     expect(launcher.started.map((j) => j.files[0])).toEqual(['new', 'b', 'c', 'a']);
+  });
+
+  it("hands out a run's work in the order its spec names, and the client's prediction replays that same order", () => {
+    const predictions = { a: 1000, b: 1000, c: 1000, d: 1000, z: 4000 };
+    const started = (order: string) => {
+      const launcher = new ManualLauncher();
+      new Dispatcher(5, launcher).submit('r', spec(Object.keys(predictions), 5, { predictions, order }), observer().o);
+      return launcher.started.map((j) => j.files[0]);
+    };
+    expect(started('given')).toEqual(['a', 'b', 'c', 'd', 'z']);
+    expect(started('longest-first')).toEqual(['z', 'a', 'b', 'c', 'd']);
+    // On two slots, z last in the given order runs alone at the end: the prediction says so from the same field.
+    const two = (order: string) => expectedWallTime(spec(Object.keys(predictions), 2, { predictions, order }));
+    expect(two('given')).toBe(6000);
+    expect(two('longest-first')).toBe(4000);
+    expect(() => spec(['a'], 1, { order: 'shortest-first' })).toThrow(/longest-first/);
   });
 
   it('puts a retry ahead of first attempts; fail-fast cancels live jobs and settles queued ones unstarted', async () => {

@@ -7,7 +7,6 @@ import { cucumberLineArgument } from '../../src/cucumber-cli/path-argument.js';
 import { DEFAULT_COMMAND, RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { firstAttempts, scenarioWork } from '../../src/dispatcher/first-attempts.js';
-import { longestFirst } from '../../src/dispatcher/order-strategy.js';
 import { heldForReassembly, reassembleFeature } from '../../src/dispatcher/reassemble-feature.js';
 import { OUTPUT_TAIL_BYTES } from '../../src/attempt/attempt.js';
 import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
@@ -90,7 +89,7 @@ describe('--split scenarios: the job model', () => {
       concurrency: 2,
       split: 'scenarios',
     });
-    expect(firstAttempts(spec, longestFirst)).toEqual([
+    expect(firstAttempts(spec)).toEqual([
       { files: ['a.feature'], line: 7 },
       { files: ['b.feature'], line: 4 },
       { files: ['a.feature'], line: 3 },

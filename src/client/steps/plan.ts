@@ -1,0 +1,68 @@
+import type { FeaturePlan, ParsedFeature } from '../../domain/feature-plan.js';
+import type { FeatureResult } from '../../domain/feature-run.js';
+import type { RunRequest } from '../../run-options/values.js';
+import type { TimingHistory } from '../../timings/timing-history.js';
+import { parseFailureResult } from '../parse-failure.js';
+import { selectFeatures } from '../select-features.js';
+import { shardOfRun, type RunShard } from '../shard-of-run.js';
+
+/** Step 1 of a run on the client: what it is made of, read before any container starts. */
+export interface RunPlan {
+  /** How many features --files and --tags select for the whole pipeline (every shard). */
+  selected: number;
+  /** This run's features (this shard's part), each as Cucumber's parser read it. */
+  plans: FeaturePlan[];
+  /** Every feature path of the run, the unparsable ones too (the reports name them). */
+  features: string[];
+  /** The features that parsed: the ones a container runs. */
+  runnable: string[];
+  /** Per runnable feature, the lines of the scenarios it must run: the judge's expectation. */
+  expectedScenarioLines: Record<string, number[]>;
+  /** Features run in part (`--files path:LINE`, `--last-failed`), each with its scenarios' lines for the runner. */
+  selectedLines: Record<string, number[]>;
+  /** The files that do not parse, settled here as failed features (no container could run them). */
+  foundBeforeRun: FeatureResult[];
+  shard?: RunShard;
+  /** With --last-failed: what it found to rerun, in words, and whether that is nothing. */
+  rerun?: { said: string; nothing: boolean };
+}
+
+/**
+ * Cucumber's own parser reads every feature before any container starts: what each must run, for the judge on
+ * the server, and the files that do not parse, settled here as failed features. With --shard, this shard's part.
+ */
+export async function planRun(
+  request: RunRequest,
+  io: { cwd: string; err: NodeJS.WritableStream },
+  history: TimingHistory,
+): Promise<RunPlan> {
+  const selection = await selectFeatures(request, io);
+  const shard =
+    request.shard && selection.rerun?.nothing !== true
+      ? await shardOfRun(request, request.shard, selection, history, io.cwd)
+      : undefined;
+  const plans = shard ? selection.plans.filter((plan) => shard.features.has(plan.file)) : selection.plans;
+  const parsed = plans.filter((plan): plan is ParsedFeature => plan.kind === 'parsed');
+  const runnable = parsed.map((plan) => plan.file);
+  return {
+    selected: selection.plans.length,
+    plans,
+    features: plans.map((plan) => plan.file),
+    runnable,
+    expectedScenarioLines: Object.fromEntries(
+      parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]),
+    ),
+    // A scenario job has its own line (--split scenarios): only a feature run whole gets its selected lines.
+    selectedLines: Object.fromEntries(
+      request.split === 'scenarios'
+        ? []
+        : runnable.flatMap((file) => {
+            const lines = selection.selectedLines[file];
+            return lines ? [[file, lines]] : [];
+          }),
+    ),
+    foundBeforeRun: plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : [])),
+    ...(shard ? { shard } : {}),
+    ...(selection.rerun ? { rerun: selection.rerun } : {}),
+  };
+}
