@@ -3,6 +3,7 @@ import { firstFailure } from '../cucumber-json/scenarios.js';
 import type { FeatureStatus, StopReason } from '../domain/feature-run.js';
 import type { ContainerExit } from '../runtime/container-runtime.js';
 import { missingCommandProblem } from './missing-command.js';
+import { missingFeatureProblem } from './missing-feature.js';
 import { reportCoverageProblem } from './report-coverage.js';
 import { asNonStrict } from './strictness.js';
 
@@ -84,5 +85,7 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
     return { status: 'error', error: `${exited} ${noReport}: nothing shows that its scenarios ran` };
   }
   const coverage = reportCoverageProblem(report, evidence.file, evidence.expectedLines);
-  return coverage === undefined ? { status: 'passed' } : { status: 'error', error: coverage };
+  if (coverage === undefined) return { status: 'passed' };
+  // The image lacks the feature file, as its shell said: why the report shows none of it (the words only).
+  return { status: 'error', error: missingFeatureProblem(evidence.stderrTail, evidence.file) ?? coverage };
 }

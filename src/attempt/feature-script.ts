@@ -1,5 +1,6 @@
 import { jobPathArgument } from '../cucumber-cli/path-argument.js';
 import { shellQuote } from '../util/shell-quote.js';
+import { featurePresenceCheck } from './missing-feature.js';
 import type { ReportChannel } from './report-channel.js';
 
 /** Printed to stderr by the container's shell when --before-command fails, for the people reading its log. */
@@ -62,7 +63,10 @@ export function featureScript(options: {
     if (!options.beforeChannel) throw new Error('a before-command needs a channel to tell its failure on');
     lines.push(...beforeCommandLines(options.beforeCommand, options.beforeChannel));
   }
+  // Each feature's presence is told where the command starts (after a before-command that may cd): a missing
+  // one is then named as such, not as a report that lacks it.
   lines.push(
+    ...options.files.map(featurePresenceCheck),
     fillCommand(options.command, {
       files: options.files,
       report: options.reportPath,

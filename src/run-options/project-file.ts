@@ -3,6 +3,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import { z } from 'zod';
 import { BaleenError } from '../errors/baleen-error.js';
 import { issueLine, zodInWords } from '../errors/zod-in-words.js';
+import { closestNames } from '../util/did-you-mean.js';
 import { RUN_OPTIONS_FILE_SHAPE } from './derive-project-schema.js';
 
 /** Where `baleen server --webhook-secret` fetches a project from: a URL git understands, or `git@host:path`. */
@@ -127,14 +128,30 @@ export async function loadProjectFile(path: string): Promise<Record<string, Proj
   }
   const parsed = ProjectFileSchema.safeParse(document.toJS(), { error: zodInWords });
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    // An unknown key first: a misspelt `projects:` also makes `projects` missing, which says less.
+    const issue = parsed.error.issues.find((each) => each.code === 'unrecognized_keys') ?? parsed.error.issues[0]!;
     const at = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
     throw new BaleenError('CONFIG', `${path}:${lines.linePos(offsetOf(document, at)).line}: ${issueLine(issue)}`, {
-      hint:
-        issue.code === 'unrecognized_keys'
-          ? `each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\``
-          : 'fix it there',
+      hint: issue.code === 'unrecognized_keys' ? unknownKeyHint(issue.keys[0]!, issue.path) : 'fix it there',
     });
   }
   return parsed.data.projects;
+}
+
+/**
+ * The fix for a key the file does not take at `where`: the key it is a typo of (`retry` for `retries`), a
+ * project's key written at the top (it belongs under a project), or what the place takes.
+ */
+function unknownKeyHint(key: string, where: readonly PropertyKey[]): string {
+  const projectKeys = Object.keys(ProjectSchema.shape);
+  if (where.length === 0 && projectKeys.includes(key))
+    return `${key} is a project's key: put it under projects.NAME (indent it there)`;
+  // The keys of where it is: the top takes `projects:`, a project its keys, a project's `ci:` run options.
+  const known =
+    where.length === 0 ? ['projects'] : where.length === 2 ? projectKeys : Object.keys(RUN_OPTIONS_FILE_SHAPE);
+  const near = closestNames(key, known);
+  if (near.length > 0) return `did you mean ${near.join(' or ')}?`;
+  return where.length === 0
+    ? 'the file takes `projects:` at the top, each project under it'
+    : `${where.length === 2 ? 'each project' : '`ci:`'} takes ${known.join(', ')}`;
 }

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ProjectSchema } from '../../src/run-options/project-file.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { useScratch } from '../support/scratch.js';
 
@@ -94,14 +93,7 @@ describe('the project file', () => {
   ])("%s: the value's line and plain words, not zod's", async (entry, words) => {
     const line = await project('schema.yml', `projects:\n  smoke:\n    image: x\n    files: features/\n    ${entry}\n`);
     expect(line.startsWith(`baleen: ${scratch.path('schema.yml')}:5: ${words}: `), line).toBe(true);
-    expect(
-      line.endsWith(
-        entry.startsWith('imgae')
-          ? `: each project takes ${Object.keys(ProjectSchema.shape).join(', ')} under \`projects:\``
-          : ': fix it there',
-      ),
-      line,
-    ).toBe(true);
+    expect(line.endsWith(entry.startsWith('imgae') ? ': did you mean image?' : ': fix it there'), line).toBe(true);
     expect(line).not.toMatch(/Invalid input|Too small|received|expected number/);
   });
 

@@ -1,5 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { missingFeatureProblem } from '../../src/attempt/missing-feature.js';
 import {
   BEFORE_COMMAND_FAILED,
   beforeCommandExit,
@@ -9,8 +13,13 @@ import {
 import { createReportChannel } from '../../src/attempt/report-channel.js';
 import { shellQuote } from '../../src/util/shell-quote.js';
 
-const sh = (script: string) => {
-  const ran = spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+/** A folder holding the features the scripts below are given (x.feature, x), as an image's WORKDIR would. */
+const suite = mkdtempSync(join(tmpdir(), 'baleen-feature-script-'));
+for (const file of ['x.feature', 'x']) writeFileSync(join(suite, file), 'Feature: x\n');
+afterAll(() => rmSync(suite, { recursive: true, force: true }));
+
+const sh = (script: string, cwd = suite) => {
+  const ran = spawnSync('sh', ['-c', script], { encoding: 'utf8', cwd });
   return { code: ran.status, out: ran.stdout, err: ran.stderr };
 };
 
@@ -100,6 +109,19 @@ describe('featureScript', () => {
   it('tells nothing when the command prints what a failed before-command prints', () => {
     const result = withBefore('true', `echo '${BEFORE_COMMAND_FAILED} 0' >&2`);
     expect(result).toMatchObject({ before: undefined, stderr: `${BEFORE_COMMAND_FAILED} 0\n` });
+  });
+
+  it('says on stderr when the working directory lacks a feature, and the judge names it (issue 21, case 6)', () => {
+    const script = featureScript({
+      command: 'true',
+      files: ['x.feature', 'gone.feature'],
+      reportPath: '/tmp/baleen-test/r.json',
+    });
+    const { err } = sh(script);
+    expect(missingFeatureProblem(err, 'x.feature')).toBeUndefined();
+    expect(missingFeatureProblem(err, 'gone.feature')).toBe(
+      `the image has no ${suite}/gone.feature (gone.feature under the working directory ${suite}): run baleen from the folder the image holds as ${suite}, so that --files names the same paths in both, or build the image with it`,
+    );
   });
 
   it('passes the command exit code through', () => {

@@ -63,9 +63,11 @@ export function unreachableError(error: unknown): BaleenError {
   );
 }
 
-export function imageNotFoundError(image: string, cause?: unknown): BaleenError {
+/** `near`: images the engine has that the name may have meant (a typo), named first. */
+export function imageNotFoundError(image: string, cause?: unknown, near: readonly string[] = []): BaleenError {
+  const build = `build or load it first (e.g. \`docker build -t ${image} .\` with the Dockerfile \`npx baleen init\` writes, or \`docker load\`)`;
   return new BaleenError('IMAGE_NOT_FOUND', `image "${image}" is not on the Docker engine`, {
-    hint: `build or load it first (e.g. \`docker build -t ${image} .\` with the Dockerfile \`npx baleen init\` writes, or \`docker load\`)`,
+    hint: near.length === 0 ? build : `did you mean ${near.join(' or ')} (on the engine)? Else ${build}`,
     cause,
   });
 }

@@ -13,6 +13,7 @@ import type {
   NetworkRuntime,
   OutputSinks,
 } from '../container-runtime.js';
+import { closestNames } from '../../util/did-you-mean.js';
 import { imageNotFoundError, statusOf, toBaleenError, unreachableError, isUnreachable } from './docker-errors.js';
 import { readFirstFileFromTar } from './read-file-from-archive.js';
 import { isTransient, withEngineRetry } from './transient-retry.js';
@@ -213,8 +214,26 @@ export async function checkImageOn(docker: Docker, image: string): Promise<void>
   try {
     await docker.getImage(image).inspect();
   } catch (error) {
-    if (statusOf(error) === 404) throw imageNotFoundError(image, error);
+    if (statusOf(error) === 404) throw imageNotFoundError(image, error, await imagesNear(docker, image));
     throw toBaleenError(error, `inspecting image ${image}`);
+  }
+}
+
+/**
+ * The images the engine has whose names are a typo away from `image` (`shop-acceptance-runner` for
+ * `shop-acceptance-runer`), named as the person would type them: without `:latest` when they gave no tag.
+ * None when the engine cannot list them: the advice is a courtesy, the missing image is the error.
+ */
+async function imagesNear(docker: Docker, image: string): Promise<string[]> {
+  const untagged = !/:[^/]+$/.test(image);
+  try {
+    const tags = (await docker.listImages()).flatMap((summary) => summary.RepoTags ?? []);
+    const names = tags
+      .map((tag) => (untagged ? tag.replace(/:latest$/, '') : tag))
+      .filter((tag) => tag !== '<none>:<none>');
+    return closestNames(image, names);
+  } catch {
+    return [];
   }
 }
 
