@@ -224,8 +224,9 @@ describe.each(RUNTIMES)('on %s', (runtime) => {
     it('streams a flood of output to the log file and keeps only a bounded tail in the result', async () => {
       const dir = reportDir();
       // Swarm hands output over line by line through its log API, about 1 MB/s of short lines here (measured;
-      // see docs/runtimes.md): the same promise, a tenth of the size.
-      const bytes = (runtime === 'swarm' ? 16 : 200) * 1024 * 1024;
+      // see docs/runtimes.md), far slower on a loaded machine (16 MB took 156 s at load 11): the same promise,
+      // 16 times the tail that is kept, at a fiftieth of the size.
+      const bytes = (runtime === 'swarm' ? 4 : 200) * 1024 * 1024;
       const result = await runCli(
         [
           'cucumber',
