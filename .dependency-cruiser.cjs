@@ -25,7 +25,7 @@ const LAYERS = [
   // below are peers that share it and never import each other.
   ['attempt'],
   ['actors', 'worker'],
-  ['dispatcher'],
+  ['dispatcher', 'probe'],
   ['config'],
   ['run-options', 'init'],
   ['server'],

@@ -130,6 +130,7 @@ export class Attempt {
       selectedLines: spec.selectedLines,
       reportPath: spec.reportPath,
       tags: spec.tags,
+      only: spec.onlyGivenFiles,
       beforeCommand: spec.beforeCommand,
       beforeChannel: this.beforeChannel,
       trailer: this.reportChannel.trailer(

@@ -1,3 +1,4 @@
+import { onlyGivenArgument } from '../cucumber-cli/only-given.js';
 import { jobPathArgument } from '../cucumber-cli/path-argument.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { featurePresenceCheck } from './missing-feature.js';
@@ -6,13 +7,31 @@ import type { ReportChannel } from './report-channel.js';
 /** Printed to stderr by the container's shell when --before-command fails, for the people reading its log. */
 export const BEFORE_COMMAND_FAILED = 'baleen: before-command failed with exit code';
 
+/** The words a command template's placeholders become, each already shell-quoted (or empty). */
+export interface TemplateWords {
+  files: string;
+  file: string;
+  report: string;
+  tags: string;
+  only: string;
+}
+
+/** Fills a command template's placeholders in one pass, so that a `{report}` inside a file's name stays part of the name. */
+export function fillTemplate(template: string, words: TemplateWords): string {
+  return template.replace(/\{(files|file|report|tags|only)\}/g, (_, name: keyof TemplateWords) => words[name]);
+}
+
+/** `{tags}`: ` --tags 'EXPR'` with --tags, else nothing. */
+export const tagsWords = (tags: string | undefined): string =>
+  tags === undefined ? '' : ` --tags ${shellQuote(tags)}`;
+
 /**
- * Fills a command template in one pass: `{files}` becomes every feature's path as cucumber-js reads it
- * literally (see cucumberPathArgument), `{file}` the one feature's, `{report}` the report's path, each a
- * shell-quoted word; `{tags}` becomes ` --tags 'EXPR'` with --tags, else nothing. With `line` (a scenario job
- * of --split scenarios) `{file}` and `{files}` name the one scenario, `./path:line`; a feature with
- * `selectedLines` is named with them, `./path:12:30`. One pass, so that a
- * `{report}` inside a file's name stays part of the name.
+ * Fills a command template: `{files}` becomes every feature's path as cucumber-js reads it literally (see
+ * cucumberPathArgument), `{file}` the one feature's, `{report}` the report's path, each a shell-quoted word;
+ * `{tags}` becomes ` --tags 'EXPR'` with --tags, else nothing; `{only}`, when the run must keep cucumber-js to
+ * the given files (its config names `paths`: see onlyGivenArgument), the plugin that does, else nothing. With
+ * `line` (a scenario job of --split scenarios) `{file}` and `{files}` name the one scenario, `./path:line`; a
+ * feature with `selectedLines` is named with them, `./path:12:30`.
  */
 export function fillCommand(
   template: string,
@@ -22,6 +41,7 @@ export function fillCommand(
     selectedLines?: Readonly<Record<string, readonly number[]>>;
     report: string;
     tags?: string;
+    only?: boolean;
   },
 ): string {
   const paths = values.files.map((path) =>
@@ -30,13 +50,13 @@ export function fillCommand(
   // The run spec refuses {file} in a batch's command; reaching here with one is a bug too.
   if (paths.length !== 1 && /\{file\}/.test(template))
     throw new Error('{file} names one feature; a batch needs {files}');
-  const words = {
+  return fillTemplate(template, {
     files: paths.join(' '),
     file: paths[0]!,
     report: shellQuote(values.report),
-    tags: values.tags === undefined ? '' : ` --tags ${shellQuote(values.tags)}`,
-  };
-  return template.replace(/\{(files|file|report|tags)\}/g, (_, name: keyof typeof words) => words[name]);
+    tags: tagsWords(values.tags),
+    only: values.only ? onlyGivenArgument(values.files) : '',
+  });
 }
 
 /**
@@ -52,6 +72,7 @@ export function featureScript(options: {
   selectedLines?: Readonly<Record<string, readonly number[]>>;
   reportPath: string;
   tags?: string;
+  only?: boolean;
   beforeCommand?: string;
   /** The channel the before-command's failure is told on (see beforeCommandLines). */
   beforeChannel?: ReportChannel;
@@ -73,6 +94,7 @@ export function featureScript(options: {
       ...(options.line === undefined ? {} : { line: options.line }),
       ...(options.selectedLines === undefined ? {} : { selectedLines: options.selectedLines }),
       ...(options.tags === undefined ? {} : { tags: options.tags }),
+      only: options.only === true,
     }),
   );
   if (options.trailer) lines.push(options.trailer);

@@ -21,7 +21,11 @@ export function missingFeatureProblem(stderrTail: string, file: string): string 
   const prefix = `${NO_SUCH_FEATURE} ${file} under `;
   const line = stderrTail.split('\n').find((each) => each.startsWith(prefix));
   if (line === undefined) return undefined;
-  const dir = line.slice(prefix.length).trimEnd() || '/';
+  return missingFeatureError(file, line.slice(prefix.length).trimEnd() || '/');
+}
+
+/** The error of a feature its image lacks at `dir` (the command's working directory there), and the fix. */
+export function missingFeatureError(file: string, dir: string): string {
   const inImage = `${dir.replace(/\/+$/, '')}/${file}`;
   return `the image has no ${inImage} (${file} under the working directory ${dir}): run baleen from the folder the image holds as ${dir}, so that --files names the same paths in both, or build the image with it`;
 }

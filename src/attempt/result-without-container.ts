@@ -31,3 +31,8 @@ export function crashResult(file: string, attempt: number, spec: RunSpec, error:
   const why = error instanceof Error ? error.message : String(error);
   return resultOf(file, attempt, spec, { problem: `baleen failed while running this feature: ${why}` });
 }
+
+/** A feature settled before its run started (its image copy is stale): an error that says why, no container. */
+export function settledBeforeRun(file: string, spec: RunSpec, error: string): FeatureResult {
+  return resultOf(file, 1, spec, { problem: error });
+}

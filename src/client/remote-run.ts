@@ -87,6 +87,9 @@ export function runOnServer(options: RemoteRunOptions): Promise<RemoteRunResult>
             startedAt: new Date(),
             reportDir: options.reportDir,
             ...options.extraInfo,
+            ...(message.notes === undefined ? {} : { notes: message.notes }),
+            ...(message.probeMs === undefined ? {} : { probeMs: message.probeMs }),
+            ...(message.scenarioJobs === undefined ? {} : { scenarioJobs: message.scenarioJobs }),
           });
         case 'run.waiting':
           if (message.runId !== info?.runId) return;

@@ -7,7 +7,8 @@ import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /**
  * What `--trace` records on the client: its own phases (`load` from the process's start to the run's first
- * line of code, `plan`, `server`, `connect`, `accept`, `run`, `reports`, `close`) and every attempt's result,
+ * line of code, `plan`, `server`, `connect`, `accept` and within it the server's `probe`, `run`, `reports`,
+ * `close`) and every attempt's result,
  * retries included, whose `phases` the server measured. Written once the run is over, the embedded server
  * closed.
  */
@@ -29,6 +30,8 @@ export class RunTrace {
       ...bound(reporter),
       onBegin: (info) => {
         this.clock.end('accept');
+        // The server's probe of the image, the last part of `accept`, as the server measured it.
+        if (info.probeMs !== undefined) this.clock.add('probe', Date.now() - info.probeMs, Date.now());
         this.clock.begin('run');
         reporter.onBegin?.(info);
       },

@@ -24,6 +24,10 @@ export interface RunInfo {
   scenarioJobs?: Record<string, number>;
   /** The command template writes no Cucumber report (`{report}`): each feature was judged by its exit code alone. */
   judgedByExitCodeAlone?: boolean;
+  /** What the server says about how it took the run (why the image was not asked what cucumber-js runs). */
+  notes?: string[];
+  /** How long the server took to ask the image what cucumber-js will run, just before it accepted the run (ms). */
+  probeMs?: number;
 }
 
 /** What reporters get at the end: every feature in the order given, with its result if it has one. */

@@ -3,6 +3,7 @@ import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path
 import { relativePathProblem } from '../util/inside-root.js';
 import { DEFAULT_COMMAND } from './command-template.js';
 import { RUN_OPTION_FIELDS } from './run-option-fields.js';
+import { Sha256Schema } from './image-probe.js';
 
 export { commandWritesReport, DEFAULT_BATCH_COMMAND, DEFAULT_COMMAND } from './command-template.js';
 export { SplitChoiceSchema, type SplitChoice } from './split-choice.js';
@@ -111,9 +112,21 @@ export const RunSpecSchema = z
     predictions: z.record(z.string().max(4096), z.number().nonnegative()).default({}),
     reportPath: z.string().startsWith('/').max(4096).default(DEFAULT_REPORT_PATH),
     /**
+     * sha256 of the client's copy of each file the image may hold (the features, the code and config beside
+     * them), by path relative to the working directory: the image probe compares the image's copies with these
+     * and names a stale image (see src/probe/). None: no comparison.
+     */
+    localHashes: z.record(z.string().max(4096), Sha256Schema).default({}),
+    /**
+     * `{only}` keeps cucumber-js to the files each container is given (the image probe sets it when the suite's
+     * config names `paths`, which cucumber-js would run beside them).
+     */
+    onlyGivenFiles: z.boolean().default(false),
+    /**
      * Whether a pending or undefined step fails its scenario, as in cucumber-js's strict mode (its default).
-     * False for a suite whose own configuration says `--no-strict` (as the image's cucumber-js would run it).
-     * A skipped scenario never fails; failed and ambiguous ones always do.
+     * False for a suite whose own configuration or command says `--no-strict`: the image probe reads it from the
+     * suite's config, as the image's cucumber-js would run it. A skipped scenario never fails; failed and
+     * ambiguous ones always do.
      */
     strict: z.boolean().default(true),
   })

@@ -9,8 +9,9 @@ import { FeatureResultSchema, FeatureStateSchema, RunStatusSchema, StreamNameSch
  * ENGINE_FAILED errors; version 3 the spec's expected scenario lines and predictions, `run.waiting`, the
  * server's CPU count and a result's container times and slot, the spec's network and the image reference grammar;
  * version 4 the spec's batch, split and isolation, a split feature's scenario jobs; version 5 (one version for
- * this release's every change) a result's phases and the spec's selectedLines. A peer of another version is told so at its
- * first message rather than failing a validation.
+ * this release's every change) a result's phases, the spec's selectedLines and the image probe (the spec's
+ * local hashes and `{only}`, the acceptance's notes and scenario jobs). A peer of another version is told so at
+ * its first message rather than failing a validation.
  */
 export const PROTOCOL_VERSION = 5;
 
@@ -43,6 +44,12 @@ export const RunAcceptedSchema = z.strictObject({
   concurrency: z.number().int().positive(),
   /** The CPU count of the server's host, which the client records with the run's durations. */
   cpus: z.number().int().positive(),
+  /** Lines for the user about the run as the server took it (why the image was not asked what cucumber-js runs). */
+  notes: z.array(z.string().max(4096)).max(16).optional(),
+  /** How long the server took to ask the image what cucumber-js will run (ms), for a trace. */
+  probeMs: z.number().nonnegative().optional(),
+  /** With split scenarios: each feature's scenario jobs, as the image's answer made them (the client's count may differ). */
+  scenarioJobs: z.record(z.string().max(4096), z.number().int().positive()).optional(),
 });
 /** The run waits for its first slot on a shared server: its place in line (1 = next), each time it changes. */
 export const RunWaitingSchema = z.strictObject({

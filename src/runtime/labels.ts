@@ -12,6 +12,8 @@ export const Labels = {
   owner: `${LABEL_PREFIX}.owner`,
   /** On a warm worker's container (--isolation worker) instead of feature and attempt: its number in the run. */
   worker: `${LABEL_PREFIX}.worker`,
+  /** On the container that asks the run's image what cucumber-js would run (src/probe/), instead of feature and attempt. */
+  probe: `${LABEL_PREFIX}.probe`,
 } as const;
 
 export function ownerLabel(hostname: string, pid: number): string {

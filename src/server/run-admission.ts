@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { RunSpec } from '../domain/run-spec.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { thisOwner } from '../runtime/reaper.js';
@@ -11,14 +12,24 @@ import { networkLabels } from '../runtime/labels.js';
 import { createRunFeed, type RunWatcher } from './run-watch.js';
 import { Dispatcher } from '../dispatcher/dispatcher.js';
 import type { RunObserver, RunOutput } from '../dispatcher/run-observer.js';
+import type { DispatchedRun } from '../dispatcher/dispatcher.js';
 import { featureLauncher } from '../actors/feature-launcher.js';
 import { workerLauncher } from '../worker/worker-launcher.js';
 import { isolationLauncher } from './isolation-launcher.js';
 import { checkPlacement, workersNeedStdin } from '../runtime/runtime-refusals.js';
 import { scenarioJobCounts } from '../dispatcher/first-attempts.js';
+import { applyProbe, type ProbeFindings } from '../probe/apply-probe.js';
+import { probeImage } from '../probe/run-probe.js';
+import { settledBeforeRun } from '../attempt/result-without-container.js';
 
 export interface PreparedRun {
   readonly runId: string;
+  /** What the client is told with the run's acceptance: why the image was not asked what cucumber-js runs. */
+  readonly notes: readonly string[];
+  /** With --split scenarios: each feature's scenario jobs, as the image's answer made them. */
+  readonly scenarioJobs?: Record<string, number>;
+  /** How long asking the image took (ms), for the server's log. */
+  readonly probeMs: number;
   /** Queues the run's features with the dispatcher, which starts them as slots free up. */
   start(observer: RunObserver): StartedRun;
 }
@@ -76,6 +87,8 @@ export class RunAdmission {
   private readonly maxQueuedFeatures: number;
   private readonly onWatcherError: (error: unknown) => void;
   private readonly before: Promise<void>;
+  /** Probes of runs being prepared: beside --capacity's feature containers, and at most as many at once. */
+  private readonly probes: LimitFunction;
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -88,6 +101,7 @@ export class RunAdmission {
     this.onWatcherError = options.onWatcherError ?? (() => undefined);
     this.before = options.before ?? Promise.resolve();
     const capacity = options.capacity ?? 1;
+    this.probes = pLimit(capacity);
     const networkOf = (runId: string) => this.networks.get(runId)!;
     const context = { serverId, owner: thisOwner(), runtime, networkOf };
     const launcher = isolationLauncher({ feature: featureLauncher(context), worker: workerLauncher(context) });
@@ -124,22 +138,36 @@ export class RunAdmission {
     }
     await checkNetwork(spec.network, this.allowedNetworks, this.runtime);
     const runId = randomUUID();
-    return { runId, start: (observer) => this.launch(runId, spec, observer) };
+    // The image is asked once, before any feature's container: what cucumber-js will really run there.
+    const probed = await this.probes(() =>
+      probeImage(this.runtime, spec, { runId, serverId: this.serverId, owner: thisOwner() }),
+    );
+    const findings = applyProbe(spec, probed);
+    return {
+      runId,
+      notes: findings.notes,
+      probeMs: probed.ms,
+      ...(spec.split === 'scenarios'
+        ? { scenarioJobs: scenarioJobCounts(spec.features, findings.spec.expectedScenarioLines) }
+        : {}),
+      start: (observer) => this.launch(runId, spec, findings, observer),
+    };
   }
 
-  private launch(runId: string, spec: RunSpec, observer: RunObserver): StartedRun {
+  private launch(runId: string, submitted: RunSpec, findings: ProbeFindings, observer: RunObserver): StartedRun {
+    const { spec } = findings;
     // A prepare that was under way when shutdown began must not start containers nobody will cancel.
     this.refuseWhenClosing();
     // No report dir of its own: each watcher that writes files chooses where.
     const info = {
       runId,
       image: spec.image,
-      features: spec.features,
+      features: submitted.features,
       concurrency: spec.concurrency,
       startedAt: new Date(),
       reportDir: '',
       ...(spec.split === 'scenarios'
-        ? { scenarioJobs: scenarioJobCounts(spec.features, spec.expectedScenarioLines) }
+        ? { scenarioJobs: scenarioJobCounts(submitted.features, spec.expectedScenarioLines) }
         : {}),
     };
     const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
@@ -152,8 +180,12 @@ export class RunAdmission {
     );
     this.networks.set(runId, network);
     this.liveFeatures += spec.features.length;
+    // A stale image's features are settled before the run: they would run the image's old copy.
+    for (const { file, error } of findings.stale) feed.observer.result(settledBeforeRun(file, spec, error), true);
     // Everything the run sets going carries its id, so an error nobody caught names its run.
-    const dispatched = inRun(runId, () => this.dispatcher.submit(runId, spec, feed.observer));
+    const dispatched = inRun(runId, () =>
+      spec.features.length === 0 ? nothingToDispatch() : this.dispatcher.submit(runId, spec, feed.observer),
+    );
     // The run is over for its client once the watchers have it too: a stored report is complete by then.
     // Its network goes after its containers; one that will not go is the reaper's (`baleen reap`).
     const finished = dispatched.finished
@@ -162,7 +194,11 @@ export class RunAdmission {
         this.networks.delete(runId);
         return network.remove().catch(() => undefined);
       })
-      .then(async (output) => {
+      .then(async (dispatchedOutput) => {
+        const output =
+          findings.stale.length > 0 && dispatchedOutput.status === 'passed'
+            ? { ...dispatchedOutput, status: 'failed' as const }
+            : dispatchedOutput;
         await feed.end(output);
         return output;
       })
@@ -211,4 +247,9 @@ export class RunAdmission {
     for (const run of runs) run.cancel();
     await Promise.allSettled(runs.map((run) => run.finished));
   }
+}
+
+/** A run whose every feature was settled before it started: nothing to queue, nothing to wait for. */
+function nothingToDispatch(): DispatchedRun {
+  return { cancel: () => undefined, finished: Promise.resolve({ status: 'failed', durationMs: 0 }) };
 }

@@ -91,7 +91,13 @@ export class Session {
     if (!this.isOpen()) return;
     const { runId } = prepared;
     this.log.info(
-      { runId, image: spec.image, features: spec.features.length, concurrency: spec.concurrency },
+      {
+        runId,
+        image: spec.image,
+        features: spec.features.length,
+        concurrency: spec.concurrency,
+        probeMs: prepared.probeMs,
+      },
       'run accepted',
     );
     this.send({
@@ -101,6 +107,9 @@ export class Session {
       features: spec.features,
       concurrency: spec.concurrency,
       cpus: availableParallelism(),
+      probeMs: prepared.probeMs,
+      ...(prepared.notes.length === 0 ? {} : { notes: [...prepared.notes] }),
+      ...(prepared.scenarioJobs === undefined ? {} : { scenarioJobs: prepared.scenarioJobs }),
     });
     let run: StartedRun;
     try {

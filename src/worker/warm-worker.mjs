@@ -4,9 +4,8 @@
 // `node --input-type=module -e`): nothing is mounted, so it works on a remote engine and a cluster alike.
 //
 // Built on cucumber-js's public API (>= 10): loadConfiguration (the suite's own configuration file and
-// profiles), loadSupport once, runCucumber with the loaded support for each request. '@cucumber/cucumber/api'
-// is resolved from the working directory (the suite's node_modules, then every folder above it, as Node does),
-// then from the image's global folders (npm's global root beside this node, NODE_PATH, ~/.node_modules).
+// profiles), loadSupport once, runCucumber with the loaded support for each request. The suite's own
+// @cucumber/cucumber is found by find-cucumber.mjs, which baleen appends to this text.
 //
 // The conversation, one request at a time:
 //   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"], "tags": "@fast",
@@ -40,28 +39,6 @@ import { createInterface } from 'node:readline';
 
 const NO_RUN = 2;
 
-function cucumberApi() {
-  const fromSuite = createRequire(join(process.cwd(), 'baleen-worker.cjs'));
-  const globalFolders = [
-    join(dirname(process.execPath), '..', 'lib', 'node_modules'),
-    ...(process.env.NODE_PATH ?? '').split(':').filter(Boolean),
-    ...(process.env.HOME ? [join(process.env.HOME, '.node_modules')] : []),
-  ];
-  for (const resolve of [
-    () => fromSuite.resolve('@cucumber/cucumber/api'),
-    () => fromSuite.resolve('@cucumber/cucumber/api', { paths: globalFolders }),
-  ]) {
-    try {
-      return fromSuite(resolve());
-    } catch {
-      // not there: the next place
-    }
-  }
-  throw new Error(
-    `@cucumber/cucumber (10 or later) is not installed in ${process.cwd()}, above it, or in ${globalFolders.join(', ')}`,
-  );
-}
-
 /** Writes to stderr and waits until it is handed to the OS, so that frames never interleave with a crash. */
 async function say(text, stream = process.stderr) {
   if (!stream.write(text)) await once(stream, 'drain');
@@ -86,7 +63,7 @@ function setEnv(env) {
 }
 
 async function main() {
-  const api = cucumberApi();
+  const api = findCucumber({ createRequire, join, dirname }).load('lib/api/index.js');
   const { runConfiguration } = await api.loadConfiguration();
   const scratch = await mkdtemp(join(tmpdir(), 'baleen-worker-'));
   const supportPaths = process.env.BALEEN_WORKER_PATHS

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { inContainerProgram } from '../cucumber-cli/program-text.js';
 
 /**
  * How a container becomes a warm worker (warm-worker.mjs, whose header describes the conversation): the
@@ -14,12 +14,9 @@ export const WORKER_PATHS_ENV = 'BALEEN_WORKER_PATHS';
 /** The line the worker prints on stderr once its support code is loaded. */
 export const WORKER_READY = 'baleen-worker-ready';
 
-let programText: string | undefined;
-
-/** The worker program's text, read once (it sits beside this module, in src/ as in dist/). */
+/** The worker program's text (it sits beside this module, in src/ as in dist/). */
 export function workerProgram(): string {
-  programText ??= readFileSync(new URL('./warm-worker.mjs', import.meta.url), 'utf8');
-  return programText;
+  return inContainerProgram(new URL('./warm-worker.mjs', import.meta.url));
 }
 
 /**

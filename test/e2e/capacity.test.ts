@@ -49,6 +49,8 @@ function watchContainers(): {
       timeNano: number;
       Actor: { Attributes: Record<string, string> };
     };
+    // A run's probe of its image runs before its features, beside --capacity (see docs/server.md).
+    if (event.Actor.Attributes['io.baleen.probe'] !== undefined) return;
     events.push({
       action: event.Action as ContainerEvent['action'],
       feature: event.Actor.Attributes['io.baleen.feature']!,

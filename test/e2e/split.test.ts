@@ -212,10 +212,10 @@ describe('--split scenarios', () => {
     ]);
   });
 
-  it('is strict: a scenario job whose runner ran no scenario at its line is an error, not passed', async () => {
-    // --name selects only "first": every other scenario job runs nothing and exits 0.
+  it("expects only what the command's cucumber-js runs: --name in --command selects one scenario, split into one job", async () => {
+    // --name selects only "first": cucumber-js with this command runs that scenario alone, and passes.
     const onlyFirst = 'cucumber-js {file} --name "^first$" --format json:{report}';
-    const { code, dir } = await baleen([
+    const { code, dir, stdout } = await baleen([
       '--files',
       'features/long.feature',
       '--split',
@@ -223,6 +223,33 @@ describe('--split scenarios', () => {
       '--command',
       onlyFirst,
     ]);
+    expect(code, stdout).toBe(0);
+    const long = (await json<RunSummary>(dir, 'summary.json')).features[0]!;
+    expect(long.status).toBe('passed');
+    expect(long.scenarios!.map((scenario) => [scenario.line, scenario.status])).toEqual([[7, 'passed']]);
+  });
+
+  it('is strict: a scenario job whose runner ran no scenario at its line is an error, not passed', async () => {
+    // Without the image's answer (BALEEN_PROBE=off) every scenario the parser finds is a job; --name lets only
+    // "first" run: every other job runs nothing and exits 0.
+    const onlyFirst = 'cucumber-js {file} --name "^first$" --format json:{report}';
+    const dir = scratch.reportDir();
+    const { code } = await runCli(
+      [
+        'cucumber',
+        '--image',
+        IMAGE,
+        '--report-dir',
+        dir,
+        '--files',
+        'features/long.feature',
+        '--split',
+        'scenarios',
+        '--command',
+        onlyFirst,
+      ],
+      { cwd: suite, env: { BALEEN_PROBE: 'off' } },
+    );
     expect(code).toBe(1);
     const long = (await json<RunSummary>(dir, 'summary.json')).features[0]!;
     expect(long.status).toBe('error');

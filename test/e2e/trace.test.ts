@@ -72,7 +72,7 @@ describe('--trace and the phases of each attempt', () => {
     // The trace: the client's phases in order, then every attempt (the failed feature's retry too) on its slot.
     const { traceEvents } = JSON.parse(await readFile(trace, 'utf8')) as { traceEvents: TraceEvent[] };
     const client = traceEvents.filter((event) => event.ph === 'X' && event.pid === 1).map((event) => event.name);
-    expect(client).toEqual(['load', 'plan', 'server', 'connect', 'accept', 'run', 'reports', 'close']);
+    expect(client).toEqual(['load', 'plan', 'server', 'connect', 'accept', 'probe', 'run', 'reports', 'close']);
     const containers = traceEvents.filter((event) => event.ph === 'X' && event.pid === 2);
     const attempts = new Set(containers.map((event) => `${event.args!.feature}#${event.args!.attempt}`));
     expect([...attempts].sort()).toEqual([

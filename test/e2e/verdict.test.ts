@@ -21,10 +21,16 @@ const only = (summary: RunSummary) => {
   return summary.features[0]!;
 };
 
+/**
+ * A filter only the feature's container applies (BALEEN_FEATURE is set there, not where the image is asked
+ * what cucumber-js with this command runs): the container runs less than cucumber-js would.
+ */
+const inContainerOnly = (option: string) => `cucumber-js {file} \${BALEEN_FEATURE:+${option}} --format json:{report}`;
+
 // Each run below exits 0 in its container; before the pass rule each one was reported passed.
 describe('a feature passes only when its report shows every scenario ran and passed', () => {
   it('makes a run that selects none of the scenarios an error, not a pass', async () => {
-    const command = 'cucumber-js {file} --name "no scenario is called this" --format json:{report}';
+    const command = inContainerOnly('--name "no scenario is called this"');
     const { code, summary, stderr } = await baleen([
       'cucumber',
       '--image',
@@ -44,7 +50,7 @@ describe('a feature passes only when its report shows every scenario ran and pas
   });
 
   it('makes a run that leaves some scenarios out an error naming their lines', { tags: ['podman'] }, async () => {
-    const command = 'cucumber-js {file} --name "one plus one" --format json:{report}';
+    const command = inContainerOnly('--name "one plus one"');
     const { code, summary } = await baleen([
       'cucumber',
       '--image',
@@ -240,7 +246,7 @@ describe('a feature passes only when its report shows every scenario ran and pas
     expect(summary.totals.scenarios).toMatchObject({ passed: 6, failed: 0 });
   });
 
-  it('tells a feature the image holds in another version: an error naming the lines, never a pass', async () => {
+  it('tells a feature the image holds in another version: an error saying to rebuild the image, never a pass', async () => {
     const suite = scratch.path('stale-suite');
     const feature = 'Feature: Stale\n  Scenario: one\n    Given the number 1\n    Then the result is 1\n';
     await buildSuiteImage(suite, 'baleen-test-stale', { 'features/stale.feature': feature });
@@ -255,9 +261,9 @@ describe('a feature passes only when its report shows every scenario ran and pas
     const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
     expect(only(summary)).toMatchObject({
       status: 'error',
-      exitCode: 0,
+      exitCode: null,
       error:
-        'its Cucumber report names no scenario of features/stale.feature, which holds 1 scenario; it has scenarios at line 2 instead: is the image built from this tree?',
+        "the image's copy of features/stale.feature differs from the local file: rebuild the image (it holds an older copy of the suite)",
     });
   });
 });

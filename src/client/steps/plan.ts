@@ -1,3 +1,5 @@
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { localHashes } from '../../config/local-hashes.js';
 import type { FeaturePlan, ParsedFeature } from '../../domain/feature-plan.js';
 import type { FeatureResult } from '../../domain/feature-run.js';
 import type { RunRequest } from '../../run-options/values.js';
@@ -20,6 +22,11 @@ export interface RunPlan {
   expectedScenarioLines: Record<string, number[]>;
   /** Features run in part (`--files path:LINE`, `--last-failed`), each with its scenarios' lines for the runner. */
   selectedLines: Record<string, number[]>;
+  /**
+   * The client's copy of each runnable feature and of the code beside it, hashed: the server's image probe
+   * compares the image's copies with them, and names a stale image.
+   */
+  localHashes: Record<string, string>;
   /** The files that do not parse, settled here as failed features (no container could run them). */
   foundBeforeRun: FeatureResult[];
   shard?: RunShard;
@@ -33,7 +40,7 @@ export interface RunPlan {
  */
 export async function planRun(
   request: RunRequest,
-  io: { cwd: string; err: NodeJS.WritableStream },
+  io: { cwd: string; err: NodeJS.WritableStream; signal?: AbortSignal },
   history: TimingHistory,
 ): Promise<RunPlan> {
   const selection = await selectFeatures(request, io);
@@ -61,8 +68,21 @@ export async function planRun(
             return lines ? [[file, lines]] : [];
           }),
     ),
+    localHashes:
+      runnable.length === 0
+        ? {}
+        : await localHashes(runnable, io.cwd, {
+            reportDir: inTree(io.cwd, request.reportDir),
+            ...(io.signal ? { signal: io.signal } : {}),
+          }),
     foundBeforeRun: plans.flatMap((plan) => (plan.kind === 'parse-error' ? [parseFailureResult(plan)] : [])),
     ...(shard ? { shard } : {}),
     ...(selection.rerun ? { rerun: selection.rerun } : {}),
   };
+}
+
+/** A folder as a path relative to `cwd`, when it lies inside it (the report dir, which no hash reads). */
+function inTree(cwd: string, folder: string): string | undefined {
+  const inside = relative(cwd, resolve(cwd, folder));
+  return inside === '' || inside.startsWith('..') || isAbsolute(inside) ? undefined : inside.split(sep).join('/');
 }

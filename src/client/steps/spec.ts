@@ -24,6 +24,7 @@ export function specOfRun(request: RunRequest, plan: RunPlan, predictions: Predi
       features: plan.runnable,
       expectedScenarioLines: plan.expectedScenarioLines,
       selectedLines: plan.selectedLines,
+      localHashes: plan.localHashes,
       predictions,
     },
     { error: zodInWords },

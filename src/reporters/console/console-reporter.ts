@@ -98,6 +98,7 @@ export class ConsoleReporter implements Reporter {
         `baleen: ${plural(info.features.length, 'feature')}${jobs} on ${terminalName(info.image)}, ${info.concurrency} at a time`,
       ),
     );
+    for (const note of info.notes ?? []) this.print(pc.dim(`baleen: ${terminalText(note)}`));
   }
 
   onWaiting(place: number): void {

@@ -3,7 +3,17 @@ import type { FeatureResult } from '../../domain/feature-run.js';
 import type { Phase } from '../../util/phase-clock.js';
 
 /** What the client spent its time on, in order: see client/run-trace.ts. */
-export const CLIENT_PHASES = ['load', 'plan', 'server', 'connect', 'accept', 'run', 'reports', 'close'] as const;
+export const CLIENT_PHASES = [
+  'load',
+  'plan',
+  'server',
+  'connect',
+  'accept',
+  'probe',
+  'run',
+  'reports',
+  'close',
+] as const;
 export type ClientPhaseName = (typeof CLIENT_PHASES)[number];
 export type ClientPhase = Phase<ClientPhaseName>;
 
