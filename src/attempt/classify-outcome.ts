@@ -27,7 +27,7 @@ export interface FeatureEvidence {
   expectedLines?: readonly number[];
   /** The command template writes a report (`{report}`): without one, only the exit code can be judged. */
   reportExpected: boolean;
-  /** cucumber-js's strict mode (the default): pending and undefined steps fail. False: they do not. */
+  /** cucumber-js's strict mode (the default): pending steps fail. False: they do not (undefined ones still do). */
   strict?: boolean;
 }
 

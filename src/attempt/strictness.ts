@@ -1,11 +1,15 @@
 import type { CucumberElement, CucumberJson, CucumberStep } from '../domain/cucumber-json.js';
 
-/** The step statuses that fail a scenario in cucumber-js's strict mode (its default) only. */
-const STRICT_ONLY: ReadonlySet<string> = new Set(['pending', 'undefined']);
+/**
+ * The step statuses that fail a scenario in cucumber-js's strict mode (its default) only: pending. An undefined
+ * step fails a run whatever the mode (cucumber-js 9 and 12 alike, `shouldCauseFailure` in lib/runtime/helpers.js:
+ * ambiguous, failed and undefined always, pending only when strict).
+ */
+const STRICT_ONLY: ReadonlySet<string> = new Set(['pending']);
 
 /**
- * The report as cucumber-js without strict mode (`--no-strict`) judges it: a pending or undefined step fails
- * nothing, no more than a skipped one does. Only the judge reads it; the reports keep every status as it was.
+ * The report as cucumber-js without strict mode (`--no-strict`) judges it: a pending step fails nothing, no
+ * more than a skipped one does. Only the judge reads it; the reports keep every status as it was.
  */
 export function asNonStrict(report: CucumberJson): CucumberJson {
   return report.map((feature) => ({ ...feature, elements: feature.elements?.map(lenientElement) }));

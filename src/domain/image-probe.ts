@@ -31,7 +31,7 @@ export const ImageProbeSchema = z.strictObject({
   configFeatures: z.array(path).max(1_000_000),
   /** The tag expression cucumber-js filters by (the profiles' and the command's, joined). */
   tags: z.string().max(65_536),
-  /** False when the profiles or the command say `--no-strict`: pending and undefined steps do not fail the run. */
+  /** False when the profiles or the command say `--no-strict`: pending steps do not fail the run (undefined ones do). */
   strict: z.boolean(),
   /** Each feature of the run; absent when the image has no such file. */
   features: z.record(path, ProbedFeatureSchema.optional()),

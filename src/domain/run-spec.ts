@@ -123,10 +123,10 @@ export const RunSpecSchema = z
      */
     onlyGivenFiles: z.boolean().default(false),
     /**
-     * Whether a pending or undefined step fails its scenario, as in cucumber-js's strict mode (its default).
-     * False for a suite whose own configuration or command says `--no-strict`: the image probe reads it from the
-     * suite's config, as the image's cucumber-js would run it. A skipped scenario never fails; failed and
-     * ambiguous ones always do.
+     * Whether a pending step fails its scenario, as in cucumber-js's strict mode (its default). False for a
+     * suite whose own configuration or command says `--no-strict`: the image probe reads it from the suite's
+     * config, as the image's cucumber-js would run it. A skipped scenario never fails; failed, ambiguous and
+     * undefined ones always do (cucumber-js fails an undefined step in either mode).
      */
     strict: z.boolean().default(true),
   })
