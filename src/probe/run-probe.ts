@@ -13,13 +13,21 @@ import { probeScript } from './probe-script.js';
 
 /** What the image said, or why it was not asked or did not answer (the run then goes by the client's parse). */
 export type ProbeOutcome =
-  | { kind: 'probed'; probe: ImageProbe; ms: number }
+  | {
+      kind: 'probed';
+      probe: ImageProbe;
+      ms: number /** A kept answer (probe-cache.ts): no container. */;
+      cached?: true;
+    }
   | { kind: 'unprobed'; reason: string; ms: number };
 
 /** The longest the probe may take; it reads files and parses features, it runs no step. */
 export const PROBE_TIMEOUT_MS = Number(process.env.BALEEN_PROBE_TIMEOUT_MS ?? 60_000);
 /** The probe's answer holds a line per scenario and a hash per file: bounded all the same. */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/** The escape hatch, should the probe misjudge an image: the run then goes by the client's parse, as it says. */
+export const probeTurnedOff = (): boolean => process.env.BALEEN_PROBE === 'off';
 
 /**
  * Asks the suite's image, in one container, what cucumber-js with the suite's own command and configuration
@@ -33,8 +41,7 @@ export async function probeImage(
 ): Promise<ProbeOutcome> {
   const startedAt = Date.now();
   const unprobed = (reason: string): ProbeOutcome => ({ kind: 'unprobed', reason, ms: Date.now() - startedAt });
-  // The escape hatch, should the probe misjudge an image: the run then goes by the client's parse, as it says.
-  if (process.env.BALEEN_PROBE === 'off') return unprobed('BALEEN_PROBE=off');
+  if (probeTurnedOff()) return unprobed('BALEEN_PROBE=off');
   const nonce = randomBytes(12).toString('hex');
   const beforeChannel = createReportChannel(nonce, 64, 'before');
   const prepared = probeScript(spec, nonce, beforeChannel);

@@ -114,9 +114,10 @@ export interface ContainerRuntime {
   engineVersion(): Promise<string>;
   /**
    * Fails with a BaleenError when the image is known to be missing. baleen itself never pulls; a cluster's
-   * nodes may, for an image their manager does not have (see swarm/image-pin.ts).
+   * nodes may, for an image their manager does not have (see swarm/image-pin.ts). Resolves to the image's id
+   * when it is the one image every container of the run will get (one engine), else undefined.
    */
-  checkImage(image: string): Promise<void>;
+  checkImage(image: string): Promise<string | undefined>;
   create(spec: ContainerSpec): Promise<CreatedContainer>;
   /**
    * Containers carrying every one of these labels, running or not. On a cluster the unit is whatever `create`

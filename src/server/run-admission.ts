@@ -20,6 +20,7 @@ import { checkPlacement, workersNeedStdin } from '../runtime/runtime-refusals.js
 import { scenarioJobCounts } from '../dispatcher/first-attempts.js';
 import { applyProbe, type ProbeFindings } from '../probe/apply-probe.js';
 import { probeImage } from '../probe/run-probe.js';
+import { ProbeCache } from '../probe/probe-cache.js';
 import { settledBeforeRun } from '../attempt/result-without-container.js';
 
 export interface PreparedRun {
@@ -30,6 +31,8 @@ export interface PreparedRun {
   readonly scenarioJobs?: Record<string, number>;
   /** How long asking the image took (ms), for the server's log. */
   readonly probeMs: number;
+  /** The image's answer was a kept one: no probe container ran. */
+  readonly probeCached: boolean;
   /** Queues the run's features with the dispatcher, which starts them as slots free up. */
   start(observer: RunObserver): StartedRun;
 }
@@ -59,11 +62,13 @@ export interface RunAdmissionOptions {
 /**
  * The container engine answers and has the image: both asked at once (one round trip instead of two); when
  * the engine does not answer, the ping's error says so, whatever the image's.
+ * Resolves to the image's id where the runtime knows it (see ContainerRuntime.checkImage).
  */
-async function engineAndImage(runtime: ContainerRuntime, image: string): Promise<void> {
+async function engineAndImage(runtime: ContainerRuntime, image: string): Promise<string | undefined> {
   const [pinged, checked] = await Promise.allSettled([runtime.ping(), runtime.checkImage(image)]);
   if (pinged.status === 'rejected') throw pinged.reason;
   if (checked.status === 'rejected') throw checked.reason;
+  return checked.value;
 }
 
 /**
@@ -89,6 +94,8 @@ export class RunAdmission {
   private readonly before: Promise<void>;
   /** Probes of runs being prepared: beside --capacity's feature containers, and at most as many at once. */
   private readonly probes: LimitFunction;
+  /** The image's answers, kept for the next identical run (probe-cache.ts). */
+  private readonly probeAnswers = new ProbeCache();
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -130,23 +137,26 @@ export class RunAdmission {
     checkPlacement(spec.constraints, this.runtime.traits);
     if (spec.isolation === 'worker' && !this.runtime.traits.stdin) throw workersNeedStdin(this.runtime.traits);
     await this.before;
+    let imageId: string | undefined;
     try {
-      await engineAndImage(this.runtime, spec.image);
+      imageId = await engineAndImage(this.runtime, spec.image);
     } catch (error) {
       if (error instanceof BaleenError) for (const watcher of this.watchers) watcher.engineError?.(error);
       throw error;
     }
     await checkNetwork(spec.network, this.allowedNetworks, this.runtime);
     const runId = randomUUID();
-    // The image is asked once, before any feature's container: what cucumber-js will really run there.
-    const probed = await this.probes(() =>
-      probeImage(this.runtime, spec, { runId, serverId: this.serverId, owner: thisOwner() }),
+    // The image is asked once, before any feature's container: what cucumber-js will really run there. The
+    // same image asked the same again answers the same: a kept answer starts no container.
+    const probed = await this.probeAnswers.answer(imageId, spec, () =>
+      this.probes(() => probeImage(this.runtime, spec, { runId, serverId: this.serverId, owner: thisOwner() })),
     );
     const findings = applyProbe(spec, probed);
     return {
       runId,
       notes: findings.notes,
       probeMs: probed.ms,
+      probeCached: probed.kind === 'probed' && probed.cached === true,
       ...(spec.split === 'scenarios'
         ? { scenarioJobs: scenarioJobCounts(spec.features, findings.spec.expectedScenarioLines) }
         : {}),

@@ -97,6 +97,7 @@ export class Session {
         features: spec.features.length,
         concurrency: spec.concurrency,
         probeMs: prepared.probeMs,
+        probeCached: prepared.probeCached,
       },
       'run accepted',
     );

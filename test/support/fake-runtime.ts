@@ -71,7 +71,9 @@ export class FakeRuntime implements ContainerRuntime {
   async engineVersion(): Promise<string> {
     return 'fake';
   }
-  async checkImage(): Promise<void> {}
+  async checkImage(): Promise<string | undefined> {
+    return undefined;
+  }
   async listByLabels(labels: Record<string, string>): Promise<LabelledContainer[]> {
     return this.created
       .map((spec, index) => ({ id: `fake-${index + 1}`, labels: spec.labels }))

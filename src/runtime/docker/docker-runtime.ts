@@ -53,7 +53,7 @@ export class DockerRuntime implements ContainerRuntime {
     return versionOf(this.docker);
   }
 
-  checkImage(image: string): Promise<void> {
+  checkImage(image: string): Promise<string | undefined> {
     return checkImageOn(this.docker, image);
   }
 
@@ -209,10 +209,10 @@ export async function versionOf(docker: Docker): Promise<string> {
   }
 }
 
-/** Fails with IMAGE_NOT_FOUND when the engine does not have the image. */
-export async function checkImageOn(docker: Docker, image: string): Promise<void> {
+/** Fails with IMAGE_NOT_FOUND when the engine does not have the image; else its id (`sha256:…`). */
+export async function checkImageOn(docker: Docker, image: string): Promise<string> {
   try {
-    await docker.getImage(image).inspect();
+    return (await docker.getImage(image).inspect()).Id;
   } catch (error) {
     if (statusOf(error) === 404) throw imageNotFoundError(image, error, await imagesNear(docker, image));
     throw toBaleenError(error, `inspecting image ${image}`);

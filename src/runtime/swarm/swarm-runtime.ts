@@ -66,11 +66,11 @@ export class SwarmRuntime implements ContainerRuntime {
   /**
    * Images live on each node, and a manager cannot look into its workers. On a one-node swarm the check is
    * exact; on more nodes an image missing here may be on the workers (or in their registry), and a node
-   * that lacks it fails its feature with IMAGE_NOT_FOUND.
+   * that lacks it fails its feature with IMAGE_NOT_FOUND. Its id, then, only on one node.
    */
-  async checkImage(image: string): Promise<void> {
+  async checkImage(image: string): Promise<string | undefined> {
     const { nodeCount } = await this.swarmFacts();
-    if (nodeCount === 1) await checkImageOn(this.docker, image);
+    return nodeCount === 1 ? checkImageOn(this.docker, image) : undefined;
   }
 
   async create(spec: ContainerSpec): Promise<CreatedContainer> {
