@@ -1,5 +1,5 @@
 import type { CucumberFeature } from '../domain/cucumber-json.js';
-import { firstFailure } from '../cucumber-json/scenarios.js';
+import { firstFailure, scenariosOf } from '../cucumber-json/scenarios.js';
 import { classifyOutcome, type FeatureEvidence, type Outcome } from './classify-outcome.js';
 import { splitBatchReport } from '../batch/split-report.js';
 
@@ -23,7 +23,9 @@ const NAMED_FEATURES = 3;
  *
  * - The batch wrote a report: each feature by its own entries (split by uri), with its own expected scenario
  *   lines. A non-zero exit that another feature's failed scenario explains is not held against a feature
- *   whose own scenarios passed; a non-zero exit nothing in the report explains fails every feature.
+ *   whose own scenarios passed; a non-zero exit nothing in the report explains fails every feature. A feature
+ *   all of whose scenarios were skipped in a batch that failed is `skipped`, never passed: cucumber-js skips
+ *   what is left after a failure when the suite's config says failFast, and nothing shows that it ran.
  * - No report, or the container never exited (timed out, crashed, OOM-killed, failed to start): nothing shows
  *   that any feature finished, so each is an `error` naming the batch (cancelled and skipped stay so).
  *
@@ -53,6 +55,16 @@ export function batchMembers(
   return splitBatchReport(files, report, batchMs).map((share) => {
     const own = share.report ?? [];
     const explainedElsewhere = exit.exitCode !== 0 && batchFailed && firstFailure(own) === undefined;
+    if (explainedElsewhere && noneRan(own))
+      return {
+        file: share.file,
+        outcome: {
+          status: 'skipped',
+          error: `${batch}: none of its scenarios ran: cucumber-js skipped them after another feature failed (its failFast?)`,
+        },
+        report: share.report ?? null,
+        durationMs: share.durationMs,
+      };
     const outcome = classifyOutcome({
       ...evidence,
       exit: explainedElsewhere ? { ...exit, exitCode: 0 } : exit,
@@ -67,6 +79,12 @@ export function batchMembers(
         : { ...outcome, error: `${batch}: ${outcome.error}` };
     return { file: share.file, outcome: named, report: share.report ?? null, durationMs: share.durationMs };
   });
+}
+
+/** A feature's part of a report with scenarios, every one of them skipped. */
+function noneRan(own: CucumberFeature[]): boolean {
+  const scenarios = scenariosOf(own);
+  return scenarios.length > 0 && scenarios.every((scenario) => scenario.status === 'skipped');
 }
 
 function batchName(files: readonly string[]): string {

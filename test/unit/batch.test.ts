@@ -61,7 +61,7 @@ describe('packBatches', () => {
   });
 });
 
-const feature = (uri: string, status: 'passed' | 'failed', line = 3) => ({
+const feature = (uri: string, status: 'passed' | 'failed' | 'skipped', line = 3) => ({
   uri,
   name: uri,
   elements: [
@@ -116,6 +116,31 @@ describe('batchMembers', () => {
         /^in its batch of 2 features \(a\.feature, b\.feature\): its Cucumber report does not name b\.feature/,
       ),
     });
+  });
+
+  it("never passes a feature none of whose scenarios ran because another's failure stopped its batch (the suite's failFast)", () => {
+    // Seen on a public suite whose cucumber.yml says failFast: true: b's only scenario was skipped after a
+    // failed, the batch exited 1, and b was reported passed although cucumber-js ran none of it.
+    const members = batchMembers(
+      ['a.feature', 'b.feature', 'c.feature'],
+      evidence(1, [feature('a.feature', 'failed'), feature('b.feature', 'skipped'), feature('c.feature', 'passed')]),
+      { 'a.feature': [3], 'b.feature': [3], 'c.feature': [3] },
+      4000,
+    );
+    expect(members.map((m) => [m.file, m.outcome.status])).toEqual([
+      ['a.feature', 'failed'],
+      ['b.feature', 'skipped'],
+      ['c.feature', 'passed'],
+    ]);
+    expect(members[1]!.outcome.error).toMatch(/^in its batch of 3 features .*: none of its scenarios ran/);
+    // A batch that passed: a scenario skipped by its own hook is no failure, as cucumber-js has it.
+    const passing = batchMembers(
+      ['a.feature', 'b.feature'],
+      evidence(0, [feature('a.feature', 'passed'), feature('b.feature', 'skipped')]),
+      { 'a.feature': [3], 'b.feature': [3] },
+      4000,
+    );
+    expect(passing.map((m) => m.outcome.status)).toEqual(['passed', 'passed']);
   });
 
   it('fails every feature on a non-zero exit that nothing in the report explains', () => {
