@@ -18,6 +18,8 @@ export async function startEmbeddedServer(
   engine: EngineChoice,
   verbose: boolean,
   capacity: number,
+  /** Where the image probe's answers are kept between runs (beside the timing history). */
+  probeAnswersFile?: string,
 ): Promise<EmbeddedServer> {
   const logger = createLogger(verbose ? 'info' : 'error', { readable: true });
   const token = newToken();
@@ -32,6 +34,7 @@ export async function startEmbeddedServer(
     listenWhileReaping: true,
     capacity,
     allowNetworks: 'any',
+    ...(probeAnswersFile === undefined ? {} : { probeAnswersFile }),
   });
   const unguard = guardServerProcess(server, logger);
   return {

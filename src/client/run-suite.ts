@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { exitCodeOf } from './exit-code.js';
 import { BaleenError, ExitCode, isBaleenError, messageOf } from '../errors/baleen-error.js';
 import { nothingSelected } from './nothing-selected.js';
@@ -18,6 +18,9 @@ import { predictRun } from './steps/predict.js';
 import { clientRunInfo, specOfRun } from './steps/spec.js';
 import { executeRun } from './steps/execute.js';
 import { recordRun } from './steps/record.js';
+
+/** The image probe's answers, kept beside the timing history (`.baleen/`) for the next run's embedded server. */
+const PROBE_ANSWERS_FILE = 'probe-answers.json';
 
 export interface SuiteIo {
   cwd: string;
@@ -94,7 +97,12 @@ async function runTraced(request: RunRequest, io: SuiteIo, trace: RunTrace): Pro
   }
   const execution = { request, spec, reporter, reportDir: reportDir.staging, extraInfo, trace };
   const { outcome, error } = await executeRun(
-    { ...execution, foundBeforeRun: plan.foundBeforeRun, signal: io.signal },
+    {
+      ...execution,
+      foundBeforeRun: plan.foundBeforeRun,
+      signal: io.signal,
+      probeAnswersFile: join(dirname(timingsFile), PROBE_ANSWERS_FILE),
+    },
     failedToStart,
   );
   if (!outcome) throw await failedToStart(error);

@@ -59,8 +59,13 @@ export function probeScript(spec: RunSpec, nonce: string, beforeChannel: ReportC
     ok: true,
     script,
     env: {
-      [PROBE_PROGRAM_ENV]: inContainerProgram(new URL('./probe-program.mjs', import.meta.url)),
+      [PROBE_PROGRAM_ENV]: probeProgram(),
       [PROBE_REQUEST_ENV]: request,
     },
   };
+}
+
+/** The program the probe's container runs (with find-cucumber.mjs): part of what an answer depends on. */
+export function probeProgram(): string {
+  return inContainerProgram(new URL('./probe-program.mjs', import.meta.url));
 }

@@ -46,6 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     capacity: options.capacity ?? availableParallelism(),
     maxQueuedFeatures: limits.maxQueuedFeatures,
     onWatcherError: (error) => log.error({ err: error }, 'a run watcher failed'),
+    ...(options.probeAnswersFile === undefined ? {} : { probeAnswersFile: options.probeAnswersFile }),
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
   let url = '';

@@ -57,6 +57,8 @@ export interface RunAdmissionOptions {
   before?: Promise<void>;
   /** Where a watcher's failure is told; it never stops a run. */
   onWatcherError?: (error: unknown) => void;
+  /** A file that keeps the image probe's answers past this server's life (probe/probe-cache.ts). */
+  probeAnswersFile?: string;
 }
 
 /**
@@ -95,7 +97,7 @@ export class RunAdmission {
   /** Probes of runs being prepared: beside --capacity's feature containers, and at most as many at once. */
   private readonly probes: LimitFunction;
   /** The image's answers, kept for the next identical run (probe-cache.ts). */
-  private readonly probeAnswers = new ProbeCache();
+  private readonly probeAnswers: ProbeCache;
 
   constructor(
     private readonly runtime: ContainerRuntime,
@@ -107,6 +109,7 @@ export class RunAdmission {
     this.maxQueuedFeatures = options.maxQueuedFeatures ?? Number.POSITIVE_INFINITY;
     this.onWatcherError = options.onWatcherError ?? (() => undefined);
     this.before = options.before ?? Promise.resolve();
+    this.probeAnswers = new ProbeCache(options.probeAnswersFile);
     const capacity = options.capacity ?? 1;
     this.probes = pLimit(capacity);
     const networkOf = (runId: string) => this.networks.get(runId)!;

@@ -31,6 +31,8 @@ export interface ServerOptions {
   service?: boolean;
   /** Keep every run's report folder under DIR/runs/ (`--data-dir`), with this retention. */
   dataDir?: string;
+  /** Keep the image probe's answers in this file, for the next server (a client's embedded one). */
+  probeAnswersFile?: string;
   retention?: Retention;
   /**
    * Listen while a dead server's leftovers are being removed, rather than after (a client's embedded server:

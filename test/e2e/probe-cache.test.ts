@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Labels } from '../../src/runtime/labels.js';
@@ -67,5 +67,26 @@ describe("a long-lived server keeps the image's answer", () => {
     expect(rebuilt.code, rebuilt.stdout + rebuilt.stderr).toBe(0);
     expect(rebuilt.probes).toBe(1);
     expect(rebuilt.stdout).toMatch(/2 scenarios \(2 passed\)/);
+  }, 300_000);
+});
+
+describe('a run without --server keeps the answer beside its timing history', () => {
+  it('asks the image once for two identical runs, each with an embedded server of its own', async () => {
+    const embedded = async () => {
+      const since = Date.now();
+      const result = await runCli(
+        ['cucumber', '--image', IMAGE, '--files', 'features/', '--report-dir', scratch.reportDir()],
+        { cwd: suite },
+      );
+      const probes = engineEvents(since, Date.now(), 'type=container', 'event=create', `label=${Labels.probe}`);
+      return { ...result, probes: probes.length };
+    };
+    await rm(join(suite, '.baleen'), { recursive: true, force: true });
+    const first = await embedded();
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.probes).toBe(1);
+    const second = await embedded();
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.probes).toBe(0);
   }, 300_000);
 });

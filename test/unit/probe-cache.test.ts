@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImageProbe } from '../../src/domain/image-probe.js';
 import { RunSpecSchema, type RunSpec } from '../../src/domain/run-spec.js';
@@ -101,5 +104,48 @@ describe('the image probe answers kept by the server', () => {
     expect(count).toBe(1);
     expect(first.kind).toBe('probed');
     expect(second).toMatchObject({ kind: 'probed', cached: true });
+  });
+});
+
+describe("the answers kept in a file, for the next run's embedded server", () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  });
+  const fileIn = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'baleen-probe-answers-'));
+    dirs.push(dir);
+    return join(dir, '.baleen', 'probe-answers.json');
+  };
+
+  it('answers the next server from the file: no probe for the same image and inputs, one for another image', async () => {
+    const file = await fileIn();
+    const ask = asker();
+    await new ProbeCache(file).answer('sha256:1', specOf(), ask.run);
+    expect(ask.count).toBe(1);
+    const next = new ProbeCache(file);
+    expect(await next.answer('sha256:1', specOf(), ask.run)).toMatchObject({
+      kind: 'probed',
+      probe: PROBE,
+      cached: true,
+    });
+    expect(ask.count).toBe(1);
+    await next.answer('sha256:2', specOf(), ask.run);
+    expect(ask.count).toBe(2);
+    // Both answers are in the file now, for the run after.
+    expect(Object.keys(JSON.parse(await readFile(file, 'utf8')) as object)).toHaveLength(2);
+  });
+
+  it('keeps no answer that was none, and asks when the file holds something else', async () => {
+    const file = await fileIn();
+    const ask = asker({ kind: 'unprobed', reason: 'no node in the image', ms: 10 });
+    await new ProbeCache(file).answer('sha256:1', specOf(), ask.run);
+    await new ProbeCache(file).answer('sha256:1', specOf(), ask.run);
+    expect(ask.count).toBe(2);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify({ nothing: 'of ours' }));
+    const probed = asker();
+    await new ProbeCache(file).answer('sha256:1', specOf(), probed.run);
+    expect(probed.count).toBe(1);
   });
 });

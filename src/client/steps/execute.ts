@@ -20,6 +20,8 @@ export interface Execution {
   foundBeforeRun: FeatureResult[];
   signal: AbortSignal;
   trace: RunTrace;
+  /** The embedded server keeps the image probe's answers here, for the next run. */
+  probeAnswersFile: string;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function executeRun(
     try {
       if (!request.server)
         embedded = await trace.clock.time('server', () =>
-          startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency),
+          startEmbedded(engineChoiceOf(request), request.verbose === true, request.concurrency, run.probeAnswersFile),
         );
       connection = await trace.clock.time('connect', async () =>
         request.server
