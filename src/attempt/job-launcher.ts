@@ -6,7 +6,11 @@ import type { ArtifactPiece } from '../artifacts/artifact-stream.js';
 
 /** Who hears of an attempt as it goes: each feature's states, and its output as it arrives. */
 export interface FeatureObserver {
-  state(file: string, attempt: number, state: FeatureState): void;
+  /**
+   * `slot`: which of the server's slots the job holds (0 to capacity - 1), added by the dispatcher: the live
+   * page draws a lane per slot. A container made ahead of its slot is told of only once it has one.
+   */
+  state(file: string, attempt: number, state: FeatureState, slot?: number): void;
   output(file: string, attempt: number, stream: StreamName, chunk: Buffer): void;
   /** A piece of a file --collect brings back, as it arrives (the result then lists the files that came whole). */
   artifact?(file: string, attempt: number, piece: ArtifactPiece): void;

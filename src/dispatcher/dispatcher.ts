@@ -176,7 +176,7 @@ export class Dispatcher {
     entry.handle = this.launcher.launch(
       job,
       run.spec,
-      observerOf(run.observer, job),
+      observerOf(run.observer, job, entry.slot),
       {
         stopped: () => this.release(run, entry),
         settled: (result) => this.settled(run, job, entry, { ...result, slot: entry.slot }),
@@ -321,11 +321,17 @@ export class Dispatcher {
 }
 
 /** A scenario job's states and output go by the scenario's `path:line`, so that its feature's other scenarios, running beside it, stay apart. */
-function observerOf(observer: RunObserver, job: Job): FeatureObserver {
+/** The run's observer as a job's: its states name the slot it holds; with --split scenarios, names `path:line`. */
+function observerOf(observer: RunObserver, job: Job, slot: number): FeatureObserver {
   const { line } = job;
-  if (line === undefined) return observer;
+  if (line === undefined)
+    return {
+      state: (file, attempt, state) => observer.state(file, attempt, state, slot),
+      output: (...args) => observer.output(...args),
+      artifact: (...args) => observer.artifact?.(...args),
+    };
   return {
-    state: (file, attempt, state) => observer.state(scenarioName(file, line), attempt, state),
+    state: (file, attempt, state) => observer.state(scenarioName(file, line), attempt, state, slot),
     output: (file, attempt, stream, chunk) => observer.output(scenarioName(file, line), attempt, stream, chunk),
     artifact: (file, attempt, piece) => observer.artifact?.(scenarioName(file, line), attempt, piece),
   };

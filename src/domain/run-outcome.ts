@@ -45,6 +45,8 @@ export interface FeatureStateChange {
   attempt: number;
   state: FeatureState;
   at: number;
+  /** The server's slot the job holds, where the server said so. */
+  slot?: number;
 }
 
 export interface FeatureOutputChunk {

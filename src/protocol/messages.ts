@@ -66,6 +66,8 @@ export const FeatureStateChangedSchema = z.strictObject({
   attempt: z.number().int().positive(),
   state: FeatureStateSchema,
   at: z.number(),
+  /** Which of the server's slots the job holds (0 to capacity - 1): containers one after another in a slot share it. */
+  slot: z.number().int().nonnegative().optional(),
 });
 export const FeatureOutputSchema = z.strictObject({
   ...base,

@@ -49,9 +49,12 @@ export function createRunFeed(
   each((reporter) => reporter.onBegin?.(info));
   return {
     observer: {
-      state(file, attempt, state) {
-        client.state(file, attempt, state);
-        each((reporter) => reporter.onFeatureState?.({ file, attempt, state, at: Date.now() }));
+      state(file, attempt, state, slot) {
+        client.state(file, attempt, state, slot);
+        const at = Date.now();
+        each((reporter) =>
+          reporter.onFeatureState?.({ file, attempt, state, at, ...(slot === undefined ? {} : { slot }) }),
+        );
       },
       output(file, attempt, stream, chunk) {
         client.output(file, attempt, stream, chunk);

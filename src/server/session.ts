@@ -134,8 +134,16 @@ export class Session {
   private observerFor(runId: string): RunObserver {
     const text = new Utf8Chunks(StreamNameSchema.options);
     return {
-      state: (file, attempt, state) =>
-        this.send({ type: 'feature.state', runId, file, attempt, state, at: Date.now() }),
+      state: (file, attempt, state, slot) =>
+        this.send({
+          type: 'feature.state',
+          runId,
+          file,
+          attempt,
+          state,
+          at: Date.now(),
+          ...(slot === undefined ? {} : { slot }),
+        }),
       output: (file, attempt, stream, chunk) => {
         const data = text.write(file, attempt, stream, chunk);
         if (data !== '') this.send({ type: 'feature.output', runId, file, attempt, stream, data });

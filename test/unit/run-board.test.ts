@@ -19,6 +19,22 @@ const result = (
 ): FeatureResult => featureResult({ file, status, exitCode: status === 'passed' ? 0 : 1, durationMs: 5, cucumberJson });
 
 describe("the live page's run board", () => {
+  it("draws a lane per server slot the run held, though the next container starts before the last one's bookkeeping", () => {
+    // A slot frees when its container's command is over, and the next container (made ahead) starts at once:
+    // its `starting` comes before the last one's `collecting`. The slot the server names keeps them on one lane.
+    const board = new RunBoard(false);
+    const reporter = board.watchRun({ ...info, concurrency: 1 });
+    const state = (file: string, s: 'creating' | 'starting' | 'collecting', at: number, slot: number) =>
+      reporter.onFeatureState!({ file, attempt: 1, state: s, at, slot });
+    state('a.feature', 'creating', 1100, 5);
+    state('b.feature', 'starting', 1400, 5);
+    state('a.feature', 'collecting', 1450, 5);
+    state('c.feature', 'creating', 1500, 7);
+    const features = board.snapshot()[0]!.features;
+    expect([features['a.feature']!.lane, features['b.feature']!.lane, features['c.feature']!.lane]).toEqual([0, 0, 1]);
+    expect(features['b.feature']!.startedAt).toBe(1400);
+  });
+
   it('puts containers that follow each other in one slot on one lane, and tells every change', () => {
     const board = new RunBoard(true);
     const events: BoardEvent[] = [];

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { FeatureResultSchema, RunStatusSchema } from '../../domain/feature-run.js';
-import type { RunOutcome } from '../../domain/run-outcome.js';
+import type { RunInfo, RunOutcome } from '../../domain/run-outcome.js';
 import { ShardRecordSchema } from '../../domain/shard-plan.js';
 import { REPORT_FILES } from '../../report-dir/report-files.js';
 import { BaleenError } from '../../errors/baleen-error.js';
@@ -28,12 +28,22 @@ const ResultsFileSchema = z.strictObject({
     shard: ShardRecordSchema.optional(),
     judgedByExitCodeAlone: z.boolean().optional(),
     scenarioJobs: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    notes: z.array(z.string()).optional(),
+    probeMs: z.number().nonnegative().optional(),
   }),
   status: RunStatusSchema,
   durationMs: z.number(),
   results: z.array(FeatureResultSchema),
   unfinished: z.array(z.string()),
 });
+
+/**
+ * The compiler's check that the file holds every field of a run's info (but where its reports went): a field
+ * added to RunInfo and not here made every results.json unreadable to `baleen merge` (the probe's `probeMs`).
+ */
+type UnreadInfo = Exclude<Exclude<keyof RunInfo, 'reportDir'>, keyof z.infer<typeof ResultsFileSchema>['info']>;
+const everyInfoFieldIsRead: [UnreadInfo] extends [never] ? true : UnreadInfo = true;
+void everyInfoFieldIsRead;
 
 /** results.json: every feature's full result (tails of its output, its Cucumber JSON), for tools and merging. */
 export class ResultsJsonReporter implements Reporter {

@@ -81,25 +81,25 @@ export class RunBoard implements RunWatcher {
     this.runs.set(run.runId, run);
     this.forgetOldRuns();
     this.tell({ type: 'run', run });
-    const lanes: boolean[] = [];
+    const lanes = new Lanes();
     /** A container's part of a row after a state change: a new attempt starts afresh; its slot is a lane. */
     const advance = <T extends JobView>(
       before: T,
       fresh: T,
       name: string,
-      { attempt, state, at }: { attempt: number; state: FeatureState; at: number },
+      { attempt, state, at, slot }: { attempt: number; state: FeatureState; at: number; slot?: number },
     ): T => {
       const job: T = before.attempt === attempt ? { ...before, state } : fresh;
-      if (state === 'creating') {
-        job.lane = takeLane(lanes);
+      if (state === 'creating' || (job.lane === undefined && !IDLE.has(state))) {
+        job.lane = lanes.take(slot);
         job.startedAt = at;
         if (this.stored) job.logs = this.logLinks(run.runId, name, attempt);
       }
-      // The run hands a container's slot on once the container has exited (see feature-machine.ts), so
-      // that is where its bar ends and the next container may take its lane.
+      // The run hands a container's slot on once the container's command is over; its bar ends where the
+      // container is done with (the next one in the slot may have started: the server says which slot it holds).
       if (SLOT_RELEASED.has(state) && job.endedAt === undefined && job.lane !== undefined) {
         job.endedAt = at;
-        lanes[job.lane] = false;
+        lanes.free(job.lane, slot);
       }
       return job;
     };
@@ -169,12 +169,33 @@ export class RunBoard implements RunWatcher {
   }
 }
 
-/** The lowest free slot: containers that ran one after another in the same slot share a lane of the timeline. */
-function takeLane(lanes: boolean[]): number {
-  let lane = lanes.indexOf(false);
-  if (lane === -1) lane = lanes.length;
-  lanes[lane] = true;
-  return lane;
+/**
+ * The timeline's lanes of one run: a lane per server slot the run's containers held (the dispatcher names the
+ * slot in each state change), numbered from 0 in the order the run first used them, so that containers that ran
+ * one after another in the same slot share a lane. A server that names no slot (an older one): the lowest lane
+ * free of a container not done yet.
+ */
+class Lanes {
+  private readonly bySlot = new Map<number, number>();
+  private readonly held: boolean[] = [];
+
+  take(slot: number | undefined): number {
+    if (slot !== undefined) {
+      const known = this.bySlot.get(slot);
+      if (known !== undefined) return known;
+      const lane = this.bySlot.size;
+      this.bySlot.set(slot, lane);
+      return lane;
+    }
+    let lane = this.held.indexOf(false);
+    if (lane === -1) lane = this.held.length;
+    this.held[lane] = true;
+    return lane;
+  }
+
+  free(lane: number, slot: number | undefined): void {
+    if (slot === undefined) this.held[lane] = false;
+  }
 }
 
 /** A split feature's scenario rows once its result is in: each with its job's final status and error. */
