@@ -1,3 +1,4 @@
+import { Labels } from '../../src/runtime/labels.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -123,6 +124,10 @@ function creations(docker: (args: string[]) => string, run: Run, filters: string
     'type=container',
     '--filter',
     'event=create',
+    // Feature containers: the run's probe of the image (labelled io.baleen.probe) is not one, and a run whose
+    // answer is kept (.baleen/probe-answers.json) makes none.
+    '--filter',
+    `label=${Labels.feature}`,
     ...filters.flatMap((filter) => ['--filter', filter]),
     '--format',
     '{{index .Actor.Attributes "io.baleen.feature"}} {{index .Actor.Attributes "io.baleen.owner"}}',
