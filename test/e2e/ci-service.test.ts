@@ -3,29 +3,21 @@ import { request as httpRequest } from 'node:http';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/reporters/summary.js';
-import { runCli, startServerProcess, type CliProcess } from '../support/cli.js';
+import { runCli, startServerProcess, useStoringServer } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
 import { eventually, startPrometheus } from '../support/prometheus.js';
+import { summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 
 const scratch = useScratch('baleen-ci-service-');
 const token = 'ci-service-token-0123456789';
-let server: CliProcess;
+const server = useStoringServer(scratch, token, ['--keep', '2']);
 let base: string;
-let wsUrl: string;
 
 beforeAll(async () => {
-  ({ process: server, url: wsUrl } = await startServerProcess({
-    cwd: scratch.dir,
-    env: { BALEEN_TOKEN: token },
-    args: ['--data-dir', join(scratch.dir, 'data'), '--keep', '2'],
-  }));
-  base = wsUrl.replace(/^ws:/, 'http:');
-});
-afterAll(async () => {
-  expect((await server.stop('SIGTERM')).code).toBe(0);
+  base = server.url.replace(/^ws:/, 'http:');
 });
 
 /** A GET with the path sent exactly as given (fetch would resolve `..` before sending it). */
@@ -53,7 +45,7 @@ async function runSuite(): Promise<string> {
     [
       'cucumber',
       '--server',
-      wsUrl,
+      server.url,
       '--image',
       TEST_IMAGE,
       '--files',
@@ -68,7 +60,7 @@ async function runSuite(): Promise<string> {
     },
   );
   expect(result.code, result.stderr).toBe(1);
-  return (JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary).runId;
+  return (await summaryOf(reportDir)).runId;
 }
 
 describe('GET /health', () => {
@@ -155,7 +147,7 @@ describe('GET /metrics', () => {
       [
         'cucumber',
         '--server',
-        wsUrl,
+        server.url,
         '--image',
         'baleen-no-such-image',
         '--files',
@@ -176,7 +168,7 @@ describe('GET /metrics', () => {
 describe('stored runs (--data-dir)', () => {
   it("keeps a run's report, lists it, serves it read-only and downloads it whole", async () => {
     const runId = await runSuite();
-    const listed = await runCli(['runs', '--server', wsUrl], { cwd: scratch.dir, env: { BALEEN_TOKEN: token } });
+    const listed = await runCli(['runs', '--server', server.url], { cwd: scratch.dir, env: { BALEEN_TOKEN: token } });
     expect(listed.code, listed.stderr).toBe(0);
     expect(listed.stdout).toMatch(
       new RegExp(
@@ -196,7 +188,7 @@ describe('stored runs (--data-dir)', () => {
     expect((await rawGet(`/runs/${runId}/summary.json`)).status).toBe(401);
 
     const downloaded = scratch.path('downloaded');
-    const report = await runCli(['report', runId, '--server', wsUrl, '--report-dir', downloaded], {
+    const report = await runCli(['report', runId, '--server', server.url, '--report-dir', downloaded], {
       cwd: scratch.dir,
       env: { BALEEN_TOKEN: token },
     });
@@ -244,7 +236,7 @@ describe('stored runs (--data-dir)', () => {
 
   it('says which run is unknown (exit 2) and which server is unreachable (exit 3)', async () => {
     const unknown = await runCli(
-      ['report', '00000000-0000-4000-8000-000000000000', '--server', wsUrl, '--report-dir', scratch.path('none')],
+      ['report', '00000000-0000-4000-8000-000000000000', '--server', server.url, '--report-dir', scratch.path('none')],
       { cwd: scratch.dir, env: { BALEEN_TOKEN: token } },
     );
     expect(unknown.code).toBe(2);

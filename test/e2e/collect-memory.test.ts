@@ -1,16 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/reporters/summary.js';
-import { BALEEN_BIN, CliProcess, startServerProcess } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { BALEEN_BIN, CliProcess, useStoringServer } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 
 // Issue 19, item 4: six features each collecting a 30 MB file through a --data-dir server took the server to
 // 1.32 GB and the client to 1.2 GB: every result's files waited in memory, in base64, until the run ended.
 const scratch = useScratch('baleen-collect-memory-');
 const token = 'collect-memory-token-0123456789';
+const server = useStoringServer(scratch, token);
 const FILE_BYTES = 30 * 1024 * 1024;
 const FEATURES = [
   'features/pass.feature',
@@ -20,19 +21,6 @@ const FEATURES = [
   'features/with space.feature',
   'features/café ünïcode.feature',
 ];
-let server: CliProcess;
-let wsUrl: string;
-
-beforeAll(async () => {
-  ({ process: server, url: wsUrl } = await startServerProcess({
-    cwd: scratch.dir,
-    env: { BALEEN_TOKEN: token },
-    args: ['--data-dir', scratch.path('data')],
-  }));
-});
-afterAll(async () => {
-  expect((await server.stop('SIGTERM')).code).toBe(0);
-});
 
 /** A process's peak resident memory so far (VmHWM), in MB. */
 async function peakRssMb(pid: number): Promise<number> {
@@ -49,7 +37,7 @@ describe('collected files stream to disk (issue 19, item 4)', () => {
     const args = [
       'cucumber',
       '--server',
-      wsUrl,
+      server.url,
       '--image',
       TEST_IMAGE,
       '--files',
@@ -73,7 +61,7 @@ describe('collected files stream to disk (issue 19, item 4)', () => {
       node: ['--import', REPORT_PEAK, BALEEN_BIN, ...args],
     });
     const result = await client.done;
-    const summary = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    const summary = await summaryOf(reportDir);
     expect(
       summary.features.map((feature) => feature.artifacts?.files),
       result.stderr,
@@ -84,7 +72,7 @@ describe('collected files stream to disk (issue 19, item 4)', () => {
       expect((await stat(join(stored, 'artifacts', feature, 'big.bin'))).size).toBe(FILE_BYTES);
     }
     const clientPeak = Number(/peak-rss-kib (\d+)/.exec(result.stderr)![1]) / 1024;
-    const serverPeak = await peakRssMb(server.child.pid!);
+    const serverPeak = await peakRssMb(server.process.child.pid!);
     console.log(
       `peak RSS with 6 × 30 MB collected: server ${serverPeak.toFixed(1)} MB, client ${clientPeak.toFixed(1)} MB`,
     );

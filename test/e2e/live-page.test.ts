@@ -1,9 +1,8 @@
 import { request as httpRequest } from 'node:http';
-import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, startServerProcess, type CliProcess } from '../support/cli.js';
+import { runCli, useStoringServer } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
 import { useScratch } from '../support/scratch.js';
 
@@ -28,23 +27,16 @@ declare class MutationObserver {
 
 const scratch = useScratch('baleen-live-page-');
 const token = 'live-page-token-0123456789';
-let server: CliProcess;
-let wsUrl: string;
+const server = useStoringServer(scratch, token);
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  ({ process: server, url: wsUrl } = await startServerProcess({
-    cwd: scratch.dir,
-    env: { BALEEN_TOKEN: token },
-    args: ['--data-dir', join(scratch.dir, 'data')],
-  }));
-  base = wsUrl.replace(/^ws:/, 'http:');
+  base = server.url.replace(/^ws:/, 'http:');
   browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
-  expect((await server.stop('SIGTERM')).code).toBe(0);
 });
 
 /** A fresh browser profile (no cookie) whose every request outside the server is refused: the page must need none. */
@@ -128,7 +120,7 @@ describe('the live page', () => {
       [
         'cucumber',
         '--server',
-        wsUrl,
+        server.url,
         '--image',
         TEST_IMAGE,
         '--files',
@@ -210,7 +202,7 @@ describe('the live page', () => {
       [
         'cucumber',
         '--server',
-        wsUrl,
+        server.url,
         '--image',
         TEST_IMAGE,
         '--files',
@@ -282,7 +274,7 @@ describe('the live page', () => {
       [
         'cucumber',
         '--server',
-        wsUrl,
+        server.url,
         '--image',
         TEST_IMAGE,
         '--files',

@@ -30,14 +30,18 @@ afterAll(async () => {
 });
 
 /** One run through the server, and the probe containers the engine created meanwhile. */
-async function run() {
+/**
+ * One `baleen cucumber` of the suite (through the server, or with `embedded` a server of its own), and the
+ * probe containers the engine created meanwhile: a probe is made before the run's first feature container.
+ */
+async function run({ embedded = false } = {}) {
   const reportDir = scratch.reportDir();
   const since = Date.now();
+  const through = embedded ? [] : ['--server', url];
   const result = await runCli(
-    ['cucumber', '--server', url, '--image', IMAGE, '--files', 'features/', '--report-dir', reportDir],
+    ['cucumber', ...through, '--image', IMAGE, '--files', 'features/', '--report-dir', reportDir],
     { cwd: suite },
   );
-  // A probe container is made before the run's first feature container: long before the run's end.
   const probes = engineEvents(since, Date.now(), 'type=container', 'event=create', `label=${Labels.probe}`);
   return { ...result, probes: probes.length, features: byFile(await summaryOf(reportDir)) };
 }
@@ -72,15 +76,7 @@ describe("a long-lived server keeps the image's answer", () => {
 
 describe('a run without --server keeps the answer beside its timing history', () => {
   it('asks the image once for two identical runs, each with an embedded server of its own', async () => {
-    const embedded = async () => {
-      const since = Date.now();
-      const result = await runCli(
-        ['cucumber', '--image', IMAGE, '--files', 'features/', '--report-dir', scratch.reportDir()],
-        { cwd: suite },
-      );
-      const probes = engineEvents(since, Date.now(), 'type=container', 'event=create', `label=${Labels.probe}`);
-      return { ...result, probes: probes.length };
-    };
+    const embedded = () => run({ embedded: true });
     await rm(join(suite, '.baleen'), { recursive: true, force: true });
     const first = await embedded();
     expect(first.code, first.stdout + first.stderr).toBe(0);

@@ -3,26 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunSummary } from '../../src/reporters/summary.js';
-import { runCli, startServerProcess, type CliProcess } from '../support/cli.js';
+import { runCli, useStoringServer } from '../support/cli.js';
 import { FIXTURE_SUITE, TEST_IMAGE } from '../support/docker.js';
+import { summaryOf } from '../support/run-summary.js';
 import { useScratch } from '../support/scratch.js';
 
 const scratch = useScratch('baleen-stored-report-');
 const token = 'stored-report-token-0123456789';
-let server: CliProcess;
-let wsUrl: string;
-
-beforeAll(async () => {
-  ({ process: server, url: wsUrl } = await startServerProcess({
-    cwd: scratch.dir,
-    env: { BALEEN_TOKEN: token },
-    args: ['--data-dir', scratch.path('data')],
-  }));
-});
-afterAll(async () => {
-  expect((await server.stop('SIGTERM')).code).toBe(0);
-});
+const server = useStoringServer(scratch, token);
 
 const files = (dir: string) => readdir(dir, { recursive: true }).then((names) => names.sort());
 
@@ -35,7 +23,7 @@ describe('baleen report RUN (issue 19, item 6)', () => {
       [
         'cucumber',
         '--server',
-        wsUrl,
+        server.url,
         '--image',
         TEST_IMAGE,
         '--files',
@@ -50,10 +38,10 @@ describe('baleen report RUN (issue 19, item 6)', () => {
       { cwd: FIXTURE_SUITE, env: { BALEEN_TOKEN: token } },
     );
     expect(run.code, run.stderr).toBe(0);
-    const { runId } = JSON.parse(await readFile(join(reportDir, 'summary.json'), 'utf8')) as RunSummary;
+    const { runId } = await summaryOf(reportDir);
 
     const downloaded = scratch.path('downloaded');
-    const report = await runCli(['report', runId, '--server', wsUrl, '--report-dir', downloaded], {
+    const report = await runCli(['report', runId, '--server', server.url, '--report-dir', downloaded], {
       cwd: scratch.dir,
       env: { BALEEN_TOKEN: token },
     });

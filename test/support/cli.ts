@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { Scratch } from './scratch.js';
 
 export const TEST_TOKEN_FILE = join(tmpdir(), `baleen-test-token-${process.pid}`, 'server-token');
 
@@ -99,4 +101,32 @@ export async function startServerProcess(options: {
   const server = new CliProcess(['server', '--port', '0', ...(options.args ?? [])], options);
   const url = (await server.waitFor(/listening on (ws:\/\/\S+)/))[1]!;
   return { process: server, url };
+}
+
+/** A test file's `baleen server`, its process and its ws:// address once it listens. */
+export interface FileServer {
+  process: CliProcess;
+  url: string;
+}
+
+/**
+ * A `baleen server --data-dir` for a test file: started before its tests, in its scratch dir, with the token in
+ * BALEEN_TOKEN and `args` added; stopped after them, cleanly (exit 0). Read `process` and `url` inside the tests.
+ */
+export function useStoringServer(scratch: Scratch, token: string, args: string[] = []): FileServer {
+  const server = {} as FileServer;
+  beforeAll(async () => {
+    Object.assign(
+      server,
+      await startServerProcess({
+        cwd: scratch.dir,
+        env: { BALEEN_TOKEN: token },
+        args: ['--data-dir', scratch.path('data'), ...args],
+      }),
+    );
+  });
+  afterAll(async () => {
+    expect((await server.process.stop('SIGTERM')).code).toBe(0);
+  });
+  return server;
 }

@@ -8,6 +8,8 @@ import type {
   OutputSinks,
 } from '../../src/runtime/container-runtime.js';
 import type { RuntimeTraits } from '../../src/runtime/runtime-traits.js';
+import { featureLauncher } from '../../src/actors/feature-launcher.js';
+import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 
 /** What a fake container does; unit tests of the state machines script it. Real behaviour is e2e-tested. */
 export interface FakeBehaviour {
@@ -149,4 +151,17 @@ export class FakeRuntime implements ContainerRuntime {
       },
     };
   }
+}
+
+/** A dispatcher of `capacity` slots whose jobs run in containers of the fake runtime, on a network always ready. */
+export function fakeDispatcher(runtime: FakeRuntime, capacity: number): Dispatcher {
+  return new Dispatcher(
+    capacity,
+    featureLauncher({
+      serverId: 's1',
+      owner: 'host/1',
+      runtime,
+      networkOf: () => ({ name: 'n', ready: Promise.resolve(), settled: () => true }),
+    }),
+  );
 }

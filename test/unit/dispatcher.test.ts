@@ -1,22 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { RunObserver } from '../../src/dispatcher/run-observer.js';
-import { featureLauncher } from '../../src/actors/feature-launcher.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
-import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
+import { FakeRuntime, type FakeBehaviour, fakeDispatcher } from '../support/fake-runtime.js';
 
 // Dispatcher and state-machine logic against a scripted runtime; the real engine is exercised by the e2e tests.
 function launch(runtime: FakeRuntime, capacity: number) {
-  return new Dispatcher(
-    capacity,
-    featureLauncher({
-      serverId: 's1',
-      owner: 'host/1',
-      runtime,
-      networkOf: () => ({ name: 'n', ready: Promise.resolve(), settled: () => true }),
-    }),
-  );
+  return fakeDispatcher(runtime, capacity);
 }
 
 function run(

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { featureLauncher } from '../../src/actors/feature-launcher.js';
-import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { RunObserver } from '../../src/dispatcher/run-observer.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
-import { type FakeBehaviour, FakeRuntime } from '../support/fake-runtime.js';
+import { type FakeBehaviour, FakeRuntime, fakeDispatcher } from '../support/fake-runtime.js';
 
 // The dispatcher has the next jobs' containers made while others run, on a runtime whose created containers
 // run nothing until started (as Docker's): scripted, since what is checked is the order of the calls.
@@ -50,15 +48,7 @@ function run(
   };
   const { createsIdle: _, ...specOptions } = options;
   const spec = RunSpecSchema.parse({ image: 'img', features: files, concurrency: 2, ...specOptions });
-  const dispatcher = new Dispatcher(
-    spec.concurrency,
-    featureLauncher({
-      serverId: 's1',
-      owner: 'host/1',
-      runtime,
-      networkOf: () => ({ name: 'n', ready: Promise.resolve(), settled: () => true }),
-    }),
-  );
+  const dispatcher = fakeDispatcher(runtime, spec.concurrency);
   const dispatched = dispatcher.submit('r1', spec, observer);
   return { dispatched, runtime, results };
 }
@@ -103,7 +93,10 @@ describe('containers made ahead of their slot', () => {
     const { dispatched, runtime, results } = run(features(6), (file) => ({ report: report(file), runsForMs: 10 }), {
       createsIdle: false,
     });
-    await dispatched.finished;
+    expect(await dispatched.finished).toMatchObject({ status: 'passed' });
+    // Six results with their phases recorded, none of them a wait for a slot in a container made ahead.
+    expect(results).toHaveLength(6);
+    expect(results.every((result) => phaseOf(result, 'create') !== undefined)).toBe(true);
     expect(results.every((result) => phaseOf(result, 'ready') === undefined)).toBe(true);
     expect(runtime.removed).toHaveLength(6);
   });

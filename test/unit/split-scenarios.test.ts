@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Dispatcher } from '../../src/dispatcher/dispatcher.js';
 import type { RunObserver } from '../../src/dispatcher/run-observer.js';
-import { featureLauncher } from '../../src/actors/feature-launcher.js';
 import { fillCommand } from '../../src/attempt/feature-script.js';
 import { cucumberLineArgument } from '../../src/cucumber-cli/path-argument.js';
 import { DEFAULT_COMMAND, RunSpecSchema } from '../../src/domain/run-spec.js';
@@ -9,7 +7,7 @@ import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { firstAttempts, scenarioWork } from '../../src/dispatcher/first-attempts.js';
 import { heldForReassembly, reassembleFeature } from '../../src/dispatcher/reassemble-feature.js';
 import { OUTPUT_TAIL_BYTES } from '../../src/attempt/attempt.js';
-import { FakeRuntime, type FakeBehaviour } from '../support/fake-runtime.js';
+import { FakeRuntime, type FakeBehaviour, fakeDispatcher } from '../support/fake-runtime.js';
 
 // The job model and the reassembly of --split scenarios against a scripted runtime; e2e/split.test.ts runs real containers.
 
@@ -57,15 +55,7 @@ function splitRun(
     failFast: options.failFast ?? false,
     predictions: options.predictions ?? {},
   });
-  const dispatcher = new Dispatcher(
-    concurrency,
-    featureLauncher({
-      serverId: 's1',
-      owner: 'host/1',
-      runtime,
-      networkOf: () => ({ name: 'n', ready: Promise.resolve(), settled: () => true }),
-    }),
-  );
+  const dispatcher = fakeDispatcher(runtime, concurrency);
   const dispatched = dispatcher.submit('r1', spec, observer);
   return { done: dispatched.finished, runtime, states, results, retried };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startupAdvice, startupShare } from '../../src/client/startup-advice.js';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { RunSpecSchema } from '../../src/domain/run-spec.js';
+import { featureResult } from '../support/run-fixtures.js';
 
 /** A container of 2 s: 100 ms create, 10 attach, 500 start, 1300 run, 50 exit, 5 collect, 35 remove, after `readyMs` waiting. */
 function result(file: string, stepMs: number, readyMs = 0): FeatureResult {
@@ -17,16 +18,9 @@ function result(file: string, stepMs: number, readyMs = 0): FeatureResult {
       ['remove', 35],
     ] as const
   ).map(([phase, ms], i) => ({ phase, at: 1000 + i, ms }));
-  return {
+  return featureResult({
     file,
-    attempt: 1,
-    status: 'passed',
-    flaky: false,
-    previousAttempts: [],
-    exitCode: 0,
     durationMs: 2000,
-    stdout: { text: '', totalBytes: 0, truncatedBytes: 0 },
-    stderr: { text: '', totalBytes: 0, truncatedBytes: 0 },
     cucumberJson: [
       {
         uri: file,
@@ -36,9 +30,8 @@ function result(file: string, stepMs: number, readyMs = 0): FeatureResult {
         ],
       },
     ],
-    engineFailure: false,
     phases,
-  };
+  });
 }
 
 const files = (n: number) => Array.from({ length: n }, (_, i) => `features/f${i}.feature`);

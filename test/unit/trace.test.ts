@@ -2,21 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { FeatureResult } from '../../src/domain/feature-run.js';
 import { traceOf } from '../../src/reporters/files/trace-file.js';
 import { PhaseClock } from '../../src/util/phase-clock.js';
+import { featureResult } from '../support/run-fixtures.js';
 
-const result = (over: Partial<FeatureResult>): FeatureResult => ({
-  file: 'features/a.feature',
-  attempt: 1,
-  status: 'passed',
-  flaky: false,
-  previousAttempts: [],
-  exitCode: 0,
-  durationMs: 10,
-  stdout: { text: '', totalBytes: 0, truncatedBytes: 0 },
-  stderr: { text: '', totalBytes: 0, truncatedBytes: 0 },
-  cucumberJson: null,
-  engineFailure: false,
-  ...over,
-});
+const result = (over: Partial<FeatureResult>): FeatureResult => featureResult({ durationMs: 10, ...over });
 
 describe('PhaseClock', () => {
   it('times a call that throws, ends only what began, and lists phases in the order they began', async () => {
