@@ -286,8 +286,7 @@ export class Dispatcher {
         );
       }
     }
-    for (const prepared of run.prepared.values()) run.discarding.push(prepared.discard());
-    run.prepared.clear();
+    discardPrepared(run);
     for (const entry of run.live.values()) entry.handle?.cancel(reason);
     this.finishIfDone(run);
   }
@@ -296,8 +295,7 @@ export class Dispatcher {
     if (run.remaining > 0 || run.live.size > 0 || !this.runs.has(run.runId)) return;
     this.runs.delete(run.runId);
     // Every job ran or was drained: nothing prepared is left, but should a job have been, it goes too.
-    for (const prepared of run.prepared.values()) run.discarding.push(prepared.discard());
-    run.prepared.clear();
+    discardPrepared(run);
     const status = run.stopReason === 'interrupt' ? 'interrupted' : run.anyUnsuccessful ? 'failed' : 'passed';
     const durationMs = Date.now() - run.startedAt;
     // The run is over once what the launcher keeps for it across jobs (warm workers) is gone too, and what
@@ -320,20 +318,23 @@ export class Dispatcher {
   }
 }
 
-/** A scenario job's states and output go by the scenario's `path:line`, so that its feature's other scenarios, running beside it, stay apart. */
-/** The run's observer as a job's: its states name the slot it holds; with --split scenarios, names `path:line`. */
+/** What was made ahead for the run's jobs that will not run now goes; the run ends once it is gone. */
+function discardPrepared(run: LiveRun): void {
+  for (const prepared of run.prepared.values()) run.discarding.push(prepared.discard());
+  run.prepared.clear();
+}
+
+/**
+ * The run's observer as a job's: its states name the slot it holds. A scenario job's states and output go by
+ * the scenario's `path:line`, so that its feature's other scenarios, running beside it, stay apart.
+ */
 function observerOf(observer: RunObserver, job: Job, slot: number): FeatureObserver {
   const { line } = job;
-  if (line === undefined)
-    return {
-      state: (file, attempt, state) => observer.state(file, attempt, state, slot),
-      output: (...args) => observer.output(...args),
-      artifact: (...args) => observer.artifact?.(...args),
-    };
+  const name = (file: string) => (line === undefined ? file : scenarioName(file, line));
   return {
-    state: (file, attempt, state) => observer.state(scenarioName(file, line), attempt, state, slot),
-    output: (file, attempt, stream, chunk) => observer.output(scenarioName(file, line), attempt, stream, chunk),
-    artifact: (file, attempt, piece) => observer.artifact?.(scenarioName(file, line), attempt, piece),
+    state: (file, attempt, state) => observer.state(name(file), attempt, state, slot),
+    output: (file, attempt, stream, chunk) => observer.output(name(file), attempt, stream, chunk),
+    artifact: (file, attempt, piece) => observer.artifact?.(name(file), attempt, piece),
   };
 }
 

@@ -23,7 +23,7 @@ export const longestFirst: OrderStrategy = (features, predictions) => {
 };
 
 /** The order the client gave (`--order given`): the spec's features as listed, its scenarios in file order. */
-export const given: OrderStrategy = (features) => [...features];
+const given: OrderStrategy = (features) => [...features];
 
 /** Each name a run spec can give (domain/order-choice.ts), its strategy: the compiler checks that none is missing. */
 export const ORDER_STRATEGIES: Readonly<Record<OrderChoice, OrderStrategy>> = {

@@ -4,7 +4,7 @@ const path = z.string().min(1).max(4096);
 export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 in hex');
 
 /** What cucumber-js would run of one feature the run hands it: the scenarios' lines, or why none. */
-export const ProbedFeatureSchema = z.strictObject({
+const ProbedFeatureSchema = z.strictObject({
   /** Each pickle cucumber-js keeps (its config's and the command's tags and names applied), at its line. */
   lines: z.array(z.number().int().positive()).max(1_000_000),
   /** The image's copy does not parse (cucumber-js's own message). */

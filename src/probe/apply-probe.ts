@@ -111,8 +111,9 @@ function staleFeatures(spec: RunSpec, probe: ImageProbe): { file: string; error:
   };
   const shared = Object.keys(probe.hashes).filter((path) => !features.has(path) && differs(path));
   const rebuild = 'rebuild the image (it holds an older copy of the suite)';
+  const hashedLocally = Object.keys(spec.localHashes).length > 0;
   return spec.features.flatMap((file) => {
-    if (Object.keys(spec.localHashes).length > 0 && probe.hashes[file] === undefined) {
+    if (hashedLocally && probe.hashes[file] === undefined) {
       // Where it looked tells a tree the image never held (baleen run from another folder) from a new file.
       const error =
         probe.cwd === undefined ? `the image has no ${file}: ${rebuild}` : missingFeatureError(file, probe.cwd);

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ImageProbeSchema, type ImageProbe } from '../domain/image-probe.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { probeTurnedOff, type ProbeOutcome } from './run-probe.js';
 import { probeProgram } from './probe-script.js';
+import { compareNames } from '../util/order.js';
+import { writeFileAtomic } from '../util/write-file-atomic.js';
 
 /** The kept answers as a file holds them: by key, the oldest first. Checked when read: a file is anyone's. */
 const KeptAnswersSchema = z.record(z.string().regex(/^[0-9a-f]{64}$/), ImageProbeSchema);
@@ -83,32 +84,26 @@ export class ProbeCache {
     }
   }
 
-  /** Written whole to a temporary file, then renamed: a run that reads it meanwhile sees the old or the new. */
+  /** Written whole, then renamed into place (writeFileAtomic): a run that reads it meanwhile sees the old or the new. */
   private async keep(key: string, probe: ImageProbe): Promise<void> {
     this.settled.delete(key);
     this.settled.set(key, probe);
     while (this.settled.size > KEPT_ANSWERS) this.settled.delete(this.settled.keys().next().value!);
     if (this.file === undefined) return;
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    try {
-      await mkdir(dirname(this.file), { recursive: true });
-      await writeFile(temporary, JSON.stringify(Object.fromEntries(this.settled)));
-      await rename(temporary, this.file);
-    } catch {
-      // A cache: the next run asks the image again.
-    }
+    // A cache: one that cannot be written costs the next run a probe, nothing else.
+    await writeFileAtomic(this.file, JSON.stringify(Object.fromEntries(this.settled))).catch(() => undefined);
   }
 }
 
 /** sha256 of every input of the probe's container (see probe-script.ts), the image by its id, the program by its text. */
-export function probeKey(imageId: string, spec: RunSpec): string {
+function probeKey(imageId: string, spec: RunSpec): string {
   const inputs = {
     imageId,
     // Another baleen's probe may answer otherwise: a file outlives the version that wrote it.
     program: createHash('sha256').update(probeProgram()).digest('hex'),
     command: spec.command,
     beforeCommand: spec.beforeCommand ?? null,
-    env: Object.entries(spec.env).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    env: Object.entries(spec.env).sort(([a], [b]) => compareNames(a, b)),
     workDir: spec.workDir ?? null,
     tags: spec.tags ?? null,
     reportPath: spec.reportPath,

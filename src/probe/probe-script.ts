@@ -7,7 +7,7 @@ import type { RunSpec } from '../domain/run-spec.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 export const PROBE_PROGRAM_ENV = 'BALEEN_PROBE_PROGRAM';
-export const PROBE_REQUEST_ENV = 'BALEEN_PROBE_REQUEST';
+const PROBE_REQUEST_ENV = 'BALEEN_PROBE_REQUEST';
 
 /** The shell function the suite's command calls in place of cucumber-js: the probe, given the same arguments. */
 const PROBE_FUNCTION = 'baleen_probe';
@@ -23,7 +23,7 @@ const INVOCATION =
 /** A Linux environment string may be 128 kB; the request stays well below. */
 const MAX_REQUEST_CHARS = 100_000;
 
-export type ProbeScript = { ok: true; script: string; env: Record<string, string> } | { ok: false; reason: string };
+type ProbeScript = { ok: true; script: string; env: Record<string, string> } | { ok: false; reason: string };
 
 /**
  * The probe's container: the suite's own command, after its before-command in the same shell, with cucumber-js

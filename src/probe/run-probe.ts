@@ -4,7 +4,8 @@ import { createReportChannel } from '../attempt/report-channel.js';
 import { ImageProbeSchema, type ImageProbe } from '../domain/image-probe.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { messageOf } from '../errors/baleen-error.js';
-import { Labels, networkLabels } from '../runtime/labels.js';
+import { probeLabels } from '../runtime/labels.js';
+import { runContainerSpec } from '../attempt/container-spec.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { OutputTailBuffer } from '../util/output-tail.js';
 import { parseJsonOrUndefined } from '../util/parse-json.js';
@@ -22,7 +23,7 @@ export type ProbeOutcome =
   | { kind: 'unprobed'; reason: string; ms: number };
 
 /** The longest the probe may take; it reads files and parses features, it runs no step. */
-export const PROBE_TIMEOUT_MS = Number(process.env.BALEEN_PROBE_TIMEOUT_MS ?? 60_000);
+const PROBE_TIMEOUT_MS = Number(process.env.BALEEN_PROBE_TIMEOUT_MS ?? 60_000);
 /** The probe's answer holds a line per scenario and a hash per file: bounded all the same. */
 const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
@@ -50,16 +51,12 @@ export async function probeImage(
   const stderr = new OutputTailBuffer(4096);
   let container: Awaited<ReturnType<ContainerRuntime['create']>> | undefined;
   try {
+    // The run's container settings, as its features get them, on no network and with the probe's own program.
     container = await runtime.create({
-      image: spec.image,
+      ...runContainerSpec(spec, 'none', probeLabels(ids)),
       script: prepared.script,
-      workDir: spec.workDir,
       env: { ...spec.env, ...prepared.env },
-      labels: { ...networkLabels(ids), [Labels.probe]: 'true' },
-      limits: { memoryBytes: spec.memoryBytes, nanoCpus: spec.nanoCpus },
-      network: 'none',
       stopGraceSeconds: 1,
-      constraints: spec.constraints,
     });
     const attached = await container.attach({
       stdout: () => undefined,

@@ -46,6 +46,11 @@ export function workerLabels(ids: {
   return { ...networkLabels(ids), [Labels.worker]: String(ids.worker) };
 }
 
+/** The container that asks a run's image what cucumber-js would run (src/probe/): of the run, no feature. */
+export function probeLabels(ids: { runId: string; serverId: string; owner: string }): Record<string, string> {
+  return { ...networkLabels(ids), [Labels.probe]: 'true' };
+}
+
 /** Labels of a run's own network: the same owner and run as its containers, for the reaper. */
 export function networkLabels(ids: { runId: string; serverId: string; owner: string }): Record<string, string> {
   return {

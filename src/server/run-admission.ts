@@ -155,19 +155,28 @@ export class RunAdmission {
       this.probes(() => probeImage(this.runtime, spec, { runId, serverId: this.serverId, owner: thisOwner() })),
     );
     const findings = applyProbe(spec, probed);
+    // With --split scenarios, progress is counted in scenario jobs: told when accepted, and to the run's watchers.
+    const jobs =
+      spec.split === 'scenarios'
+        ? { scenarioJobs: scenarioJobCounts(spec.features, findings.spec.expectedScenarioLines) }
+        : {};
     return {
       runId,
       notes: findings.notes,
       probeMs: probed.ms,
       probeCached: probed.kind === 'probed' && probed.cached === true,
-      ...(spec.split === 'scenarios'
-        ? { scenarioJobs: scenarioJobCounts(spec.features, findings.spec.expectedScenarioLines) }
-        : {}),
-      start: (observer) => this.launch(runId, spec, findings, observer),
+      ...jobs,
+      start: (observer) => this.launch(runId, spec, findings, jobs, observer),
     };
   }
 
-  private launch(runId: string, submitted: RunSpec, findings: ProbeFindings, observer: RunObserver): StartedRun {
+  private launch(
+    runId: string,
+    submitted: RunSpec,
+    findings: ProbeFindings,
+    jobs: { scenarioJobs?: Record<string, number> },
+    observer: RunObserver,
+  ): StartedRun {
     const { spec } = findings;
     // A prepare that was under way when shutdown began must not start containers nobody will cancel.
     this.refuseWhenClosing();
@@ -179,9 +188,7 @@ export class RunAdmission {
       concurrency: spec.concurrency,
       startedAt: new Date(),
       reportDir: '',
-      ...(spec.split === 'scenarios'
-        ? { scenarioJobs: scenarioJobCounts(submitted.features, spec.expectedScenarioLines) }
-        : {}),
+      ...jobs,
     };
     const reporters = this.watchers.flatMap((watcher) => watcher.watchRun?.(info) ?? []);
     const feed = createRunFeed(info, reporters, observer, this.onWatcherError);

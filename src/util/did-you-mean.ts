@@ -29,10 +29,3 @@ export function closestNames(word: string, candidates: readonly string[]): strin
   const best = Math.min(...scored.map((entry) => entry.rank));
   return scored.filter((entry) => entry.rank === best).map((entry) => entry.candidate);
 }
-
-/** ` (did you mean X?)`-style advice, or undefined when nothing is close. */
-export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
-  const names = closestNames(word, candidates);
-  if (names.length === 0) return undefined;
-  return names.length === 1 ? `did you mean ${names[0]}?` : `did you mean one of ${names.join(', ')}?`;
-}
