@@ -1,6 +1,7 @@
 import type { CucumberFeature } from '../domain/cucumber-json.js';
 import { firstFailure, scenariosOf } from '../cucumber-json/scenarios.js';
 import { classifyOutcome, type FeatureEvidence, type Outcome } from './classify-outcome.js';
+import { judgedReport } from './strictness.js';
 import { splitBatchReport } from '../batch/split-report.js';
 
 /** What was seen of a batch's container: the evidence of each of its features but the feature's own part. */
@@ -51,10 +52,13 @@ export function batchMembers(
       return { file, outcome: { status, error: `${batch}: ${outcome.error}` }, report: null, durationMs };
     });
   }
-  const batchFailed = firstFailure(report) !== undefined;
+  // Whether a part failed is asked of the report as the run's strictness judges it, as classifyOutcome asks it.
+  const judged = judgedReport(report, evidence.strict);
+  const batchFailed = firstFailure(judged) !== undefined;
   return splitBatchReport(files, report, batchMs).map((share) => {
     const own = share.report ?? [];
-    const explainedElsewhere = exit.exitCode !== 0 && batchFailed && firstFailure(own) === undefined;
+    const ownJudged = judgedReport(own, evidence.strict);
+    const explainedElsewhere = exit.exitCode !== 0 && batchFailed && firstFailure(ownJudged) === undefined;
     if (explainedElsewhere && noneRan(own))
       return {
         file: share.file,
@@ -72,7 +76,7 @@ export function batchMembers(
       file: share.file,
       expectedLines: expectedLines[share.file],
     });
-    const ownFailure = outcome.status === 'failed' && firstFailure(own) !== undefined;
+    const ownFailure = outcome.status === 'failed' && firstFailure(ownJudged) !== undefined;
     const named =
       outcome.status === 'passed' || ownFailure || outcome.error === undefined
         ? outcome

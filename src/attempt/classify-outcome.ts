@@ -5,7 +5,7 @@ import type { ContainerExit } from '../runtime/container-runtime.js';
 import { missingCommandProblem } from './missing-command.js';
 import { missingFeatureProblem } from './missing-feature.js';
 import { reportCoverageProblem } from './report-coverage.js';
-import { asNonStrict } from './strictness.js';
+import { judgedReport } from './strictness.js';
 
 export interface FeatureEvidence {
   exit?: ContainerExit;
@@ -47,7 +47,7 @@ export interface Outcome {
  */
 export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   const { exit } = evidence;
-  const report = evidence.report !== null && evidence.strict === false ? asNonStrict(evidence.report) : evidence.report;
+  const report = judgedReport(evidence.report, evidence.strict);
   if (evidence.stopReason === 'interrupt')
     return { status: 'cancelled', error: 'the run was interrupted before it finished' };
   if (evidence.stopReason === 'fail-fast')

@@ -15,6 +15,14 @@ export function asNonStrict(report: CucumberJson): CucumberJson {
   return report.map((feature) => ({ ...feature, elements: feature.elements?.map(lenientElement) }));
 }
 
+/**
+ * The report as the judge reads it: as it is in strict mode (the default), else as cucumber-js without strict
+ * mode judges it. Every rule that asks whether a scenario failed reads this, never the raw report.
+ */
+export function judgedReport<R extends CucumberJson | null>(report: R, strict: boolean | undefined): R {
+  return (report !== null && strict === false ? asNonStrict(report) : report) as R;
+}
+
 function lenientElement(element: CucumberElement): CucumberElement {
   return {
     ...element,

@@ -61,7 +61,7 @@ describe('packBatches', () => {
   });
 });
 
-const feature = (uri: string, status: 'passed' | 'failed' | 'skipped', line = 3) => ({
+const feature = (uri: string, status: 'passed' | 'failed' | 'skipped' | 'pending', line = 3) => ({
   uri,
   name: uri,
   elements: [
@@ -141,6 +141,20 @@ describe('batchMembers', () => {
       4000,
     );
     expect(passing.map((m) => m.outcome.status)).toEqual(['passed', 'passed']);
+  });
+
+  it("judges each feature's part as the run's strictness says: without strict mode a pending step is no failure", () => {
+    // b's pending step fails nothing under --no-strict; the batch's exit 1 is a's failure, not held against b.
+    const members = batchMembers(
+      ['a.feature', 'b.feature'],
+      { ...evidence(1, [feature('a.feature', 'failed'), feature('b.feature', 'pending')]), strict: false },
+      { 'a.feature': [3], 'b.feature': [3] },
+      4000,
+    );
+    expect(members.map((m) => [m.file, m.outcome.status])).toEqual([
+      ['a.feature', 'failed'],
+      ['b.feature', 'passed'],
+    ]);
   });
 
   it('fails every feature on a non-zero exit that nothing in the report explains', () => {
