@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix, relative, resolve } from 'node:path';
-import { type FileLines, parseRerunFile, RERUN_FILE } from '../cucumber-cli/rerun-file.js';
+import { type FileLines, parseRerunFile, RERUN_FILE, uniqueLines } from '../cucumber-cli/rerun-file.js';
 import { BaleenError } from '../errors/baleen-error.js';
 import { DEFAULT_REPORT_DIR } from '../run-options/declaration.js';
 import type { RunRequest } from '../run-options/values.js';
@@ -87,5 +87,5 @@ async function readRerunFile(file: string, named: boolean): Promise<FileLines[]>
 }
 
 function mergeLines(a: number[] | undefined, b: number[] | undefined): number[] | undefined {
-  return a === undefined || b === undefined ? undefined : [...new Set([...a, ...b])].sort((x, y) => x - y);
+  return a === undefined || b === undefined ? undefined : uniqueLines([...a, ...b]);
 }

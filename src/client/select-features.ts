@@ -18,10 +18,10 @@ export interface FeatureSelection {
    */
   plans: FeaturePlan[];
   /**
-   * Features run in part by line (`--files path:LINE`): the lines of their selected scenarios, which the
-   * runner is handed with the path. A scenario job (--split scenarios) has its own line instead.
+   * Features run in part by line (`--files path:LINE`): the runner is handed each with the lines of the
+   * scenarios its plan keeps. A scenario job (--split scenarios) has its own line instead.
    */
-  selectedLines: Record<string, number[]>;
+  byLine: ReadonlySet<string>;
   /** With --last-failed: what it made of the last run, and whether that leaves nothing to run at all. */
   rerun?: { said: string; nothing: boolean };
 }
@@ -45,7 +45,7 @@ export async function selectFeatures(
   const rerun = await lastFailed(request, named.features, io.cwd);
   const found = named.features.length;
   if (rerun.kind === 'nothing')
-    return { found, plans: [], selectedLines: {}, rerun: { said: rerun.said, nothing: true } };
+    return { found, plans: [], byLine: new Set(), rerun: { said: rerun.said, nothing: true } };
   const files = rerun.kind === 'some' ? rerun.features : named.features;
   const filter = tagFilterOf(request);
   const plans = (await planFeatures(files, io.cwd)).flatMap((plan): FeaturePlan[] => {
@@ -59,17 +59,10 @@ export async function selectFeatures(
     const kept = filter ? selectScenarios(byLine, filter) : byLine;
     return kept ? [kept] : [];
   });
-  const selectedLines = Object.fromEntries(
-    plans.flatMap((plan) =>
-      plan.kind === 'parsed' && named.lines[plan.file]
-        ? [[plan.file, plan.scenarios.map((scenario) => scenario.line)]]
-        : [],
-    ),
-  );
   return {
     found,
     plans,
-    selectedLines,
+    byLine: new Set(Object.keys(named.lines)),
     ...(rerun.kind === 'some' ? { rerun: { said: rerun.said, nothing: false } } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { splitFileLines } from '../cucumber-cli/rerun-file.js';
+import { splitFileLines, uniqueLines } from '../cucumber-cli/rerun-file.js';
 import { BaleenError } from '../errors/baleen-error.js';
 import { compareNames } from '../util/order.js';
 import { type ResolveOptions, resolveFeatures } from './resolve-features.js';
@@ -35,7 +35,7 @@ export async function resolveFileSelection(
         hint: 'a :LINE selects scenarios of one feature file: name the file, relative to the current directory',
       });
     const [feature] = await resolveFeatures([path], cwd, options);
-    lines[feature!] = [...new Set([...(lines[feature!] ?? []), ...asked])].sort((a, b) => a - b);
+    lines[feature!] = uniqueLines([...(lines[feature!] ?? []), ...asked]);
   }
   const features = new Set(whole.length === 0 ? [] : await resolveFeatures(whole, cwd, options));
   for (const feature of features) delete lines[feature];

@@ -18,6 +18,11 @@ export interface FileLines {
  * `path:LINE[:LINE]` as cucumber-js (and Playwright) read a path argument: a trailing run of `:NUMBER` is
  * lines, the rest the path. Anything else is a path as it is.
  */
+/** Scenario lines as a `path:LINE:LINE` names them: each once, in file order. */
+export function uniqueLines(lines: Iterable<number>): number[] {
+  return [...new Set(lines)].sort((a, b) => a - b);
+}
+
 export function splitFileLines(argument: string): FileLines {
   const match = /^(.+?)((?::\d+)+)$/.exec(argument);
   if (!match) return { path: argument };

@@ -51,22 +51,20 @@ export async function planRun(
   const plans = shard ? selection.plans.filter((plan) => shard.features.has(plan.file)) : selection.plans;
   const parsed = plans.filter((plan): plan is ParsedFeature => plan.kind === 'parsed');
   const runnable = parsed.map((plan) => plan.file);
+  const expectedScenarioLines = Object.fromEntries(
+    parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]),
+  );
   return {
     selected: selection.plans.length,
     plans,
     features: plans.map((plan) => plan.file),
     runnable,
-    expectedScenarioLines: Object.fromEntries(
-      parsed.map((plan) => [plan.file, plan.scenarios.map((scenario) => scenario.line)]),
-    ),
-    // A scenario job has its own line (--split scenarios): only a feature run whole gets its selected lines.
+    expectedScenarioLines,
+    // A scenario job has its own line (--split scenarios): only a feature run whole is handed its lines.
     selectedLines: Object.fromEntries(
       request.split === 'scenarios'
         ? []
-        : runnable.flatMap((file) => {
-            const lines = selection.selectedLines[file];
-            return lines ? [[file, lines]] : [];
-          }),
+        : runnable.filter((file) => selection.byLine.has(file)).map((file) => [file, expectedScenarioLines[file]!]),
     ),
     localHashes:
       runnable.length === 0

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { failedScenarios } from '../../cucumber-json/scenarios.js';
-import { type FileLines, formatRerunFile } from '../../cucumber-cli/rerun-file.js';
+import { type FileLines, formatRerunFile, uniqueLines } from '../../cucumber-cli/rerun-file.js';
 import { type FeatureResult, isUnsuccessful } from '../../domain/feature-run.js';
 import type { RunOutcome } from '../../domain/run-outcome.js';
 import { REPORT_FILES } from '../../report-dir/report-files.js';
@@ -19,7 +19,7 @@ function rerunEntry(result: FeatureResult): FileLines {
     : result.status === 'failed'
       ? failedScenarios(result.cucumberJson ?? [], { standIn: false }).flatMap((scenario) => scenario.line ?? [])
       : [];
-  const unique = [...new Set(lines)].sort((a, b) => a - b);
+  const unique = uniqueLines(lines);
   return unique.length === 0 ? { path: result.file } : { path: result.file, lines: unique };
 }
 
