@@ -144,11 +144,14 @@ export const commandHandlers: CommandHandlers = {
     ]);
     let fromProject: RunOptionValues = {};
     if (projectName !== undefined) {
-      const [{ loadProject }, { runOptionsFromProject }] = await Promise.all([
+      const [{ loadProject }, { projectRunOptions }, { isCI }] = await Promise.all([
         import('../run-options/project-file.js'),
         import('../run-options/derive-project-schema.js'),
+        import('ci-info'),
       ]);
-      fromProject = runOptionsFromProject(await loadProject(resolve(flags.config), projectName));
+      // As `baleen project` reads it (its ci: section on CI): the plan must hold what the shards' runs select.
+      const project = await loadProject(resolve(flags.config), projectName);
+      fromProject = Object.assign({}, ...projectRunOptions(project, { onCi: isCI }));
     }
     const given = { ...fromProject, ...options };
     if (given.files === undefined)

@@ -143,6 +143,26 @@ describe('--help', () => {
     },
   );
 
+  it("plan PROJECT splits what the project's runs select on CI: its ci: section included, as `project` reads it", async () => {
+    // The shards run `baleen project suite --shard i/N --plan FILE` on CI, with the ci: section: the plan must
+    // hold the same features, or every shard refuses it.
+    const config = scratch.path('plan-ci.yml');
+    await writeFile(
+      config,
+      'projects:\n  suite:\n    image: x\n    files: features/\n    ci:\n      files: features/pass.feature\n',
+    );
+    const out = scratch.path('plan-ci.json');
+    const fixtures = fileURLToPath(new URL('../fixtures/suite', import.meta.url));
+    const planned = await runCli(['plan', 'suite', '--config', config, '--shards', '1', '--out', out], {
+      cwd: fixtures,
+      env: { CI: 'true' },
+    });
+    expect(planned.code, planned.stdout + planned.stderr).toBe(0);
+    expect((JSON.parse(await readFile(out, 'utf8')) as { shards: string[][] }).shards).toEqual([
+      ['features/pass.feature'],
+    ]);
+  });
+
   it('cucumber --help says what the default command is in words one reads', async () => {
     const result = await runCli(['cucumber', '--help'], { cwd: scratch.dir });
     const help = result.stdout.replaceAll(/\s+/g, ' ');
