@@ -29,8 +29,8 @@ export type Rerun =
  */
 export async function lastFailed(request: RerunOptions, named: readonly string[], cwd: string): Promise<Rerun> {
   if (!request.lastFailed && request.lastRun === undefined) return { kind: 'all' };
-  const file = rerunFileOf(request, cwd);
-  const entries = await readRerunFile(file, request.lastRun !== undefined);
+  const { path, file } = rerunFileOf(request, cwd);
+  const entries = await readRerunFile(path, file, request.lastRun !== undefined);
   const flag = request.lastRun === undefined ? '--last-failed' : '--last-run';
   if (entries.length === 0)
     return { kind: 'nothing', said: `${flag}: nothing failed in the last run (${file} is empty); nothing to rerun` };
@@ -62,16 +62,17 @@ export async function lastFailed(request: RerunOptions, named: readonly string[]
   };
 }
 
-/** The rerun file as a person finds it: relative to the current folder when inside it. */
-function rerunFileOf(request: RerunOptions, cwd: string): string {
-  const absolute = resolve(cwd, request.lastRun ?? join(request.reportDir ?? DEFAULT_REPORT_DIR, RERUN_FILE));
-  const shown = relative(cwd, absolute);
-  return shown.startsWith('..') ? absolute : shown;
+/** The rerun file's path, and its name as a person finds it: relative to the run's folder when inside it. */
+function rerunFileOf(request: RerunOptions, cwd: string): { path: string; file: string } {
+  const path = resolve(cwd, request.lastRun ?? join(request.reportDir ?? DEFAULT_REPORT_DIR, RERUN_FILE));
+  const shown = relative(cwd, path);
+  return { path, file: shown.startsWith('..') ? path : shown };
 }
 
-async function readRerunFile(file: string, named: boolean): Promise<FileLines[]> {
+/** Read at its path (the run's folder need not be this process's), named in messages as `file`. */
+async function readRerunFile(path: string, file: string, named: boolean): Promise<FileLines[]> {
   try {
-    return parseRerunFile(await readFile(file, 'utf8'));
+    return parseRerunFile(await readFile(path, 'utf8'));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     throw new BaleenError(

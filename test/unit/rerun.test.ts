@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fillCommand } from '../../src/attempt/feature-script.js';
+import { selectFeatures } from '../../src/client/select-features.js';
 import { resolveFileSelection } from '../../src/config/file-selection.js';
 import { formatRerunFile, parseRerunFile, splitFileLines } from '../../src/cucumber-cli/rerun-file.js';
 import type { ParsedFeature } from '../../src/domain/feature-plan.js';
@@ -106,6 +107,41 @@ describe('path:LINE', () => {
     await expect(resolveFileSelection(['features:3'], root)).rejects.toThrow(
       '--files features:3: features is not a feature file',
     );
+  });
+});
+
+describe('--last-failed / --last-run with --split scenarios', () => {
+  const selectionOf = async (rerun: string, files = ['features/']) => {
+    const root = await mkdtemp(join(tmpdir(), 'baleen-last-run-'));
+    roots.push(root);
+    await mkdir(join(root, 'features'));
+    await writeFile(join(root, 'features', 'checkout.feature'), CHECKOUT);
+    await writeFile(join(root, 'features', 'other.feature'), 'Feature: Other\n  Scenario: s\n    Given a step\n');
+    await writeFile(join(root, 'rerun.txt'), rerun);
+    const said: string[] = [];
+    const err = { write: (text: string) => said.push(text) } as unknown as NodeJS.WritableStream;
+    const selection = await selectFeatures(
+      { files, lastRun: join(root, 'rerun.txt'), split: 'scenarios' },
+      { cwd: root, err },
+    );
+    const lines = selection.plans.map((plan) => [
+      plan.file,
+      plan.kind === 'parsed' ? plan.scenarios.map((s) => s.line) : [],
+    ]);
+    return { selection, lines, said: said.join('') };
+  };
+
+  it('reruns the scenarios at those lines; a line the file no longer has reruns the whole feature, saying so', async () => {
+    expect((await selectionOf('features/checkout.feature:10\n')).lines).toEqual([['features/checkout.feature', [10]]]);
+    const moved = await selectionOf('features/checkout.feature:7\n');
+    expect(moved.lines).toEqual([['features/checkout.feature', [2, 10, 11]]]);
+    expect(moved.said).toContain('features/checkout.feature has no scenario at line 7 any more');
+  });
+
+  it('says there is nothing to rerun when nothing that failed is among --files', async () => {
+    const { selection } = await selectionOf('features/checkout.feature:10\n', ['features/other.feature']);
+    expect(selection.plans).toEqual([]);
+    expect(selection.rerun).toMatchObject({ nothing: true, said: expect.stringContaining('nothing to rerun') });
   });
 });
 
