@@ -172,11 +172,11 @@ describe("the suite's own strict mode", () => {
     return Object.fromEntries(FILES.map((file, index) => [file, codes[index] === '0']));
   };
 
-  const verdicts = async (extra: string[]) => {
+  const verdicts = async (extra: string[], env: NodeJS.ProcessEnv = {}) => {
     const reportDir = scratch.reportDir();
     const run = await runCli(
       ['cucumber', '--image', NO_STRICT_IMAGE, '--files', 'features/', '--report-dir', reportDir, ...extra],
-      { cwd: strictSuite },
+      { cwd: strictSuite, env },
     );
     const summary = await summaryOf(reportDir);
     const passed = Object.fromEntries(summary.features.map((feature) => [feature.file, feature.status === 'passed']));
@@ -204,6 +204,15 @@ describe("the suite's own strict mode", () => {
     },
     180_000,
   );
+
+  it("with BALEEN_PROBE=off the suite's config is not read: the run is strict (docs/troubleshooting.md)", async () => {
+    const { run, passed } = await verdicts([], { BALEEN_PROBE: 'off' });
+    expect(passed, run.stdout + run.stderr).toEqual({
+      'features/passes.feature': true,
+      'features/pending.feature': false,
+      'features/undefined.feature': false,
+    });
+  }, 180_000);
 
   it('knows which is which: without strict mode the pending feature passes and the undefined one fails', () => {
     // Guards the reference itself, so that the tests above compare with what they claim.
