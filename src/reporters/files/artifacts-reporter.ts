@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { FeatureResult } from '../../domain/feature-run.js';
@@ -106,8 +106,9 @@ export class ArtifactsReporter implements Reporter {
       return undefined;
     }
     let made = false;
-    const ready = (this.removing.get(target) ?? Promise.resolve()).then(() => {
-      mkdirSync(dirname(target), { recursive: true });
+    const ready = (this.removing.get(target) ?? Promise.resolve()).then(async () => {
+      // Not the sync call: the client's event loop replays every other feature's stream meanwhile.
+      await mkdir(dirname(target), { recursive: true });
       const stream = createWriteStream(target, { flags: CREATE_ONLY });
       stream.once('open', () => {
         made = true;
