@@ -47,13 +47,11 @@ beforeAll(async () => {
   await buildSuiteImage(suite, IMAGE, { ...FEATURES, 'cucumber.js': CONFIG });
 });
 
-async function baleen(args: string[]) {
+async function baleen(args: string[], env: NodeJS.ProcessEnv = {}) {
   const reportDir = scratch.reportDir();
   const result = await runCli(
     ['cucumber', '--image', IMAGE, '--files', 'features/', '--report-dir', reportDir, ...args],
-    {
-      cwd: suite,
-    },
+    { cwd: suite, env },
   );
   return { ...result, reportDir };
 }
@@ -104,7 +102,11 @@ describe('a stale image', () => {
     // Same lines, other code: the image still holds the old one.
     await writeFile(steps, original.replace('this.value += n;', 'this.value += n * 2;'));
     try {
-      const run = await baleen(['--files', 'features/billing.feature']);
+      // On GitHub Actions, so that the step summary is written too (docs/troubleshooting.md names it).
+      const stepSummary = scratch.path('stale-step-summary.md');
+      await writeFile(stepSummary, '');
+      const github = { CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: stepSummary, GITLAB_CI: '' };
+      const run = await baleen(['--files', 'features/billing.feature'], github);
       expect(run.code, run.stdout + run.stderr).toBe(1);
       const features = byFile(await summaryOf(run.reportDir));
       expect(features['features/billing.feature']?.status).toBe('error');
@@ -113,6 +115,8 @@ describe('a stale image', () => {
       );
       expect(run.stdout).toMatch(/rebuild the image/);
       expect(await readFile(join(run.reportDir, 'junit.xml'), 'utf8')).toMatch(/rebuild the image/);
+      expect(await readFile(join(run.reportDir, 'index.html'), 'utf8')).toMatch(/rebuild the image/);
+      expect(await readFile(stepSummary, 'utf8')).toMatch(/rebuild the image/);
     } finally {
       await writeFile(steps, original);
     }
