@@ -114,17 +114,28 @@ export function sameScript(file, line) {
   });
 }
 
-/** 3. No isolation: cucumber-js --parallel N on the host. */
-export async function cucumberParallel({ files, concurrency, cwd, cucumberBin }) {
-  await run(process.execPath, [cucumberBin, '--parallel', String(concurrency), ...files], { cwd, okCodes: [0, 1] });
+/** 3. No isolation: cucumber-js --parallel N on the host; `okCodes: [0]` where every scenario must pass. */
+export async function cucumberParallel({ files, concurrency, cwd, cucumberBin, okCodes = [0, 1] }) {
+  await run(process.execPath, [cucumberBin, '--parallel', String(concurrency), ...files], { cwd, okCodes });
   return {};
 }
 
 /**
  * 4. baleen, through a separate server process so that the server's and client's memory are measured apart;
- * `runtime: 'swarm'` runs the same on the engine's swarm; `extra`: more options (`--batch auto`).
+ * `runtime: 'swarm'` runs the same on the engine's swarm; `extra`: more options (`--batch auto`); past
+ * `deadlineMs` the client gets a Ctrl-C (SIGINT), as a user would give it, and the run counts as cut short.
  */
-export async function baleen({ image, files, concurrency, cwd, timings, reportDir, runtime = 'docker', extra = [] }) {
+export async function baleen({
+  image,
+  files,
+  concurrency,
+  cwd,
+  timings,
+  reportDir,
+  runtime = 'docker',
+  extra = [],
+  deadlineMs,
+}) {
   // The server's --capacity defaults to its CPU count: here it is the run's concurrency, as the baselines get.
   const server = spawn(
     process.execPath,
@@ -160,7 +171,16 @@ export async function baleen({ image, files, concurrency, cwd, timings, reportDi
   ];
   const client = spawn(process.execPath, [BALEEN, ...args], { cwd, stdio: ['ignore', 'ignore', 'inherit'] });
   const clientPeak = watchPeakMemory(client.pid);
+  let cutShort = false;
+  const deadline =
+    deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          cutShort = true;
+          client.kill('SIGINT');
+        }, deadlineMs);
   const code = await new Promise((resolve) => client.on('exit', resolve));
+  clearTimeout(deadline);
   const serverMb = serverPeak.stop();
   // Stopped whatever the client's exit: a failed run must not leave its server running after the bench.
   const serverExited =
@@ -169,9 +189,10 @@ export async function baleen({ image, files, concurrency, cwd, timings, reportDi
       : new Promise((resolve) => server.on('exit', resolve));
   server.kill('SIGTERM');
   await serverExited;
-  if (code !== 0 && code !== 1) throw new Error(`baleen exited ${code}`);
+  // 130: baleen's exit code after a Ctrl-C, expected only when the deadline gave it.
+  if (code !== 0 && code !== 1 && !(cutShort && code === 130)) throw new Error(`baleen exited ${code}`);
   const summary = JSON.parse(await readFile(`${reportDir}/summary.json`, 'utf8'));
-  return { serverMb, clientMb: clientPeak.stop(), expectedMs: summary.expectedDurationMs };
+  return { serverMb, clientMb: clientPeak.stop(), expectedMs: summary.expectedDurationMs, cutShort, code };
 }
 
 /** A process's peak resident memory (VmHWM, which only grows), read until it exits. */

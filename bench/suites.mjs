@@ -1,5 +1,6 @@
 // The suites the benchmark runs, written into a scratch folder and baked into images (no registry needed).
-import { mkdir, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const STEPS = `const { Given } = require('@cucumber/cucumber');
@@ -68,6 +69,7 @@ export async function writeSuite(root, suite) {
   await mkdir(join(dir, 'features/support'), { recursive: true });
   await writeFile(join(dir, 'features/step_definitions/steps.js'), STEPS);
   if (suite.slowSupport) await writeFile(join(dir, 'features/support/slow-to-load.js'), SLOW_SUPPORT);
+  if (suite.tsNode) await writeTsNodeSuite(dir);
   await Promise.all(
     suite.features.map(([file, ms, scenarios]) => writeFile(join(dir, 'features', file), feature(file, ms, scenarios))),
   );
@@ -76,3 +78,124 @@ export async function writeSuite(root, suite) {
 
 const range = (n, f) => Array.from({ length: n }, (_, i) => f(i));
 const pad = (i) => String(i).padStart(3, '0');
+
+// A suite of TypeScript support code loaded through ts-node, type-checked, as real suites are: cucumber-js's
+// config requires `ts-node/register` and the .ts files; every process that loads the support code starts the
+// TypeScript compiler and checks these modules (seconds of CPU), which a warm worker or a batch pays once.
+const TS_NODE_SUITE = new URL('ts-node-suite/', import.meta.url).pathname;
+const TS_MODULES = 6;
+
+const TS_CONFIG = `${JSON.stringify(
+  {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'commonjs',
+      strict: true,
+      esModuleInterop: true,
+      skipLibCheck: true,
+      types: ['node'],
+    },
+  },
+  null,
+  2,
+)}\n`;
+
+const CUCUMBER_CONFIG = `module.exports = {
+  default: { requireModule: ['ts-node/register'], require: ['features/**/*.ts'] },
+};
+`;
+
+const TS_STEPS = `import { Given } from '@cucumber/cucumber';
+import { registry } from '../support/registry';
+
+Given('a step that takes {int} ms', { timeout: 120_000 }, async (ms: number) => {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  if (registry.length !== ${TS_MODULES}) throw new Error(\`\${registry.length} models registered\`);
+});
+`;
+
+/** One support module: a small domain model with the generic types real support code is full of. */
+const tsModel = (i) => `export type Status${i} = 'new' | 'active' | 'suspended' | 'closed';
+export interface Order${i} {
+  id: string;
+  status: Status${i};
+  lines: { sku: string; quantity: number; price: number }[];
+  customer: { name: string; address: { street: string; city: string; zip: string } };
+  tags: readonly string[];
+}
+export type DeepPartial${i}<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial${i}<T[K]> : T[K] };
+export type Paths${i}<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends object ? Paths${i}<T[K], \`\${P}\${K}.\`> | \`\${P}\${K}\` : \`\${P}\${K}\`;
+}[keyof T & string];
+export type Transitions${i} = { [S in Status${i}]: Exclude<Status${i}, S>[] };
+export const transitions${i}: Transitions${i} = {
+  new: ['active', 'closed'],
+  active: ['suspended', 'closed'],
+  suspended: ['active', 'closed'],
+  closed: ['new'],
+};
+export class OrderBuilder${i} {
+  private order: Order${i} = {
+    id: 'order-${i}',
+    status: 'new',
+    lines: [],
+    customer: { name: '', address: { street: '', city: '', zip: '' } },
+    tags: [],
+  };
+  with<K extends keyof Order${i}>(key: K, value: Order${i}[K]): this {
+    this.order = { ...this.order, [key]: value };
+    return this;
+  }
+  patch(partial: DeepPartial${i}<Order${i}>): this {
+    this.order = merge${i}(this.order, partial);
+    return this;
+  }
+  move(to: Transitions${i}[Status${i}][number]): this {
+    if (!(transitions${i}[this.order.status] as readonly Status${i}[]).includes(to)) throw new Error(\`no \${to}\`);
+    return this.with('status', to);
+  }
+  total(): number {
+    return this.order.lines.reduce((sum, line) => sum + line.quantity * line.price, 0);
+  }
+  build(): Readonly<Order${i}> {
+    return Object.freeze({ ...this.order });
+  }
+}
+export function merge${i}<T>(base: T, partial: DeepPartial${i}<T>): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(partial as Record<string, unknown>)) {
+    const current = out[key];
+    out[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && current && typeof current === 'object'
+        ? merge${i}(current, value as DeepPartial${i}<typeof current>)
+        : value;
+  }
+  return out as T;
+}
+export const field${i}: Paths${i}<Order${i}> = 'customer.address.zip';
+`;
+
+const tsRegistry = (count) =>
+  `${range(count, (i) => `import { OrderBuilder${i} } from './model-${i}';`).join('\n')}
+
+/** Every model, built once at load: what the steps use. */
+export const registry = [
+${range(count, (i) => `  new OrderBuilder${i}().with('lines', [{ sku: 's', quantity: ${i + 1}, price: 2 }]).move('active').build(),`).join('\n')}
+];
+`;
+
+/** The TypeScript suite's own files, and ts-node with TypeScript installed into its folder (its image's /suite). */
+async function writeTsNodeSuite(dir) {
+  await writeFile(join(dir, 'cucumber.js'), CUCUMBER_CONFIG);
+  await writeFile(join(dir, 'tsconfig.json'), TS_CONFIG);
+  await rm(join(dir, 'features/step_definitions/steps.js'));
+  await writeFile(join(dir, 'features/step_definitions/steps.ts'), TS_STEPS);
+  await writeFile(join(dir, 'features/support/registry.ts'), tsRegistry(TS_MODULES));
+  await Promise.all(range(TS_MODULES, (i) => writeFile(join(dir, `features/support/model-${i}.ts`), tsModel(i))));
+  await cp(join(TS_NODE_SUITE, 'package.json'), join(dir, 'package.json'));
+  await cp(join(TS_NODE_SUITE, 'package-lock.json'), join(dir, 'package-lock.json'));
+  execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+}
