@@ -122,6 +122,11 @@ const spec = (features: string[], extra: Record<string, unknown> = {}) => ({
   concurrency: 1,
   ...extra,
 });
+/**
+ * A run whose features never end by themselves. Its command runs no cucumber-js, so the image is not probed
+ * and the run starts at once (a before-command would hold the probe's container too, the probe's whole minute).
+ */
+const HOLD = { command: 'exec sleep 600' };
 const liveRunIds = async () =>
   ((await api<{ runs: { runId: string }[] }>('GET', '/api/live')).body.runs ?? []).map((run) => run.runId);
 
@@ -216,7 +221,7 @@ describe('runs over HTTP (issue 19)', () => {
     const { body: created } = await api<RunCreated>(
       'POST',
       '/api/runs',
-      spec(['features/pass.feature', 'features/fail.feature'], { beforeCommand: 'sleep 60' }),
+      spec(['features/pass.feature', 'features/fail.feature'], HOLD),
     );
     await until(created.runId, (detail) => detail.features.some((feature) => feature.state === 'running'));
     // One slot: one container runs (the next feature's may be made ahead of its slot, idle).
@@ -412,7 +417,7 @@ describe('runs over HTTP: limits and lifetime on a server without --data-dir', (
       const slow = await api<RunCreated>(
         'POST',
         '/api/runs',
-        spec(['features/pass.feature'], { beforeCommand: 'sleep 60' }),
+        spec(['features/pass.feature'], HOLD),
         on,
       );
       expect(slow.status).toBe(201);
