@@ -58,6 +58,7 @@ export class Attempt {
   private exit?: ContainerExit;
   private exitedAs?: string;
   private beforeCommandExit?: number;
+  private supportLoadError?: string;
   private node?: string;
   private report: CucumberJson | null = null;
   private messages?: string;
@@ -233,6 +234,11 @@ export class Attempt {
     this.beforeCommandExit = code;
   }
 
+  /** The suite's support code failed to load on the warm worker that was to run it, with this error. */
+  supportFailedToLoad(error: string): void {
+    this.supportLoadError = error;
+  }
+
   /** The report's name in a message. */
   private get reportName(): string {
     return this.input.reportSource === 'worker' ? "its warm worker's JSON report" : this.spec.reportPath;
@@ -286,6 +292,7 @@ export class Attempt {
       ...(this.exit === undefined ? {} : { exit: this.exit }),
       ...(this.exitedAs === undefined ? {} : { exitedAs: this.exitedAs }),
       ...(before === undefined ? {} : { beforeCommandExit: before }),
+      ...(this.supportLoadError === undefined ? {} : { supportLoadError: this.supportLoadError }),
       ...(this.node === undefined ? {} : { node: this.node }),
       report: this.report,
       ...(this.messages === undefined ? {} : { messages: this.messages }),

@@ -20,6 +20,8 @@ export interface FeatureEvidence {
   exitedAs?: string;
   /** The code the --before-command failed with (the shell ended before the command ran), if it did. */
   beforeCommandExit?: number;
+  /** The warm worker that was to run it ended because the suite's support code failed to load: that error. */
+  supportLoadError?: string;
   /** The feature as given in the run (its report must name it) and the image it ran in. */
   file: string;
   image: string;
@@ -55,6 +57,10 @@ export function classifyOutcome(evidence: FeatureEvidence): Outcome {
   if (evidence.problem !== undefined && exit === undefined) return { status: 'error', error: evidence.problem };
   if (exit === undefined) return { status: 'error', error: 'the container never exited' };
   if (exit.oomKilled) return { status: 'error', error: `out of memory (OOMKilled), exit code ${exit.exitCode}` };
+  // Its worker said so before any scenario could run (warm-worker.mjs): baleen could not run it, as when the
+  // command is missing. cucumber-js in a container of its own exits 1 without a report for the same suite.
+  if (evidence.supportLoadError !== undefined)
+    return { status: 'error', error: `its warm worker's support code failed to load: ${evidence.supportLoadError}` };
   const beforeCode = evidence.beforeCommandExit;
   if (beforeCode !== undefined) {
     const error =

@@ -27,6 +27,8 @@ export interface AttemptRecord {
   exitedAs?: string;
   /** The code the --before-command failed with, if it did. */
   beforeCommandExit?: number;
+  /** What the suite's support code failed to load with, on the warm worker that was to run it. */
+  supportLoadError?: string;
   /** The host it ran on, when known (from its container's start or exit). */
   node?: string;
   report: CucumberJson | null;
@@ -61,6 +63,7 @@ export function featureResults(record: AttemptRecord): FeatureResult[] {
     ...(record.reportSource === 'worker' ? {} : { reportPath: record.spec.reportPath }),
     ...(record.exitedAs === undefined ? {} : { exitedAs: record.exitedAs }),
     ...(record.beforeCommandExit === undefined ? {} : { beforeCommandExit: record.beforeCommandExit }),
+    ...(record.supportLoadError === undefined ? {} : { supportLoadError: record.supportLoadError }),
     image: record.spec.image,
     reportExpected: commandWritesReport(record.spec.command),
     strict: record.spec.strict,

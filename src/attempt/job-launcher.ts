@@ -20,8 +20,11 @@ export interface FeatureObserver {
 export interface JobEvents {
   /** Its container no longer runs (exited, failed to start, or never made): its slot may go to another job. */
   stopped(): void;
-  /** Once per feature of the job, when the attempt is over and its container removed. */
-  settled(result: FeatureResult): void;
+  /**
+   * Once per feature of the job, when the attempt is over and its container removed. `final`: no other attempt
+   * could go otherwise (its run's warm workers cannot load the support code), so --retries makes none.
+   */
+  settled(result: FeatureResult, final?: boolean): void;
 }
 
 /** A job's container made ahead of its slot (see `JobLauncher.prepare`); the launcher that made it takes it back. */

@@ -179,7 +179,7 @@ export class Dispatcher {
       observerOf(run.observer, job, entry.slot),
       {
         stopped: () => this.release(run, entry),
-        settled: (result) => this.settled(run, job, entry, { ...result, slot: entry.slot }),
+        settled: (result, final) => this.settled(run, job, entry, { ...result, slot: entry.slot }, final),
       },
       prepared,
     );
@@ -213,13 +213,14 @@ export class Dispatcher {
   }
 
   /** One feature of the job has its result (a batch's features settle one by one, each by the same rules). */
-  private settled(run: LiveRun, job: Job, entry: LiveJob, result: FeatureResult): void {
+  private settled(run: LiveRun, job: Job, entry: LiveJob, result: FeatureResult, final = false): void {
     const file = result.file;
     // The job is no longer live once its last feature settles (a fail-fast it causes cancels the others only).
     const last = --entry.unsettled === 0;
     if (last) run.live.delete(keyOf(job));
+    // An attempt no other could change (the launcher says so) has no retries left.
     const decision = settleAttempt(result.status, result.attempt, {
-      retries: run.spec.retries,
+      retries: final ? 0 : run.spec.retries,
       failFast: run.spec.failFast,
       stopping: run.stopReason !== undefined,
     });

@@ -22,9 +22,10 @@
 //                            baleen-worker-<nonce>-exit <0 passed | 1 failed | 2 could not run>
 // Support code is found as cucumber-js finds it from feature paths: those in BALEEN_WORKER_PATHS (a JSON
 // array; baleen gives the run's features), else the configuration's (else cucumber-js's default, features/).
-// It is loaded before the first request is read; then the worker says `baleen-worker-ready` on stderr. Support that fails to load ends
-// the worker with exit 2 (its error on stderr), before any request: each feature it was handed then has no
-// answer, which baleen reports as an error. At the end of stdin the worker exits 0.
+// It is loaded before the first request is read; then the worker says `baleen-worker-ready` on stderr. Support that
+// fails to load ends the worker with exit 2 (its error on stderr, then `baleen-worker-load-failed {"stack", "cwd"}`
+// on a line of its own), before any request: the feature it was handed then has no answer, an error naming the
+// load error. At the end of stdin the worker exits 0.
 //
 // What stays shared between features in one worker (and what does not): each request is a whole cucumber-js
 // run (BeforeAll/AfterAll hooks run for each, every scenario gets a new World), but the Node process, its
@@ -38,6 +39,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const NO_RUN = 2;
+/** Set once the support code loaded: an error before it is a load error (see src/worker/load-error.ts). */
+let loaded = false;
 
 /** Writes to stderr and waits until it is handed to the OS, so that frames never interleave with a crash. */
 async function say(text, stream = process.stderr) {
@@ -73,6 +76,7 @@ async function main() {
     sources: { ...runConfiguration.sources, paths: supportPaths },
     support: runConfiguration.support,
   });
+  loaded = true;
   await say('baleen-worker-ready\n');
   let requests = 0;
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
@@ -119,6 +123,8 @@ main().then(
   () => process.exit(0),
   async (error) => {
     await say(`baleen worker: ${error?.stack ?? error}\n`);
+    const failure = { stack: String(error?.stack ?? error).slice(0, 4000), cwd: process.cwd() };
+    if (!loaded) await say(`baleen-worker-load-failed ${JSON.stringify(failure)}\n`);
     process.exit(NO_RUN);
   },
 );

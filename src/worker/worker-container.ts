@@ -9,6 +9,7 @@ import type {
   ContainerSpec,
   CreatedContainer,
 } from '../runtime/container-runtime.js';
+import { LOAD_FAILED, loadFailureOf } from './load-error.js';
 import { RequestStream } from './request-stream.js';
 import {
   WORKER_COMMAND,
@@ -80,6 +81,11 @@ export class WorkerContainer {
   private ownStderr = '';
   private readonly ownDecoder = new StringDecoder('utf8');
   private attached: AttachedContainer | undefined;
+  /** What its support code failed to load with, as the worker said on its stderr before it ended. */
+  private loadFailure: string | undefined;
+  private loadSettle!: () => void;
+  /** Settles once its support code loaded or it ended, whichever came first. */
+  readonly loadSettled = new Promise<void>((resolve) => (this.loadSettle = resolve));
   /** The host it runs on, once started, when the runtime says. */
   node: string | undefined;
 
@@ -107,6 +113,11 @@ export class WorkerContainer {
   /** Whether the worker said its support code is loaded. */
   get ready(): boolean {
     return this.state.name === 'ended' ? this.state.loaded : this.state.name !== 'loading';
+  }
+
+  /** What its support code failed to load with, once it ended because of that (before its ready line). */
+  get loadError(): string | undefined {
+    return this.state.name === 'ended' && !this.state.loaded ? this.loadFailure : undefined;
   }
 
   /** Creates, attaches and starts the worker container. The caller must `remove()` it in the end. */
@@ -208,9 +219,17 @@ export class WorkerContainer {
     return state.name === 'busy' ? state.request : state.name === 'loading' ? state.waiting : undefined;
   }
 
-  /** The ready line: the support code loaded, and a waiting request is now in flight. */
+  /**
+   * The worker's own lines while it loads, never the feature's: its ready line (the support code loaded, and a
+   * waiting request is now in flight), or the one that says the support code failed to load.
+   */
   private readyLine(line: string): boolean {
-    if (this.state.name !== 'loading' || line !== WORKER_READY) return false;
+    if (this.state.name !== 'loading') return false;
+    if (line.startsWith(LOAD_FAILED)) {
+      this.loadFailure ??= loadFailureOf(line);
+      return true;
+    }
+    if (line !== WORKER_READY) return false;
     this.becomeReady();
     return true;
   }
@@ -219,6 +238,7 @@ export class WorkerContainer {
     const state = this.state;
     if (state.name !== 'loading') return;
     this.to(state.waiting ? { name: 'busy', request: state.waiting } : { name: 'idle' });
+    this.loadSettle();
   }
 
   private onStdout(chunk: Buffer): void {
@@ -256,10 +276,19 @@ export class WorkerContainer {
     request.resolve({ kind: 'answered', exitCode: Number(exit[1]) });
   }
 
+  /** The load failure line among the worker's own stderr, if it said one there. */
+  private ownLoadFailure(): string | undefined {
+    const line = this.ownStderr.split('\n').find((own) => own.startsWith(LOAD_FAILED));
+    return line === undefined ? undefined : loadFailureOf(line);
+  }
+
   private onEnded(end: { exit?: ContainerExit; error?: unknown }): void {
     const request = this.request;
     const loaded = this.ready;
+    // Said while no request waited: kept with the worker's own stderr.
+    if (!loaded) this.loadFailure ??= this.ownLoadFailure();
     this.to({ name: 'ended', ...end, loaded });
+    this.loadSettle();
     if (request) {
       request.stdout.flush();
       request.stderr.flush();

@@ -7,7 +7,7 @@ import type { Job } from '../domain/job.js';
 import type { RunSpec } from '../domain/run-spec.js';
 import { BaleenError, messageOf } from '../errors/baleen-error.js';
 import type { RequestOutcome, WorkerContainer } from './worker-container.js';
-import type { WorkerPool } from './worker-pool.js';
+import { SupportCodeUnloadable, type WorkerPool } from './worker-pool.js';
 
 export interface WorkerJobInput {
   job: Job;
@@ -39,8 +39,8 @@ export function launchWorkerJob(input: WorkerJobInput): LaunchedJob {
     reportSource: 'worker',
   });
   void runWorkerJob(input, run, cancel.signal).then(
-    (results) => {
-      for (const result of results) input.events.settled(result);
+    ({ results, final }) => {
+      for (const result of results) input.events.settled(result, final);
     },
     (error: unknown) => {
       input.events.stopped();
@@ -55,8 +55,14 @@ export function launchWorkerJob(input: WorkerJobInput): LaunchedJob {
   };
 }
 
-async function runWorkerJob(input: WorkerJobInput, run: Attempt, cancelled: AbortSignal): Promise<FeatureResult[]> {
+async function runWorkerJob(
+  input: WorkerJobInput,
+  run: Attempt,
+  cancelled: AbortSignal,
+): Promise<{ results: FeatureResult[]; final: boolean }> {
   const { job, spec, pool } = input;
+  // The run's support code does not load (the pool gave up on it): no other attempt would go otherwise.
+  let final = false;
   let slotFree = false;
   const freeSlot = () => {
     if (slotFree) return;
@@ -69,6 +75,11 @@ async function runWorkerJob(input: WorkerJobInput, run: Attempt, cancelled: Abor
   const taken = await run.clock
     .time('worker', () => pool.acquire(cancelled))
     .catch((error: unknown) => {
+      if (error instanceof SupportCodeUnloadable) {
+        final = true;
+        run.fail(`not run: ${error.message}`, false);
+        return undefined;
+      }
       run.fail(
         `could not start a warm worker: ${error instanceof BaleenError ? error.toLine() : messageOf(error)}`,
         true,
@@ -114,7 +125,7 @@ async function runWorkerJob(input: WorkerJobInput, run: Attempt, cancelled: Abor
   freeSlot();
   const results = run.results();
   run.notify('done');
-  return results;
+  return { results, final };
 }
 
 /** Whichever comes first: the worker's answer (or end), the attempt's deadline, or a cancel. */
@@ -152,6 +163,8 @@ function readOutcome(outcome: RequestOutcome, worker: WorkerContainer, run: Atte
   // The before-command's failure comes before any request, on the worker's own channel.
   const beforeCode = worker.beforeCommandExit;
   if (beforeCode !== undefined) run.beforeCommandFailed(beforeCode);
+  const loadError = worker.loadError;
+  if (loadError !== undefined) run.supportFailedToLoad(loadError);
   if (outcome.exit === undefined) {
     run.fail(`its warm worker ended while running it: ${worker.describeEnd()}`, true);
     return;

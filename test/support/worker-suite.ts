@@ -73,6 +73,8 @@ export const containerOf = async (dir: string, file: string, attempt = 1) => {
 /** One event of the engine's own log (`docker events --format '{{json .}}'`). */
 export interface EngineEvent {
   Actor: { ID: string; Attributes: Record<string, string> };
+  /** When it happened, in nanoseconds since the epoch. */
+  timeNano: number;
 }
 
 /** The engine's events between two moments that match every filter (`type=container`, `label=…`). */
@@ -148,17 +150,17 @@ export function workerIdsOfRun(since: number, until: number, runId: string): str
 }
 
 /**
- * `baleen cucumber --isolation worker` on the suite built under `scratch`'s `suite/` (extra args: --runtime, the
- * features…), with a timing history of its own (none yet), so that the features are queued in name order;
+ * `baleen cucumber --isolation worker` on the suite built under `scratch`'s `suite/` (or `suite`'s image and
+ * folder; extra args: --runtime, the features…), with a timing history of its own (none yet), so that the features are queued in name order;
  * `workers` is how many worker containers the engine made for it.
  */
-export async function runWorkers(scratch: Scratch, args: string[]) {
+export async function runWorkers(scratch: Scratch, args: string[], suite = { image: WORKER_IMAGE, folder: 'suite' }) {
   const dir = scratch.reportDir();
   const timings = ['--timings', join(scratch.dir, `timings-${Math.random().toString(36).slice(2)}.json`)];
   const since = Date.now();
   const result = await runCli(
-    ['cucumber', '--image', WORKER_IMAGE, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args],
-    { cwd: scratch.path('suite') },
+    ['cucumber', '--image', suite.image, '--isolation', 'worker', '--report-dir', dir, ...timings, ...args],
+    { cwd: scratch.path(suite.folder) },
   );
   return { ...result, dir, summary: await summaryOf(dir), workers: workersCreated(since, Date.now()) };
 }

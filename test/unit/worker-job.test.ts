@@ -14,6 +14,8 @@ class ScriptedWorker {
   removed = false;
   node: string | undefined = 'engine-host';
   beforeCommandExit: number | undefined;
+  loadError: string | undefined;
+  readonly loadSettled = Promise.resolve();
   readonly asked: Omit<WorkerRequest, 'id'>[] = [];
   constructor(private readonly answer: (request: WorkerRequest, sinks: RequestSinks) => RequestOutcome) {}
   async run(request: WorkerRequest, sinks: RequestSinks): Promise<RequestOutcome> {
@@ -112,6 +114,22 @@ describe('a feature on a warm worker', () => {
     });
     expect(worker.removed).toBe(true);
     expect(pool.size).toBe(0);
+  });
+
+  it('is an error naming the load error when its worker ended because the support code failed to load', async () => {
+    const worker = new ScriptedWorker(() => ({
+      kind: 'worker-ended',
+      exit: { exitCode: 2, oomKilled: false },
+      loaded: false,
+    }));
+    worker.ready = false;
+    worker.loadError = "SyntaxError: Unexpected identifier 'is' (features/support/steps.js:3)";
+    expect(await runJob(worker).settled).toMatchObject({
+      status: 'error',
+      exitCode: 2,
+      error:
+        "its warm worker's support code failed to load: SyntaxError: Unexpected identifier 'is' (features/support/steps.js:3)",
+    });
   });
 
   it('is an error naming the before-command when it failed and the worker never started', async () => {
