@@ -25,6 +25,8 @@ export interface JobEvents {
    * could go otherwise (its run's warm workers cannot load the support code), so --retries makes none.
    */
   settled(result: FeatureResult, final?: boolean): void;
+  /** How many jobs of its run wait for a slot now: what a warm worker is kept idle for. */
+  queued(): number;
 }
 
 /** A job's container made ahead of its slot (see `JobLauncher.prepare`); the launcher that made it takes it back. */

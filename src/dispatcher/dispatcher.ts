@@ -180,6 +180,7 @@ export class Dispatcher {
       {
         stopped: () => this.release(run, entry),
         settled: (result, final) => this.settled(run, job, entry, { ...result, slot: entry.slot }, final),
+        queued: () => run.queue.size,
       },
       prepared,
     );

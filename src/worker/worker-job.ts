@@ -86,7 +86,7 @@ async function runWorkerJob(
       );
       return undefined;
     });
-  if (taken !== undefined && run.stopReason !== undefined) await pool.release(taken.worker);
+  if (taken !== undefined && run.stopReason !== undefined) await pool.release(taken.worker, input.events.queued());
   else if (taken !== undefined) {
     const { worker, fresh } = taken;
     run.notify('running');
@@ -114,7 +114,7 @@ async function runWorkerJob(
       await pool.discard(worker);
     } else {
       if (first.kind === 'worker-ended') await pool.discard(worker);
-      else await pool.release(worker);
+      else await pool.release(worker, input.events.queued());
       freeSlot();
       run.notify('collecting');
       sinks.end?.();

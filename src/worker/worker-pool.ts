@@ -28,6 +28,10 @@ const FAILED_LOADS_TO_GIVE_UP = 2;
  * stopped for a timeout or a cancel) is discarded, so the next job gets a fresh one. The pool never holds more
  * workers than the run had jobs at once (its concurrency at most): the dispatcher's slots bound it.
  *
+ * Kept idle only for a job that waits for it: a worker given back when no more of the run's jobs are queued
+ * than workers idle is removed at once, so that a run's long tail holds one container, not one per slot
+ * (a retry queued later gets a fresh one).
+ *
  * Support code that fails to load (a syntax error, a missing module) fails every worker alike: a worker that
  * failed is replaced once (it may have been chance: one replacement at a time, so a job waits for a worker
  * still loading rather than starting another), and when that one fails too the pool refuses every job with
@@ -88,9 +92,12 @@ export class WorkerPool<W extends PooledWorker> {
     return { worker, fresh: true };
   }
 
-  /** A worker whose request is over: back to wait for the next feature if it lives, else removed. */
-  release(worker: W): Promise<void> {
-    if (!worker.alive || this.closed) return this.discard(worker);
+  /**
+   * A worker whose request is over: back to wait for the next feature if it lives and one of the `queued` jobs
+   * of its run (waiting for a slot now) may take it, else removed.
+   */
+  release(worker: W, queued: number): Promise<void> {
+    if (!worker.alive || this.closed || this.idle.length >= queued) return this.discard(worker);
     this.idle.push(worker);
     return Promise.resolve();
   }

@@ -42,7 +42,7 @@ async function attempts(launcher: JobLauncher, isolation: Isolation): Promise<Fe
             { runId, files: [file], attempt: 1 },
             spec,
             { state: () => {}, output: () => {} },
-            { stopped: () => {}, settled },
+            { stopped: () => {}, settled, queued: () => 0 },
           ),
         ),
       );

@@ -60,7 +60,8 @@ function runJob(worker: ScriptedWorker, extra: object = {}) {
       job: { runId: 'r', files: ['features/a b.feature'], attempt: 1 },
       spec,
       observer: { state: (_file, _attempt, state) => states.push(state), output: () => {} },
-      events: { stopped: () => stopped++, settled: resolve },
+      // One more job is queued: a worker given back waits for it.
+      events: { stopped: () => stopped++, settled: resolve, queued: () => 1 },
       pool,
     }),
   );

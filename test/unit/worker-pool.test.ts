@@ -48,7 +48,7 @@ describe('WorkerPool', () => {
     const a = await workers.acquire(signal);
     const b = await workers.acquire(signal);
     expect([a.fresh, b.fresh]).toEqual([true, true]);
-    await workers.release(a.worker);
+    await workers.release(a.worker, 1);
     const c = await workers.acquire(signal);
     expect(c).toEqual({ worker: a.worker, fresh: false });
     expect(started.map((worker) => worker.n)).toEqual([1, 2]);
@@ -58,12 +58,12 @@ describe('WorkerPool', () => {
     const { workers, started, signal } = pool();
     const a = await workers.acquire(signal);
     a.worker.alive = false; // it crashed during its feature
-    await workers.release(a.worker);
+    await workers.release(a.worker, 1);
     expect(a.worker.removed).toBe(1);
     const b = await workers.acquire(signal);
     expect(b.fresh).toBe(true);
     // One that ends while idle is removed when a job would have taken it.
-    await workers.release(b.worker);
+    await workers.release(b.worker, 1);
     b.worker.alive = false;
     const c = await workers.acquire(signal);
     expect(c.worker.n).toBe(3);
@@ -75,7 +75,7 @@ describe('WorkerPool', () => {
     const { workers, started, signal } = pool();
     const busy = await workers.acquire(signal);
     const idle = await workers.acquire(signal);
-    await workers.release(idle.worker);
+    await workers.release(idle.worker, 1);
     await workers.discard(busy.worker);
     await workers.close();
     expect(started.map((worker) => worker.removed)).toEqual([1, 1]);
@@ -95,6 +95,25 @@ describe('WorkerPool', () => {
     await expect(taking).rejects.toThrow(/closed/);
     await closed;
     expect(late.removed).toBe(1);
+  });
+
+  it('keeps a worker given back idle only for a job queued for it: otherwise it is removed at once', async () => {
+    const { workers, started, signal } = pool();
+    const a = await workers.acquire(signal);
+    const b = await workers.acquire(signal);
+    const c = await workers.acquire(signal);
+    // One job is queued: the first worker given back waits for it, the next two are not needed.
+    await workers.release(a.worker, 1);
+    await workers.release(b.worker, 1);
+    expect([a.worker.removed, b.worker.removed]).toEqual([0, 1]);
+    expect((await workers.acquire(signal)).worker).toBe(a.worker);
+    // The queue is empty: the run's last features run elsewhere, and nothing waits for this one.
+    await workers.release(c.worker, 0);
+    expect(c.worker.removed).toBe(1);
+    expect(workers.size).toBe(1);
+    // A retry queued later gets a fresh worker.
+    expect(await workers.acquire(signal)).toMatchObject({ fresh: true, worker: { n: 4 } });
+    expect(started).toHaveLength(4);
   });
 
   it('replaces a worker whose support code failed to load once; when the replacement fails too, refuses every job with the load error', async () => {
