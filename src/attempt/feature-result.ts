@@ -65,7 +65,8 @@ export function featureResults(record: AttemptRecord): FeatureResult[] {
     ...(record.beforeCommandExit === undefined ? {} : { beforeCommandExit: record.beforeCommandExit }),
     ...(record.supportLoadError === undefined ? {} : { supportLoadError: record.supportLoadError }),
     image: record.spec.image,
-    reportExpected: commandWritesReport(record.spec.command),
+    // A warm worker writes each feature's report whatever its command says.
+    reportExpected: record.reportSource === 'worker' || commandWritesReport(record.spec.command),
     strict: record.spec.strict,
   };
   const first = record.files[0]!;

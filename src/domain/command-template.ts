@@ -1,11 +1,12 @@
+import { DEFAULT_INVOCATION } from '../cucumber-cli/cucumber-invocation.js';
+
 /**
  * The default command each container runs; `{file}`, `{only}`, `{report}` and `{tags}` are filled in per feature.
  * The suite's own cucumber-js (node_modules/.bin in the working directory) when the image has one: only that
  * copy sees the suite's dependencies (ts-node, its support code); else the one on PATH, as a runner image
  * provides. `{only}` keeps it to the given file when the suite's config names `paths` (see only-given.ts).
  */
-export const DEFAULT_COMMAND =
-  '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)" {file}{only}{tags} --format json:{report}';
+export const DEFAULT_COMMAND = `${DEFAULT_INVOCATION} {file}{only}{tags} --format json:{report}`;
 
 /** The default command with --batch: the same, given every feature of the batch. */
 export const DEFAULT_BATCH_COMMAND = DEFAULT_COMMAND.replace('{file}', '{files}');

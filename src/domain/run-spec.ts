@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { callsCucumber } from '../cucumber-cli/cucumber-invocation.js';
 import { cucumberLineArgument, cucumberPathArgument } from '../cucumber-cli/path-argument.js';
 import { relativePathProblem } from '../util/inside-root.js';
-import { DEFAULT_COMMAND } from './command-template.js';
 import { RUN_OPTION_FIELDS } from './run-option-fields.js';
 import { Sha256Schema } from './image-probe.js';
 
@@ -158,8 +158,9 @@ export const RunSpecSchema = z
 export type RunSpec = z.infer<typeof RunSpecSchema>;
 
 /**
- * What a warm worker cannot honour: it runs cucumber-js through its JavaScript API, one feature per request,
- * and its container outlives the feature (so nothing is collected from it when the feature ends).
+ * What a warm worker cannot honour: it stands in for cucumber-js in the run's command (so the command must call
+ * it), runs one feature per request and is itself one of the run's parallel slots, and its container outlives
+ * the feature (so nothing is collected from it when the feature ends).
  */
 export function workerIsolationConflicts(spec: {
   command: string;
@@ -177,10 +178,25 @@ export function workerIsolationConflicts(spec: {
       : [
           '--isolation worker keeps its containers for the whole run, so --collect has no feature container to copy from: drop --collect, or use --isolation feature',
         ]),
-    ...(spec.command === DEFAULT_COMMAND
-      ? []
-      : [
-          '--isolation worker runs cucumber-js through its JavaScript API and no command: drop --command, or use --isolation feature',
-        ]),
+    ...workerCommandProblems(spec.command),
   ];
+}
+
+/** `--parallel` as a word of a command line (`--parallel 4`, `--parallel=4`). */
+const PARALLEL_OPTION = /(^|\s)--parallel(?=[\s=]|$)/;
+
+/**
+ * What a warm worker cannot take of a command template: it is started through the command, in cucumber-js's
+ * place, so the command must call cucumber-js; and it runs one feature at a time, as one of the run's slots.
+ */
+function workerCommandProblems(command: string): string[] {
+  if (!callsCucumber(command))
+    return [
+      "--isolation worker starts its workers through --command in cucumber-js's place, and this command calls no cucumber-js: call it there (`cucumber-js -p ci {file}`, `npx cucumber-js {file}`), or use --isolation feature",
+    ];
+  if (PARALLEL_OPTION.test(command))
+    return [
+      '--isolation worker runs one feature per worker, and its workers are the parallelism: take --parallel out of --command (--concurrency N runs N workers)',
+    ];
+  return [];
 }

@@ -4,7 +4,8 @@
 // paths, tag expression and strict), the scenarios it would run of each feature baleen hands it (their lines),
 // and a content hash of each feature, support and configuration file it would read, to compare with the
 // client's copies. Plain JavaScript with no dependency of its own: baleen sends its text in
-// BALEEN_PROBE_PROGRAM (run by `node --input-type=module -e`), with find-cucumber.mjs appended.
+// BALEEN_PROBE_PROGRAM (run by `node --input-type=module -e`), with find-cucumber.mjs and cucumber-argv.mjs
+// appended.
 //
 // In:  argv                 what the suite's command passes cucumber-js, without the feature paths
 //      BALEEN_PROBE_REQUEST base64 of gzipped JSON {"nonce": "…", "features": [{"file": "features/a.feature",
@@ -68,13 +69,11 @@ function sourcesApi(cucumber) {
 async function probe() {
   const cucumber = findCucumber({ createRequire, join, dirname });
   const api = sourcesApi(cucumber);
-  const { ArgvParser } = cucumber.load('lib/configuration/index.js');
-  const { options, configuration: provided } = ArgvParser.parse(['node', 'cucumber-js', ...process.argv.slice(1)]);
+  const { options, provided, coordinates } = cucumberArguments(cucumber, process.argv.slice(1));
   // Its warnings (the merged paths) are the feature containers' to print, not the probe's.
   const quiet = new PassThrough().resume();
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BALEEN_PROBE_')));
   const environment = { cwd: process.cwd(), env, stdout: quiet, stderr: quiet };
-  const coordinates = { file: options.config, profiles: options.profile ?? [] };
   // The profiles alone (what {only} cannot change), then with the command line's options, as cucumber-js merges them.
   const profiles = await api.loadConfiguration(coordinates, environment);
   const resolved = await api.loadConfiguration({ ...coordinates, provided: { ...provided, paths: [] } }, environment);

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { beforeCommandLines, fillTemplate, tagsWords } from '../attempt/feature-script.js';
 import type { ReportChannel } from '../attempt/report-channel.js';
+import { cucumberStandIn, replaceCucumber } from '../cucumber-cli/cucumber-invocation.js';
 import { inContainerProgram } from '../cucumber-cli/program-text.js';
 import { jobPathArgument } from '../cucumber-cli/path-argument.js';
 import type { RunSpec } from '../domain/run-spec.js';
@@ -11,14 +12,6 @@ const PROBE_REQUEST_ENV = 'BALEEN_PROBE_REQUEST';
 
 /** The shell function the suite's command calls in place of cucumber-js: the probe, given the same arguments. */
 const PROBE_FUNCTION = 'baleen_probe';
-
-/**
- * How suites' commands call cucumber-js: the default command's own choice between the suite's copy and the one
- * on PATH, or the word `cucumber-js` (a path to it, or behind npx, yarn, pnpm or node).
- */
-const DEFAULT_INVOCATION = '"$(command -v ./node_modules/.bin/cucumber-js || echo cucumber-js)"';
-const INVOCATION =
-  /(^|[\s;&|(`])(?:(?:npx|bunx|pnpx|yarn|pnpm(?:\s+exec)?|npm\s+exec)\s+(?:--?[\w-]+\s+)*)?(?:node\s+)?(?:[^\s;&|()'"`]*\/)?cucumber-js(?=$|[\s;&|)'"`])/g;
 
 /** A Linux environment string may be 128 kB; the request stays well below. */
 const MAX_REQUEST_CHARS = 100_000;
@@ -32,10 +25,8 @@ type ProbeScript = { ok: true; script: string; env: Record<string, string> } | {
  * A failed before-command is told on `beforeChannel`, as in a feature's container.
  */
 export function probeScript(spec: RunSpec, nonce: string, beforeChannel: ReportChannel): ProbeScript {
-  const command = spec.command
-    .replaceAll(DEFAULT_INVOCATION, PROBE_FUNCTION)
-    .replace(INVOCATION, `$1${PROBE_FUNCTION}`);
-  if (!command.includes(PROBE_FUNCTION)) return { ok: false, reason: 'its --command runs no cucumber-js' };
+  const command = replaceCucumber(spec.command, PROBE_FUNCTION);
+  if (command === undefined) return { ok: false, reason: 'its --command runs no cucumber-js' };
   // A feature run in part (`--files path:LINE`) is asked about with its lines, as its container is given it.
   const features = spec.features.map((file) => ({
     file,
@@ -52,7 +43,7 @@ export function probeScript(spec: RunSpec, nonce: string, beforeChannel: ReportC
   });
   const script = [
     ...(spec.beforeCommand ? beforeCommandLines(spec.beforeCommand, beforeChannel) : []),
-    `${PROBE_FUNCTION}() { node --input-type=module -e "$${PROBE_PROGRAM_ENV}" -- "$@"; exit $?; }`,
+    cucumberStandIn(PROBE_FUNCTION, PROBE_PROGRAM_ENV),
     filled,
   ].join('\n');
   return {
@@ -65,7 +56,7 @@ export function probeScript(spec: RunSpec, nonce: string, beforeChannel: ReportC
   };
 }
 
-/** The program the probe's container runs (with find-cucumber.mjs): part of what an answer depends on. */
+/** The program the probe's container runs (with the shared functions): part of what an answer depends on. */
 export function probeProgram(): string {
   return inContainerProgram(new URL('./probe-program.mjs', import.meta.url));
 }

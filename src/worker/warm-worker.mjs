@@ -3,9 +3,18 @@
 // dependency of its own, because baleen sends its text into the container (BALEEN_WORKER_PROGRAM, run by
 // `node --input-type=module -e`): nothing is mounted, so it works on a remote engine and a cluster alike.
 //
-// Built on cucumber-js's public API (>= 10): loadConfiguration (the suite's own configuration file and
-// profiles), loadSupport once, runCucumber with the loaded support for each request. The suite's own
-// @cucumber/cucumber is found by find-cucumber.mjs, which baleen appends to this text.
+// It stands in for cucumber-js in the suite's own command (see cucumber-invocation.ts): its arguments are those
+// the command gives cucumber-js, less the feature paths, and it reads them with cucumber-js's own parser
+// (cucumber-argv.mjs). Built on cucumber-js's public API (>= 10): loadConfiguration (the suite's configuration
+// file and profiles, with the command line's options on top, as the CLI merges them), loadSupport once,
+// runCucumber with the loaded support for each request. The suite's own @cucumber/cucumber is found by
+// find-cucumber.mjs; baleen appends both to this text.
+//
+// What the command line asks that a worker does otherwise: it runs one request at a time (the worker is the
+// parallelism: `parallel` is 0 whatever the configuration says; baleen refuses `--parallel` in the command), it
+// writes each request's Cucumber JSON report itself (the report the template names, BALEEN_WORKER_REPORT, is
+// left out of the formats, so no request writes it), it never publishes, and it stays up after each request
+// (`--exit`/`--force-exit` end cucumber-js's CLI, not its API).
 //
 // The conversation, one request at a time:
 //   stdin, one JSON line:  {"id": "<nonce>", "paths": ["features/a.feature", "features/b.feature:12"], "tags": "@fast",
@@ -35,7 +44,7 @@ import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
 const NO_RUN = 2;
@@ -53,6 +62,16 @@ function bothTags(configured, requested) {
   return configured ? `(${configured}) and (${requested})` : requested;
 }
 
+/**
+ * The formats the suite's configuration and command ask for, less the file baleen's template names as the
+ * report (`--format json:{report}`): the worker writes each request's own report, and the template's would be
+ * overwritten by every request.
+ */
+function suiteFormats(formats, reportPath) {
+  const files = Object.entries(formats.files ?? {}).filter(([path]) => resolve(path) !== reportPath);
+  return { ...formats, files: Object.fromEntries(files), publish: false };
+}
+
 /** Sets a request's environment; returns what puts the worker's own back. */
 function setEnv(env) {
   const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
@@ -66,8 +85,12 @@ function setEnv(env) {
 }
 
 async function main() {
-  const api = findCucumber({ createRequire, join, dirname }).load('lib/api/index.js');
-  const { runConfiguration } = await api.loadConfiguration();
+  const cucumber = findCucumber({ createRequire, join, dirname });
+  const api = cucumber.load('lib/api/index.js');
+  const { coordinates, provided } = cucumberArguments(cucumber, process.argv.slice(1));
+  const { runConfiguration } = await api.loadConfiguration({ ...coordinates, provided });
+  const formats = suiteFormats(runConfiguration.formats, process.env.BALEEN_WORKER_REPORT ?? '');
+  const runtime = { ...runConfiguration.runtime, parallel: 0 };
   const scratch = await mkdtemp(join(tmpdir(), 'baleen-worker-'));
   const supportPaths = process.env.BALEEN_WORKER_PATHS
     ? JSON.parse(process.env.BALEEN_WORKER_PATHS)
@@ -97,11 +120,8 @@ async function main() {
         ...runConfiguration,
         sources,
         support,
-        formats: {
-          ...runConfiguration.formats,
-          publish: false,
-          files: { ...runConfiguration.formats.files, [reportPath]: 'json' },
-        },
+        runtime,
+        formats: { ...formats, files: { ...formats.files, [reportPath]: 'json' } },
       });
       code = success ? 0 : 1;
     } catch (error) {

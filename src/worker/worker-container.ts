@@ -12,8 +12,8 @@ import type {
 import { LOAD_FAILED, loadFailureOf } from './load-error.js';
 import { RequestStream } from './request-stream.js';
 import {
-  WORKER_COMMAND,
   WORKER_READY,
+  workerCommand,
   exitLine,
   stdoutEndLine,
   workerEnv,
@@ -43,6 +43,10 @@ export interface WorkerContainerOptions {
   /** The run's container spec: image, env, labels, limits. Its script is replaced by the worker's. */
   spec: Omit<ContainerSpec, 'script' | 'stdin'>;
   beforeCommand?: string;
+  /** The run's command template: the worker is started through it, in place of cucumber-js. */
+  command: string;
+  /** Where the template's `{report}` points (the worker writes its own reports). */
+  reportPath: string;
   /** Feature paths the support code is found from (the run's features). */
   supportPaths: readonly string[];
 }
@@ -130,12 +134,12 @@ export class WorkerContainer {
     const beforeChannel = createReportChannel(randomBytes(12).toString('hex'), 64, 'before');
     const script = [
       ...(options.beforeCommand ? beforeCommandLines(options.beforeCommand, beforeChannel) : []),
-      WORKER_COMMAND,
+      workerCommand(options.command),
     ].join('\n');
     const created = await runtime.create({
       ...options.spec,
       script,
-      env: { ...options.spec.env, ...workerEnv(options.supportPaths) },
+      env: { ...options.spec.env, ...workerEnv(options.supportPaths, options.reportPath) },
       stdin: true,
     });
     const worker = new WorkerContainer(created, beforeChannel);

@@ -54,6 +54,8 @@ async function startWorker(
         workerLabels({ runId, serverId: context.serverId, owner: context.owner, worker: n }),
       ),
       ...(spec.beforeCommand === undefined ? {} : { beforeCommand: spec.beforeCommand }),
+      command: spec.command,
+      reportPath: spec.reportPath,
       supportPaths: supportPaths(spec.features),
     },
     signal,

@@ -1,3 +1,5 @@
+import { fillTemplate } from '../attempt/feature-script.js';
+import { cucumberStandIn, replaceCucumber } from '../cucumber-cli/cucumber-invocation.js';
 import { inContainerProgram } from '../cucumber-cli/program-text.js';
 
 /**
@@ -19,18 +21,37 @@ export function workerProgram(): string {
   return inContainerProgram(new URL('./warm-worker.mjs', import.meta.url));
 }
 
+/** The shell function that stands in for cucumber-js in the suite's command: the worker, given the same arguments. */
+const WORKER_FUNCTION = 'baleen_worker';
+
+/** The path the template names as its report (`{report}`): the worker leaves it out of the formats. */
+export const WORKER_REPORT_ENV = 'BALEEN_WORKER_REPORT';
+
 /**
- * The shell command that runs the worker (after any --before-command, in the same shell). Not `exec`: the
- * shell stays the container's first process and node its child, as cucumber-js is in a feature's own
- * container, so node gets the signals it would get there (a process 1 ignores even a SIGKILL it sends itself:
- * a step killing its own process passed on a worker and failed in a container, issue 18 item 8). The `exit`
- * after it keeps a shell from running node in its own place as the script's last command.
+ * The shell lines that run the worker (after any --before-command, in the same shell): the suite's own command,
+ * with cucumber-js replaced by the worker (cucumberStandIn), given what the command gives cucumber-js less the
+ * feature paths, which come one request at a time. `{tags}` and `{only}` are left empty too: each request
+ * carries its tags, and its paths replace the configuration's. Not `exec`: the shell stays the container's
+ * first process and node its child, as cucumber-js is in a feature's own container, so node gets the signals
+ * it would get there (a process 1 ignores even a SIGKILL it sends itself: a step killing its own process
+ * passed on a worker and failed in a container, issue 18 item 8). The `exit` after it keeps a shell from
+ * running the command in its own place as the script's last one. The run spec refuses a command that calls no
+ * cucumber-js (workerCommandProblems).
  */
-export const WORKER_COMMAND = `node --input-type=module -e "$${WORKER_PROGRAM_ENV}"\nexit $?`;
+export function workerCommand(command: string): string {
+  const replaced = replaceCucumber(command, WORKER_FUNCTION);
+  if (replaced === undefined) throw new Error('--isolation worker needs a --command that calls cucumber-js');
+  const filled = fillTemplate(replaced, { files: '', file: '', report: `"$${WORKER_REPORT_ENV}"`, tags: '', only: '' });
+  return [cucumberStandIn(WORKER_FUNCTION, WORKER_PROGRAM_ENV), filled, 'exit $?'].join('\n');
+}
 
 /** The environment a worker container needs, besides the run's own. */
-export function workerEnv(supportPaths: readonly string[]): Record<string, string> {
-  return { [WORKER_PROGRAM_ENV]: workerProgram(), [WORKER_PATHS_ENV]: JSON.stringify(supportPaths) };
+export function workerEnv(supportPaths: readonly string[], reportPath: string): Record<string, string> {
+  return {
+    [WORKER_PROGRAM_ENV]: workerProgram(),
+    [WORKER_PATHS_ENV]: JSON.stringify(supportPaths),
+    [WORKER_REPORT_ENV]: reportPath,
+  };
 }
 
 /**

@@ -269,6 +269,11 @@ describe('--isolation worker', () => {
       /--isolation worker keeps its containers for the whole run, so --collect/,
     );
     expect(await refused(['--batch', '2'])).toMatch(/drop --batch/);
-    expect(await refused(['--command', 'cucumber-js {file}'])).toMatch(/drop --command/);
+    expect(await refused(['--command', 'npm test -- {file}'])).toMatch(
+      /this command calls no cucumber-js: call it there/,
+    );
+    expect(await refused(['--command', 'cucumber-js --parallel 2 {file}'])).toMatch(
+      /take --parallel out of --command \(--concurrency N runs N workers\)/,
+    );
   });
 });

@@ -2,7 +2,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createReportChannel } from '../../src/attempt/report-channel.js';
-import { WORKER_COMMAND, WORKER_READY, workerEnv, workerExit, workerRequest } from '../../src/worker/worker-program.js';
+import { DEFAULT_COMMAND, DEFAULT_REPORT_PATH } from '../../src/domain/run-spec.js';
+import { WORKER_READY, workerCommand, workerEnv, workerExit, workerRequest } from '../../src/worker/worker-program.js';
 import { useScratch } from '../support/scratch.js';
 import { DockerRuntime } from '../../src/runtime/docker/docker-runtime.js';
 import { Labels } from '../../src/runtime/labels.js';
@@ -60,11 +61,11 @@ class DockerRunWorker {
   readonly exited: Promise<number | null>;
 
   constructor(image: string, env: Record<string, string> = {}) {
-    const allEnv = { ...workerEnv(['features/']), ...env };
+    const allEnv = { ...workerEnv(['features/'], DEFAULT_REPORT_PATH), ...env };
     const envArgs = Object.keys(allEnv).flatMap((key) => ['-e', key]);
     this.child = spawn(
       'docker',
-      ['run', '-i', '--rm', '--label', LABEL, ...envArgs, image, 'sh', '-c', WORKER_COMMAND],
+      ['run', '-i', '--rm', '--label', LABEL, ...envArgs, image, 'sh', '-c', workerCommand(DEFAULT_COMMAND)],
       {
         env: { ...process.env, ...allEnv },
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -197,6 +198,8 @@ describe('a warm worker container through the docker runtime', () => {
       constraints: [],
     },
     supportPaths: ['features/'],
+    command: DEFAULT_COMMAND,
+    reportPath: DEFAULT_REPORT_PATH,
   };
   beforeAll(async () => {
     await buildSuiteImage(scratch.path('suite'), IMAGE, FEATURES);

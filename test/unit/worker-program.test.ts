@@ -10,7 +10,7 @@ import {
 
 describe('the warm worker program as baleen sends it', () => {
   it('fits in one environment string (Linux allows 128 kB) and carries the support paths', () => {
-    const env = workerEnv(['features/', 'more features/']);
+    const env = workerEnv(['features/', 'more features/'], '/tmp/baleen/cucumber-report.json');
     expect(Buffer.byteLength(env[WORKER_PROGRAM_ENV]!)).toBeLessThan(128 * 1024);
     expect(env[WORKER_PROGRAM_ENV]).toBe(workerProgram());
     expect(JSON.parse(env[WORKER_PATHS_ENV]!)).toEqual(['features/', 'more features/']);

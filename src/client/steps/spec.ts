@@ -44,7 +44,9 @@ export function specOfRun(request: RunRequest, plan: RunPlan, predictions: Predi
  */
 export function clientRunInfo(request: RunRequest, plan: RunPlan, spec: RunSpec | undefined): ClientRunInfo {
   const expectedMs = spec === undefined ? undefined : expectedWallTime(spec);
-  const judgedByExitCodeAlone = !commandWritesReport(request.command ?? DEFAULT_COMMAND);
+  // A warm worker writes each feature's report whatever its command says.
+  const judgedByExitCodeAlone =
+    request.isolation !== 'worker' && !commandWritesReport(request.command ?? DEFAULT_COMMAND);
   return {
     ...(expectedMs === undefined ? {} : { expectedMs }),
     ...(plan.shard ? { shard: plan.shard.record } : {}),
