@@ -29,11 +29,19 @@ export function replaceCucumber(command: string, name: string): string | undefin
 export const callsCucumber = (command: string): boolean => replaceCucumber(command, 'baleen_cucumber') !== undefined;
 
 /**
- * The shell function that stands in for cucumber-js: the program whose text is in the environment variable
- * `programEnv`, run by node with the arguments the command gives cucumber-js. node is the shell's child, not
- * its replacement (so a shell that is its container's first process stays so, and node gets the signals it
- * would get as cucumber-js); the shell ends with node's exit code, so the rest of the command never runs.
+ * The shell lines that make `name` stand in for cucumber-js: the program whose text is in the environment
+ * variable `programEnv`, run by node with the arguments the command gives cucumber-js. A shell function for the
+ * command's own calls, and an executable of the same name on PATH for the programs it starts (a wrapper script
+ * given cucumber-js as its arguments, `env`, `xvfb-run`), when a temporary folder can be made. node is never the
+ * shell's replacement (so a shell that is its container's first process stays so, and node gets the signals it
+ * would get as cucumber-js); the command's shell ends with node's exit code, so the rest of the command never
+ * runs.
  */
-export function cucumberStandIn(name: string, programEnv: string): string {
-  return `${name}() { node --input-type=module -e "$${programEnv}" -- "$@"; exit $?; }`;
+export function cucumberStandIn(name: string, programEnv: string): string[] {
+  const run = `node --input-type=module -e "$${programEnv}" -- "$@"`;
+  const file = `"$baleen_bin/${name}"`;
+  return [
+    `${name}() { ${run}; exit $?; }`,
+    `if baleen_bin=$(mktemp -d 2>/dev/null); then printf '#!/bin/sh\\nexec %s\\n' '${run}' >${file} && chmod +x ${file} && PATH="$baleen_bin:$PATH" && export PATH; fi`,
+  ];
 }

@@ -192,7 +192,7 @@ const PARALLEL_OPTION = /(^|\s)--parallel(?=[\s=]|$)/;
 function workerCommandProblems(command: string): string[] {
   if (!callsCucumber(command))
     return [
-      "--isolation worker starts its workers through --command in cucumber-js's place, and this command calls no cucumber-js: call it there (`cucumber-js -p ci {file}`, `npx cucumber-js {file}`), or use --isolation feature",
+      "--isolation worker starts its workers through --command in cucumber-js's place, and this command calls no cucumber-js: call it there (`cucumber-js -p ci {file}`, `./with-db.sh cucumber-js {file}`), or use --isolation feature",
     ];
   if (PARALLEL_OPTION.test(command))
     return [

@@ -43,7 +43,7 @@ export function probeScript(spec: RunSpec, nonce: string, beforeChannel: ReportC
   });
   const script = [
     ...(spec.beforeCommand ? beforeCommandLines(spec.beforeCommand, beforeChannel) : []),
-    cucumberStandIn(PROBE_FUNCTION, PROBE_PROGRAM_ENV),
+    ...cucumberStandIn(PROBE_FUNCTION, PROBE_PROGRAM_ENV),
     filled,
   ].join('\n');
   return {

@@ -42,7 +42,7 @@ export function workerCommand(command: string): string {
   const replaced = replaceCucumber(command, WORKER_FUNCTION);
   if (replaced === undefined) throw new Error('--isolation worker needs a --command that calls cucumber-js');
   const filled = fillTemplate(replaced, { files: '', file: '', report: `"$${WORKER_REPORT_ENV}"`, tags: '', only: '' });
-  return [cucumberStandIn(WORKER_FUNCTION, WORKER_PROGRAM_ENV), filled, 'exit $?'].join('\n');
+  return [...cucumberStandIn(WORKER_FUNCTION, WORKER_PROGRAM_ENV), filled, 'exit $?'].join('\n');
 }
 
 /** The environment a worker container needs, besides the run's own. */

@@ -37,6 +37,8 @@ Then('the greeting is {string}', function (expected) {
 const SUITE = {
   'cucumber.js': CONFIG,
   'support/greeting.js': GREETING_STEPS,
+  // A wrapper script given the cucumber-js command as its arguments (as `xvfb-run`, `dotenv --` are).
+  'with-who.sh': 'export SUITE_WHO=wrapper\nexec "$@"\n',
   'features/greets.feature':
     'Feature: greets\n  Scenario: greets\n    Given it says the greeting\n    Then the greeting is "hello from the ci profile"\n',
   'features/greets-and-adds.feature':
@@ -113,6 +115,21 @@ describe('--isolation worker with the suite’s own --command', () => {
     const merged = JSON.parse(await readFile(join(dir, 'cucumber.json'), 'utf8')) as CucumberJson;
     expect(merged.map((feature) => [feature.uri, feature.elements!.length]).sort()).toEqual(
       FEATURES.map((file) => [file, 1]),
+    );
+  });
+
+  it('a wrapper script given cucumber-js as its arguments runs the worker in its place', async () => {
+    const { code, stderr, dir, summary, workers } = await baleen([
+      '--isolation',
+      'worker',
+      '--command',
+      'sh ./with-who.sh cucumber-js -p ci {file}',
+    ]);
+    expect(code, stderr).toBe(1);
+    expect(statusesOf(summary)).toEqual(EXPECTED);
+    expect(workers).toBe(1);
+    expect(await stdoutOf(dir, 'features/greets.feature')).toContain(
+      'greeting: hello from the ci profile, extra: undefined, who: wrapper',
     );
   });
 });

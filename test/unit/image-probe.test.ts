@@ -66,6 +66,7 @@ describe('the probe takes the place of cucumber-js in the suite’s own command'
     ['cd . && ./node_modules/.bin/cucumber-js {files} --no-strict', ['--no-strict']],
     ['yarn cucumber-js --config cucumber-js.json {file}', ['--config', 'cucumber-js.json']],
     ['node node_modules/.bin/cucumber-js {file} --profile "smoke tests"', ['--profile', 'smoke tests']],
+    ['env CI=1 cucumber-js {file} -p ci', ['-p', 'ci']],
   ])('%s: the same arguments, no feature path', (command, argv) => {
     expect(probeArguments(command)).toEqual(argv);
   });

@@ -36,13 +36,14 @@ describe('--isolation worker with a command template', () => {
     './node_modules/.bin/cucumber-js {file}{tags}',
     'CI=1 cucumber-js {files} --world-parameters \'{"a":1}\'',
     'cd e2e && node ../node_modules/.bin/cucumber-js {file}',
+    './with-database.sh cucumber-js -p ci {file}',
   ])('accepts %s', (command) => {
     expect(refusal(command)).toBeUndefined();
   });
 
   it('refuses a command that calls no cucumber-js, naming the fix', () => {
     expect(refusal('npm test -- {file}')).toBe(
-      "--isolation worker starts its workers through --command in cucumber-js's place, and this command calls no cucumber-js: call it there (`cucumber-js -p ci {file}`, `npx cucumber-js {file}`), or use --isolation feature",
+      "--isolation worker starts its workers through --command in cucumber-js's place, and this command calls no cucumber-js: call it there (`cucumber-js -p ci {file}`, `./with-db.sh cucumber-js {file}`), or use --isolation feature",
     );
   });
 
@@ -63,6 +64,13 @@ describe('--isolation worker with a command template', () => {
       ['--format', 'json:/tmp/baleen/report.json', '--world-parameters', '{"a":"b c"}'],
     ],
   ])('starts the worker with what %s gives cucumber-js, less paths, tags and {only}', (command, argv) => {
+    expect(workerArguments(command)).toEqual(argv);
+  });
+
+  it.each([
+    ['sh -c \'CI=1 exec "$@"\' wrapper cucumber-js -p ci {file}', ['-p', 'ci']],
+    ['env CI=1 npx cucumber-js {file} --profile ci', ['--profile', 'ci']],
+  ])('reaches it through a program given cucumber-js as its arguments: %s', (command, argv) => {
     expect(workerArguments(command)).toEqual(argv);
   });
 
