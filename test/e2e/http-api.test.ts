@@ -414,12 +414,7 @@ describe('runs over HTTP: limits and lifetime on a server without --data-dir', (
       expect(tooMany.status).toBe(429);
       expect(tooMany.body.error.hint).toMatch(/--max-queued-features/);
 
-      const slow = await api<RunCreated>(
-        'POST',
-        '/api/runs',
-        spec(['features/pass.feature'], HOLD),
-        on,
-      );
+      const slow = await api<RunCreated>('POST', '/api/runs', spec(['features/pass.feature'], HOLD), on);
       expect(slow.status).toBe(201);
       const second = await api<{ error: { code: string; message: string; hint: string } }>(
         'POST',
