@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The bundled CLI (scripts/bundle-cli.mjs): a few files to load instead of a module per source file.
+import { main } from '../dist/bundle/main.js';
 
 const code = await main(process.argv);
 process.exitCode = code;

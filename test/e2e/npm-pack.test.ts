@@ -36,6 +36,11 @@ describe('the npm package', () => {
         'README.md',
         'bin/baleen.js',
         'dist/cli/main.js',
+        // The bundled CLI bin/baleen.js runs, and the programs it sends into containers, beside its chunks.
+        'dist/bundle/main.js',
+        'dist/bundle/probe-program.mjs',
+        'dist/bundle/find-cucumber.mjs',
+        'dist/bundle/warm-worker.mjs',
         'templates/init/Dockerfile',
         'templates/init/.dockerignore',
         'templates/init/.github/workflows/baleen.yml',

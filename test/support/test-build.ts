@@ -29,13 +29,16 @@ export function buildForTests(): void {
   execFileSync('flock', [lock, 'sh', '-c', steps, 'sh', sourcesHash()], { cwd: root, stdio: 'inherit' });
 }
 
-/** What dist/ is compiled from: every file under src/ and the compiler's settings, by content. */
+/** What dist/ is built from: every file under src/, the compiler's settings and the bundle's, by content. */
 function sourcesHash(): string {
   const hash = createHash('sha256');
   const files = readdirSync(join(root, 'src'), { recursive: true, encoding: 'utf8' })
     .map((name) => join(root, 'src', name))
     .filter((path) => statSync(path).isFile());
-  for (const file of [...files.sort(), join(root, 'tsconfig.json'), join(root, 'tsconfig.build.json')])
+  for (const file of [
+    ...files.sort(),
+    ...['tsconfig.json', 'tsconfig.build.json', 'scripts/bundle-cli.mjs'].map((name) => join(root, name)),
+  ])
     hash.update(file).update(readFileSync(file));
   return hash.digest('hex');
 }
