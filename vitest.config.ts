@@ -10,9 +10,15 @@ const PODMAN_FILES = [
   'test/e2e/collect.test.ts',
 ];
 const TAGS = [{ name: 'podman', description: 'a core promise, run on a Podman service too (the podman project)' }];
-// End-to-end tests share one engine on a small machine: each project runs its files one at a time, so no
-// test's containers compete with another's and "no container left behind" can be checked after each.
+// An engine runs one test file at a time, so no test's containers compete with another's and "no container
+// left behind" can be checked after each.
 const END_TO_END = { fileParallelism: false, testTimeout: 180_000, hookTimeout: 300_000, tags: TAGS };
+/**
+ * The e2e project runs this many files at once, each worker on an engine of its own that its set-up starts
+ * (test/global-setup.ts): most of a file's time is spent waiting on containers, so two at once nearly halve
+ * it on a 2-core machine. BALEEN_TEST_ENGINES=1 runs them one at a time, on one engine.
+ */
+const E2E_ENGINES = Number(process.env.BALEEN_TEST_ENGINES ?? 2);
 
 export default defineConfig({
   test: {
@@ -21,7 +27,17 @@ export default defineConfig({
         test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
       },
       {
-        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/global-setup.ts'], ...END_TO_END },
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/support/worker-engine.ts'],
+          ...END_TO_END,
+          fileParallelism: E2E_ENGINES > 1,
+          maxWorkers: E2E_ENGINES,
+          // After the unit files, whose group runs as many workers as the machine has cores less one.
+          sequence: { groupOrder: 1 },
+        },
       },
       {
         // The tests tagged `podman` of those files, on a Podman service the set-up starts (its own socket and

@@ -1,20 +1,31 @@
-import { ensureSingleNodeSwarm } from './support/swarm.js';
-import { buildForTests, removeTestLeftovers } from './support/test-build.js';
+import type { TestProject } from 'vitest/node';
+import { TestEngines, type TestEngine, removeStaleTestEngines } from './support/swarm-cluster.js';
+import { processIsAlive } from '../src/util/process-alive.js';
+import { BASE_IMAGES, TEST_IMAGES, buildForTests, removeTestLeftovers } from './support/test-build.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The e2e engines, one per file running at once (see support/worker-engine.ts). */
+    testEngines: TestEngine[];
+  }
+}
 
 /**
  * Before any end-to-end test: compile the CLI that the tests run as a child process, make sure a Docker
- * engine runs, build the runner images (fast when they are current) and make the engine a one-node swarm.
- * After them: put the swarm back as it was, and remove the timing histories and server token files the test runs wrote (see
- * support/cli.ts).
+ * engine runs and build the runner images on it (fast when they are current), then start one engine per
+ * worker of the project (its maxWorkers), each a one-node swarm holding those images: the files run two at
+ * a time, each on an engine of its own. The engine that built the images runs no test.
+ * After them: stop those engines (nothing of them may be left), and remove the timing histories and server
+ * token files the test runs wrote (see support/cli.ts).
  */
-export default function setup(): () => Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   buildForTests();
-  // The swarm runtime's tests need the engine to be a swarm manager; a swarm made here is left afterwards.
-  // BALEEN_TEST_SWARM=off leaves the engine alone, for a developer running only non-swarm files on an engine
-  // of their own (the swarm tests then fail).
-  const restoreSwarm = process.env.BALEEN_TEST_SWARM === 'off' ? () => undefined : ensureSingleNodeSwarm();
+  await removeStaleTestEngines((pid) => !processIsAlive(pid));
+  const engines = await TestEngines.start(project.config.maxWorkers ?? 1, [...BASE_IMAGES, ...TEST_IMAGES]);
+  project.provide('testEngines', engines.engines);
   return async () => {
-    restoreSwarm();
+    const left = await engines.stop();
     await removeTestLeftovers();
+    if (left.length > 0) throw new Error(`the e2e engines left: ${left.join('; ')}`);
   };
 }

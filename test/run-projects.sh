@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm test's tests: the unit and e2e projects (the Docker engine and its swarm) and, at the same time, the
-# podman project (a Podman service of its own, vitest.config.ts). Two engines, so the files of one never wait
-# for the other's. The podman project's output is held back and printed when both are done, so the two do not
+# npm test's tests: the unit and e2e projects (the e2e files two at a time, each worker on a Docker engine and
+# swarm of its own that test/global-setup.ts starts) and, at the same time, the podman project (a Podman
+# service of its own, vitest.config.ts). Each file has its engine to itself, so no file waits for another's. The podman project's output is held back and printed when both are done, so the two do not
 # interleave; the exit status fails if either failed. Extra arguments go to both vitest runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."

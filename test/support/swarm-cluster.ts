@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,15 +91,18 @@ export class DockerNode {
     return this.docker('info', '--format', '{{.Swarm.NodeID}}');
   }
 
-  /** Makes the netns, starts dockerd in it and resolves once the engine answers. */
-  static async start(root: string, name: string): Promise<DockerNode> {
+  /**
+   * Makes the netns, starts dockerd in it and resolves once the engine answers. With `firewall`, the engine
+   * sets up its iptables rules (in its netns): what keeps two bridge networks from reaching each other.
+   */
+  static async start(root: string, name: string, firewall = false): Promise<DockerNode> {
     const dir = join(root, name);
     await mkdir(dir);
     await run('ip', ['netns', 'add', name]);
     let daemon: ChildProcess | undefined;
     try {
       await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']);
-      daemon = await spawnDaemon(name, dir);
+      daemon = await spawnDaemon(name, dir, firewall);
       await waitUntilAnswering(name, dir, daemon);
       return new DockerNode(name, dir, daemon, isolatedMountNs(daemon.pid!));
     } catch (error) {
@@ -134,7 +137,7 @@ export class DockerNode {
   }
 }
 
-async function spawnDaemon(name: string, dir: string): Promise<ChildProcess> {
+async function spawnDaemon(name: string, dir: string, firewall: boolean): Promise<ChildProcess> {
   await writeFile(join(dir, 'daemon.json'), '{}\n');
   const flags = [
     // An empty config file: /etc/docker/daemon.json belongs to the main engine (its `hosts` would clash).
@@ -148,14 +151,19 @@ async function spawnDaemon(name: string, dir: string): Promise<ChildProcess> {
     join(dir, 'docker.pid'),
     '-H',
     `unix://${join(dir, 'docker.sock')}`,
-    // Nothing here needs NAT or published ports; leaving iptables alone keeps the netns free of rules.
-    '--iptables=false',
+    // A swarm's nodes need no NAT, published ports or isolated networks: without, the netns has no rules.
+    `--iptables=${firewall}`,
   ];
-  // nsenter, unshare and sh each exec the next, so the child's pid is dockerd's. The netns comes from `ip
+  // setpriv, nsenter, unshare and sh each exec the next, so the child's pid is dockerd's. The netns comes from `ip
   // netns`; the mount ns is new but sees the host's /sys (`ip netns exec` remounts /sys, which hides the
   // cgroup mounts: dockerd then fails with "Devices cgroup isn't mounted"); the UTS ns gives the hostname.
   const setHostname = 'echo "$0" > /proc/sys/kernel/hostname && exec "$@"';
+  // setpriv first: the daemon gets SIGTERM (and shuts down cleanly) should the process that started it end
+  // without stopping it, as vitest does on Ctrl-C, which skips the global teardown.
   const args = [
+    '--pdeathsig',
+    'SIGTERM',
+    'nsenter',
     `--net=/run/netns/${name}`,
     'unshare',
     '--mount',
@@ -171,7 +179,7 @@ async function spawnDaemon(name: string, dir: string): Promise<ChildProcess> {
   ];
   const log = openSync(join(dir, 'dockerd.log'), 'a');
   try {
-    return spawn('nsenter', args, { stdio: ['ignore', log, log] });
+    return spawn('setpriv', args, { stdio: ['ignore', log, log] });
   } finally {
     closeSync(log);
   }
@@ -315,8 +323,8 @@ async function link(a: DockerNode, b: DockerNode, subnet: string): Promise<[stri
 }
 
 /** Starts every named node at once; if any fails, the ones that started are stopped again. */
-async function startNodes(root: string, names: string[]): Promise<DockerNode[]> {
-  const started = await Promise.allSettled(names.map((name) => DockerNode.start(root, name)));
+async function startNodes(root: string, names: string[], firewall = false): Promise<DockerNode[]> {
+  const started = await Promise.allSettled(names.map((name) => DockerNode.start(root, name, firewall)));
   const nodes = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const failure = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure === undefined) return nodes;
@@ -344,8 +352,8 @@ class NodeGroup {
     return left;
   }
 
-  protected static async inTempRoot<T>(build: (root: string) => Promise<T>): Promise<T> {
-    const root = await mkdtemp(join(tmpdir(), 'baleen-swarm-'));
+  protected static async inTempRoot<T>(build: (root: string) => Promise<T>, prefix = 'baleen-swarm-'): Promise<T> {
+    const root = await mkdtemp(join(tmpdir(), prefix));
     try {
       return await build(root);
     } catch (error) {
@@ -367,6 +375,60 @@ export class LoneNode extends NodeGroup {
       async (root) => new LoneNode(root, await startNodes(root, [`baleen-lone-${process.pid}`])),
     );
   }
+}
+
+/** One of the e2e project's engines: its address, and the file a test file holds while it runs on it. */
+export interface TestEngine {
+  host: string;
+  lease: string;
+}
+
+/**
+ * The e2e project's engines, as many as it runs files at once (see test/support/worker-engine.ts): each a
+ * one-node swarm manager holding `images`, loaded from the engine they were built on, with its firewall (so
+ * that one run's network cannot reach another's, as on a stock engine). Two test files run at once, each on
+ * an engine of its own, so each file's "no container left behind" still counts only its own containers.
+ */
+export class TestEngines extends NodeGroup {
+  get engines(): TestEngine[] {
+    return this.nodes.map((node) => ({ host: node.host, lease: join(node.dir, 'lease') }));
+  }
+
+  static start(count: number, images: readonly string[]): Promise<TestEngines> {
+    return NodeGroup.inTempRoot(async (root) => {
+      const names = Array.from({ length: count }, (_, index) => `${TEST_ENGINE_PREFIX}${process.pid}-${index + 1}`);
+      const nodes = await startNodes(root, names, true);
+      try {
+        await loadImages(root, images, nodes);
+        await Promise.all(nodes.map((node) => node.docker('swarm', 'init', '--advertise-addr', '127.0.0.1')));
+        return new TestEngines(root, nodes);
+      } catch (error) {
+        await Promise.allSettled(nodes.map((node) => node.stop()));
+        throw error;
+      }
+    }, `${TEST_ENGINE_PREFIX}${process.pid}-`);
+  }
+}
+
+/** The e2e engines' netns and temp folders are named `baleen-e2e-<pid of vitest>-…`. */
+export const TEST_ENGINE_PREFIX = 'baleen-e2e-';
+
+/**
+ * What the e2e engines of a vitest process that is gone left (Ctrl-C ends vitest without its global teardown;
+ * their daemons end with it, see spawnDaemon): their netns and temp folders.
+ */
+export async function removeStaleTestEngines(isGone: (pid: number) => boolean): Promise<void> {
+  const stale = (name: string) => {
+    const match = new RegExp(`^${TEST_ENGINE_PREFIX}(\\d+)-`).exec(name);
+    return match !== null && isGone(Number(match[1]));
+  };
+  for (const ns of (await run('ip', ['netns', 'list'])).split('\n').map((line) => line.split(' ')[0] ?? ''))
+    if (stale(ns)) await run('ip', ['netns', 'del', ns]).catch(() => undefined);
+  for (const name of await readdir(tmpdir()))
+    if (stale(name)) {
+      await unmountUnder(join(tmpdir(), name));
+      await rm(join(tmpdir(), name), { recursive: true, force: true }).catch(() => undefined);
+    }
 }
 
 /** A swarm node and its ID. */
@@ -394,7 +456,7 @@ export class SwarmCluster extends NodeGroup {
       try {
         const [managerIp] = await link(manager, worker, await unusedSubnet());
         const ids = await joinSwarm(manager, worker, managerIp);
-        await loadImage(root, image, [manager, worker]);
+        await loadImages(root, [image], [manager, worker]);
         return new SwarmCluster(root, { node: manager, id: ids.manager }, { node: worker, id: ids.worker });
       } catch (error) {
         await Promise.allSettled([manager.stop(), worker.stop()]);
@@ -458,9 +520,9 @@ async function joinSwarm(
 }
 
 /** `docker save` from the main engine (a read), then a load on each node. */
-async function loadImage(root: string, image: string, nodes: DockerNode[]): Promise<void> {
-  const archive = join(root, 'image.tar');
-  await run('docker', ['save', '-o', archive, image]);
+async function loadImages(root: string, images: readonly string[], nodes: DockerNode[]): Promise<void> {
+  const archive = join(root, 'images.tar');
+  await run('docker', ['save', '-o', archive, ...images]);
   await Promise.all(nodes.map((node) => node.docker('load', '-q', '-i', archive)));
   await rm(archive);
 }

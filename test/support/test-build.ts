@@ -11,6 +11,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The images the end-to-end tests run, built on the Docker engine (and loaded into a Podman service from there). */
 export const TEST_IMAGES = ['baleen-example', 'baleen-test-runner'] as const;
+/** What docker/build-images.sh builds them on: an engine holding these builds a test's suite image without rebuilding them. */
+export const BASE_IMAGES = ['baleen/node-base:20', 'baleen/cucumber-runner:12'] as const;
 
 /**
  * Compiles the CLI the tests run as a child process and builds the runner images on the Docker engine
