@@ -93,6 +93,31 @@ describe('renderGoals', () => {
     expect(table).toContain('| trivial: x | 12.00s | 10.00s (bare engine loop) | 1.20× | ≤ 1.10× | no |');
   });
 
+  it('prints a ratio that two decimals would round onto its goal with a third, so "no" never sits beside "1.10× ≤ 1.10×"', () => {
+    const row = (name: string) => ({
+      name,
+      what: 'x',
+      goal: 1.1,
+      ways: [
+        { key: `${name}/baleen`, label: 'baleen' },
+        { key: `${name}/engine`, label: 'bare engine loop' },
+      ],
+    });
+    const table = renderGoals({
+      context,
+      containersLeft: 0,
+      rows: [row('over'), row('under')],
+      samples: {
+        'over/baleen': [12_300],
+        'over/engine': [11_140],
+        'under/baleen': [10_960],
+        'under/engine': [10_000],
+      },
+    });
+    expect(table).toContain('| over: x | 12.30s | 11.14s (bare engine loop) | 1.104× | ≤ 1.10× | no |');
+    expect(table).toContain('| under: x | 10.96s | 10.00s (bare engine loop) | 1.096× | ≤ 1.10× | yes |');
+  });
+
   it("sets each way of a mode row against the row's baseline, with a way's own goal or none", () => {
     const table = renderGoals({
       context,
